@@ -1,0 +1,203 @@
+/**
+ * The project configuration: one JSON file, checked against schemas/config.schema.json
+ * (see load.ts), from which every template and parameter file is generated.
+ *
+ * Optional fields say what happens when they are left out; `resolveConfig` applies every
+ * default in one place, so builders only ever see `ResolvedConfig`.
+ */
+
+export type DeploymentStrategy = 'blue-green' | 'rolling';
+export type TrafficRouting = 'AllAtOnce' | 'TimeBasedCanary' | 'TimeBasedLinear';
+export type SourceProvider = 'CodeStarSourceConnection' | 'CodeCommit';
+
+export interface ProjectConfig {
+  readonly project: {
+    /** Lower-case, 2 to 12 characters; the first part of every resource name. */
+    readonly name: string;
+    /** Value of the CostCenter tag. */
+    readonly costCenter: string;
+  };
+  readonly tools: AccountConfig;
+  /** The member environments in promotion order, for example dev, staging, prod. */
+  readonly environments: readonly EnvironmentConfig[];
+  readonly source: SourceConfig;
+  readonly notifications: {
+    /** Receives the manual-approval requests. */
+    readonly approvalEmail: string;
+    /** Receives pipeline failures and production deployment alerts. */
+    readonly alertEmail: string;
+  };
+  readonly build?: {
+    /**
+     * ECR image CodeBuild runs in (repository URI with tag or digest).
+     * @default the tools account's `{project}-build-image:latest` repository image
+     */
+    readonly buildImage?: string;
+  };
+  readonly services: readonly ServiceConfig[];
+}
+
+export interface AccountConfig {
+  readonly accountId: string;
+  /**
+   * Ends every resource name in this account's stacks.
+   * @default "tools" for the tools account
+   */
+  readonly environmentSuffix?: string;
+}
+
+export interface EnvironmentConfig {
+  /** dev, staging, prod or another lower-case name; the Environment tag. */
+  readonly name: string;
+  readonly accountId: string;
+  /**
+   * Ends every resource name in this environment.
+   * @default the environment name
+   */
+  readonly environmentSuffix?: string;
+  /**
+   * Whether a manual approval precedes the deployment to this environment.
+   * @default false for the first environment, true for every later one
+   */
+  readonly requiresApproval?: boolean;
+  /** Network of the environment: the CIDR block of its VPC. @default "10.0.0.0/16" */
+  readonly vpcCidr?: string;
+}
+
+export interface SourceConfig {
+  /** @default "CodeStarSourceConnection" */
+  readonly provider?: SourceProvider;
+  /** ARN of the CodeStar connection (GitHub, Bitbucket, GitLab); required for CodeStarSourceConnection. */
+  readonly connectionArn?: string;
+  /** "owner/name" for a connection, the CodeCommit repository name otherwise. */
+  readonly repository: string;
+  /** @default "main" */
+  readonly branch?: string;
+  /** Glob patterns; a push that changes none of these files does not start the pipeline. @default [] (every push) */
+  readonly filePaths?: readonly string[];
+  /**
+   * Repository and branch that hold templates/ (the service template and its parameter
+   * files) for the deploy actions.
+   * @default the application repository and branch
+   */
+  readonly templatesRepository?: string;
+  readonly templatesBranch?: string;
+}
+
+export interface ServiceEnvironmentConfig {
+  /** @default "blue-green" */
+  readonly deploymentStrategy?: DeploymentStrategy;
+  /** @default "AllAtOnce" for the first environment, "TimeBasedCanary" for the others */
+  readonly trafficRouting?: TrafficRouting;
+  /** @default the service's desiredCount */
+  readonly desiredCount?: number;
+}
+
+export interface ServiceConfig {
+  /** Lower-case, at most 16 characters. */
+  readonly name: string;
+  readonly containerPort: number;
+  /** @default "/health" */
+  readonly healthCheckPath?: string;
+  /** Fargate CPU units. @default 256 */
+  readonly cpu?: 256 | 512 | 1024 | 2048 | 4096;
+  /** Fargate memory in MiB (must suit the CPU). @default 512 */
+  readonly memoryMiB?: number;
+  /** @default 2 */
+  readonly desiredCount?: number;
+  /** CRITICAL findings the image scan tolerates. @default 0 */
+  readonly scanCriticalThreshold?: number;
+  /** Per-environment settings, keyed by environment name. @default {} */
+  readonly environments?: Readonly<Record<string, ServiceEnvironmentConfig>>;
+}
+
+/** The configuration with every default applied. */
+export interface ResolvedConfig {
+  readonly project: { readonly name: string; readonly costCenter: string };
+  readonly tools: { readonly accountId: string; readonly environmentSuffix: string };
+  readonly environments: ReadonlyArray<{
+    readonly name: string;
+    readonly accountId: string;
+    readonly environmentSuffix: string;
+    readonly requiresApproval: boolean;
+    readonly vpcCidr: string;
+  }>;
+  readonly source: {
+    readonly provider: SourceProvider;
+    readonly connectionArn: string | undefined;
+    readonly repository: string;
+    readonly branch: string;
+    readonly filePaths: readonly string[];
+    readonly templatesRepository: string;
+    readonly templatesBranch: string;
+  };
+  readonly notifications: { readonly approvalEmail: string; readonly alertEmail: string };
+  readonly build: { readonly buildImage: string | undefined };
+  readonly services: ReadonlyArray<{
+    readonly name: string;
+    readonly containerPort: number;
+    readonly healthCheckPath: string;
+    readonly cpu: number;
+    readonly memoryMiB: number;
+    readonly desiredCount: number;
+    readonly scanCriticalThreshold: number;
+    readonly environments: Readonly<
+      Record<
+        string,
+        { readonly deploymentStrategy: DeploymentStrategy; readonly trafficRouting: TrafficRouting; readonly desiredCount: number }
+      >
+    >;
+  }>;
+}
+
+export function resolveConfig(c: ProjectConfig): ResolvedConfig {
+  const environments = c.environments.map((e, i) => ({
+    name: e.name,
+    accountId: e.accountId,
+    environmentSuffix: e.environmentSuffix ?? e.name,
+    requiresApproval: e.requiresApproval ?? i > 0,
+    vpcCidr: e.vpcCidr ?? '10.0.0.0/16',
+  }));
+  const source = c.source;
+  return {
+    project: { ...c.project },
+    tools: { accountId: c.tools.accountId, environmentSuffix: c.tools.environmentSuffix ?? 'tools' },
+    environments,
+    source: {
+      provider: source.provider ?? 'CodeStarSourceConnection',
+      connectionArn: source.connectionArn,
+      repository: source.repository,
+      branch: source.branch ?? 'main',
+      filePaths: source.filePaths ?? [],
+      templatesRepository: source.templatesRepository ?? source.repository,
+      templatesBranch: source.templatesBranch ?? source.branch ?? 'main',
+    },
+    notifications: { ...c.notifications },
+    build: { buildImage: c.build?.buildImage },
+    services: c.services.map((s) => {
+      const desiredCount = s.desiredCount ?? 2;
+      return {
+        name: s.name,
+        containerPort: s.containerPort,
+        healthCheckPath: s.healthCheckPath ?? '/health',
+        cpu: s.cpu ?? 256,
+        memoryMiB: s.memoryMiB ?? 512,
+        desiredCount,
+        scanCriticalThreshold: s.scanCriticalThreshold ?? 0,
+        environments: Object.fromEntries(
+          environments.map((e, i) => {
+            const own = s.environments?.[e.name] ?? {};
+            return [
+              e.name,
+              {
+                deploymentStrategy: own.deploymentStrategy ?? 'blue-green',
+                trafficRouting: own.trafficRouting ?? (i === 0 ? 'AllAtOnce' : 'TimeBasedCanary'),
+                desiredCount: own.desiredCount ?? desiredCount,
+              },
+            ];
+          }),
+        ),
+      };
+    }),
+  };
+}

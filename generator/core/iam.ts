@@ -1,0 +1,126 @@
+/**
+ * IAM policy statements that name their actions and resources.
+ *
+ * `allow`/`deny` refuse `*` and `service:*` actions and empty lists. A statement that
+ * must apply to every resource says so with `anyResource(because)`, where `because`
+ * names the AWS API that has no resource-level permissions; the reason stays in the
+ * builder's code next to the statement, where a reviewer reads it.
+ */
+import { Value } from './intrinsics';
+
+export type Principal =
+  | { readonly AWS: Value<string> | ReadonlyArray<Value<string>> }
+  | { readonly Service: string | readonly string[] }
+  | { readonly Federated: Value<string> };
+
+export interface Statement {
+  readonly Sid: string;
+  readonly Effect: 'Allow' | 'Deny';
+  readonly Principal?: Principal;
+  readonly Action: readonly string[];
+  readonly Resource?: '*' | ReadonlyArray<Value<string>>;
+  readonly Condition?: Record<string, Record<string, unknown>>;
+}
+
+export interface PolicyDocument {
+  readonly Version: '2012-10-17';
+  readonly Statement: readonly Statement[];
+}
+
+/** Marks a statement whose API has no resource-level permissions. */
+export interface AnyResource {
+  readonly anyResourceBecause: string;
+}
+
+export function anyResource(because: string): AnyResource {
+  if (because.trim().length < 10) throw new Error('anyResource needs the reason: which AWS API requires "*"');
+  return { anyResourceBecause: because };
+}
+
+const SID = /^[A-Za-z0-9]+$/;
+const ACTION = /^[a-z0-9-]+:[A-Za-z0-9*]+$/;
+
+function checkActions(sid: string, actions: readonly string[]): void {
+  if (!SID.test(sid)) throw new Error(`statement Sid "${sid}" must be alphanumeric`);
+  if (actions.length === 0) throw new Error(`statement ${sid} names no actions`);
+  for (const a of actions) {
+    if (a === '*' || /:\*$/.test(a) || !ACTION.test(a)) {
+      throw new Error(`statement ${sid}: action "${a}" is not allowed; name the service's actions one by one`);
+    }
+  }
+  if (new Set(actions).size !== actions.length) throw new Error(`statement ${sid} names an action twice`);
+}
+
+function resourceValue(sid: string, resources: ReadonlyArray<Value<string>> | AnyResource): '*' | ReadonlyArray<Value<string>> {
+  if ('anyResourceBecause' in resources) return '*';
+  if (resources.length === 0) throw new Error(`statement ${sid} names no resources`);
+  if (resources.some((r) => r === '*')) throw new Error(`statement ${sid}: use anyResource(because) for "*"`);
+  return resources;
+}
+
+export interface StatementOptions {
+  readonly condition?: Record<string, Record<string, unknown>>;
+  readonly principal?: Principal;
+}
+
+export function allow(
+  sid: string,
+  actions: readonly string[],
+  resources: ReadonlyArray<Value<string>> | AnyResource,
+  options: StatementOptions = {},
+): Statement {
+  checkActions(sid, actions);
+  return {
+    Sid: sid,
+    Effect: 'Allow',
+    ...(options.principal ? { Principal: options.principal } : {}),
+    Action: [...actions],
+    Resource: resourceValue(sid, resources),
+    ...(options.condition ? { Condition: options.condition } : {}),
+  };
+}
+
+export function deny(
+  sid: string,
+  actions: readonly string[],
+  resources: ReadonlyArray<Value<string>> | AnyResource,
+  options: StatementOptions = {},
+): Statement {
+  checkActions(sid, actions);
+  return {
+    Sid: sid,
+    Effect: 'Deny',
+    ...(options.principal ? { Principal: options.principal } : {}),
+    Action: [...actions],
+    Resource: resourceValue(sid, resources),
+    ...(options.condition ? { Condition: options.condition } : {}),
+  };
+}
+
+/** A trust statement: who may assume the role. */
+export function trust(sid: string, principal: Principal, options: { condition?: Record<string, Record<string, unknown>>; actions?: readonly string[] } = {}): Statement {
+  const actions = options.actions ?? ['sts:AssumeRole'];
+  checkActions(sid, actions);
+  return {
+    Sid: sid,
+    Effect: 'Allow',
+    Principal: principal,
+    Action: [...actions],
+    ...(options.condition ? { Condition: options.condition } : {}),
+  };
+}
+
+export function policyDocument(statements: readonly Statement[]): PolicyDocument {
+  const sids = statements.map((s) => s.Sid);
+  const dup = sids.find((s, i) => sids.indexOf(s) !== i);
+  if (dup) throw new Error(`policy has two statements with Sid ${dup}`);
+  return { Version: '2012-10-17', Statement: statements };
+}
+
+/**
+ * Denied on every role the project creates: no role of ours may terminate instances,
+ * whatever else it is granted (requirement 7).
+ */
+export const DENY_TERMINATE_INSTANCES: Statement = deny('DenyTerminateInstances', ['ec2:TerminateInstances'], anyResource(
+  'the deny must cover every instance, including ones this stack does not know about',
+));

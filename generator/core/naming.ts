@@ -1,0 +1,219 @@
+/**
+ * The one naming module. Every physical name the templates set is built here, as
+ * `{project}-[{service}-]{resource-type}-{environmentSuffix}`, and checked when the
+ * template is generated: with every parameter at its MaxLength and the longest region
+ * code, the name must still fit its service's length limit and character set.
+ */
+import { AWS, Intrinsic, Referable, Value, sub } from './intrinsics';
+import { ParameterHandle } from './template';
+
+/** The longest region code (ap-southeast-7, us-isob-east-1 are 14) with room to spare. */
+export const REGION_MAX_LENGTH = 16;
+export const ACCOUNT_ID_LENGTH = 12;
+
+/** Name length limits and character sets, from each service's API reference. */
+export const NAME_RULES = {
+  'alb': { max: 32, pattern: /^[a-zA-Z0-9-]+$/ },
+  'target-group': { max: 32, pattern: /^[a-zA-Z0-9-]+$/ },
+  'iam-role': { max: 64, pattern: /^[\w+=,.@-]+$/ },
+  'lambda-function': { max: 64, pattern: /^[a-zA-Z0-9-_]+$/ },
+  's3-bucket': { max: 63, pattern: /^[a-z0-9][a-z0-9.-]*[a-z0-9]$/ },
+  'ecr-repository': { max: 256, pattern: /^[a-z0-9][a-z0-9._/-]*$/ },
+  'codebuild-project': { max: 255, pattern: /^[A-Za-z0-9][A-Za-z0-9\-_]*$/ },
+  'codebuild-report-group': { max: 128, pattern: /^[A-Za-z0-9][A-Za-z0-9\-_]*$/ },
+  'codepipeline': { max: 100, pattern: /^[A-Za-z0-9.@\-_]+$/ },
+  'sns-topic': { max: 256, pattern: /^[A-Za-z0-9_-]+$/ },
+  'secret': { max: 512, pattern: /^[A-Za-z0-9/_+=.@-]+$/ },
+  'log-group': { max: 512, pattern: /^[.\-_/#A-Za-z0-9]+$/ },
+  'ecs-cluster': { max: 255, pattern: /^[A-Za-z0-9_-]+$/ },
+  'ecs-service': { max: 255, pattern: /^[A-Za-z0-9_-]+$/ },
+  'events-rule': { max: 64, pattern: /^[.\-_A-Za-z0-9]+$/ },
+  'cloudwatch-alarm': { max: 255, pattern: /^[^\s]+$/ },
+  'cloudwatch-dashboard': { max: 255, pattern: /^[A-Za-z0-9_-]+$/ },
+  'kms-alias': { max: 256, pattern: /^alias\/[a-zA-Z0-9/_-]+$/ },
+  'synthetics-canary': { max: 21, pattern: /^[0-9a-z_-]+$/ },
+  'cloudformation-stack': { max: 128, pattern: /^[A-Za-z][A-Za-z0-9-]*$/ },
+  'security-group': { max: 255, pattern: /^[A-Za-z0-9 ._\-:/()#,@[\]+=&;{}!$*]+$/ },
+} as const;
+
+export type NameKind = keyof typeof NAME_RULES;
+
+/** A piece of a name: literal text, a string parameter (its MaxLength bounds it), or a pseudo parameter. */
+export type NamePart = string | ParameterHandle<string> | 'AWS::AccountId' | 'AWS::Region';
+
+export class NameError extends Error {}
+
+function isParameter(part: NamePart): part is ParameterHandle<string> {
+  return typeof part === 'object';
+}
+
+/** The longest the name can become, and a sample of it with every part at that length. */
+export function worstCase(parts: readonly NamePart[]): { length: number; sample: string } {
+  let sample = '';
+  for (const part of parts) {
+    if (isParameter(part)) {
+      const def = part.definition;
+      const max = 'MaxLength' in def ? def.MaxLength : undefined;
+      if (max === undefined) {
+        throw new NameError(`parameter ${part.logicalId} is part of a resource name and needs a MaxLength`);
+      }
+      sample += 'a'.repeat(max);
+    } else if (part === 'AWS::AccountId') {
+      sample += '1'.repeat(ACCOUNT_ID_LENGTH);
+    } else if (part === 'AWS::Region') {
+      sample += 'a'.repeat(REGION_MAX_LENGTH);
+    } else {
+      sample += part;
+    }
+  }
+  return { length: sample.length, sample };
+}
+
+/** Builds a physical name and checks that the longest allowed inputs still fit. */
+export function physicalName(kind: NameKind, parts: readonly NamePart[]): Value<string> {
+  const rule = NAME_RULES[kind];
+  const { length, sample } = worstCase(parts);
+  if (length > rule.max) {
+    throw new NameError(
+      `${kind} name ${describe(parts)} can reach ${length} characters with the longest allowed values; the limit is ${rule.max}`,
+    );
+  }
+  if (!rule.pattern.test(sample)) {
+    throw new NameError(`${kind} name ${describe(parts)} does not match ${rule.pattern.source}`);
+  }
+  return nameValue(parts);
+}
+
+/** The name as a literal when every part is literal, else as Fn::Sub. */
+export function nameValue(parts: readonly NamePart[]): Value<string> {
+  if (parts.every((p) => typeof p === 'string' && !p.startsWith('AWS::'))) return parts.join('');
+  return sub(describe(parts));
+}
+
+function describe(parts: readonly NamePart[]): string {
+  return parts
+    .map((p) => (isParameter(p) ? `\${${p.logicalId}}` : p.startsWith('AWS::') ? `\${${p}}` : p))
+    .join('');
+}
+
+/** `{project}-[{service}-]{type}-{suffix}`, the house pattern. */
+export function standardName(
+  kind: NameKind,
+  resourceType: string,
+  scope: { project: ParameterHandle<string>; service?: ParameterHandle<string>; suffix: ParameterHandle<string> },
+  ...extra: NamePart[]
+): Value<string> {
+  const parts: NamePart[] = [scope.project, '-'];
+  if (scope.service) parts.push(scope.service, '-');
+  parts.push(resourceType, '-', scope.suffix);
+  for (const e of extra) parts.push('-', e);
+  return physicalName(kind, parts);
+}
+
+// --- Roles in the member accounts -------------------------------------------------------
+//
+// member-roles.json creates these roles and pipeline.json assumes them, so both take the
+// names from here. The region is part of each name so that a StackSet may deploy the
+// roles to several regions of one account without a name collision; the pipeline deploys
+// to its own region, so it names the roles of that region.
+
+export const MEMBER_ROLES = {
+  deploy: 'cfn-deploy',
+  execution: 'cfn-exec',
+  codeDeploy: 'codedeploy',
+} as const;
+export type MemberRole = keyof typeof MEMBER_ROLES;
+
+export function memberRoleNameParts(
+  role: MemberRole,
+  project: ParameterHandle<string>,
+  suffix: ParameterHandle<string>,
+): NamePart[] {
+  return [project, '-', MEMBER_ROLES[role], '-', suffix, '-', 'AWS::Region'];
+}
+
+export function memberRoleName(
+  role: MemberRole,
+  project: ParameterHandle<string>,
+  suffix: ParameterHandle<string>,
+): Value<string> {
+  return physicalName('iam-role', memberRoleNameParts(role, project, suffix));
+}
+
+/** The ARN of a member-account role, as the tools account refers to it. */
+export function memberRoleArn(
+  role: MemberRole,
+  account: ParameterHandle<string> | 'AWS::AccountId',
+  project: ParameterHandle<string>,
+  suffix: ParameterHandle<string>,
+): Intrinsic<string> {
+  const parts = memberRoleNameParts(role, project, suffix);
+  physicalName('iam-role', parts);
+  const accountVar = account === 'AWS::AccountId' ? account : account.logicalId;
+  return sub(`arn:\${AWS::Partition}:iam::\${${accountVar}}:role/${describe(parts)}`);
+}
+
+export type { Referable };
+export { AWS };
+
+// --- Roles the tools-account pipelines run as ------------------------------------------
+//
+// Pipeline service roles live under the path /{project}/ in the tools account, so that a
+// member account can trust exactly this project's pipelines (aws:PrincipalArn) and no
+// other role of the tools account.
+
+export function pipelineRolePath(project: ParameterHandle<string>): Intrinsic<string> {
+  return sub(`/\${${project.logicalId}}/`);
+}
+
+/** Matches the ARN of every pipeline role of the project in the tools account. */
+export function pipelineRoleArnPattern(toolsAccount: ParameterHandle<string>, project: ParameterHandle<string>): Intrinsic<string> {
+  return sub(`arn:\${AWS::Partition}:iam::\${${toolsAccount.logicalId}}:role/\${${project.logicalId}}/*`);
+}
+
+/**
+ * Roles that the member-account stacks create for their workloads (ECS tasks, Lambda
+ * functions, flow logs) live under this path, so the CloudFormation execution role can
+ * be allowed to manage exactly these roles and not the member roles themselves.
+ */
+export function workloadRolePath(project: ParameterHandle<string>): Intrinsic<string> {
+  return sub(`/\${${project.logicalId}}-workload/`);
+}
+
+/** Stack names: `{project}-{stack}-{suffix}`; the execution role is scoped to `{project}-*`. */
+export function stackName(project: string, stack: string, suffix: string): string {
+  const name = `${project}-${stack}-${suffix}`;
+  const rule = NAME_RULES['cloudformation-stack'];
+  if (name.length > rule.max || !rule.pattern.test(name)) {
+    throw new NameError(`stack name ${name} must match ${rule.pattern.source} and have at most ${rule.max} characters`);
+  }
+  return name;
+}
+
+// --- Pipeline artifact buckets ---------------------------------------------------------
+//
+// Each service's pipeline has its own artifact bucket in the tools account, named
+// `{project}-{service}-artifacts-{suffix}-{account}` (bucket names are global, so the
+// account ID is part of it). Member accounts are granted read access to every artifact
+// bucket of the project by this pattern, so adding a service needs no StackSet update.
+
+export const ARTIFACT_BUCKET_TYPE = 'artifacts';
+
+export function artifactBucketName(
+  project: ParameterHandle<string>,
+  service: ParameterHandle<string>,
+  suffix: ParameterHandle<string>,
+): Value<string> {
+  return physicalName('s3-bucket', [project, '-', service, '-', ARTIFACT_BUCKET_TYPE, '-', suffix, '-', 'AWS::AccountId']);
+}
+
+/** ARN pattern of every artifact bucket of the project, as seen from a member account. */
+export function artifactBucketArnPattern(
+  project: ParameterHandle<string>,
+  toolsSuffix: ParameterHandle<string>,
+  toolsAccount: ParameterHandle<string>,
+): Intrinsic<string> {
+  return sub(
+    `arn:\${AWS::Partition}:s3:::\${${project.logicalId}}-*-${ARTIFACT_BUCKET_TYPE}-\${${toolsSuffix.logicalId}}-\${${toolsAccount.logicalId}}`,
+  );
+}

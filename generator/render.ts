@@ -1,0 +1,92 @@
+/**
+ * From a resolved configuration to every file of templates/, in memory.
+ *
+ * Each entry of TEMPLATES builds one template (a pure function of the configuration)
+ * and, optionally, the parameter files its deployments need. `renderAll` builds,
+ * serializes and checks everything; it returns the files only when every check passes
+ * and throws one GenerationError listing every problem otherwise. Nothing here writes.
+ */
+import { ResolvedConfig } from './config/types';
+import { Template } from './core/template';
+import { serializeTemplate, toJson } from './core/serialize';
+import { buildMemberRolesTemplate, memberRolesParameterFiles } from './templates/member-roles';
+import { templateChecks } from './validate';
+import { checkParameterValues } from './validate/parameter-values';
+
+/** A parameter file in CodePipeline's template configuration format. */
+export interface ParameterFile {
+  /** Path below templates/, e.g. `parameters/member-roles/dev.json`. */
+  readonly path: string;
+  readonly parameters: Readonly<Record<string, string>>;
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+export interface TemplateEntry {
+  /** File name below templates/. */
+  readonly file: string;
+  build(config: ResolvedConfig): Template;
+  parameterFiles?(config: ResolvedConfig): ParameterFile[];
+}
+
+export const TEMPLATES: readonly TemplateEntry[] = [
+  { file: 'member-roles.json', build: () => buildMemberRolesTemplate(), parameterFiles: memberRolesParameterFiles },
+];
+
+export class GenerationError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`generation failed; templates/ was left as it was\n  ${problems.join('\n  ')}`);
+  }
+}
+
+export interface RenderedFile {
+  readonly path: string;
+  readonly content: string;
+}
+
+export interface RenderedTemplate extends RenderedFile {
+  readonly template: Template;
+}
+
+/** Builds and serializes every template, without checks (tests and benchmarks use it). */
+export function buildAll(config: ResolvedConfig): { templates: RenderedTemplate[]; parameterFiles: ParameterFile[]; problems: string[] } {
+  const templates: RenderedTemplate[] = [];
+  const parameterFiles: ParameterFile[] = [];
+  const problems: string[] = [];
+  for (const entry of TEMPLATES) {
+    let template: Template;
+    try {
+      template = entry.build(config);
+    } catch (e) {
+      problems.push(`${entry.file}: ${(e as Error).message}`);
+      continue;
+    }
+    templates.push({ path: entry.file, template, content: serializeTemplate(template) });
+    for (const pf of entry.parameterFiles?.(config) ?? []) {
+      for (const p of checkParameterValues(template, pf.parameters)) problems.push(`${pf.path}: ${p}`);
+      parameterFiles.push(pf);
+    }
+  }
+  return { templates, parameterFiles, problems };
+}
+
+export function parameterFileContent(pf: ParameterFile): string {
+  return toJson({ Parameters: pf.parameters, ...(pf.tags ? { Tags: pf.tags } : {}) });
+}
+
+/** Every file of templates/, checked. Throws GenerationError when anything is wrong. */
+export function renderAll(config: ResolvedConfig): RenderedFile[] {
+  const { templates, parameterFiles, problems } = buildAll(config);
+  const checks = templateChecks();
+  for (const t of templates) {
+    for (const f of checks.check(t.template, t.content)) problems.push(`${t.path}: [${f.check}] ${f.message}`);
+  }
+  const files: RenderedFile[] = [
+    ...templates.map(({ path, content }) => ({ path, content })),
+    ...parameterFiles.map((pf) => ({ path: pf.path, content: parameterFileContent(pf) })),
+  ];
+  const paths = files.map((f) => f.path);
+  const dup = paths.find((p, i) => paths.indexOf(p) !== i);
+  if (dup) problems.push(`${dup}: two generated files have the same path`);
+  if (problems.length) throw new GenerationError(problems);
+  return files.sort((a, b) => a.path.localeCompare(b.path));
+}

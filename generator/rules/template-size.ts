@@ -1,0 +1,16 @@
+import { Rule } from './rule';
+
+/** The largest template body `aws cloudformation deploy` accepts without an S3 bucket. */
+export const TEMPLATE_BODY_LIMIT_BYTES = 51_200;
+
+export const templateSize: Rule = {
+  id: 'CD001',
+  description: 'a template fits in a TemplateBody (51,200 bytes) so that no S3 bucket is needed to deploy it',
+  source: 'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html',
+  check(_template, serialized) {
+    const bytes = Buffer.byteLength(serialized, 'utf8');
+    return bytes > TEMPLATE_BODY_LIMIT_BYTES
+      ? [`template is ${bytes} bytes; a template body may have at most ${TEMPLATE_BODY_LIMIT_BYTES}`]
+      : [];
+  },
+};

@@ -1,0 +1,71 @@
+/**
+ * The in-memory checks every template passes before anything is written: the template
+ * anatomy schema, the resource provider schemas, the project policy schema and the
+ * project rules. `npm run generate` refuses to write when any of them finds a problem,
+ * and the tests run the same checks.
+ */
+import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Template } from '../core/template';
+import { RULES } from '../rules';
+import { ProviderSchemas } from './provider-schemas';
+
+const SCHEMA_DIR = path.resolve(__dirname, '..', '..', 'schemas');
+
+export interface Finding {
+  readonly check: string;
+  readonly message: string;
+}
+
+function loadSchema(file: string): Record<string, unknown> {
+  return JSON.parse(fs.readFileSync(path.join(SCHEMA_DIR, file), 'utf8')) as Record<string, unknown>;
+}
+
+function formatAjv(errors: ErrorObject[] | null | undefined): string[] {
+  return (errors ?? []).map((e) => {
+    const where = e.instancePath ? e.instancePath.slice(1).replace(/\//g, '.') : '(template)';
+    const extra = e.keyword === 'additionalProperties' ? ` (${(e.params as { additionalProperty: string }).additionalProperty})` : '';
+    return `${where}: ${e.message ?? e.keyword}${extra}`;
+  });
+}
+
+export class TemplateChecks {
+  private readonly ajv = new Ajv({ strict: false, allErrors: true });
+  readonly anatomy: ValidateFunction;
+  readonly policy: ValidateFunction;
+  readonly providers: ProviderSchemas;
+
+  constructor() {
+    this.anatomy = this.ajv.compile(loadSchema('template.schema.json'));
+    this.policy = this.ajv.compile(loadSchema('policy-rules.schema.json'));
+    this.providers = new ProviderSchemas(path.join(SCHEMA_DIR, 'providers'));
+  }
+
+  /** Runs every check on one template; an empty list means it may be written. */
+  check(template: Template, serialized: string): Finding[] {
+    const findings: Finding[] = [];
+    if (!this.anatomy(template)) {
+      for (const m of formatAjv(this.anatomy.errors)) findings.push({ check: 'anatomy', message: m });
+    }
+    if (!this.policy(template)) {
+      for (const m of formatAjv(this.policy.errors)) {
+        if (m.endsWith('must match "then" schema')) continue;
+        findings.push({ check: 'policy', message: m });
+      }
+    }
+    for (const f of this.providers.validate(template)) {
+      findings.push({ check: 'provider-schema', message: `Resources.${f.resource} (${f.type}) ${f.message}` });
+    }
+    for (const rule of RULES) {
+      for (const m of rule.check(template, serialized)) findings.push({ check: rule.id, message: m });
+    }
+    return findings;
+  }
+}
+
+let shared: TemplateChecks | undefined;
+export function templateChecks(): TemplateChecks {
+  shared ??= new TemplateChecks();
+  return shared;
+}

@@ -1,0 +1,132 @@
+/**
+ * Validates each resource's Properties against its type's CloudFormation resource
+ * provider schema (schemas/providers, exported from cfn-lint).
+ *
+ * Provider schemas describe literal values. A template may compute any value with an
+ * intrinsic function, so before compiling, every place a value can stand in the schema
+ * (a property, an array item, a map value) is widened to "the original, or an intrinsic
+ * function call". Everything else, property names, required properties, enums,
+ * patterns and lengths, is checked as AWS publishes it.
+ */
+import Ajv, { ValidateFunction } from 'ajv';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Template } from '../core/template';
+
+export function providerSchemaFile(type: string): string {
+  return `${type.replace(/::/g, '-')}.json`;
+}
+
+const INTRINSIC = {
+  type: 'object',
+  minProperties: 1,
+  maxProperties: 1,
+  propertyNames: { pattern: '^(Ref|Fn::[A-Za-z0-9]+|Condition)$' },
+};
+
+type Schema = Record<string, unknown>;
+
+/** Widens every value position of a provider schema to accept an intrinsic function. */
+export function acceptIntrinsics(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(acceptIntrinsics);
+  if (typeof node !== 'object' || node === null) return node;
+  const schema = node as Schema;
+  const out: Schema = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if ((key === 'properties' || key === 'patternProperties' || key === 'definitions') && isObject(value)) {
+      out[key] = Object.fromEntries(
+        Object.entries(value).map(([k, v]) => [k, key === 'definitions' ? acceptIntrinsics(v) : widen(v)]),
+      );
+    } else if ((key === 'items' || key === 'additionalProperties') && isObject(value)) {
+      out[key] = widen(value);
+    } else if (key === 'oneOf' || key === 'anyOf' || key === 'allOf') {
+      out[key] = (value as unknown[]).map(acceptIntrinsics);
+    } else if (key === 'then' || key === 'else' || key === 'if' || key === 'not') {
+      out[key] = acceptIntrinsics(value);
+    } else {
+      out[key] = value;
+    }
+  }
+  return out;
+}
+
+function widen(value: unknown): unknown {
+  return { anyOf: [INTRINSIC, acceptIntrinsics(value)] };
+}
+
+function isObject(v: unknown): v is Schema {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export interface SchemaFinding {
+  readonly resource: string;
+  readonly type: string;
+  readonly message: string;
+}
+
+/** Compiles provider schemas on first use and validates templates against them. */
+export class ProviderSchemas {
+  private readonly ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: true, validateFormats: false });
+  private readonly compiled = new Map<string, ValidateFunction>();
+
+  constructor(private readonly dir: string = path.resolve(__dirname, '..', '..', 'schemas', 'providers')) {}
+
+  /** The provider schema of a type as published, or undefined when none is stored. */
+  raw(type: string): Schema | undefined {
+    const file = path.join(this.dir, providerSchemaFile(type));
+    if (!fs.existsSync(file)) return undefined;
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as Schema;
+  }
+
+  private validator(type: string): ValidateFunction {
+    let v = this.compiled.get(type);
+    if (!v) {
+      const raw = this.raw(type);
+      if (!raw) throw new Error(`no provider schema for ${type} in schemas/providers: run \`npm run schemas:refresh\``);
+      const { $schema: _ignored, ...rest } = raw;
+      void _ignored;
+      const widened = acceptIntrinsics(rest) as Schema;
+      // Read-only properties are attributes, not inputs: a template may not set them.
+      const readOnly = ((raw.readOnlyProperties as string[] | undefined) ?? []).map((p) => p.replace('/properties/', ''));
+      const topLevel = readOnly.filter((p) => !p.includes('/'));
+      const schema: Schema = {
+        ...widened,
+        ...(topLevel.length ? { not: { anyOf: topLevel.map((p) => ({ required: [p] })) } } : {}),
+      };
+      v = this.ajv.compile(schema);
+      this.compiled.set(type, v);
+    }
+    return v;
+  }
+
+  validate(template: Template): SchemaFinding[] {
+    const findings: SchemaFinding[] = [];
+    for (const [id, resource] of Object.entries(template.Resources)) {
+      const validate = this.validator(resource.Type);
+      if (!validate(resource.Properties ?? {})) {
+        for (const e of validate.errors ?? []) {
+          if (e.keyword === 'anyOf' && e.message?.includes('anyOf')) continue;
+          const where = e.instancePath ? `Properties${e.instancePath.replace(/\//g, '.')}` : 'Properties';
+          const detail =
+            e.keyword === 'additionalProperties'
+              ? `unknown property ${(e.params as { additionalProperty: string }).additionalProperty}`
+              : e.keyword === 'not'
+                ? 'sets a read-only property'
+                : e.message ?? e.keyword;
+          findings.push({ resource: id, type: resource.Type, message: `${where}: ${detail}` });
+        }
+      }
+    }
+    return dedupe(findings);
+  }
+}
+
+function dedupe(findings: SchemaFinding[]): SchemaFinding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = `${f.resource}|${f.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,112 @@
+/**
+ * Renders every template and parameter file into templates/ (or --out DIR).
+ *
+ *   npm run generate [-- --config FILE] [-- --out DIR]
+ *
+ * Everything is built and checked in memory first. Only when every check passes is the
+ * output directory replaced, in one step: the new tree is written beside it and renamed
+ * into place, so on any error the directory is exactly as it was. Files the generator
+ * no longer produces disappear with the old tree.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ConfigError, EXAMPLE_CONFIG_PATH, loadConfig } from '../generator/config/load';
+import { GenerationError, RenderedFile, renderAll } from '../generator/render';
+
+export const DEFAULT_OUT_DIR = path.resolve(__dirname, '..', 'templates');
+
+export interface GenerateOptions {
+  readonly config: string;
+  readonly out: string;
+}
+
+export class UsageError extends Error {}
+
+export function parseArgs(argv: readonly string[]): GenerateOptions {
+  let config = EXAMPLE_CONFIG_PATH;
+  let out = DEFAULT_OUT_DIR;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined || v.startsWith('--')) throw new UsageError(`${arg} needs a value`);
+      return v;
+    };
+    if (arg === '--config') config = path.resolve(value());
+    else if (arg === '--out') out = path.resolve(value());
+    else if (arg === '--help' || arg === '-h') throw new UsageError('');
+    else throw new UsageError(`unknown argument ${JSON.stringify(arg)}`);
+  }
+  return { config, out };
+}
+
+/** Replaces `out` with exactly `files`, atomically. Returns what changed. */
+export function writeTree(out: string, files: readonly RenderedFile[]): { written: number; removed: string[] } {
+  const parent = path.dirname(out);
+  fs.mkdirSync(parent, { recursive: true });
+  const staging = fs.mkdtempSync(path.join(parent, `.${path.basename(out)}.new-`));
+  const previous = listFiles(out);
+  try {
+    for (const f of files) {
+      const target = path.join(staging, f.path);
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.writeFileSync(target, f.content);
+    }
+    const old = `${staging.replace('.new-', '.old-')}`;
+    const existed = fs.existsSync(out);
+    if (existed) fs.renameSync(out, old);
+    fs.renameSync(staging, out);
+    if (existed) fs.rmSync(old, { recursive: true, force: true });
+  } catch (e) {
+    fs.rmSync(staging, { recursive: true, force: true });
+    throw e;
+  }
+  const now = new Set(files.map((f) => f.path));
+  return { written: files.length, removed: previous.filter((p) => !now.has(p)) };
+}
+
+function listFiles(dir: string, prefix = ''): string[] {
+  if (!fs.existsSync(dir)) return [];
+  const out: string[] = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) out.push(...listFiles(path.join(dir, entry.name), rel));
+    else out.push(rel);
+  }
+  return out.sort();
+}
+
+export function generate(options: GenerateOptions): { files: RenderedFile[]; removed: string[] } {
+  if (fs.existsSync(options.out) && !fs.statSync(options.out).isDirectory()) {
+    throw new UsageError(`--out ${options.out} is a file; expected a directory`);
+  }
+  const config = loadConfig(options.config);
+  const files = renderAll(config);
+  const { removed } = writeTree(options.out, files);
+  return { files, removed };
+}
+
+const USAGE = 'usage: npm run generate [-- --config FILE] [-- --out DIR]';
+
+function main(): number {
+  try {
+    const options = parseArgs(process.argv.slice(2));
+    const { files, removed } = generate(options);
+    const rel = path.relative(process.cwd(), options.out) || '.';
+    process.stdout.write(`wrote ${files.length} files to ${rel}${removed.length ? `; removed ${removed.join(', ')}` : ''}\n`);
+    return 0;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(e.message ? `error: ${e.message}\n${USAGE}\n` : `${USAGE}\n`);
+      return e.message ? 2 : 0;
+    }
+    if (e instanceof ConfigError || e instanceof GenerationError) {
+      process.stderr.write(`error: ${e.message}\n`);
+      return 1;
+    }
+    process.stderr.write(`error: ${(e as Error).stack ?? String(e)}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module) process.exitCode = main();
