@@ -1,0 +1,105 @@
+/**
+ * Each project rule with a template that passes it and one that fails it.
+ */
+import { Template } from '../../generator/core/template';
+import { RULES } from '../../generator/rules';
+import { blueGreenStack } from '../../generator/rules/blue-green-stack';
+import { denyTerminateInstances } from '../../generator/rules/deny-terminate-instances';
+import { iamNamedActions } from '../../generator/rules/iam-named-actions';
+import { noHardCodedAccounts } from '../../generator/rules/no-hard-coded-accounts';
+import { noManagedPolicies } from '../../generator/rules/no-managed-policies';
+import { Rule } from '../../generator/rules/rule';
+import { templateSize } from '../../generator/rules/template-size';
+
+const DENY = { Sid: 'DenyTerminateInstances', Effect: 'Deny', Action: ['ec2:TerminateInstances'], Resource: '*' };
+
+function roleTemplate(statements: unknown[], extra: Record<string, unknown> = {}): Template {
+  return {
+    AWSTemplateFormatVersion: '2010-09-09',
+    Description: 'fixture',
+    Resources: {
+      Role: {
+        Type: 'AWS::IAM::Role',
+        DeletionPolicy: 'Delete',
+        UpdateReplacePolicy: 'Delete',
+        Properties: {
+          AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [] },
+          Policies: [{ PolicyName: 'p', PolicyDocument: { Version: '2012-10-17', Statement: statements } }],
+          ...extra,
+        },
+      },
+    },
+  };
+}
+
+const GOOD_ROLE = roleTemplate([{ Sid: 'Read', Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::b/*'] }, DENY]);
+
+function blueGreen(overrides: Partial<Template> = {}, serviceCount = 1): Template {
+  const services = Object.fromEntries(
+    Array.from({ length: serviceCount }, (_, i) => [
+      `Service${i}`,
+      { Type: 'AWS::ECS::Service', DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete', Properties: {} },
+    ]),
+  );
+  return {
+    AWSTemplateFormatVersion: '2010-09-09',
+    Description: 'blue/green fixture',
+    Transform: 'AWS::CodeDeployBlueGreen',
+    Resources: services as Template['Resources'],
+    Hooks: { CodeDeployHook: { Type: 'AWS::CodeDeploy::BlueGreen', Properties: {} } },
+    ...overrides,
+  };
+}
+
+const CASES: Array<[Rule, Template, string, Template, string]> = [
+  [templateSize, GOOD_ROLE, 'x', GOOD_ROLE, 'x'.repeat(51_201)],
+  [
+    iamNamedActions,
+    GOOD_ROLE,
+    '',
+    roleTemplate([{ Sid: 'All', Effect: 'Allow', Action: ['s3:*'], Resource: ['arn:aws:s3:::b'] }, DENY]),
+    '',
+  ],
+  [denyTerminateInstances, GOOD_ROLE, '', roleTemplate([{ Sid: 'Read', Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['x'] }]), ''],
+  [noManagedPolicies, GOOD_ROLE, '', roleTemplate([DENY], { ManagedPolicyArns: ['arn:aws:iam::aws:policy/PowerUserAccess'] }), ''],
+  [
+    noHardCodedAccounts,
+    { ...GOOD_ROLE, Parameters: { Account: { Type: 'String', Description: 'x', AllowedPattern: '^[0-9]{12}$' } } },
+    '',
+    roleTemplate([{ Sid: 'Read', Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::b-123456789012/*'] }, DENY]),
+    '',
+  ],
+  [blueGreenStack, blueGreen(), '', blueGreen({ Outputs: { X: { Description: 'x', Value: 'y' } } }), ''],
+];
+
+describe.each(CASES)('rule %#', (rule, good, goodText, bad, badText) => {
+  test(`${rule.id} passes its good fixture`, () => {
+    expect(rule.check(good, goodText)).toEqual([]);
+  });
+  test(`${rule.id} fails its bad fixture`, () => {
+    expect(rule.check(bad, badText).length).toBeGreaterThan(0);
+  });
+});
+
+describe('rules', () => {
+  test('every rule has an id, a description and an AWS source, and is tested above', () => {
+    const ids = RULES.map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const r of RULES) {
+      expect(r.id).toMatch(/^CD\d{3}$/);
+      expect(r.description.length).toBeGreaterThan(20);
+      expect(r.source).toMatch(/^https:\/\/docs\.aws\.amazon\.com\//);
+    }
+    expect(CASES.map(([r]) => r.id).sort()).toEqual([...ids].sort());
+  });
+
+  test.each([
+    ['an import', blueGreen({ Resources: { S: { Type: 'AWS::ECS::Service', DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete', Properties: { Cluster: { 'Fn::ImportValue': 'x' } } } } }), 'Fn::ImportValue is not allowed'],
+    ['a dynamic reference', blueGreen({ Resources: { S: { Type: 'AWS::ECS::Service', DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete', Properties: { X: '{{resolve:ssm:/x}}' } } } }), 'dynamic references are not allowed'],
+    ['two services', blueGreen({}, 2), 'exactly one AWS::ECS::Service, found 2'],
+    ['a NoEcho parameter', blueGreen({ Parameters: { P: { Type: 'String', Description: 'x', NoEcho: true } as never } }), 'NoEcho parameters are not allowed'],
+    ['a hook without the transform', { ...blueGreen(), Transform: undefined }, 'needs the AWS::CodeDeployBlueGreen transform'],
+  ])('CD006 finds %s', (_name, template, message) => {
+    expect(blueGreenStack.check(template as Template, '').join('\n')).toContain(message);
+  });
+});
