@@ -9,6 +9,7 @@
 import { ResolvedConfig } from './config/types';
 import { Template } from './core/template';
 import { serializeTemplate, toJson } from './core/serialize';
+import { buildGitHubOidcTemplate, gitHubOidcParameterFiles } from './templates/github-oidc';
 import { buildMemberRolesTemplate, memberRolesParameterFiles } from './templates/member-roles';
 import { templateChecks } from './validate';
 import { checkParameterValues } from './validate/parameter-values';
@@ -30,6 +31,7 @@ export interface TemplateEntry {
 
 export const TEMPLATES: readonly TemplateEntry[] = [
   { file: 'member-roles.json', build: () => buildMemberRolesTemplate(), parameterFiles: memberRolesParameterFiles },
+  { file: 'github-oidc.json', build: () => buildGitHubOidcTemplate(), parameterFiles: gitHubOidcParameterFiles },
 ];
 
 export class GenerationError extends Error {
