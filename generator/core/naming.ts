@@ -217,3 +217,33 @@ export function artifactBucketArnPattern(
     `arn:\${AWS::Partition}:s3:::\${${project.logicalId}}-*-${ARTIFACT_BUCKET_TYPE}-\${${toolsSuffix.logicalId}}-\${${toolsAccount.logicalId}}`,
   );
 }
+
+// --- Pipelines and their stages, as monitoring matches them ----------------------------
+//
+// Each service has its own pipeline in the tools account, named by
+// standardName('codepipeline', PIPELINE_TYPE, { project, service, suffix }):
+// `{project}-{service}-pipeline-{suffix}`. Its deploy stages are `Deploy-{environment}`
+// and its approvals `Approve-{environment}`. Monitoring covers every pipeline of the
+// project by this name pattern, so adding a service needs no monitoring update.
+
+export const PIPELINE_TYPE = 'pipeline';
+export const DEPLOY_STAGE_PREFIX = 'Deploy-';
+export const APPROVAL_STAGE_PREFIX = 'Approve-';
+
+/** The deploy stage of an environment, e.g. `Deploy-prod`. */
+export function deployStageName(environmentName: string): string {
+  return `${DEPLOY_STAGE_PREFIX}${environmentName}`;
+}
+
+/** The manual approval stage before an environment, e.g. `Approve-prod`. */
+export function approvalStageName(environmentName: string): string {
+  return `${APPROVAL_STAGE_PREFIX}${environmentName}`;
+}
+
+/**
+ * Every pipeline name of the project, `{project}-*-pipeline-{suffix}`, as an EventBridge
+ * `wildcard` value and as the last part of an IAM resource ARN (both read `*` the same way).
+ */
+export function pipelineNamePattern(project: ParameterHandle<string>, suffix: ParameterHandle<string>): Intrinsic<string> {
+  return sub(`\${${project.logicalId}}-*-${PIPELINE_TYPE}-\${${suffix.logicalId}}`);
+}
