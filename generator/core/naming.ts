@@ -228,22 +228,17 @@ export function artifactBucketArnPattern(
 
 export const PIPELINE_TYPE = 'pipeline';
 export const DEPLOY_STAGE_PREFIX = 'Deploy-';
-export const APPROVAL_STAGE_PREFIX = 'Approve-';
 
 /** The deploy stage of an environment, e.g. `Deploy-prod`. */
 export function deployStageName(environmentName: string): string {
   return `${DEPLOY_STAGE_PREFIX}${environmentName}`;
 }
 
-/** The manual approval stage before an environment, e.g. `Approve-prod`. */
-export function approvalStageName(environmentName: string): string {
-  return `${APPROVAL_STAGE_PREFIX}${environmentName}`;
-}
-
 /**
- * Every pipeline name of the project, `{project}-*-pipeline-{suffix}`, as an EventBridge
- * `wildcard` value and as the last part of an IAM resource ARN (both read `*` the same way).
+ * Every pipeline name of the project, `{project}-*-pipeline-{suffix}`, as Fn::Sub text: an
+ * EventBridge `wildcard` value and the last part of an IAM resource ARN (both read `*` as
+ * any run of characters).
  */
-export function pipelineNamePattern(project: ParameterHandle<string>, suffix: ParameterHandle<string>): Intrinsic<string> {
-  return sub(`\${${project.logicalId}}-*-${PIPELINE_TYPE}-\${${suffix.logicalId}}`);
+export function pipelineNamePattern(project: ParameterHandle<string>, suffix: ParameterHandle<string>): string {
+  return `\${${project.logicalId}}-*-${PIPELINE_TYPE}-\${${suffix.logicalId}}`;
 }

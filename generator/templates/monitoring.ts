@@ -169,7 +169,7 @@ function pipelineEvents(s: Scope, detailTypes: readonly string[], detail: Record
   return {
     source: ['aws.codepipeline'],
     'detail-type': [...detailTypes],
-    detail: { pipeline: [{ wildcard: pipelineNamePattern(s.project, s.suffix) }], ...detail },
+    detail: { pipeline: [{ wildcard: sub(pipelineNamePattern(s.project, s.suffix)) }], ...detail },
   };
 }
 
@@ -214,11 +214,7 @@ function alertKeyPolicy(): Statement[] {
 /** The deploy-duration function's permissions: read its pipelines' action executions, put its metric, write its log. */
 function durationStatements(s: Scope, namespace: Intrinsic<string>, logGroup: ResourceHandle): Statement[] {
   return [
-    allow(
-      'ReadActionExecutions',
-      ['codepipeline:ListActionExecutions'],
-      [sub(`arn:\${AWS::Partition}:codepipeline:\${AWS::Region}:\${AWS::AccountId}:${v(s.project)}-*-pipeline-${v(s.suffix)}`)],
-    ),
+    allow('ReadActionExecutions', ['codepipeline:ListActionExecutions'], [arn('codepipeline', pipelineNamePattern(s.project, s.suffix))]),
     allow(
       'PutDeploymentDuration',
       ['cloudwatch:PutMetricData'],
@@ -279,7 +275,8 @@ export function buildMonitoringTemplate(config: ResolvedConfig): Template {
   });
   t.standardTags({ Environment: ref(suffix), Project: ref(project), CostCenter: ref(costCenter) });
   const s: Scope = { project, suffix };
-  const namespace = sub(`ContainerDelivery/${v(project)}-${v(suffix)}`);
+  const namespaceText = `ContainerDelivery/${v(project)}-${v(suffix)}`;
+  const namespace = sub(namespaceText);
   const environments = config.environments.map((e) => e.name);
   const production = environments[environments.length - 1];
 
@@ -481,7 +478,7 @@ export function buildMonitoringTemplate(config: ResolvedConfig): Template {
   );
 
   // --- Dashboard --------------------------------------------------------------------------
-  const ns = `ContainerDelivery/${v(project)}-${v(suffix)}`;
+  const ns = namespaceText;
   const rate = (i: number, label: string, succeeded: string, failed: string, dims?: Record<string, string>): Series[] => [
     { namespace: ns, metricName: succeeded, ...(dims ? { dimensions: dims } : {}), id: `s${i}`, visible: false },
     { namespace: ns, metricName: failed, ...(dims ? { dimensions: dims } : {}), id: `f${i}`, visible: false },
@@ -606,7 +603,7 @@ export function buildMonitoringTemplate(config: ResolvedConfig): Template {
             widget: {
               type: 'log',
               title: 'Failure patterns: the stages and actions that fail most often',
-              logGroupName: `/aws/events/${v(project)}-pipeline-events-${v(suffix)}`,
+              logGroupName: v(eventsLogGroup),
               query:
                 "filter `detail-type` = 'CodePipeline Action Execution State Change' and detail.state = 'FAILED' | stats count(*) as failures by detail.stage, detail.action | sort failures desc | limit 20",
             },
@@ -615,7 +612,7 @@ export function buildMonitoringTemplate(config: ResolvedConfig): Template {
       },
     ],
   };
-  t.resource(ID.dashboard, 'AWS::CloudWatch::Dashboard', {
+  const dashboardResource = t.resource(ID.dashboard, 'AWS::CloudWatch::Dashboard', {
     DashboardName: standardName('cloudwatch-dashboard', 'delivery', s),
     DashboardBody: dashboardBody(dashboard),
   });
@@ -625,7 +622,7 @@ export function buildMonitoringTemplate(config: ResolvedConfig): Template {
   t.output('MetricNamespace', { description: 'Namespace of the delivery metrics', value: namespace });
   t.output('DashboardUrl', {
     description: 'The delivery dashboard in the CloudWatch console',
-    value: sub(`https://\${AWS::Region}.console.aws.amazon.com/cloudwatch/home?region=\${AWS::Region}#dashboards:name=${v(project)}-delivery-${v(suffix)}`),
+    value: sub(`https://\${AWS::Region}.console.aws.amazon.com/cloudwatch/home?region=\${AWS::Region}#dashboards:name=${v(dashboardResource)}`),
   });
   return t.build();
 }
