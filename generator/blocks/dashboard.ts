@@ -71,6 +71,11 @@ export interface AlarmStatusWidget {
 
 export type Widget = MetricWidget | LogsInsightsWidget | AlarmStatusWidget;
 
+/** A line graph over time: the usual metric widget. */
+export function timeSeries(title: string, stat: Statistic, periodSeconds: number, unit: UnitAxis, series: readonly Series[]): MetricWidget {
+  return { type: 'metric', title, view: 'timeSeries', stat, periodSeconds, unit, series };
+}
+
 export interface DashboardRow {
   readonly height: number;
   readonly widgets: ReadonlyArray<{ readonly width: number; readonly widget: Widget }>;

@@ -31,7 +31,7 @@ import {
 import { COST_CENTER, ENVIRONMENT_SUFFIX, PROJECT_NAME } from '../core/parameters';
 import { ParameterHandle, ResourceHandle, Template, TemplateBuilder } from '../core/template';
 import { role } from '../blocks/role';
-import { Dashboard, Series, dashboardBody } from '../blocks/dashboard';
+import { Dashboard, Series, Statistic, UnitAxis, dashboardBody, timeSeries } from '../blocks/dashboard';
 import { ResolvedConfig } from '../config/types';
 import type { ParameterFile } from '../render';
 
@@ -94,6 +94,9 @@ const DETAIL_TYPES = {
 
 /** How long the alarms look back; one failure in the period is enough. */
 const ALARM_PERIOD_SECONDS = 300;
+/** Success rates and durations per hour; builds, which are frequent, per five minutes. */
+const RATE_PERIOD_SECONDS = 3600;
+const BUILD_PERIOD_SECONDS = 300;
 const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
 /**
@@ -485,12 +488,15 @@ export function buildMonitoringTemplate(config: ResolvedConfig): Template {
     { expression: `100*FILL(s${i},0)/(FILL(s${i},0)+FILL(f${i},0))`, id: `r${i}`, label },
   ];
   const search = (namespaceName: string, dimension: string, metricName: string, stat: string, id: string): Series => ({
-    expression: `SEARCH('{${namespaceName},${dimension}} MetricName="${metricName}" ${v(project)} ${v(suffix)}', '${stat}', ${ALARM_PERIOD_SECONDS})`,
+    expression: `SEARCH('{${namespaceName},${dimension}} MetricName="${metricName}" ${v(project)} ${v(suffix)}', '${stat}', ${BUILD_PERIOD_SECONDS})`,
     id,
     label: '',
   });
   const cb = AWS_METRICS.codeBuild;
   const cp = AWS_METRICS.codePipeline;
+  // One line per CodeBuild project of the project: found by SEARCH, so new services need no change.
+  const perBuildProject = (title: string, metricName: string, stat: Statistic, unit: UnitAxis['label'], id: string) =>
+    timeSeries(title, stat, BUILD_PERIOD_SECONDS, { label: unit, min: 0 }, [search(cb.namespace, cb.dimension, metricName, stat, id)]);
   const dashboard: Dashboard = {
     start: '-P7D',
     rows: [
@@ -499,46 +505,40 @@ export function buildMonitoringTemplate(config: ResolvedConfig): Template {
         widgets: [
           {
             width: 6,
-            widget: {
-              type: 'metric',
-              title: 'Pipeline success rate',
-              view: 'timeSeries',
-              stat: 'Sum',
-              periodSeconds: 3600,
-              unit: { label: 'Percent', min: 0, max: 100 },
-              series: rate(0, 'Succeeded executions', METRICS.executionsSucceeded, METRICS.executionsFailed),
-            },
+            widget: timeSeries(
+              'Pipeline success rate',
+              'Sum',
+              RATE_PERIOD_SECONDS,
+              { label: 'Percent', min: 0, max: 100 },
+              rate(0, 'Succeeded executions', METRICS.executionsSucceeded, METRICS.executionsFailed),
+            ),
           },
           {
             width: 6,
-            widget: {
-              type: 'metric',
-              title: 'Deployment success rate by environment',
-              view: 'timeSeries',
-              stat: 'Sum',
-              periodSeconds: 3600,
-              unit: { label: 'Percent', min: 0, max: 100 },
-              series: environments.flatMap((env, i) =>
+            widget: timeSeries(
+              'Deployment success rate by environment',
+              'Sum',
+              RATE_PERIOD_SECONDS,
+              { label: 'Percent', min: 0, max: 100 },
+              environments.flatMap((env, i) =>
                 rate(i, env, METRICS.deploymentsSucceeded, METRICS.deploymentsFailed, { [STAGE_DIMENSION]: deployStageName(env) }),
               ),
-            },
+            ),
           },
           {
             width: 6,
-            widget: {
-              type: 'metric',
-              title: 'Deployment duration by environment',
-              view: 'timeSeries',
-              stat: 'Average',
-              periodSeconds: 3600,
-              unit: { label: 'Seconds', min: 0 },
-              series: environments.map((env) => ({
+            widget: timeSeries(
+              'Deployment duration by environment',
+              'Average',
+              RATE_PERIOD_SECONDS,
+              { label: 'Seconds', min: 0 },
+              environments.map((env) => ({
                 namespace: ns,
                 metricName: METRICS.deploymentDuration,
                 dimensions: { [STAGE_DIMENSION]: deployStageName(env) },
                 label: env,
               })),
-            },
+            ),
           },
           {
             width: 6,
@@ -553,45 +553,21 @@ export function buildMonitoringTemplate(config: ResolvedConfig): Template {
       {
         height: 6,
         widgets: [
+          { width: 8, widget: perBuildProject('Build duration by CodeBuild project', cb.duration, 'Average', 'Seconds', 'd') },
+          { width: 8, widget: perBuildProject('Failed builds by CodeBuild project', cb.failedBuilds, 'Sum', 'Count', 'b') },
           {
             width: 8,
-            widget: {
-              type: 'metric',
-              title: 'Build duration by CodeBuild project',
-              view: 'timeSeries',
-              stat: 'Average',
-              periodSeconds: ALARM_PERIOD_SECONDS,
-              unit: { label: 'Seconds', min: 0 },
-              series: [search(cb.namespace, cb.dimension, cb.duration, 'Average', 'd')],
-            },
-          },
-          {
-            width: 8,
-            widget: {
-              type: 'metric',
-              title: 'Failed builds by CodeBuild project',
-              view: 'timeSeries',
-              stat: 'Sum',
-              periodSeconds: ALARM_PERIOD_SECONDS,
-              unit: { label: 'Count', min: 0 },
-              series: [search(cb.namespace, cb.dimension, cb.failedBuilds, 'Sum', 'b')],
-            },
-          },
-          {
-            width: 8,
-            widget: {
-              type: 'metric',
-              title: 'Pipeline executions and failures',
-              view: 'timeSeries',
-              stat: 'Sum',
-              periodSeconds: 3600,
-              unit: { label: 'Count', min: 0 },
-              series: [
+            widget: timeSeries(
+              'Pipeline executions and failures',
+              'Sum',
+              RATE_PERIOD_SECONDS,
+              { label: 'Count', min: 0 },
+              [
                 { namespace: ns, metricName: METRICS.executionsSucceeded, label: 'Succeeded' },
                 { namespace: ns, metricName: METRICS.executionsFailed, label: 'Failed' },
                 search(cp.namespace, cp.dimension, cp.failedExecutions, 'Sum', 'p'),
               ],
-            },
+            ),
           },
         ],
       },
