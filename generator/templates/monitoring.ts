@@ -176,8 +176,16 @@ function pipelineEvents(s: Scope, detailTypes: readonly string[], detail: Record
   };
 }
 
+/** Only this project's alarms, in this account and region, may act through CloudWatch. */
+function fromProjectAlarms(s: Scope): Record<string, Record<string, unknown>> {
+  return {
+    ArnLike: { 'aws:SourceArn': arn('cloudwatch', `alarm:${v(s.project)}-*-${v(s.suffix)}`) },
+    StringEquals: { 'aws:SourceAccount': AWS.accountId },
+  };
+}
+
 /** Key policy: the account administers the key; EventBridge and CloudWatch encrypt messages to the topic with it. */
-function alertKeyPolicy(): Statement[] {
+function alertKeyPolicy(s: Scope): Statement[] {
   const thisKey = anyResource('in a key policy, "*" is the key the policy belongs to');
   return [
     allow(
@@ -205,11 +213,14 @@ function alertKeyPolicy(): Statement[] {
       { principal: { AWS: sub('arn:${AWS::Partition}:iam::${AWS::AccountId}:root') } },
     ),
     // SNS encrypts each message with a data key it asks for on the publisher's behalf.
+    // EventBridge's request to KMS carries no aws:SourceArn or aws:SourceAccount, so its
+    // statement cannot be conditioned on them; CloudWatch's can.
     allow('EventBridgePublishesEncrypted', ['kms:Decrypt', 'kms:GenerateDataKey'], thisKey, {
       principal: { Service: 'events.amazonaws.com' },
     }),
     allow('CloudWatchAlarmsPublishEncrypted', ['kms:Decrypt', 'kms:GenerateDataKey'], thisKey, {
       principal: { Service: 'cloudwatch.amazonaws.com' },
+      condition: fromProjectAlarms(s),
     }),
   ];
 }
@@ -288,7 +299,7 @@ export function buildMonitoringTemplate(config: ResolvedConfig): Template {
     Description: 'Encrypts the delivery alert topic; EventBridge rules and CloudWatch alarms of this stack publish to it',
     EnableKeyRotation: true,
     PendingWindowInDays: 7,
-    KeyPolicy: policyDocument(alertKeyPolicy()),
+    KeyPolicy: policyDocument(alertKeyPolicy(s)),
   });
   t.resource(ID.alertKeyAlias, 'AWS::KMS::Alias', {
     AliasName: physicalName('kms-alias', ['alias/', project, '-alerts-', suffix]),
@@ -314,10 +325,7 @@ export function buildMonitoringTemplate(config: ResolvedConfig): Template {
       }),
       allow('AlarmsPublish', ['sns:Publish'], [topic.ref()], {
         principal: { Service: 'cloudwatch.amazonaws.com' },
-        condition: {
-          ArnLike: { 'aws:SourceArn': arn('cloudwatch', `alarm:${v(project)}-*-${v(suffix)}`) },
-          StringEquals: { 'aws:SourceAccount': AWS.accountId },
-        },
+        condition: fromProjectAlarms(s),
       }),
     ]),
   });

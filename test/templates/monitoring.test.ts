@@ -417,6 +417,16 @@ describe('the alert topic', () => {
         expect.objectContaining({ Effect: 'Allow', Principal: { Service: service }, Action: ['kms:Decrypt', 'kms:GenerateDataKey'] }),
       );
     }
+    // CloudWatch may use the key only for this project's alarms.
+    expect(statements.map(resolveDeep)).toContainEqual(
+      expect.objectContaining({
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Condition: {
+          ArnLike: { 'aws:SourceArn': 'arn:aws:cloudwatch:eu-west-1:111111111111:alarm:shop-*-tools' },
+          StringEquals: { 'aws:SourceAccount': '111111111111' },
+        },
+      }),
+    );
   });
 
   test('admits only the failure rule and this account\'s alarms to publish', () => {
