@@ -11,6 +11,7 @@ import { Template } from './core/template';
 import { serializeTemplate, toJson } from './core/serialize';
 import { buildGitHubOidcTemplate, gitHubOidcParameterFiles } from './templates/github-oidc';
 import { buildMemberRolesTemplate, memberRolesParameterFiles } from './templates/member-roles';
+import { buildMonitoringTemplate, monitoringParameterFiles } from './templates/monitoring';
 import { templateChecks } from './validate';
 import { checkParameterValues } from './validate/parameter-values';
 
@@ -32,6 +33,7 @@ export interface TemplateEntry {
 export const TEMPLATES: readonly TemplateEntry[] = [
   { file: 'member-roles.json', build: () => buildMemberRolesTemplate(), parameterFiles: memberRolesParameterFiles },
   { file: 'github-oidc.json', build: () => buildGitHubOidcTemplate(), parameterFiles: gitHubOidcParameterFiles },
+  { file: 'monitoring.json', build: buildMonitoringTemplate, parameterFiles: monitoringParameterFiles },
 ];
 
 export class GenerationError extends Error {

@@ -217,3 +217,28 @@ export function artifactBucketArnPattern(
     `arn:\${AWS::Partition}:s3:::\${${project.logicalId}}-*-${ARTIFACT_BUCKET_TYPE}-\${${toolsSuffix.logicalId}}-\${${toolsAccount.logicalId}}`,
   );
 }
+
+// --- Pipelines and their stages, as monitoring matches them ----------------------------
+//
+// Each service has its own pipeline in the tools account, named by
+// standardName('codepipeline', PIPELINE_TYPE, { project, service, suffix }):
+// `{project}-{service}-pipeline-{suffix}`. Its deploy stages are `Deploy-{environment}`
+// and its approvals `Approve-{environment}`. Monitoring covers every pipeline of the
+// project by this name pattern, so adding a service needs no monitoring update.
+
+export const PIPELINE_TYPE = 'pipeline';
+export const DEPLOY_STAGE_PREFIX = 'Deploy-';
+
+/** The deploy stage of an environment, e.g. `Deploy-prod`. */
+export function deployStageName(environmentName: string): string {
+  return `${DEPLOY_STAGE_PREFIX}${environmentName}`;
+}
+
+/**
+ * Every pipeline name of the project, `{project}-*-pipeline-{suffix}`, as Fn::Sub text: an
+ * EventBridge `wildcard` value and the last part of an IAM resource ARN (both read `*` as
+ * any run of characters).
+ */
+export function pipelineNamePattern(project: ParameterHandle<string>, suffix: ParameterHandle<string>): string {
+  return `\${${project.logicalId}}-*-${PIPELINE_TYPE}-\${${suffix.logicalId}}`;
+}

@@ -64,9 +64,30 @@ export interface SchemaFinding {
   readonly message: string;
 }
 
+/**
+ * Patterns are compiled as Unicode regular expressions, as AWS evaluates them; the few
+ * published patterns that are not valid in Unicode mode (an escaped `-` outside a
+ * character class, as in AWS::Events::Rule's Targets.InputTransformer paths) are
+ * compiled without the `u` flag instead of failing the whole schema.
+ */
+function providerRegExp(pattern: string, flags: string): RegExp {
+  try {
+    return new RegExp(pattern, flags);
+  } catch {
+    return new RegExp(pattern, flags.replace('u', ''));
+  }
+}
+providerRegExp.code = 'new RegExp';
+
 /** Compiles provider schemas on first use and validates templates against them. */
 export class ProviderSchemas {
-  private readonly ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: true, validateFormats: false });
+  private readonly ajv = new Ajv({
+    strict: false,
+    allErrors: true,
+    unicodeRegExp: true,
+    validateFormats: false,
+    code: { regExp: providerRegExp },
+  });
   private readonly compiled = new Map<string, ValidateFunction>();
 
   constructor(private readonly dir: string = path.resolve(__dirname, '..', '..', 'schemas', 'providers')) {}
