@@ -10,6 +10,7 @@ import { ResolvedConfig } from './config/types';
 import { Template } from './core/template';
 import { serializeTemplate, toJson } from './core/serialize';
 import { buildMemberRolesTemplate, memberRolesParameterFiles } from './templates/member-roles';
+import { buildPipelineTemplate, pipelineParameterFiles } from './templates/pipeline';
 import { templateChecks } from './validate';
 import { checkParameterValues } from './validate/parameter-values';
 
@@ -30,6 +31,7 @@ export interface TemplateEntry {
 
 export const TEMPLATES: readonly TemplateEntry[] = [
   { file: 'member-roles.json', build: () => buildMemberRolesTemplate(), parameterFiles: memberRolesParameterFiles },
+  { file: 'pipeline.json', build: buildPipelineTemplate, parameterFiles: pipelineParameterFiles },
 ];
 
 export class GenerationError extends Error {

@@ -43,6 +43,9 @@ export function acceptIntrinsics(node: unknown): unknown {
       out[key] = (value as unknown[]).map(acceptIntrinsics);
     } else if (key === 'then' || key === 'else' || key === 'if' || key === 'not') {
       out[key] = acceptIntrinsics(value);
+    } else if (key === 'pattern' && typeof value === 'string') {
+      // A few schemas write patterns in Python syntax: \Z is JavaScript's $.
+      out[key] = value.replace(/\\Z/g, '$');
     } else {
       out[key] = value;
     }
@@ -58,6 +61,21 @@ function isObject(v: unknown): v is Schema {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/**
+ * Some published patterns escape characters that need no escape (`\-` outside a class),
+ * which JavaScript accepts only without the unicode flag: those compile without it.
+ */
+const providerPattern = Object.assign(
+  (pattern: string, flags: string): RegExp => {
+    try {
+      return new RegExp(pattern, flags);
+    } catch {
+      return new RegExp(pattern, flags.replace('u', ''));
+    }
+  },
+  { code: 'providerPattern' },
+);
+
 export interface SchemaFinding {
   readonly resource: string;
   readonly type: string;
@@ -66,7 +84,13 @@ export interface SchemaFinding {
 
 /** Compiles provider schemas on first use and validates templates against them. */
 export class ProviderSchemas {
-  private readonly ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: true, validateFormats: false });
+  private readonly ajv = new Ajv({
+    strict: false,
+    allErrors: true,
+    unicodeRegExp: true,
+    validateFormats: false,
+    code: { regExp: providerPattern },
+  });
   private readonly compiled = new Map<string, ValidateFunction>();
 
   constructor(private readonly dir: string = path.resolve(__dirname, '..', '..', 'schemas', 'providers')) {}

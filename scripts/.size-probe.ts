@@ -1,0 +1,11 @@
+import { loadConfig, EXAMPLE_CONFIG_PATH } from '../generator/config/load';
+import { buildPipelineTemplate } from '../generator/templates/pipeline';
+import { serializeTemplate } from '../generator/core/serialize';
+import * as fs from 'node:fs';
+const c = loadConfig(process.argv[2] ?? EXAMPLE_CONFIG_PATH);
+const t = buildPipelineTemplate(c);
+const s = serializeTemplate(t);
+console.log('total', s.length);
+fs.writeFileSync('/tmp/pipeline.json', s);
+for (const sec of ['Parameters','Rules','Conditions','Outputs'] as const) console.log(sec, serializeTemplate({...t, Resources: {}, [sec]: (t as any)[sec]} as any).length - serializeTemplate({...t, Resources: {}, [sec]: undefined} as any).length);
+for (const [id, r] of Object.entries(t.Resources)) console.log(id, JSON.stringify(r, null, 2).length);
