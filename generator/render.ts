@@ -10,7 +10,12 @@ import { ResolvedConfig } from './config/types';
 import { Template } from './core/template';
 import { serializeTemplate, toJson } from './core/serialize';
 import { buildMemberRolesTemplate, memberRolesParameterFiles } from './templates/member-roles';
-import { buildPipelineTemplate, pipelineParameterFiles } from './templates/pipeline';
+import {
+  buildPipelineBuildTemplate,
+  buildPipelineTemplate,
+  pipelineBuildParameterFiles,
+  pipelineParameterFiles,
+} from './templates/pipeline';
 import { templateChecks } from './validate';
 import { checkParameterValues } from './validate/parameter-values';
 
@@ -31,6 +36,7 @@ export interface TemplateEntry {
 
 export const TEMPLATES: readonly TemplateEntry[] = [
   { file: 'member-roles.json', build: () => buildMemberRolesTemplate(), parameterFiles: memberRolesParameterFiles },
+  { file: 'pipeline-build.json', build: buildPipelineBuildTemplate, parameterFiles: pipelineBuildParameterFiles },
   { file: 'pipeline.json', build: buildPipelineTemplate, parameterFiles: pipelineParameterFiles },
 ];
 

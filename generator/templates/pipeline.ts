@@ -14,7 +14,7 @@
  * The stage list is generated from config.environments; everything that differs between
  * installations (accounts, source, e-mail, images) is a parameter.
  */
-import { ConditionHandle, Intrinsic, Value, and, equals, ifCond, join, not, ref, sub, AWS } from '../core/intrinsics';
+import { AWS, ConditionHandle, Intrinsic, Value, and, equals, ifCond, importValue, join, not, ref, sub } from '../core/intrinsics';
 import { Statement, allow, anyResource, trust } from '../core/iam';
 import { artifactBucketName, memberRoleArn, physicalName, pipelineRolePath, standardName } from '../core/naming';
 import { COST_CENTER, ENVIRONMENT_NAME, ENVIRONMENT_SUFFIX, MAX_LENGTH, PATTERNS, PROJECT_NAME, SERVICE_NAME } from '../core/parameters';
@@ -95,6 +95,9 @@ export const IMAGE_FILE_KEY = 'ImageUri';
 /** Capabilities of the service stack: it creates IAM roles and uses the blue/green transform. */
 export const SERVICE_STACK_CAPABILITIES = 'CAPABILITY_IAM,CAPABILITY_AUTO_EXPAND';
 
+/** The CodeBuild projects, by the name part the naming module puts into their names. */
+export const CODEBUILD_PROJECTS = { build: 'build', unitTests: 'unit-tests', scan: 'image-scan' } as const;
+
 const CODEBUILD_COMPUTE_TYPE = 'BUILD_GENERAL1_SMALL';
 const LOG_RETENTION_DAYS = 30;
 const CACHE_EXPIRY_DAYS = 7;
@@ -147,7 +150,8 @@ function brief(def: StringParameter, description: string): StringParameter {
   return { ...rest, Description: description };
 }
 
-function parameters(t: TemplateBuilder, config: ResolvedConfig) {
+/** The parameters both stacks of a service's pipeline take: names, tags and the member environments. */
+function commonParameters(t: TemplateBuilder, config: ResolvedConfig) {
   const project = t.parameter(ID.projectName, brief(PROJECT_NAME, 'Project name'));
   const service = t.parameter(ID.serviceName, brief(SERVICE_NAME, 'Service name'));
   const environmentName = t.parameter(ID.environmentName, brief(ENVIRONMENT_NAME, 'Environment tag'));
@@ -167,102 +171,95 @@ function parameters(t: TemplateBuilder, config: ResolvedConfig) {
       }),
     };
   });
+  t.standardTags({ Environment: ref(environmentName), Project: ref(project), CostCenter: ref(costCenter) });
+  return { project, service, environmentName, suffix, costCenter, environments };
+}
+
+type Common = ReturnType<typeof commonParameters>;
+
+function sourceParameters(t: TemplateBuilder) {
   const repositoryPattern = '^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$';
   const branch = { Type: 'String' as const, AllowedPattern: '^[A-Za-z0-9._/-]{1,255}$' };
-  const sourceProvider = t.parameter(ID.sourceProvider, {
-    Type: 'String',
-    Description: 'CodeStar connection (GitHub, Bitbucket, GitLab) or CodeCommit',
-    AllowedValues: ['CodeStarSourceConnection', 'CodeCommit'],
-    Default: 'CodeStarSourceConnection',
-  });
-  const connectionArn = t.parameter(ID.connectionArn, {
-    Type: 'String',
-    Description: 'CodeStar connection; empty with CodeCommit',
-    AllowedPattern: '^$|^arn:aws[a-z-]*:(codestar-connections|codeconnections):[a-z0-9-]+:[0-9]{12}:connection/[a-f0-9-]{36}$',
-    Default: '',
-  });
-  const sourceRepository = t.parameter(ID.sourceRepository, {
-    Type: 'String',
-    Description: 'Application repository (owner/name, or CodeCommit name)',
-    AllowedPattern: repositoryPattern,
-    MaxLength: 200,
-  });
-  const sourceBranch = t.parameter(ID.sourceBranch, { ...branch, Description: 'Branch that starts the pipeline' });
-  const sourceFilePaths = t.parameter(ID.sourceFilePaths, {
-    Type: 'CommaDelimitedList',
-    Description: 'Connection only: pushes must change one of these globs (empty: any)',
-    Default: '',
-  });
-  const templatesRepository = t.parameter(ID.templatesRepository, {
-    Type: 'String',
-    Description: 'Repository holding templates/ (same provider)',
-    AllowedPattern: repositoryPattern,
-    MaxLength: 200,
-  });
-  const templatesBranch = t.parameter(ID.templatesBranch, { ...branch, Description: 'Branch of TemplatesRepository' });
-  const approvalEmail = t.parameter(ID.approvalEmail, {
-    Type: 'String',
-    Description: 'Receives approval requests',
-    AllowedPattern: '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$',
-    MaxLength: 254,
-  });
-  const buildImageRepository = t.parameter(ID.buildImageRepository, {
-    Type: 'String',
-    Description: 'ECR repository here of the CodeBuild image',
-    AllowedPattern: '^[a-z0-9]+([._-][a-z0-9]+)*(/[a-z0-9]+([._-][a-z0-9]+)*)*$',
-    MaxLength: 200,
-  });
-  const buildImageReference = t.parameter(ID.buildImageReference, {
-    Type: 'String',
-    Description: ':tag or @sha256:digest of the build image',
-    AllowedPattern: '^(:[A-Za-z0-9_][A-Za-z0-9._-]{0,127}|@sha256:[a-f0-9]{64})$',
-    Default: ':latest',
-  });
-  const unitTestCommand = t.parameter(ID.unitTestCommand, {
-    Type: 'String',
-    Description: `Runs the unit tests, JUnit XML into ${REPORT_DIRECTORY}/`,
-    AllowedPattern: '^[A-Za-z0-9 ._/=:+-]{1,200}$',
-    Default: 'make test',
-  });
-  const scanCriticalThreshold = t.parameter(ID.scanCriticalThreshold, {
-    Type: 'Number',
-    Description: 'CRITICAL scan findings tolerated',
-    MinValue: 0,
-    MaxValue: 1000,
-    Default: 0,
-  });
-  const rotationFunctionArn = t.parameter(ID.rotationFunctionArn, {
-    Type: 'String',
-    Description: 'Rotates the registry secret; empty: none',
-    AllowedPattern: '^$|^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:function:[A-Za-z0-9_-]{1,64}$',
-    Default: '',
-  });
   return {
-    project,
-    service,
-    environmentName,
-    suffix,
-    costCenter,
-    environments,
-    sourceProvider,
-    connectionArn,
-    sourceRepository,
-    sourceBranch,
-    sourceFilePaths,
-    templatesRepository,
-    templatesBranch,
-    approvalEmail,
-    buildImageRepository,
-    buildImageReference,
-    unitTestCommand,
-    scanCriticalThreshold,
-    rotationFunctionArn,
+    sourceProvider: t.parameter(ID.sourceProvider, {
+      Type: 'String',
+      Description: 'CodeStar connection (GitHub, Bitbucket, GitLab) or CodeCommit',
+      AllowedValues: ['CodeStarSourceConnection', 'CodeCommit'],
+      Default: 'CodeStarSourceConnection',
+    }),
+    connectionArn: t.parameter(ID.connectionArn, {
+      Type: 'String',
+      Description: 'CodeStar connection; empty with CodeCommit',
+      AllowedPattern: '^$|^arn:aws[a-z-]*:(codestar-connections|codeconnections):[a-z0-9-]+:[0-9]{12}:connection/[a-f0-9-]{36}$',
+    }),
+    sourceRepository: t.parameter(ID.sourceRepository, {
+      Type: 'String',
+      Description: 'Application repository (owner/name, or CodeCommit name)',
+      AllowedPattern: repositoryPattern,
+      MaxLength: 200,
+    }),
+    sourceBranch: t.parameter(ID.sourceBranch, { ...branch, Description: 'Branch that starts the pipeline' }),
+    sourceFilePaths: t.parameter(ID.sourceFilePaths, {
+      Type: 'CommaDelimitedList',
+      Description: 'Connection only: pushes must change one of these globs (empty: any)',
+      Default: '',
+    }),
+    templatesRepository: t.parameter(ID.templatesRepository, {
+      Type: 'String',
+      Description: 'Repository holding templates/ (same provider)',
+      AllowedPattern: repositoryPattern,
+      MaxLength: 200,
+    }),
+    templatesBranch: t.parameter(ID.templatesBranch, { ...branch, Description: 'Branch of TemplatesRepository' }),
+    approvalEmail: t.parameter(ID.approvalEmail, {
+      Type: 'String',
+      Description: 'Receives approval requests',
+      AllowedPattern: '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$',
+      MaxLength: 254,
+    }),
   };
 }
 
-type Params = ReturnType<typeof parameters>;
+function buildParameters(t: TemplateBuilder) {
+  return {
+    buildImageRepository: t.parameter(ID.buildImageRepository, {
+      Type: 'String',
+      Description: 'ECR repository here of the CodeBuild image (docker, AWS CLI, bash)',
+      AllowedPattern: '^[a-z0-9]+([._-][a-z0-9]+)*(/[a-z0-9]+([._-][a-z0-9]+)*)*$',
+      MaxLength: 200,
+    }),
+    buildImageReference: t.parameter(ID.buildImageReference, {
+      Type: 'String',
+      Description: ':tag or @sha256:digest of the build image',
+      AllowedPattern: '^(:[A-Za-z0-9_][A-Za-z0-9._-]{0,127}|@sha256:[a-f0-9]{64})$',
+      Default: ':latest',
+    }),
+    unitTestCommand: t.parameter(ID.unitTestCommand, {
+      Type: 'String',
+      Description: `Runs the unit tests, JUnit XML into ${REPORT_DIRECTORY}/`,
+      AllowedPattern: '^[A-Za-z0-9 ._/=:+-]{1,200}$',
+      Default: 'make test',
+    }),
+    scanCriticalThreshold: t.parameter(ID.scanCriticalThreshold, {
+      Type: 'Number',
+      Description: 'CRITICAL scan findings tolerated',
+      MinValue: 0,
+      MaxValue: 1000,
+      Default: 0,
+    }),
+    rotationFunctionArn: t.parameter(ID.rotationFunctionArn, {
+      Type: 'String',
+      Description: 'Rotates the registry secret; empty: none',
+      AllowedPattern: '^$|^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:function:[A-Za-z0-9_-]{1,64}$',
+      Default: '',
+    }),
+  };
+}
 
-function rules(t: TemplateBuilder, p: Params): void {
+type Source = ReturnType<typeof sourceParameters>;
+type Build = ReturnType<typeof buildParameters>;
+
+function sourceRules(t: TemplateBuilder, p: Source): void {
   t.rule('ConnectionSource', {
     RuleCondition: equals(ref(p.sourceProvider), 'CodeStarSourceConnection'),
     Assertions: [{ Assert: not(equals(ref(p.connectionArn), '')), AssertDescription: 'CodeStarSourceConnection needs ConnectionArn' }],
@@ -271,21 +268,38 @@ function rules(t: TemplateBuilder, p: Params): void {
     RuleCondition: equals(ref(p.sourceProvider), 'CodeCommit'),
     Assertions: [{ Assert: equals(ref(p.connectionArn), ''), AssertDescription: 'CodeCommit takes no ConnectionArn' }],
   });
-  const envs = p.environments;
-  if (envs.length > 1) {
-    const last = envs[envs.length - 1];
-    t.rule('SeparateProductionAccount', {
-      Assertions: envs.slice(0, -1).map((e) => ({
-        Assert: not(equals(ref(last.account), ref(e.account))),
-        AssertDescription: `${last.name} needs its own account, not ${e.name}'s`,
-      })),
-    });
-  }
 }
+
+/** The last environment (production) never shares an account with another one. */
+function accountRules(t: TemplateBuilder, c: Common): void {
+  const envs = c.environments;
+  if (envs.length < 2) return;
+  const last = envs[envs.length - 1];
+  t.rule('SeparateProductionAccount', {
+    Assertions: envs.slice(0, -1).map((e) => ({
+      Assert: not(equals(ref(last.account), ref(e.account))),
+      AssertDescription: `${last.name} needs its own account, not ${e.name}'s`,
+    })),
+  });
+}
+
+/** Names both stacks derive the same way: the build stack creates, the pipeline stack refers. */
+function sharedNames(c: Common) {
+  const s: Scope = { project: c.project, service: c.service, suffix: c.suffix };
+  return {
+    scope: s,
+    artifactBucket: artifactBucketName(c.project, c.service, c.suffix),
+    project: (name: string) => standardName('codebuild-project', name, s),
+    /** Export of the artifact key ARN (a key ARN cannot be derived from names). */
+    artifactKeyExport: sub(`${v(c.project)}-${v(c.service)}-artifact-key-${v(c.suffix)}`),
+  };
+}
+
+const memberRole = (c: Common, e: Environment, r: 'deploy' | 'execution') => memberRoleArn(r, e.account, c.project, e.suffix);
 
 /** What the CodeBuild projects may do with logs, artifacts, cache and their build image. */
 function codeBuildStatements(
-  p: Params,
+  p: Build,
   r: { key: ResourceHandle; artifacts: ResourceHandle; cache: ResourceHandle; logs: ResourceHandle },
 ): Statement[] {
   return [
@@ -406,7 +420,7 @@ function codeBuildProject(
   t: TemplateBuilder,
   id: string,
   s: Scope,
-  p: Params,
+  p: Build,
   r: { key: ResourceHandle; cache: ResourceHandle; logs: ResourceHandle },
   props: ProjectProps,
 ): ResourceHandle {
@@ -449,7 +463,7 @@ function action(
 function sourceAction(
   name: string,
   useConnection: ConditionHandle,
-  p: Params,
+  p: Source,
   repository: ParameterHandle<string>,
   branch: ParameterHandle<string>,
   output: string,
@@ -480,31 +494,31 @@ function sourceAction(
   };
 }
 
-export function buildPipelineTemplate(config: ResolvedConfig): Template {
+/**
+ * pipeline-build.json: the build side of a service's pipeline. The artifact store (bucket
+ * and KMS key, readable by the member accounts' deploy roles), the CodeBuild cache, the
+ * ECR repository the member accounts pull from, the registry credentials secret and the
+ * three CodeBuild projects with their role, logs and report groups. Deployed before
+ * pipeline.json, which imports the artifact key ARN.
+ */
+export function buildPipelineBuildTemplate(config: ResolvedConfig): Template {
   const t = new TemplateBuilder(
-    "One service's delivery pipeline in the tools account: source, docker build to ECR, unit tests and image scan, then a CloudFormation change set per member environment with manual approvals. Deployed once per service with aws cloudformation deploy.",
+    "Build side of one service's delivery pipeline in the tools account: artifact bucket and KMS key, CodeBuild cache, ECR repository, registry secret, CodeBuild projects (build, unit tests, image scan). Deploy before pipeline.json.",
   );
-  const p = parameters(t, config);
-  rules(t, p);
-  t.standardTags({ Environment: ref(p.environmentName), Project: ref(p.project), CostCenter: ref(p.costCenter) });
-  const s: Scope = { project: p.project, service: p.service, suffix: p.suffix };
-  const envs = p.environments;
-
-  const useConnection = t.condition('UseConnection', equals(ref(p.sourceProvider), 'CodeStarSourceConnection'));
-  const useCodeCommit = t.condition('UseCodeCommit', not(useConnection));
-  const filterFilePaths = t.condition(
-    'FilterFilePaths',
-    and(useConnection, not(equals(join('', ref(p.sourceFilePaths)), ''))),
-  );
-  const rotate = t.condition('RotateRegistrySecret', not(equals(ref(p.rotationFunctionArn), '')));
-
-  const memberRole = (e: Environment, r: 'deploy' | 'execution') => memberRoleArn(r, e.account, p.project, e.suffix);
+  const c = commonParameters(t, config);
+  const p = buildParameters(t);
+  accountRules(t, c);
+  const names = sharedNames(c);
+  const s = names.scope;
+  const envs = c.environments;
   const memberAccounts = distinctAccounts(envs);
+  const rotate = t.condition('RotateRegistrySecret', not(equals(ref(p.rotationFunctionArn), '')));
+  const inKeyPolicy = anyResource('in a key policy, "*" is the key the policy is attached to');
 
   // --- Artifact store: the bucket (SSE-S3 by default) and the key the pipeline encrypts
   // artifacts with, which the member accounts' deploy and execution roles may use.
   const key = t.resource(ID.artifactKey, 'AWS::KMS::Key', {
-    Description: sub(`Pipeline artifacts of ${v(p.project)}-${v(p.service)}; readable by the member accounts' deploy and execution roles`),
+    Description: sub(`Pipeline artifacts of ${v(c.project)}-${v(c.service)}`),
     EnableKeyRotation: true,
     PendingWindowInDays: 7,
     KeyPolicy: {
@@ -514,9 +528,7 @@ export function buildPipelineTemplate(config: ResolvedConfig): Template {
           'ToolsAccountAdministersKey',
           [
             'kms:CancelKeyDeletion',
-            'kms:CreateAlias',
             'kms:Decrypt',
-            'kms:DeleteAlias',
             'kms:DescribeKey',
             'kms:DisableKey',
             'kms:EnableKey',
@@ -530,29 +542,24 @@ export function buildPipelineTemplate(config: ResolvedConfig): Template {
             'kms:ScheduleKeyDeletion',
             'kms:TagResource',
             'kms:UntagResource',
-            'kms:UpdateAlias',
             'kms:UpdateKeyDescription',
           ],
-          anyResource('in a key policy, "*" is the key the policy is attached to'),
+          inKeyPolicy,
           { principal: { AWS: sub('arn:${AWS::Partition}:iam::${AWS::AccountId}:root') } },
         ),
-        allow(
-          'MemberRolesReadArtifacts',
-          ['kms:Decrypt', 'kms:DescribeKey'],
-          anyResource('in a key policy, "*" is the key the policy is attached to'),
-          {
-            principal: { AWS: memberAccounts.map((e) => accountRoot(e.account)) },
-            condition: {
-              ArnEquals: { 'aws:PrincipalArn': envs.flatMap((e) => [memberRole(e, 'deploy'), memberRole(e, 'execution')]) },
-              StringEquals: { 'kms:ViaService': sub('s3.${AWS::Region}.amazonaws.com') },
-            },
+        allow('MemberRolesReadArtifacts', ['kms:Decrypt', 'kms:DescribeKey'], inKeyPolicy, {
+          principal: { AWS: memberAccounts.map((e) => accountRoot(e.account)) },
+          condition: {
+            ArnEquals: { 'aws:PrincipalArn': envs.flatMap((e) => [memberRole(c, e, 'deploy'), memberRole(c, e, 'execution')]) },
+            StringEquals: { 'kms:ViaService': sub('s3.${AWS::Region}.amazonaws.com') },
           },
-        ),
+        }),
       ],
     },
   });
+
   const artifacts = privateBucket(t, ID.artifactBucket, {
-    bucketName: artifactBucketName(p.project, p.service, p.suffix),
+    bucketName: names.artifactBucket,
     versioned: true,
     lifecycleRules: [
       { Id: 'expire-noncurrent-versions', Status: 'Enabled', NoncurrentVersionExpiration: { NoncurrentDays: NONCURRENT_EXPIRY_DAYS } },
@@ -565,13 +572,13 @@ export function buildPipelineTemplate(config: ResolvedConfig): Template {
       [att(artifacts, 'Arn'), sub(`\${${artifacts.logicalId}.Arn}/*`)],
       {
         principal: { AWS: memberAccounts.map((e) => accountRoot(e.account)) },
-        condition: { ArnEquals: { 'aws:PrincipalArn': envs.map((e) => memberRole(e, 'deploy')) } },
+        condition: { ArnEquals: { 'aws:PrincipalArn': envs.map((e) => memberRole(c, e, 'deploy')) } },
       },
     ),
   ]);
 
   const cache = privateBucket(t, ID.cacheBucket, {
-    bucketName: physicalName('s3-bucket', [p.project, '-', p.service, '-cache-', p.suffix, '-', 'AWS::AccountId']),
+    bucketName: physicalName('s3-bucket', [c.project, '-', c.service, '-cache-', c.suffix, '-', 'AWS::AccountId']),
     lifecycleRules: [{ Id: 'expire-cache', Status: 'Enabled', ExpirationInDays: CACHE_EXPIRY_DAYS }],
   });
   bucketPolicy(t, ID.cacheBucketPolicy, cache);
@@ -581,7 +588,6 @@ export function buildPipelineTemplate(config: ResolvedConfig): Template {
     RepositoryName: standardName('ecr-repository', 'images', s),
     ImageTagMutability: 'IMMUTABLE',
     ImageScanningConfiguration: { ScanOnPush: true },
-    EncryptionConfiguration: { EncryptionType: 'AES256' },
     EmptyOnDelete: true,
     LifecyclePolicy: {
       LifecyclePolicyText: JSON.stringify({
@@ -602,7 +608,7 @@ export function buildPipelineTemplate(config: ResolvedConfig): Template {
       }),
     },
     // ECS in the member accounts pulls with the task execution roles, which live under the
-    // project's workload role path.
+    // project's workload role path. A repository policy statement names no Resource.
     RepositoryPolicyText: {
       Version: '2012-10-17',
       Statement: [
@@ -610,7 +616,7 @@ export function buildPipelineTemplate(config: ResolvedConfig): Template {
           actions: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
           condition: {
             ArnLike: {
-              'aws:PrincipalArn': memberAccounts.map((e) => sub(`arn:\${AWS::Partition}:iam::${v(e.account)}:role/${v(p.project)}-workload/*`)),
+              'aws:PrincipalArn': memberAccounts.map((e) => sub(`arn:\${AWS::Partition}:iam::${v(e.account)}:role/${v(c.project)}-workload/*`)),
             },
           },
         }),
@@ -620,7 +626,7 @@ export function buildPipelineTemplate(config: ResolvedConfig): Template {
 
   const secret = t.resource(ID.registrySecret, 'AWS::SecretsManager::Secret', {
     Name: standardName('secret', 'registry-credentials', s),
-    Description: 'Docker registry (Docker Hub) credentials for base image pulls: set username and password; the build skips the login while username is empty',
+    Description: 'Docker Hub credentials for base image pulls; the build skips the login while username is empty',
     GenerateSecretString: {
       SecretStringTemplate: '{"username":""}',
       GenerateStringKey: 'password',
@@ -635,9 +641,9 @@ export function buildPipelineTemplate(config: ResolvedConfig): Template {
     { condition: rotate },
   );
 
-  // --- CodeBuild: one log group, two report groups, three projects with their own roles.
+  // --- CodeBuild: one log group, two report groups, one role, three projects.
   const logs = t.resource(ID.buildLogGroup, 'AWS::Logs::LogGroup', {
-    LogGroupName: physicalName('log-group', ['/', p.project, '/', p.service, '/codebuild-', p.suffix]),
+    LogGroupName: physicalName('log-group', ['/', c.project, '/', c.service, '/codebuild-', c.suffix]),
     RetentionInDays: LOG_RETENTION_DAYS,
   });
   const reportGroup = (id: string, name: string) =>
@@ -683,41 +689,73 @@ export function buildPipelineTemplate(config: ResolvedConfig): Template {
   });
 
   const repositoryName = { Name: 'REPOSITORY_NAME', Value: repository.ref() };
-  const buildProject = codeBuildProject(t, ID.buildProject, s, p, buildResources, {
-    name: 'build',
+  codeBuildProject(t, ID.buildProject, s, p, buildResources, {
+    name: CODEBUILD_PROJECTS.build,
     role: codeBuildRole,
     buildSpec: buildBuildSpec(secret),
     privileged: true,
     variables: [repositoryName, { Name: 'REGISTRY_HOST', Value: sub('${AWS::AccountId}.dkr.ecr.${AWS::Region}.${AWS::URLSuffix}') }],
   });
-  const unitTestProject = codeBuildProject(t, ID.unitTestProject, s, p, buildResources, {
-    name: 'unit-tests',
+  codeBuildProject(t, ID.unitTestProject, s, p, buildResources, {
+    name: CODEBUILD_PROJECTS.unitTests,
     role: codeBuildRole,
     buildSpec: unitTestBuildSpec(unitTestReports),
     variables: [{ Name: 'UNIT_TEST_COMMAND', Value: ref(p.unitTestCommand) }],
   });
-  const scanProject = codeBuildProject(t, ID.scanProject, s, p, buildResources, {
-    name: 'image-scan',
+  codeBuildProject(t, ID.scanProject, s, p, buildResources, {
+    name: CODEBUILD_PROJECTS.scan,
     role: codeBuildRole,
     buildSpec: scanBuildSpec(scanReports),
     variables: [repositoryName, { Name: 'CRITICAL_THRESHOLD', Value: sub(v(p.scanCriticalThreshold)) }],
   });
 
-  // --- Approvals.
+  t.output('ArtifactKeyArn', { description: 'KMS key of the pipeline artifacts', value: att(key, 'Arn'), exportName: names.artifactKeyExport });
+  t.output('ArtifactBucketName', { description: 'Artifact bucket', value: artifacts.ref() });
+  t.output('RepositoryUri', { description: 'ECR repository of the service images', value: att(repository, 'RepositoryUri') });
+  t.output('RegistrySecretArn', { description: 'Docker registry credentials', value: secret.ref() });
+  return t.build();
+}
+
+/**
+ * pipeline.json: the pipeline of one service, its service role, the approval topic and,
+ * for CodeCommit, the EventBridge trigger. Its CodeBuild projects, artifact bucket and
+ * key come from pipeline-build.json of the same service (names from the naming module,
+ * the key ARN by import).
+ */
+export function buildPipelineTemplate(config: ResolvedConfig): Template {
+  const t = new TemplateBuilder(
+    "One service's delivery pipeline in the tools account: source, build, unit tests and image scan, then a CloudFormation change set per member environment, with manual approvals. Deploy after pipeline-build.json.",
+  );
+  const c = commonParameters(t, config);
+  const p = sourceParameters(t);
+  sourceRules(t, p);
+  accountRules(t, c);
+  const names = sharedNames(c);
+  const s = names.scope;
+  const envs = c.environments;
+
+  const useConnection = t.condition('UseConnection', equals(ref(p.sourceProvider), 'CodeStarSourceConnection'));
+  const useCodeCommit = t.condition('UseCodeCommit', not(useConnection));
+  const filterFilePaths = t.condition('FilterFilePaths', and(useConnection, not(equals(join('', ref(p.sourceFilePaths)), ''))));
+
+  const keyArn = importValue(names.artifactKeyExport);
+  const bucketArn = sub(`arn:\${AWS::Partition}:s3:::${subText(names.artifactBucket)}`);
+  const projectArn = (name: string) => arn('codebuild', `project/${subText(names.project(name))}`);
+
   const topic = t.resource(ID.approvalTopic, 'AWS::SNS::Topic', {
     TopicName: standardName('sns-topic', 'approvals', s),
     KmsMasterKeyId: 'alias/aws/sns',
     Subscription: [{ Protocol: 'email', Endpoint: ref(p.approvalEmail) }],
   });
 
-  // --- The pipeline and its role. The role lives under the project's pipeline role path:
-  // that is what the member accounts' deploy roles trust.
+  // The role lives under the project's pipeline role path: the member accounts' deploy
+  // roles trust exactly the roles under that path.
   const pipelineName = subText(standardName('codepipeline', 'pipeline', s));
   const pipelineArn = arn('codepipeline', pipelineName);
   const codeCommitArn = (repo: ParameterHandle<string>) => arn('codecommit', v(repo));
   const pipelineRole = role(t, ID.pipelineRole, {
     roleName: standardName('iam-role', 'pipeline', s),
-    path: pipelineRolePath(p.project),
+    path: pipelineRolePath(c.project),
     description: 'CodePipeline: runs the pipeline, assumes the member deploy roles',
     assumedBy: { Service: 'codepipeline.amazonaws.com' },
     policyName: 'pipeline',
@@ -725,9 +763,9 @@ export function buildPipelineTemplate(config: ResolvedConfig): Template {
       allow(
         'Artifacts',
         ['s3:GetBucketLocation', 's3:GetBucketVersioning', 's3:GetObject', 's3:GetObjectVersion', 's3:PutObject'],
-        [att(artifacts, 'Arn'), sub(`\${${artifacts.logicalId}.Arn}/*`)],
+        [bucketArn, sub(`arn:\${AWS::Partition}:s3:::${subText(names.artifactBucket)}/*`)],
       ),
-      allow('ArtifactKey', ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'], [att(key, 'Arn')]),
+      allow('ArtifactKey', ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'], [keyArn]),
       // One statement for either source provider: its resources are the connection or the
       // two CodeCommit repositories, as SourceProvider chooses.
       allow(
@@ -747,18 +785,19 @@ export function buildPipelineTemplate(config: ResolvedConfig): Template {
           ifCond(useConnection, ref(p.connectionArn), codeCommitArn(p.templatesRepository)),
         ],
       ),
-      allow(
-        'RunBuilds',
-        ['codebuild:BatchGetBuilds', 'codebuild:StartBuild'],
-        [att(buildProject, 'Arn'), att(unitTestProject, 'Arn'), att(scanProject, 'Arn')],
-      ),
-      allow('AssumeMemberDeployRoles', ['sts:AssumeRole'], envs.map((e) => memberRole(e, 'deploy'))),
+      allow('RunBuilds', ['codebuild:BatchGetBuilds', 'codebuild:StartBuild'], Object.values(CODEBUILD_PROJECTS).map(projectArn)),
+      allow('AssumeMemberDeployRoles', ['sts:AssumeRole'], envs.map((e) => memberRole(c, e, 'deploy'))),
       allow('NotifyApprovers', ['sns:Publish'], [topic.ref()]),
     ],
   });
 
   const commitId = `#{${SOURCE_NAMESPACE}.CommitId}`;
   const imageTagVariable = JSON.stringify([{ name: 'IMAGE_TAG', value: commitId, type: 'PLAINTEXT' }]);
+  const codeBuild = (name: string, project: string, input: string, extra: Record<string, unknown> = {}, config: Record<string, unknown> = {}) =>
+    action(name, name === 'Image' ? 'Build' : 'Test', 'CodeBuild', { ProjectName: names.project(project), ...config }, {
+      InputArtifacts: [{ Name: input }],
+      ...extra,
+    });
   const stages: Array<Record<string, unknown>> = [
     {
       Name: STAGES.source,
@@ -770,19 +809,16 @@ export function buildPipelineTemplate(config: ResolvedConfig): Template {
     {
       Name: STAGES.build,
       Actions: [
-        action('Image', 'Build', 'CodeBuild', { ProjectName: buildProject.ref(), EnvironmentVariables: imageTagVariable }, {
-          InputArtifacts: [{ Name: ARTIFACTS.source }],
-          OutputArtifacts: [{ Name: ARTIFACTS.build }],
+        codeBuild('Image', CODEBUILD_PROJECTS.build, ARTIFACTS.source, { OutputArtifacts: [{ Name: ARTIFACTS.build }] }, {
+          EnvironmentVariables: imageTagVariable,
         }),
       ],
     },
     {
       Name: STAGES.test,
       Actions: [
-        action('UnitTests', 'Test', 'CodeBuild', { ProjectName: unitTestProject.ref() }, { InputArtifacts: [{ Name: ARTIFACTS.source }] }),
-        action('ImageScan', 'Test', 'CodeBuild', { ProjectName: scanProject.ref(), EnvironmentVariables: imageTagVariable }, {
-          InputArtifacts: [{ Name: ARTIFACTS.build }],
-        }),
+        codeBuild('UnitTests', CODEBUILD_PROJECTS.unitTests, ARTIFACTS.source),
+        codeBuild('ImageScan', CODEBUILD_PROJECTS.scan, ARTIFACTS.build, {}, { EnvironmentVariables: imageTagVariable }),
       ],
     },
   ];
@@ -790,6 +826,7 @@ export function buildPipelineTemplate(config: ResolvedConfig): Template {
   const parameterOverrides = JSON.stringify({
     [SERVICE_IMAGE_PARAMETER]: { 'Fn::GetParam': [ARTIFACTS.build, IMAGE_FILE, IMAGE_FILE_KEY] },
   });
+  const changeSetName = sub(`${v(c.project)}-${v(c.service)}-pipeline`);
   for (const e of envs) {
     if (e.requiresApproval) {
       stages.push({
@@ -797,7 +834,7 @@ export function buildPipelineTemplate(config: ResolvedConfig): Template {
         Actions: [
           action('Approve', 'Approval', 'Manual', {
             NotificationArn: topic.ref(),
-            CustomData: sub(`Deploy ${v(p.service)} ${commitId} to ${e.name}? Check the tests, the scan and the earlier environments.`),
+            CustomData: sub(`Deploy ${v(c.service)} ${commitId} to ${e.name}? Check the tests, the scan and the earlier environments.`),
             ExternalEntityLink: sub(
               `https://\${AWS::Region}.console.aws.amazon.com/codesuite/codepipeline/pipelines/${pipelineName}/executions/#{codepipeline.PipelineExecutionId}/timeline`,
             ),
@@ -805,9 +842,8 @@ export function buildPipelineTemplate(config: ResolvedConfig): Template {
         ],
       });
     }
-    const stackName = physicalName('cloudformation-stack', [p.project, '-', p.service, '-', e.suffix]);
-    const changeSetName = sub(`${v(p.project)}-${v(p.service)}-pipeline`);
-    const deployRole = memberRole(e, 'deploy');
+    const stackName = physicalName('cloudformation-stack', [c.project, '-', c.service, '-', e.suffix]);
+    const deployRole = memberRole(c, e, 'deploy');
     stages.push({
       Name: deployStageName(e.name),
       Actions: [
@@ -820,10 +856,10 @@ export function buildPipelineTemplate(config: ResolvedConfig): Template {
             StackName: stackName,
             ChangeSetName: changeSetName,
             TemplatePath: `${ARTIFACTS.templates}::${SERVICE_TEMPLATE_PATH}`,
-            TemplateConfiguration: sub(`${ARTIFACTS.templates}::${serviceParameterFilePath(v(p.service), e.name)}`),
+            TemplateConfiguration: sub(`${ARTIFACTS.templates}::${serviceParameterFilePath(v(c.service), e.name)}`),
             ParameterOverrides: parameterOverrides,
             Capabilities: SERVICE_STACK_CAPABILITIES,
-            RoleArn: memberRole(e, 'execution'),
+            RoleArn: memberRole(c, e, 'execution'),
           },
           { InputArtifacts: [{ Name: ARTIFACTS.templates }, { Name: ARTIFACTS.build }], RoleArn: deployRole },
         ),
@@ -843,7 +879,7 @@ export function buildPipelineTemplate(config: ResolvedConfig): Template {
     RoleArn: att(pipelineRole, 'Arn'),
     PipelineType: 'V2',
     RestartExecutionOnUpdate: false,
-    ArtifactStore: { Type: 'S3', Location: artifacts.ref(), EncryptionKey: { Type: 'KMS', Id: att(key, 'Arn') } },
+    ArtifactStore: { Type: 'S3', Location: names.artifactBucket, EncryptionKey: { Type: 'KMS', Id: keyArn } },
     Triggers: ifCond(
       useConnection,
       [
@@ -901,9 +937,11 @@ export function buildPipelineTemplate(config: ResolvedConfig): Template {
 
   t.output('PipelineArn', { description: 'ARN of the pipeline', value: pipelineArn });
   t.output('PipelineRoleArn', { description: 'Pipeline service role (trusted by the member deploy roles)', value: att(pipelineRole, 'Arn') });
-  t.output('ArtifactBucketName', { description: 'Artifact bucket', value: artifacts.ref() });
-  t.output('ArtifactKeyArn', { description: 'KMS key of the pipeline artifacts', value: att(key, 'Arn') });
-  t.output('RepositoryUri', { description: 'ECR repository of the service images', value: att(repository, 'RepositoryUri') });
+  t.output('ArtifactBucketName', { description: 'Artifact bucket', value: names.artifactBucket });
+  t.output('RepositoryUri', {
+    description: 'ECR repository of the service images',
+    value: sub(`\${AWS::AccountId}.dkr.ecr.\${AWS::Region}.\${AWS::URLSuffix}/${subText(standardName('ecr-repository', 'images', s))}`),
+  });
   return t.build();
 }
 
@@ -919,27 +957,53 @@ export function buildImageParameters(config: ResolvedConfig): { repository: stri
   return { repository: m[2], reference: m[3] };
 }
 
-/** One parameter file per service: `aws cloudformation deploy` of that service's pipeline. */
-export function pipelineParameterFiles(config: ResolvedConfig): ParameterFile[] {
-  const { project, tools, source } = config;
+const TOOLS_ENVIRONMENT = 'tools';
+
+function commonValues(config: ResolvedConfig, service: string): Record<string, string> {
+  return {
+    [ID.projectName]: config.project.name,
+    [ID.serviceName]: service,
+    [ID.environmentName]: TOOLS_ENVIRONMENT,
+    [ID.environmentSuffix]: config.tools.environmentSuffix,
+    [ID.costCenter]: config.project.costCenter,
+    ...Object.fromEntries(
+      config.environments.flatMap((e) => {
+        const ids = environmentParameterIds(e.name);
+        return [
+          [ids.accountId, e.accountId],
+          [ids.environmentSuffix, e.environmentSuffix],
+        ];
+      }),
+    ),
+  };
+}
+
+function tags(config: ResolvedConfig) {
+  return { Environment: TOOLS_ENVIRONMENT, Project: config.project.name, CostCenter: config.project.costCenter };
+}
+
+/** One parameter file per service for pipeline-build.json. */
+export function pipelineBuildParameterFiles(config: ResolvedConfig): ParameterFile[] {
   const image = buildImageParameters(config);
+  return config.services.map((service) => ({
+    path: `parameters/pipeline-build/${service.name}.json`,
+    parameters: {
+      ...commonValues(config, service.name),
+      [ID.buildImageRepository]: image.repository,
+      [ID.buildImageReference]: image.reference,
+      [ID.scanCriticalThreshold]: String(service.scanCriticalThreshold),
+    },
+    tags: tags(config),
+  }));
+}
+
+/** One parameter file per service for pipeline.json. */
+export function pipelineParameterFiles(config: ResolvedConfig): ParameterFile[] {
+  const { source } = config;
   return config.services.map((service) => ({
     path: `parameters/pipeline/${service.name}.json`,
     parameters: {
-      [ID.projectName]: project.name,
-      [ID.serviceName]: service.name,
-      [ID.environmentName]: 'tools',
-      [ID.environmentSuffix]: tools.environmentSuffix,
-      [ID.costCenter]: project.costCenter,
-      ...Object.fromEntries(
-        config.environments.flatMap((e) => {
-          const ids = environmentParameterIds(e.name);
-          return [
-            [ids.accountId, e.accountId],
-            [ids.environmentSuffix, e.environmentSuffix],
-          ];
-        }),
-      ),
+      ...commonValues(config, service.name),
       [ID.sourceProvider]: source.provider,
       [ID.connectionArn]: source.connectionArn ?? '',
       [ID.sourceRepository]: source.repository,
@@ -948,10 +1012,7 @@ export function pipelineParameterFiles(config: ResolvedConfig): ParameterFile[] 
       [ID.templatesRepository]: source.templatesRepository,
       [ID.templatesBranch]: source.templatesBranch,
       [ID.approvalEmail]: config.notifications.approvalEmail,
-      [ID.buildImageRepository]: image.repository,
-      [ID.buildImageReference]: image.reference,
-      [ID.scanCriticalThreshold]: String(service.scanCriticalThreshold),
     },
-    tags: { Environment: 'tools', Project: project.name, CostCenter: project.costCenter },
+    tags: tags(config),
   }));
 }
