@@ -379,10 +379,12 @@ function unitTestBuildSpec(reports: ResourceHandle) {
  */
 function scanBuildSpec(reports: ResourceHandle) {
   const image = '--repository-name "$REPOSITORY_NAME" --image-id "imageTag=$IMAGE_TAG"';
+  const clean = 'gsub(/[^A-Za-z0-9._-]/, "_", $1); gsub(/[^A-Za-z0-9._-]/, "_", $2)';
   const toJUnit = [
-    "awk -F '\\t' 'BEGIN { print \"<testsuite name=\\\"image-scan\\\">\" }",
-    '{ gsub(/[^A-Za-z0-9._-]/, "_"); printf "<testcase classname=\\"%s\\" name=\\"%s\\">%s</testcase>\\n", $1, $2, ($1 == "CRITICAL" ? "<failure message=\\"CRITICAL finding\\"/>" : "") }',
-    "END { print \"</testsuite>\" }' findings.tsv > " + `${REPORT_DIRECTORY}/image-scan.xml`,
+    `awk -F '\\t' 'BEGIN { print "<testsuite name=\\"image-scan\\">" }`,
+    `{ ${clean}; failure = ""; if ($1 == "CRITICAL") failure = "<failure message=\\"CRITICAL finding\\"/>";`,
+    'printf "<testcase classname=\\"%s\\" name=\\"%s\\">%s</testcase>\\n", $1, $2, failure }',
+    `END { print "</testsuite>" }' findings.tsv > ${REPORT_DIRECTORY}/image-scan.xml`,
   ].join(' ');
   return buildSpec({
     version: 0.2,
