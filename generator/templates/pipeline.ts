@@ -1,10 +1,19 @@
 /**
- * pipeline.json: one service's delivery pipeline in the tools account, deployed once per
- * containerized service with `aws cloudformation deploy`. It takes a commit to
- * production: Source, Build (docker image tagged with the commit id, pushed to ECR),
- * Test (unit tests and the image scan in parallel), then for each environment of the
- * configuration, in order, an optional manual approval and a Deploy stage that creates
- * and executes a change set of the service stack in that environment's account.
+ * The delivery pipeline of one containerized service, in the tools account, as two
+ * templates deployed with `aws cloudformation deploy` once per service:
+ *
+ * - pipeline-build.json: artifact bucket and KMS key, CodeBuild cache, ECR repository,
+ *   registry credentials secret, CodeBuild projects (build, unit tests, image scan).
+ * - pipeline.json: the pipeline itself: Source, Build (docker image tagged with the
+ *   commit id, pushed to ECR), Test (unit tests and the image scan in parallel), then for
+ *   each environment of the configuration, in order, an optional manual approval and a
+ *   Deploy stage that creates and executes a change set of the service stack in that
+ *   environment's account.
+ *
+ * One template would be simpler, but the whole pipeline serializes to more than the
+ * 51,200 bytes of a template body even with a single environment. The split follows
+ * the order of creation: pipeline.json refers to the build stack's resources by the
+ * names the naming module derives and imports only the artifact key ARN.
  *
  * The deploy actions take the service template and its parameter files from a second
  * source action on the repository that holds templates/, pinned to a branch; it never
