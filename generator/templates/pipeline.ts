@@ -187,7 +187,12 @@ function commonParameters(t: TemplateBuilder, config: ResolvedConfig) {
 type Common = ReturnType<typeof commonParameters>;
 
 function sourceParameters(t: TemplateBuilder) {
-  const repositoryPattern = '^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$';
+  const repository = (description: string) => ({
+    Type: 'String' as const,
+    Description: description,
+    AllowedPattern: '^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$',
+    MaxLength: 200,
+  });
   const branch = { Type: 'String' as const, AllowedPattern: '^[A-Za-z0-9._/-]{1,255}$' };
   return {
     sourceProvider: t.parameter(ID.sourceProvider, {
@@ -201,24 +206,14 @@ function sourceParameters(t: TemplateBuilder) {
       Description: 'CodeStar connection; empty with CodeCommit',
       AllowedPattern: '^$|^arn:aws[a-z-]*:(codestar-connections|codeconnections):[a-z0-9-]+:[0-9]{12}:connection/[a-f0-9-]{36}$',
     }),
-    sourceRepository: t.parameter(ID.sourceRepository, {
-      Type: 'String',
-      Description: 'Application repository (owner/name, or CodeCommit name)',
-      AllowedPattern: repositoryPattern,
-      MaxLength: 200,
-    }),
+    sourceRepository: t.parameter(ID.sourceRepository, repository('Application repository (owner/name, or CodeCommit name)')),
     sourceBranch: t.parameter(ID.sourceBranch, { ...branch, Description: 'Branch that starts the pipeline' }),
     sourceFilePaths: t.parameter(ID.sourceFilePaths, {
       Type: 'CommaDelimitedList',
       Description: 'Connection only: pushes must change one of these globs (empty: any)',
       Default: '',
     }),
-    templatesRepository: t.parameter(ID.templatesRepository, {
-      Type: 'String',
-      Description: 'Repository holding templates/ (same provider)',
-      AllowedPattern: repositoryPattern,
-      MaxLength: 200,
-    }),
+    templatesRepository: t.parameter(ID.templatesRepository, repository('Repository holding templates/ (same provider)')),
     templatesBranch: t.parameter(ID.templatesBranch, { ...branch, Description: 'Branch of TemplatesRepository' }),
     approvalEmail: t.parameter(ID.approvalEmail, {
       Type: 'String',
