@@ -313,7 +313,8 @@ function codeBuildStatements(
       ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject'],
       [sub(`\${${r.artifacts.logicalId}.Arn}/*`), sub(`\${${r.cache.logicalId}.Arn}/*`)],
     ),
-    allow('ArtifactKey', ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'], [att(r.key, 'Arn')]),
+    allow('LocateBuckets', ['s3:GetBucketAcl', 's3:GetBucketLocation'], [att(r.artifacts, 'Arn'), att(r.cache, 'Arn')]),
+    allow('ArtifactKey', ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'], [att(r.key, 'Arn')]),
     allow(
       'PullBuildImage',
       ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
