@@ -12,6 +12,12 @@ import { serializeTemplate, toJson } from './core/serialize';
 import { buildGitHubOidcTemplate, gitHubOidcParameterFiles } from './templates/github-oidc';
 import { buildMemberRolesTemplate, memberRolesParameterFiles } from './templates/member-roles';
 import { buildMonitoringTemplate, monitoringParameterFiles } from './templates/monitoring';
+import {
+  buildPipelineBuildTemplate,
+  buildPipelineTemplate,
+  pipelineBuildParameterFiles,
+  pipelineParameterFiles,
+} from './templates/pipeline';
 import { templateChecks } from './validate';
 import { checkParameterValues } from './validate/parameter-values';
 
@@ -34,6 +40,8 @@ export const TEMPLATES: readonly TemplateEntry[] = [
   { file: 'member-roles.json', build: () => buildMemberRolesTemplate(), parameterFiles: memberRolesParameterFiles },
   { file: 'github-oidc.json', build: () => buildGitHubOidcTemplate(), parameterFiles: gitHubOidcParameterFiles },
   { file: 'monitoring.json', build: buildMonitoringTemplate, parameterFiles: monitoringParameterFiles },
+  { file: 'pipeline-build.json', build: buildPipelineBuildTemplate, parameterFiles: pipelineBuildParameterFiles },
+  { file: 'pipeline.json', build: buildPipelineTemplate, parameterFiles: pipelineParameterFiles },
 ];
 
 export class GenerationError extends Error {

@@ -43,6 +43,9 @@ export function acceptIntrinsics(node: unknown): unknown {
       out[key] = (value as unknown[]).map(acceptIntrinsics);
     } else if (key === 'then' || key === 'else' || key === 'if' || key === 'not') {
       out[key] = acceptIntrinsics(value);
+    } else if (key === 'pattern' && typeof value === 'string') {
+      // A few schemas write patterns in Python syntax: \Z is JavaScript's $.
+      out[key] = value.replace(/\\Z/g, '$');
     } else {
       out[key] = value;
     }

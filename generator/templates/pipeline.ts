@@ -1,0 +1,1025 @@
+/**
+ * The delivery pipeline of one containerized service, in the tools account, as two
+ * templates deployed with `aws cloudformation deploy` once per service:
+ *
+ * - pipeline-build.json: artifact bucket and KMS key, CodeBuild cache, ECR repository,
+ *   registry credentials secret, CodeBuild projects (build, unit tests, image scan).
+ * - pipeline.json: the pipeline itself: Source, Build (docker image tagged with the
+ *   commit id, pushed to ECR), Test (unit tests and the image scan in parallel), then for
+ *   each environment of the configuration, in order, an optional manual approval and a
+ *   Deploy stage that creates and executes a change set of the service stack in that
+ *   environment's account.
+ *
+ * One template would be simpler, but the whole pipeline serializes to more than the
+ * 51,200 bytes of a template body even with a single environment. The split follows
+ * the order of creation: pipeline.json refers to the build stack's resources by the
+ * names the naming module derives and imports only the artifact key ARN.
+ *
+ * The deploy actions take the service template and its parameter files from a second
+ * source action on the repository that holds templates/, pinned to a branch; it never
+ * starts the pipeline itself. Each run deploys the templates revision it fetched when it
+ * started, in every environment.
+ *
+ * The stage list is generated from config.environments; everything that differs between
+ * installations (accounts, source, e-mail, images) is a parameter.
+ */
+import { AWS, ConditionHandle, Intrinsic, Value, and, equals, ifCond, importValue, join, not, ref, sub } from '../core/intrinsics';
+import { Statement, allow, anyResource, trust } from '../core/iam';
+import { artifactBucketName, memberRoleArn, physicalName, pipelineRolePath, standardName } from '../core/naming';
+import { COST_CENTER, ENVIRONMENT_NAME, ENVIRONMENT_SUFFIX, MAX_LENGTH, PATTERNS, PROJECT_NAME, SERVICE_NAME } from '../core/parameters';
+import { ParameterHandle, ResourceHandle, StringParameter, Template, TemplateBuilder } from '../core/template';
+import { role } from '../blocks/role';
+import { bucketPolicy, privateBucket } from '../blocks/bucket';
+import { buildSpec, withRetries } from '../blocks/buildspec';
+import { ResolvedConfig } from '../config/types';
+import type { ParameterFile } from '../render';
+
+/** Logical IDs: a public contract (renaming one replaces the live resource). */
+export const PIPELINE_IDS = {
+  projectName: 'ProjectName',
+  serviceName: 'ServiceName',
+  environmentName: 'EnvironmentName',
+  environmentSuffix: 'EnvironmentSuffix',
+  costCenter: 'CostCenter',
+  sourceProvider: 'SourceProvider',
+  connectionArn: 'ConnectionArn',
+  sourceRepository: 'SourceRepository',
+  sourceBranch: 'SourceBranch',
+  sourceFilePaths: 'SourceFilePaths',
+  templatesRepository: 'TemplatesRepository',
+  templatesBranch: 'TemplatesBranch',
+  approvalEmail: 'ApprovalEmail',
+  buildImageRepository: 'BuildImageRepository',
+  buildImageReference: 'BuildImageReference',
+  unitTestCommand: 'UnitTestCommand',
+  scanCriticalThreshold: 'ScanCriticalThreshold',
+  rotationFunctionArn: 'RotationFunctionArn',
+
+  artifactKey: 'ArtifactKey',
+  artifactBucket: 'ArtifactBucket',
+  artifactBucketPolicy: 'ArtifactBucketPolicy',
+  cacheBucket: 'CacheBucket',
+  cacheBucketPolicy: 'CacheBucketPolicy',
+  repository: 'Repository',
+  registrySecret: 'RegistrySecret',
+  registrySecretRotation: 'RegistrySecretRotation',
+  buildLogGroup: 'BuildLogGroup',
+  unitTestReports: 'UnitTestReports',
+  scanReports: 'ScanReports',
+  codeBuildRole: 'CodeBuildRole',
+  buildProject: 'BuildProject',
+  unitTestProject: 'UnitTestProject',
+  scanProject: 'ScanProject',
+  approvalTopic: 'ApprovalTopic',
+  pipelineRole: 'PipelineRole',
+  pipeline: 'Pipeline',
+  sourceEventRole: 'SourceEventRole',
+  sourceEventRule: 'SourceEventRule',
+} as const;
+
+const ID = PIPELINE_IDS;
+
+/** The per-environment parameters: `DevAccountId`, `DevEnvironmentSuffix`, ... */
+export function environmentParameterIds(environment: string): { accountId: string; environmentSuffix: string } {
+  const prefix = environment.charAt(0).toUpperCase() + environment.slice(1);
+  return { accountId: `${prefix}AccountId`, environmentSuffix: `${prefix}EnvironmentSuffix` };
+}
+
+/** Names inside the pipeline; the tests and the README refer to them. */
+export const STAGES = { source: 'Source', build: 'Build', test: 'Test' } as const;
+export const approvalStageName = (environment: string) => `Approve-${environment}`;
+export const deployStageName = (environment: string) => `Deploy-${environment}`;
+export const ARTIFACTS = { source: 'SourceOutput', templates: 'TemplatesOutput', build: 'BuildOutput' } as const;
+export const SOURCE_NAMESPACE = 'SourceVariables';
+
+/** Where the deploy actions find the service template and its parameter files. */
+export const SERVICE_TEMPLATE_PATH = 'templates/ecs-service.json';
+export const serviceParameterFilePath = (service: string, environment: string) =>
+  `templates/parameters/ecs-service/${service}/${environment}.json`;
+/** The service template's parameter that takes the image; the only ParameterOverrides entry. */
+export const SERVICE_IMAGE_PARAMETER = 'ImageUri';
+/** The file the build writes into its output artifact, read with Fn::GetParam. */
+export const IMAGE_FILE = 'image.json';
+export const IMAGE_FILE_KEY = 'ImageUri';
+/** Capabilities of the service stack: it creates IAM roles and uses the blue/green transform. */
+export const SERVICE_STACK_CAPABILITIES = 'CAPABILITY_IAM,CAPABILITY_AUTO_EXPAND';
+
+/** The CodeBuild projects, by the name part the naming module puts into their names. */
+export const CODEBUILD_PROJECTS = { build: 'build', unitTests: 'unit-tests', scan: 'image-scan' } as const;
+
+const CODEBUILD_COMPUTE_TYPE = 'BUILD_GENERAL1_SMALL';
+const LOG_RETENTION_DAYS = 30;
+const CACHE_EXPIRY_DAYS = 7;
+const NONCURRENT_EXPIRY_DAYS = 90;
+const REPORT_DIRECTORY = 'reports';
+
+interface Environment {
+  readonly name: string;
+  readonly requiresApproval: boolean;
+  readonly account: ParameterHandle<string>;
+  readonly suffix: ParameterHandle<string>;
+}
+
+interface Scope {
+  readonly project: ParameterHandle<string>;
+  readonly service: ParameterHandle<string>;
+  readonly suffix: ParameterHandle<string>;
+}
+
+const v = (p: { logicalId: string }) => `\${${p.logicalId}}`;
+
+/** `${Resource.Attribute}` as a one-line Fn::Sub (a GetAtt takes six lines in the template). */
+function att(r: ResourceHandle, attribute: string): Intrinsic<string> {
+  return sub(`\${${r.logicalId}.${attribute}}`);
+}
+
+function arn(service: string, resource: string): Intrinsic<string> {
+  return sub(`arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}:${resource}`);
+}
+
+/** The text of a name that the naming module built as Fn::Sub, to use inside a longer Fn::Sub. */
+function subText(name: Value<string>): string {
+  const text = (name as { 'Fn::Sub'?: unknown })['Fn::Sub'];
+  if (typeof text !== 'string') throw new Error(`expected a name as Fn::Sub, got ${JSON.stringify(name)}`);
+  return text;
+}
+
+function accountRoot(account: ParameterHandle<string>): Intrinsic<string> {
+  return sub(`arn:\${AWS::Partition}:iam::${v(account)}:root`);
+}
+
+function distinctAccounts(envs: readonly Environment[]): Environment[] {
+  return envs.filter((e, i) => envs.findIndex((o) => o.account.logicalId === e.account.logicalId) === i);
+}
+
+/** A shared parameter definition with its own description and without the constraint text (the template must stay small). */
+function brief(def: StringParameter, description: string): StringParameter {
+  const { ConstraintDescription: _omitted, ...rest } = def;
+  void _omitted;
+  return { ...rest, Description: description };
+}
+
+/** The parameters both stacks of a service's pipeline take: names, tags and the member environments. */
+function commonParameters(t: TemplateBuilder, config: ResolvedConfig) {
+  const project = t.parameter(ID.projectName, brief(PROJECT_NAME, 'Project name'));
+  const service = t.parameter(ID.serviceName, brief(SERVICE_NAME, 'Service name'));
+  const environmentName = t.parameter(ID.environmentName, brief(ENVIRONMENT_NAME, 'Environment tag'));
+  const suffix = t.parameter(ID.environmentSuffix, brief(ENVIRONMENT_SUFFIX, 'Name suffix (member-roles: ToolsEnvironmentSuffix)'));
+  const costCenter = t.parameter(ID.costCenter, brief(COST_CENTER, 'CostCenter tag'));
+  const environments: Environment[] = config.environments.map((e) => {
+    const ids = environmentParameterIds(e.name);
+    return {
+      name: e.name,
+      requiresApproval: e.requiresApproval,
+      account: t.parameter(ids.accountId, { Type: 'String', Description: `Account ID of ${e.name}`, AllowedPattern: PATTERNS.accountId }),
+      suffix: t.parameter(ids.environmentSuffix, {
+        Type: 'String',
+        Description: `Name suffix of ${e.name}`,
+        AllowedPattern: PATTERNS.environmentSuffix,
+        MaxLength: MAX_LENGTH.environmentSuffix,
+      }),
+    };
+  });
+  t.standardTags({ Environment: ref(environmentName), Project: ref(project), CostCenter: ref(costCenter) });
+  return { project, service, environmentName, suffix, costCenter, environments };
+}
+
+type Common = ReturnType<typeof commonParameters>;
+
+function sourceParameters(t: TemplateBuilder) {
+  const repository = (description: string) => ({
+    Type: 'String' as const,
+    Description: description,
+    AllowedPattern: '^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$',
+    MaxLength: 200,
+  });
+  const branch = { Type: 'String' as const, AllowedPattern: '^[A-Za-z0-9._/-]{1,255}$' };
+  return {
+    sourceProvider: t.parameter(ID.sourceProvider, {
+      Type: 'String',
+      Description: 'CodeStar connection (GitHub, Bitbucket, GitLab) or CodeCommit',
+      AllowedValues: ['CodeStarSourceConnection', 'CodeCommit'],
+      Default: 'CodeStarSourceConnection',
+    }),
+    connectionArn: t.parameter(ID.connectionArn, {
+      Type: 'String',
+      Description: 'CodeStar connection; empty with CodeCommit',
+      AllowedPattern: '^$|^arn:aws[a-z-]*:(codestar-connections|codeconnections):[a-z0-9-]+:[0-9]{12}:connection/[a-f0-9-]{36}$',
+    }),
+    sourceRepository: t.parameter(ID.sourceRepository, repository('Application repository (owner/name, or CodeCommit name)')),
+    sourceBranch: t.parameter(ID.sourceBranch, { ...branch, Description: 'Branch that starts the pipeline' }),
+    sourceFilePaths: t.parameter(ID.sourceFilePaths, {
+      Type: 'CommaDelimitedList',
+      Description: 'Connection only: pushes must change one of these globs (empty: any)',
+      Default: '',
+    }),
+    templatesRepository: t.parameter(ID.templatesRepository, repository('Repository holding templates/ (same provider)')),
+    templatesBranch: t.parameter(ID.templatesBranch, { ...branch, Description: 'Branch of TemplatesRepository' }),
+    approvalEmail: t.parameter(ID.approvalEmail, {
+      Type: 'String',
+      Description: 'Receives approval requests',
+      AllowedPattern: '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$',
+      MaxLength: 254,
+    }),
+  };
+}
+
+function buildParameters(t: TemplateBuilder) {
+  return {
+    buildImageRepository: t.parameter(ID.buildImageRepository, {
+      Type: 'String',
+      Description: 'ECR repository here of the CodeBuild image (docker, AWS CLI, bash)',
+      AllowedPattern: '^[a-z0-9]+([._-][a-z0-9]+)*(/[a-z0-9]+([._-][a-z0-9]+)*)*$',
+      MaxLength: 200,
+    }),
+    buildImageReference: t.parameter(ID.buildImageReference, {
+      Type: 'String',
+      Description: ':tag or @sha256:digest of the build image',
+      AllowedPattern: '^(:[A-Za-z0-9_][A-Za-z0-9._-]{0,127}|@sha256:[a-f0-9]{64})$',
+      Default: ':latest',
+    }),
+    unitTestCommand: t.parameter(ID.unitTestCommand, {
+      Type: 'String',
+      Description: `Runs the unit tests, JUnit XML into ${REPORT_DIRECTORY}/`,
+      AllowedPattern: '^[A-Za-z0-9 ._/=:+-]{1,200}$',
+      Default: 'make test',
+    }),
+    scanCriticalThreshold: t.parameter(ID.scanCriticalThreshold, {
+      Type: 'Number',
+      Description: 'CRITICAL scan findings tolerated',
+      MinValue: 0,
+      MaxValue: 1000,
+      Default: 0,
+    }),
+    rotationFunctionArn: t.parameter(ID.rotationFunctionArn, {
+      Type: 'String',
+      Description: 'Rotates the registry secret; empty: none',
+      AllowedPattern: '^$|^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:function:[A-Za-z0-9_-]{1,64}$',
+      Default: '',
+    }),
+  };
+}
+
+type Source = ReturnType<typeof sourceParameters>;
+type Build = ReturnType<typeof buildParameters>;
+
+function sourceRules(t: TemplateBuilder, p: Source): void {
+  t.rule('ConnectionSource', {
+    RuleCondition: equals(ref(p.sourceProvider), 'CodeStarSourceConnection'),
+    Assertions: [{ Assert: not(equals(ref(p.connectionArn), '')), AssertDescription: 'CodeStarSourceConnection needs ConnectionArn' }],
+  });
+  t.rule('CodeCommitSource', {
+    RuleCondition: equals(ref(p.sourceProvider), 'CodeCommit'),
+    Assertions: [{ Assert: equals(ref(p.connectionArn), ''), AssertDescription: 'CodeCommit takes no ConnectionArn' }],
+  });
+}
+
+/** The last environment (production) never shares an account with another one. */
+function accountRules(t: TemplateBuilder, c: Common): void {
+  const envs = c.environments;
+  if (envs.length < 2) return;
+  const last = envs[envs.length - 1];
+  t.rule('SeparateProductionAccount', {
+    Assertions: envs.slice(0, -1).map((e) => ({
+      Assert: not(equals(ref(last.account), ref(e.account))),
+      AssertDescription: `${last.name} needs its own account, not ${e.name}'s`,
+    })),
+  });
+}
+
+/** Names both stacks derive the same way: the build stack creates, the pipeline stack refers. */
+function sharedNames(c: Common) {
+  const s: Scope = { project: c.project, service: c.service, suffix: c.suffix };
+  return {
+    scope: s,
+    artifactBucket: artifactBucketName(c.project, c.service, c.suffix),
+    project: (name: string) => standardName('codebuild-project', name, s),
+    /** Export of the artifact key ARN (a key ARN cannot be derived from names). */
+    artifactKeyExport: sub(`${v(c.project)}-${v(c.service)}-artifact-key-${v(c.suffix)}`),
+  };
+}
+
+const memberRole = (c: Common, e: Environment, r: 'deploy' | 'execution') => memberRoleArn(r, e.account, c.project, e.suffix);
+
+/** What the CodeBuild projects may do with logs, artifacts, cache and their build image. */
+function codeBuildStatements(
+  p: Build,
+  r: { key: ResourceHandle; artifacts: ResourceHandle; cache: ResourceHandle; logs: ResourceHandle },
+): Statement[] {
+  return [
+    allow('WriteLogs', ['logs:CreateLogStream', 'logs:PutLogEvents'], [att(r.logs, 'Arn')]),
+    allow(
+      'ArtifactsAndCache',
+      ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject'],
+      [sub(`\${${r.artifacts.logicalId}.Arn}/*`), sub(`\${${r.cache.logicalId}.Arn}/*`)],
+    ),
+    allow('LocateBuckets', ['s3:GetBucketAcl', 's3:GetBucketLocation'], [att(r.artifacts, 'Arn'), att(r.cache, 'Arn')]),
+    allow('ArtifactKey', ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'], [att(r.key, 'Arn')]),
+    allow(
+      'PullBuildImage',
+      ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
+      [arn('ecr', `repository/${v(p.buildImageRepository)}`)],
+    ),
+    allow('EcrLogin', ['ecr:GetAuthorizationToken'], anyResource('ecr:GetAuthorizationToken has no resource-level permissions')),
+  ];
+}
+
+const SHELL = { shell: 'bash' };
+
+function buildBuildSpec(secret: ResourceHandle) {
+  const image = '"$REGISTRY_HOST/$REPOSITORY_NAME:$IMAGE_TAG"';
+  return buildSpec({
+    version: 0.2,
+    env: {
+      ...SHELL,
+      'secrets-manager': {
+        REGISTRY_USERNAME: `\${${secret.logicalId}}:username`,
+        REGISTRY_PASSWORD: `\${${secret.logicalId}}:password`,
+      },
+    },
+    phases: {
+      install: {
+        commands: [
+          'docker info >/dev/null 2>&1 || (nohup dockerd --host=unix:///var/run/docker.sock >/tmp/dockerd.log 2>&1 &)',
+          "timeout 60 bash -c 'until docker info >/dev/null 2>&1; do sleep 1; done'",
+        ],
+      },
+      pre_build: {
+        commands: [
+          withRetries('aws ecr get-login-password | docker login --username AWS --password-stdin "$REGISTRY_HOST"'),
+          `if [ -n "$REGISTRY_USERNAME" ]; then ${withRetries(
+            'printf %s "$REGISTRY_PASSWORD" | docker login --username "$REGISTRY_USERNAME" --password-stdin',
+          )}; fi`,
+        ],
+      },
+      build: {
+        commands: [
+          `if aws ecr describe-images --repository-name "$REPOSITORY_NAME" --image-ids "imageTag=$IMAGE_TAG" >/dev/null 2>&1; then PUSH=no; echo "image $IMAGE_TAG exists already (tags are immutable)"; else PUSH=yes; docker build --pull --tag ${image} .; fi`,
+          `if [ "$PUSH" = yes ]; then ${withRetries(`docker push ${image}`)}; fi`,
+          `printf '{"${IMAGE_FILE_KEY}":"%s"}\\n' ${image} > ${IMAGE_FILE}`,
+        ],
+      },
+    },
+    artifacts: { files: [IMAGE_FILE] },
+  });
+}
+
+function unitTestBuildSpec(reports: ResourceHandle) {
+  return buildSpec({
+    version: 0.2,
+    env: SHELL,
+    phases: {
+      build: { commands: [`mkdir -p ${REPORT_DIRECTORY}`, 'bash -c "$UNIT_TEST_COMMAND"'] },
+    },
+    reports: {
+      [`\${${reports.logicalId}.Arn}`]: { files: ['**/*.xml'], 'base-directory': REPORT_DIRECTORY, 'file-format': 'JUNITXML' },
+    },
+    cache: { paths: ['/root/.cache/**'] },
+  });
+}
+
+/**
+ * The scan waits for ECR's scan of the pushed image, writes every finding as a JUnit
+ * test case (CRITICAL ones failed) and fails when CRITICAL findings exceed the threshold.
+ */
+function scanBuildSpec(reports: ResourceHandle) {
+  const image = '--repository-name "$REPOSITORY_NAME" --image-id "imageTag=$IMAGE_TAG"';
+  const clean = 'gsub(/[^A-Za-z0-9._-]/, "_", $1); gsub(/[^A-Za-z0-9._-]/, "_", $2)';
+  const toJUnit = [
+    `awk -F '\\t' 'BEGIN { print "<testsuite name=\\"image-scan\\">" }`,
+    `{ ${clean}; failure = ""; if ($1 == "CRITICAL") failure = "<failure message=\\"CRITICAL finding\\"/>";`,
+    'printf "<testcase classname=\\"%s\\" name=\\"%s\\">%s</testcase>\\n", $1, $2, failure }',
+    `END { print "</testsuite>" }' findings.tsv > ${REPORT_DIRECTORY}/image-scan.xml`,
+  ].join(' ');
+  return buildSpec({
+    version: 0.2,
+    env: SHELL,
+    phases: {
+      build: {
+        commands: [
+          `mkdir -p ${REPORT_DIRECTORY}`,
+          withRetries(`aws ecr wait image-scan-complete ${image}`),
+          `aws ecr describe-image-scan-findings ${image} --query 'imageScanFindings.findings[].[severity,name]' --output text > findings.txt`,
+          "grep -v '^None$' findings.txt > findings.tsv || true",
+          toJUnit,
+          `CRITICAL=$(aws ecr describe-image-scan-findings ${image} --query 'imageScanFindings.findingSeverityCounts.CRITICAL' --output text)`,
+          'if [ "$CRITICAL" = None ]; then CRITICAL=0; fi',
+          'echo "CRITICAL findings $CRITICAL, tolerated $CRITICAL_THRESHOLD"',
+          'if [ "$CRITICAL" -gt "$CRITICAL_THRESHOLD" ]; then echo "the image has more CRITICAL findings than tolerated"; exit 1; fi',
+        ],
+      },
+    },
+    reports: {
+      [`\${${reports.logicalId}.Arn}`]: { files: ['image-scan.xml'], 'base-directory': REPORT_DIRECTORY, 'file-format': 'JUNITXML' },
+    },
+  });
+}
+
+interface ProjectProps {
+  readonly name: string;
+  readonly role: ResourceHandle;
+  readonly buildSpec: Value<string>;
+  readonly privileged?: boolean;
+  readonly variables: ReadonlyArray<{ Name: string; Value: Value<string> }>;
+}
+
+function codeBuildProject(
+  t: TemplateBuilder,
+  id: string,
+  s: Scope,
+  p: Build,
+  r: { key: ResourceHandle; cache: ResourceHandle; logs: ResourceHandle },
+  props: ProjectProps,
+): ResourceHandle {
+  return t.resource(id, 'AWS::CodeBuild::Project', {
+    Name: standardName('codebuild-project', props.name, s),
+    ServiceRole: att(props.role, 'Arn'),
+    Source: { Type: 'CODEPIPELINE', BuildSpec: props.buildSpec },
+    Artifacts: { Type: 'CODEPIPELINE' },
+    Environment: {
+      Type: 'LINUX_CONTAINER',
+      ComputeType: CODEBUILD_COMPUTE_TYPE,
+      Image: sub(`\${AWS::AccountId}.dkr.ecr.\${AWS::Region}.\${AWS::URLSuffix}/${v(p.buildImageRepository)}${v(p.buildImageReference)}`),
+      ImagePullCredentialsType: 'SERVICE_ROLE',
+      ...(props.privileged ? { PrivilegedMode: true } : {}),
+      EnvironmentVariables: props.variables,
+    },
+    Cache: { Type: 'S3', Location: sub(`\${${r.cache.logicalId}}/${props.name}`) },
+    EncryptionKey: att(r.key, 'Arn'),
+    LogsConfig: { CloudWatchLogs: { Status: 'ENABLED', GroupName: r.logs.ref(), StreamName: props.name } },
+  });
+}
+
+function action(
+  name: string,
+  category: 'Source' | 'Build' | 'Test' | 'Approval' | 'Deploy',
+  provider: string,
+  configuration: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    Name: name,
+    ActionTypeId: { Category: category, Owner: 'AWS', Provider: provider, Version: '1' },
+    Configuration: configuration,
+    RunOrder: 1,
+    ...extra,
+  };
+}
+
+/** A source action whose provider and configuration follow the SourceProvider parameter. */
+function sourceAction(
+  name: string,
+  useConnection: ConditionHandle,
+  p: Source,
+  repository: ParameterHandle<string>,
+  branch: ParameterHandle<string>,
+  output: string,
+  extra: Record<string, unknown>,
+): Record<string, unknown> {
+  return {
+    Name: name,
+    ActionTypeId: {
+      Category: 'Source',
+      Owner: 'AWS',
+      Provider: ifCond(useConnection, 'CodeStarSourceConnection', 'CodeCommit'),
+      Version: '1',
+    },
+    Configuration: ifCond(
+      useConnection,
+      {
+        ConnectionArn: ref(p.connectionArn),
+        FullRepositoryId: ref(repository),
+        BranchName: ref(branch),
+        // Only the application source starts the pipeline (through the trigger).
+        ...(name === 'App' ? {} : { DetectChanges: 'false' }),
+      },
+      { RepositoryName: ref(repository), BranchName: ref(branch), PollForSourceChanges: 'false' },
+    ),
+    RunOrder: 1,
+    OutputArtifacts: [{ Name: output }],
+    ...extra,
+  };
+}
+
+/**
+ * pipeline-build.json: the build side of a service's pipeline. The artifact store (bucket
+ * and KMS key, readable by the member accounts' deploy roles), the CodeBuild cache, the
+ * ECR repository the member accounts pull from, the registry credentials secret and the
+ * three CodeBuild projects with their role, logs and report groups. Deployed before
+ * pipeline.json, which imports the artifact key ARN.
+ */
+export function buildPipelineBuildTemplate(config: ResolvedConfig): Template {
+  const t = new TemplateBuilder(
+    "Build side of one service's delivery pipeline in the tools account: artifact bucket and KMS key, CodeBuild cache, ECR repository, registry secret, CodeBuild projects (build, unit tests, image scan). Deploy before pipeline.json.",
+  );
+  const c = commonParameters(t, config);
+  const p = buildParameters(t);
+  accountRules(t, c);
+  const names = sharedNames(c);
+  const s = names.scope;
+  const envs = c.environments;
+  const memberAccounts = distinctAccounts(envs);
+  const rotate = t.condition('RotateRegistrySecret', not(equals(ref(p.rotationFunctionArn), '')));
+  const inKeyPolicy = anyResource('in a key policy, "*" is the key the policy is attached to');
+
+  // --- Artifact store: the bucket (SSE-S3 by default) and the key the pipeline encrypts
+  // artifacts with, which the member accounts' deploy and execution roles may use.
+  const key = t.resource(ID.artifactKey, 'AWS::KMS::Key', {
+    Description: sub(`Pipeline artifacts of ${v(c.project)}-${v(c.service)}`),
+    EnableKeyRotation: true,
+    PendingWindowInDays: 7,
+    KeyPolicy: {
+      Version: '2012-10-17',
+      Statement: [
+        allow(
+          'ToolsAccountAdministersKey',
+          [
+            'kms:CancelKeyDeletion',
+            'kms:Decrypt',
+            'kms:DescribeKey',
+            'kms:DisableKey',
+            'kms:EnableKey',
+            'kms:EnableKeyRotation',
+            'kms:Encrypt',
+            'kms:GenerateDataKey',
+            'kms:GetKeyPolicy',
+            'kms:GetKeyRotationStatus',
+            'kms:ListResourceTags',
+            'kms:PutKeyPolicy',
+            'kms:ScheduleKeyDeletion',
+            'kms:TagResource',
+            'kms:UntagResource',
+            'kms:UpdateKeyDescription',
+          ],
+          inKeyPolicy,
+          { principal: { AWS: sub('arn:${AWS::Partition}:iam::${AWS::AccountId}:root') } },
+        ),
+        allow('MemberRolesReadArtifacts', ['kms:Decrypt', 'kms:DescribeKey'], inKeyPolicy, {
+          principal: { AWS: memberAccounts.map((e) => accountRoot(e.account)) },
+          condition: {
+            ArnEquals: { 'aws:PrincipalArn': envs.flatMap((e) => [memberRole(c, e, 'deploy'), memberRole(c, e, 'execution')]) },
+            StringEquals: { 'kms:ViaService': sub('s3.${AWS::Region}.amazonaws.com') },
+          },
+        }),
+      ],
+    },
+  });
+
+  const artifacts = privateBucket(t, ID.artifactBucket, {
+    bucketName: names.artifactBucket,
+    versioned: true,
+    lifecycleRules: [
+      { Id: 'expire-noncurrent-versions', Status: 'Enabled', NoncurrentVersionExpiration: { NoncurrentDays: NONCURRENT_EXPIRY_DAYS } },
+    ],
+  });
+  bucketPolicy(t, ID.artifactBucketPolicy, artifacts, [
+    allow(
+      'MemberDeployRolesReadArtifacts',
+      ['s3:GetBucketLocation', 's3:GetObject', 's3:GetObjectVersion'],
+      [att(artifacts, 'Arn'), sub(`\${${artifacts.logicalId}.Arn}/*`)],
+      {
+        principal: { AWS: memberAccounts.map((e) => accountRoot(e.account)) },
+        condition: { ArnEquals: { 'aws:PrincipalArn': envs.map((e) => memberRole(c, e, 'deploy')) } },
+      },
+    ),
+  ]);
+
+  const cache = privateBucket(t, ID.cacheBucket, {
+    bucketName: physicalName('s3-bucket', [c.project, '-', c.service, '-cache-', c.suffix, '-', 'AWS::AccountId']),
+    lifecycleRules: [{ Id: 'expire-cache', Status: 'Enabled', ExpirationInDays: CACHE_EXPIRY_DAYS }],
+  });
+  bucketPolicy(t, ID.cacheBucketPolicy, cache);
+
+  // --- Image repository and registry credentials.
+  const repository = t.resource(ID.repository, 'AWS::ECR::Repository', {
+    RepositoryName: standardName('ecr-repository', 'images', s),
+    ImageTagMutability: 'IMMUTABLE',
+    ImageScanningConfiguration: { ScanOnPush: true },
+    EmptyOnDelete: true,
+    LifecyclePolicy: {
+      LifecyclePolicyText: JSON.stringify({
+        rules: [
+          {
+            rulePriority: 1,
+            description: 'untagged images (failed pushes) after 1 day',
+            selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 1 },
+            action: { type: 'expire' },
+          },
+          {
+            rulePriority: 2,
+            description: 'keep the newest 200 images',
+            selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 200 },
+            action: { type: 'expire' },
+          },
+        ],
+      }),
+    },
+    // ECS in the member accounts pulls with the task execution roles, which live under the
+    // project's workload role path. A repository policy statement names no Resource.
+    RepositoryPolicyText: {
+      Version: '2012-10-17',
+      Statement: [
+        trust('MemberAccountsPull', { AWS: memberAccounts.map((e) => accountRoot(e.account)) }, {
+          actions: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
+          condition: {
+            ArnLike: {
+              'aws:PrincipalArn': memberAccounts.map((e) => sub(`arn:\${AWS::Partition}:iam::${v(e.account)}:role/${v(c.project)}-workload/*`)),
+            },
+          },
+        }),
+      ],
+    },
+  });
+
+  const secret = t.resource(ID.registrySecret, 'AWS::SecretsManager::Secret', {
+    Name: standardName('secret', 'registry-credentials', s),
+    Description: 'Docker Hub credentials for base image pulls; the build skips the login while username is empty',
+    GenerateSecretString: {
+      SecretStringTemplate: '{"username":""}',
+      GenerateStringKey: 'password',
+      PasswordLength: 32,
+      ExcludePunctuation: true,
+    },
+  });
+  t.resource(
+    ID.registrySecretRotation,
+    'AWS::SecretsManager::RotationSchedule',
+    { SecretId: secret.ref(), RotationLambdaARN: ref(p.rotationFunctionArn), RotationRules: { ScheduleExpression: 'rate(30 days)' } },
+    { condition: rotate },
+  );
+
+  // --- CodeBuild: one log group, two report groups, one role, three projects.
+  const logs = t.resource(ID.buildLogGroup, 'AWS::Logs::LogGroup', {
+    LogGroupName: physicalName('log-group', ['/', c.project, '/', c.service, '/codebuild-', c.suffix]),
+    RetentionInDays: LOG_RETENTION_DAYS,
+  });
+  const reportGroup = (id: string, name: string) =>
+    t.resource(id, 'AWS::CodeBuild::ReportGroup', {
+      Name: standardName('codebuild-report-group', name, s),
+      Type: 'TEST',
+      ExportConfig: { ExportConfigType: 'NO_EXPORT' },
+      DeleteReports: true,
+    });
+  const unitTestReports = reportGroup(ID.unitTestReports, 'unit-tests');
+  const scanReports = reportGroup(ID.scanReports, 'image-scan');
+
+  const buildResources = { key, artifacts, cache, logs };
+  // The three projects share one role: all of them run code from the application
+  // repository, so separate roles would not separate what that code may reach.
+  const codeBuildRole = role(t, ID.codeBuildRole, {
+    roleName: standardName('iam-role', 'codebuild', s),
+    description: 'CodeBuild: build, unit tests and image scan',
+    assumedBy: { Service: 'codebuild.amazonaws.com' },
+    policyName: 'codebuild',
+    statements: [
+      ...codeBuildStatements(p, buildResources),
+      allow(
+        'PushAndScanImage',
+        [
+          'ecr:BatchCheckLayerAvailability',
+          'ecr:CompleteLayerUpload',
+          'ecr:DescribeImageScanFindings',
+          'ecr:DescribeImages',
+          'ecr:InitiateLayerUpload',
+          'ecr:PutImage',
+          'ecr:UploadLayerPart',
+        ],
+        [att(repository, 'Arn')],
+      ),
+      allow('RegistryCredentials', ['secretsmanager:GetSecretValue'], [secret.ref()]),
+      allow(
+        'WriteReports',
+        ['codebuild:BatchPutTestCases', 'codebuild:CreateReport', 'codebuild:UpdateReport'],
+        [att(unitTestReports, 'Arn'), att(scanReports, 'Arn')],
+      ),
+    ],
+  });
+
+  const repositoryName = { Name: 'REPOSITORY_NAME', Value: repository.ref() };
+  codeBuildProject(t, ID.buildProject, s, p, buildResources, {
+    name: CODEBUILD_PROJECTS.build,
+    role: codeBuildRole,
+    buildSpec: buildBuildSpec(secret),
+    privileged: true,
+    variables: [repositoryName, { Name: 'REGISTRY_HOST', Value: sub('${AWS::AccountId}.dkr.ecr.${AWS::Region}.${AWS::URLSuffix}') }],
+  });
+  codeBuildProject(t, ID.unitTestProject, s, p, buildResources, {
+    name: CODEBUILD_PROJECTS.unitTests,
+    role: codeBuildRole,
+    buildSpec: unitTestBuildSpec(unitTestReports),
+    variables: [{ Name: 'UNIT_TEST_COMMAND', Value: ref(p.unitTestCommand) }],
+  });
+  codeBuildProject(t, ID.scanProject, s, p, buildResources, {
+    name: CODEBUILD_PROJECTS.scan,
+    role: codeBuildRole,
+    buildSpec: scanBuildSpec(scanReports),
+    variables: [repositoryName, { Name: 'CRITICAL_THRESHOLD', Value: sub(v(p.scanCriticalThreshold)) }],
+  });
+
+  t.output('ArtifactKeyArn', { description: 'KMS key of the pipeline artifacts', value: att(key, 'Arn'), exportName: names.artifactKeyExport });
+  t.output('ArtifactBucketName', { description: 'Artifact bucket', value: artifacts.ref() });
+  t.output('RepositoryUri', { description: 'ECR repository of the service images', value: att(repository, 'RepositoryUri') });
+  t.output('RegistrySecretArn', { description: 'Docker registry credentials', value: secret.ref() });
+  return t.build();
+}
+
+/**
+ * pipeline.json: the pipeline of one service, its service role, the approval topic and,
+ * for CodeCommit, the EventBridge trigger. Its CodeBuild projects, artifact bucket and
+ * key come from pipeline-build.json of the same service (names from the naming module,
+ * the key ARN by import).
+ */
+export function buildPipelineTemplate(config: ResolvedConfig): Template {
+  const t = new TemplateBuilder(
+    "One service's delivery pipeline in the tools account: source, build, unit tests and image scan, then a CloudFormation change set per member environment, with manual approvals. Deploy after pipeline-build.json.",
+  );
+  const c = commonParameters(t, config);
+  const p = sourceParameters(t);
+  sourceRules(t, p);
+  accountRules(t, c);
+  const names = sharedNames(c);
+  const s = names.scope;
+  const envs = c.environments;
+
+  const useConnection = t.condition('UseConnection', equals(ref(p.sourceProvider), 'CodeStarSourceConnection'));
+  const useCodeCommit = t.condition('UseCodeCommit', not(useConnection));
+  const filterFilePaths = t.condition('FilterFilePaths', and(useConnection, not(equals(join('', ref(p.sourceFilePaths)), ''))));
+
+  const keyArn = importValue(names.artifactKeyExport);
+  const bucketArn = sub(`arn:\${AWS::Partition}:s3:::${subText(names.artifactBucket)}`);
+  const projectArn = (name: string) => arn('codebuild', `project/${subText(names.project(name))}`);
+
+  const topic = t.resource(ID.approvalTopic, 'AWS::SNS::Topic', {
+    TopicName: standardName('sns-topic', 'approvals', s),
+    KmsMasterKeyId: 'alias/aws/sns',
+    Subscription: [{ Protocol: 'email', Endpoint: ref(p.approvalEmail) }],
+  });
+
+  // The role lives under the project's pipeline role path: the member accounts' deploy
+  // roles trust exactly the roles under that path.
+  const pipelineName = subText(standardName('codepipeline', 'pipeline', s));
+  const pipelineArn = arn('codepipeline', pipelineName);
+  const codeCommitArn = (repo: ParameterHandle<string>) => arn('codecommit', v(repo));
+  const pipelineRole = role(t, ID.pipelineRole, {
+    roleName: standardName('iam-role', 'pipeline', s),
+    path: pipelineRolePath(c.project),
+    description: 'CodePipeline: runs the pipeline, assumes the member deploy roles',
+    assumedBy: { Service: 'codepipeline.amazonaws.com' },
+    policyName: 'pipeline',
+    statements: [
+      allow(
+        'Artifacts',
+        ['s3:GetBucketLocation', 's3:GetBucketVersioning', 's3:GetObject', 's3:GetObjectVersion', 's3:PutObject'],
+        [bucketArn, sub(`arn:\${AWS::Partition}:s3:::${subText(names.artifactBucket)}/*`)],
+      ),
+      allow('ArtifactKey', ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'], [keyArn]),
+      // One statement for either source provider: its resources are the connection or the
+      // two CodeCommit repositories, as SourceProvider chooses.
+      allow(
+        'ReadSource',
+        [
+          'codecommit:CancelUploadArchive',
+          'codecommit:GetBranch',
+          'codecommit:GetCommit',
+          'codecommit:GetRepository',
+          'codecommit:GetUploadArchiveStatus',
+          'codecommit:UploadArchive',
+          'codeconnections:UseConnection',
+          'codestar-connections:UseConnection',
+        ],
+        [
+          ifCond(useConnection, ref(p.connectionArn), codeCommitArn(p.sourceRepository)),
+          ifCond(useConnection, ref(p.connectionArn), codeCommitArn(p.templatesRepository)),
+        ],
+      ),
+      allow('RunBuilds', ['codebuild:BatchGetBuilds', 'codebuild:StartBuild'], Object.values(CODEBUILD_PROJECTS).map(projectArn)),
+      allow('AssumeMemberDeployRoles', ['sts:AssumeRole'], envs.map((e) => memberRole(c, e, 'deploy'))),
+      allow('NotifyApprovers', ['sns:Publish'], [topic.ref()]),
+    ],
+  });
+
+  const commitId = `#{${SOURCE_NAMESPACE}.CommitId}`;
+  const imageTagVariable = JSON.stringify([{ name: 'IMAGE_TAG', value: commitId, type: 'PLAINTEXT' }]);
+  const codeBuild = (name: string, project: string, input: string, extra: Record<string, unknown> = {}, config: Record<string, unknown> = {}) =>
+    action(name, name === 'Image' ? 'Build' : 'Test', 'CodeBuild', { ProjectName: names.project(project), ...config }, {
+      InputArtifacts: [{ Name: input }],
+      ...extra,
+    });
+  const stages: Array<Record<string, unknown>> = [
+    {
+      Name: STAGES.source,
+      Actions: [
+        sourceAction('App', useConnection, p, p.sourceRepository, p.sourceBranch, ARTIFACTS.source, { Namespace: SOURCE_NAMESPACE }),
+        sourceAction('Templates', useConnection, p, p.templatesRepository, p.templatesBranch, ARTIFACTS.templates, {}),
+      ],
+    },
+    {
+      Name: STAGES.build,
+      Actions: [
+        codeBuild('Image', CODEBUILD_PROJECTS.build, ARTIFACTS.source, { OutputArtifacts: [{ Name: ARTIFACTS.build }] }, {
+          EnvironmentVariables: imageTagVariable,
+        }),
+      ],
+    },
+    {
+      Name: STAGES.test,
+      Actions: [
+        codeBuild('UnitTests', CODEBUILD_PROJECTS.unitTests, ARTIFACTS.source),
+        codeBuild('ImageScan', CODEBUILD_PROJECTS.scan, ARTIFACTS.build, {}, { EnvironmentVariables: imageTagVariable }),
+      ],
+    },
+  ];
+
+  const parameterOverrides = JSON.stringify({
+    [SERVICE_IMAGE_PARAMETER]: { 'Fn::GetParam': [ARTIFACTS.build, IMAGE_FILE, IMAGE_FILE_KEY] },
+  });
+  const changeSetName = sub(`${v(c.project)}-${v(c.service)}-pipeline`);
+  for (const e of envs) {
+    if (e.requiresApproval) {
+      stages.push({
+        Name: approvalStageName(e.name),
+        Actions: [
+          action('Approve', 'Approval', 'Manual', {
+            NotificationArn: topic.ref(),
+            CustomData: sub(`Deploy ${v(c.service)} ${commitId} to ${e.name}? Check the tests, the scan and the earlier environments.`),
+            ExternalEntityLink: sub(
+              `https://\${AWS::Region}.console.aws.amazon.com/codesuite/codepipeline/pipelines/${pipelineName}/executions/#{codepipeline.PipelineExecutionId}/timeline`,
+            ),
+          }),
+        ],
+      });
+    }
+    const stackName = physicalName('cloudformation-stack', [c.project, '-', c.service, '-', e.suffix]);
+    const deployRole = memberRole(c, e, 'deploy');
+    stages.push({
+      Name: deployStageName(e.name),
+      Actions: [
+        action(
+          'CreateChangeSet',
+          'Deploy',
+          'CloudFormation',
+          {
+            ActionMode: 'CHANGE_SET_REPLACE',
+            StackName: stackName,
+            ChangeSetName: changeSetName,
+            TemplatePath: `${ARTIFACTS.templates}::${SERVICE_TEMPLATE_PATH}`,
+            TemplateConfiguration: sub(`${ARTIFACTS.templates}::${serviceParameterFilePath(v(c.service), e.name)}`),
+            ParameterOverrides: parameterOverrides,
+            Capabilities: SERVICE_STACK_CAPABILITIES,
+            RoleArn: memberRole(c, e, 'execution'),
+          },
+          { InputArtifacts: [{ Name: ARTIFACTS.templates }, { Name: ARTIFACTS.build }], RoleArn: deployRole },
+        ),
+        action(
+          'ExecuteChangeSet',
+          'Deploy',
+          'CloudFormation',
+          { ActionMode: 'CHANGE_SET_EXECUTE', StackName: stackName, ChangeSetName: changeSetName },
+          { RoleArn: deployRole, RunOrder: 2 },
+        ),
+      ],
+    });
+  }
+
+  t.resource(ID.pipeline, 'AWS::CodePipeline::Pipeline', {
+    Name: sub(pipelineName),
+    RoleArn: att(pipelineRole, 'Arn'),
+    PipelineType: 'V2',
+    RestartExecutionOnUpdate: false,
+    ArtifactStore: { Type: 'S3', Location: names.artifactBucket, EncryptionKey: { Type: 'KMS', Id: keyArn } },
+    Triggers: ifCond(
+      useConnection,
+      [
+        {
+          ProviderType: 'CodeStarSourceConnection',
+          GitConfiguration: {
+            SourceActionName: 'App',
+            Push: [
+              {
+                Branches: { Includes: [ref(p.sourceBranch)] },
+                FilePaths: ifCond(filterFilePaths, { Includes: ref(p.sourceFilePaths) }, AWS.noValue),
+              },
+            ],
+          },
+        },
+      ],
+      AWS.noValue,
+    ),
+    Stages: stages,
+  });
+
+  // --- CodeCommit: pushes to the branch start the pipeline through EventBridge.
+  const eventRole = role(
+    t,
+    ID.sourceEventRole,
+    {
+      roleName: standardName('iam-role', 'source-events', s),
+      description: 'EventBridge: starts the pipeline on a push to the CodeCommit branch',
+      assumedBy: { Service: 'events.amazonaws.com' },
+      policyName: 'start-pipeline',
+      statements: [allow('StartPipeline', ['codepipeline:StartPipelineExecution'], [pipelineArn])],
+    },
+    { condition: useCodeCommit },
+  );
+  t.resource(
+    ID.sourceEventRule,
+    'AWS::Events::Rule',
+    {
+      Name: standardName('events-rule', 'source', s),
+      State: 'ENABLED',
+      EventPattern: {
+        source: ['aws.codecommit'],
+        'detail-type': ['CodeCommit Repository State Change'],
+        resources: [codeCommitArn(p.sourceRepository)],
+        detail: {
+          event: ['referenceCreated', 'referenceUpdated'],
+          referenceType: ['branch'],
+          referenceName: [ref(p.sourceBranch)],
+        },
+      },
+      Targets: [{ Id: 'pipeline', Arn: pipelineArn, RoleArn: att(eventRole, 'Arn') }],
+    },
+    { condition: useCodeCommit },
+  );
+
+  t.output('PipelineArn', { description: 'ARN of the pipeline', value: pipelineArn });
+  t.output('PipelineRoleArn', { description: 'Pipeline service role (trusted by the member deploy roles)', value: att(pipelineRole, 'Arn') });
+  t.output('ArtifactBucketName', { description: 'Artifact bucket', value: names.artifactBucket });
+  t.output('RepositoryUri', {
+    description: 'ECR repository of the service images',
+    value: sub(`\${AWS::AccountId}.dkr.ecr.\${AWS::Region}.\${AWS::URLSuffix}/${subText(standardName('ecr-repository', 'images', s))}`),
+  });
+  return t.build();
+}
+
+/** Splits a config build image URI into the repository name and the tag or digest reference. */
+export function buildImageParameters(config: ResolvedConfig): { repository: string; reference: string } {
+  const image = config.build.buildImage;
+  if (image === undefined) return { repository: `${config.project.name}-build-image`, reference: ':latest' };
+  const m = /^([0-9]{12})\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?\/([a-z0-9._/-]+?)((?::[A-Za-z0-9._-]+)|(?:@sha256:[a-f0-9]{64}))$/.exec(image);
+  if (!m) throw new Error(`build.buildImage: ${JSON.stringify(image)} is not an ECR image URI with a tag or digest`);
+  if (m[1] !== config.tools.accountId) {
+    throw new Error(`build.buildImage: ${JSON.stringify(image)} must be in the tools account ${config.tools.accountId}`);
+  }
+  return { repository: m[2], reference: m[3] };
+}
+
+const TOOLS_ENVIRONMENT = 'tools';
+
+function commonValues(config: ResolvedConfig, service: string): Record<string, string> {
+  return {
+    [ID.projectName]: config.project.name,
+    [ID.serviceName]: service,
+    [ID.environmentName]: TOOLS_ENVIRONMENT,
+    [ID.environmentSuffix]: config.tools.environmentSuffix,
+    [ID.costCenter]: config.project.costCenter,
+    ...Object.fromEntries(
+      config.environments.flatMap((e) => {
+        const ids = environmentParameterIds(e.name);
+        return [
+          [ids.accountId, e.accountId],
+          [ids.environmentSuffix, e.environmentSuffix],
+        ];
+      }),
+    ),
+  };
+}
+
+function tags(config: ResolvedConfig) {
+  return { Environment: TOOLS_ENVIRONMENT, Project: config.project.name, CostCenter: config.project.costCenter };
+}
+
+/** One parameter file per service for pipeline-build.json. */
+export function pipelineBuildParameterFiles(config: ResolvedConfig): ParameterFile[] {
+  const image = buildImageParameters(config);
+  return config.services.map((service) => ({
+    path: `parameters/pipeline-build/${service.name}.json`,
+    parameters: {
+      ...commonValues(config, service.name),
+      [ID.buildImageRepository]: image.repository,
+      [ID.buildImageReference]: image.reference,
+      [ID.scanCriticalThreshold]: String(service.scanCriticalThreshold),
+    },
+    tags: tags(config),
+  }));
+}
+
+/** One parameter file per service for pipeline.json. */
+export function pipelineParameterFiles(config: ResolvedConfig): ParameterFile[] {
+  const { source } = config;
+  return config.services.map((service) => ({
+    path: `parameters/pipeline/${service.name}.json`,
+    parameters: {
+      ...commonValues(config, service.name),
+      [ID.sourceProvider]: source.provider,
+      [ID.connectionArn]: source.connectionArn ?? '',
+      [ID.sourceRepository]: source.repository,
+      [ID.sourceBranch]: source.branch,
+      [ID.sourceFilePaths]: source.filePaths.join(','),
+      [ID.templatesRepository]: source.templatesRepository,
+      [ID.templatesBranch]: source.templatesBranch,
+      [ID.approvalEmail]: config.notifications.approvalEmail,
+    },
+    tags: tags(config),
+  }));
+}

@@ -1,0 +1,633 @@
+/**
+ * The service pipeline: pipeline-build.json (artifact store, ECR, CodeBuild) and
+ * pipeline.json (the pipeline), checked on the committed JSON and against
+ * member-roles.json, whose roles the deploy actions assume.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ResourceDef, Template } from '../../generator/core/template';
+import { serializeTemplate } from '../../generator/core/serialize';
+import { stackName } from '../../generator/core/naming';
+import { TEMPLATE_BODY_LIMIT_BYTES } from '../../generator/rules/template-size';
+import { ConfigError, parseConfig } from '../../generator/config/load';
+import { ProjectConfig } from '../../generator/config/types';
+import {
+  ARTIFACTS,
+  SERVICE_IMAGE_PARAMETER,
+  approvalStageName,
+  buildPipelineBuildTemplate,
+  buildPipelineTemplate,
+  deployStageName,
+  environmentParameterIds,
+} from '../../generator/templates/pipeline';
+import {
+  ROOT,
+  TEMPLATES_DIR,
+  asList,
+  exampleConfig,
+  loadTemplate,
+  policyStatements,
+  resolve,
+  resource,
+  resourcesOfType,
+} from '../helpers/template';
+
+const REGION = 'eu-west-1';
+const config = exampleConfig();
+const pipeline = loadTemplate('pipeline.json');
+const build = loadTemplate('pipeline-build.json');
+const memberRoles = loadTemplate('member-roles.json');
+
+function parameterFile(rel: string): Record<string, string> {
+  return (JSON.parse(fs.readFileSync(path.join(TEMPLATES_DIR, rel), 'utf8')) as { Parameters: Record<string, string> }).Parameters;
+}
+
+/** Values of the tools-account stacks of one service, with the pseudo parameters. */
+function toolsValues(file: 'pipeline' | 'pipeline-build', service: string): Record<string, string> {
+  return {
+    ...parameterFile(`parameters/${file}/${service}.json`),
+    'AWS::Partition': 'aws',
+    'AWS::Region': REGION,
+    'AWS::AccountId': config.tools.accountId,
+    'AWS::URLSuffix': 'amazonaws.com',
+  };
+}
+
+/** Values of the member-roles stack of one environment, as it runs in that account. */
+function memberValues(env: string): Record<string, string> {
+  const e = config.environments.find((x) => x.name === env)!;
+  return {
+    ...parameterFile(`parameters/member-roles/${env}.json`),
+    'AWS::Partition': 'aws',
+    'AWS::Region': REGION,
+    'AWS::AccountId': e.accountId,
+  };
+}
+
+/** The ARN of a role member-roles.json creates, with the given parameter values. */
+function memberRoleArn(id: string, env: string): string {
+  const values = memberValues(env);
+  const props = resource(memberRoles, id).Properties!;
+  const path = (props.Path as string | undefined) ?? '/';
+  return `arn:aws:iam::${values['AWS::AccountId']}:role${path}${resolve(props.RoleName, values)}`;
+}
+
+/** An IAM ARN pattern (`*`, `?`) as a regular expression. */
+function globToRegExp(pattern: string): RegExp {
+  return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+}
+
+function statement(r: ResourceDef, sid: string): Record<string, unknown> {
+  const s = policyStatements(r).find((x) => x.Sid === sid);
+  if (!s) throw new Error(`no statement ${sid}`);
+  return s;
+}
+
+type Action = {
+  Name: string;
+  ActionTypeId: { Category: string; Provider: unknown };
+  Configuration: Record<string, unknown>;
+  RunOrder: number;
+  RoleArn?: unknown;
+  InputArtifacts?: Array<{ Name: string }>;
+};
+type Stage = { Name: string; Actions: Action[] };
+
+const stages = (t: Template): Stage[] => resource(t, 'Pipeline').Properties!.Stages as Stage[];
+const stageNames = (t: Template) => stages(t).map((s) => s.Name);
+const stage = (t: Template, name: string) => stages(t).find((s) => s.Name === name)!;
+
+describe('pipeline.json stages', () => {
+  test('Source, Build, Test, then an approval before every later environment and a deploy per environment, in order', () => {
+    expect(stageNames(pipeline)).toEqual([
+      'Source',
+      'Build',
+      'Test',
+      'Deploy-dev',
+      'Approve-staging',
+      'Deploy-staging',
+      'Approve-prod',
+      'Deploy-prod',
+    ]);
+  });
+
+  test('the stage list follows config.environments and requiresApproval', () => {
+    const custom = {
+      ...config,
+      environments: [
+        { ...config.environments[0], name: 'qa', requiresApproval: false },
+        { ...config.environments[1], name: 'uat', requiresApproval: false },
+        { ...config.environments[2], name: 'live', requiresApproval: true },
+      ],
+    };
+    expect(stageNames(buildPipelineTemplate(custom))).toEqual([
+      'Source',
+      'Build',
+      'Test',
+      'Deploy-qa',
+      'Deploy-uat',
+      'Approve-live',
+      'Deploy-live',
+    ]);
+  });
+
+  test('action kinds: two sources, a CodeBuild build, two CodeBuild tests, manual approvals, change sets', () => {
+    const kinds = (name: string) =>
+      stage(pipeline, name).Actions.map((a) => `${a.Name}:${a.ActionTypeId.Category}:${JSON.stringify(a.ActionTypeId.Provider)}`);
+    const sourceProvider = JSON.stringify({ 'Fn::If': ['UseConnection', 'CodeStarSourceConnection', 'CodeCommit'] });
+    expect(kinds('Source')).toEqual([`App:Source:${sourceProvider}`, `Templates:Source:${sourceProvider}`]);
+    expect(kinds('Build')).toEqual(['Image:Build:"CodeBuild"']);
+    expect(kinds('Test')).toEqual(['UnitTests:Test:"CodeBuild"', 'ImageScan:Test:"CodeBuild"']);
+    for (const env of ['staging', 'prod']) expect(kinds(approvalStageName(env))).toEqual(['Approve:Approval:"Manual"']);
+    for (const env of ['dev', 'staging', 'prod']) {
+      const deploy = stage(pipeline, deployStageName(env)).Actions;
+      expect(deploy.map((a) => [a.Name, a.ActionTypeId.Provider, a.Configuration.ActionMode, a.RunOrder])).toEqual([
+        ['CreateChangeSet', 'CloudFormation', 'CHANGE_SET_REPLACE', 1],
+        ['ExecuteChangeSet', 'CloudFormation', 'CHANGE_SET_EXECUTE', 2],
+      ]);
+    }
+  });
+
+  test('unit tests and the image scan run in parallel (same RunOrder)', () => {
+    const [unit, scan] = stage(pipeline, 'Test').Actions;
+    expect(unit.RunOrder).toBe(scan.RunOrder);
+    expect(scan.InputArtifacts).toEqual([{ Name: ARTIFACTS.build }]);
+  });
+
+  test('each approval comes right before its deploy and after the previous environment', () => {
+    const names = stageNames(pipeline);
+    for (const [env, previous] of [
+      ['staging', 'dev'],
+      ['prod', 'staging'],
+    ]) {
+      const approval = names.indexOf(approvalStageName(env));
+      expect(approval).toBeGreaterThan(names.indexOf(deployStageName(previous)));
+      expect(names[approval + 1]).toBe(deployStageName(env));
+    }
+  });
+
+  test('approvals notify the approval topic with a message and a review link', () => {
+    for (const env of ['staging', 'prod']) {
+      const c = stage(pipeline, approvalStageName(env)).Actions[0].Configuration;
+      expect(c.NotificationArn).toEqual({ Ref: 'ApprovalTopic' });
+      expect(resolve(c.CustomData, toolsValues('pipeline', 'web'))).toContain(`to ${env}?`);
+      expect(resolve(c.ExternalEntityLink, toolsValues('pipeline', 'web'))).toMatch(
+        /^https:\/\/eu-west-1\.console\.aws\.amazon\.com\/codesuite\/codepipeline\/pipelines\/shop-web-pipeline-tools\/executions\//,
+      );
+    }
+    const topic = resource(pipeline, 'ApprovalTopic').Properties!;
+    expect(topic.KmsMasterKeyId).toBe('alias/aws/sns');
+    expect(topic.Subscription).toEqual([{ Protocol: 'email', Endpoint: { Ref: 'ApprovalEmail' } }]);
+  });
+});
+
+describe('deploy actions in the member accounts', () => {
+  test.each(['web', 'orders'])('%s: every deploy assumes that environment\'s deploy role, as member-roles.json names it', (service) => {
+    const values = toolsValues('pipeline', service);
+    for (const env of config.environments) {
+      const [create, execute] = stage(pipeline, deployStageName(env.name)).Actions;
+      const deployRole = resolve(create.RoleArn, values);
+      expect(deployRole.split(':')[4]).toBe(env.accountId);
+      expect(deployRole).toBe(memberRoleArn('DeployRole', env.name));
+      expect(resolve(execute.RoleArn, values)).toBe(deployRole);
+      expect(resolve(create.Configuration.RoleArn, values)).toBe(memberRoleArn('ExecutionRole', env.name));
+    }
+  });
+
+  test('stack and change set names are within what the deploy role may touch', () => {
+    const values = toolsValues('pipeline', 'web');
+    for (const env of config.environments) {
+      const allowed = asList(statement(resource(memberRoles, 'DeployRole'), 'ChangeSetsOnProjectStacks').Resource).map((r) =>
+        globToRegExp(resolve(r, memberValues(env.name))),
+      );
+      for (const a of stage(pipeline, deployStageName(env.name)).Actions) {
+        const name = resolve(a.Configuration.StackName, values);
+        expect(name).toBe(stackName(config.project.name, 'web', env.environmentSuffix));
+        const stackArn = `arn:aws:cloudformation:${REGION}:${env.accountId}:stack/${name}/0a1b`;
+        const changeSetArn = `arn:aws:cloudformation:${REGION}:${env.accountId}:changeSet/${resolve(a.Configuration.ChangeSetName, values)}/0a1b`;
+        expect(allowed.some((re) => re.test(stackArn))).toBe(true);
+        expect(allowed.some((re) => re.test(changeSetArn))).toBe(true);
+      }
+    }
+  });
+
+  test('the change set takes the service template and its parameter file from the templates source, the image from the build', () => {
+    const values = toolsValues('pipeline', 'web');
+    for (const env of config.environments) {
+      const create = stage(pipeline, deployStageName(env.name)).Actions[0];
+      expect(create.Configuration.TemplatePath).toBe('TemplatesOutput::templates/ecs-service.json');
+      expect(resolve(create.Configuration.TemplateConfiguration, values)).toBe(
+        `TemplatesOutput::templates/parameters/ecs-service/web/${env.name}.json`,
+      );
+      expect(JSON.parse(create.Configuration.ParameterOverrides as string)).toEqual({
+        [SERVICE_IMAGE_PARAMETER]: { 'Fn::GetParam': ['BuildOutput', 'image.json', 'ImageUri'] },
+      });
+      expect(create.Configuration.Capabilities).toBe('CAPABILITY_IAM,CAPABILITY_AUTO_EXPAND');
+      expect(create.InputArtifacts).toEqual([{ Name: 'TemplatesOutput' }, { Name: 'BuildOutput' }]);
+    }
+  });
+
+  test('the pipeline role is under the pipeline role path that the member deploy roles trust', () => {
+    const values = toolsValues('pipeline', 'web');
+    const props = resource(pipeline, 'PipelineRole').Properties!;
+    const roleArn = `arn:aws:iam::${config.tools.accountId}:role${resolve(props.Path, values)}${resolve(props.RoleName, values)}`;
+    expect(roleArn).toBe('arn:aws:iam::111111111111:role/shop/shop-web-pipeline-tools');
+    for (const env of config.environments) {
+      const trust = (resource(memberRoles, 'DeployRole').Properties!.AssumeRolePolicyDocument as { Statement: Array<Record<string, any>> })
+        .Statement[0];
+      const pattern = resolve(trust.Condition.ArnLike['aws:PrincipalArn'], memberValues(env.name));
+      expect(globToRegExp(pattern).test(roleArn)).toBe(true);
+    }
+    // Only the pipeline role is under that path: no other role of the tools account is trusted.
+    for (const t of [pipeline, build]) {
+      for (const [id, r] of resourcesOfType(t, 'AWS::IAM::Role')) {
+        if (id !== 'PipelineRole') expect(r.Properties!.Path).toBeUndefined();
+      }
+    }
+  });
+
+  test('the pipeline role may assume exactly the deploy roles', () => {
+    const values = toolsValues('pipeline', 'web');
+    const assume = statement(resource(pipeline, 'PipelineRole'), 'AssumeMemberDeployRoles');
+    expect(asList(assume.Resource).map((r) => resolve(r, values))).toEqual(
+      config.environments.map((e) => memberRoleArn('DeployRole', e.name)),
+    );
+  });
+});
+
+describe('artifact store', () => {
+  const values = toolsValues('pipeline-build', 'web');
+
+  test('the artifact bucket is versioned, SSE-S3, private, and expires noncurrent versions after 90 days', () => {
+    const b = resource(build, 'ArtifactBucket').Properties!;
+    expect(b.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+    expect(b.BucketEncryption).toEqual({ ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] });
+    expect(b.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    expect((b.LifecycleConfiguration as { Rules: unknown[] }).Rules).toEqual([
+      { Id: 'expire-noncurrent-versions', Status: 'Enabled', NoncurrentVersionExpiration: { NoncurrentDays: 90 } },
+    ]);
+  });
+
+  test('the cache bucket is encrypted, private and expires objects after 7 days', () => {
+    const b = resource(build, 'CacheBucket').Properties!;
+    expect(b.BucketEncryption).toEqual({ ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] });
+    expect(Object.values(b.PublicAccessBlockConfiguration as object)).toEqual([true, true, true, true]);
+    expect((b.LifecycleConfiguration as { Rules: unknown[] }).Rules).toEqual([{ Id: 'expire-cache', Status: 'Enabled', ExpirationInDays: 7 }]);
+  });
+
+  test.each(['ArtifactBucketPolicy', 'CacheBucketPolicy'])('%s denies requests without TLS', (id) => {
+    const deny = statement(resource(build, id), 'DenyInsecureTransport');
+    expect(deny.Effect).toBe('Deny');
+    expect(deny.Condition).toEqual({ Bool: { 'aws:SecureTransport': 'false' } });
+    expect(asList(deny.Action)).toEqual(expect.arrayContaining(['s3:Get*', 's3:Put*', 's3:List*', 's3:Delete*']));
+  });
+
+  test('the artifact bucket name is one that the member deploy roles may read', () => {
+    const name = resolve(resource(build, 'ArtifactBucket').Properties!.BucketName, values);
+    expect(name).toBe('shop-web-artifacts-tools-111111111111');
+    for (const env of config.environments) {
+      const read = statement(resource(memberRoles, 'DeployRole'), 'LocatePipelineArtifactBuckets');
+      expect(globToRegExp(resolve(asList(read.Resource)[0], memberValues(env.name))).test(`arn:aws:s3:::${name}`)).toBe(true);
+    }
+    // pipeline.json refers to the same bucket by name.
+    const store = resource(pipeline, 'Pipeline').Properties!.ArtifactStore as { Location: unknown; EncryptionKey: { Type: string; Id: unknown } };
+    expect(resolve(store.Location, toolsValues('pipeline', 'web'))).toBe(name);
+    expect(store.EncryptionKey).toEqual({
+      Type: 'KMS',
+      Id: { 'Fn::ImportValue': build.Outputs!.ArtifactKeyArn.Export!.Name },
+    });
+  });
+
+  test('the bucket policy grants the member deploy roles read access, and nobody else', () => {
+    const grant = statement(resource(build, 'ArtifactBucketPolicy'), 'MemberDeployRolesReadArtifacts');
+    expect(asList(grant.Action)).toEqual(['s3:GetBucketLocation', 's3:GetObject', 's3:GetObjectVersion']);
+    const principals = asList((grant.Principal as { AWS: unknown }).AWS).map((p) => resolve(p, values));
+    expect(principals).toEqual(config.environments.map((e) => `arn:aws:iam::${e.accountId}:root`));
+    const roles = asList((grant.Condition as any).ArnEquals['aws:PrincipalArn']).map((r) => resolve(r, values));
+    expect(roles).toEqual(config.environments.map((e) => memberRoleArn('DeployRole', e.name)));
+  });
+
+  test('the artifact key rotates, and its policy admits the deploy and execution roles through S3 as member-roles asks', () => {
+    const key = resource(build, 'ArtifactKey').Properties!;
+    expect(key.EnableKeyRotation).toBe(true);
+    const member = statement(resource(build, 'ArtifactKey'), 'MemberRolesReadArtifacts');
+    const roles = asList((member.Condition as any).ArnEquals['aws:PrincipalArn']).map((r) => resolve(r, values));
+    expect(roles).toEqual(
+      config.environments.flatMap((e) => [memberRoleArn('DeployRole', e.name), memberRoleArn('ExecutionRole', e.name)]),
+    );
+    for (const env of config.environments) {
+      const decrypt = statement(resource(memberRoles, 'DeployRole'), 'DecryptPipelineArtifacts');
+      const viaMember = resolve((decrypt.Condition as any).StringEquals['kms:ViaService'], memberValues(env.name));
+      expect(resolve((member.Condition as any).StringEquals['kms:ViaService'], values)).toBe(viaMember);
+      expect(asList(member.Action)).toEqual(expect.arrayContaining(asList(decrypt.Action).filter((a) => a === 'kms:Decrypt')));
+    }
+    // The key policy names only the tools account and the member accounts.
+    const principals = policyStatements(resource(build, 'ArtifactKey')).flatMap((s) =>
+      asList((s.Principal as { AWS: unknown }).AWS).map((p) => resolve(p, values)),
+    );
+    expect(new Set(principals)).toEqual(
+      new Set([config.tools.accountId, ...config.environments.map((e) => e.accountId)].map((a) => `arn:aws:iam::${a}:root`)),
+    );
+  });
+});
+
+describe('ECR repository and registry secret', () => {
+  test('immutable tags, scan on push, lifecycle policy, emptied on delete, pulls from the member accounts', () => {
+    const repo = resource(build, 'Repository').Properties!;
+    expect(repo.ImageTagMutability).toBe('IMMUTABLE');
+    expect(repo.ImageScanningConfiguration).toEqual({ ScanOnPush: true });
+    expect(repo.EmptyOnDelete).toBe(true);
+    const lifecycle = JSON.parse((repo.LifecyclePolicy as { LifecyclePolicyText: string }).LifecyclePolicyText);
+    expect(lifecycle.rules.length).toBeGreaterThan(0);
+    const pull = (repo.RepositoryPolicyText as { Statement: Array<Record<string, any>> }).Statement[0];
+    expect(pull.Action).toEqual(['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer']);
+    expect(asList(pull.Principal.AWS).map((p) => resolve(p, toolsValues('pipeline-build', 'web')))).toEqual(
+      config.environments.map((e) => `arn:aws:iam::${e.accountId}:root`),
+    );
+  });
+
+  test('the secret value is generated; rotation only when a function is given', () => {
+    const secret = resource(build, 'RegistrySecret').Properties!;
+    expect(secret.SecretString).toBeUndefined();
+    expect(secret.GenerateSecretString).toMatchObject({ GenerateStringKey: 'password' });
+    expect(resource(build, 'RegistrySecretRotation').Condition).toBe('RotateRegistrySecret');
+    expect(build.Conditions!.RotateRegistrySecret).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'RotationFunctionArn' }, ''] }] });
+  });
+});
+
+describe('CodeBuild', () => {
+  const projects = resourcesOfType(build, 'AWS::CodeBuild::Project');
+
+  test('three projects, all BUILD_GENERAL1_SMALL with the ECR build image pulled with the service role', () => {
+    expect(projects.map(([id]) => id)).toEqual(['BuildProject', 'UnitTestProject', 'ScanProject']);
+    for (const [, p] of projects) {
+      const env = p.Properties!.Environment as Record<string, unknown>;
+      expect(env.ComputeType).toBe('BUILD_GENERAL1_SMALL');
+      expect(env.ImagePullCredentialsType).toBe('SERVICE_ROLE');
+      expect(resolve(env.Image, toolsValues('pipeline-build', 'web'))).toBe(
+        '111111111111.dkr.ecr.eu-west-1.amazonaws.com/shop-build-image:latest',
+      );
+    }
+  });
+
+  test('each project encrypts with the artifact key by ARN, caches in the cache bucket and logs to the log group', () => {
+    for (const [, p] of projects) {
+      const props = p.Properties!;
+      expect(props.EncryptionKey).toEqual({ 'Fn::Sub': '${ArtifactKey.Arn}' });
+      expect((props.Cache as { Type: string }).Type).toBe('S3');
+      expect(JSON.stringify(props.Cache)).toContain('${CacheBucket}');
+      expect(props.LogsConfig).toMatchObject({ CloudWatchLogs: { Status: 'ENABLED', GroupName: { Ref: 'BuildLogGroup' } } });
+    }
+    expect(resource(build, 'BuildLogGroup').Properties!.RetentionInDays).toBeGreaterThan(0);
+  });
+
+  test('the build reads the registry credentials from the secret in its build spec', () => {
+    const spec = buildSpecOf('BuildProject');
+    expect(spec.env['secrets-manager']).toEqual({
+      REGISTRY_USERNAME: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:registry:username',
+      REGISTRY_PASSWORD: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:registry:password',
+    });
+    const commands: string[] = [...spec.phases.pre_build.commands, ...spec.phases.build.commands];
+    expect(commands.filter((c) => c.includes('docker login')).every((c) => c.includes('for attempt in 1 2 3'))).toBe(true);
+    expect(commands.find((c) => c.includes('docker push'))).toContain('for attempt in 1 2 3');
+    expect(commands.join('\n')).toContain('$REPOSITORY_NAME:$IMAGE_TAG');
+    expect(spec.artifacts.files).toEqual(['image.json']);
+  });
+
+  test('the build and the scan tag with the commit id that the source action exports', () => {
+    for (const name of ['Build', 'Test']) {
+      for (const a of stage(pipeline, name).Actions.filter((x) => x.Name !== 'UnitTests')) {
+        expect(JSON.parse(a.Configuration.EnvironmentVariables as string)).toEqual([
+          { name: 'IMAGE_TAG', value: '#{SourceVariables.CommitId}', type: 'PLAINTEXT' },
+        ]);
+      }
+    }
+  });
+
+  test('unit tests publish JUnit reports into the report group', () => {
+    const spec = buildSpecOf('UnitTestProject');
+    const groupArn = 'arn:aws:codebuild:eu-west-1:111111111111:report-group/unit-tests';
+    expect(spec.reports[groupArn]).toMatchObject({ 'file-format': 'JUNITXML' });
+    expect(resource(build, 'UnitTestReports').Properties).toMatchObject({ Type: 'TEST', DeleteReports: true });
+  });
+});
+
+/** A project's build spec, parsed as YAML with the template values filled in. */
+function buildSpecOf(projectId: string): any {
+  const raw = resource(build, projectId).Properties!.Source as { BuildSpec: unknown };
+  const text = resolve(raw.BuildSpec, {
+    RegistrySecret: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:registry',
+    'UnitTestReports.Arn': 'arn:aws:codebuild:eu-west-1:111111111111:report-group/unit-tests',
+    'ScanReports.Arn': 'arn:aws:codebuild:eu-west-1:111111111111:report-group/image-scan',
+  });
+  const r = spawnSync('python3', ['-c', 'import json, sys, yaml; print(json.dumps(yaml.safe_load(sys.stdin)))'], {
+    input: text,
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`build spec of ${projectId} is not YAML: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+describe('the image scan', () => {
+  const spec = buildSpecOf('ScanProject');
+  const commands: string[] = spec.phases.build.commands;
+
+  /** Runs the scan's commands as CodeBuild does (stop at the first failing command) against a stand-in `aws`. */
+  function runScan(critical: string, threshold: number, findings: string): { status: number; report: string } {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scan-'));
+    const bin = path.join(dir, 'bin');
+    fs.mkdirSync(bin);
+    fs.writeFileSync(
+      path.join(bin, 'aws'),
+      [
+        '#!/bin/bash',
+        'case "$*" in',
+        '  "ecr wait image-scan-complete"*) exit 0 ;;',
+        `  *findingSeverityCounts.CRITICAL*) echo '${critical}' ;;`,
+        `  *"findings[]"*) printf '${findings}' ;;`,
+        '  *) echo "unexpected aws $*" >&2; exit 2 ;;',
+        'esac',
+      ].join('\n'),
+      { mode: 0o755 },
+    );
+    const script = commands.map((c) => `${c}\nstatus=$?; if [ "$status" -ne 0 ]; then exit "$status"; fi`).join('\n');
+    const r = spawnSync('bash', ['-c', script], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { PATH: `${bin}:${process.env.PATH}`, REPOSITORY_NAME: 'shop-web-images-tools', IMAGE_TAG: 'abc123', CRITICAL_THRESHOLD: String(threshold) },
+    });
+    const reportFile = path.join(dir, 'reports', 'image-scan.xml');
+    const report = fs.existsSync(reportFile) ? fs.readFileSync(reportFile, 'utf8') : '';
+    fs.rmSync(dir, { recursive: true, force: true });
+    return { status: r.status ?? -1, report };
+  }
+
+  test.each([
+    ['no findings at all: passes', 'None', 0, '', 0],
+    ['only HIGH findings: passes', 'None', 0, 'HIGH\\tCVE-2024-0001\\n', 0],
+    ['one CRITICAL finding, none tolerated: fails', '1', 0, 'CRITICAL\\tCVE-2024-0002\\n', 1],
+    ['two CRITICAL findings, two tolerated: passes', '2', 2, 'CRITICAL\\tCVE-2024-0003\\nCRITICAL\\tCVE-2024-0004\\n', 0],
+    ['three CRITICAL findings, two tolerated: fails', '3', 2, 'CRITICAL\\tCVE-1\\nCRITICAL\\tCVE-2\\nCRITICAL\\tCVE-3\\n', 1],
+  ])('%s', (_name, critical, threshold, findings, expected) => {
+    expect(runScan(critical, threshold, findings).status).toBe(expected);
+  });
+
+  test('the report lists every finding, CRITICAL ones as failures, even when the scan fails', () => {
+    const { status, report } = runScan('1', 0, 'CRITICAL\\tCVE-2024-0002\\nMEDIUM\\tCVE-2024-0005\\n');
+    expect(status).toBe(1);
+    expect(report).toContain('<testcase classname="CRITICAL" name="CVE-2024-0002"><failure message="CRITICAL finding"/></testcase>');
+    expect(report).toContain('<testcase classname="MEDIUM" name="CVE-2024-0005"></testcase>');
+  });
+
+  test('the threshold comes from the ScanCriticalThreshold parameter, 0 by default, and the findings go to the report group', () => {
+    expect(build.Parameters!.ScanCriticalThreshold).toMatchObject({ Type: 'Number', Default: 0 });
+    const vars = (resource(build, 'ScanProject').Properties!.Environment as { EnvironmentVariables: unknown[] }).EnvironmentVariables;
+    expect(vars).toContainEqual({ Name: 'CRITICAL_THRESHOLD', Value: { 'Fn::Sub': '${ScanCriticalThreshold}' } });
+    expect(spec.reports['arn:aws:codebuild:eu-west-1:111111111111:report-group/image-scan']).toMatchObject({ 'file-format': 'JUNITXML' });
+  });
+});
+
+describe('IAM', () => {
+  /** Every `*` resource, with the AWS API that requires it. */
+  const ANY_RESOURCE: Record<string, string> = {
+    'pipeline-build.json ArtifactKey ToolsAccountAdministersKey': 'a key policy statement applies to its own key: Resource "*"',
+    'pipeline-build.json ArtifactKey MemberRolesReadArtifacts': 'a key policy statement applies to its own key: Resource "*"',
+    'pipeline-build.json CodeBuildRole EcrLogin': 'ecr:GetAuthorizationToken has no resource-level permissions',
+    'pipeline-build.json CodeBuildRole DenyTerminateInstances': 'the deny covers every instance',
+    'pipeline.json PipelineRole DenyTerminateInstances': 'the deny covers every instance',
+    'pipeline.json SourceEventRole DenyTerminateInstances': 'the deny covers every instance',
+  };
+
+  const all = ([['pipeline-build.json', build], ['pipeline.json', pipeline]] as const).flatMap(([file, t]) =>
+    Object.entries(t.Resources).flatMap(([id, r]) => policyStatements(r).map((s) => ({ key: `${file} ${id} ${String(s.Sid)}`, s }))),
+  );
+
+  test('every statement names its actions; allows never use a wildcard', () => {
+    expect(all.length).toBeGreaterThan(10);
+    for (const { key, s } of all) {
+      const actions = asList(s.Action as string[]);
+      expect([key, actions.length > 0]).toEqual([key, true]);
+      expect(s.NotAction).toBeUndefined();
+      for (const a of actions) {
+        expect([key, a === '*' || a.endsWith(':*')]).toEqual([key, false]);
+        if (s.Effect === 'Allow') expect([key, a.includes('*')]).toEqual([key, false]);
+      }
+    }
+  });
+
+  test('a "*" resource only where the AWS API requires it', () => {
+    const star = all.filter(({ s }) => asList(s.Resource).includes('*')).map(({ key }) => key);
+    expect(star.sort()).toEqual(Object.keys(ANY_RESOURCE).sort());
+  });
+
+  test('every role denies ec2:TerminateInstances', () => {
+    for (const t of [build, pipeline]) {
+      for (const [, r] of resourcesOfType(t, 'AWS::IAM::Role')) {
+        expect(policyStatements(r)).toContainEqual(expect.objectContaining({ Effect: 'Deny', Action: ['ec2:TerminateInstances'] }));
+      }
+    }
+  });
+});
+
+describe('source', () => {
+  test('a CodeStar connection source starts the pipeline through a V2 trigger on the branch and file paths', () => {
+    const props = resource(pipeline, 'Pipeline').Properties!;
+    expect(props.PipelineType).toBe('V2');
+    expect(props.Triggers).toEqual({
+      'Fn::If': [
+        'UseConnection',
+        [
+          {
+            ProviderType: 'CodeStarSourceConnection',
+            GitConfiguration: {
+              SourceActionName: 'App',
+              Push: [
+                {
+                  Branches: { Includes: [{ Ref: 'SourceBranch' }] },
+                  FilePaths: { 'Fn::If': ['FilterFilePaths', { Includes: { Ref: 'SourceFilePaths' } }, { Ref: 'AWS::NoValue' }] },
+                },
+              ],
+            },
+          },
+        ],
+        { Ref: 'AWS::NoValue' },
+      ],
+    });
+  });
+
+  test('CodeCommit: an EventBridge rule on the branch starts the pipeline; neither source polls', () => {
+    const rule = resource(pipeline, 'SourceEventRule');
+    expect(rule.Condition).toBe('UseCodeCommit');
+    expect((rule.Properties!.EventPattern as any).detail.referenceName).toEqual([{ Ref: 'SourceBranch' }]);
+    expect(resource(pipeline, 'SourceEventRole').Condition).toBe('UseCodeCommit');
+    for (const a of stage(pipeline, 'Source').Actions) {
+      expect((a.Configuration as any)['Fn::If'][2].PollForSourceChanges).toBe('false');
+    }
+    expect((stage(pipeline, 'Source').Actions[1].Configuration as any)['Fn::If'][1].DetectChanges).toBe('false');
+  });
+
+  test('rules reject a connection source without a connection, and production sharing an account', () => {
+    const rules = pipeline.Rules!;
+    expect(rules.ConnectionSource.Assertions[0].Assert).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'ConnectionArn' }, ''] }] });
+    for (const t of [pipeline, build]) {
+      expect(t.Rules!.SeparateProductionAccount.Assertions.map((a) => a.Assert)).toEqual(
+        ['DevAccountId', 'StagingAccountId'].map((id) => ({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'ProdAccountId' }, { Ref: id }] }] })),
+      );
+    }
+  });
+
+  test('every account, repository, branch, e-mail and image parameter has a constraint', () => {
+    for (const t of [pipeline, build]) {
+      for (const [id, p] of Object.entries(t.Parameters!)) {
+        if (/AccountId|Repository|Branch|Email|Image|ConnectionArn/.test(id)) {
+          expect([id, 'AllowedPattern' in p || 'AllowedValues' in p]).toEqual([id, true]);
+        }
+      }
+    }
+  });
+});
+
+describe('parameter files and size', () => {
+  test('one file per service for each stack, with the environments of the configuration', () => {
+    for (const service of config.services) {
+      for (const file of ['pipeline', 'pipeline-build'] as const) {
+        const values = parameterFile(`parameters/${file}/${service.name}.json`);
+        expect(values.ServiceName).toBe(service.name);
+        for (const e of config.environments) {
+          const ids = environmentParameterIds(e.name);
+          expect([values[ids.accountId], values[ids.environmentSuffix]]).toEqual([e.accountId, e.environmentSuffix]);
+        }
+      }
+    }
+    expect(parameterFile('parameters/pipeline/web.json').ConnectionArn).toBe(config.source.connectionArn);
+  });
+
+  test.each(['pipeline.json', 'pipeline-build.json'])('%s is under 51,200 bytes with the example configuration', (file) => {
+    expect(fs.statSync(path.join(TEMPLATES_DIR, file)).size).toBeLessThan(TEMPLATE_BODY_LIMIT_BYTES);
+  });
+
+  const raw = JSON.parse(fs.readFileSync(path.join(ROOT, 'generator', 'config', 'example.json'), 'utf8')) as ProjectConfig;
+  const withEnvironments = (n: number): ProjectConfig => ({
+    ...raw,
+    environments: Array.from({ length: n }, (_, i) => ({ name: `environm${String.fromCharCode(97 + i)}x`, accountId: String(200000000000 + i) })),
+    services: raw.services.map((s) => ({ ...s, environments: {} })),
+  });
+
+  test('with the most environments the schema allows, and the longest names, both templates still fit', () => {
+    const resolved = parseConfig(JSON.stringify(withEnvironments(5)), 'five.json');
+    for (const t of [buildPipelineTemplate(resolved), buildPipelineBuildTemplate(resolved)]) {
+      expect(Buffer.byteLength(serializeTemplate(t))).toBeLessThan(TEMPLATE_BODY_LIMIT_BYTES);
+    }
+  });
+
+  test('the schema refuses a sixth environment', () => {
+    expect(() => parseConfig(JSON.stringify(withEnvironments(6)), 'six.json')).toThrow(ConfigError);
+  });
+});
