@@ -10,6 +10,8 @@ import { ResolvedConfig } from './config/types';
 import { Template } from './core/template';
 import { serializeTemplate, toJson } from './core/serialize';
 import { buildMemberRolesTemplate, memberRolesParameterFiles } from './templates/member-roles';
+import { buildNetworkTemplate, networkParameterFiles } from './templates/network';
+import { ECS_SERVICE_TEMPLATE_FILES, buildEcsServiceTemplate, ecsServiceParameterFiles } from './templates/ecs-service';
 import { templateChecks } from './validate';
 import { checkParameterValues } from './validate/parameter-values';
 
@@ -19,6 +21,8 @@ export interface ParameterFile {
   readonly path: string;
   readonly parameters: Readonly<Record<string, string>>;
   readonly tags?: Readonly<Record<string, string>>;
+  /** Parameters the deploy action passes as overrides (ImageUri); the file leaves them out. */
+  readonly suppliedAtDeploy?: readonly string[];
 }
 
 export interface TemplateEntry {
@@ -30,6 +34,17 @@ export interface TemplateEntry {
 
 export const TEMPLATES: readonly TemplateEntry[] = [
   { file: 'member-roles.json', build: () => buildMemberRolesTemplate(), parameterFiles: memberRolesParameterFiles },
+  { file: 'network.json', build: () => buildNetworkTemplate(), parameterFiles: networkParameterFiles },
+  {
+    file: ECS_SERVICE_TEMPLATE_FILES['blue-green'],
+    build: () => buildEcsServiceTemplate('blue-green'),
+    parameterFiles: (config) => ecsServiceParameterFiles(config, 'blue-green'),
+  },
+  {
+    file: ECS_SERVICE_TEMPLATE_FILES.rolling,
+    build: () => buildEcsServiceTemplate('rolling'),
+    parameterFiles: (config) => ecsServiceParameterFiles(config, 'rolling'),
+  },
 ];
 
 export class GenerationError extends Error {
@@ -62,7 +77,7 @@ export function buildAll(config: ResolvedConfig): { templates: RenderedTemplate[
     }
     templates.push({ path: entry.file, template, content: serializeTemplate(template) });
     for (const pf of entry.parameterFiles?.(config) ?? []) {
-      for (const p of checkParameterValues(template, pf.parameters)) problems.push(`${pf.path}: ${p}`);
+      for (const p of checkParameterValues(template, pf.parameters, pf.suppliedAtDeploy)) problems.push(`${pf.path}: ${p}`);
       parameterFiles.push(pf);
     }
   }

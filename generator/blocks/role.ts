@@ -9,6 +9,8 @@ import { ResourceHandle, ResourceOptions, TemplateBuilder } from '../core/templa
 export interface RoleProps {
   /** A name from the naming module; leave out to let CloudFormation name the role. */
   readonly roleName?: Value<string>;
+  /** An IAM path such as naming.workloadRolePath; leave out for `/`. */
+  readonly path?: Value<string>;
   readonly description: string;
   /** Who may assume the role. */
   readonly assumedBy: Principal;
@@ -27,6 +29,7 @@ export function role(t: TemplateBuilder, id: string, props: RoleProps, options: 
     'AWS::IAM::Role',
     {
       ...(props.roleName !== undefined ? { RoleName: props.roleName } : {}),
+      ...(props.path !== undefined ? { Path: props.path } : {}),
       Description: props.description,
       AssumeRolePolicyDocument: policyDocument([
         trust('Trust', props.assumedBy, {
