@@ -9,7 +9,8 @@ import { EventEmitter } from 'node:events';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
-import { Template, TemplateBuilder, TemplateError } from '../../generator/core/template';
+import { StringParameter, Template, TemplateBuilder, TemplateError } from '../../generator/core/template';
+import { equals } from '../../generator/core/intrinsics';
 import { Typed, blueGreenHook, logicalIdOf } from '../../generator/blocks/blue-green-hook';
 import { BLUE_GREEN_HOOK_TYPE, blueGreenStack, hookReferences } from '../../generator/rules/blue-green-stack';
 import {
@@ -102,7 +103,7 @@ describe('ecs-service.json: the blue/green hook', () => {
     expect(() => logicalIdOf(listener as Typed<'AWS::ElasticLoadBalancingV2::TargetGroup'>, 'AWS::ElasticLoadBalancingV2::TargetGroup')).toThrow(
       TemplateError,
     );
-    const cond = t.condition('C', { 'Fn::Equals': ['a', 'b'] });
+    const cond = t.condition('C', equals('a', 'b'));
     expect(() =>
       blueGreenHook(t, 'Hook', {
         service: listener as unknown as Typed<'AWS::ECS::Service'>,
@@ -445,7 +446,7 @@ describe('parameter files', () => {
   });
 
   test('the ImageUri pattern accepts immutable tags and digests', () => {
-    const pattern = new RegExp(bg.Parameters![ID.imageUri].AllowedPattern as string);
+    const pattern = new RegExp((bg.Parameters![ID.imageUri] as StringParameter).AllowedPattern!);
     expect(pattern.test('111111111111.dkr.ecr.eu-west-1.amazonaws.com/shop-web:3f2a9c1')).toBe(true);
     expect(pattern.test(`111111111111.dkr.ecr.eu-west-1.amazonaws.com/shop-web@sha256:${'a'.repeat(64)}`)).toBe(true);
     expect(pattern.test('111111111111.dkr.ecr.eu-west-1.amazonaws.com/shop-web')).toBe(false);

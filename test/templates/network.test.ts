@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ResourceDef } from '../../generator/core/template';
+import { ResourceDef, StringParameter } from '../../generator/core/template';
 import { NETWORK_IDS, SUBNET_CIDR_BITS, ZONES } from '../../generator/templates/network';
 import { walkStrings } from '../../generator/rules/rule';
 import { TEMPLATES_DIR, exampleConfig, loadTemplate, policyStatements, resolve, resource, resourcesOfType } from '../helpers/template';
@@ -25,7 +25,7 @@ const refTo = (id: string) => ({ Ref: id });
 describe('network.json', () => {
   test('the VPC takes its CIDR from the VpcCidr parameter, which must be a /16', () => {
     expect(resource(t, ID.vpc).Properties).toMatchObject({ CidrBlock: refTo(ID.vpcCidr), EnableDnsHostnames: true, EnableDnsSupport: true });
-    const pattern = new RegExp(t.Parameters![ID.vpcCidr].AllowedPattern as string);
+    const pattern = new RegExp((t.Parameters![ID.vpcCidr] as StringParameter).AllowedPattern!);
     expect(config.environments.map((e) => pattern.test(e.vpcCidr))).toEqual(config.environments.map(() => true));
     expect(pattern.test('10.0.0.0/8')).toBe(false);
     expect(pattern.test('10.0.1.0/16')).toBe(false);
