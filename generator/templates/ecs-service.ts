@@ -30,20 +30,13 @@ import {
   memberRoleName,
   standardName,
   targetGroupName,
-  workloadRolePath,
 } from '../core/naming';
-import {
-  COST_CENTER,
-  ENVIRONMENT_NAME,
-  ENVIRONMENT_SUFFIX,
-  PROJECT_NAME,
-  SERVICE_NAME,
-  accountIdParameter,
-} from '../core/parameters';
+import { SERVICE_NAME, accountIdParameter } from '../core/parameters';
 import { NumberParameter, ParameterHandle, ResourceHandle, StringParameter, Template, TemplateBuilder } from '../core/template';
 import { Typed, blueGreenHook, typedResource } from '../blocks/blue-green-hook';
 import { LOG_RETENTION_PARAMETER, logGroup } from '../blocks/log-group';
-import { role } from '../blocks/role';
+import { workloadRole } from '../blocks/role';
+import { STANDARD_PARAMETER_IDS, standardParameterValues, standardParameters, standardTagValues } from '../blocks/standard-parameters';
 import { DeploymentStrategy, ResolvedConfig } from '../config/types';
 import type { ParameterFile } from '../render';
 import { networkParameterPaths } from './network';
@@ -55,11 +48,8 @@ export const ECS_SERVICE_TEMPLATE_FILES: Readonly<Record<DeploymentStrategy, str
 
 /** Logical IDs: a public contract (renaming one replaces the live resource). */
 export const ECS_SERVICE_IDS = {
-  projectName: 'ProjectName',
+  ...STANDARD_PARAMETER_IDS,
   serviceName: 'ServiceName',
-  environmentName: 'EnvironmentName',
-  environmentSuffix: 'EnvironmentSuffix',
-  costCenter: 'CostCenter',
   toolsAccountId: 'ToolsAccountId',
   imageUri: 'ImageUri',
   containerPort: 'ContainerPort',
@@ -303,11 +293,8 @@ export function buildEcsServiceTemplate(strategy: DeploymentStrategy): Template 
       ? 'One ECS Fargate service with CodeDeploy blue/green deployments through the AWS::CodeDeployBlueGreen transform: internet-facing ALB with production and test listeners, two target groups, task set, pre-traffic check and alarms.'
       : 'One ECS Fargate service with rolling deployments, the deployment circuit breaker and alarm-based rollback: internet-facing ALB, target group, task definition and alarms.',
   );
-  const project = t.parameter(ID.projectName, PROJECT_NAME);
+  const { project, suffix } = standardParameters(t);
   const service = t.parameter(ID.serviceName, SERVICE_NAME);
-  const environmentName = t.parameter(ID.environmentName, ENVIRONMENT_NAME);
-  const suffix = t.parameter(ID.environmentSuffix, ENVIRONMENT_SUFFIX);
-  const costCenter = t.parameter(ID.costCenter, COST_CENTER);
   const toolsAccount = t.parameter(ID.toolsAccountId, accountIdParameter('AWS account ID of the tools account whose ECR repositories hold the images'));
   const imageUri = t.parameter(ID.imageUri, IMAGE_URI);
   const containerPort = t.parameter(ID.containerPort, CONTAINER_PORT);
@@ -330,7 +317,6 @@ export function buildEcsServiceTemplate(strategy: DeploymentStrategy): Template 
   });
   const errorThreshold = t.parameter(ID.errorAlarmThreshold, ERROR_ALARM_THRESHOLD);
   const retention = t.parameter(ID.logRetentionDays, LOG_RETENTION_PARAMETER);
-  t.standardTags({ Environment: ref(environmentName), Project: ref(project), CostCenter: ref(costCenter) });
   const c: Common = { project, service, suffix };
   const scope = { project, service, suffix };
 
@@ -425,19 +411,15 @@ export function buildEcsServiceTemplate(strategy: DeploymentStrategy): Template 
 
   // --- Task definition and its roles.
   const serviceLogGroup = logGroup(t, ID.logGroup, { logGroupName: logGroupName(project, { service, suffix }, 'ecs'), retentionDays: ref(retention) });
-  const executionRole = role(t, ID.executionRole, {
-    path: workloadRolePath(project),
+  const executionRole = workloadRole(t, ID.executionRole, project, {
     description: 'ECS task execution role: pulls the image from the tools account and writes the container logs',
-    assumedBy: { Service: 'ecs-tasks.amazonaws.com' },
-    trustCondition: { StringEquals: { 'aws:SourceAccount': sub('${AWS::AccountId}') } },
+    service: 'ecs-tasks.amazonaws.com',
     policyName: 'pull-image-write-logs',
     statements: executionRoleStatements(c, toolsAccount, serviceLogGroup),
   });
-  const taskRole = role(t, ID.taskRole, {
-    path: workloadRolePath(project),
+  const taskRole = workloadRole(t, ID.taskRole, project, {
     description: 'Role of the application in the task: no AWS permissions until the service needs some',
-    assumedBy: { Service: 'ecs-tasks.amazonaws.com' },
-    trustCondition: { StringEquals: { 'aws:SourceAccount': sub('${AWS::AccountId}') } },
+    service: 'ecs-tasks.amazonaws.com',
     policyName: 'application',
     statements: [],
   });
@@ -662,11 +644,9 @@ function preTrafficCheck(
   const project = `\${${c.project.logicalId}}`;
   const service = `\${${c.service.logicalId}}`;
   const suffix = `\${${c.suffix.logicalId}}`;
-  const checkRole = role(t, ID.checkRole, {
-    path: workloadRolePath(c.project),
+  const checkRole = workloadRole(t, ID.checkRole, c.project, {
     description: 'Pre-traffic check: reports the verdict to CodeDeploy, reads the service alarms, writes its logs',
-    assumedBy: { Service: 'lambda.amazonaws.com' },
-    trustCondition: { StringEquals: { 'aws:SourceAccount': sub('${AWS::AccountId}') } },
+    service: 'lambda.amazonaws.com',
     policyName: 'pre-traffic-check',
     statements: [
       allow('ReportVerdict', ['codedeploy:PutLifecycleEventHookExecutionStatus'], [arn('codedeploy', 'deploymentgroup:*/*')]),
@@ -720,11 +700,8 @@ export function ecsServiceParameterFiles(config: ResolvedConfig, strategy: Deplo
       files.push({
         path: ecsServiceParameterFilePath(svc.name, env.name),
         parameters: {
-          [ID.projectName]: config.project.name,
+          ...standardParameterValues(config, env),
           [ID.serviceName]: svc.name,
-          [ID.environmentName]: env.name,
-          [ID.environmentSuffix]: env.environmentSuffix,
-          [ID.costCenter]: config.project.costCenter,
           [ID.toolsAccountId]: config.tools.accountId,
           [ID.containerPort]: String(svc.containerPort),
           [ID.healthCheckPath]: svc.healthCheckPath,
@@ -736,7 +713,7 @@ export function ecsServiceParameterFiles(config: ResolvedConfig, strategy: Deplo
           [ID.privateSubnetIds]: network.privateSubnetIds,
           ...(strategy === 'blue-green' ? { [ID.natPublicIps]: network.natPublicIps, [ID.trafficRouting]: settings.trafficRouting } : {}),
         },
-        tags: { Environment: env.name, Project: config.project.name, CostCenter: config.project.costCenter },
+        tags: standardTagValues(config, env),
         suppliedAtDeploy: [ID.imageUri],
       });
     }

@@ -12,13 +12,13 @@
  *   address values: the blue/green service stacks may not import outputs, so they take
  *   these as `AWS::SSM::Parameter::Value<...>` parameters instead.
  */
-import { AWS, Value, cidr, getAZs, join, ref, select } from '../core/intrinsics';
+import { Value, cidr, getAZs, join, ref, select } from '../core/intrinsics';
 import { allow } from '../core/iam';
-import { NetworkParameterKey, clusterName, logGroupName, networkParameterName, networkParameterPath, standardName, workloadRolePath } from '../core/naming';
-import { COST_CENTER, ENVIRONMENT_NAME, ENVIRONMENT_SUFFIX, PROJECT_NAME } from '../core/parameters';
+import { NetworkParameterKey, clusterName, logGroupName, networkParameterName, networkParameterPath, standardName } from '../core/naming';
 import { ResourceHandle, StringParameter, Template, TemplateBuilder } from '../core/template';
 import { LOG_RETENTION_PARAMETER, logGroup } from '../blocks/log-group';
-import { role } from '../blocks/role';
+import { workloadRole } from '../blocks/role';
+import { STANDARD_PARAMETER_IDS, standardParameterValues, standardParameters, standardTagValues } from '../blocks/standard-parameters';
 import { ResolvedConfig } from '../config/types';
 import type { ParameterFile } from '../render';
 
@@ -28,10 +28,7 @@ export type Zone = (typeof ZONES)[number];
 
 /** Logical IDs: a public contract (renaming one replaces the live resource). */
 export const NETWORK_IDS = {
-  projectName: 'ProjectName',
-  environmentName: 'EnvironmentName',
-  environmentSuffix: 'EnvironmentSuffix',
-  costCenter: 'CostCenter',
+  ...STANDARD_PARAMETER_IDS,
   vpcCidr: 'VpcCidr',
   logRetentionDays: 'LogRetentionDays',
   vpc: 'Vpc',
@@ -79,13 +76,9 @@ export function buildNetworkTemplate(): Template {
   const t = new TemplateBuilder(
     'Network and ECS cluster of one member account: a VPC over two Availability Zones with public and private subnets, one NAT gateway per zone, VPC flow logs, the ECS cluster, and SSM parameters that hand the network IDs to the service stacks.',
   );
-  const project = t.parameter(ID.projectName, PROJECT_NAME);
-  const environmentName = t.parameter(ID.environmentName, ENVIRONMENT_NAME);
-  const suffix = t.parameter(ID.environmentSuffix, ENVIRONMENT_SUFFIX);
-  const costCenter = t.parameter(ID.costCenter, COST_CENTER);
+  const { project, suffix } = standardParameters(t);
   const vpcCidr = t.parameter(ID.vpcCidr, VPC_CIDR);
   const retention = t.parameter(ID.logRetentionDays, LOG_RETENTION_PARAMETER);
-  t.standardTags({ Environment: ref(environmentName), Project: ref(project), CostCenter: ref(costCenter) });
   const scope = { project, suffix };
   // A Name tag makes the console readable; it is not a physical name, so it may repeat.
   const nameTag = (type: string, ...extra: string[]) => [{ Key: 'Name', Value: standardName('name-tag', type, scope, ...extra) }];
@@ -163,11 +156,9 @@ export function buildNetworkTemplate(): Template {
     logGroupName: logGroupName(project, { suffix }, 'vpc-flow-logs'),
     retentionDays: ref(retention),
   });
-  const flowLogRole = role(t, ID.flowLogRole, {
-    path: workloadRolePath(project),
+  const flowLogRole = workloadRole(t, ID.flowLogRole, project, {
     description: 'VPC flow logs deliver to the flow log group of this network',
-    assumedBy: { Service: 'vpc-flow-logs.amazonaws.com' },
-    trustCondition: { StringEquals: { 'aws:SourceAccount': AWS.accountId } },
+    service: 'vpc-flow-logs.amazonaws.com',
     policyName: 'deliver-flow-logs',
     statements: [
       allow(
@@ -219,17 +210,10 @@ export function buildNetworkTemplate(): Template {
 
 /** One parameter file per environment, for `aws cloudformation deploy` or StackSet overrides. */
 export function networkParameterFiles(config: ResolvedConfig): ParameterFile[] {
-  const { project } = config;
   return config.environments.map((env) => ({
     path: `parameters/network/${env.name}.json`,
-    parameters: {
-      [ID.projectName]: project.name,
-      [ID.environmentName]: env.name,
-      [ID.environmentSuffix]: env.environmentSuffix,
-      [ID.costCenter]: project.costCenter,
-      [ID.vpcCidr]: env.vpcCidr,
-    },
-    tags: { Environment: env.name, Project: project.name, CostCenter: project.costCenter },
+    parameters: { ...standardParameterValues(config, env), [ID.vpcCidr]: env.vpcCidr },
+    tags: standardTagValues(config, env),
   }));
 }
 
