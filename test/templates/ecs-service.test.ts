@@ -165,6 +165,12 @@ describe('ecs-service.json: the blue/green hook', () => {
   });
 });
 
+describe('template size', () => {
+  test.each(Object.values(ECS_SERVICE_TEMPLATE_FILES).concat('network.json'))('%s fits a TemplateBody (51,200 bytes)', (file) => {
+    expect(fs.statSync(path.join(TEMPLATES_DIR, file)).size).toBeLessThan(51_200);
+  });
+});
+
 describe('ecs-service.json: what the blue/green hook forbids', () => {
   test('project rule CD006 passes', () => {
     expect(blueGreenStack.check(bg, '')).toEqual([]);
@@ -440,6 +446,14 @@ describe('parameter files', () => {
       expect(file.Tags).toEqual({ Environment: env.name, Project: 'shop', CostCenter: 'cc-4711' });
     },
   );
+
+  test('a file that carries ImageUri itself is refused, since the pipeline supplies it', () => {
+    const file = parameterFile(ecsServiceParameterFilePath('web', 'prod')).Parameters;
+    expect(checkParameterValues(bg, file, [ID.imageUri])).toEqual([]);
+    expect(checkParameterValues(bg, { ...file, [ID.imageUri]: 'r.example.com/shop-web:1' }, [ID.imageUri])).toEqual([
+      `${ID.imageUri}: is supplied at deploy time and must not be in the file`,
+    ]);
+  });
 
   test('the example configuration uses both strategies, so both templates are exercised', () => {
     expect(new Set(pairs.map((p) => p.settings.deploymentStrategy))).toEqual(new Set(['blue-green', 'rolling']));
