@@ -453,11 +453,18 @@ export function buildEcsServiceTemplate(strategy: DeploymentStrategy): Template 
 
   // --- Alarms: target 5xx of the load balancer, unhealthy targets in either target group.
   const targetGroups = tg2 ? [tg1, tg2] : [tg1];
-  const alarmNames = {
-    errors: standardName('cloudwatch-alarm', 'target-5xx', scope),
-    unhealthy: standardName('cloudwatch-alarm', 'unhealthy-targets', scope),
-  };
-  alarms(t, loadBalancer, targetGroups, alarmNames, ref(errorThreshold));
+  // Ref of an alarm is its name: the service and the check refer to the alarms that way,
+  // so that CloudFormation creates them first.
+  const serviceAlarms = alarms(
+    t,
+    loadBalancer,
+    targetGroups,
+    {
+      errors: standardName('cloudwatch-alarm', 'target-5xx', scope),
+      unhealthy: standardName('cloudwatch-alarm', 'unhealthy-targets', scope),
+    },
+    ref(errorThreshold),
+  ).map((a) => a.ref());
 
   if (!blueGreen) {
     // Rolling: ECS replaces tasks in place; the circuit breaker rolls back tasks that
@@ -475,7 +482,7 @@ export function buildEcsServiceTemplate(strategy: DeploymentStrategy): Template 
           MinimumHealthyPercent: 100,
           MaximumPercent: 200,
           DeploymentCircuitBreaker: { Enable: true, Rollback: true },
-          Alarms: { AlarmNames: [alarmNames.errors, alarmNames.unhealthy], Enable: true, Rollback: true },
+          Alarms: { AlarmNames: serviceAlarms, Enable: true, Rollback: true },
         },
         HealthCheckGracePeriodSeconds: 60,
         NetworkConfiguration: { AwsvpcConfiguration: awsVpc },
@@ -520,7 +527,7 @@ export function buildEcsServiceTemplate(strategy: DeploymentStrategy): Template 
     vpcId,
     healthCheckPath,
     loadBalancer,
-    alarmNames: [alarmNames.errors, alarmNames.unhealthy],
+    alarmNames: serviceAlarms,
     retention: ref(retention),
   });
 
@@ -570,9 +577,9 @@ function alarms(
   targetGroups: ReadonlyArray<Typed<'AWS::ElasticLoadBalancingV2::TargetGroup'>>,
   names: { errors: Value<string>; unhealthy: Value<string> },
   errorThreshold: Value<number>,
-): void {
+): ResourceHandle[] {
   const common = { EvaluationPeriods: 2, DatapointsToAlarm: 2, TreatMissingData: 'notBreaching' };
-  t.resource(ID.errorAlarm, 'AWS::CloudWatch::Alarm', {
+  const errorAlarm = t.resource(ID.errorAlarm, 'AWS::CloudWatch::Alarm', {
     AlarmName: names.errors,
     AlarmDescription: 'Targets behind the load balancer answer with 5xx; rolls a deployment back',
     Namespace: 'AWS/ApplicationELB',
@@ -587,7 +594,7 @@ function alarms(
   // Unhealthy hosts are counted per target group; blue and green swap target groups, so
   // the alarm watches the larger count of both.
   const ids = targetGroups.map((_tg, i) => `tg${i + 1}`);
-  t.resource(ID.unhealthyAlarm, 'AWS::CloudWatch::Alarm', {
+  const unhealthyAlarm = t.resource(ID.unhealthyAlarm, 'AWS::CloudWatch::Alarm', {
     AlarmName: names.unhealthy,
     AlarmDescription: 'Targets fail the load balancer health check; rolls a deployment back',
     Metrics: [
@@ -613,6 +620,7 @@ function alarms(
     ComparisonOperator: 'GreaterThanOrEqualToThreshold',
     ...common,
   });
+  return [errorAlarm, unhealthyAlarm];
 }
 
 /** The lifecycle hook function, its role, log group and security group; returns its name. */

@@ -45,6 +45,8 @@ const values: Record<string, string> = {
   'AWS::Partition': 'aws',
   'LoadBalancer.DNSName': 'web-alb-prod-123.eu-west-1.elb.amazonaws.com',
 };
+// Ref of an alarm is its name, as CloudFormation resolves it.
+for (const id of [ID.errorAlarm, ID.unhealthyAlarm]) values[id] = resolve(resource(bg, id).Properties!.AlarmName, values);
 const refTo = (id: string) => ({ Ref: id });
 
 describe('ecs-service.json: the blue/green hook', () => {
@@ -414,7 +416,7 @@ describe('ecs-service-rolling.json', () => {
     expect(svc.DeploymentController).toEqual({ Type: 'ECS' });
     expect(svc.DeploymentConfiguration).toMatchObject({
       DeploymentCircuitBreaker: { Enable: true, Rollback: true },
-      Alarms: { Enable: true, Rollback: true },
+      Alarms: { AlarmNames: [refTo(ID.errorAlarm), refTo(ID.unhealthyAlarm)], Enable: true, Rollback: true },
     });
     expect(resourcesOfType(rolling, 'AWS::ECS::TaskSet')).toHaveLength(0);
   });
