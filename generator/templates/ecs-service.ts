@@ -657,7 +657,9 @@ function preTrafficCheck(
     service: 'lambda.amazonaws.com',
     policyName: 'pre-traffic-check',
     statements: [
-      allow('ReportVerdict', ['codedeploy:PutLifecycleEventHookExecutionStatus'], [arn('codedeploy', 'deploymentgroup:*/*')]),
+      allow('ReportVerdict', ['codedeploy:PutLifecycleEventHookExecutionStatus'], anyResource(
+        'codedeploy:PutLifecycleEventHookExecutionStatus has no resource-level permissions',
+      )),
       allow('ReadServiceAlarms', ['cloudwatch:DescribeAlarms'], [arn('cloudwatch', `alarm:${project}-${service}-*-${suffix}`)]),
       allow('WriteLogs', ['logs:CreateLogStream', 'logs:PutLogEvents'], [checkLogGroup.getAtt('Arn')]),
       allow(

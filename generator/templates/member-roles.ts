@@ -352,15 +352,18 @@ function executionStatements(s: Scope, codeDeployRoleArn: Intrinsic<string>): St
     // What the AWS::CodeDeploy::BlueGreen hook needs, as the CloudFormation User Guide
     // lists it ("IAM permissions necessary for blue/green deployments"): codedeploy:Get*
     // and codedeploy:CreateCloudFormationDeployment. The hook creates no CodeDeploy
-    // application or deployment group of its own that the stack would manage.
+    // application or deployment group of its own that the stack would manage. The Get
+    // calls are scoped to this account's CodeDeploy resources; the two actions without
+    // resource types are granted on their own.
+    allow('BlueGreenHookReads', ['codedeploy:Get*'], [
+      arn('codedeploy', `application:*`),
+      arn('codedeploy', `deploymentgroup:*/*`),
+      arn('codedeploy', `deploymentconfig:*`),
+    ]),
     allow(
-      'BlueGreenHook',
-      ['codedeploy:CreateCloudFormationDeployment', 'codedeploy:Get*'],
-      [
-        arn('codedeploy', `application:*`),
-        arn('codedeploy', `deploymentgroup:*/*`),
-        arn('codedeploy', `deploymentconfig:*`),
-      ],
+      'BlueGreenHookDeployments',
+      ['codedeploy:CreateCloudFormationDeployment', 'codedeploy:GetDeploymentTarget'],
+      anyResource('codedeploy:CreateCloudFormationDeployment and GetDeploymentTarget have no resource-level permissions'),
     ),
   ];
 }

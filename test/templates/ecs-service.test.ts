@@ -574,6 +574,17 @@ describe('member-roles.json ExecutionRole deploys exactly the network and servic
     expect([...new Set(allowed.map(prefix))].sort()).toEqual([...needed].sort());
   });
 
+  test('actions without resource-level permissions are granted on "*" (Service Authorization Reference)', () => {
+    const onAny = policyStatements(role)
+      .filter((st) => st.Effect === 'Allow' && st.Resource === '*')
+      .flatMap((st) => st.Action as string[]);
+    for (const a of ['codedeploy:CreateCloudFormationDeployment', 'codedeploy:GetDeploymentTarget', 'ec2:DescribeVpcs', 'logs:DescribeLogGroups']) {
+      expect(`${a}: ${onAny.includes(a)}`).toBe(`${a}: true`);
+    }
+    const check = policyStatements(resource(bg, ID.checkRole)).find((st) => (st.Action as string[]).includes('codedeploy:PutLifecycleEventHookExecutionStatus'))!;
+    expect(check.Resource).toBe('*');
+  });
+
   test('passes only the workload roles and the CodeDeploy role, each to its own service', () => {
     const passes = policyStatements(role).filter((s) => (s.Action as string[]).includes('iam:PassRole'));
     const services = passes.flatMap((s) => (s.Condition as { StringEquals: Record<string, string | string[]> }).StringEquals['iam:PassedToService']).flat();
