@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { ResourceDef, StringParameter } from '../../generator/core/template';
 import { NETWORK_IDS, SUBNET_CIDR_BITS, ZONES } from '../../generator/templates/network';
 import { walkStrings } from '../../generator/rules/rule';
+import { templateChecks } from '../../generator/validate';
 import { TEMPLATES_DIR, exampleConfig, loadTemplate, policyStatements, resolve, resource, resourcesOfType } from '../helpers/template';
 import { longestValues, nameViolations, resolvedNames } from '../helpers/names';
 
@@ -124,6 +125,17 @@ describe('network.json', () => {
     }
     const lists = params.filter(([, r]) => r.Properties!.Type === 'StringList').map(([id]) => id).sort();
     expect(lists).toEqual([ID.parameter('natPublicIps'), ID.parameter('privateSubnetIds'), ID.parameter('publicSubnetIds')].sort());
+  });
+
+  test('the SSM parameters carry the standard tags as a map, which the policy schema checks too', () => {
+    const checks = templateChecks();
+    const [id, param] = resourcesOfType(t, 'AWS::SSM::Parameter')[0];
+    expect(Object.keys(param.Properties!.Tags as object).sort()).toEqual(['CostCenter', 'Environment', 'Project']);
+    expect(checks.policy(t)).toBe(true);
+    const { CostCenter: _dropped, ...twoTags } = param.Properties!.Tags as Record<string, unknown>;
+    void _dropped;
+    const broken = { ...t, Resources: { [id]: { ...param, Properties: { ...param.Properties, Tags: twoTags } } } };
+    expect(checks.policy(broken)).toBe(false);
   });
 
   test('outputs name the VPC, the subnets and the cluster', () => {
