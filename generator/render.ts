@@ -18,6 +18,8 @@ import {
   pipelineBuildParameterFiles,
   pipelineParameterFiles,
 } from './templates/pipeline';
+import { buildNetworkTemplate, networkParameterFiles } from './templates/network';
+import { ECS_SERVICE_TEMPLATE_FILES, buildEcsServiceTemplate, ecsServiceParameterFiles } from './templates/ecs-service';
 import { templateChecks } from './validate';
 import { checkParameterValues } from './validate/parameter-values';
 
@@ -27,6 +29,8 @@ export interface ParameterFile {
   readonly path: string;
   readonly parameters: Readonly<Record<string, string>>;
   readonly tags?: Readonly<Record<string, string>>;
+  /** Parameters the deploy action passes as overrides (ImageUri); the file leaves them out. */
+  readonly suppliedAtDeploy?: readonly string[];
 }
 
 export interface TemplateEntry {
@@ -42,6 +46,17 @@ export const TEMPLATES: readonly TemplateEntry[] = [
   { file: 'monitoring.json', build: buildMonitoringTemplate, parameterFiles: monitoringParameterFiles },
   { file: 'pipeline-build.json', build: buildPipelineBuildTemplate, parameterFiles: pipelineBuildParameterFiles },
   { file: 'pipeline.json', build: buildPipelineTemplate, parameterFiles: pipelineParameterFiles },
+  { file: 'network.json', build: () => buildNetworkTemplate(), parameterFiles: networkParameterFiles },
+  {
+    file: ECS_SERVICE_TEMPLATE_FILES['blue-green'],
+    build: () => buildEcsServiceTemplate('blue-green'),
+    parameterFiles: (config) => ecsServiceParameterFiles(config, 'blue-green'),
+  },
+  {
+    file: ECS_SERVICE_TEMPLATE_FILES.rolling,
+    build: () => buildEcsServiceTemplate('rolling'),
+    parameterFiles: (config) => ecsServiceParameterFiles(config, 'rolling'),
+  },
 ];
 
 export class GenerationError extends Error {
@@ -74,7 +89,7 @@ export function buildAll(config: ResolvedConfig): { templates: RenderedTemplate[
     }
     templates.push({ path: entry.file, template, content: serializeTemplate(template) });
     for (const pf of entry.parameterFiles?.(config) ?? []) {
-      for (const p of checkParameterValues(template, pf.parameters)) problems.push(`${pf.path}: ${p}`);
+      for (const p of checkParameterValues(template, pf.parameters, pf.suppliedAtDeploy)) problems.push(`${pf.path}: ${p}`);
       parameterFiles.push(pf);
     }
   }

@@ -30,7 +30,10 @@ function lint(files: string[]): LintFinding[] {
 }
 
 export function isAcceptedHooksFinding(f: LintFinding, hasBlueGreenTransform: boolean): boolean {
-  return hasBlueGreenTransform && f.Rule.Id === 'E1001' && /'Hooks' was unexpected/.test(f.Message) && (f.Location.Path ?? []).length === 0;
+  // cfn-lint 1.51 reports the finding at the Hooks key itself (Path ["Hooks"]).
+  const path = f.Location.Path ?? [];
+  const atHooksKey = path.length === 0 || (path.length === 1 && path[0] === 'Hooks');
+  return hasBlueGreenTransform && f.Rule.Id === 'E1001' && /'Hooks' was unexpected/.test(f.Message) && atHooksKey;
 }
 
 describe('cfn-lint', () => {

@@ -2,14 +2,15 @@
  * The house IAM role: an inline policy with named actions and resources, the explicit
  * deny of ec2:TerminateInstances, and never a managed policy.
  */
-import { Value } from '../core/intrinsics';
+import { AWS, Value } from '../core/intrinsics';
 import { DENY_TERMINATE_INSTANCES, Principal, Statement, policyDocument, trust } from '../core/iam';
-import { ResourceHandle, ResourceOptions, TemplateBuilder } from '../core/template';
+import { workloadRolePath } from '../core/naming';
+import { ParameterHandle, ResourceHandle, ResourceOptions, TemplateBuilder } from '../core/template';
 
 export interface RoleProps {
   /** A name from the naming module; leave out to let CloudFormation name the role. */
   readonly roleName?: Value<string>;
-  /** IAM path, e.g. the pipeline role path that member accounts trust. @default "/" */
+  /** An IAM path such as naming.workloadRolePath; leave out for `/`. */
   readonly path?: Value<string>;
   readonly description: string;
   /** Who may assume the role. */
@@ -47,4 +48,28 @@ export function role(t: TemplateBuilder, id: string, props: RoleProps, options: 
     },
     options,
   );
+}
+
+export interface WorkloadRoleProps {
+  readonly description: string;
+  /** The AWS service that assumes the role, e.g. ecs-tasks.amazonaws.com. */
+  readonly service: string;
+  readonly statements: readonly Statement[];
+  readonly policyName: string;
+}
+
+/**
+ * A role a member-account stack creates for its own workload (tasks, functions, flow
+ * logs): under naming.workloadRolePath, where the CloudFormation execution role may
+ * manage roles, and assumable by the service only on behalf of this account.
+ */
+export function workloadRole(t: TemplateBuilder, id: string, project: ParameterHandle<string>, props: WorkloadRoleProps): ResourceHandle {
+  return role(t, id, {
+    path: workloadRolePath(project),
+    description: props.description,
+    assumedBy: { Service: props.service },
+    trustCondition: { StringEquals: { 'aws:SourceAccount': AWS.accountId } },
+    policyName: props.policyName,
+    statements: props.statements,
+  });
 }

@@ -34,6 +34,8 @@ export const NAME_RULES = {
   'synthetics-canary': { max: 21, pattern: /^[0-9a-z_-]+$/ },
   'cloudformation-stack': { max: 128, pattern: /^[A-Za-z][A-Za-z0-9-]*$/ },
   'security-group': { max: 255, pattern: /^[A-Za-z0-9 ._\-:/()#,@[\]+=&;{}!$*]+$/ },
+  'name-tag': { max: 256, pattern: /^[\w .:/=+\-@]+$/ },
+  'ssm-parameter': { max: 1011, pattern: /^\/[a-zA-Z0-9_.\-/]+$/ },
 } as const;
 
 export type NameKind = keyof typeof NAME_RULES;
@@ -241,4 +243,95 @@ export function deployStageName(environmentName: string): string {
  */
 export function pipelineNamePattern(project: ParameterHandle<string>, suffix: ParameterHandle<string>): string {
   return `\${${project.logicalId}}-*-${PIPELINE_TYPE}-\${${suffix.logicalId}}`;
+}
+
+// --- Member-account network and services -------------------------------------------------
+//
+// network.json creates one ECS cluster per member account and environment; the service
+// stacks find it by name, and member-roles.json scopes the ECS permissions to it.
+
+export function clusterNameParts(project: ParameterHandle<string>, suffix: ParameterHandle<string>): NamePart[] {
+  return [project, '-cluster-', suffix];
+}
+
+export function clusterName(project: ParameterHandle<string>, suffix: ParameterHandle<string>): Value<string> {
+  return physicalName('ecs-cluster', clusterNameParts(project, suffix));
+}
+
+/**
+ * The SSM parameters through which network.json hands its IDs to the service stacks:
+ * `/{project}/network-{suffix}/{key}`. A blue/green stack may not import values, but
+ * it may take `AWS::SSM::Parameter::Value<...>` parameters (resolved, not obfuscated).
+ */
+export const NETWORK_PARAMETER_KEYS = {
+  vpcId: 'vpc-id',
+  publicSubnetIds: 'public-subnet-ids',
+  privateSubnetIds: 'private-subnet-ids',
+  natPublicIps: 'nat-public-ips',
+} as const;
+export type NetworkParameterKey = keyof typeof NETWORK_PARAMETER_KEYS;
+
+export function networkParameterName(
+  project: ParameterHandle<string>,
+  suffix: ParameterHandle<string>,
+  key: NetworkParameterKey,
+): Value<string> {
+  return physicalName('ssm-parameter', ['/', project, '/network-', suffix, `/${NETWORK_PARAMETER_KEYS[key]}`]);
+}
+
+/** The same name with concrete values, as the service parameter files carry it. */
+export function networkParameterPath(project: string, suffix: string, key: NetworkParameterKey): string {
+  return `/${project}/network-${suffix}/${NETWORK_PARAMETER_KEYS[key]}`;
+}
+
+/**
+ * Load balancer and target group names allow 32 characters: with a 12-character project,
+ * a 16-character service and a 10-character suffix there is no room for the project, so
+ * these two carry `{service}-{type}-{suffix}` (at most 31 characters). They still end in
+ * `-{suffix}`, which member-roles.json scopes Elastic Load Balancing permissions to.
+ */
+export function loadBalancerName(service: ParameterHandle<string>, suffix: ParameterHandle<string>): Value<string> {
+  return physicalName('alb', [service, '-alb-', suffix]);
+}
+
+export function targetGroupName(
+  service: ParameterHandle<string>,
+  suffix: ParameterHandle<string>,
+  ordinal: 1 | 2,
+): Value<string> {
+  return physicalName('target-group', [service, `-tg${ordinal}-`, suffix]);
+}
+
+/**
+ * CodeDeploy lifecycle hook functions must be named `CodeDeployHook_*`: the CodeDeploy
+ * role may invoke only those (member-roles.json scopes it to `CodeDeployHook_{project}-*`).
+ */
+export const CODEDEPLOY_HOOK_PREFIX = 'CodeDeployHook_';
+
+export function hookFunctionNameParts(
+  project: ParameterHandle<string>,
+  service: ParameterHandle<string>,
+  suffix: ParameterHandle<string>,
+): NamePart[] {
+  return [CODEDEPLOY_HOOK_PREFIX, project, '-', service, '-check-', suffix];
+}
+
+export function hookFunctionName(
+  project: ParameterHandle<string>,
+  service: ParameterHandle<string>,
+  suffix: ParameterHandle<string>,
+): Value<string> {
+  return physicalName('lambda-function', hookFunctionNameParts(project, service, suffix));
+}
+
+/** Log groups live under `/{project}/`, where member-roles.json allows CloudFormation to manage them. */
+export function logGroupName(
+  project: ParameterHandle<string>,
+  scope: { service?: ParameterHandle<string>; suffix: ParameterHandle<string> },
+  resourceType: string,
+): Value<string> {
+  const parts: NamePart[] = ['/', project, '/'];
+  if (scope.service) parts.push(scope.service, '-');
+  parts.push(resourceType, '-', scope.suffix);
+  return physicalName('log-group', parts);
 }

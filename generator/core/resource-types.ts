@@ -52,6 +52,7 @@ export const RESOURCE_TYPES = {
   'AWS::SNS::Subscription': { tags: null },
   'AWS::SNS::Topic': { tags: 'list' },
   'AWS::SNS::TopicPolicy': { tags: null },
+  'AWS::SSM::Parameter': { tags: 'map' },
   'AWS::Synthetics::Canary': { tags: 'list' },
 } as const satisfies Record<string, { readonly tags: 'list' | 'map' | null }>;
 

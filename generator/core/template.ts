@@ -57,12 +57,15 @@ export type StringParameterType =
   | 'AWS::EC2::VPC::Id'
   | 'AWS::EC2::Subnet::Id'
   | 'AWS::EC2::SecurityGroup::Id'
-  | 'AWS::EC2::AvailabilityZone::Name';
+  | 'AWS::EC2::AvailabilityZone::Name'
+  | 'AWS::SSM::Parameter::Value<AWS::EC2::VPC::Id>';
 export type ListParameterType =
   | 'CommaDelimitedList'
   | 'List<AWS::EC2::Subnet::Id>'
   | 'List<AWS::EC2::SecurityGroup::Id>'
-  | 'List<AWS::EC2::AvailabilityZone::Name>';
+  | 'List<AWS::EC2::AvailabilityZone::Name>'
+  | 'AWS::SSM::Parameter::Value<List<AWS::EC2::Subnet::Id>>'
+  | 'AWS::SSM::Parameter::Value<List<String>>';
 export type ParameterType = StringParameterType | ListParameterType | 'Number';
 
 interface ParameterBase {

@@ -168,8 +168,10 @@ function executionStatements(s: Scope, codeDeployRoleArn: Intrinsic<string>): St
         'ec2:DescribeNatGateways',
         'ec2:DescribeNetworkInterfaces',
         'ec2:DescribeRouteTables',
+        'ec2:DescribeSecurityGroupRules',
         'ec2:DescribeSecurityGroups',
         'ec2:DescribeSubnets',
+        'ec2:DescribeVpcAttribute',
         'ec2:DescribeVpcs',
       ],
       anyResource('EC2 Describe* calls have no resource-level permissions'),
@@ -205,6 +207,7 @@ function executionStatements(s: Scope, codeDeployRoleArn: Intrinsic<string>): St
     allow(
       'LoadBalancingDescribe',
       [
+        'elasticloadbalancing:DescribeListenerAttributes',
         'elasticloadbalancing:DescribeListeners',
         'elasticloadbalancing:DescribeLoadBalancerAttributes',
         'elasticloadbalancing:DescribeLoadBalancers',
@@ -243,6 +246,9 @@ function executionStatements(s: Scope, codeDeployRoleArn: Intrinsic<string>): St
         arn('ecs', `task-set/${project}-cluster-${suffix}/*/*`),
       ],
     ),
+    // Task definitions carry the standard tags, and tagging on create is authorized on
+    // the task definition (its family is generated from the stack name).
+    allow('TagTaskDefinitions', ['ecs:TagResource', 'ecs:UntagResource'], [arn('ecs', 'task-definition/*:*')]),
     allow(
       'EcsTaskDefinitions',
       ['ecs:DeregisterTaskDefinition', 'ecs:DescribeTaskDefinition', 'ecs:RegisterTaskDefinition'],
@@ -256,10 +262,13 @@ function executionStatements(s: Scope, codeDeployRoleArn: Intrinsic<string>): St
         'iam:DeleteRolePolicy',
         'iam:GetRole',
         'iam:GetRolePolicy',
+        'iam:ListAttachedRolePolicies',
+        'iam:ListRolePolicies',
         'iam:PutRolePolicy',
         'iam:TagRole',
         'iam:UntagRole',
         'iam:UpdateAssumeRolePolicy',
+        'iam:UpdateRole',
         'iam:UpdateRoleDescription',
       ],
       [sub(`arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${project}-workload/*`)],
@@ -271,6 +280,17 @@ function executionStatements(s: Scope, codeDeployRoleArn: Intrinsic<string>): St
         },
       },
     }),
+    // The first load balancer and the first ECS cluster of an account create their
+    // service-linked roles; nothing else may be created that way.
+    allow(
+      'ServiceLinkedRoles',
+      ['iam:CreateServiceLinkedRole'],
+      [
+        sub('arn:${AWS::Partition}:iam::${AWS::AccountId}:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS'),
+        sub('arn:${AWS::Partition}:iam::${AWS::AccountId}:role/aws-service-role/elasticloadbalancing.amazonaws.com/AWSServiceRoleForElasticLoadBalancing'),
+      ],
+      { condition: { StringEquals: { 'iam:AWSServiceName': ['ecs.amazonaws.com', 'elasticloadbalancing.amazonaws.com'] } } },
+    ),
     allow('PassCodeDeployRole', ['iam:PassRole'], [codeDeployRoleArn], {
       condition: { StringEquals: { 'iam:PassedToService': 'codedeploy.amazonaws.com' } },
     }),
@@ -292,12 +312,10 @@ function executionStatements(s: Scope, codeDeployRoleArn: Intrinsic<string>): St
     allow(
       'PreTrafficFunction',
       [
-        'lambda:AddPermission',
         'lambda:CreateFunction',
         'lambda:DeleteFunction',
         'lambda:GetFunction',
         'lambda:GetFunctionConfiguration',
-        'lambda:RemovePermission',
         'lambda:TagResource',
         'lambda:UntagResource',
         'lambda:UpdateFunctionCode',
@@ -307,28 +325,45 @@ function executionStatements(s: Scope, codeDeployRoleArn: Intrinsic<string>): St
     ),
     allow(
       'Alarms',
-      ['cloudwatch:DeleteAlarms', 'cloudwatch:DescribeAlarms', 'cloudwatch:PutMetricAlarm', 'cloudwatch:TagResource', 'cloudwatch:UntagResource'],
+      [
+        'cloudwatch:DeleteAlarms',
+        'cloudwatch:DescribeAlarms',
+        'cloudwatch:ListTagsForResource',
+        'cloudwatch:PutMetricAlarm',
+        'cloudwatch:TagResource',
+        'cloudwatch:UntagResource',
+      ],
       [arn('cloudwatch', `alarm:${project}-*`)],
     ),
+    // The network stack hands its IDs to the service stacks through SSM parameters
+    // under /{project}/; resolving the service stacks' SSM parameter types reads them.
     allow(
-      'BlueGreenHook',
+      'NetworkParameters',
       [
-        'codedeploy:CreateApplication',
-        'codedeploy:CreateCloudFormationDeployment',
-        'codedeploy:CreateDeploymentGroup',
-        'codedeploy:DeleteApplication',
-        'codedeploy:DeleteDeploymentGroup',
-        'codedeploy:GetApplication',
-        'codedeploy:GetDeployment',
-        'codedeploy:GetDeploymentConfig',
-        'codedeploy:GetDeploymentGroup',
-        'codedeploy:UpdateDeploymentGroup',
+        'ssm:AddTagsToResource',
+        'ssm:DeleteParameter',
+        'ssm:GetParameters',
+        'ssm:ListTagsForResource',
+        'ssm:PutParameter',
+        'ssm:RemoveTagsFromResource',
       ],
-      [
-        arn('codedeploy', `application:*`),
-        arn('codedeploy', `deploymentgroup:*/*`),
-        arn('codedeploy', `deploymentconfig:*`),
-      ],
+      [arn('ssm', `parameter/${project}/*`)],
+    ),
+    // What the AWS::CodeDeploy::BlueGreen hook needs, as the CloudFormation User Guide
+    // lists it ("IAM permissions necessary for blue/green deployments"): codedeploy:Get*
+    // and codedeploy:CreateCloudFormationDeployment. The hook creates no CodeDeploy
+    // application or deployment group of its own that the stack would manage. The Get
+    // calls are scoped to this account's CodeDeploy resources; the two actions without
+    // resource types are granted on their own.
+    allow('BlueGreenHookReads', ['codedeploy:Get*'], [
+      arn('codedeploy', `application:*`),
+      arn('codedeploy', `deploymentgroup:*/*`),
+      arn('codedeploy', `deploymentconfig:*`),
+    ]),
+    allow(
+      'BlueGreenHookDeployments',
+      ['codedeploy:CreateCloudFormationDeployment', 'codedeploy:GetDeploymentTarget'],
+      anyResource('codedeploy:CreateCloudFormationDeployment and GetDeploymentTarget have no resource-level permissions'),
     ),
   ];
 }

@@ -6,15 +6,25 @@
  */
 import { ParameterDef, Template } from '../core/template';
 
-export function checkParameterValues(template: Template, values: Readonly<Record<string, string>>): string[] {
+export function checkParameterValues(
+  template: Template,
+  values: Readonly<Record<string, string>>,
+  /** Parameters the deployment passes as overrides: required, but not in the file. */
+  suppliedAtDeploy: readonly string[] = [],
+): string[] {
   const problems: string[] = [];
   const params = template.Parameters ?? {};
   for (const name of Object.keys(values)) {
     if (!(name in params)) problems.push(`${name}: the template has no such parameter`);
+    if (suppliedAtDeploy.includes(name)) problems.push(`${name}: is supplied at deploy time and must not be in the file`);
+  }
+  for (const name of suppliedAtDeploy) {
+    if (!(name in params)) problems.push(`${name}: is supplied at deploy time, but the template has no such parameter`);
   }
   for (const [name, def] of Object.entries(params)) {
     const value = values[name];
     if (value === undefined) {
+      if (suppliedAtDeploy.includes(name)) continue;
       if (def.Default === undefined) problems.push(`${name}: is required (no default)`);
       continue;
     }

@@ -44,13 +44,25 @@ export function acceptIntrinsics(node: unknown): unknown {
     } else if (key === 'then' || key === 'else' || key === 'if' || key === 'not') {
       out[key] = acceptIntrinsics(value);
     } else if (key === 'pattern' && typeof value === 'string') {
-      // A few schemas write patterns in Python syntax: \Z is JavaScript's $.
-      out[key] = value.replace(/\\Z/g, '$');
+      out[key] = jsPattern(value);
     } else {
       out[key] = value;
     }
   }
   return out;
+}
+
+/**
+ * Some published patterns are Python regular expressions, which a unicode-mode RegExp
+ * rejects: `\Z` (end of input) is `$` in JavaScript, and Python's escapes of ordinary
+ * punctuation (`\_`, `\#`) are the character itself.
+ */
+export function jsPattern(pattern: string): string {
+  return pattern.replace(/\\(.)/gs, (escape, ch: string) => {
+    if (ch === 'Z') return '$';
+    if (/[A-Za-z0-9]/.test(ch) || /[\^$\\.*+?()[\]{}|\/-]/.test(ch)) return escape;
+    return ch;
+  });
 }
 
 function widen(value: unknown): unknown {

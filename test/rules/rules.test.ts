@@ -35,18 +35,43 @@ function roleTemplate(statements: unknown[], extra: Record<string, unknown> = {}
 const GOOD_ROLE = roleTemplate([{ Sid: 'Read', Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::b/*'] }, DENY]);
 
 function blueGreen(overrides: Partial<Template> = {}, serviceCount = 1): Template {
-  const services = Object.fromEntries(
-    Array.from({ length: serviceCount }, (_, i) => [
-      `Service${i}`,
-      { Type: 'AWS::ECS::Service', DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete', Properties: {} },
-    ]),
-  );
+  const plain = (type: string) => ({ Type: type, DeletionPolicy: 'Delete' as const, UpdateReplacePolicy: 'Delete' as const, Properties: {} });
+  const services = Object.fromEntries(Array.from({ length: serviceCount }, (_, i) => [`Service${i}`, plain('AWS::ECS::Service')]));
   return {
     AWSTemplateFormatVersion: '2010-09-09',
     Description: 'blue/green fixture',
     Transform: 'AWS::CodeDeployBlueGreen',
-    Resources: services as Template['Resources'],
-    Hooks: { CodeDeployHook: { Type: 'AWS::CodeDeploy::BlueGreen', Properties: {} } },
+    Resources: {
+      ...services,
+      TaskDef: plain('AWS::ECS::TaskDefinition'),
+      TaskSet: plain('AWS::ECS::TaskSet'),
+      Prod: plain('AWS::ElasticLoadBalancingV2::Listener'),
+      Test: plain('AWS::ElasticLoadBalancingV2::Listener'),
+      Tg1: plain('AWS::ElasticLoadBalancingV2::TargetGroup'),
+      Tg2: plain('AWS::ElasticLoadBalancingV2::TargetGroup'),
+    },
+    Hooks: {
+      CodeDeployHook: {
+        Type: 'AWS::CodeDeploy::BlueGreen',
+        Properties: {
+          ServiceRole: 'codedeploy-role',
+          Applications: [
+            {
+              Target: { Type: 'AWS::ECS::Service', LogicalID: 'Service0' },
+              ECSAttributes: {
+                TaskDefinitions: ['TaskDef', 'TaskDefGreen'],
+                TaskSets: ['TaskSet', 'TaskSetGreen'],
+                TrafficRouting: {
+                  ProdTrafficRoute: { Type: 'AWS::ElasticLoadBalancingV2::Listener', LogicalID: 'Prod' },
+                  TestTrafficRoute: { Type: 'AWS::ElasticLoadBalancingV2::Listener', LogicalID: 'Test' },
+                  TargetGroups: ['Tg1', 'Tg2'],
+                },
+              },
+            },
+          ],
+        },
+      },
+    },
     ...overrides,
   };
 }

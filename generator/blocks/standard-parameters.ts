@@ -1,0 +1,52 @@
+/**
+ * The parameters every member-account stack starts with (ProjectName, EnvironmentName,
+ * EnvironmentSuffix, CostCenter), the standard tags built from them, and their values
+ * in a parameter file for one environment.
+ */
+import { ref } from '../core/intrinsics';
+import { COST_CENTER, ENVIRONMENT_NAME, ENVIRONMENT_SUFFIX, PROJECT_NAME } from '../core/parameters';
+import { ParameterHandle, TemplateBuilder } from '../core/template';
+import { ResolvedConfig } from '../config/types';
+
+export const STANDARD_PARAMETER_IDS = {
+  projectName: 'ProjectName',
+  environmentName: 'EnvironmentName',
+  environmentSuffix: 'EnvironmentSuffix',
+  costCenter: 'CostCenter',
+} as const;
+
+export interface StandardParameters {
+  readonly project: ParameterHandle<string>;
+  readonly environmentName: ParameterHandle<string>;
+  readonly suffix: ParameterHandle<string>;
+  readonly costCenter: ParameterHandle<string>;
+}
+
+/** Declares the four parameters and tags every resource with them. */
+export function standardParameters(t: TemplateBuilder): StandardParameters {
+  const ID = STANDARD_PARAMETER_IDS;
+  const project = t.parameter(ID.projectName, PROJECT_NAME);
+  const environmentName = t.parameter(ID.environmentName, ENVIRONMENT_NAME);
+  const suffix = t.parameter(ID.environmentSuffix, ENVIRONMENT_SUFFIX);
+  const costCenter = t.parameter(ID.costCenter, COST_CENTER);
+  t.standardTags({ Environment: ref(environmentName), Project: ref(project), CostCenter: ref(costCenter) });
+  return { project, environmentName, suffix, costCenter };
+}
+
+type Environment = ResolvedConfig['environments'][number];
+
+/** The four values for one environment, as a parameter file carries them. */
+export function standardParameterValues(config: ResolvedConfig, env: Environment): Record<string, string> {
+  const ID = STANDARD_PARAMETER_IDS;
+  return {
+    [ID.projectName]: config.project.name,
+    [ID.environmentName]: env.name,
+    [ID.environmentSuffix]: env.environmentSuffix,
+    [ID.costCenter]: config.project.costCenter,
+  };
+}
+
+/** The stack tags of a parameter file (CodePipeline template configuration `Tags`). */
+export function standardTagValues(config: ResolvedConfig, env: Environment): Record<string, string> {
+  return { Environment: env.name, Project: config.project.name, CostCenter: config.project.costCenter };
+}

@@ -1,0 +1,736 @@
+/**
+ * ecs-service.json and ecs-service-rolling.json: one ECS Fargate service behind an
+ * internet-facing Application Load Balancer, in one member account and environment,
+ * deployed by the pipeline's CloudFormation action as `{project}-{service}-{suffix}`.
+ *
+ * Which file a service's environment uses is `services[].environments[env].deploymentStrategy`:
+ *
+ * - `blue-green` (ecs-service.json): the AWS::CodeDeployBlueGreen transform and an
+ *   AWS::CodeDeploy::BlueGreen hook. The service has the EXTERNAL deployment controller;
+ *   a task set serves the production listener, and when the task definition changes the
+ *   transform starts a green task set behind the test listener, runs the pre-traffic
+ *   check, shifts traffic (all at once, canary or linear, per parameter) and removes blue.
+ * - `rolling` (ecs-service-rolling.json): the ECS deployment controller replaces tasks
+ *   in place; the deployment circuit breaker and the two alarms roll a failed
+ *   deployment back.
+ *
+ * What the blue/green hook forbids shapes this file (rule CD006 checks it): no Outputs,
+ * no Fn::ImportValue and no dynamic references (so the network comes in through
+ * `AWS::SSM::Parameter::Value<...>` parameters, which CloudFormation resolves and shows),
+ * no NoEcho parameters, no nested stacks, exactly one ECS service, and no fixed names on
+ * the task definition (no Family) or the task set, which the transform replaces.
+ */
+import { Value, equals, join, ref, select, sub } from '../core/intrinsics';
+import { Statement, allow, anyResource } from '../core/iam';
+import {
+  clusterName,
+  hookFunctionName,
+  loadBalancerName,
+  logGroupName,
+  memberRoleName,
+  standardName,
+  targetGroupName,
+} from '../core/naming';
+import { SERVICE_NAME, accountIdParameter } from '../core/parameters';
+import { NumberParameter, ParameterHandle, ResourceHandle, StringParameter, Template, TemplateBuilder } from '../core/template';
+import { Typed, blueGreenHook, typedResource } from '../blocks/blue-green-hook';
+import { LOG_RETENTION_PARAMETER, logGroup } from '../blocks/log-group';
+import { workloadRole } from '../blocks/role';
+import { STANDARD_PARAMETER_IDS, standardParameterValues, standardParameters, standardTagValues } from '../blocks/standard-parameters';
+import { DeploymentStrategy, ResolvedConfig } from '../config/types';
+import type { ParameterFile } from '../render';
+import { networkParameterPaths } from './network';
+
+export const ECS_SERVICE_TEMPLATE_FILES: Readonly<Record<DeploymentStrategy, string>> = {
+  'blue-green': 'ecs-service.json',
+  rolling: 'ecs-service-rolling.json',
+};
+
+/** Logical IDs: a public contract (renaming one replaces the live resource). */
+export const ECS_SERVICE_IDS = {
+  ...STANDARD_PARAMETER_IDS,
+  serviceName: 'ServiceName',
+  toolsAccountId: 'ToolsAccountId',
+  imageUri: 'ImageUri',
+  containerPort: 'ContainerPort',
+  healthCheckPath: 'HealthCheckPath',
+  taskCpu: 'TaskCpu',
+  taskMemory: 'TaskMemory',
+  desiredCount: 'DesiredCount',
+  vpcId: 'VpcId',
+  publicSubnetIds: 'PublicSubnetIds',
+  privateSubnetIds: 'PrivateSubnetIds',
+  natPublicIps: 'NatPublicIps',
+  trafficRouting: 'TrafficRouting',
+  trafficStepPercentage: 'TrafficStepPercentage',
+  trafficBakeTimeMins: 'TrafficBakeTimeMins',
+  terminationWaitTimeInMinutes: 'TerminationWaitTimeInMinutes',
+  errorAlarmThreshold: 'ErrorAlarmThreshold',
+  logRetentionDays: 'LogRetentionDays',
+  isCanary: 'IsTimeBasedCanary',
+  isLinear: 'IsTimeBasedLinear',
+  loadBalancerSecurityGroup: 'LoadBalancerSecurityGroup',
+  serviceSecurityGroup: 'ServiceSecurityGroup',
+  serviceIngressFromLoadBalancer: 'ServiceIngressFromLoadBalancer',
+  checkFunctionSecurityGroup: 'CheckFunctionSecurityGroup',
+  loadBalancer: 'LoadBalancer',
+  targetGroup1: 'TargetGroup1',
+  targetGroup2: 'TargetGroup2',
+  productionListener: 'ProductionListener',
+  testListener: 'TestListener',
+  logGroup: 'ServiceLogGroup',
+  executionRole: 'TaskExecutionRole',
+  taskRole: 'TaskRole',
+  taskDefinition: 'TaskDefinition',
+  service: 'Service',
+  taskSet: 'TaskSet',
+  primaryTaskSet: 'PrimaryTaskSet',
+  checkLogGroup: 'CheckFunctionLogGroup',
+  checkRole: 'CheckFunctionRole',
+  checkFunction: 'CheckFunction',
+  errorAlarm: 'TargetErrorsAlarm',
+  unhealthyAlarm: 'UnhealthyTargetsAlarm',
+  hook: 'CodeDeployBlueGreenHook',
+} as const;
+
+const ID = ECS_SERVICE_IDS;
+
+/** Listener ports: production traffic on 80, the blue/green test listener on 8080. */
+export const PRODUCTION_PORT = 80;
+export const TEST_PORT = 8080;
+/** The one container of the task; the load balancer routes to it by this name. */
+export const CONTAINER_NAME = 'app';
+
+/** Health checks of both target groups (explicit, so that a review sees the thresholds). */
+export const HEALTH_CHECK = {
+  intervalSeconds: 15,
+  timeoutSeconds: 5,
+  healthyThresholdCount: 2,
+  unhealthyThresholdCount: 3,
+  matcher: '200-299',
+  deregistrationDelaySeconds: 30,
+} as const;
+
+/** How many times the pre-traffic check calls the test listener; each call must succeed. */
+export const CHECK_ATTEMPTS = 3;
+export const CHECK_DELAY_MS = 5000;
+
+// --- Parameters -------------------------------------------------------------------------
+
+export const IMAGE_URI: StringParameter = {
+  Type: 'String',
+  Description: 'Container image with an immutable tag or digest; the pipeline sets it on every deployment (a new value starts a deployment)',
+  AllowedPattern:
+    '^[a-z0-9][a-z0-9.-]*(:[0-9]{1,5})?/[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$',
+  MinLength: 3,
+  MaxLength: 1024,
+  ConstraintDescription: 'registry/repository:tag or registry/repository@sha256:digest',
+};
+
+const CONTAINER_PORT: NumberParameter = {
+  Type: 'Number',
+  Description: 'Port the container listens on',
+  MinValue: 1,
+  MaxValue: 65535,
+};
+
+const HEALTH_CHECK_PATH: StringParameter = {
+  Type: 'String',
+  Description: 'Path the load balancer and the pre-traffic check call; healthy answers 2xx',
+  Default: '/health',
+  AllowedPattern: '^/[A-Za-z0-9._~/-]*$',
+  MinLength: 1,
+  MaxLength: 1024,
+  ConstraintDescription: 'an absolute URL path: letters, digits and ._~/-',
+};
+
+export const FARGATE_CPU_UNITS = ['256', '512', '1024', '2048', '4096', '8192', '16384'] as const;
+
+const TASK_CPU: StringParameter = {
+  Type: 'String',
+  Description: 'Fargate CPU units of the task',
+  Default: '256',
+  AllowedValues: FARGATE_CPU_UNITS,
+};
+
+const TASK_MEMORY: StringParameter = {
+  Type: 'String',
+  Description: 'Fargate memory of the task in MiB; must suit TaskCpu (see the Fargate task size table)',
+  Default: '512',
+  AllowedPattern: '^[1-9][0-9]{2,5}$',
+  MinLength: 3,
+  MaxLength: 6,
+  ConstraintDescription: 'MiB as digits, 512 to 122880',
+};
+
+const DESIRED_COUNT: NumberParameter = {
+  Type: 'Number',
+  Description: 'Number of tasks the service runs',
+  Default: 2,
+  MinValue: 1,
+  MaxValue: 100,
+};
+
+const TRAFFIC_ROUTING: StringParameter = {
+  Type: 'String',
+  Description: 'How CodeDeploy shifts production traffic to the green task set: at once, canary (two steps) or linear (equal steps)',
+  Default: 'TimeBasedCanary',
+  AllowedValues: ['AllAtOnce', 'TimeBasedCanary', 'TimeBasedLinear'],
+};
+
+const TRAFFIC_STEP_PERCENTAGE: NumberParameter = {
+  Type: 'Number',
+  Description: 'Percentage of traffic shifted in the first canary step, or in each linear step (the hook requires at least 14)',
+  Default: 20,
+  MinValue: 14,
+  MaxValue: 99,
+};
+
+const TRAFFIC_BAKE_TIME_MINS: NumberParameter = {
+  Type: 'Number',
+  Description: 'Minutes between traffic shifts of a canary or linear deployment',
+  Default: 5,
+  MinValue: 1,
+  MaxValue: 120,
+};
+
+const TERMINATION_WAIT: NumberParameter = {
+  Type: 'Number',
+  Description: 'Minutes the blue task set keeps running after the shift, for a quick manual rollback',
+  Default: 5,
+  MinValue: 0,
+  MaxValue: 2880,
+};
+
+const ERROR_ALARM_THRESHOLD: NumberParameter = {
+  Type: 'Number',
+  Description: 'Target 5xx responses per minute, two minutes in a row, that raise the error alarm and roll a deployment back',
+  Default: 5,
+  MinValue: 1,
+  MaxValue: 100000,
+};
+
+// --- The pre-traffic check --------------------------------------------------------------
+
+/**
+ * The CodeDeploy lifecycle hook function (Node.js 24, AWS SDK v3 from the runtime).
+ * It calls the test listener's health path CHECK_ATTEMPTS times; every answer must be
+ * 2xx, and none of the service's alarms may be in ALARM. Anything else, including an
+ * error of its own, reports Failed, and CodeDeploy rolls the deployment back.
+ */
+export const CHECK_FUNCTION_SOURCE = `'use strict';
+const http = require('node:http');
+const { CodeDeployClient, PutLifecycleEventHookExecutionStatusCommand } = require('@aws-sdk/client-codedeploy');
+const { CloudWatchClient, DescribeAlarmsCommand } = require('@aws-sdk/client-cloudwatch');
+const codedeploy = new CodeDeployClient({});
+const cloudwatch = new CloudWatchClient({});
+
+function probe(url) {
+  return new Promise((resolve) => {
+    const req = http.get(url, { timeout: 5000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode);
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', (err) => {
+      console.log(JSON.stringify({ url, error: err.message }));
+      resolve(0);
+    });
+  });
+}
+
+async function verdict() {
+  const url = process.env.TEST_URL;
+  const attempts = Number(process.env.ATTEMPTS);
+  for (let i = 1; i <= attempts; i++) {
+    if (i > 1) await new Promise((r) => setTimeout(r, Number(process.env.DELAY_MS)));
+    const status = await probe(url);
+    console.log(JSON.stringify({ attempt: i, url, status }));
+    if (!(status >= 200 && status < 300)) return 'Failed';
+  }
+  const names = process.env.ALARM_NAMES.split(',');
+  const out = await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: names }));
+  const firing = (out.MetricAlarms || []).filter((a) => a.StateValue === 'ALARM').map((a) => a.AlarmName);
+  if (firing.length > 0) {
+    console.log(JSON.stringify({ alarms: firing }));
+    return 'Failed';
+  }
+  return 'Succeeded';
+}
+
+exports.handler = async (event) => {
+  let status = 'Failed';
+  try {
+    status = await verdict();
+  } catch (err) {
+    console.error(err);
+  }
+  await codedeploy.send(new PutLifecycleEventHookExecutionStatusCommand({
+    deploymentId: event.DeploymentId,
+    lifecycleEventHookExecutionId: event.LifecycleEventHookExecutionId,
+    status,
+  }));
+  return { status };
+};
+`;
+
+// --- The template -----------------------------------------------------------------------
+
+interface Common {
+  readonly project: ParameterHandle<string>;
+  readonly service: ParameterHandle<string>;
+  readonly suffix: ParameterHandle<string>;
+}
+
+function arn(service: string, resource: string): Value<string> {
+  return sub(`arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}:${resource}`);
+}
+
+export function buildEcsServiceTemplate(strategy: DeploymentStrategy): Template {
+  const blueGreen = strategy === 'blue-green';
+  const t = new TemplateBuilder(
+    blueGreen
+      ? 'One ECS Fargate service with CodeDeploy blue/green deployments through the AWS::CodeDeployBlueGreen transform: internet-facing ALB with production and test listeners, two target groups, task set, pre-traffic check and alarms.'
+      : 'One ECS Fargate service with rolling deployments, the deployment circuit breaker and alarm-based rollback: internet-facing ALB, target group, task definition and alarms.',
+  );
+  const { project, suffix } = standardParameters(t);
+  const service = t.parameter(ID.serviceName, SERVICE_NAME);
+  const toolsAccount = t.parameter(ID.toolsAccountId, accountIdParameter('AWS account ID of the tools account whose ECR repositories hold the images'));
+  const imageUri = t.parameter(ID.imageUri, IMAGE_URI);
+  const containerPort = t.parameter(ID.containerPort, CONTAINER_PORT);
+  const healthCheckPath = t.parameter(ID.healthCheckPath, HEALTH_CHECK_PATH);
+  const taskCpu = t.parameter(ID.taskCpu, TASK_CPU);
+  const taskMemory = t.parameter(ID.taskMemory, TASK_MEMORY);
+  const desiredCount = t.parameter(ID.desiredCount, DESIRED_COUNT);
+  // The network stack's IDs, read from SSM when the change set is created.
+  const vpcId = t.parameter(ID.vpcId, {
+    Type: 'AWS::SSM::Parameter::Value<AWS::EC2::VPC::Id>',
+    Description: 'SSM parameter holding the VPC ID (written by the network stack: /{project}/network-{suffix}/vpc-id)',
+  });
+  const publicSubnets = t.parameter(ID.publicSubnetIds, {
+    Type: 'AWS::SSM::Parameter::Value<List<AWS::EC2::Subnet::Id>>',
+    Description: 'SSM parameter holding the public subnet IDs (/{project}/network-{suffix}/public-subnet-ids)',
+  });
+  const privateSubnets = t.parameter(ID.privateSubnetIds, {
+    Type: 'AWS::SSM::Parameter::Value<List<AWS::EC2::Subnet::Id>>',
+    Description: 'SSM parameter holding the private subnet IDs (/{project}/network-{suffix}/private-subnet-ids)',
+  });
+  const errorThreshold = t.parameter(ID.errorAlarmThreshold, ERROR_ALARM_THRESHOLD);
+  const retention = t.parameter(ID.logRetentionDays, LOG_RETENTION_PARAMETER);
+  const c: Common = { project, service, suffix };
+  const scope = { project, service, suffix };
+
+  // --- Network access: the internet reaches the load balancer, the load balancer the tasks.
+  const serviceSg = t.resource(ID.serviceSecurityGroup, 'AWS::EC2::SecurityGroup', {
+    GroupDescription: 'Service tasks: traffic from the load balancer only; HTTPS out (ECR, CloudWatch Logs) through the NAT gateways',
+    VpcId: ref(vpcId),
+    SecurityGroupEgress: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '0.0.0.0/0', Description: 'HTTPS to AWS APIs and the registry' }],
+  });
+  const loadBalancerIngress: Array<Record<string, unknown>> = [
+    { IpProtocol: 'tcp', FromPort: PRODUCTION_PORT, ToPort: PRODUCTION_PORT, CidrIp: '0.0.0.0/0', Description: 'Production listener' },
+  ];
+  let natPublicIps: ParameterHandle<string[]> | undefined;
+  if (blueGreen) {
+    // The test listener answers only the pre-traffic check, which runs in the private
+    // subnets and reaches the load balancer through the NAT gateways' addresses.
+    natPublicIps = t.parameter(ID.natPublicIps, {
+      Type: 'AWS::SSM::Parameter::Value<List<String>>',
+      Description: 'SSM parameter holding the NAT gateway addresses (/{project}/network-{suffix}/nat-public-ips); only they reach the test listener',
+    });
+    for (const i of [0, 1]) {
+      loadBalancerIngress.push({
+        IpProtocol: 'tcp',
+        FromPort: TEST_PORT,
+        ToPort: TEST_PORT,
+        CidrIp: join('', [select(i, ref(natPublicIps)), '/32']),
+        Description: `Test listener, from NAT gateway ${i + 1} (pre-traffic check)`,
+      });
+    }
+  }
+  const loadBalancerSg = t.resource(ID.loadBalancerSecurityGroup, 'AWS::EC2::SecurityGroup', {
+    GroupDescription: blueGreen
+      ? 'Load balancer: production listener open, test listener for the pre-traffic check only; out to the service tasks'
+      : 'Load balancer: production listener open; out to the service tasks',
+    VpcId: ref(vpcId),
+    SecurityGroupIngress: loadBalancerIngress,
+    SecurityGroupEgress: [
+      { IpProtocol: 'tcp', FromPort: ref(containerPort), ToPort: ref(containerPort), DestinationSecurityGroupId: serviceSg.getAtt('GroupId'), Description: 'To the service tasks' },
+    ],
+  });
+  t.resource(ID.serviceIngressFromLoadBalancer, 'AWS::EC2::SecurityGroupIngress', {
+    GroupId: serviceSg.getAtt('GroupId'),
+    IpProtocol: 'tcp',
+    FromPort: ref(containerPort),
+    ToPort: ref(containerPort),
+    SourceSecurityGroupId: loadBalancerSg.getAtt('GroupId'),
+    Description: 'From the load balancer',
+  });
+
+  // --- Load balancer, target groups, listeners.
+  const loadBalancer = t.resource(ID.loadBalancer, 'AWS::ElasticLoadBalancingV2::LoadBalancer', {
+    Name: loadBalancerName(service, suffix),
+    Type: 'application',
+    Scheme: 'internet-facing',
+    IpAddressType: 'ipv4',
+    Subnets: ref(publicSubnets),
+    SecurityGroups: [loadBalancerSg.getAtt('GroupId')],
+    LoadBalancerAttributes: [
+      { Key: 'deletion_protection.enabled', Value: 'false' },
+      { Key: 'routing.http.drop_invalid_header_fields.enabled', Value: 'true' },
+    ],
+  });
+  const targetGroup = (id: string, ordinal: 1 | 2) =>
+    typedResource(t, id, 'AWS::ElasticLoadBalancingV2::TargetGroup', {
+      Name: targetGroupName(service, suffix, ordinal),
+      TargetType: 'ip',
+      Protocol: 'HTTP',
+      // ECS registers each task with the container port; this is only the default.
+      Port: PRODUCTION_PORT,
+      VpcId: ref(vpcId),
+      HealthCheckEnabled: true,
+      HealthCheckProtocol: 'HTTP',
+      HealthCheckPath: ref(healthCheckPath),
+      HealthCheckIntervalSeconds: HEALTH_CHECK.intervalSeconds,
+      HealthCheckTimeoutSeconds: HEALTH_CHECK.timeoutSeconds,
+      HealthyThresholdCount: HEALTH_CHECK.healthyThresholdCount,
+      UnhealthyThresholdCount: HEALTH_CHECK.unhealthyThresholdCount,
+      Matcher: { HttpCode: HEALTH_CHECK.matcher },
+      TargetGroupAttributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: String(HEALTH_CHECK.deregistrationDelaySeconds) }],
+    });
+  const tg1 = targetGroup(ID.targetGroup1, 1);
+  const listener = (id: string, port: number) =>
+    typedResource(t, id, 'AWS::ElasticLoadBalancingV2::Listener', {
+      LoadBalancerArn: loadBalancer.ref(),
+      Port: port,
+      Protocol: 'HTTP',
+      DefaultActions: [{ Type: 'forward', ForwardConfig: { TargetGroups: [{ TargetGroupArn: tg1.ref(), Weight: 1 }] } }],
+    });
+  const productionListener = listener(ID.productionListener, PRODUCTION_PORT);
+  const tg2 = blueGreen ? targetGroup(ID.targetGroup2, 2) : undefined;
+  const testListener = blueGreen ? listener(ID.testListener, TEST_PORT) : undefined;
+
+  // --- Task definition and its roles.
+  const serviceLogGroup = logGroup(t, ID.logGroup, { logGroupName: logGroupName(project, { service, suffix }, 'ecs'), retentionDays: ref(retention) });
+  const executionRole = workloadRole(t, ID.executionRole, project, {
+    description: 'ECS task execution role: pulls the image from the tools account and writes the container logs',
+    service: 'ecs-tasks.amazonaws.com',
+    policyName: 'pull-image-write-logs',
+    statements: executionRoleStatements(c, toolsAccount, serviceLogGroup),
+  });
+  const taskRole = workloadRole(t, ID.taskRole, project, {
+    description: 'Role of the application in the task: no AWS permissions until the service needs some',
+    service: 'ecs-tasks.amazonaws.com',
+    policyName: 'application',
+    statements: [],
+  });
+  // No Family: the blue/green transform replaces the task definition, and a fixed name
+  // would collide with the replacement (CloudFormation generates one from the stack name).
+  const taskDefinition = typedResource(t, ID.taskDefinition, 'AWS::ECS::TaskDefinition', {
+    RequiresCompatibilities: ['FARGATE'],
+    NetworkMode: 'awsvpc',
+    Cpu: ref(taskCpu),
+    Memory: ref(taskMemory),
+    ExecutionRoleArn: executionRole.getAtt('Arn'),
+    TaskRoleArn: taskRole.getAtt('Arn'),
+    ContainerDefinitions: [
+      {
+        Name: CONTAINER_NAME,
+        Image: ref(imageUri),
+        Essential: true,
+        PortMappings: [{ ContainerPort: ref(containerPort), Protocol: 'tcp' }],
+        LogConfiguration: {
+          LogDriver: 'awslogs',
+          Options: { 'awslogs-group': serviceLogGroup.ref(), 'awslogs-region': sub('${AWS::Region}'), 'awslogs-stream-prefix': CONTAINER_NAME },
+        },
+      },
+    ],
+  });
+
+  const cluster = clusterName(project, suffix);
+  // Private subnets, no public address. (The service spells it AwsvpcConfiguration, the task set AwsVpcConfiguration.)
+  const awsVpc = { AssignPublicIp: 'DISABLED', Subnets: ref(privateSubnets), SecurityGroups: [serviceSg.getAtt('GroupId')] };
+  const loadBalancers = [{ ContainerName: CONTAINER_NAME, ContainerPort: ref(containerPort), TargetGroupArn: tg1.ref() }];
+
+  // --- Alarms: target 5xx of the load balancer, unhealthy targets in either target group.
+  const targetGroups = tg2 ? [tg1, tg2] : [tg1];
+  // Ref of an alarm is its name: the service and the check refer to the alarms that way,
+  // so that CloudFormation creates them first.
+  const serviceAlarms = alarms(
+    t,
+    loadBalancer,
+    targetGroups,
+    {
+      errors: standardName('cloudwatch-alarm', 'target-5xx', scope),
+      unhealthy: standardName('cloudwatch-alarm', 'unhealthy-targets', scope),
+    },
+    ref(errorThreshold),
+  ).map((a) => a.ref());
+
+  if (!blueGreen) {
+    // Rolling: ECS replaces tasks in place; the circuit breaker rolls back tasks that
+    // never become healthy, the deployment alarms roll back a deployment that errors.
+    t.resource(
+      ID.service,
+      'AWS::ECS::Service',
+      {
+        Cluster: cluster,
+        LaunchType: 'FARGATE',
+        DesiredCount: ref(desiredCount),
+        TaskDefinition: taskDefinition.ref(),
+        DeploymentController: { Type: 'ECS' },
+        DeploymentConfiguration: {
+          MinimumHealthyPercent: 100,
+          MaximumPercent: 200,
+          DeploymentCircuitBreaker: { Enable: true, Rollback: true },
+          Alarms: { AlarmNames: serviceAlarms, Enable: true, Rollback: true },
+        },
+        HealthCheckGracePeriodSeconds: 60,
+        NetworkConfiguration: { AwsvpcConfiguration: awsVpc },
+        LoadBalancers: loadBalancers,
+        PropagateTags: 'SERVICE',
+      },
+      { dependsOn: [productionListener] },
+    );
+    return t.build();
+  }
+
+  // --- Blue/green: the service only holds the task sets; CodeDeploy moves traffic.
+  const ecsService = typedResource(t, ID.service, 'AWS::ECS::Service', {
+    Cluster: cluster,
+    DesiredCount: ref(desiredCount),
+    DeploymentController: { Type: 'EXTERNAL' },
+  });
+  // No name either: the transform creates the green task set beside this one.
+  const taskSet = typedResource(
+    t,
+    ID.taskSet,
+    'AWS::ECS::TaskSet',
+    {
+      Cluster: cluster,
+      Service: ecsService.getAtt('Name'),
+      TaskDefinition: taskDefinition.ref(),
+      LaunchType: 'FARGATE',
+      NetworkConfiguration: { AwsVpcConfiguration: awsVpc },
+      LoadBalancers: loadBalancers,
+      Scale: { Unit: 'PERCENT', Value: 100 },
+    },
+    { dependsOn: [productionListener, testListener!] },
+  );
+  t.resource(ID.primaryTaskSet, 'AWS::ECS::PrimaryTaskSet', {
+    Cluster: cluster,
+    Service: ecsService.getAtt('Name'),
+    TaskSetId: taskSet.getAtt('Id'),
+  });
+
+  const checkFunction = preTrafficCheck(t, c, {
+    privateSubnets,
+    vpcId,
+    healthCheckPath,
+    loadBalancer,
+    alarmNames: serviceAlarms,
+    retention: ref(retention),
+  });
+
+  const routing = t.parameter(ID.trafficRouting, TRAFFIC_ROUTING);
+  const step = t.parameter(ID.trafficStepPercentage, TRAFFIC_STEP_PERCENTAGE);
+  const bake = t.parameter(ID.trafficBakeTimeMins, TRAFFIC_BAKE_TIME_MINS);
+  const wait = t.parameter(ID.terminationWaitTimeInMinutes, TERMINATION_WAIT);
+  blueGreenHook(t, ID.hook, {
+    service: ecsService,
+    taskDefinition,
+    taskSet,
+    productionListener,
+    testListener: testListener!,
+    targetGroups: [tg1, tg2!],
+    serviceRole: memberRoleName('codeDeploy', project, suffix),
+    trafficRouting: {
+      type: ref(routing),
+      isCanary: t.condition(ID.isCanary, equals(ref(routing), 'TimeBasedCanary')),
+      isLinear: t.condition(ID.isLinear, equals(ref(routing), 'TimeBasedLinear')),
+      stepPercentage: ref(step),
+      bakeTimeMins: ref(bake),
+    },
+    terminationWaitTimeInMinutes: ref(wait),
+    // The check runs when the test listener serves green (before any production
+    // traffic) and again once production traffic has moved, when the alarms see it.
+    lifecycleEventHooks: { AfterAllowTestTraffic: checkFunction, AfterAllowTraffic: checkFunction },
+  });
+  return t.build();
+}
+
+/** Pull from the project's repositories in the tools account; write to the service log group. */
+function executionRoleStatements(c: Common, toolsAccount: ParameterHandle<string>, serviceLogGroup: ResourceHandle): Statement[] {
+  return [
+    allow('AuthenticateToRegistry', ['ecr:GetAuthorizationToken'], anyResource('ecr:GetAuthorizationToken has no resource-level permissions')),
+    allow(
+      'PullProjectImages',
+      ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
+      [sub(`arn:\${AWS::Partition}:ecr:\${AWS::Region}:\${${toolsAccount.logicalId}}:repository/\${${c.project.logicalId}}*`)],
+    ),
+    allow('WriteContainerLogs', ['logs:CreateLogStream', 'logs:PutLogEvents'], [serviceLogGroup.getAtt('Arn')]),
+  ];
+}
+
+function alarms(
+  t: TemplateBuilder,
+  loadBalancer: ResourceHandle,
+  targetGroups: ReadonlyArray<Typed<'AWS::ElasticLoadBalancingV2::TargetGroup'>>,
+  names: { errors: Value<string>; unhealthy: Value<string> },
+  errorThreshold: Value<number>,
+): ResourceHandle[] {
+  const common = { EvaluationPeriods: 2, DatapointsToAlarm: 2, TreatMissingData: 'notBreaching' };
+  const errorAlarm = t.resource(ID.errorAlarm, 'AWS::CloudWatch::Alarm', {
+    AlarmName: names.errors,
+    AlarmDescription: 'Targets behind the load balancer answer with 5xx; rolls a deployment back',
+    Namespace: 'AWS/ApplicationELB',
+    MetricName: 'HTTPCode_Target_5XX_Count',
+    Dimensions: [{ Name: 'LoadBalancer', Value: loadBalancer.getAtt('LoadBalancerFullName') }],
+    Statistic: 'Sum',
+    Period: 60,
+    Threshold: errorThreshold,
+    ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    ...common,
+  });
+  // Unhealthy hosts are counted per target group; blue and green swap target groups, so
+  // the alarm watches the larger count of both.
+  const ids = targetGroups.map((_tg, i) => `tg${i + 1}`);
+  const unhealthyAlarm = t.resource(ID.unhealthyAlarm, 'AWS::CloudWatch::Alarm', {
+    AlarmName: names.unhealthy,
+    AlarmDescription: 'Targets fail the load balancer health check; rolls a deployment back',
+    Metrics: [
+      ...targetGroups.map((tg, i) => ({
+        Id: ids[i],
+        ReturnData: false,
+        MetricStat: {
+          Metric: {
+            Namespace: 'AWS/ApplicationELB',
+            MetricName: 'UnHealthyHostCount',
+            Dimensions: [
+              { Name: 'LoadBalancer', Value: loadBalancer.getAtt('LoadBalancerFullName') },
+              { Name: 'TargetGroup', Value: tg.getAtt('TargetGroupFullName') },
+            ],
+          },
+          Period: 60,
+          Stat: 'Maximum',
+        },
+      })),
+      { Id: 'unhealthy', Label: 'Unhealthy targets', Expression: `MAX([${ids.join(', ')}])`, ReturnData: true },
+    ],
+    Threshold: 1,
+    ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    ...common,
+  });
+  return [errorAlarm, unhealthyAlarm];
+}
+
+/** The lifecycle hook function, its role, log group and security group; returns its name. */
+function preTrafficCheck(
+  t: TemplateBuilder,
+  c: Common,
+  p: {
+    privateSubnets: ParameterHandle<string[]>;
+    vpcId: ParameterHandle<string>;
+    healthCheckPath: ParameterHandle<string>;
+    loadBalancer: ResourceHandle;
+    alarmNames: Value<string>[];
+    retention: Value<number>;
+  },
+): Value<string> {
+  const functionName = hookFunctionName(c.project, c.service, c.suffix);
+  const checkLogGroup = logGroup(t, ID.checkLogGroup, {
+    logGroupName: logGroupName(c.project, { service: c.service, suffix: c.suffix }, 'check'),
+    retentionDays: p.retention,
+  });
+  const sg = t.resource(ID.checkFunctionSecurityGroup, 'AWS::EC2::SecurityGroup', {
+    GroupDescription: 'Pre-traffic check: out to the test listener and to the CodeDeploy and CloudWatch APIs',
+    VpcId: ref(p.vpcId),
+    SecurityGroupEgress: [
+      { IpProtocol: 'tcp', FromPort: TEST_PORT, ToPort: TEST_PORT, CidrIp: '0.0.0.0/0', Description: 'Test listener (public address)' },
+      { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '0.0.0.0/0', Description: 'HTTPS to AWS APIs' },
+    ],
+  });
+  const project = `\${${c.project.logicalId}}`;
+  const service = `\${${c.service.logicalId}}`;
+  const suffix = `\${${c.suffix.logicalId}}`;
+  const checkRole = workloadRole(t, ID.checkRole, c.project, {
+    description: 'Pre-traffic check: reports the verdict to CodeDeploy, reads the service alarms, writes its logs',
+    service: 'lambda.amazonaws.com',
+    policyName: 'pre-traffic-check',
+    statements: [
+      allow('ReportVerdict', ['codedeploy:PutLifecycleEventHookExecutionStatus'], anyResource(
+        'codedeploy:PutLifecycleEventHookExecutionStatus has no resource-level permissions',
+      )),
+      allow('ReadServiceAlarms', ['cloudwatch:DescribeAlarms'], [arn('cloudwatch', `alarm:${project}-${service}-*-${suffix}`)]),
+      allow('WriteLogs', ['logs:CreateLogStream', 'logs:PutLogEvents'], [checkLogGroup.getAtt('Arn')]),
+      allow(
+        'ManageNetworkInterfaces',
+        ['ec2:AssignPrivateIpAddresses', 'ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface', 'ec2:UnassignPrivateIpAddresses'],
+        [arn('ec2', '*')],
+      ),
+      allow('DescribeNetworkInterfaces', ['ec2:DescribeNetworkInterfaces'], anyResource('ec2:DescribeNetworkInterfaces has no resource-level permissions')),
+    ],
+  });
+  t.resource(ID.checkFunction, 'AWS::Lambda::Function', {
+    FunctionName: functionName,
+    Description: 'CodeDeploy lifecycle hook: fails the blue/green deployment when the test listener is unhealthy or an alarm fires',
+    // Node.js 20 can no longer be created (deprecated 2026-04-30); 24 is supported until 2028.
+    Runtime: 'nodejs24.x',
+    Handler: 'index.handler',
+    Role: checkRole.getAtt('Arn'),
+    Timeout: 60,
+    MemorySize: 128,
+    Code: { ZipFile: CHECK_FUNCTION_SOURCE },
+    Environment: {
+      Variables: {
+        TEST_URL: sub(`http://\${${p.loadBalancer.logicalId}.DNSName}:${TEST_PORT}\${${p.healthCheckPath.logicalId}}`),
+        ATTEMPTS: String(CHECK_ATTEMPTS),
+        DELAY_MS: String(CHECK_DELAY_MS),
+        ALARM_NAMES: join(',', p.alarmNames),
+      },
+    },
+    LoggingConfig: { LogGroup: checkLogGroup.ref(), LogFormat: 'Text' },
+    VpcConfig: { SubnetIds: ref(p.privateSubnets), SecurityGroupIds: [sg.getAtt('GroupId')] },
+  });
+  return functionName;
+}
+
+/**
+ * One parameter file per service and environment (CodePipeline template configuration):
+ * every environment-specific value, the network's SSM parameter names, and no ImageUri,
+ * which the pipeline's deploy action supplies as a parameter override. The file's
+ * parameters match the template of the environment's deployment strategy.
+ */
+export function ecsServiceParameterFiles(config: ResolvedConfig, strategy: DeploymentStrategy): ParameterFile[] {
+  const files: ParameterFile[] = [];
+  for (const svc of config.services) {
+    for (const env of config.environments) {
+      const settings = svc.environments[env.name];
+      if (settings.deploymentStrategy !== strategy) continue;
+      const network = networkParameterPaths(config.project.name, env.environmentSuffix);
+      files.push({
+        path: ecsServiceParameterFilePath(svc.name, env.name),
+        parameters: {
+          ...standardParameterValues(config, env),
+          [ID.serviceName]: svc.name,
+          [ID.toolsAccountId]: config.tools.accountId,
+          [ID.containerPort]: String(svc.containerPort),
+          [ID.healthCheckPath]: svc.healthCheckPath,
+          [ID.taskCpu]: String(svc.cpu),
+          [ID.taskMemory]: String(svc.memoryMiB),
+          [ID.desiredCount]: String(settings.desiredCount),
+          [ID.vpcId]: network.vpcId,
+          [ID.publicSubnetIds]: network.publicSubnetIds,
+          [ID.privateSubnetIds]: network.privateSubnetIds,
+          ...(strategy === 'blue-green' ? { [ID.natPublicIps]: network.natPublicIps, [ID.trafficRouting]: settings.trafficRouting } : {}),
+        },
+        tags: standardTagValues(config, env),
+        suppliedAtDeploy: [ID.imageUri],
+      });
+    }
+  }
+  return files;
+}
+
+export function ecsServiceParameterFilePath(service: string, environment: string): string {
+  return `parameters/ecs-service/${service}/${environment}.json`;
+}

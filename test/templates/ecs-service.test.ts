@@ -1,0 +1,633 @@
+/**
+ * ecs-service.json (blue/green) and ecs-service-rolling.json, their parameter files, and
+ * the member-account roles that deploy them.
+ *
+ * cfn-lint 1.51 does not read the Hooks section (it reports one E1001 for it and checks
+ * nothing inside), so the hook is checked here and by rule CD006.
+ */
+import { EventEmitter } from 'node:events';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vm from 'node:vm';
+import { StringParameter, Template, TemplateBuilder, TemplateError } from '../../generator/core/template';
+import { equals } from '../../generator/core/intrinsics';
+import { Typed, blueGreenHook, logicalIdOf } from '../../generator/blocks/blue-green-hook';
+import { BLUE_GREEN_HOOK_TYPE, blueGreenStack, hookReferences } from '../../generator/rules/blue-green-stack';
+import {
+  CHECK_ATTEMPTS,
+  ECS_SERVICE_IDS,
+  ECS_SERVICE_TEMPLATE_FILES,
+  PRODUCTION_PORT,
+  TEST_PORT,
+  ecsServiceParameterFilePath,
+} from '../../generator/templates/ecs-service';
+import { checkParameterValues } from '../../generator/validate/parameter-values';
+import { isResourceType } from '../../generator/core/resource-types';
+import { TEMPLATES_DIR, exampleConfig, loadTemplate, policyStatements, resolve, resource, resourcesOfType } from '../helpers/template';
+import { longestValues, nameViolations, resolvedNames } from '../helpers/names';
+
+const ID = ECS_SERVICE_IDS;
+const bg = loadTemplate(ECS_SERVICE_TEMPLATE_FILES['blue-green']);
+const rolling = loadTemplate(ECS_SERVICE_TEMPLATE_FILES.rolling);
+const memberRoles = loadTemplate('member-roles.json');
+const network = loadTemplate('network.json');
+const config = exampleConfig();
+
+function parameterFile(file: string): { Parameters: Record<string, string>; Tags: Record<string, string> } {
+  return JSON.parse(fs.readFileSync(path.join(TEMPLATES_DIR, file), 'utf8'));
+}
+
+const webProd = parameterFile(ecsServiceParameterFilePath('web', 'prod')).Parameters;
+const values: Record<string, string> = {
+  ...webProd,
+  'AWS::Region': 'eu-west-1',
+  'AWS::AccountId': '444444444444',
+  'AWS::Partition': 'aws',
+  'LoadBalancer.DNSName': 'web-alb-prod-123.eu-west-1.elb.amazonaws.com',
+};
+// Ref of an alarm is its name, as CloudFormation resolves it.
+for (const id of [ID.errorAlarm, ID.unhealthyAlarm]) values[id] = resolve(resource(bg, id).Properties!.AlarmName, values);
+const refTo = (id: string) => ({ Ref: id });
+
+describe('ecs-service.json: the blue/green hook', () => {
+  const hooks = Object.entries(bg.Hooks ?? {});
+  const [, hook] = hooks[0];
+
+  test('declares the transform and exactly one AWS::CodeDeploy::BlueGreen hook', () => {
+    expect(bg.Transform).toBe('AWS::CodeDeployBlueGreen');
+    expect(hooks.map(([, h]) => h.Type)).toEqual([BLUE_GREEN_HOOK_TYPE]);
+  });
+
+  test('every logical ID the hook names is a declared resource of the right type; the green copies are not declared', () => {
+    const refs = hookReferences(hook.Properties);
+    expect(refs).toHaveLength(9);
+    for (const r of refs) {
+      const declared = bg.Resources[r.logicalId as string];
+      if (r.declared) expect(`${r.path}: ${declared?.Type}`).toBe(`${r.path}: ${r.type}`);
+      else expect(`${r.path}: ${declared?.Type ?? 'undeclared'}`).toBe(`${r.path}: undeclared`);
+    }
+    expect(refs.filter((r) => r.declared).map((r) => r.logicalId)).toEqual([
+      ID.service,
+      ID.taskDefinition,
+      ID.taskSet,
+      ID.productionListener,
+      ID.testListener,
+      ID.targetGroup1,
+      ID.targetGroup2,
+    ]);
+  });
+
+  test('rule CD006 finds a renamed or retyped resource the hook still names', () => {
+    expect(blueGreenStack.check(bg, '')).toEqual([]);
+    const { [ID.testListener]: listener, ...rest } = bg.Resources;
+    const renamed: Template = { ...bg, Resources: { ...rest, TestListener2: listener } };
+    expect(blueGreenStack.check(renamed, '')).toEqual([
+      expect.stringContaining('TestTrafficRoute.LogicalID: TestListener must be a declared AWS::ElasticLoadBalancingV2::Listener, found nothing'),
+    ]);
+    const retyped: Template = { ...bg, Resources: { ...bg.Resources, [ID.targetGroup2]: bg.Resources[ID.productionListener] } };
+    expect(blueGreenStack.check(retyped, '').join('\n')).toContain('TargetGroup2 must be a declared AWS::ElasticLoadBalancingV2::TargetGroup');
+    const greenDeclared: Template = { ...bg, Resources: { ...bg.Resources, TaskSetGreen: bg.Resources[ID.taskSet] } };
+    expect(blueGreenStack.check(greenDeclared, '').join('\n')).toContain('TaskSetGreen is the green copy the transform creates');
+  });
+
+  test('rule CD006 rejects hook values the transform cannot resolve (resource Ref or GetAtt)', () => {
+    const props = { ...hook.Properties, ServiceRole: { 'Fn::GetAtt': ['TaskRole', 'Arn'] }, AdditionalOptions: { TerminationWaitTimeInMinutes: refTo(ID.service) } };
+    const broken: Template = { ...bg, Hooks: { Hook: { Type: BLUE_GREEN_HOOK_TYPE, Properties: props } } };
+    const found = blueGreenStack.check(broken, '').join('\n');
+    expect(found).toContain('Fn::GetAtt is resolved after the hook runs');
+    expect(found).toContain(`Ref ${ID.service} is not a parameter`);
+  });
+
+  test('the typed references refuse a resource of the wrong type', () => {
+    const t = new TemplateBuilder('test');
+    t.standardTags({ Environment: 'e', Project: 'p', CostCenter: 'c' });
+    const listener = t.resource('L', 'AWS::ElasticLoadBalancingV2::Listener', {});
+    expect(() => logicalIdOf(listener as Typed<'AWS::ElasticLoadBalancingV2::TargetGroup'>, 'AWS::ElasticLoadBalancingV2::TargetGroup')).toThrow(
+      TemplateError,
+    );
+    const cond = t.condition('C', equals('a', 'b'));
+    expect(() =>
+      blueGreenHook(t, 'Hook', {
+        service: listener as unknown as Typed<'AWS::ECS::Service'>,
+        taskDefinition: listener as unknown as Typed<'AWS::ECS::TaskDefinition'>,
+        taskSet: listener as unknown as Typed<'AWS::ECS::TaskSet'>,
+        productionListener: listener as Typed<'AWS::ElasticLoadBalancingV2::Listener'>,
+        testListener: listener as Typed<'AWS::ElasticLoadBalancingV2::Listener'>,
+        targetGroups: [listener as unknown as Typed<'AWS::ElasticLoadBalancingV2::TargetGroup'>, listener as unknown as Typed<'AWS::ElasticLoadBalancingV2::TargetGroup'>],
+        serviceRole: 'r',
+        trafficRouting: { type: 'AllAtOnce', isCanary: cond, isLinear: cond, stepPercentage: 20, bakeTimeMins: 5 },
+        terminationWaitTimeInMinutes: 5,
+        lifecycleEventHooks: {},
+      }),
+    ).toThrow(/needs a AWS::ECS::Service here, but L is a AWS::ElasticLoadBalancingV2::Listener/);
+  });
+
+  test('traffic routing comes from a parameter; only the chosen type carries step settings', () => {
+    const routing = hook.Properties.TrafficRoutingConfig as Record<string, unknown>;
+    expect(routing.Type).toEqual(refTo(ID.trafficRouting));
+    expect(bg.Parameters![ID.trafficRouting].AllowedValues).toEqual(['AllAtOnce', 'TimeBasedCanary', 'TimeBasedLinear']);
+    expect(routing.TimeBasedCanary).toEqual({
+      'Fn::If': [ID.isCanary, { StepPercentage: refTo(ID.trafficStepPercentage), BakeTimeMins: refTo(ID.trafficBakeTimeMins) }, refTo('AWS::NoValue')],
+    });
+    expect(bg.Conditions![ID.isCanary]).toEqual({ 'Fn::Equals': [refTo(ID.trafficRouting), 'TimeBasedCanary'] });
+    expect(bg.Conditions![ID.isLinear]).toEqual({ 'Fn::Equals': [refTo(ID.trafficRouting), 'TimeBasedLinear'] });
+    expect((bg.Parameters![ID.trafficStepPercentage] as { MinValue: number }).MinValue).toBe(14);
+    expect(hook.Properties.AdditionalOptions).toEqual({ TerminationWaitTimeInMinutes: refTo(ID.terminationWaitTimeInMinutes) });
+  });
+
+  test('dev shifts at once and later environments in steps, as the configuration says', () => {
+    for (const svc of config.services) {
+      for (const env of config.environments) {
+        const settings = svc.environments[env.name];
+        if (settings.deploymentStrategy !== 'blue-green') continue;
+        const file = parameterFile(ecsServiceParameterFilePath(svc.name, env.name)).Parameters;
+        expect(`${svc.name}/${env.name}: ${file[ID.trafficRouting]}`).toBe(`${svc.name}/${env.name}: ${settings.trafficRouting}`);
+      }
+    }
+    expect(parameterFile(ecsServiceParameterFilePath('web', 'dev')).Parameters[ID.trafficRouting]).toBe('AllAtOnce');
+    expect(webProd[ID.trafficRouting]).toBe('TimeBasedCanary');
+  });
+
+  test('the service role is the CodeDeploy role of member-roles.json', () => {
+    const roleValues = { ...values, ProjectName: 'shop', EnvironmentSuffix: 'prod' };
+    const codeDeployRole = resource(memberRoles, 'CodeDeployRole');
+    expect(resolve(hook.Properties.ServiceRole, values)).toBe(resolve(codeDeployRole.Properties!.RoleName, roleValues));
+    expect(resolve(hook.Properties.ServiceRole, values)).toBe('shop-codedeploy-prod-eu-west-1');
+  });
+
+  test('the lifecycle hooks name the check function, which the CodeDeploy role may invoke', () => {
+    const events = hook.Properties.LifecycleEventHooks as Record<string, unknown>;
+    expect(Object.keys(events)).toEqual(['AfterAllowTestTraffic', 'AfterAllowTraffic']);
+    const fn = resolve(resource(bg, ID.checkFunction).Properties!.FunctionName, values);
+    expect(fn).toBe('CodeDeployHook_shop-web-check-prod');
+    for (const v of Object.values(events)) expect(resolve(v, values)).toBe(fn);
+    const invoke = policyStatements(resource(memberRoles, 'CodeDeployRole')).find((s) => s.Sid === 'InvokeLifecycleHooks')!;
+    const pattern = resolve((invoke.Resource as unknown[])[0], { ...values, ProjectName: 'shop' });
+    expect(new RegExp(`^${pattern.replace(/\*/g, '.*')}$`).test(`arn:aws:lambda:eu-west-1:444444444444:function:${fn}`)).toBe(true);
+  });
+});
+
+describe('template size', () => {
+  test.each(Object.values(ECS_SERVICE_TEMPLATE_FILES).concat('network.json'))('%s fits a TemplateBody (51,200 bytes)', (file) => {
+    expect(fs.statSync(path.join(TEMPLATES_DIR, file)).size).toBeLessThan(51_200);
+  });
+});
+
+describe('ecs-service.json: what the blue/green hook forbids', () => {
+  test('project rule CD006 passes', () => {
+    expect(blueGreenStack.check(bg, '')).toEqual([]);
+  });
+
+  test('one ECS service, no outputs, no imports, no NoEcho, no nested stacks, no dynamic references', () => {
+    const text = JSON.stringify(bg);
+    expect(resourcesOfType(bg, 'AWS::ECS::Service')).toHaveLength(1);
+    expect(bg.Outputs).toBeUndefined();
+    expect(text).not.toContain('Fn::ImportValue');
+    expect(text).not.toContain('{{resolve:');
+    expect(text).not.toContain('NoEcho');
+    expect(resourcesOfType(bg, 'AWS::CloudFormation::Stack')).toHaveLength(0);
+  });
+
+  test('the task definition and the task set have no fixed names', () => {
+    expect(resource(bg, ID.taskDefinition).Properties!.Family).toBeUndefined();
+    expect(resource(bg, ID.taskSet).Properties!.ExternalId).toBeUndefined();
+  });
+
+  test('the network comes in as SSM parameter types, not as imports', () => {
+    for (const id of [ID.vpcId, ID.publicSubnetIds, ID.privateSubnetIds, ID.natPublicIps]) {
+      expect(bg.Parameters![id].Type).toMatch(/^AWS::SSM::Parameter::Value<.+>$/);
+    }
+  });
+
+  test('a new image changes the task definition and nothing else, so it starts a green deployment alone', () => {
+    const users = Object.entries(bg.Resources)
+      .filter(([, r]) => JSON.stringify(r).includes(`{"Ref":"${ID.imageUri}"}`))
+      .map(([id]) => id);
+    expect(users).toEqual([ID.taskDefinition]);
+    expect(JSON.stringify(bg.Hooks)).not.toContain(ID.imageUri);
+  });
+});
+
+describe('ecs-service.json: load balancer, target groups, listeners', () => {
+  test('an internet-facing ALB in the public subnets, deletion protection off, behind a security group', () => {
+    const lb = resource(bg, ID.loadBalancer).Properties!;
+    expect(lb).toMatchObject({ Scheme: 'internet-facing', Type: 'application', Subnets: refTo(ID.publicSubnetIds) });
+    expect(lb.LoadBalancerAttributes).toContainEqual({ Key: 'deletion_protection.enabled', Value: 'false' });
+    expect(lb.SecurityGroups).toEqual([{ 'Fn::GetAtt': [ID.loadBalancerSecurityGroup, 'GroupId'] }]);
+  });
+
+  test('two target groups with explicit health checks and a short deregistration delay', () => {
+    const tgs = resourcesOfType(bg, 'AWS::ElasticLoadBalancingV2::TargetGroup');
+    expect(tgs.map(([id]) => id)).toEqual([ID.targetGroup1, ID.targetGroup2]);
+    for (const [, tg] of tgs) {
+      const p = tg.Properties!;
+      expect(p).toMatchObject({ TargetType: 'ip', HealthCheckEnabled: true, HealthCheckPath: refTo(ID.healthCheckPath), Matcher: { HttpCode: '200-299' } });
+      for (const k of ['HealthCheckIntervalSeconds', 'HealthCheckTimeoutSeconds', 'HealthyThresholdCount', 'UnhealthyThresholdCount']) {
+        expect(typeof p[k]).toBe('number');
+      }
+      expect(p.HealthCheckTimeoutSeconds as number).toBeLessThan(p.HealthCheckIntervalSeconds as number);
+      const delay = (p.TargetGroupAttributes as Array<{ Key: string; Value: string }>).find((a) => a.Key === 'deregistration_delay.timeout_seconds');
+      expect(Number(delay!.Value)).toBeLessThanOrEqual(60);
+    }
+  });
+
+  test('a production and a test listener on different ports, both starting on target group 1', () => {
+    const listeners = resourcesOfType(bg, 'AWS::ElasticLoadBalancingV2::Listener');
+    expect(listeners.map(([id, r]) => [id, r.Properties!.Port])).toEqual([
+      [ID.productionListener, PRODUCTION_PORT],
+      [ID.testListener, TEST_PORT],
+    ]);
+    for (const [, l] of listeners) {
+      expect(JSON.stringify(l.Properties!.DefaultActions)).toContain(`{"Ref":"${ID.targetGroup1}"}`);
+    }
+  });
+
+  test('the test listener is reachable only from the NAT gateways (where the check runs), production from anywhere', () => {
+    const ingress = resource(bg, ID.loadBalancerSecurityGroup).Properties!.SecurityGroupIngress as Array<Record<string, unknown>>;
+    const open = ingress.filter((r) => r.CidrIp === '0.0.0.0/0').map((r) => r.FromPort);
+    expect(open).toEqual([PRODUCTION_PORT]);
+    const test = ingress.filter((r) => r.FromPort === TEST_PORT);
+    expect(test).toHaveLength(2);
+    for (const r of test) expect(JSON.stringify(r.CidrIp)).toContain(`{"Ref":"${ID.natPublicIps}"}`);
+  });
+});
+
+describe('ecs-service.json: service, task set, task definition', () => {
+  test('the service uses the EXTERNAL deployment controller on the project cluster', () => {
+    const svc = resource(bg, ID.service).Properties!;
+    expect(svc.DeploymentController).toEqual({ Type: 'EXTERNAL' });
+    expect(resolve(svc.Cluster, values)).toBe('shop-cluster-prod');
+  });
+
+  test('tasks run in the private subnets without a public IP, reachable from the load balancer only', () => {
+    const vpc = (resource(bg, ID.taskSet).Properties!.NetworkConfiguration as { AwsVpcConfiguration: Record<string, unknown> }).AwsVpcConfiguration;
+    expect(vpc).toEqual({ AssignPublicIp: 'DISABLED', Subnets: refTo(ID.privateSubnetIds), SecurityGroups: [{ 'Fn::GetAtt': [ID.serviceSecurityGroup, 'GroupId'] }] });
+    const ingress = resource(bg, ID.serviceIngressFromLoadBalancer).Properties!;
+    expect(ingress.SourceSecurityGroupId).toEqual({ 'Fn::GetAtt': [ID.loadBalancerSecurityGroup, 'GroupId'] });
+    expect(resource(bg, ID.serviceSecurityGroup).Properties!.SecurityGroupIngress).toBeUndefined();
+  });
+
+  test('a Fargate task definition built from parameters; a task set and its primary', () => {
+    const td = resource(bg, ID.taskDefinition).Properties!;
+    expect(td).toMatchObject({ RequiresCompatibilities: ['FARGATE'], NetworkMode: 'awsvpc', Cpu: refTo(ID.taskCpu), Memory: refTo(ID.taskMemory) });
+    const [container] = td.ContainerDefinitions as Array<Record<string, unknown>>;
+    expect(container).toMatchObject({ Image: refTo(ID.imageUri), PortMappings: [{ ContainerPort: refTo(ID.containerPort), Protocol: 'tcp' }] });
+    expect(resource(bg, ID.taskSet).Properties).toMatchObject({ LaunchType: 'FARGATE', TaskDefinition: refTo(ID.taskDefinition), Scale: { Unit: 'PERCENT', Value: 100 } });
+    expect(resource(bg, ID.primaryTaskSet).Properties!.TaskSetId).toEqual({ 'Fn::GetAtt': [ID.taskSet, 'Id'] });
+  });
+
+  test('task, execution and check roles live under the workload path and pass nothing on', () => {
+    for (const id of [ID.taskRole, ID.executionRole, ID.checkRole]) {
+      expect(resolve(resource(bg, id).Properties!.Path, values)).toBe('/shop-workload/');
+      const actions = policyStatements(resource(bg, id)).flatMap((s) => s.Action as string[]);
+      expect(actions.filter((a) => a.startsWith('iam:'))).toEqual([]);
+    }
+    const pull = policyStatements(resource(bg, ID.executionRole)).find((s) => s.Sid === 'PullProjectImages')!;
+    expect(resolve((pull.Resource as unknown[])[0], values)).toBe('arn:aws:ecr:eu-west-1:111111111111:repository/shop*');
+  });
+
+  test('log groups sit under /{project}/ with a retention, where member-roles.json lets CloudFormation manage them', () => {
+    const groups = resourcesOfType(bg, 'AWS::Logs::LogGroup');
+    expect(groups).toHaveLength(2);
+    for (const [, g] of groups) {
+      expect(resolve(g.Properties!.LogGroupName, values)).toMatch(/^\/shop\//);
+      expect(g.Properties!.RetentionInDays).toEqual(refTo(ID.logRetentionDays));
+    }
+  });
+
+  test('alarm names start with {project}- and the check function reads exactly those alarms', () => {
+    const names = resourcesOfType(bg, 'AWS::CloudWatch::Alarm').map(([, a]) => resolve(a.Properties!.AlarmName, values));
+    expect(names).toEqual(['shop-web-target-5xx-prod', 'shop-web-unhealthy-targets-prod']);
+    const env = (resource(bg, ID.checkFunction).Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(resolve(env.ALARM_NAMES, values).split(',')).toEqual(names);
+  });
+
+  test('every name fits its limit with the longest parameter values', () => {
+    for (const t of [bg, rolling]) {
+      const names = resolvedNames(t, longestValues(t));
+      expect(names.filter((n) => n.kind === 'alb' || n.kind === 'target-group').length).toBeGreaterThanOrEqual(2);
+      expect(nameViolations(names)).toEqual([]);
+    }
+  });
+});
+
+/** Runs the check function's inline code with fake HTTP, CodeDeploy and CloudWatch clients. */
+async function runCheck(answers: Array<number | 'refused'>, firing: string[] = []) {
+  const fn = resource(bg, ID.checkFunction).Properties!;
+  const source = (fn.Code as { ZipFile: string }).ZipFile;
+  const env = Object.fromEntries(Object.entries((fn.Environment as { Variables: Record<string, unknown> }).Variables).map(([k, v]) => [k, resolve(v, values)]));
+  const calls: string[] = [];
+  const reported: Array<Record<string, unknown>> = [];
+  class Command {
+    constructor(readonly input: Record<string, unknown>) {}
+  }
+  class PutLifecycleEventHookExecutionStatusCommand extends Command {}
+  class DescribeAlarmsCommand extends Command {}
+  const modules: Record<string, unknown> = {
+    'node:http': {
+      get(url: string, _options: unknown, onResponse: (res: { statusCode: number; resume(): void }) => void) {
+        calls.push(url);
+        const req = Object.assign(new EventEmitter(), { destroy: (err: Error) => req.emit('error', err) });
+        const answer = answers.shift() ?? 'refused';
+        setImmediate(() => (answer === 'refused' ? req.emit('error', new Error('connect ECONNREFUSED')) : onResponse({ statusCode: answer, resume() {} })));
+        return req;
+      },
+    },
+    '@aws-sdk/client-codedeploy': {
+      PutLifecycleEventHookExecutionStatusCommand,
+      CodeDeployClient: class {
+        async send(cmd: Command) {
+          reported.push(cmd.input);
+          return {};
+        }
+      },
+    },
+    '@aws-sdk/client-cloudwatch': {
+      DescribeAlarmsCommand,
+      CloudWatchClient: class {
+        async send(cmd: Command) {
+          const asked = cmd.input.AlarmNames as string[];
+          return { MetricAlarms: asked.map((n) => ({ AlarmName: n, StateValue: firing.includes(n) ? 'ALARM' : 'OK' })) };
+        }
+      },
+    },
+  };
+  const module = { exports: {} as { handler?: (e: unknown) => Promise<{ status: string }> } };
+  const quiet = { log: () => undefined, error: () => undefined };
+  const wrapper = new vm.Script(`(function (require, module, exports, process, console, setTimeout) {\n${source}\n})`).runInThisContext();
+  wrapper(
+    (name: string) => {
+      if (!(name in modules)) throw new Error(`the check function may not require ${name}`);
+      return modules[name];
+    },
+    module,
+    module.exports,
+    { env },
+    quiet,
+    (cb: () => void) => setImmediate(cb),
+  );
+  const result = await module.exports.handler!({ DeploymentId: 'd-123', LifecycleEventHookExecutionId: 'hook-456' });
+  return { result, reported, calls };
+}
+
+describe('ecs-service.json: the pre-traffic check function', () => {
+  test('Node.js with inline code that parses and needs only the runtime SDK v3 clients', () => {
+    const fn = resource(bg, ID.checkFunction).Properties!;
+    expect(fn.Runtime).toMatch(/^nodejs(2[0-9])\.x$/);
+    const source = (fn.Code as { ZipFile: string }).ZipFile;
+    expect(() => new vm.Script(source)).not.toThrow();
+    expect(source.length).toBeLessThanOrEqual(4096);
+    const required = [...source.matchAll(/require\('([^']+)'\)/g)].map((m) => m[1]);
+    expect(required.sort()).toEqual(['@aws-sdk/client-cloudwatch', '@aws-sdk/client-codedeploy', 'node:http']);
+  });
+
+  test('reports Succeeded when the test listener is healthy and no alarm fires', async () => {
+    const { result, reported, calls } = await runCheck([200, 200, 204]);
+    expect(result).toEqual({ status: 'Succeeded' });
+    expect(reported).toEqual([{ deploymentId: 'd-123', lifecycleEventHookExecutionId: 'hook-456', status: 'Succeeded' }]);
+    expect(calls).toEqual(Array(CHECK_ATTEMPTS).fill(`http://${values['LoadBalancer.DNSName']}:${TEST_PORT}/health`));
+  });
+
+  test.each([
+    ['an unhealthy answer', [200, 503, 200], []],
+    ['a refused connection', ['refused'], []],
+    ['a redirect', [302, 200, 200], []],
+    ['a firing alarm', [200, 200, 200], ['shop-web-unhealthy-targets-prod']],
+  ] as Array<[string, Array<number | 'refused'>, string[]]>)('reports Failed on %s, so CodeDeploy rolls back', async (_name, answers, firing) => {
+    const { result, reported } = await runCheck(answers, firing);
+    expect(result).toEqual({ status: 'Failed' });
+    expect(reported).toEqual([{ deploymentId: 'd-123', lifecycleEventHookExecutionId: 'hook-456', status: 'Failed' }]);
+  });
+
+  test('its role may report to CodeDeploy and read the alarms, nothing else of CodeDeploy or CloudWatch', () => {
+    const actions = policyStatements(resource(bg, ID.checkRole))
+      .filter((s) => s.Effect === 'Allow')
+      .flatMap((s) => s.Action as string[])
+      .filter((a) => /^(codedeploy|cloudwatch):/.test(a));
+    expect(actions.sort()).toEqual(['cloudwatch:DescribeAlarms', 'codedeploy:PutLifecycleEventHookExecutionStatus']);
+  });
+});
+
+describe('ecs-service-rolling.json', () => {
+  test('the ECS deployment controller with the circuit breaker and alarm rollback, no transform, no hook', () => {
+    expect(rolling.Transform).toBeUndefined();
+    expect(rolling.Hooks).toBeUndefined();
+    const svc = resource(rolling, ID.service).Properties!;
+    expect(svc.DeploymentController).toEqual({ Type: 'ECS' });
+    expect(svc.DeploymentConfiguration).toMatchObject({
+      DeploymentCircuitBreaker: { Enable: true, Rollback: true },
+      Alarms: { AlarmNames: [refTo(ID.errorAlarm), refTo(ID.unhealthyAlarm)], Enable: true, Rollback: true },
+    });
+    expect(resourcesOfType(rolling, 'AWS::ECS::TaskSet')).toHaveLength(0);
+  });
+
+  test('tasks in the private subnets without a public IP, one target group and one listener', () => {
+    const svc = resource(rolling, ID.service).Properties!;
+    expect((svc.NetworkConfiguration as { AwsvpcConfiguration: Record<string, unknown> }).AwsvpcConfiguration).toMatchObject({
+      AssignPublicIp: 'DISABLED',
+      Subnets: refTo(ID.privateSubnetIds),
+    });
+    expect(resourcesOfType(rolling, 'AWS::ElasticLoadBalancingV2::TargetGroup').map(([id]) => id)).toEqual([ID.targetGroup1]);
+    expect(resourcesOfType(rolling, 'AWS::ElasticLoadBalancingV2::Listener').map(([id]) => id)).toEqual([ID.productionListener]);
+    expect(resource(rolling, ID.service).DependsOn).toBe(ID.productionListener);
+  });
+});
+
+describe('parameter files', () => {
+  const pairs = config.services.flatMap((svc) => config.environments.map((env) => ({ svc, env, settings: svc.environments[env.name] })));
+
+  test.each(pairs.map((p) => [`${p.svc.name}/${p.env.name}`, p] as const))(
+    '%s matches the template of its deployment strategy and leaves ImageUri to the pipeline',
+    (_name, { svc, env, settings }) => {
+      const file = parameterFile(ecsServiceParameterFilePath(svc.name, env.name));
+      const template = settings.deploymentStrategy === 'blue-green' ? bg : rolling;
+      expect(file.Parameters[ID.imageUri]).toBeUndefined();
+      expect(checkParameterValues(template, { ...file.Parameters, [ID.imageUri]: '111111111111.dkr.ecr.eu-west-1.amazonaws.com/shop-web:3f2a9c1' })).toEqual([]);
+      expect(checkParameterValues(template, file.Parameters)).toEqual([`${ID.imageUri}: is required (no default)`]);
+      expect(file.Parameters).toMatchObject({ DesiredCount: String(settings.desiredCount), EnvironmentSuffix: env.environmentSuffix });
+      expect(file.Tags).toEqual({ Environment: env.name, Project: 'shop', CostCenter: 'cc-4711' });
+    },
+  );
+
+  test('a file that carries ImageUri itself is refused, since the pipeline supplies it', () => {
+    const file = parameterFile(ecsServiceParameterFilePath('web', 'prod')).Parameters;
+    expect(checkParameterValues(bg, file, [ID.imageUri])).toEqual([]);
+    expect(checkParameterValues(bg, { ...file, [ID.imageUri]: 'r.example.com/shop-web:1' }, [ID.imageUri])).toEqual([
+      `${ID.imageUri}: is supplied at deploy time and must not be in the file`,
+    ]);
+  });
+
+  test('the example configuration uses both strategies, so both templates are exercised', () => {
+    expect(new Set(pairs.map((p) => p.settings.deploymentStrategy))).toEqual(new Set(['blue-green', 'rolling']));
+  });
+
+  test('the ImageUri pattern accepts immutable tags and digests', () => {
+    const pattern = new RegExp((bg.Parameters![ID.imageUri] as StringParameter).AllowedPattern!);
+    expect(pattern.test('111111111111.dkr.ecr.eu-west-1.amazonaws.com/shop-web:3f2a9c1')).toBe(true);
+    expect(pattern.test(`111111111111.dkr.ecr.eu-west-1.amazonaws.com/shop-web@sha256:${'a'.repeat(64)}`)).toBe(true);
+    expect(pattern.test('111111111111.dkr.ecr.eu-west-1.amazonaws.com/shop-web')).toBe(false);
+  });
+});
+
+/**
+ * What CloudFormation calls, with the execution role, to create, update and delete each
+ * resource type of the network and service stacks (the resource handlers' permissions),
+ * and what the hook and the SSM parameter types need.
+ */
+const NEEDED: Readonly<Record<string, readonly string[]>> = {
+  'AWS::EC2::VPC': ['ec2:CreateVpc', 'ec2:DeleteVpc', 'ec2:DescribeVpcs', 'ec2:DescribeVpcAttribute', 'ec2:ModifyVpcAttribute', 'ec2:CreateTags'],
+  'AWS::EC2::InternetGateway': ['ec2:CreateInternetGateway', 'ec2:DeleteInternetGateway', 'ec2:DescribeInternetGateways', 'ec2:CreateTags'],
+  'AWS::EC2::VPCGatewayAttachment': ['ec2:AttachInternetGateway', 'ec2:DetachInternetGateway', 'ec2:DescribeInternetGateways'],
+  'AWS::EC2::Subnet': ['ec2:CreateSubnet', 'ec2:DeleteSubnet', 'ec2:DescribeSubnets', 'ec2:ModifySubnetAttribute'],
+  'AWS::EC2::RouteTable': ['ec2:CreateRouteTable', 'ec2:DeleteRouteTable', 'ec2:DescribeRouteTables'],
+  'AWS::EC2::Route': ['ec2:CreateRoute', 'ec2:DeleteRoute', 'ec2:ReplaceRoute', 'ec2:DescribeRouteTables'],
+  'AWS::EC2::SubnetRouteTableAssociation': ['ec2:AssociateRouteTable', 'ec2:DisassociateRouteTable', 'ec2:DescribeRouteTables'],
+  'AWS::EC2::EIP': ['ec2:AllocateAddress', 'ec2:ReleaseAddress', 'ec2:DescribeAddresses'],
+  'AWS::EC2::NatGateway': ['ec2:CreateNatGateway', 'ec2:DeleteNatGateway', 'ec2:DescribeNatGateways'],
+  'AWS::EC2::FlowLog': ['ec2:CreateFlowLogs', 'ec2:DeleteFlowLogs', 'ec2:DescribeFlowLogs', 'iam:PassRole'],
+  'AWS::EC2::SecurityGroup': [
+    'ec2:CreateSecurityGroup',
+    'ec2:DeleteSecurityGroup',
+    'ec2:DescribeSecurityGroups',
+    'ec2:AuthorizeSecurityGroupIngress',
+    'ec2:AuthorizeSecurityGroupEgress',
+    'ec2:RevokeSecurityGroupEgress',
+  ],
+  'AWS::EC2::SecurityGroupIngress': ['ec2:AuthorizeSecurityGroupIngress', 'ec2:RevokeSecurityGroupIngress', 'ec2:DescribeSecurityGroupRules'],
+  'AWS::Logs::LogGroup': ['logs:CreateLogGroup', 'logs:DeleteLogGroup', 'logs:DescribeLogGroups', 'logs:PutRetentionPolicy', 'logs:TagResource'],
+  'AWS::IAM::Role': ['iam:CreateRole', 'iam:DeleteRole', 'iam:GetRole', 'iam:PutRolePolicy', 'iam:DeleteRolePolicy', 'iam:TagRole', 'iam:ListRolePolicies'],
+  'AWS::ECS::Cluster': ['ecs:CreateCluster', 'ecs:DeleteCluster', 'ecs:DescribeClusters', 'ecs:UpdateClusterSettings', 'ecs:TagResource', 'iam:CreateServiceLinkedRole'],
+  'AWS::ECS::TaskDefinition': ['ecs:RegisterTaskDefinition', 'ecs:DeregisterTaskDefinition', 'ecs:DescribeTaskDefinition', 'ecs:TagResource', 'iam:PassRole'],
+  'AWS::ECS::Service': ['ecs:CreateService', 'ecs:UpdateService', 'ecs:DeleteService', 'ecs:DescribeServices'],
+  'AWS::ECS::TaskSet': ['ecs:CreateTaskSet', 'ecs:UpdateTaskSet', 'ecs:DeleteTaskSet', 'ecs:DescribeTaskSets'],
+  'AWS::ECS::PrimaryTaskSet': ['ecs:UpdateServicePrimaryTaskSet', 'ecs:DescribeTaskSets'],
+  'AWS::ElasticLoadBalancingV2::LoadBalancer': [
+    'elasticloadbalancing:CreateLoadBalancer',
+    'elasticloadbalancing:DeleteLoadBalancer',
+    'elasticloadbalancing:DescribeLoadBalancers',
+    'elasticloadbalancing:ModifyLoadBalancerAttributes',
+    'elasticloadbalancing:DescribeLoadBalancerAttributes',
+    'elasticloadbalancing:AddTags',
+    'iam:CreateServiceLinkedRole',
+  ],
+  'AWS::ElasticLoadBalancingV2::TargetGroup': [
+    'elasticloadbalancing:CreateTargetGroup',
+    'elasticloadbalancing:DeleteTargetGroup',
+    'elasticloadbalancing:DescribeTargetGroups',
+    'elasticloadbalancing:ModifyTargetGroup',
+    'elasticloadbalancing:ModifyTargetGroupAttributes',
+    'elasticloadbalancing:DescribeTargetGroupAttributes',
+  ],
+  'AWS::ElasticLoadBalancingV2::Listener': [
+    'elasticloadbalancing:CreateListener',
+    'elasticloadbalancing:DeleteListener',
+    'elasticloadbalancing:DescribeListeners',
+    'elasticloadbalancing:ModifyListener',
+  ],
+  'AWS::Lambda::Function': [
+    'lambda:CreateFunction',
+    'lambda:DeleteFunction',
+    'lambda:GetFunction',
+    'lambda:UpdateFunctionCode',
+    'lambda:UpdateFunctionConfiguration',
+    'lambda:TagResource',
+    'iam:PassRole',
+    'ec2:DescribeSecurityGroups',
+    'ec2:DescribeSubnets',
+    'ec2:DescribeVpcs',
+  ],
+  'AWS::CloudWatch::Alarm': ['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms', 'cloudwatch:DescribeAlarms', 'cloudwatch:TagResource'],
+  'AWS::SSM::Parameter': ['ssm:PutParameter', 'ssm:DeleteParameter', 'ssm:GetParameters', 'ssm:AddTagsToResource'],
+  // Not resources, but what the stacks ask of the execution role all the same:
+  'Hooks: AWS::CodeDeploy::BlueGreen': ['codedeploy:CreateCloudFormationDeployment', 'codedeploy:GetDeployment', 'iam:PassRole'],
+  'Parameters: AWS::SSM::Parameter::Value<...>': ['ssm:GetParameters'],
+};
+
+function neededKeys(t: Template): string[] {
+  const keys = Object.values(t.Resources).map((r) => r.Type);
+  for (const h of Object.values(t.Hooks ?? {})) keys.push(`Hooks: ${h.Type}`);
+  if (Object.values(t.Parameters ?? {}).some((p) => p.Type.startsWith('AWS::SSM::Parameter::Value<'))) keys.push('Parameters: AWS::SSM::Parameter::Value<...>');
+  return keys;
+}
+
+const prefix = (action: string) => action.split(':')[0];
+const grants = (pattern: string, action: string) => new RegExp(`^${pattern.replace(/\*/g, '.*')}$`, 'i').test(action);
+
+describe('member-roles.json ExecutionRole deploys exactly the network and service stacks', () => {
+  const deployed = [network, bg, rolling];
+  const keys = [...new Set(deployed.flatMap(neededKeys))].sort();
+  const role = resource(memberRoles, 'ExecutionRole');
+  const allowed = policyStatements(role).filter((s) => s.Effect === 'Allow' && !s.Principal).flatMap((s) => s.Action as string[]);
+
+  test('the table knows every resource type the stacks contain, and nothing they do not', () => {
+    expect(keys.filter((k) => !(k in NEEDED))).toEqual([]);
+    expect(Object.keys(NEEDED).filter((k) => !keys.includes(k))).toEqual([]);
+    expect(keys.filter((k) => !k.includes(':') || k.startsWith('AWS::')).every((k) => isResourceType(k))).toBe(true);
+  });
+
+  test.each(Object.entries(NEEDED))('grants what %s needs', (_key, actions) => {
+    expect(actions.filter((a) => !allowed.some((g) => grants(g, a)))).toEqual([]);
+  });
+
+  test('grants no service beyond those the stacks need', () => {
+    const needed = new Set(Object.values(NEEDED).flat().map(prefix));
+    expect([...new Set(allowed.map(prefix))].sort()).toEqual([...needed].sort());
+  });
+
+  test('actions without resource-level permissions are granted on "*" (Service Authorization Reference)', () => {
+    const onAny = policyStatements(role)
+      .filter((st) => st.Effect === 'Allow' && st.Resource === '*')
+      .flatMap((st) => st.Action as string[]);
+    for (const a of ['codedeploy:CreateCloudFormationDeployment', 'codedeploy:GetDeploymentTarget', 'ec2:DescribeVpcs', 'logs:DescribeLogGroups']) {
+      expect(`${a}: ${onAny.includes(a)}`).toBe(`${a}: true`);
+    }
+    const check = policyStatements(resource(bg, ID.checkRole)).find((st) => (st.Action as string[]).includes('codedeploy:PutLifecycleEventHookExecutionStatus'))!;
+    expect(check.Resource).toBe('*');
+  });
+
+  test('passes only the workload roles and the CodeDeploy role, each to its own service', () => {
+    const passes = policyStatements(role).filter((s) => (s.Action as string[]).includes('iam:PassRole'));
+    const services = passes.flatMap((s) => (s.Condition as { StringEquals: Record<string, string | string[]> }).StringEquals['iam:PassedToService']).flat();
+    expect(services.sort()).toEqual(['codedeploy.amazonaws.com', 'ecs-tasks.amazonaws.com', 'lambda.amazonaws.com', 'vpc-flow-logs.amazonaws.com']);
+  });
+});
+
+describe('member-roles.json CodeDeployRole is what the hook needs', () => {
+  const role = resource(memberRoles, 'CodeDeployRole');
+  const allowed = policyStatements(role).filter((s) => s.Effect === 'Allow' && !s.Principal).flatMap((s) => s.Action as string[]);
+
+  test('trusted by CodeDeploy; moves task sets and listeners, invokes the lifecycle hooks', () => {
+    expect(JSON.stringify(role.Properties!.AssumeRolePolicyDocument)).toContain('codedeploy.amazonaws.com');
+    for (const a of [
+      'ecs:CreateTaskSet',
+      'ecs:DeleteTaskSet',
+      'ecs:DescribeServices',
+      'ecs:UpdateServicePrimaryTaskSet',
+      'elasticloadbalancing:DescribeListeners',
+      'elasticloadbalancing:DescribeRules',
+      'elasticloadbalancing:DescribeTargetGroups',
+      'elasticloadbalancing:ModifyListener',
+      'elasticloadbalancing:ModifyRule',
+      'lambda:InvokeFunction',
+      'cloudwatch:DescribeAlarms',
+    ]) {
+      expect(`${a}: ${allowed.includes(a)}`).toBe(`${a}: true`);
+    }
+  });
+
+  test('may shift traffic on the service listeners, whose load balancer name ends in the suffix', () => {
+    const shift = policyStatements(role).find((s) => s.Sid === 'ShiftTraffic')!;
+    const listenerArn = resolve((shift.Resource as unknown[])[0], { ...values, EnvironmentSuffix: 'prod' });
+    const lbName = resolve(resource(bg, ID.loadBalancer).Properties!.Name, values);
+    expect(grants(listenerArn, `arn:aws:elasticloadbalancing:eu-west-1:444444444444:listener/app/${lbName}/abc/def`)).toBe(true);
+  });
+});
+
+describe('ecs-service.json uses names member-roles.json scopes its permissions to', () => {
+  test('load balancer and target group names end in -{suffix}', () => {
+    for (const id of [ID.loadBalancer, ID.targetGroup1, ID.targetGroup2]) {
+      expect(resolve(resource(bg, id).Properties!.Name, values)).toMatch(/-prod$/);
+    }
+  });
+
+});
