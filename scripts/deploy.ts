@@ -208,6 +208,10 @@ export async function deploy(cf: CloudFormationClient, plan: DeployPlan, term: T
     await cf.send(new ExecuteChangeSetCommand({ ChangeSetName: id }));
   } catch (e) {
     term.err(`error: executing change set ${changeSetName} failed: ${describeAwsError(e)}`);
+    if (type === 'CREATE' && (await describeStack(cf, stackName))?.StackStatus === 'REVIEW_IN_PROGRESS') {
+      await discard();
+      term.err(`stack ${stackName} was never created; change set and empty stack deleted`);
+    }
     return 1;
   }
   const result = await waitForStack(cf, stackName, seen, lines.length, term);
