@@ -41,7 +41,7 @@ export const DEPLOY_SPEC: CommandSpec = {
   positional: { name: 'TEMPLATE', min: 1, max: 1 },
   flags: [
     { name: 'parameters', kind: 'string', valueName: 'FILE', description: 'parameter file {"Parameters": {...}, "Tags": {...}} (templates/parameters/<template>/<env>.json)' },
-    { name: 'stack-name', kind: 'string', valueName: 'NAME', description: 'stack name (default: {ProjectName}-{template}-{EnvironmentSuffix} from the parameters)' },
+    { name: 'stack-name', kind: 'string', valueName: 'NAME', description: 'stack name (default: {ProjectName}-[{ServiceName}-]{template}-{EnvironmentSuffix} from the parameters)' },
     { name: 'tags', kind: 'list', valueName: 'K=V,...', description: 'stack tags, added to (and overriding) the parameter file\'s Tags' },
     { name: 'yes', kind: 'boolean', description: 'execute the change set without asking' },
     ...AWS_FLAGS,
@@ -63,6 +63,10 @@ export interface DeployPlan {
 /** CloudFormation's limit for a template passed inline (TemplateBody). */
 export const TEMPLATE_BODY_LIMIT = 51_200;
 
+/**
+ * The default stack name comes from the parameter file: `{ProjectName}-{template}-{EnvironmentSuffix}`,
+ * with the ServiceName before the template when the template takes one (one stack per service).
+ */
 export function planDeploy(args: ParsedArgs): DeployPlan {
   const dir = args.strings['templates-dir'] ? path.resolve(args.strings['templates-dir']) : DEFAULT_TEMPLATES_DIR;
   const template = loadTemplate(dir, args.positionals[0]);
@@ -82,7 +86,8 @@ export function planDeploy(args: ParsedArgs): DeployPlan {
     const project = pf.parameters.ProjectName;
     const suffix = pf.parameters.EnvironmentSuffix;
     if (!project || !suffix) throw new UsageError('--stack-name is required when the parameters have no ProjectName and EnvironmentSuffix');
-    stackName = standardStackName(project, template.name, suffix);
+    const service = pf.parameters.ServiceName;
+    stackName = standardStackName(project, service ? `${service}-${template.name}` : template.name, suffix);
   }
   if (!/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(stackName)) {
     throw new UsageError(`--stack-name ${JSON.stringify(stackName)} must start with a letter and hold only letters, digits and hyphens (at most 128)`);

@@ -7,7 +7,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { main as deploy } from '../../scripts/deploy';
+import { DEPLOY_SPEC, main as deploy, planDeploy } from '../../scripts/deploy';
+import { parseArgs } from '../../scripts/lib/args';
 import { main as destroy } from '../../scripts/destroy';
 import { main as diff } from '../../scripts/diff';
 import { recordingTerminal } from '../../scripts/lib/terminal';
@@ -150,4 +151,25 @@ test('npm run deploy wires the script: a bad argument exits 2 from the real proc
   const r = spawnSync('npm', ['run', '--silent', 'deploy', '--', 'no-such-template'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } });
   expect(r.status).toBe(2);
   expect(r.stderr).toContain('error: template "no-such-template" does not exist in templates/');
+});
+
+describe('the default stack name', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stack-name-'));
+    fs.writeFileSync(
+      path.join(dir, 'pipeline.json'),
+      JSON.stringify({ Parameters: { ProjectName: { Type: 'String' }, ServiceName: { Type: 'String' }, EnvironmentSuffix: { Type: 'String' } }, Resources: { T: { Type: 'AWS::SNS::Topic' } } }),
+    );
+    fs.writeFileSync(path.join(dir, 'web.json'), JSON.stringify({ Parameters: { ProjectName: 'shop', ServiceName: 'web', EnvironmentSuffix: 'tools' } }));
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('is {ProjectName}-{template}-{EnvironmentSuffix}', () => {
+    expect(planDeploy(parseArgs(DEPLOY_SPEC, ['member-roles', '--parameters', DEV])).stackName).toBe('shop-member-roles-dev');
+  });
+
+  test('puts the ServiceName before the template when there is one', () => {
+    expect(planDeploy(parseArgs(DEPLOY_SPEC, ['pipeline', '--templates-dir', dir, '--parameters', path.join(dir, 'web.json')])).stackName).toBe('shop-web-pipeline-tools');
+  });
 });
