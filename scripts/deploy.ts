@@ -21,19 +21,21 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import * as path from 'node:path';
 import { stackName as standardStackName } from '../generator/core/naming';
-import { AWS_FLAGS, CommandSpec, keyValuePairs, parseArgs, ParsedArgs, TEMPLATES_DIR_FLAG, usage, UsageError } from './lib/args';
+import { AWS_FLAGS, CommandSpec, keyValuePairs, ParsedArgs, TEMPLATES_DIR_FLAG, UsageError } from './lib/args';
 import { awsOptions, AwsOptions, clientConfig, describeAwsError, pollUntil } from './lib/aws';
 import { formatPreview, isNoChangeReason, previewLines, valueChanges } from './lib/changeset';
 import { describeStack, seenEvents, waitForStack } from './lib/stacks';
 import {
   DEFAULT_TEMPLATES_DIR,
   listTemplates,
+  templatesDir,
   loadParameterFile,
   loadTemplate,
   LoadedTemplate,
   parameterProblems,
   requiredCapabilities,
 } from './lib/templates';
+import { runCommand } from './lib/command';
 import { runMain, Terminal } from './lib/terminal';
 
 export const DEPLOY_SPEC: CommandSpec = {
@@ -68,7 +70,7 @@ export const TEMPLATE_BODY_LIMIT = 51_200;
  * with the ServiceName before the template when the template takes one (one stack per service).
  */
 export function planDeploy(args: ParsedArgs): DeployPlan {
-  const dir = args.strings['templates-dir'] ? path.resolve(args.strings['templates-dir']) : DEFAULT_TEMPLATES_DIR;
+  const dir = templatesDir(args);
   const template = loadTemplate(dir, args.positionals[0]);
   if (Buffer.byteLength(template.body) > TEMPLATE_BODY_LIMIT) {
     throw new UsageError(`${template.file} has ${Buffer.byteLength(template.body)} bytes; CloudFormation takes at most ${TEMPLATE_BODY_LIMIT} inline`);
@@ -232,32 +234,21 @@ export async function deploy(cf: CloudFormationClient, plan: DeployPlan, term: T
 }
 
 export async function main(argv: string[], term: Terminal): Promise<number> {
-  let plan: DeployPlan;
-  try {
-    const args = parseArgs(DEPLOY_SPEC, argv);
-    if (args.help) {
-      term.out(usage(DEPLOY_SPEC));
-      term.out(`\ntemplates: ${listTemplates(DEFAULT_TEMPLATES_DIR).join(', ')}`);
-      return 0;
-    }
-    plan = planDeploy(args);
-  } catch (e) {
-    if (e instanceof UsageError) {
-      term.err(`error: ${e.message}`);
-      term.err(usage(DEPLOY_SPEC).split('\n')[0]);
-      return 2;
-    }
-    throw e;
-  }
-  const cf = new CloudFormationClient(clientConfig(plan.aws));
-  try {
-    return await deploy(cf, plan, term);
-  } catch (e) {
-    term.err(`error: ${describeAwsError(e)}`);
-    return 1;
-  } finally {
-    cf.destroy();
-  }
+  return runCommand(
+    DEPLOY_SPEC,
+    argv,
+    term,
+    planDeploy,
+    async (plan) => {
+      const cf = new CloudFormationClient(clientConfig(plan.aws));
+      try {
+        return await deploy(cf, plan, term);
+      } finally {
+        cf.destroy();
+      }
+    },
+    () => ['', `templates: ${listTemplates(DEFAULT_TEMPLATES_DIR).join(', ')}`],
+  );
 }
 
 if (require.main === module) runMain(main);

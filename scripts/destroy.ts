@@ -18,11 +18,12 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { S3Client } from '@aws-sdk/client-s3';
-import { AWS_FLAGS, CommandSpec, parseArgs, ParsedArgs, usage, UsageError } from './lib/args';
-import { awsOptions, AwsOptions, clientConfig, describeAwsError } from './lib/aws';
+import { AWS_FLAGS, CommandSpec, ParsedArgs, UsageError } from './lib/args';
+import { awsOptions, AwsOptions, clientConfig } from './lib/aws';
 import { deletionOrder, isProduction } from './lib/destroy';
 import { emptyBucket, emptyRepository } from './lib/empty';
 import { describeStack, seenEvents, waitForStack } from './lib/stacks';
+import { runCommand } from './lib/command';
 import { runMain, Terminal } from './lib/terminal';
 
 export const DESTROY_SPEC: CommandSpec = {
@@ -162,28 +163,7 @@ export async function destroy(plan: DestroyPlan, term: Terminal): Promise<number
 }
 
 export async function main(argv: string[], term: Terminal): Promise<number> {
-  let plan: DestroyPlan;
-  try {
-    const args = parseArgs(DESTROY_SPEC, argv);
-    if (args.help) {
-      term.out(usage(DESTROY_SPEC));
-      return 0;
-    }
-    plan = planDestroy(args);
-  } catch (e) {
-    if (e instanceof UsageError) {
-      term.err(`error: ${e.message}`);
-      term.err(usage(DESTROY_SPEC).split('\n')[0]);
-      return 2;
-    }
-    throw e;
-  }
-  try {
-    return await destroy(plan, term);
-  } catch (e) {
-    term.err(`error: ${describeAwsError(e)}`);
-    return 1;
-  }
+  return runCommand(DESTROY_SPEC, argv, term, planDestroy, (plan) => destroy(plan, term));
 }
 
 if (require.main === module) runMain(main);

@@ -11,13 +11,14 @@
 import { CloudFormationClient, GetTemplateCommand } from '@aws-sdk/client-cloudformation';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ConfigError, EXAMPLE_CONFIG_PATH, loadConfig } from '../generator/config/load';
-import { GenerationError, renderAll } from '../generator/render';
-import { AWS_FLAGS, CommandSpec, parseArgs, ParsedArgs, TEMPLATES_DIR_FLAG, usage, UsageError } from './lib/args';
-import { awsOptions, AwsOptions, clientConfig, describeAwsError } from './lib/aws';
+import { EXAMPLE_CONFIG_PATH, loadConfig } from '../generator/config/load';
+import { renderAll } from '../generator/render';
+import { AWS_FLAGS, CommandSpec, ParsedArgs, TEMPLATES_DIR_FLAG, UsageError } from './lib/args';
+import { awsOptions, AwsOptions, clientConfig } from './lib/aws';
 import { valueChanges } from './lib/changeset';
 import { formatDiff, summarizeDiff } from './lib/diff';
-import { DEFAULT_TEMPLATES_DIR, listTemplates, loadTemplate, parseParameterFile, templateName } from './lib/templates';
+import { listTemplates, loadTemplate, parseParameterFile, templateName, templatesDir } from './lib/templates';
+import { runCommand } from './lib/command';
 import { runMain, Terminal } from './lib/terminal';
 
 export const DIFF_SPEC: CommandSpec = {
@@ -42,7 +43,7 @@ export interface DiffPlan {
 }
 
 export function planDiff(args: ParsedArgs): DiffPlan {
-  const dir = args.strings['templates-dir'] ? path.resolve(args.strings['templates-dir']) : DEFAULT_TEMPLATES_DIR;
+  const dir = templatesDir(args);
   const stack = args.strings.stack;
   if (stack !== undefined && args.positionals.length !== 1) throw new UsageError('--stack compares one template: name it, e.g. npm run diff -- network --stack shop-network-dev');
   if (stack !== undefined && args.strings.config) throw new UsageError('--config applies to the generated comparison, not to --stack');
@@ -131,37 +132,10 @@ async function againstStack(plan: DiffPlan, term: Terminal): Promise<number> {
 }
 
 export async function main(argv: string[], term: Terminal): Promise<number> {
-  let plan: DiffPlan;
-  try {
-    const args = parseArgs(DIFF_SPEC, argv);
-    if (args.help) {
-      term.out(usage(DIFF_SPEC));
-      return 0;
-    }
-    plan = planDiff(args);
-  } catch (e) {
-    if (e instanceof UsageError) {
-      term.err(`error: ${e.message}`);
-      term.err(usage(DIFF_SPEC).split('\n')[0]);
-      return 2;
-    }
-    throw e;
-  }
-  try {
+  return runCommand(DIFF_SPEC, argv, term, planDiff, async (plan) => {
     const changed = plan.stack ? await againstStack(plan, term) : againstGenerated(plan, term);
     return plan.exitCode && changed > 0 ? 1 : 0;
-  } catch (e) {
-    if (e instanceof UsageError) {
-      term.err(`error: ${e.message}`);
-      return 2;
-    }
-    if (e instanceof ConfigError || e instanceof GenerationError) {
-      term.err(`error: ${e.message}`);
-      return 1;
-    }
-    term.err(`error: ${describeAwsError(e)}`);
-    return 1;
-  }
+  });
 }
 
 if (require.main === module) runMain(main);

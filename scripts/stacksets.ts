@@ -30,8 +30,8 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { AWS_FLAGS, choiceFlag, CommandSpec, intFlag, parseArgs, ParsedArgs, TEMPLATES_DIR_FLAG, usage, UsageError } from './lib/args';
-import { awsOptions, AwsOptions, clientConfig, describeAwsError, pollUntil } from './lib/aws';
+import { AWS_FLAGS, choiceFlag, CommandSpec, intFlag, ParsedArgs, TEMPLATES_DIR_FLAG, UsageError } from './lib/args';
+import { awsOptions, AwsOptions, clientConfig, pollUntil } from './lib/aws';
 import {
   defaultStackSetName,
   EnvironmentValues,
@@ -43,7 +43,8 @@ import {
   SplitValues,
   Target,
 } from './lib/stacksets';
-import { Capability, DEFAULT_TEMPLATES_DIR, hasTransform, loadParameterFile, loadTemplate, LoadedTemplate, parameterProblems, requiredCapabilities } from './lib/templates';
+import { Capability, hasTransform, templatesDir, loadParameterFile, loadTemplate, LoadedTemplate, parameterProblems, requiredCapabilities } from './lib/templates';
+import { runCommand } from './lib/command';
 import { runMain, Terminal } from './lib/terminal';
 
 export const STACKSETS_SPEC: CommandSpec = {
@@ -88,7 +89,7 @@ export interface StackSetPlan {
 }
 
 export function planStackSet(args: ParsedArgs, env: Readonly<Record<string, string | undefined>> = process.env): StackSetPlan {
-  const dir = args.strings['templates-dir'] ? path.resolve(args.strings['templates-dir']) : DEFAULT_TEMPLATES_DIR;
+  const dir = templatesDir(args);
   const template = loadTemplate(dir, args.positionals[0]);
   const model = choiceFlag(args, 'permission-model', ['self-managed', 'service-managed'] as const) ?? 'self-managed';
   const permissionModel: PermissionModel = model === 'service-managed' ? 'SERVICE_MANAGED' : 'SELF_MANAGED';
@@ -302,31 +303,14 @@ async function remove(cf: CloudFormationClient, plan: StackSetPlan, term: Termin
 }
 
 export async function main(argv: string[], term: Terminal): Promise<number> {
-  let plan: StackSetPlan;
-  try {
-    const args = parseArgs(STACKSETS_SPEC, argv);
-    if (args.help) {
-      term.out(usage(STACKSETS_SPEC));
-      return 0;
+  return runCommand(STACKSETS_SPEC, argv, term, (args) => planStackSet(args), async (plan) => {
+    const cf = new CloudFormationClient(clientConfig(plan.aws));
+    try {
+      return plan.remove ? await remove(cf, plan, term) : await rollOut(cf, plan, term);
+    } finally {
+      cf.destroy();
     }
-    plan = planStackSet(args);
-  } catch (e) {
-    if (e instanceof UsageError) {
-      term.err(`error: ${e.message}`);
-      term.err(usage(STACKSETS_SPEC).split('\n')[0]);
-      return 2;
-    }
-    throw e;
-  }
-  const cf = new CloudFormationClient(clientConfig(plan.aws));
-  try {
-    return plan.remove ? await remove(cf, plan, term) : await rollOut(cf, plan, term);
-  } catch (e) {
-    term.err(`error: ${describeAwsError(e)}`);
-    return 1;
-  } finally {
-    cf.destroy();
-  }
+  });
 }
 
 if (require.main === module) runMain(main);

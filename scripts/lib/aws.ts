@@ -35,7 +35,7 @@ export function clientConfig(o: AwsOptions): { region?: string; profile?: string
 export function describeAwsError(e: unknown): string {
   const err = e as { name?: string; message?: string; code?: string; cause?: { code?: string } };
   const message = err.message ?? String(e);
-  if (err.name === 'CredentialsProviderError' || /Could not load credentials|credentials/i.test(message) && /load|provider|missing/i.test(message)) {
+  if (err.name === 'CredentialsProviderError' || /Could not load credentials from any providers/i.test(message)) {
     return `no AWS credentials: pass --profile, set AWS_PROFILE, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (${message})`;
   }
   if (/Region is missing/i.test(message)) return 'no AWS region: pass --region or set AWS_REGION';

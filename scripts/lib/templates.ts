@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { UsageError } from './args';
+import { ParsedArgs, UsageError } from './args';
 
 export const DEFAULT_TEMPLATES_DIR = path.resolve(__dirname, '..', '..', 'templates');
 
@@ -28,6 +28,12 @@ export interface ParameterFile {
   readonly file: string;
   readonly parameters: Record<string, string>;
   readonly tags: Record<string, string>;
+}
+
+/** `--templates-dir`, or templates/ of this repository. */
+export function templatesDir(args: ParsedArgs): string {
+  const dir = args.strings['templates-dir'];
+  return dir === undefined ? DEFAULT_TEMPLATES_DIR : path.resolve(dir);
 }
 
 /** Accepts `member-roles`, `member-roles.json` or `templates/member-roles.json`. */

@@ -12,6 +12,7 @@ import { main as diff } from '../../scripts/diff';
 import { recordingTerminal } from '../../scripts/lib/terminal';
 import { cfClient, iamClient, rolesWithDenies } from '../helpers/aws';
 import { Moto, startMoto } from '../helpers/moto';
+import { parameterFileWith } from '../helpers/parameters';
 
 const DEV = path.resolve(__dirname, '..', '..', 'templates', 'parameters', 'member-roles', 'dev.json');
 const FIXTURES = path.resolve(__dirname, '..', 'fixtures');
@@ -53,10 +54,7 @@ describe('deploy member-roles.json to moto', () => {
   });
 
   test('without --yes and without a terminal it refuses and deletes the change set', async () => {
-    const changed = path.join(tmp, 'refused.json');
-    const pf = JSON.parse(fs.readFileSync(DEV, 'utf8'));
-    pf.Parameters.CostCenter = 'cc-refused';
-    fs.writeFileSync(changed, JSON.stringify(pf));
+    const changed = parameterFileWith(DEV, tmp, 'refused.json', { CostCenter: 'cc-refused' });
     const r = await run(deploy, ['member-roles', '--parameters', changed]);
     expect(r.code).toBe(1);
     expect(r.err).toContain('refusing to execute without --yes: stdin is not a terminal');
@@ -65,20 +63,14 @@ describe('deploy member-roles.json to moto', () => {
   });
 
   test('a declined prompt leaves the stack as it was', async () => {
-    const changed = path.join(tmp, 'declined.json');
-    const pf = JSON.parse(fs.readFileSync(DEV, 'utf8'));
-    pf.Parameters.CostCenter = 'cc-declined';
-    fs.writeFileSync(changed, JSON.stringify(pf));
+    const changed = parameterFileWith(DEV, tmp, 'declined.json', { CostCenter: 'cc-declined' });
     const r = await run(deploy, ['member-roles', '--parameters', changed], { interactive: true, answer: false });
     expect(r.code).toBe(1);
     expect(r.err).toContain('cancelled; change set deleted');
   });
 
   test('a changed parameter goes through a second change set whose preview names it', async () => {
-    const changed = path.join(tmp, 'dev-cc.json');
-    const pf = JSON.parse(fs.readFileSync(DEV, 'utf8'));
-    pf.Parameters.CostCenter = 'cc-9000';
-    fs.writeFileSync(changed, JSON.stringify(pf));
+    const changed = parameterFileWith(DEV, tmp, 'dev-cc.json', { CostCenter: 'cc-9000' });
     const r = await run(deploy, ['member-roles', '--parameters', changed], { interactive: true, answer: true });
     expect(r.err).toBe('');
     expect(r.code).toBe(0);

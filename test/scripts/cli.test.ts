@@ -13,6 +13,7 @@ import { main as destroy } from '../../scripts/destroy';
 import { main as diff } from '../../scripts/diff';
 import { recordingTerminal } from '../../scripts/lib/terminal';
 import { main as stacksets } from '../../scripts/stacksets';
+import { parameterFileWith } from '../helpers/parameters';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const DEV = path.join(ROOT, 'templates', 'parameters', 'member-roles', 'dev.json');
@@ -83,10 +84,7 @@ describe('deploy arguments', () => {
   });
 
   test('a parameter the template does not declare', async () => {
-    const file = path.join(tmp, 'extra.json');
-    const pf = JSON.parse(fs.readFileSync(DEV, 'utf8'));
-    pf.Parameters.Extra = 'x';
-    fs.writeFileSync(file, JSON.stringify(pf));
+    const file = parameterFileWith(DEV, tmp, 'extra.json', { Extra: 'x' });
     const r = await run(deploy, ['member-roles', '--parameters', file]);
     expect(r.code).toBe(2);
     expect(r.err).toContain('parameter Extra is not declared by the template');
