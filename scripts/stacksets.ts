@@ -21,10 +21,12 @@ import {
   DescribeStackSetCommand,
   DescribeStackSetOperationCommand,
   ListStackInstancesCommand,
+  ListStackSetOperationResultsCommand,
   Parameter,
   StackInstanceSummary,
   StackSet,
   StackSetOperationPreferences,
+  StackSetOperationResultSummary,
   UpdateStackInstancesCommand,
   UpdateStackSetCommand,
 } from '@aws-sdk/client-cloudformation';
@@ -37,6 +39,7 @@ import {
   EnvironmentValues,
   instanceFailed,
   operationPreferences,
+  operationProgress,
   parseTargets,
   resultTable,
   splitValues,
@@ -190,10 +193,17 @@ async function waitForOperation(cf: CloudFormationClient, name: string, operatio
       const out = await cf.send(new DescribeStackSetOperationCommand({ StackSetName: name, OperationId: operationId }));
       const op = out.StackSetOperation;
       const status = op?.Status ?? 'UNKNOWN';
-      if (status !== last) {
-        const secs = Math.round((Date.now() - started) / 1000);
-        term.out(`  ${what}: ${status}${op?.StatusReason ? ` (${op.StatusReason})` : ''} after ${secs}s`);
-        last = status;
+      const results: StackSetOperationResultSummary[] = [];
+      let token: string | undefined;
+      do {
+        const page = await cf.send(new ListStackSetOperationResultsCommand({ StackSetName: name, OperationId: operationId, NextToken: token }));
+        results.push(...(page.Summaries ?? []));
+        token = page.NextToken;
+      } while (token);
+      const line = `${status}${op?.StatusReason ? ` (${op.StatusReason})` : ''}${results.length ? `, ${operationProgress(results)}` : ''}`;
+      if (line !== last) {
+        term.out(`  ${what}: ${line} after ${Math.round((Date.now() - started) / 1000)}s`);
+        last = line;
       }
       return ['SUCCEEDED', 'FAILED', 'STOPPED'].includes(status) ? status : undefined;
     },

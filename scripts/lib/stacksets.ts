@@ -2,7 +2,7 @@
  * StackSet rollouts, the pure part: which accounts get which parameter values, the
  * operation preferences, and the per-account result table.
  */
-import type { StackSetOperationPreferences, StackInstanceSummary } from '@aws-sdk/client-cloudformation';
+import type { StackInstanceSummary, StackSetOperationPreferences, StackSetOperationResultSummary } from '@aws-sdk/client-cloudformation';
 import { UsageError } from './args';
 import { Painter } from './color';
 
@@ -112,4 +112,13 @@ export function resultTable(instances: readonly StackInstanceSummary[], targets:
 /** Default StackSet name: `{ProjectName}-{template}`. */
 export function defaultStackSetName(template: string, parameters: Readonly<Record<string, string>>): string | undefined {
   return parameters.ProjectName ? `${parameters.ProjectName}-${template}` : undefined;
+}
+
+/** `2/3 done (SUCCEEDED 1, FAILED 1)`: account-region results of an operation so far. */
+export function operationProgress(results: readonly StackSetOperationResultSummary[]): string {
+  const counts = new Map<string, number>();
+  for (const r of results) counts.set(r.Status ?? 'UNKNOWN', (counts.get(r.Status ?? 'UNKNOWN') ?? 0) + 1);
+  const done = results.filter((r) => r.Status !== 'PENDING' && r.Status !== 'RUNNING').length;
+  const detail = [...counts.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k} ${v}`).join(', ');
+  return `${done}/${results.length} done${detail ? ` (${detail})` : ''}`;
 }

@@ -35,6 +35,7 @@ describe('stacksets rolls member-roles.json out to three accounts', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain('== create StackSet shop-member-roles (self-managed)');
     expect(r.out).toContain('== staging (333333333333): create instances in us-east-1; values EnvironmentName=staging, EnvironmentSuffix=staging');
+    expect(r.out).toContain('  prod create: SUCCEEDED, 1/1 done (SUCCEEDED 1) after');
     expect(r.out).toMatch(/^444444444444 {2}prod {5}us-east-1 {2}CURRENT {2}SUCCEEDED$/m);
     const instances = (await cfClient(moto.endpoint).send(new ListStackInstancesCommand({ StackSetName: 'shop-member-roles' }))).Summaries ?? [];
     expect(instances.map((i) => i.Account).sort()).toEqual(Object.values(ACCOUNTS));

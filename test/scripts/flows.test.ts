@@ -123,6 +123,7 @@ describe('stacksets', () => {
             : [{ Account: '333333333333', Region: 'eu-west-1', Status: 'OUTDATED', StatusReason: 'Account 333333333333 should have AWSCloudFormationStackSetExecutionRole', StackInstanceStatus: { DetailedStatus: 'FAILED' } }],
       }),
       CreateStackInstances: () => ({ OperationId: 'op-2' }),
+      ListStackSetOperationResults: (i) => ({ Summaries: i.OperationId === 'op-2' ? [{ Account: '333333333333', Region: 'eu-west-1', Status: 'FAILED' }] : [] }),
     });
     const sdk = await import('@aws-sdk/client-cloudformation');
     const spy = jest.spyOn(sdk.CloudFormationClient.prototype, 'send').mockImplementation(((cmd: never) => cf.send(cmd)) as never);
@@ -130,7 +131,7 @@ describe('stacksets', () => {
       const term = recordingTerminal();
       const code = await stacksetsMain(['member-roles', '--target', 'staging=333333333333', '--region', 'eu-west-1'], term);
       expect(code).toBe(1);
-      expect(term.lines).toContain('  staging create: FAILED after 0s');
+      expect(term.lines).toContain('  staging create: FAILED, 1/1 done (FAILED 1) after 0s');
       expect(term.errors).toEqual(['error: 333333333333 eu-west-1: FAILED: Account 333333333333 should have AWSCloudFormationStackSetExecutionRole']);
       const create = cf.calls.find((c) => c.command === 'CreateStackInstances')!.input;
       expect(create.Accounts).toEqual(['333333333333']);

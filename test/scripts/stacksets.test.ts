@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs, UsageError } from '../../scripts/lib/args';
 import { painter } from '../../scripts/lib/color';
-import { instanceFailed, operationPreferences, parseTargets, resultTable, splitValues } from '../../scripts/lib/stacksets';
+import { instanceFailed, operationPreferences, operationProgress, parseTargets, resultTable, splitValues } from '../../scripts/lib/stacksets';
 import { deploymentTarget, planStackSet, STACKSETS_SPEC } from '../../scripts/stacksets';
 
 const plain = painter(false);
@@ -82,6 +82,11 @@ describe('result table', () => {
     expect(instances.map(instanceFailed)).toEqual([true, false]);
     expect(instanceFailed({ Status: 'INOPERABLE' })).toBe(true);
   });
+});
+
+test('operationProgress counts the account-region results by status', () => {
+  expect(operationProgress([{ Status: 'SUCCEEDED' }, { Status: 'RUNNING' }, { Status: 'FAILED' }, { Status: 'SUCCEEDED' }])).toBe('3/4 done (FAILED 1, RUNNING 1, SUCCEEDED 2)');
+  expect(operationProgress([])).toBe('0/0 done');
 });
 
 describe('planStackSet', () => {
