@@ -1,0 +1,254 @@
+/**
+ * Deploys one committed template as one stack, always through a change set.
+ *
+ *   npm run deploy -- TEMPLATE --parameters FILE [--stack-name NAME] [--tags K=V,...] [--yes]
+ *
+ * Creates the change set, waits for it, prints a preview (+ add, ~ modify, - remove;
+ * replacement and IAM called out), executes it after confirmation (or with --yes), then
+ * prints stack events until the stack is stable. A change set without changes is
+ * deleted and the script exits 0.
+ */
+import {
+  Capability,
+  Change,
+  CloudFormationClient,
+  CreateChangeSetCommand,
+  DeleteChangeSetCommand,
+  DeleteStackCommand,
+  DescribeChangeSetCommand,
+  DescribeChangeSetCommandOutput,
+  ExecuteChangeSetCommand,
+} from '@aws-sdk/client-cloudformation';
+import * as path from 'node:path';
+import { stackName as standardStackName } from '../generator/core/naming';
+import { AWS_FLAGS, CommandSpec, keyValuePairs, ParsedArgs, TEMPLATES_DIR_FLAG, UsageError } from './lib/args';
+import { awsOptions, AwsOptions, clientConfig, describeAwsError, pollUntil } from './lib/aws';
+import { formatPreview, isNoChangeReason, previewLines, valueChanges } from './lib/changeset';
+import { describeStack, seenEvents, waitForStack } from './lib/stacks';
+import {
+  DEFAULT_TEMPLATES_DIR,
+  listTemplates,
+  templatesDir,
+  loadParameterFile,
+  loadTemplate,
+  LoadedTemplate,
+  parameterProblems,
+  requiredCapabilities,
+} from './lib/templates';
+import { runCommand } from './lib/command';
+import { runMain, Terminal } from './lib/terminal';
+
+export const DEPLOY_SPEC: CommandSpec = {
+  command: 'deploy',
+  positional: { name: 'TEMPLATE', min: 1, max: 1 },
+  flags: [
+    { name: 'parameters', kind: 'string', valueName: 'FILE', description: 'parameter file {"Parameters": {...}, "Tags": {...}} (templates/parameters/<template>/<env>.json)' },
+    { name: 'stack-name', kind: 'string', valueName: 'NAME', description: 'stack name (default: {ProjectName}-[{ServiceName}-]{template}-{EnvironmentSuffix} from the parameters)' },
+    { name: 'tags', kind: 'list', valueName: 'K=V,...', description: 'stack tags, added to (and overriding) the parameter file\'s Tags' },
+    { name: 'yes', kind: 'boolean', description: 'execute the change set without asking' },
+    ...AWS_FLAGS,
+    TEMPLATES_DIR_FLAG,
+  ],
+};
+
+/** Everything the deployment needs, worked out before any AWS call. */
+export interface DeployPlan {
+  readonly template: LoadedTemplate;
+  readonly stackName: string;
+  readonly parameters: Record<string, string>;
+  readonly tags: Record<string, string>;
+  readonly capabilities: Capability[];
+  readonly yes: boolean;
+  readonly aws: AwsOptions;
+}
+
+/** CloudFormation's limit for a template passed inline (TemplateBody). */
+export const TEMPLATE_BODY_LIMIT = 51_200;
+
+/**
+ * The default stack name comes from the parameter file: `{ProjectName}-{template}-{EnvironmentSuffix}`,
+ * with the ServiceName before the template when the template takes one (one stack per service).
+ */
+export function planDeploy(args: ParsedArgs): DeployPlan {
+  const dir = templatesDir(args);
+  const template = loadTemplate(dir, args.positionals[0]);
+  if (Buffer.byteLength(template.body) > TEMPLATE_BODY_LIMIT) {
+    throw new UsageError(`${template.file} has ${Buffer.byteLength(template.body)} bytes; CloudFormation takes at most ${TEMPLATE_BODY_LIMIT} inline`);
+  }
+  const file = args.strings.parameters;
+  const pf: { parameters: Record<string, string>; tags: Record<string, string> } = file ? loadParameterFile(path.resolve(file)) : { parameters: {}, tags: {} };
+  const problems = parameterProblems(template.json, pf.parameters);
+  if (problems.length) {
+    const hint = file ? '' : `; pass --parameters ${path.join('templates', 'parameters', template.name, '<env>.json')}`;
+    throw new UsageError(`${problems.join('; ')}${hint}`);
+  }
+  const tags = { ...pf.tags, ...keyValuePairs('tags', args.lists.tags ?? []) };
+  let stackName = args.strings['stack-name'];
+  if (stackName === undefined) {
+    const project = pf.parameters.ProjectName;
+    const suffix = pf.parameters.EnvironmentSuffix;
+    if (!project || !suffix) throw new UsageError('--stack-name is required when the parameters have no ProjectName and EnvironmentSuffix');
+    const service = pf.parameters.ServiceName;
+    stackName = standardStackName(project, service ? `${service}-${template.name}` : template.name, suffix);
+  }
+  if (!/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(stackName)) {
+    throw new UsageError(`--stack-name ${JSON.stringify(stackName)} must start with a letter and hold only letters, digits and hyphens (at most 128)`);
+  }
+  return {
+    template,
+    stackName,
+    parameters: pf.parameters,
+    tags,
+    capabilities: requiredCapabilities(template.json),
+    yes: args.booleans.has('yes'),
+    aws: awsOptions(args),
+  };
+}
+
+async function describeAllChanges(cf: CloudFormationClient, id: string): Promise<{ first: DescribeChangeSetCommandOutput; changes: Change[] }> {
+  const first = await cf.send(new DescribeChangeSetCommand({ ChangeSetName: id }));
+  const changes = [...(first.Changes ?? [])];
+  let token = first.NextToken;
+  while (token) {
+    const page = await cf.send(new DescribeChangeSetCommand({ ChangeSetName: id, NextToken: token }));
+    changes.push(...(page.Changes ?? []));
+    token = page.NextToken;
+  }
+  return { first, changes };
+}
+
+export async function deploy(cf: CloudFormationClient, plan: DeployPlan, term: Terminal): Promise<number> {
+  const p = term.paint;
+  const { stackName } = plan;
+  term.out(p.bold(`deploy ${path.basename(plan.template.file)} as stack ${stackName}`));
+
+  const existing = await describeStack(cf, stackName);
+  const status = existing?.StackStatus;
+  if (status === 'ROLLBACK_COMPLETE' || status === 'ROLLBACK_FAILED') {
+    term.err(`error: stack ${stackName} is ${status} after a failed create and cannot be updated; delete it (npm run destroy -- ${stackName}) and deploy again`);
+    return 1;
+  }
+  if (status && status.endsWith('_IN_PROGRESS') && status !== 'REVIEW_IN_PROGRESS') {
+    term.err(`error: stack ${stackName} is ${status}; wait for the running operation to finish`);
+    return 1;
+  }
+  const type = !existing || status === 'REVIEW_IN_PROGRESS' ? 'CREATE' : 'UPDATE';
+  const changeSetName = `deploy-${new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 17)}`;
+
+  term.out(`${p.cyan('==')} change set ${changeSetName} (${type === 'CREATE' ? 'new stack' : 'update'})${plan.capabilities.length ? `, capabilities ${plan.capabilities.join(', ')}` : ''}`);
+  let id: string;
+  try {
+    const created = await cf.send(
+      new CreateChangeSetCommand({
+        StackName: stackName,
+        ChangeSetName: changeSetName,
+        ChangeSetType: type,
+        TemplateBody: plan.template.body,
+        Parameters: Object.entries(plan.parameters).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })),
+        Capabilities: plan.capabilities,
+        Tags: Object.entries(plan.tags).map(([Key, Value]) => ({ Key, Value })),
+        Description: `${path.basename(plan.template.file)} deployed by npm run deploy`,
+      }),
+    );
+    id = created.Id ?? changeSetName;
+  } catch (e) {
+    if (isNoChangeReason((e as Error).message)) {
+      term.out(p.green(`no changes: stack ${stackName} is up to date`));
+      return 0;
+    }
+    throw e;
+  }
+
+  const settled = await pollUntil(
+    `change set ${changeSetName}`,
+    async () => {
+      const all = await describeAllChanges(cf, id);
+      const s = all.first.Status ?? '';
+      return s === 'CREATE_COMPLETE' || s === 'FAILED' || s === 'DELETE_COMPLETE' ? all : undefined;
+    },
+    30 * 60 * 1000,
+  );
+  const discard = async () => {
+    await cf.send(new DeleteChangeSetCommand({ ChangeSetName: id }));
+    if (type === 'CREATE') await cf.send(new DeleteStackCommand({ StackName: stackName }));
+  };
+  if (settled.first.Status === 'FAILED') {
+    const reason = settled.first.StatusReason ?? 'no reason given';
+    await discard();
+    if (isNoChangeReason(reason)) {
+      term.out(p.green(`no changes: stack ${stackName} is up to date; change set deleted`));
+      return 0;
+    }
+    term.err(`error: change set ${changeSetName} failed: ${reason}`);
+    return 1;
+  }
+
+  const lines = previewLines(settled.changes);
+  const currentParams = Object.fromEntries((existing?.Parameters ?? []).map((x) => [x.ParameterKey ?? '', x.ParameterValue ?? '']));
+  const paramChanges =
+    type === 'UPDATE' ? valueChanges(Object.fromEntries(Object.keys(plan.parameters).map((k) => [k, currentParams[k]]).filter(([, v]) => v !== undefined)), plan.parameters) : [];
+  const tagChanges = type === 'UPDATE' && existing ? valueChanges(Object.fromEntries((existing.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])), plan.tags) : [];
+  if (lines.length === 0 && paramChanges.length === 0 && tagChanges.length === 0) {
+    await discard();
+    term.out(p.green(`no changes: stack ${stackName} is up to date; change set deleted`));
+    return 0;
+  }
+  term.out(`${p.cyan('==')} preview`);
+  for (const line of formatPreview(lines, paramChanges, tagChanges, p)) term.out(line);
+
+  if (!plan.yes) {
+    if (!term.interactive) {
+      await discard();
+      term.err('error: refusing to execute without --yes: stdin is not a terminal; change set deleted');
+      return 1;
+    }
+    if (!(await term.confirm(`execute change set ${changeSetName} on ${stackName}?`))) {
+      await discard();
+      term.err('cancelled; change set deleted');
+      return 1;
+    }
+  }
+
+  term.out(`${p.cyan('==')} execute`);
+  const seen = await seenEvents(cf, stackName);
+  try {
+    await cf.send(new ExecuteChangeSetCommand({ ChangeSetName: id }));
+  } catch (e) {
+    term.err(`error: executing change set ${changeSetName} failed: ${describeAwsError(e)}`);
+    if (type === 'CREATE' && (await describeStack(cf, stackName))?.StackStatus === 'REVIEW_IN_PROGRESS') {
+      await discard();
+      term.err(`stack ${stackName} was never created; change set and empty stack deleted`);
+    }
+    return 1;
+  }
+  const result = await waitForStack(cf, stackName, seen, lines.length, term);
+  if (result.outcome !== 'succeeded') {
+    term.err(p.red(`error: stack ${stackName} ended ${result.status ?? 'deleted'}`));
+    for (const f of result.failures) term.err(`  ${f}`);
+    if (!result.failures.length && result.stack?.StackStatusReason) term.err(`  ${result.stack.StackStatusReason}`);
+    return 1;
+  }
+  term.out(p.green(`stack ${stackName}: ${result.status}`));
+  for (const o of result.stack?.Outputs ?? []) term.out(`  ${o.OutputKey} = ${o.OutputValue}`);
+  return 0;
+}
+
+export async function main(argv: string[], term: Terminal): Promise<number> {
+  return runCommand(
+    DEPLOY_SPEC,
+    argv,
+    term,
+    planDeploy,
+    async (plan) => {
+      const cf = new CloudFormationClient(clientConfig(plan.aws));
+      try {
+        return await deploy(cf, plan, term);
+      } finally {
+        cf.destroy();
+      }
+    },
+    () => ['', `templates: ${listTemplates(DEFAULT_TEMPLATES_DIR).join(', ')}`],
+  );
+}
+
+if (require.main === module) runMain(main);

@@ -1,0 +1,134 @@
+/**
+ * Command-line parsing shared by the scripts: pure, no I/O. Each script declares its
+ * flags once; the same declaration prints the usage text.
+ */
+
+export class UsageError extends Error {}
+
+export type FlagKind = 'string' | 'boolean' | 'list';
+
+export interface FlagSpec {
+  readonly name: string;
+  readonly kind: FlagKind;
+  readonly description: string;
+  /** Shown in the usage text, e.g. FILE. */
+  readonly valueName?: string;
+}
+
+export interface CommandSpec {
+  readonly command: string;
+  /** e.g. `TEMPLATE` or `STACK...`. */
+  readonly positional: { readonly name: string; readonly min: number; readonly max: number };
+  readonly flags: readonly FlagSpec[];
+}
+
+export interface ParsedArgs {
+  readonly positionals: string[];
+  readonly strings: Readonly<Record<string, string>>;
+  readonly booleans: ReadonlySet<string>;
+  readonly lists: Readonly<Record<string, string[]>>;
+  readonly help: boolean;
+}
+
+/** Flags every AWS-calling script takes. */
+export const AWS_FLAGS: readonly FlagSpec[] = [
+  { name: 'region', kind: 'string', valueName: 'REGION', description: 'AWS region (default: AWS_REGION or the profile\'s region)' },
+  { name: 'profile', kind: 'string', valueName: 'NAME', description: 'named profile from ~/.aws/config' },
+  { name: 'endpoint-url', kind: 'string', valueName: 'URL', description: 'send AWS calls to this endpoint (a local emulator)' },
+];
+
+export const TEMPLATES_DIR_FLAG: FlagSpec = {
+  name: 'templates-dir',
+  kind: 'string',
+  valueName: 'DIR',
+  description: 'directory the templates are read from (default: templates/)',
+};
+
+export function parseArgs(spec: CommandSpec, argv: readonly string[]): ParsedArgs {
+  const byName = new Map(spec.flags.map((f) => [f.name, f]));
+  const positionals: string[] = [];
+  const strings: Record<string, string> = {};
+  const booleans = new Set<string>();
+  const lists: Record<string, string[]> = {};
+  let help = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--help' || arg === '-h') {
+      help = true;
+      continue;
+    }
+    if (!arg.startsWith('--')) {
+      positionals.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = arg.slice(2, eq < 0 ? undefined : eq);
+    const flag = byName.get(name);
+    if (!flag) throw new UsageError(`unknown flag --${name}`);
+    if (flag.kind === 'boolean') {
+      if (eq >= 0) throw new UsageError(`--${name} takes no value`);
+      booleans.add(name);
+      continue;
+    }
+    let value: string | undefined;
+    if (eq >= 0) value = arg.slice(eq + 1);
+    else {
+      value = argv[i + 1];
+      if (value === undefined || value.startsWith('--')) throw new UsageError(`--${name} needs a value (${flag.valueName ?? 'VALUE'})`);
+      i++;
+    }
+    if (value === '') throw new UsageError(`--${name} needs a non-empty value (${flag.valueName ?? 'VALUE'})`);
+    if (flag.kind === 'list') (lists[name] ??= []).push(...value.split(',').map((v) => v.trim()).filter((v) => v !== ''));
+    else if (name in strings) throw new UsageError(`--${name} is given twice`);
+    else strings[name] = value;
+  }
+  if (!help) {
+    const { name, min, max } = spec.positional;
+    if (positionals.length < min) throw new UsageError(`missing ${name}`);
+    if (positionals.length > max) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[max])}`);
+  }
+  return { positionals, strings, booleans, lists, help };
+}
+
+/** An integer flag within [min, max], or undefined when absent. */
+export function intFlag(args: ParsedArgs, name: string, min: number, max: number): number | undefined {
+  const raw = args.strings[name];
+  if (raw === undefined) return undefined;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new UsageError(`--${name} ${JSON.stringify(raw)} must be a whole number from ${min} to ${max}`);
+  }
+  return Number(raw);
+}
+
+/** A flag restricted to a few values, or undefined when absent. */
+export function choiceFlag<T extends string>(args: ParsedArgs, name: string, allowed: readonly T[]): T | undefined {
+  const raw = args.strings[name];
+  if (raw === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new UsageError(`--${name} ${JSON.stringify(raw)} must be one of ${allowed.join(', ')}`);
+  }
+  return raw as T;
+}
+
+/** `K=V` pairs (from `--tags A=1,B=2` or repeated flags) as a record. */
+export function keyValuePairs(flag: string, items: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of items) {
+    const eq = item.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--${flag} ${JSON.stringify(item)} must be KEY=VALUE`);
+    out[item.slice(0, eq)] = item.slice(eq + 1);
+  }
+  return out;
+}
+
+export function usage(spec: CommandSpec): string {
+  const width = Math.max(...spec.flags.map((f) => flagLabel(f).length), 10);
+  const lines = [`usage: npm run ${spec.command} -- ${spec.positional.name} [flags]`, '', 'flags:'];
+  for (const f of spec.flags) lines.push(`  ${flagLabel(f).padEnd(width)}  ${f.description}`);
+  lines.push(`  ${'--help'.padEnd(width)}  show this text`);
+  return lines.join('\n');
+}
+
+function flagLabel(f: FlagSpec): string {
+  return f.kind === 'boolean' ? `--${f.name}` : `--${f.name} ${f.valueName ?? 'VALUE'}`;
+}

@@ -1,0 +1,42 @@
+/**
+ * The one shape of every script's main: parse the arguments, plan (no AWS calls), run.
+ * Usage errors exit 2 with the usage line; any other error exits 1 with one line.
+ */
+import { CommandSpec, parseArgs, ParsedArgs, usage, UsageError } from './args';
+import { describeAwsError } from './aws';
+import { Terminal } from './terminal';
+
+export async function runCommand<P>(
+  spec: CommandSpec,
+  argv: readonly string[],
+  term: Terminal,
+  plan: (args: ParsedArgs) => P,
+  run: (plan: P) => Promise<number>,
+  helpFooter: () => string[] = () => [],
+): Promise<number> {
+  const usageError = (e: UsageError) => {
+    term.err(`error: ${e.message}`);
+    term.err(usage(spec).split('\n')[0]);
+    return 2;
+  };
+  let planned: P;
+  try {
+    const args = parseArgs(spec, argv);
+    if (args.help) {
+      term.out(usage(spec));
+      for (const line of helpFooter()) term.out(line);
+      return 0;
+    }
+    planned = plan(args);
+  } catch (e) {
+    if (e instanceof UsageError) return usageError(e);
+    throw e;
+  }
+  try {
+    return await run(planned);
+  } catch (e) {
+    if (e instanceof UsageError) return usageError(e);
+    term.err(`error: ${describeAwsError(e)}`);
+    return 1;
+  }
+}

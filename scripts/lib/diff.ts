@@ -1,0 +1,224 @@
+/**
+ * Semantic template diff, the pure part. The comparison itself is
+ * @aws-cdk/cloudformation-diff (replacement semantics from the resource specification,
+ * IAM statement and security group rule extraction); this module turns its result into
+ * a summary and the lines a reviewer reads.
+ */
+import { fullDiff, ResourceImpact } from '@aws-cdk/cloudformation-diff';
+import { Painter } from './color';
+
+export type ResourceChangeKind = 'added' | 'removed' | 'modified' | 'replaced' | 'may-replace' | 'orphaned';
+
+export interface ValueDelta {
+  /** Path below the property, e.g. `[0].PolicyDocument.Statement[1].Action`; empty for the property itself. */
+  readonly path: string;
+  readonly before?: unknown;
+  readonly after?: unknown;
+}
+
+export interface PropertyChange {
+  readonly name: string;
+  /** Whether changing this property replaces the resource. */
+  readonly replacement: 'always' | 'conditional' | 'never';
+  readonly deltas: ValueDelta[];
+}
+
+export interface ResourceChange {
+  readonly logicalId: string;
+  readonly type: string;
+  readonly kind: ResourceChangeKind;
+  readonly properties: PropertyChange[];
+}
+
+export interface SectionChange {
+  readonly section: 'parameter' | 'output' | 'condition' | 'mapping' | 'metadata' | 'transform' | 'description';
+  readonly name: string;
+  readonly marker: '+' | '-' | '~';
+}
+
+export interface TemplateDiffSummary {
+  readonly resources: ResourceChange[];
+  readonly sections: SectionChange[];
+  /** Rows of [marker, resource, effect, action, principal, condition]; `+` added, `-` removed. */
+  readonly iamStatements: string[][];
+  /** Rows of [marker, group, direction, protocol, peer]; `+` (a rule added) widens, `-` narrows. */
+  readonly securityGroupRules: string[][];
+  /** An Allow statement or a security group rule added, or a Deny removed. */
+  readonly permissionsBroadened: boolean;
+  readonly empty: boolean;
+}
+
+type Json = unknown;
+
+/** Keys that identify the items of a list (policy statements, policies, tags), so an insertion is one change. */
+const ALIGNMENT_KEYS = ['Sid', 'PolicyName', 'Key', 'Name', 'Id'];
+
+function alignmentKey(a: readonly Json[], b: readonly Json[]): string | undefined {
+  const items = [...a, ...b];
+  if (items.length === 0 || !items.every((x) => typeof x === 'object' && x !== null && !Array.isArray(x))) return undefined;
+  return ALIGNMENT_KEYS.find((k) =>
+    [a, b].every((arr) => {
+      const values = arr.map((x) => (x as Record<string, Json>)[k]);
+      return values.every((v) => typeof v === 'string') && new Set(values).size === values.length;
+    }),
+  );
+}
+
+/** Leaf-level differences between two JSON values, as paths; capped at `limit`. */
+export function valueDeltas(before: Json, after: Json, limit = 20, path = ''): ValueDelta[] {
+  const out: ValueDelta[] = [];
+  const walk = (a: Json, b: Json, p: string) => {
+    if (out.length >= limit) return;
+    if (JSON.stringify(a) === JSON.stringify(b)) return;
+    const isObj = (v: Json) => typeof v === 'object' && v !== null;
+    if (Array.isArray(a) && Array.isArray(b)) {
+      const key = alignmentKey(a, b);
+      if (key) {
+        const byKey = (arr: Json[]) => new Map(arr.map((x) => [String((x as Record<string, Json>)[key]), x]));
+        const ma = byKey(a);
+        const mb = byKey(b);
+        for (const k of [...new Set([...ma.keys(), ...mb.keys()])]) walk(ma.get(k), mb.get(k), `${p}[${key}=${k}]`);
+        return;
+      }
+      for (let i = 0; i < Math.max(a.length, b.length); i++) walk(a[i], b[i], `${p}[${i}]`);
+      return;
+    }
+    if (isObj(a) && isObj(b) && !Array.isArray(a) && !Array.isArray(b)) {
+      const ka = a as Record<string, Json>;
+      const kb = b as Record<string, Json>;
+      for (const k of [...new Set([...Object.keys(ka), ...Object.keys(kb)])]) walk(ka[k], kb[k], p ? `${p}.${k}` : k);
+      return;
+    }
+    out.push({ path: p, ...(a !== undefined ? { before: a } : {}), ...(b !== undefined ? { after: b } : {}) });
+  };
+  walk(before, after, path);
+  return out;
+}
+
+const KIND: Partial<Record<ResourceImpact, ResourceChangeKind>> = {
+  [ResourceImpact.WILL_CREATE]: 'added',
+  [ResourceImpact.WILL_DESTROY]: 'removed',
+  [ResourceImpact.WILL_UPDATE]: 'modified',
+  [ResourceImpact.WILL_REPLACE]: 'replaced',
+  [ResourceImpact.MAY_REPLACE]: 'may-replace',
+  [ResourceImpact.WILL_ORPHAN]: 'orphaned',
+};
+
+function replacementOf(impact: ResourceImpact | undefined): PropertyChange['replacement'] {
+  return impact === ResourceImpact.WILL_REPLACE ? 'always' : impact === ResourceImpact.MAY_REPLACE ? 'conditional' : 'never';
+}
+
+/** Compares two templates: `before` is what is committed or deployed, `after` what would replace it. */
+export function summarizeDiff(before: object, after: object): TemplateDiffSummary {
+  const diff = fullDiff(before as Record<string, unknown>, after as Record<string, unknown>);
+  const resources: ResourceChange[] = [];
+  diff.resources.forEachDifference((logicalId, change) => {
+    const kind = KIND[change.changeImpact] ?? 'modified';
+    const properties: PropertyChange[] = [];
+    if (kind !== 'added' && kind !== 'removed') {
+      for (const [name, d] of Object.entries(change.propertyUpdates)) {
+        properties.push({ name, replacement: replacementOf(d.changeImpact), deltas: valueDeltas(d.oldValue, d.newValue) });
+      }
+      for (const [name, d] of Object.entries(change.otherChanges)) {
+        properties.push({ name, replacement: 'never', deltas: valueDeltas(d.oldValue, d.newValue) });
+      }
+    }
+    const type = change.resourceTypeChanged ? `${change.oldResourceType} -> ${change.newResourceType}` : (change.resourceType ?? '?');
+    resources.push({ logicalId, type, kind, properties: properties.sort((a, b) => a.name.localeCompare(b.name)) });
+  });
+  const sections: SectionChange[] = [];
+  const collect = (section: SectionChange['section'], coll: { forEachDifference(cb: (k: string, d: { isAddition: boolean; isRemoval: boolean }) => void): void }) =>
+    coll.forEachDifference((name, d) => sections.push({ section, name, marker: d.isAddition ? '+' : d.isRemoval ? '-' : '~' }));
+  collect('parameter', diff.parameters);
+  collect('output', diff.outputs);
+  collect('condition', diff.conditions);
+  collect('mapping', diff.mappings);
+  collect('metadata', diff.metadata);
+  if (diff.transform?.isDifferent) sections.push({ section: 'transform', name: 'Transform', marker: '~' });
+  if (diff.description?.isDifferent) sections.push({ section: 'description', name: 'Description', marker: '~' });
+  const iamStatements = diff.iamChanges.hasChanges ? diff.iamChanges.summarizeStatements().slice(1) : [];
+  const securityGroupRules = diff.securityGroupChanges.hasChanges ? diff.securityGroupChanges.summarize().slice(1) : [];
+  return {
+    resources: resources.sort((a, b) => a.logicalId.localeCompare(b.logicalId)),
+    sections,
+    iamStatements,
+    securityGroupRules,
+    permissionsBroadened: iamStatements.some(statementWidens) || securityGroupRules.some((r) => r[0] === '+'),
+    empty: resources.length === 0 && sections.length === 0,
+  };
+}
+
+const show = (v: unknown) => (v === undefined ? '(none)' : JSON.stringify(v));
+
+/**
+ * Whether an IAM row widens access: an Allow added or a Deny removed. (An added Deny,
+ * like the ec2:TerminateInstances deny, narrows.)
+ */
+export function statementWidens(row: readonly string[]): boolean {
+  const [marker, , effect] = row;
+  return (marker === '+' && effect === 'Allow') || (marker === '-' && effect === 'Deny');
+}
+
+const list = (cell: string | undefined) => (cell ?? '').split('\n').map((x) => x.trim()).filter((x) => x !== '').join(', ');
+const collapse = (cell: string | undefined) => (cell ?? '').replace(/\s*\n\s*/g, ' ').trim();
+
+/** One block per statement: marker, widens/narrows, effect and principal; then actions, resources, condition. */
+function iamBlocks(rows: readonly string[][], p: Painter): string[] {
+  const out: string[] = [];
+  for (const r of rows) {
+    const [marker, resource, effect, action, principal, condition] = r;
+    const colour = statementWidens(r) ? p.red : p.green;
+    out.push(colour(`    ${marker} ${statementWidens(r) ? 'widens ' : 'narrows'}  ${effect}  ${list(principal)}`));
+    out.push(`        actions:   ${list(action)}`);
+    out.push(`        resources: ${list(resource)}`);
+    if (collapse(condition)) out.push(`        condition: ${collapse(condition)}`);
+  }
+  return out;
+}
+
+function ruleLines(rows: readonly string[][], p: Painter): string[] {
+  return rows.map(([marker, group, dir, protocol, peer]) =>
+    (marker === '+' ? p.red : p.green)(`    ${marker} ${marker === '+' ? 'widens ' : 'narrows'}  ${list(group)} ${dir} ${list(protocol)} ${list(peer)}`),
+  );
+}
+
+/** The reviewer's view of one template's diff. */
+export function formatDiff(title: string, s: TemplateDiffSummary, p: Painter): string[] {
+  if (s.empty) return [`${title}: no changes`];
+  const out = [p.bold(title)];
+  const count = (k: ResourceChangeKind) => s.resources.filter((r) => r.kind === k).length;
+  for (const r of s.resources) {
+    const head =
+      r.kind === 'added'
+        ? p.green(`  + add     ${r.logicalId} (${r.type})`)
+        : r.kind === 'removed'
+          ? p.red(`  - remove  ${r.logicalId} (${r.type})`)
+          : r.kind === 'orphaned'
+            ? p.red(`  - orphan  ${r.logicalId} (${r.type})  DeletionPolicy Retain: left running outside the stack`)
+            : p.yellow(`  ~ modify  ${r.logicalId} (${r.type})`) +
+              (r.kind === 'replaced' ? `  ${p.bold(p.red('replacement: True'))}` : r.kind === 'may-replace' ? `  ${p.bold(p.yellow('replacement: Conditional'))}` : '');
+    out.push(head);
+    for (const prop of r.properties) {
+      const why = prop.replacement === 'always' ? ' (requires replacement)' : prop.replacement === 'conditional' ? ' (may require replacement)' : '';
+      out.push(`      ~ ${prop.name}${why}`);
+      for (const d of prop.deltas) {
+        const where = d.path ? `${d.path}: ` : '';
+        const line = d.before === undefined ? p.green(`+ ${where}${show(d.after)}`) : d.after === undefined ? p.red(`- ${where}${show(d.before)}`) : `${where}${p.red(show(d.before))} -> ${p.green(show(d.after))}`;
+        out.push(`          ${line}`);
+      }
+    }
+  }
+  for (const c of s.sections) out.push(`  ${c.marker} ${c.section} ${c.name}`);
+  if (s.iamStatements.length) {
+    out.push(`  IAM statements (+ added, - removed)${s.permissionsBroadened ? `  ${p.bold(p.red('permissions widened'))}` : ''}`);
+    out.push(...iamBlocks(s.iamStatements, p));
+  }
+  if (s.securityGroupRules.length) {
+    out.push('  security group rules (+ added, - removed)');
+    out.push(...ruleLines(s.securityGroupRules, p));
+  }
+  out.push(
+    `  ${count('added')} added, ${count('modified')} modified, ${count('replaced')} replaced, ${count('may-replace')} maybe replaced, ${count('removed') + count('orphaned')} removed`,
+  );
+  return out;
+}

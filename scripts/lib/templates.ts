@@ -1,0 +1,170 @@
+/**
+ * Templates and parameter files on disk, and what a template asks of a deployment
+ * (capabilities, parameters). The inspection functions are pure; the readers only read.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ParsedArgs, UsageError } from './args';
+
+export const DEFAULT_TEMPLATES_DIR = path.resolve(__dirname, '..', '..', 'templates');
+
+export interface TemplateJson {
+  readonly Parameters?: Record<string, { Type?: string; Default?: unknown; NoEcho?: unknown }>;
+  readonly Resources?: Record<string, { Type: string; Properties?: Record<string, unknown> }>;
+  readonly Outputs?: Record<string, unknown>;
+  readonly Transform?: string | string[];
+  readonly [key: string]: unknown;
+}
+
+export interface LoadedTemplate {
+  /** `member-roles` for templates/member-roles.json. */
+  readonly name: string;
+  readonly file: string;
+  readonly body: string;
+  readonly json: TemplateJson;
+}
+
+export interface ParameterFile {
+  readonly file: string;
+  readonly parameters: Record<string, string>;
+  readonly tags: Record<string, string>;
+}
+
+/** `--templates-dir`, or templates/ of this repository. */
+export function templatesDir(args: ParsedArgs): string {
+  const dir = args.strings['templates-dir'];
+  return dir === undefined ? DEFAULT_TEMPLATES_DIR : path.resolve(dir);
+}
+
+/** Accepts `member-roles`, `member-roles.json` or `templates/member-roles.json`. */
+export function templateName(arg: string): string {
+  return path.basename(arg).replace(/\.json$/, '');
+}
+
+export function listTemplates(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => f.replace(/\.json$/, ''))
+    .sort();
+}
+
+export function loadTemplate(dir: string, arg: string): LoadedTemplate {
+  const name = templateName(arg);
+  const file = path.join(dir, `${name}.json`);
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name) || !fs.existsSync(file)) {
+    const known = listTemplates(dir);
+    throw new UsageError(
+      `template ${JSON.stringify(arg)} does not exist in ${path.relative(process.cwd(), dir) || dir}/; templates there: ${known.join(', ') || '(none)'}`,
+    );
+  }
+  const body = fs.readFileSync(file, 'utf8');
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch (e) {
+    throw new UsageError(`${file}: not valid JSON: ${(e as Error).message}`);
+  }
+  if (typeof json !== 'object' || json === null || typeof (json as TemplateJson).Resources !== 'object') {
+    throw new UsageError(`${file}: not a CloudFormation template (no Resources section)`);
+  }
+  return { name, file, body, json: json as TemplateJson };
+}
+
+/** Reads a parameter file in CodePipeline's template configuration format. */
+export function loadParameterFile(file: string): ParameterFile {
+  if (!fs.existsSync(file) || !fs.statSync(file).isFile()) throw new UsageError(`parameter file ${file} does not exist`);
+  let data: unknown;
+  try {
+    data = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new UsageError(`${file}: not valid JSON: ${(e as Error).message}`);
+  }
+  return { file, ...parseParameterFile(file, data) };
+}
+
+/** Checks the `{"Parameters": {...}, "Tags": {...}}` shape; every value a string. */
+export function parseParameterFile(file: string, data: unknown): { parameters: Record<string, string>; tags: Record<string, string> } {
+  const problems: string[] = [];
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new UsageError(`${file}: expected {"Parameters": {...}, "Tags": {...}}`);
+  }
+  const record = data as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    if (!['Parameters', 'Tags', 'StackPolicy'].includes(key)) problems.push(`${key}: unknown key; allowed: Parameters, Tags, StackPolicy`);
+  }
+  const section = (key: string): Record<string, string> => {
+    const v = record[key];
+    if (v === undefined) return {};
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+      problems.push(`${key}: must be an object of strings`);
+      return {};
+    }
+    const out: Record<string, string> = {};
+    for (const [k, val] of Object.entries(v)) {
+      if (typeof val !== 'string') problems.push(`${key}.${k}: ${JSON.stringify(val)} must be a string`);
+      else out[k] = val;
+    }
+    return out;
+  };
+  const parameters = section('Parameters');
+  const tags = section('Tags');
+  if (problems.length) throw new UsageError(`${file}: ${problems.join('; ')}`);
+  return { parameters, tags };
+}
+
+/** Parameters the file names that the template does not declare, and required ones it lacks. */
+export function parameterProblems(template: TemplateJson, parameters: Readonly<Record<string, string>>): string[] {
+  const declared = template.Parameters ?? {};
+  const problems: string[] = [];
+  for (const key of Object.keys(parameters)) {
+    if (!(key in declared)) problems.push(`parameter ${key} is not declared by the template`);
+  }
+  for (const [key, p] of Object.entries(declared)) {
+    if (p.Default === undefined && !(key in parameters)) problems.push(`parameter ${key} has no default and no value`);
+  }
+  return problems;
+}
+
+const IAM_TYPES = new Set([
+  'AWS::IAM::Role',
+  'AWS::IAM::User',
+  'AWS::IAM::Group',
+  'AWS::IAM::Policy',
+  'AWS::IAM::ManagedPolicy',
+  'AWS::IAM::InstanceProfile',
+  'AWS::IAM::AccessKey',
+  'AWS::IAM::UserToGroupAddition',
+  'AWS::IAM::RolePolicy',
+  'AWS::IAM::UserPolicy',
+  'AWS::IAM::GroupPolicy',
+]);
+
+/** The property that gives each IAM type a custom name (needs CAPABILITY_NAMED_IAM). */
+const IAM_NAME_PROPERTIES: Record<string, string> = {
+  'AWS::IAM::Role': 'RoleName',
+  'AWS::IAM::User': 'UserName',
+  'AWS::IAM::Group': 'GroupName',
+  'AWS::IAM::ManagedPolicy': 'ManagedPolicyName',
+  'AWS::IAM::InstanceProfile': 'InstanceProfileName',
+};
+
+export type Capability = 'CAPABILITY_IAM' | 'CAPABILITY_NAMED_IAM' | 'CAPABILITY_AUTO_EXPAND';
+
+/** The capabilities CloudFormation will demand for this template. */
+export function requiredCapabilities(template: TemplateJson): Capability[] {
+  const caps: Capability[] = [];
+  const resources = Object.values(template.Resources ?? {});
+  const iam = resources.filter((r) => IAM_TYPES.has(r.Type));
+  if (iam.some((r) => IAM_NAME_PROPERTIES[r.Type] !== undefined && r.Properties?.[IAM_NAME_PROPERTIES[r.Type]] !== undefined)) {
+    caps.push('CAPABILITY_NAMED_IAM');
+  } else if (iam.length > 0) caps.push('CAPABILITY_IAM');
+  if (hasTransform(template)) caps.push('CAPABILITY_AUTO_EXPAND');
+  return caps;
+}
+
+export function hasTransform(template: TemplateJson): boolean {
+  const t = template.Transform;
+  return typeof t === 'string' ? t !== '' : Array.isArray(t) && t.length > 0;
+}

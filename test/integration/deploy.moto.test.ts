@@ -1,0 +1,125 @@
+/**
+ * deploy, diff --stack and destroy against moto_server: member-roles.json is created,
+ * updated through a second change set, left alone when nothing changed, and deleted.
+ */
+import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { main as deploy } from '../../scripts/deploy';
+import { main as destroy } from '../../scripts/destroy';
+import { main as diff } from '../../scripts/diff';
+import { recordingTerminal } from '../../scripts/lib/terminal';
+import { cfClient, iamClient, rolesWithDenies } from '../helpers/aws';
+import { Moto, startMoto } from '../helpers/moto';
+import { parameterFileWith } from '../helpers/parameters';
+
+const DEV = path.resolve(__dirname, '..', '..', 'templates', 'parameters', 'member-roles', 'dev.json');
+const FIXTURES = path.resolve(__dirname, '..', 'fixtures');
+const STACK = 'shop-member-roles-dev';
+const ROLES = ['shop-cfn-deploy-dev-us-east-1', 'shop-cfn-exec-dev-us-east-1', 'shop-codedeploy-dev-us-east-1'];
+
+let moto: Moto;
+let tmp: string;
+
+beforeAll(async () => {
+  moto = await startMoto();
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'deploy-moto-'));
+});
+
+afterAll(async () => {
+  await moto?.stop();
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+async function run(script: typeof deploy, argv: string[], options: { interactive?: boolean; answer?: boolean } = {}) {
+  const term = recordingTerminal(options);
+  const code = await script([...argv, '--endpoint-url', moto.endpoint], term);
+  return { code, out: term.lines.join('\n'), err: term.errors.join('\n') };
+}
+
+describe('deploy member-roles.json to moto', () => {
+  test('creates the stack through a change set; every role carries the ec2:TerminateInstances deny', async () => {
+    const r = await run(deploy, ['member-roles', '--parameters', DEV, '--yes']);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(`change set deploy-`);
+    expect(r.out).toContain('capabilities CAPABILITY_NAMED_IAM');
+    expect(r.out).toMatch(/^\+ add {4}DeployRole \(AWS::IAM::Role\) {2}\[IAM\]$/m);
+    expect(r.out).toContain('3 to add, 0 to modify');
+    expect(r.out).toContain(`stack ${STACK}: CREATE_COMPLETE`);
+    const roles = await rolesWithDenies(iamClient(moto.endpoint), 'shop-');
+    expect(roles.map((x) => x.name)).toEqual(ROLES);
+    for (const role of roles) expect(role.deniedActions).toEqual(['ec2:TerminateInstances']);
+  });
+
+  test('without --yes and without a terminal it refuses and deletes the change set', async () => {
+    const changed = parameterFileWith(DEV, tmp, 'refused.json', { CostCenter: 'cc-refused' });
+    const r = await run(deploy, ['member-roles', '--parameters', changed]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('refusing to execute without --yes: stdin is not a terminal');
+    const stack = (await cfClient(moto.endpoint).send(new DescribeStacksCommand({ StackName: STACK }))).Stacks![0];
+    expect(stack.Parameters?.find((p) => p.ParameterKey === 'CostCenter')?.ParameterValue).toBe('cc-4711');
+  });
+
+  test('a declined prompt leaves the stack as it was', async () => {
+    const changed = parameterFileWith(DEV, tmp, 'declined.json', { CostCenter: 'cc-declined' });
+    const r = await run(deploy, ['member-roles', '--parameters', changed], { interactive: true, answer: false });
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('cancelled; change set deleted');
+  });
+
+  test('a changed parameter goes through a second change set whose preview names it', async () => {
+    const changed = parameterFileWith(DEV, tmp, 'dev-cc.json', { CostCenter: 'cc-9000' });
+    const r = await run(deploy, ['member-roles', '--parameters', changed], { interactive: true, answer: true });
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('(update)');
+    expect(r.out).toContain('~ parameter CostCenter: cc-4711 -> cc-9000');
+    expect(r.out).toContain(`stack ${STACK}: UPDATE_COMPLETE`);
+    const stack = (await cfClient(moto.endpoint).send(new DescribeStacksCommand({ StackName: STACK }))).Stacks![0];
+    expect(stack.Parameters?.find((p) => p.ParameterKey === 'CostCenter')?.ParameterValue).toBe('cc-9000');
+  });
+
+  test('deploying the same template and parameters again is "no changes" with exit 0', async () => {
+    const again = path.join(tmp, 'dev-cc.json');
+    const r = await run(deploy, ['member-roles', '--parameters', again, '--yes']);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(`no changes: stack ${STACK} is up to date`);
+    expect(r.out).not.toContain('== execute');
+  });
+
+  test('diff --stack finds the deployed template equal to the committed one', async () => {
+    const r = await run(diff, ['member-roles', '--stack', STACK, '--exit-code']);
+    expect(r.err).toBe('');
+    expect(r.out).toBe(`stack ${STACK} -> member-roles.json: no changes`);
+    expect(r.code).toBe(0);
+  });
+
+  test('a template moto rejects fails with the reason and leaves no stack behind', async () => {
+    const r = await run(deploy, ['rejected-by-moto', '--templates-dir', FIXTURES, '--stack-name', 'rejected', '--yes']);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('Fn::GetAtt references undefined resource MissingProject');
+    await expect(cfClient(moto.endpoint).send(new DescribeStacksCommand({ StackName: 'rejected' }))).rejects.toThrow(/does not exist/);
+  });
+
+  test('destroy refuses a production stack without --allow-production', async () => {
+    const prod = path.resolve(DEV, '..', 'prod.json');
+    expect((await run(deploy, ['member-roles', '--parameters', prod, '--yes'])).code).toBe(0);
+    const refused = await run(destroy, ['shop-member-roles-prod', '--yes']);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain('refusing to destroy production stack shop-member-roles-prod without --allow-production');
+    const allowed = await run(destroy, ['shop-member-roles-prod', '--yes', '--allow-production']);
+    expect(allowed.err).toBe('');
+    expect(allowed.code).toBe(0);
+  });
+
+  test('destroy deletes the stack and its roles; nothing remains', async () => {
+    const r = await run(destroy, [STACK, '--yes']);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(`deleted ${STACK}`);
+    await expect(cfClient(moto.endpoint).send(new DescribeStacksCommand({ StackName: STACK }))).rejects.toThrow(/does not exist/);
+    expect(await rolesWithDenies(iamClient(moto.endpoint), 'shop-')).toEqual([]);
+  });
+});

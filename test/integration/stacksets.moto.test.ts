@@ -1,0 +1,70 @@
+/**
+ * stacksets against moto_server: member-roles.json rolled out to three member accounts
+ * with self-managed permissions, each account seen through moto's per-account view
+ * (the x-moto-account-id header), then the instances and the StackSet removed.
+ */
+import { DescribeStackSetCommand, ListStackInstancesCommand } from '@aws-sdk/client-cloudformation';
+import { main as stacksets } from '../../scripts/stacksets';
+import { recordingTerminal } from '../../scripts/lib/terminal';
+import { cfClient, iamClient, rolesWithDenies } from '../helpers/aws';
+import { Moto, startMoto } from '../helpers/moto';
+
+const ACCOUNTS = { dev: '222222222222', staging: '333333333333', prod: '444444444444' } as const;
+const TARGETS = Object.entries(ACCOUNTS).map(([env, account]) => `${env}=${account}`);
+
+let moto: Moto;
+
+beforeAll(async () => {
+  moto = await startMoto();
+});
+
+afterAll(async () => {
+  await moto?.stop();
+});
+
+async function run(argv: string[]) {
+  const term = recordingTerminal();
+  const code = await stacksets([...argv, '--endpoint-url', moto.endpoint], term);
+  return { code, out: term.lines.join('\n'), err: term.errors.join('\n') };
+}
+
+describe('stacksets rolls member-roles.json out to three accounts', () => {
+  test('creates the StackSet and one instance per account, with a result table', async () => {
+    const r = await run(['member-roles', '--target', TARGETS.join(','), '--max-concurrent-percentage', '50', '--region-concurrency', 'SEQUENTIAL']);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('== create StackSet shop-member-roles (self-managed)');
+    expect(r.out).toContain('== staging (333333333333): create instances in us-east-1; values EnvironmentName=staging, EnvironmentSuffix=staging');
+    expect(r.out).toContain('  prod create: SUCCEEDED, 1/1 done (SUCCEEDED 1) after');
+    expect(r.out).toMatch(/^444444444444 {2}prod {5}us-east-1 {2}CURRENT {2}SUCCEEDED$/m);
+    const instances = (await cfClient(moto.endpoint).send(new ListStackInstancesCommand({ StackSetName: 'shop-member-roles' }))).Summaries ?? [];
+    expect(instances.map((i) => i.Account).sort()).toEqual(Object.values(ACCOUNTS));
+  });
+
+  test.each(Object.entries(ACCOUNTS))('account %s (%s) has its own roles, each with the deny', async (env, account) => {
+    const roles = await rolesWithDenies(iamClient(moto.endpoint, account), 'shop-');
+    expect(roles.map((x) => x.name)).toEqual([`shop-cfn-deploy-${env}-us-east-1`, `shop-cfn-exec-${env}-us-east-1`, `shop-codedeploy-${env}-us-east-1`]);
+    for (const role of roles) expect(role.deniedActions).toEqual(['ec2:TerminateInstances']);
+  });
+
+  test('the administration account itself got no roles', async () => {
+    expect(await rolesWithDenies(iamClient(moto.endpoint), 'shop-')).toEqual([]);
+  });
+
+  test('running again updates the StackSet and every instance', async () => {
+    const r = await run(['member-roles', '--target', TARGETS.join(',')]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('== update StackSet shop-member-roles');
+    expect(r.out).toContain('== dev (222222222222): update instances in us-east-1');
+  });
+
+  test('--delete removes the instances, the StackSet and the roles in every account', async () => {
+    const r = await run(['member-roles', '--delete', '--stack-set-name', 'shop-member-roles']);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('== delete 3 instance(s) in 222222222222, 333333333333, 444444444444 / us-east-1');
+    expect(r.out).toContain('StackSet shop-member-roles deleted');
+    await expect(cfClient(moto.endpoint).send(new DescribeStackSetCommand({ StackSetName: 'shop-member-roles' }))).rejects.toThrow(/not found/i);
+    for (const account of Object.values(ACCOUNTS)) expect(await rolesWithDenies(iamClient(moto.endpoint, account), 'shop-')).toEqual([]);
+  });
+});
