@@ -708,7 +708,7 @@ export function ecsServiceParameterFiles(config: ResolvedConfig, strategy: Deplo
       if (settings.deploymentStrategy !== strategy) continue;
       const network = networkParameterPaths(config.project.name, env.environmentSuffix);
       files.push({
-        path: ecsServiceParameterFilePath(svc.name, env.name),
+        path: ecsServiceParameterFilePath(svc.name, env.name, strategy),
         parameters: {
           ...standardParameterValues(config, env),
           [ID.serviceName]: svc.name,
@@ -731,6 +731,11 @@ export function ecsServiceParameterFiles(config: ResolvedConfig, strategy: Deplo
   return files;
 }
 
-export function ecsServiceParameterFilePath(service: string, environment: string): string {
-  return `parameters/ecs-service/${service}/${environment}.json`;
+/**
+ * Where the parameter file of a service's environment is generated. The folder names the
+ * template (parameters/ecs-service/ or parameters/ecs-service-rolling/), so the pipeline's
+ * render step (scripts/render-service-template.js) knows which template to deploy.
+ */
+export function ecsServiceParameterFilePath(service: string, environment: string, strategy: DeploymentStrategy): string {
+  return `parameters/${ECS_SERVICE_TEMPLATE_FILES[strategy].replace(/\.json$/, '')}/${service}/${environment}.json`;
 }

@@ -92,13 +92,16 @@ export const deployStageName = (environment: string) => `Deploy-${environment}`;
 export const ARTIFACTS = { source: 'SourceOutput', templates: 'TemplatesOutput', build: 'BuildOutput' } as const;
 export const SOURCE_NAMESPACE = 'SourceVariables';
 
-/** Where the deploy actions find the service template and its parameter files. */
-export const SERVICE_TEMPLATE_PATH = 'templates/ecs-service.json';
-export const serviceParameterFilePath = (service: string, environment: string) =>
-  `templates/parameters/ecs-service/${service}/${environment}.json`;
-/** The service template's parameter that takes the image; the only ParameterOverrides entry. */
-export const SERVICE_IMAGE_PARAMETER = 'ImageUri';
-/** The file the build writes into its output artifact, read with Fn::GetParam. */
+/**
+ * The build renders the service template of every environment with the new image
+ * written into it (scripts/render-service-template.js, from the templates source) and
+ * hands the deploy actions these files of its output artifact.
+ */
+export const RENDER_SCRIPT = 'scripts/render-service-template.js';
+export const RENDERED_DIR = 'rendered';
+export const renderedTemplatePath = (environment: string) => `${RENDERED_DIR}/${environment}.json`;
+export const renderedConfigurationPath = (environment: string) => `${RENDERED_DIR}/${environment}.config.json`;
+/** The file the build writes into its output artifact: the pushed image, for the scan. */
 export const IMAGE_FILE = 'image.json';
 export const IMAGE_FILE_KEY = 'ImageUri';
 /** Capabilities of the service stack: it creates IAM roles and uses the blue/green transform. */
@@ -326,8 +329,14 @@ function codeBuildStatements(
 
 const SHELL = { shell: 'bash' };
 
-function buildBuildSpec(secret: ResourceHandle) {
+function buildBuildSpec(secret: ResourceHandle, environments: readonly string[]) {
   const image = '"$REGISTRY_HOST/$REPOSITORY_NAME:$IMAGE_TAG"';
+  const templates = `"$CODEBUILD_SRC_DIR_${ARTIFACTS.templates}"`;
+  const render = [
+    `for environment in ${environments.join(' ')}; do`,
+    `node ${templates}/${RENDER_SCRIPT} --templates-dir ${templates}/templates --service "$SERVICE_NAME"`,
+    `--environment "$environment" --image ${image} --region "$AWS_REGION" --out-dir ${RENDERED_DIR} || exit 1; done`,
+  ].join(' ');
   return buildSpec({
     version: 0.2,
     env: {
@@ -357,10 +366,11 @@ function buildBuildSpec(secret: ResourceHandle) {
           `if aws ecr describe-images --repository-name "$REPOSITORY_NAME" --image-ids "imageTag=$IMAGE_TAG" >/dev/null 2>&1; then PUSH=no; echo "image $IMAGE_TAG exists already (tags are immutable)"; else PUSH=yes; docker build --pull --tag ${image} .; fi`,
           `if [ "$PUSH" = yes ]; then ${withRetries(`docker push ${image}`)}; fi`,
           `printf '{"${IMAGE_FILE_KEY}":"%s"}\\n' ${image} > ${IMAGE_FILE}`,
+          render,
         ],
       },
     },
-    artifacts: { files: [IMAGE_FILE] },
+    artifacts: { files: [IMAGE_FILE, `${RENDERED_DIR}/**/*`] },
   });
 }
 
@@ -699,9 +709,16 @@ export function buildPipelineBuildTemplate(config: ResolvedConfig): Template {
   codeBuildProject(t, ID.buildProject, s, p, buildResources, {
     name: CODEBUILD_PROJECTS.build,
     role: codeBuildRole,
-    buildSpec: buildBuildSpec(secret),
+    buildSpec: buildBuildSpec(
+      secret,
+      envs.map((e) => e.name),
+    ),
     privileged: true,
-    variables: [repositoryName, { Name: 'REGISTRY_HOST', Value: sub('${AWS::AccountId}.dkr.ecr.${AWS::Region}.${AWS::URLSuffix}') }],
+    variables: [
+      repositoryName,
+      { Name: 'REGISTRY_HOST', Value: sub('${AWS::AccountId}.dkr.ecr.${AWS::Region}.${AWS::URLSuffix}') },
+      { Name: 'SERVICE_NAME', Value: ref(c.service) },
+    ],
   });
   codeBuildProject(t, ID.unitTestProject, s, p, buildResources, {
     name: CODEBUILD_PROJECTS.unitTests,
@@ -816,9 +833,13 @@ export function buildPipelineTemplate(config: ResolvedConfig): Template {
     {
       Name: STAGES.build,
       Actions: [
-        codeBuild('Image', CODEBUILD_PROJECTS.build, ARTIFACTS.source, { OutputArtifacts: [{ Name: ARTIFACTS.build }] }, {
-          EnvironmentVariables: imageTagVariable,
-        }),
+        codeBuild(
+          'Image',
+          CODEBUILD_PROJECTS.build,
+          ARTIFACTS.source,
+          { InputArtifacts: [{ Name: ARTIFACTS.source }, { Name: ARTIFACTS.templates }], OutputArtifacts: [{ Name: ARTIFACTS.build }] },
+          { PrimarySource: ARTIFACTS.source, EnvironmentVariables: imageTagVariable },
+        ),
       ],
     },
     {
@@ -830,9 +851,6 @@ export function buildPipelineTemplate(config: ResolvedConfig): Template {
     },
   ];
 
-  const parameterOverrides = JSON.stringify({
-    [SERVICE_IMAGE_PARAMETER]: { 'Fn::GetParam': [ARTIFACTS.build, IMAGE_FILE, IMAGE_FILE_KEY] },
-  });
   const changeSetName = sub(`${v(c.project)}-${v(c.service)}-pipeline`);
   for (const e of envs) {
     if (e.requiresApproval) {
@@ -862,13 +880,12 @@ export function buildPipelineTemplate(config: ResolvedConfig): Template {
             ActionMode: 'CHANGE_SET_REPLACE',
             StackName: stackName,
             ChangeSetName: changeSetName,
-            TemplatePath: `${ARTIFACTS.templates}::${SERVICE_TEMPLATE_PATH}`,
-            TemplateConfiguration: sub(`${ARTIFACTS.templates}::${serviceParameterFilePath(v(c.service), e.name)}`),
-            ParameterOverrides: parameterOverrides,
+            TemplatePath: `${ARTIFACTS.build}::${renderedTemplatePath(e.name)}`,
+            TemplateConfiguration: `${ARTIFACTS.build}::${renderedConfigurationPath(e.name)}`,
             Capabilities: SERVICE_STACK_CAPABILITIES,
             RoleArn: memberRole(c, e, 'execution'),
           },
-          { InputArtifacts: [{ Name: ARTIFACTS.templates }, { Name: ARTIFACTS.build }], RoleArn: deployRole },
+          { InputArtifacts: [{ Name: ARTIFACTS.build }], RoleArn: deployRole },
         ),
         action(
           'ExecuteChangeSet',

@@ -37,7 +37,7 @@ function parameterFile(file: string): { Parameters: Record<string, string>; Tags
   return JSON.parse(fs.readFileSync(path.join(TEMPLATES_DIR, file), 'utf8'));
 }
 
-const webProd = parameterFile(ecsServiceParameterFilePath('web', 'prod')).Parameters;
+const webProd = parameterFile(ecsServiceParameterFilePath('web', 'prod', 'blue-green')).Parameters;
 const values: Record<string, string> = {
   ...webProd,
   'AWS::Region': 'eu-west-1',
@@ -140,11 +140,11 @@ describe('ecs-service.json: the blue/green hook', () => {
       for (const env of config.environments) {
         const settings = svc.environments[env.name];
         if (settings.deploymentStrategy !== 'blue-green') continue;
-        const file = parameterFile(ecsServiceParameterFilePath(svc.name, env.name)).Parameters;
+        const file = parameterFile(ecsServiceParameterFilePath(svc.name, env.name, 'blue-green')).Parameters;
         expect(`${svc.name}/${env.name}: ${file[ID.trafficRouting]}`).toBe(`${svc.name}/${env.name}: ${settings.trafficRouting}`);
       }
     }
-    expect(parameterFile(ecsServiceParameterFilePath('web', 'dev')).Parameters[ID.trafficRouting]).toBe('AllAtOnce');
+    expect(parameterFile(ecsServiceParameterFilePath('web', 'dev', 'blue-green')).Parameters[ID.trafficRouting]).toBe('AllAtOnce');
     expect(webProd[ID.trafficRouting]).toBe('TimeBasedCanary');
   });
 
@@ -439,7 +439,7 @@ describe('parameter files', () => {
   test.each(pairs.map((p) => [`${p.svc.name}/${p.env.name}`, p] as const))(
     '%s matches the template of its deployment strategy and leaves ImageUri to the pipeline',
     (_name, { svc, env, settings }) => {
-      const file = parameterFile(ecsServiceParameterFilePath(svc.name, env.name));
+      const file = parameterFile(ecsServiceParameterFilePath(svc.name, env.name, settings.deploymentStrategy));
       const template = settings.deploymentStrategy === 'blue-green' ? bg : rolling;
       expect(file.Parameters[ID.imageUri]).toBeUndefined();
       expect(checkParameterValues(template, { ...file.Parameters, [ID.imageUri]: '111111111111.dkr.ecr.eu-west-1.amazonaws.com/shop-web:3f2a9c1' })).toEqual([]);
@@ -450,7 +450,7 @@ describe('parameter files', () => {
   );
 
   test('a file that carries ImageUri itself is refused, since the pipeline supplies it', () => {
-    const file = parameterFile(ecsServiceParameterFilePath('web', 'prod')).Parameters;
+    const file = parameterFile(ecsServiceParameterFilePath('web', 'prod', 'blue-green')).Parameters;
     expect(checkParameterValues(bg, file, [ID.imageUri])).toEqual([]);
     expect(checkParameterValues(bg, { ...file, [ID.imageUri]: 'r.example.com/shop-web:1' }, [ID.imageUri])).toEqual([
       `${ID.imageUri}: is supplied at deploy time and must not be in the file`,

@@ -2,6 +2,7 @@
  * network.json: two zones, one NAT gateway per zone, flow logs, the cluster, and the SSM
  * parameters the service stacks read.
  */
+import { ecsServiceParameterFilePath } from '../../generator/templates/ecs-service';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ResourceDef, StringParameter } from '../../generator/core/template';
@@ -117,7 +118,8 @@ describe('network.json', () => {
       const values = { ...parameterFile(`parameters/network/${env.name}.json`).Parameters };
       const written = params.map(([, r]) => resolve(r.Properties!.Name, values)).sort();
       for (const svc of config.services) {
-        const file = parameterFile(`parameters/ecs-service/${svc.name}/${env.name}.json`).Parameters;
+        const strategy = svc.environments[env.name].deploymentStrategy;
+        const file = parameterFile(ecsServiceParameterFilePath(svc.name, env.name, strategy)).Parameters;
         const read = ['VpcId', 'PublicSubnetIds', 'PrivateSubnetIds', 'NatPublicIps'].filter((k) => k in file).map((k) => file[k]);
         expect(read.length).toBeGreaterThanOrEqual(3);
         for (const name of read) expect(written).toContain(name);

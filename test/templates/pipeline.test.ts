@@ -15,7 +15,7 @@ import { ConfigError, parseConfig } from '../../generator/config/load';
 import { ProjectConfig } from '../../generator/config/types';
 import {
   ARTIFACTS,
-  SERVICE_IMAGE_PARAMETER,
+  RENDER_SCRIPT,
   approvalStageName,
   buildPipelineBuildTemplate,
   buildPipelineTemplate,
@@ -213,21 +213,60 @@ describe('deploy actions in the member accounts', () => {
     }
   });
 
-  test('the change set takes the service template and its parameter file from the templates source, the image from the build', () => {
-    const values = toolsValues('pipeline', 'web');
+  test('the change set deploys the template the build rendered for that environment, with its configuration', () => {
     for (const env of config.environments) {
       const create = stage(pipeline, deployStageName(env.name)).Actions[0];
-      expect(create.Configuration.TemplatePath).toBe('TemplatesOutput::templates/ecs-service.json');
-      expect(resolve(create.Configuration.TemplateConfiguration, values)).toBe(
-        `TemplatesOutput::templates/parameters/ecs-service/web/${env.name}.json`,
-      );
-      expect(JSON.parse(create.Configuration.ParameterOverrides as string)).toEqual({
-        [SERVICE_IMAGE_PARAMETER]: { 'Fn::GetParam': ['BuildOutput', 'image.json', 'ImageUri'] },
-      });
+      expect(create.Configuration.TemplatePath).toBe(`BuildOutput::rendered/${env.name}.json`);
+      expect(create.Configuration.TemplateConfiguration).toBe(`BuildOutput::rendered/${env.name}.config.json`);
+      // The image is written into the rendered template: nothing is overridden.
+      expect(create.Configuration.ParameterOverrides).toBeUndefined();
       expect(create.Configuration.Capabilities).toBe('CAPABILITY_IAM,CAPABILITY_AUTO_EXPAND');
-      expect(create.InputArtifacts).toEqual([{ Name: 'TemplatesOutput' }, { Name: 'BuildOutput' }]);
+      expect(create.InputArtifacts).toEqual([{ Name: 'BuildOutput' }]);
     }
   });
+
+  test('the build reads the templates source and renders every environment after pushing the image', () => {
+    const image = stage(pipeline, 'Build').Actions[0];
+    expect(image.InputArtifacts).toEqual([{ Name: 'SourceOutput' }, { Name: 'TemplatesOutput' }]);
+    expect(image.Configuration.PrimarySource).toBe('SourceOutput');
+    const commands: string[] = buildSpecOf('BuildProject').phases.build.commands;
+    const render = commands.findIndex((c) => c.includes(RENDER_SCRIPT));
+    expect(render).toBeGreaterThan(commands.findIndex((c) => c.includes('docker push')));
+    const variables = (resource(build, 'BuildProject').Properties!.Environment as { EnvironmentVariables: Array<{ Name: string; Value: unknown }> })
+      .EnvironmentVariables;
+    expect(variables).toContainEqual({ Name: 'SERVICE_NAME', Value: { Ref: 'ServiceName' } });
+
+    // Run the build spec's render command as CodeBuild would, with this repository as the
+    // templates source: every environment gets its template and configuration.
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'render-'));
+    try {
+      const r = spawnSync('bash', ['-c', commands[render]], {
+        cwd: out,
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          CODEBUILD_SRC_DIR_TemplatesOutput: ROOT,
+          SERVICE_NAME: 'orders',
+          REGISTRY_HOST: '111111111111.dkr.ecr.eu-west-1.amazonaws.com',
+          REPOSITORY_NAME: 'shop-orders-tools',
+          IMAGE_TAG: '3f2a9c1',
+          AWS_REGION: REGION,
+        },
+      });
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      const files = fs.readdirSync(path.join(out, 'rendered')).sort();
+      expect(files).toEqual(config.environments.flatMap((e) => [`${e.name}.config.json`, `${e.name}.json`]).sort());
+      const dev = JSON.parse(fs.readFileSync(path.join(out, 'rendered', 'dev.json'), 'utf8'));
+      expect(dev.Transform).toBeUndefined(); // orders deploys to dev with the rolling strategy
+      const prod = JSON.parse(fs.readFileSync(path.join(out, 'rendered', 'prod.json'), 'utf8'));
+      expect(prod.Transform).toBe('AWS::CodeDeployBlueGreen');
+      expect(prod.Parameters.ImageUri.Default).toBe('111111111111.dkr.ecr.eu-west-1.amazonaws.com/shop-orders-tools:3f2a9c1');
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
+  });
+
 
   test('the pipeline role is under the pipeline role path that the member deploy roles trust', () => {
     const values = toolsValues('pipeline', 'web');
@@ -398,7 +437,7 @@ describe('CodeBuild', () => {
     expect(commands.filter((c) => c.includes('docker login')).every((c) => c.includes('for attempt in 1 2 3'))).toBe(true);
     expect(commands.find((c) => c.includes('docker push'))).toContain('for attempt in 1 2 3');
     expect(commands.join('\n')).toContain('$REPOSITORY_NAME:$IMAGE_TAG');
-    expect(spec.artifacts.files).toEqual(['image.json']);
+    expect(spec.artifacts.files).toEqual(['image.json', 'rendered/**/*']);
   });
 
   test('the build and the scan tag with the commit id that the source action exports', () => {
