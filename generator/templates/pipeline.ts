@@ -66,7 +66,8 @@ export const PIPELINE_IDS = {
   buildLogGroup: 'BuildLogGroup',
   unitTestReports: 'UnitTestReports',
   scanReports: 'ScanReports',
-  codeBuildRole: 'CodeBuildRole',
+  buildRole: 'CodeBuildBuildRole',
+  testRole: 'CodeBuildTestRole',
   buildProject: 'BuildProject',
   unitTestProject: 'UnitTestProject',
   scanProject: 'ScanProject',
@@ -674,21 +675,21 @@ export function buildPipelineBuildTemplate(config: ResolvedConfig): Template {
   const scanReports = reportGroup(ID.scanReports, 'image-scan');
 
   const buildResources = { key, artifacts, cache, logs };
-  // The three projects share one role: all of them run code from the application
-  // repository, so separate roles would not separate what that code may reach.
-  const codeBuildRole = role(t, ID.codeBuildRole, {
-    roleName: standardName('iam-role', 'codebuild', s),
-    description: 'CodeBuild: build, unit tests and image scan',
+  // Two roles: the build pushes images and reads the registry credentials; the unit tests
+  // (which run the application's code with the role's credentials) and the scan may only
+  // read scan results and write reports.
+  const buildRole = role(t, ID.buildRole, {
+    roleName: standardName('iam-role', 'codebuild-build', s),
+    description: 'CodeBuild: builds and pushes the image, renders the service templates',
     assumedBy: { Service: 'codebuild.amazonaws.com' },
-    policyName: 'codebuild',
+    policyName: 'codebuild-build',
     statements: [
       ...codeBuildStatements(p, buildResources),
       allow(
-        'PushAndScanImage',
+        'PushImage',
         [
           'ecr:BatchCheckLayerAvailability',
           'ecr:CompleteLayerUpload',
-          'ecr:DescribeImageScanFindings',
           'ecr:DescribeImages',
           'ecr:InitiateLayerUpload',
           'ecr:PutImage',
@@ -697,6 +698,16 @@ export function buildPipelineBuildTemplate(config: ResolvedConfig): Template {
         [att(repository, 'Arn')],
       ),
       allow('RegistryCredentials', ['secretsmanager:GetSecretValue'], [secret.ref()]),
+    ],
+  });
+  const testRole = role(t, ID.testRole, {
+    roleName: standardName('iam-role', 'codebuild-test', s),
+    description: 'CodeBuild: unit tests and image scan',
+    assumedBy: { Service: 'codebuild.amazonaws.com' },
+    policyName: 'codebuild-test',
+    statements: [
+      ...codeBuildStatements(p, buildResources),
+      allow('ReadScanFindings', ['ecr:DescribeImageScanFindings', 'ecr:DescribeImages'], [att(repository, 'Arn')]),
       allow(
         'WriteReports',
         ['codebuild:BatchPutTestCases', 'codebuild:CreateReport', 'codebuild:UpdateReport'],
@@ -708,7 +719,7 @@ export function buildPipelineBuildTemplate(config: ResolvedConfig): Template {
   const repositoryName = { Name: 'REPOSITORY_NAME', Value: repository.ref() };
   codeBuildProject(t, ID.buildProject, s, p, buildResources, {
     name: CODEBUILD_PROJECTS.build,
-    role: codeBuildRole,
+    role: buildRole,
     buildSpec: buildBuildSpec(
       secret,
       envs.map((e) => e.name),
@@ -722,13 +733,13 @@ export function buildPipelineBuildTemplate(config: ResolvedConfig): Template {
   });
   codeBuildProject(t, ID.unitTestProject, s, p, buildResources, {
     name: CODEBUILD_PROJECTS.unitTests,
-    role: codeBuildRole,
+    role: testRole,
     buildSpec: unitTestBuildSpec(unitTestReports),
     variables: [{ Name: 'UNIT_TEST_COMMAND', Value: ref(p.unitTestCommand) }],
   });
   codeBuildProject(t, ID.scanProject, s, p, buildResources, {
     name: CODEBUILD_PROJECTS.scan,
-    role: codeBuildRole,
+    role: testRole,
     buildSpec: scanBuildSpec(scanReports),
     variables: [repositoryName, { Name: 'CRITICAL_THRESHOLD', Value: sub(v(p.scanCriticalThreshold)) }],
   });

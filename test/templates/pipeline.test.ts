@@ -538,8 +538,10 @@ describe('IAM', () => {
   const ANY_RESOURCE: Record<string, string> = {
     'pipeline-build.json ArtifactKey ToolsAccountAdministersKey': 'a key policy statement applies to its own key: Resource "*"',
     'pipeline-build.json ArtifactKey MemberRolesReadArtifacts': 'a key policy statement applies to its own key: Resource "*"',
-    'pipeline-build.json CodeBuildRole EcrLogin': 'ecr:GetAuthorizationToken has no resource-level permissions',
-    'pipeline-build.json CodeBuildRole DenyTerminateInstances': 'the deny covers every instance',
+    'pipeline-build.json CodeBuildBuildRole EcrLogin': 'ecr:GetAuthorizationToken has no resource-level permissions',
+    'pipeline-build.json CodeBuildBuildRole DenyTerminateInstances': 'the deny covers every instance',
+    'pipeline-build.json CodeBuildTestRole EcrLogin': 'ecr:GetAuthorizationToken has no resource-level permissions',
+    'pipeline-build.json CodeBuildTestRole DenyTerminateInstances': 'the deny covers every instance',
     'pipeline.json PipelineRole DenyTerminateInstances': 'the deny covers every instance',
     'pipeline.json SourceEventRole DenyTerminateInstances': 'the deny covers every instance',
   };
@@ -547,6 +549,19 @@ describe('IAM', () => {
   const all = ([['pipeline-build.json', build], ['pipeline.json', pipeline]] as const).flatMap(([file, t]) =>
     Object.entries(t.Resources).flatMap(([id, r]) => policyStatements(r).map((s) => ({ key: `${file} ${id} ${String(s.Sid)}`, s }))),
   );
+
+  test('the unit tests and the scan run without image push or registry credentials; only the build has them', () => {
+    const roleOf = (project: string) => /(\w+)\.Arn/.exec(JSON.stringify(resource(build, project).Properties!.ServiceRole))?.[1];
+    expect(roleOf('UnitTestProject')).toBe('CodeBuildTestRole');
+    expect(roleOf('ScanProject')).toBe('CodeBuildTestRole');
+    expect(roleOf('BuildProject')).toBe('CodeBuildBuildRole');
+    const actions = (id: string) => policyStatements(resource(build, id)).filter((st) => st.Effect === 'Allow').flatMap((st) => asList(st.Action as string[]));
+    for (const a of ['ecr:PutImage', 'ecr:InitiateLayerUpload', 'secretsmanager:GetSecretValue']) {
+      expect(actions('CodeBuildTestRole')).not.toContain(a);
+      expect(actions('CodeBuildBuildRole')).toContain(a);
+    }
+    expect(actions('CodeBuildBuildRole')).not.toContain('codebuild:CreateReport');
+  });
 
   test('every statement names its actions; allows never use a wildcard', () => {
     expect(all.length).toBeGreaterThan(10);
