@@ -93,6 +93,10 @@ function deployStatements(
     allow('ValidateTemplates', ['cloudformation:ValidateTemplate'], anyResource(
       'cloudformation:ValidateTemplate has no resource-level permissions',
     )),
+    // The service stacks take the network's IDs as AWS::SSM::Parameter::Value parameters,
+    // which CloudFormation resolves when the change set is created: read-only, and only
+    // the project's parameters.
+    allow('ResolveNetworkParameters', ['ssm:GetParameters'], [arn('ssm', `parameter/\${${s.project.logicalId}}/*`)]),
     allow('ReadPipelineArtifacts', ['s3:GetObject', 's3:GetObjectVersion'], [join('', [buckets, '/*'])]),
     allow('LocatePipelineArtifactBuckets', ['s3:GetBucketLocation'], [buckets]),
     // The artifact keys live in the tools account; each key's policy admits this role

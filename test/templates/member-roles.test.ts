@@ -110,6 +110,15 @@ describe('member-roles.json', () => {
     expect(resolve((decrypt.Condition as any).StringEquals['kms:ViaService'], p)).toBe('s3.eu-west-1.amazonaws.com');
   });
 
+  test('the deploy role reads only the project\'s SSM parameters, which the service stacks take as parameter types', () => {
+    const statements = policyStatements(resource(template, ID.deployRole));
+    const ssm = statements.filter((s) => asList(s.Action as string[]).some((a) => a.startsWith('ssm:')));
+    expect(ssm.map((s) => s.Action)).toEqual([['ssm:GetParameters']]);
+    expect((ssm[0].Resource as unknown[]).map((r) => resolve(r, paramsFor('dev')))).toEqual([
+      'arn:aws:ssm:eu-west-1:222222222222:parameter/shop/*',
+    ]);
+  });
+
   test('outputs each role\'s ARN', () => {
     expect(template.Outputs).toEqual({
       DeployRoleArn: expect.objectContaining({ Value: { 'Fn::GetAtt': [ID.deployRole, 'Arn'] } }),
