@@ -20,6 +20,7 @@ import {
 } from './templates/pipeline';
 import { buildNetworkTemplate, networkParameterFiles } from './templates/network';
 import { ECS_SERVICE_TEMPLATE_FILES, buildEcsServiceTemplate, ecsServiceParameterFiles } from './templates/ecs-service';
+import { SERVICE_CANARY_FILE, buildServiceCanaryTemplate, serviceCanaryParameterFiles } from './templates/service-canary';
 import { templateChecks } from './validate';
 import { checkParameterValues } from './validate/parameter-values';
 
@@ -57,6 +58,7 @@ export const TEMPLATES: readonly TemplateEntry[] = [
     build: () => buildEcsServiceTemplate('rolling'),
     parameterFiles: (config) => ecsServiceParameterFiles(config, 'rolling'),
   },
+  { file: SERVICE_CANARY_FILE, build: () => buildServiceCanaryTemplate(), parameterFiles: serviceCanaryParameterFiles },
 ];
 
 export class GenerationError extends Error {

@@ -335,3 +335,34 @@ export function logGroupName(
   parts.push(resourceType, '-', scope.suffix);
   return physicalName('log-group', parts);
 }
+
+// --- Service canaries ------------------------------------------------------------------
+//
+// service-canary.json runs one CloudWatch Synthetics canary per service and environment.
+// Canary names allow 21 characters (lower-case letters, digits, `-` and `_`): project (12),
+// service (16) and suffix (10) cannot all fit, so a canary is named `{service}-{suffix}`,
+// the service cut short where the two would pass 21 characters. Like the load balancer
+// names, it ends in `-{suffix}`, which member-roles.json scopes Synthetics permissions to.
+// The generator computes it from the configuration and passes it as a parameter (the
+// template cannot shorten a parameter value).
+
+export const CANARY_TYPE = 'canary';
+
+/** `{service}-{suffix}`, the service shortened (and stripped of a final `-`) to fit 21 characters. */
+export function canaryName(service: string, suffix: string): string {
+  const rule = NAME_RULES['synthetics-canary'];
+  const room = rule.max - suffix.length - 1;
+  if (room < 1) throw new NameError(`canary name: suffix ${suffix} leaves no room for the service within ${rule.max} characters`);
+  const name = `${service.slice(0, room).replace(/-+$/, '')}-${suffix}`;
+  if (!rule.pattern.test(name)) throw new NameError(`canary name ${name} does not match ${rule.pattern.source}`);
+  return name;
+}
+
+/** The canary's artifact bucket, `{project}-{service}-canary-{suffix}-{account}` (at most 60 characters). */
+export function canaryBucketName(
+  project: ParameterHandle<string>,
+  service: ParameterHandle<string>,
+  suffix: ParameterHandle<string>,
+): Value<string> {
+  return physicalName('s3-bucket', [project, '-', service, `-${CANARY_TYPE}-`, suffix, '-', 'AWS::AccountId']);
+}

@@ -134,7 +134,7 @@ const CONTAINER_PORT: NumberParameter = {
   MaxValue: 65535,
 };
 
-const HEALTH_CHECK_PATH: StringParameter = {
+export const HEALTH_CHECK_PATH: StringParameter = {
   Type: 'String',
   Description: 'Path the load balancer and the pre-traffic check call; healthy answers 2xx',
   Default: '/health',

@@ -9,8 +9,8 @@
  * - DeployRole: assumed by this project's pipeline roles in the tools account; creates
  *   and executes change sets on this project's stacks, reads pipeline artifacts and
  *   passes the execution role to CloudFormation.
- * - ExecutionRole: the role CloudFormation uses for the network and ECS service stacks;
- *   it may manage exactly the resource types those two templates contain.
+ * - ExecutionRole: the role CloudFormation uses for the network, ECS service and service
+ *   canary stacks; it may manage exactly the resource types those templates contain.
  * - CodeDeployRole: the service role of the AWS::CodeDeploy::BlueGreen hook.
  */
 import { Intrinsic, join, ref, sub } from '../core/intrinsics';
@@ -114,10 +114,10 @@ function deployStatements(
 }
 
 /**
- * What CloudFormation needs to create, update and delete the network and ECS service
- * stacks. Mutations are scoped to this account and region, and where the service allows
- * it to this project's names; Describe/List calls that have no resource-level
- * permissions say so.
+ * What CloudFormation needs to create, update and delete the network, ECS service and
+ * service canary stacks. Mutations are scoped to this account and region, and where the
+ * service allows it to this project's names; Describe/List calls that have no
+ * resource-level permissions say so.
  */
 function executionStatements(s: Scope, codeDeployRoleArn: Intrinsic<string>): Statement[] {
   const project = `\${${s.project.logicalId}}`;
@@ -280,7 +280,7 @@ function executionStatements(s: Scope, codeDeployRoleArn: Intrinsic<string>): St
     allow('PassWorkloadRoles', ['iam:PassRole'], [sub(`arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${project}-workload/*`)], {
       condition: {
         StringEquals: {
-          'iam:PassedToService': ['ecs-tasks.amazonaws.com', 'lambda.amazonaws.com', 'vpc-flow-logs.amazonaws.com'],
+          'iam:PassedToService': ['ecs-tasks.amazonaws.com', 'lambda.amazonaws.com', 'synthetics.amazonaws.com', 'vpc-flow-logs.amazonaws.com'],
         },
       },
     }),
@@ -326,6 +326,65 @@ function executionStatements(s: Scope, codeDeployRoleArn: Intrinsic<string>): St
         'lambda:UpdateFunctionConfiguration',
       ],
       [arn('lambda', `function:CodeDeployHook_${project}-*`)],
+    ),
+    // service-canary.json: CloudWatch Synthetics creates the canary's Lambda function and
+    // layer (`cwsyn-{canary}-*`) with the caller's permissions, and deletes them with the
+    // canary (ProvisionedResourceCleanup); the runtime's own layers belong to AWS accounts.
+    allow(
+      'CanaryFunctions',
+      [
+        'lambda:AddPermission',
+        'lambda:CreateFunction',
+        'lambda:DeleteFunction',
+        'lambda:GetFunctionConfiguration',
+        'lambda:PublishVersion',
+        'lambda:UpdateFunctionCode',
+        'lambda:UpdateFunctionConfiguration',
+      ],
+      [arn('lambda', 'function:cwsyn-*')],
+    ),
+    allow('CanaryLayers', ['lambda:DeleteLayerVersion', 'lambda:GetLayerVersion', 'lambda:PublishLayerVersion'], [arn('lambda', 'layer:cwsyn-*')]),
+    allow('SyntheticsRuntimeLayers', ['lambda:GetLayerVersion'], [
+      sub('arn:${AWS::Partition}:lambda:${AWS::Region}:*:layer:Synthetics:*'),
+      sub('arn:${AWS::Partition}:lambda:${AWS::Region}:*:layer:AWS-CW-Synthetics*'),
+    ]),
+    // Canary names cannot hold the project (21 characters): they end in `-{suffix}` like
+    // the load balancers. CreateCanary has no resource type; it is held to canaries that
+    // carry this project's Project tag.
+    allow(
+      'Canaries',
+      [
+        'synthetics:DeleteCanary',
+        'synthetics:GetCanary',
+        'synthetics:ListTagsForResource',
+        'synthetics:StartCanary',
+        'synthetics:StopCanary',
+        'synthetics:TagResource',
+        'synthetics:UntagResource',
+        'synthetics:UpdateCanary',
+      ],
+      [arn('synthetics', `canary:*-${suffix}`)],
+    ),
+    allow('CreateCanaries', ['synthetics:CreateCanary'], anyResource('synthetics:CreateCanary has no resource-level permissions'), {
+      condition: { StringEquals: { 'aws:RequestTag/Project': sub(project) } },
+    }),
+    // The canaries' artifact buckets, `{project}-{service}-canary-{suffix}-{account}`.
+    allow(
+      'CanaryArtifactBuckets',
+      [
+        's3:CreateBucket',
+        's3:DeleteBucket',
+        's3:DeleteBucketPolicy',
+        's3:Get*Configuration',
+        's3:GetBucket*',
+        's3:ListBucket',
+        's3:PutBucketPolicy',
+        's3:PutBucketPublicAccessBlock',
+        's3:PutBucketTagging',
+        's3:PutEncryptionConfiguration',
+        's3:PutLifecycleConfiguration',
+      ],
+      [sub(`arn:\${AWS::Partition}:s3:::${project}-*-canary-${suffix}-\${AWS::AccountId}`)],
     ),
     allow(
       'Alarms',
@@ -433,7 +492,7 @@ export function buildMemberRolesTemplate(): Template {
 
   const executionRole = role(t, ID.executionRole, {
     roleName: execution.value,
-    description: 'CloudFormation execution role for the network and ECS blue/green service stacks of this project',
+    description: 'CloudFormation execution role for the network, ECS service and service canary stacks of this project',
     assumedBy: { Service: 'cloudformation.amazonaws.com' },
     policyName: 'network-and-service-stacks',
     statements: executionStatements(scope, codeDeploy.arn),

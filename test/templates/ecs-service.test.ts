@@ -23,6 +23,7 @@ import {
 } from '../../generator/templates/ecs-service';
 import { checkParameterValues } from '../../generator/validate/parameter-values';
 import { isResourceType } from '../../generator/core/resource-types';
+import { SERVICE_CANARY_FILE } from '../../generator/templates/service-canary';
 import { TEMPLATES_DIR, exampleConfig, loadTemplate, policyStatements, resolve, resource, resourcesOfType } from '../helpers/template';
 import { longestValues, nameViolations, resolvedNames } from '../helpers/names';
 
@@ -31,6 +32,7 @@ const bg = loadTemplate(ECS_SERVICE_TEMPLATE_FILES['blue-green']);
 const rolling = loadTemplate(ECS_SERVICE_TEMPLATE_FILES.rolling);
 const memberRoles = loadTemplate('member-roles.json');
 const network = loadTemplate('network.json');
+const canary = loadTemplate(SERVICE_CANARY_FILE);
 const config = exampleConfig();
 
 function parameterFile(file: string): { Parameters: Record<string, string>; Tags: Record<string, string> } {
@@ -471,8 +473,8 @@ describe('parameter files', () => {
 
 /**
  * What CloudFormation calls, with the execution role, to create, update and delete each
- * resource type of the network and service stacks (the resource handlers' permissions),
- * and what the hook and the SSM parameter types need.
+ * resource type of the network, service and service canary stacks (the resource
+ * handlers' permissions), and what the hook and the SSM parameter types need.
  */
 const NEEDED: Readonly<Record<string, readonly string[]>> = {
   'AWS::EC2::VPC': ['ec2:CreateVpc', 'ec2:DeleteVpc', 'ec2:DescribeVpcs', 'ec2:DescribeVpcAttribute', 'ec2:ModifyVpcAttribute', 'ec2:CreateTags'],
@@ -538,6 +540,44 @@ const NEEDED: Readonly<Record<string, readonly string[]>> = {
   ],
   'AWS::CloudWatch::Alarm': ['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms', 'cloudwatch:DescribeAlarms', 'cloudwatch:TagResource'],
   'AWS::SSM::Parameter': ['ssm:PutParameter', 'ssm:DeleteParameter', 'ssm:GetParameters', 'ssm:AddTagsToResource'],
+  // Synthetics creates, updates and deletes the canary's Lambda function and layer with
+  // the caller's permissions (an inline script: no S3 source; no VPC: no EC2 lookups).
+  'AWS::Synthetics::Canary': [
+    'synthetics:CreateCanary',
+    'synthetics:GetCanary',
+    'synthetics:StartCanary',
+    'synthetics:StopCanary',
+    'synthetics:UpdateCanary',
+    'synthetics:DeleteCanary',
+    'synthetics:TagResource',
+    'synthetics:UntagResource',
+    'synthetics:ListTagsForResource',
+    'lambda:CreateFunction',
+    'lambda:AddPermission',
+    'lambda:PublishVersion',
+    'lambda:UpdateFunctionCode',
+    'lambda:UpdateFunctionConfiguration',
+    'lambda:GetFunctionConfiguration',
+    'lambda:DeleteFunction',
+    'lambda:PublishLayerVersion',
+    'lambda:GetLayerVersion',
+    'lambda:DeleteLayerVersion',
+    'iam:PassRole',
+  ],
+  'AWS::S3::Bucket': [
+    's3:CreateBucket',
+    's3:DeleteBucket',
+    's3:ListBucket',
+    's3:PutEncryptionConfiguration',
+    's3:GetEncryptionConfiguration',
+    's3:PutBucketPublicAccessBlock',
+    's3:GetBucketPublicAccessBlock',
+    's3:PutLifecycleConfiguration',
+    's3:GetLifecycleConfiguration',
+    's3:PutBucketTagging',
+    's3:GetBucketTagging',
+  ],
+  'AWS::S3::BucketPolicy': ['s3:PutBucketPolicy', 's3:GetBucketPolicy', 's3:DeleteBucketPolicy'],
   // Not resources, but what the stacks ask of the execution role all the same:
   'Hooks: AWS::CodeDeploy::BlueGreen': ['codedeploy:CreateCloudFormationDeployment', 'codedeploy:GetDeployment', 'iam:PassRole'],
   'Parameters: AWS::SSM::Parameter::Value<...>': ['ssm:GetParameters'],
@@ -553,8 +593,8 @@ function neededKeys(t: Template): string[] {
 const prefix = (action: string) => action.split(':')[0];
 const grants = (pattern: string, action: string) => new RegExp(`^${pattern.replace(/\*/g, '.*')}$`, 'i').test(action);
 
-describe('member-roles.json ExecutionRole deploys exactly the network and service stacks', () => {
-  const deployed = [network, bg, rolling];
+describe('member-roles.json ExecutionRole deploys exactly the network, service and canary stacks', () => {
+  const deployed = [network, bg, rolling, canary];
   const keys = [...new Set(deployed.flatMap(neededKeys))].sort();
   const role = resource(memberRoles, 'ExecutionRole');
   const allowed = policyStatements(role).filter((s) => s.Effect === 'Allow' && !s.Principal).flatMap((s) => s.Action as string[]);
@@ -578,7 +618,7 @@ describe('member-roles.json ExecutionRole deploys exactly the network and servic
     const onAny = policyStatements(role)
       .filter((st) => st.Effect === 'Allow' && st.Resource === '*')
       .flatMap((st) => st.Action as string[]);
-    for (const a of ['codedeploy:CreateCloudFormationDeployment', 'codedeploy:GetDeploymentTarget', 'ec2:DescribeVpcs', 'logs:DescribeLogGroups']) {
+    for (const a of ['codedeploy:CreateCloudFormationDeployment', 'codedeploy:GetDeploymentTarget', 'ec2:DescribeVpcs', 'logs:DescribeLogGroups', 'synthetics:CreateCanary']) {
       expect(`${a}: ${onAny.includes(a)}`).toBe(`${a}: true`);
     }
     const check = policyStatements(resource(bg, ID.checkRole)).find((st) => (st.Action as string[]).includes('codedeploy:PutLifecycleEventHookExecutionStatus'))!;
@@ -588,7 +628,13 @@ describe('member-roles.json ExecutionRole deploys exactly the network and servic
   test('passes only the workload roles and the CodeDeploy role, each to its own service', () => {
     const passes = policyStatements(role).filter((s) => (s.Action as string[]).includes('iam:PassRole'));
     const services = passes.flatMap((s) => (s.Condition as { StringEquals: Record<string, string | string[]> }).StringEquals['iam:PassedToService']).flat();
-    expect(services.sort()).toEqual(['codedeploy.amazonaws.com', 'ecs-tasks.amazonaws.com', 'lambda.amazonaws.com', 'vpc-flow-logs.amazonaws.com']);
+    expect(services.sort()).toEqual([
+      'codedeploy.amazonaws.com',
+      'ecs-tasks.amazonaws.com',
+      'lambda.amazonaws.com',
+      'synthetics.amazonaws.com',
+      'vpc-flow-logs.amazonaws.com',
+    ]);
   });
 });
 

@@ -1,0 +1,235 @@
+/**
+ * service-canary.json: a CloudWatch Synthetics canary that calls one service's public
+ * URL every few minutes, in one member account and environment, deployed as
+ * `{project}-{service}-canary-{suffix}` after the service stack.
+ *
+ * The canary finds the service by the load balancer's name (`{service}-alb-{suffix}`,
+ * naming.loadBalancerName) at run time, through the Elastic Load Balancing API, instead of
+ * taking its DNS name from the service stack: a blue/green service stack may have no
+ * Outputs, an Fn::ImportValue would pin the service stack's exports, and a replaced load
+ * balancer (new DNS name, same name) is found on the next run without a deploy.
+ *
+ * Run artifacts (HAR files, logs, reports) go to a bucket of this stack; a run that fails
+ * lowers the canary's SuccessPercent, and the alarm fires after two failed runs in three.
+ */
+import { ref, sub } from '../core/intrinsics';
+import { allow, anyResource } from '../core/iam';
+import { CANARY_TYPE, canaryBucketName, canaryName, loadBalancerName, physicalName, standardName } from '../core/naming';
+import { SERVICE_NAME } from '../core/parameters';
+import { StringParameter, Template, TemplateBuilder } from '../core/template';
+import { bucketPolicy, privateBucket } from '../blocks/bucket';
+import { workloadRole } from '../blocks/role';
+import { STANDARD_PARAMETER_IDS, standardParameterValues, standardParameters, standardTagValues } from '../blocks/standard-parameters';
+import { ResolvedConfig } from '../config/types';
+import type { ParameterFile } from '../render';
+import { HEALTH_CHECK_PATH, PRODUCTION_PORT } from './ecs-service';
+
+export const SERVICE_CANARY_FILE = 'service-canary.json';
+
+/** Logical IDs: a public contract (renaming one replaces the live resource). */
+export const SERVICE_CANARY_IDS = {
+  ...STANDARD_PARAMETER_IDS,
+  serviceName: 'ServiceName',
+  canaryName: 'CanaryName',
+  checkPath: 'CheckPath',
+  artifactBucket: 'ArtifactBucket',
+  artifactBucketPolicy: 'ArtifactBucketPolicy',
+  canaryRole: 'CanaryRole',
+  canary: 'Canary',
+  alarm: 'CanaryAlarm',
+} as const;
+
+const ID = SERVICE_CANARY_IDS;
+
+/**
+ * The most recent Node.js Puppeteer runtime the CloudWatch documentation lists (Node.js
+ * 22, Puppeteer-core 24.37): the script uses the `@aws/synthetics-*` modules, which need
+ * syn-nodejs-puppeteer-13.1 or later. Runtimes are deprecated with their Node.js version;
+ * cfn-lint 1.51 does not check RuntimeVersion (any string passes its schema).
+ */
+export const CANARY_RUNTIME = 'syn-nodejs-puppeteer-15.0';
+export const CANARY_HANDLER = 'index.handler';
+export const CANARY_RATE_MINUTES = 5;
+/** A run that has not finished after this long fails; well inside the schedule. */
+export const CANARY_TIMEOUT_SECONDS = 60;
+/** The smallest memory CloudWatch Synthetics accepts; an HTTP step starts no browser. */
+export const CANARY_MEMORY_MB = 960;
+/** Days the canary keeps run records; the bucket expires artifacts after the longer one. */
+export const SUCCESS_RETENTION_DAYS = 7;
+export const FAILURE_RETENTION_DAYS = 30;
+export const ARTIFACT_EXPIRY_DAYS = FAILURE_RETENTION_DAYS;
+/** Where in the bucket the canary writes. */
+export const ARTIFACT_PREFIX = 'runs';
+
+export const CANARY_NAME_PARAMETER: StringParameter = {
+  Type: 'String',
+  Description: 'Name of the canary, {service}-{suffix} with the service shortened to fit 21 characters (generated into the parameter file)',
+  AllowedPattern: '^[0-9a-z][0-9a-z_-]{0,20}$',
+  MinLength: 1,
+  MaxLength: 21,
+  ConstraintDescription: 'lower-case letters, digits, - and _, at most 21 characters',
+};
+
+/**
+ * The canary script (CommonJS, AWS SDK v3 of the runtime). It looks the load balancer up
+ * by name, then runs one HTTP step against its production listener: any answer outside
+ * 2xx, a missing load balancer or a timeout fails the run.
+ */
+export const CANARY_SOURCE = `'use strict';
+const synthetics = require('@aws/synthetics-puppeteer');
+const { ElasticLoadBalancingV2Client, DescribeLoadBalancersCommand } = require('@aws-sdk/client-elastic-load-balancing-v2');
+const elb = new ElasticLoadBalancingV2Client({});
+
+async function dnsName(name) {
+  const out = await elb.send(new DescribeLoadBalancersCommand({ Names: [name] }));
+  const lb = (out.LoadBalancers || [])[0];
+  if (!lb || !lb.DNSName) throw new Error('load balancer ' + name + ' not found');
+  return lb.DNSName;
+}
+
+exports.handler = async () => {
+  const path = process.env.CHECK_PATH;
+  const options = {
+    hostname: await dnsName(process.env.LOAD_BALANCER_NAME),
+    port: Number(process.env.PORT),
+    protocol: 'http:',
+    method: 'GET',
+    path,
+  };
+  await synthetics.executeHttpStep('GET ' + path, options, (res) => new Promise((resolve, reject) => {
+    res.on('error', reject);
+    res.on('end', () => {
+      if (res.statusCode >= 200 && res.statusCode < 300) resolve();
+      else reject(new Error(path + ' answered ' + res.statusCode));
+    });
+    res.resume();
+  }));
+};
+`;
+
+export function buildServiceCanaryTemplate(): Template {
+  const t = new TemplateBuilder(
+    "CloudWatch Synthetics canary for one service in one member account: calls the service's load balancer every few minutes, keeps run artifacts in an encrypted bucket, and raises an alarm when runs fail. Deployed after the service stack.",
+  );
+  const { project, suffix } = standardParameters(t);
+  const service = t.parameter(ID.serviceName, SERVICE_NAME);
+  const name = t.parameter(ID.canaryName, CANARY_NAME_PARAMETER);
+  const checkPath = t.parameter(ID.checkPath, {
+    ...HEALTH_CHECK_PATH,
+    Description: 'Path the canary requests on the production listener; a healthy answer is 2xx',
+  });
+  const scope = { project, service, suffix };
+  // The parameter's MaxLength proves the fit; the name is the parameter itself.
+  physicalName('synthetics-canary', [name]);
+
+  const bucket = privateBucket(t, ID.artifactBucket, {
+    bucketName: canaryBucketName(project, service, suffix),
+    lifecycleRules: [
+      { Id: 'expire-canary-artifacts', Status: 'Enabled', ExpirationInDays: ARTIFACT_EXPIRY_DAYS },
+      { Id: 'abort-incomplete-uploads', Status: 'Enabled', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } },
+    ],
+  });
+  bucketPolicy(t, ID.artifactBucketPolicy, bucket);
+
+  // What CloudWatch Synthetics documents for a canary outside a VPC without a KMS key
+  // ("Required roles and permissions for canaries"), narrowed to this canary, plus the
+  // one call of the script.
+  const canaryName$ = `\${${name.logicalId}}`;
+  const role = workloadRole(t, ID.canaryRole, project, {
+    description: 'CloudWatch Synthetics canary: writes its run artifacts, logs and metrics, finds the service load balancer',
+    service: 'lambda.amazonaws.com',
+    policyName: 'canary',
+    statements: [
+      allow('WriteArtifacts', ['s3:PutObject'], [sub(`\${${bucket.logicalId}.Arn}/${ARTIFACT_PREFIX}/*`)]),
+      allow('LocateArtifactBucket', ['s3:GetBucketLocation'], [bucket.getAtt('Arn')]),
+      allow('ListBuckets', ['s3:ListAllMyBuckets'], anyResource(
+        's3:ListAllMyBuckets has no resource-level permissions; the Synthetics runtime lists buckets before it uploads artifacts',
+      )),
+      allow(
+        'WriteLogs',
+        ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
+        [sub(`arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/cwsyn-${canaryName$}-*`)],
+      ),
+      allow('PublishCanaryMetrics', ['cloudwatch:PutMetricData'], anyResource('cloudwatch:PutMetricData has no resource-level permissions'), {
+        condition: { StringEquals: { 'cloudwatch:namespace': 'CloudWatchSynthetics' } },
+      }),
+      allow('FindLoadBalancer', ['elasticloadbalancing:DescribeLoadBalancers'], anyResource(
+        'elasticloadbalancing:DescribeLoadBalancers has no resource-level permissions',
+      )),
+    ],
+  });
+
+  const canary = t.resource(ID.canary, 'AWS::Synthetics::Canary', {
+    Name: ref(name),
+    RuntimeVersion: CANARY_RUNTIME,
+    Code: { Handler: CANARY_HANDLER, Script: CANARY_SOURCE },
+    ExecutionRoleArn: role.getAtt('Arn'),
+    ArtifactS3Location: sub(`s3://\${${bucket.logicalId}}/${ARTIFACT_PREFIX}`),
+    Schedule: { Expression: `rate(${CANARY_RATE_MINUTES} minutes)` },
+    RunConfig: {
+      TimeoutInSeconds: CANARY_TIMEOUT_SECONDS,
+      MemoryInMB: CANARY_MEMORY_MB,
+      EnvironmentVariables: {
+        LOAD_BALANCER_NAME: loadBalancerName(service, suffix),
+        PORT: String(PRODUCTION_PORT),
+        CHECK_PATH: ref(checkPath),
+      },
+    },
+    SuccessRetentionPeriod: SUCCESS_RETENTION_DAYS,
+    FailureRetentionPeriod: FAILURE_RETENTION_DAYS,
+    StartCanaryAfterCreation: true,
+    // Deleting the canary deletes the Lambda function and layer Synthetics made for it.
+    ProvisionedResourceCleanup: 'AUTOMATIC',
+  });
+
+  // One run per period; two failed runs in three periods raise the alarm. No data (the
+  // canary stopped) keeps the alarm where it is.
+  t.resource(ID.alarm, 'AWS::CloudWatch::Alarm', {
+    AlarmName: standardName('cloudwatch-alarm', CANARY_TYPE, scope),
+    AlarmDescription: 'Canary runs against the service load balancer fail',
+    Namespace: 'CloudWatchSynthetics',
+    MetricName: 'SuccessPercent',
+    Dimensions: [{ Name: 'CanaryName', Value: canary.ref() }],
+    Statistic: 'Average',
+    Period: CANARY_RATE_MINUTES * 60,
+    EvaluationPeriods: 3,
+    DatapointsToAlarm: 2,
+    Threshold: 100,
+    ComparisonOperator: 'LessThanThreshold',
+    TreatMissingData: 'missing',
+  });
+
+  t.output('CanaryName', { description: 'Name of the canary', value: canary.ref() });
+  t.output('ArtifactBucketName', { description: 'Bucket of the canary run artifacts (empty it before deleting the stack)', value: bucket.ref() });
+  return t.build();
+}
+
+/**
+ * One parameter file per service and environment. The canary name is computed here, and
+ * two services of one environment may not end up with the same name.
+ */
+export function serviceCanaryParameterFiles(config: ResolvedConfig): ParameterFile[] {
+  const files: ParameterFile[] = [];
+  for (const env of config.environments) {
+    const taken = new Map<string, string>();
+    for (const svc of config.services) {
+      const name = canaryName(svc.name, env.environmentSuffix);
+      const other = taken.get(name);
+      if (other) {
+        throw new Error(`services ${other} and ${svc.name} would both name their canary ${name} in environment ${env.name}; rename one`);
+      }
+      taken.set(name, svc.name);
+      files.push({
+        path: `parameters/${SERVICE_CANARY_FILE.replace(/\.json$/, '')}/${svc.name}/${env.name}.json`,
+        parameters: {
+          ...standardParameterValues(config, env),
+          [ID.serviceName]: svc.name,
+          [ID.canaryName]: name,
+          [ID.checkPath]: svc.healthCheckPath,
+        },
+        tags: standardTagValues(config, env),
+      });
+    }
+  }
+  return files;
+}
