@@ -16,12 +16,13 @@ import {
   Stack,
   StackResourceSummary,
 } from '@aws-sdk/client-cloudformation';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { S3Client } from '@aws-sdk/client-s3';
 import { AWS_FLAGS, CommandSpec, ParsedArgs, UsageError } from './lib/args';
 import { awsOptions, AwsOptions, clientConfig } from './lib/aws';
 import { deletionOrder, isProduction } from './lib/destroy';
-import { emptyBucket, emptyRepository } from './lib/empty';
+import { deleteCanaryLogGroups, emptyBucket, emptyRepository } from './lib/empty';
 import { describeStack, seenEvents, waitForStack } from './lib/stacks';
 import { runCommand } from './lib/command';
 import { runMain, Terminal } from './lib/terminal';
@@ -90,6 +91,7 @@ export async function destroy(plan: DestroyPlan, term: Terminal): Promise<number
   const cf = new CloudFormationClient(config);
   const s3 = new S3Client(config);
   const ecr = new ECRClient(config);
+  const logs = new CloudWatchLogsClient(config);
   try {
     const stacks = new Map<string, Stack>();
     for (const name of plan.stacks) {
@@ -153,12 +155,18 @@ export async function destroy(plan: DestroyPlan, term: Terminal): Promise<number
         return 1;
       }
       term.out(p.green(`deleted ${name}`));
+      for (const r of resources.get(name)!) {
+        if (r.ResourceType === 'AWS::Synthetics::Canary' && r.PhysicalResourceId) {
+          for (const g of await deleteCanaryLogGroups(logs, r.PhysicalResourceId)) term.out(`  deleted log group ${g} (made by canary ${r.PhysicalResourceId})`);
+        }
+      }
     }
     return 0;
   } finally {
     cf.destroy();
     s3.destroy();
     ecr.destroy();
+    logs.destroy();
   }
 }
 

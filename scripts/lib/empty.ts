@@ -1,8 +1,10 @@
 /**
  * Emptying what CloudFormation cannot delete while it holds data: versioned S3 buckets
- * (every object version and delete marker) and ECR repositories (every image).
+ * (every object version and delete marker) and ECR repositories (every image); and
+ * removing what a stack's resources create outside the stack (canary log groups).
  */
 import { BatchDeleteImageCommand, ECRClient, ImageIdentifier, ListImagesCommand } from '@aws-sdk/client-ecr';
+import { CloudWatchLogsClient, DeleteLogGroupCommand, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DeleteObjectsCommand, ListObjectVersionsCommand, ObjectIdentifier, S3Client } from '@aws-sdk/client-s3';
 import { batches } from './destroy';
 
@@ -66,4 +68,27 @@ export async function emptyRepository(ecr: ECRClient, repository: string): Promi
     if (failure) throw new Error(`cannot delete image ${failure.imageId?.imageDigest} of ${repository}: ${failure.failureCode} ${failure.failureReason}`);
   }
   return ids.length;
+}
+
+/**
+ * A Synthetics canary's Lambda function writes to `/aws/lambda/cwsyn-{canary}-{id}`, a
+ * log group that Synthetics creates and no stack owns: deletes those of one canary.
+ */
+export async function deleteCanaryLogGroups(logs: CloudWatchLogsClient, canaryName: string): Promise<string[]> {
+  const prefix = `/aws/lambda/cwsyn-${canaryName}-`;
+  const names: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: prefix, nextToken: token }));
+    for (const g of page.logGroups ?? []) if (g.logGroupName) names.push(g.logGroupName);
+    token = page.nextToken;
+  } while (token);
+  for (const name of names) {
+    try {
+      await logs.send(new DeleteLogGroupCommand({ logGroupName: name }));
+    } catch (e) {
+      if ((e as Error).name !== 'ResourceNotFoundException') throw e;
+    }
+  }
+  return names;
 }
