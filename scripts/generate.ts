@@ -10,10 +10,11 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { PROJECT_ROOT } from '../generator/core/paths';
 import { ConfigError, EXAMPLE_CONFIG_PATH, loadConfig } from '../generator/config/load';
 import { GenerationError, RenderedFile, renderAll } from '../generator/render';
 
-export const DEFAULT_OUT_DIR = path.resolve(__dirname, '..', 'templates');
+export const DEFAULT_OUT_DIR = path.join(PROJECT_ROOT, 'templates');
 
 export interface GenerateOptions {
   readonly config: string;

@@ -7,11 +7,11 @@
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { SCHEMA_DIR } from '../core/paths';
 import { Template } from '../core/template';
 import { RULES } from '../rules';
 import { ProviderSchemas } from './provider-schemas';
 
-const SCHEMA_DIR = path.resolve(__dirname, '..', '..', 'schemas');
 
 export interface Finding {
   readonly check: string;

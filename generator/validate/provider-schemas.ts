@@ -11,6 +11,7 @@
 import Ajv, { ValidateFunction } from 'ajv';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { SCHEMA_DIR } from '../core/paths';
 import { Template } from '../core/template';
 
 export function providerSchemaFile(type: string): string {
@@ -69,7 +70,7 @@ export class ProviderSchemas {
   private readonly ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: true, validateFormats: false });
   private readonly compiled = new Map<string, ValidateFunction>();
 
-  constructor(private readonly dir: string = path.resolve(__dirname, '..', '..', 'schemas', 'providers')) {}
+  constructor(private readonly dir: string = path.join(SCHEMA_DIR, 'providers')) {}
 
   /** The provider schema of a type as published, or undefined when none is stored. */
   raw(type: string): Schema | undefined {
