@@ -87,27 +87,45 @@ export function generate(options: GenerateOptions): { files: RenderedFile[]; rem
   return { files, removed };
 }
 
-const USAGE = 'usage: npm run generate [-- --config FILE] [-- --out DIR]';
+export const USAGE = 'usage: npm run generate [-- --config FILE] [-- --out DIR]';
 
-function main(): number {
+export interface Output {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+const PROCESS_OUTPUT: Output = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+};
+
+/**
+ * The command line: returns the exit status. 0 when the files were written (or for
+ * --help), 1 when the configuration or a template has a problem, 2 for a usage error.
+ */
+export function main(argv: readonly string[], io: Output = PROCESS_OUTPUT): number {
   try {
-    const options = parseArgs(process.argv.slice(2));
+    const options = parseArgs(argv);
     const { files, removed } = generate(options);
     const rel = path.relative(process.cwd(), options.out) || '.';
-    process.stdout.write(`wrote ${files.length} files to ${rel}${removed.length ? `; removed ${removed.join(', ')}` : ''}\n`);
+    io.stdout(`wrote ${files.length} files to ${rel}${removed.length ? `; removed ${removed.join(', ')}` : ''}\n`);
     return 0;
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(e.message ? `error: ${e.message}\n${USAGE}\n` : `${USAGE}\n`);
-      return e.message ? 2 : 0;
+      if (!e.message) {
+        io.stdout(`${USAGE}\n`);
+        return 0;
+      }
+      io.stderr(`error: ${e.message}\n${USAGE}\n`);
+      return 2;
     }
     if (e instanceof ConfigError || e instanceof GenerationError) {
-      process.stderr.write(`error: ${e.message}\n`);
+      io.stderr(`error: ${e.message}\n`);
       return 1;
     }
-    process.stderr.write(`error: ${(e as Error).stack ?? String(e)}\n`);
+    io.stderr(`error: ${(e as Error).stack ?? String(e)}\n`);
     return 1;
   }
 }
 
-if (require.main === module) process.exitCode = main();
+if (require.main === module) process.exitCode = main(process.argv.slice(2));

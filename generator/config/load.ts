@@ -193,21 +193,32 @@ function int(o: Json | undefined, key: string): number | undefined {
 interface Env {
   readonly index: number;
   readonly name: string;
-  readonly suffix: string;
+  /** Undefined when the configured suffix is malformed (the schema reports it). */
+  readonly suffix: string | undefined;
   /** The field the suffix comes from: environmentSuffix when given, else name. */
   readonly suffixPath: string;
+  /** Whether an earlier environment has the same name. */
+  readonly duplicate: boolean;
 }
 
 function environmentsOf(data: Json): Env[] {
+  const names = new Set<string>();
   return objects(data.environments).flatMap(([index, e]) => {
     const name = str(e, 'name', PATTERNS.environmentName);
     if (name === undefined) return [];
+    const duplicate = names.has(name);
+    names.add(name);
     if (e.environmentSuffix !== undefined) {
       const suffix = str(e, 'environmentSuffix', PATTERNS.environmentSuffix);
-      return suffix === undefined ? [] : [{ index, name, suffix, suffixPath: `environments[${index}].environmentSuffix` }];
+      return [{ index, name, suffix, suffixPath: `environments[${index}].environmentSuffix`, duplicate }];
     }
-    return [{ index, name, suffix: name, suffixPath: `environments[${index}].name` }];
+    return [{ index, name, suffix: name, suffixPath: `environments[${index}].name`, duplicate }];
   });
+}
+
+/** Environments whose suffix is known, each name once. */
+function withSuffix(envs: readonly Env[]): Array<Env & { readonly suffix: string }> {
+  return envs.filter((e): e is Env & { suffix: string } => e.suffix !== undefined && !e.duplicate);
 }
 
 function firstSeen<T>(items: readonly T[], key: (t: T) => string | undefined, report: (t: T, first: T, k: string) => void): void {
@@ -254,7 +265,7 @@ function uniqueness(data: Json, envs: readonly Env[], problems: string[]): void 
   const toolsSuffix = tools?.environmentSuffix === undefined ? 'tools' : str(tools, 'environmentSuffix', PATTERNS.environmentSuffix);
   const suffixes: Array<{ path: string; suffix: string | undefined }> = [
     { path: tools?.environmentSuffix === undefined ? 'tools.environmentSuffix (default "tools")' : 'tools.environmentSuffix', suffix: toolsSuffix },
-    ...envs.map((e) => ({ path: e.suffixPath, suffix: e.suffix })),
+    ...withSuffix(envs).map((e) => ({ path: e.suffixPath, suffix: e.suffix })),
   ];
   firstSeen(
     suffixes,
@@ -303,7 +314,7 @@ function networkRules(data: Json, problems: string[]): void {
 }
 
 function serviceRules(data: Json, envs: readonly Env[], problems: string[]): void {
-  const envNames = envs.map((e) => e.name);
+  const envNames = [...new Set(envs.map((e) => e.name))];
   for (const [i, s] of objects(data.services)) {
     // Fargate sizes: the schema limits each number, the table their combination.
     const cpuValue = s.cpu === undefined ? 256 : int(s, 'cpu');
@@ -359,14 +370,15 @@ function nameRules(data: Json, envs: readonly Env[], problems: string[]): void {
   };
   const byScope = (scope: NameShape['scope']) => CONFIGURED_NAMES.filter((s) => s.scope === scope);
 
-  for (const env of envs) {
+  const named = withSuffix(envs);
+  for (const env of named) {
     const p = firstProblem(byScope('environment'), { project, service: '', suffix: env.suffix });
-    if (p) problems.push(`${env.suffixPath}: "${env.suffix}" with project.name "${project}" ${p}`);
+    if (p) problems.push(`${env.suffixPath}: environment suffix "${env.suffix}" with project.name "${project}" ${p}`);
   }
   for (const svc of services) {
-    for (const env of envs) {
+    for (const env of named) {
       const p = firstProblem(byScope('service-environment'), { project, service: svc.name, suffix: env.suffix });
-      if (p) problems.push(`services[${svc.i}].name: "${svc.name}" with ${env.suffixPath} "${env.suffix}" ${p}`);
+      if (p) problems.push(`services[${svc.i}].name: "${svc.name}" with environment suffix "${env.suffix}" (${env.suffixPath}) ${p}`);
     }
     if (toolsSuffix !== undefined) {
       const p = firstProblem(byScope('service-tools'), { project, service: svc.name, suffix: toolsSuffix });
