@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ConfigError } from '../generator/config/load';
 import { generate, main } from '../scripts/generate';
-import { RawConfig, exampleRaw, snapshot, tempDir } from './helpers/config';
+import { RawConfig, exampleRaw, removeTempDirs, snapshot, tempDir } from './helpers/config';
 
 type Input =
   | { readonly edit: (c: RawConfig) => void }
@@ -118,6 +118,8 @@ function previousOutput(dir: string): string {
   fs.writeFileSync(path.join(out, 'parameters', 'member-roles', 'dev.json'), '{"Parameters": {}}\n');
   return out;
 }
+
+afterAll(removeTempDirs);
 
 function capture() {
   const io = { out: '', err: '', stdout: (t: string) => void (io.out += t), stderr: (t: string) => void (io.err += t) };

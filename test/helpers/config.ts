@@ -36,8 +36,17 @@ export function syntheticConfig(count: number): ProjectConfig {
   };
 }
 
+const created: string[] = [];
+
+/** A new directory below the system's temporary directory; removeTempDirs() deletes it. */
 export function tempDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `cdt-${prefix}-`));
+  created.push(dir);
+  return dir;
+}
+
+export function removeTempDirs(): void {
+  for (const dir of created.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 }
 
 /** Every file below `dir` with its bytes (base64), or null when `dir` does not exist. */
