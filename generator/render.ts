@@ -84,9 +84,11 @@ export function renderAll(config: ResolvedConfig): RenderedFile[] {
     ...templates.map(({ path, content }) => ({ path, content })),
     ...parameterFiles.map((pf) => ({ path: pf.path, content: parameterFileContent(pf) })),
   ];
-  const paths = files.map((f) => f.path);
-  const dup = paths.find((p, i) => paths.indexOf(p) !== i);
-  if (dup) problems.push(`${dup}: two generated files have the same path`);
+  const paths = new Set<string>();
+  for (const f of files) {
+    if (paths.has(f.path)) problems.push(`${f.path}: two generated files have the same path`);
+    paths.add(f.path);
+  }
   if (problems.length) throw new GenerationError(problems);
   return files.sort((a, b) => a.path.localeCompare(b.path));
 }

@@ -267,8 +267,8 @@ export const CONFIGURED_NAMES: readonly NameShape[] = [
     scope: 'environment',
     parts: (v) => memberRoleNameParts(r, v.project, v.suffix),
   })),
-  { what: 'target group', kind: 'target-group', scope: 'service-environment', parts: (v) => targetGroupNameParts(v.service, 1, v.suffix) },
-  { what: 'target group', kind: 'target-group', scope: 'service-environment', parts: (v) => targetGroupNameParts(v.service, 2, v.suffix) },
+  { what: 'target group tg1', kind: 'target-group', scope: 'service-environment', parts: (v) => targetGroupNameParts(v.service, 1, v.suffix) },
+  { what: 'target group tg2', kind: 'target-group', scope: 'service-environment', parts: (v) => targetGroupNameParts(v.service, 2, v.suffix) },
   { what: 'load balancer', kind: 'alb', scope: 'service-environment', parts: (v) => loadBalancerNameParts(v.service, v.suffix) },
   { what: 'Synthetics canary', kind: 'synthetics-canary', scope: 'service-environment', parts: (v) => canaryNameParts(v.service, v.suffix) },
   {

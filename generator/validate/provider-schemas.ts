@@ -65,9 +65,44 @@ export interface SchemaFinding {
   readonly message: string;
 }
 
-/** Compiles provider schemas on first use and validates templates against them. */
+/**
+ * Patterns in provider schemas are ECMA-262 regular expressions, compiled with the `u`
+ * flag; a few published patterns have escapes that only the non-unicode syntax accepts
+ * (`\_`), and those compile without it.
+ */
+function regExp(source: string, flags: string): RegExp {
+  try {
+    return new RegExp(source, flags);
+  } catch {
+    return new RegExp(source, flags.replace('u', ''));
+  }
+}
+regExp.code = 'new RegExp';
+
+/**
+ * Compiles provider schemas on first use and validates templates against them.
+ *
+ * Compiling is the expensive part of generation (the S3 bucket, CodeBuild project and
+ * CodePipeline schemas take hundreds of milliseconds each with ajv's defaults), so:
+ * - each schema is compiled at most once per process for each set of top-level
+ *   properties the templates set on that type; the properties a resource does not set
+ *   are replaced by `true` before compiling. For a resource with exactly those
+ *   properties the result is the same (a subschema of an absent property never runs),
+ *   and the definitions only those properties use are never compiled;
+ * - referenced definitions are compiled once as functions, not inlined at every use
+ *   (`inlineRefs: false`), and ajv's code optimisation pass, which costs more than it
+ *   saves for code that runs a few times, is off.
+ */
 export class ProviderSchemas {
-  private readonly ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: true, validateFormats: false });
+  private readonly ajv = new Ajv({
+    strict: false,
+    allErrors: true,
+    unicodeRegExp: true,
+    validateFormats: false,
+    inlineRefs: false,
+    code: { optimize: false, regExp },
+  });
+  private readonly widened = new Map<string, Schema>();
   private readonly compiled = new Map<string, ValidateFunction>();
 
   constructor(private readonly dir: string = path.join(SCHEMA_DIR, 'providers')) {}
@@ -79,23 +114,41 @@ export class ProviderSchemas {
     return JSON.parse(fs.readFileSync(file, 'utf8')) as Schema;
   }
 
-  private validator(type: string): ValidateFunction {
-    let v = this.compiled.get(type);
-    if (!v) {
+  /** The type's schema, widened to accept intrinsics, with the read-only properties refused. */
+  private schemaOf(type: string): Schema {
+    let schema = this.widened.get(type);
+    if (!schema) {
       const raw = this.raw(type);
       if (!raw) throw new Error(`no provider schema for ${type} in schemas/providers: run \`npm run schemas:refresh\``);
-      const { $schema: _ignored, ...rest } = raw;
-      void _ignored;
+      const { $schema: _schema, $id: _id, ...rest } = raw;
+      void _schema;
+      void _id;
       const widened = acceptIntrinsics(rest) as Schema;
       // Read-only properties are attributes, not inputs: a template may not set them.
       const readOnly = ((raw.readOnlyProperties as string[] | undefined) ?? []).map((p) => p.replace('/properties/', ''));
       const topLevel = readOnly.filter((p) => !p.includes('/'));
-      const schema: Schema = {
+      schema = {
         ...widened,
         ...(topLevel.length ? { not: { anyOf: topLevel.map((p) => ({ required: [p] })) } } : {}),
       };
-      v = this.ajv.compile(schema);
-      this.compiled.set(type, v);
+      this.widened.set(type, schema);
+    }
+    return schema;
+  }
+
+  /** A validator for resources of `type` that set exactly the top-level properties `present`. */
+  private validator(type: string, present: readonly string[]): ValidateFunction {
+    const key = `${type}|${present.join(',')}`;
+    let v = this.compiled.get(key);
+    if (!v) {
+      const schema = this.schemaOf(type);
+      const properties = isObject(schema.properties) ? schema.properties : {};
+      const set = new Set(present);
+      v = this.ajv.compile({
+        ...schema,
+        properties: Object.fromEntries(Object.entries(properties).map(([k, s]) => [k, set.has(k) ? s : true])),
+      });
+      this.compiled.set(key, v);
     }
     return v;
   }
@@ -103,8 +156,9 @@ export class ProviderSchemas {
   validate(template: Template): SchemaFinding[] {
     const findings: SchemaFinding[] = [];
     for (const [id, resource] of Object.entries(template.Resources)) {
-      const validate = this.validator(resource.Type);
-      if (!validate(resource.Properties ?? {})) {
+      const properties = resource.Properties ?? {};
+      const validate = this.validator(resource.Type, Object.keys(properties).sort());
+      if (!validate(properties)) {
         for (const e of validate.errors ?? []) {
           if (e.keyword === 'anyOf' && e.message?.includes('anyOf')) continue;
           const where = e.instancePath ? `Properties${e.instancePath.replace(/\//g, '.')}` : 'Properties';
