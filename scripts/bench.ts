@@ -27,6 +27,8 @@ const RUNS = 3;
 
 interface Measure {
   readonly wallMs: number;
+  /** User plus system CPU time: steadier than wall time on a busy machine. */
+  readonly cpuMs: number;
   readonly peakRssMiB: number;
 }
 
@@ -40,7 +42,8 @@ interface Output {
 
 /** Preloaded into each child: writes its peak resident set size when it exits. */
 const PROBE = `process.on('exit', () => {
-  require('node:fs').writeFileSync(process.env.BENCH_PROBE_OUT, String(process.resourceUsage().maxRSS));
+  const u = process.resourceUsage();
+  require('node:fs').writeFileSync(process.env.BENCH_PROBE_OUT, JSON.stringify({ maxRssKiB: u.maxRSS, cpuUs: u.userCPUTime + u.systemCPUTime }));
 });
 `;
 
@@ -54,6 +57,7 @@ function runChild(work: string, args: readonly string[]): Measure {
   const probeOut = path.join(work, 'probe.out');
   const walls: number[] = [];
   const rss: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const start = process.hrtime.bigint();
     const r = spawnSync(process.execPath, ['-r', probe, ...args], {
@@ -63,9 +67,11 @@ function runChild(work: string, args: readonly string[]): Measure {
     });
     walls.push(Number(process.hrtime.bigint() - start) / 1e6);
     if (r.status !== 0) throw new Error(`${args.join(' ')} exited with ${r.status}:\n${r.stderr}`);
-    rss.push(Number(fs.readFileSync(probeOut, 'utf8')) / 1024);
+    const probed = JSON.parse(fs.readFileSync(probeOut, 'utf8')) as { maxRssKiB: number; cpuUs: number };
+    rss.push(probed.maxRssKiB / 1024);
+    cpu.push(probed.cpuUs / 1000);
   }
-  return { wallMs: median(walls), peakRssMiB: median(rss) };
+  return { wallMs: median(walls), cpuMs: median(cpu), peakRssMiB: median(rss) };
 }
 
 function timeMs(f: () => void): number {
@@ -105,7 +111,8 @@ function main(): void {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cdt-bench-'));
   try {
     fs.writeFileSync(path.join(work, 'probe.js'), PROBE);
-    process.stdout.write(`node ${process.version}, ${os.cpus().length} CPUs, ${RUNS} runs each (median)\n\n`);
+    const load = os.loadavg()[0].toFixed(1);
+    process.stdout.write(`node ${process.version}, ${os.cpus().length} CPUs, load average ${load}, ${RUNS} runs each (median)\n\n`);
 
     const buildMs = timeMs(() => {
       const r = spawnSync('npm', ['run', '--silent', 'build'], { cwd: PROJECT_ROOT, encoding: 'utf8' });
@@ -129,17 +136,17 @@ function main(): void {
         const dir = path.join(work, `out-${services}-${mode}`);
         const m = runChild(work, [...args, '--config', config, '--out', dir]);
         out = describeOutput(dir);
-        rows.push([`${services}`, mode, ms(m.wallMs), mib(m.peakRssMiB), `${out.files}`, kb(out.bytes), `${out.largest.file} ${kb(out.largest.bytes)}`]);
+        rows.push([`${services}`, mode, ms(m.wallMs), ms(m.cpuMs), mib(m.peakRssMiB), `${out.files}`, kb(out.bytes), `${out.largest.file} ${kb(out.largest.bytes)}`]);
       }
       const resolved = parseConfig(text, config);
       if (services === SIZES[0]) firstCallMs = timeMs(() => renderAll(resolved));
       const calls = Array.from({ length: 5 }, () => timeMs(() => renderAll(resolved)));
       warm.push({ services, ms: median(calls) });
-      rows.push([`${services}`, 'renderAll (in process, warm)', ms(median(calls)), '', `${out?.files ?? 0}`, '', '']);
+      rows.push([`${services}`, 'renderAll (in process, warm)', ms(median(calls)), '', '', `${out?.files ?? 0}`, '', '']);
     }
 
     process.stdout.write(
-      `${table(['services', 'how', 'wall time', 'peak RSS', 'files', 'total', 'largest template'], rows)}\n\n`,
+      `${table(['services', 'how', 'wall time', 'CPU time', 'peak RSS', 'files', 'total', 'largest template'], rows)}\n\n`,
     );
     process.stdout.write(`renderAll, first call in a process (compiles the template and provider schemas): ${ms(firstCallMs)}\n`);
     const [a, b] = [warm[1], warm[2]];

@@ -55,6 +55,18 @@ export function checkParameterValues(template: Template, values: Readonly<Record
   return problems;
 }
 
+const patterns = new Map<string, RegExp>();
+
+/** AllowedPattern matches the whole value, as CloudFormation applies it. */
+function allowedPattern(source: string): RegExp {
+  let re = patterns.get(source);
+  if (!re) {
+    re = new RegExp(`^(?:${source})$`);
+    patterns.set(source, re);
+  }
+  return re;
+}
+
 function checkOne(name: string, def: ParameterDef, value: string): string[] {
   const show = JSON.stringify(value);
   if (def.Type === 'Number') {
@@ -72,7 +84,7 @@ function checkOne(name: string, def: ParameterDef, value: string): string[] {
   const isList = def.Type === 'CommaDelimitedList' || def.Type.startsWith('List<');
   const itemType = isList ? def.Type.replace(/^List<(.*)>$/, '$1') : def.Type;
   const items = isList ? value.split(',') : [value];
-  const pattern = def.AllowedPattern === undefined ? undefined : new RegExp(`^(?:${def.AllowedPattern})$`);
+  const pattern = def.AllowedPattern === undefined ? undefined : allowedPattern(def.AllowedPattern);
   for (const item of items) {
     const at = isList ? `${name}: item ${JSON.stringify(item)}` : `${name}: ${show}`;
     const shape = AWS_TYPE_PATTERNS[itemType];
