@@ -23,6 +23,9 @@ export interface GenerateOptions {
 
 export class UsageError extends Error {}
 
+/** The file system refused the output directory (permissions, a file in the way, a full disk). */
+export class WriteError extends Error {}
+
 export function parseArgs(argv: readonly string[]): GenerateOptions {
   let config = EXAMPLE_CONFIG_PATH;
   let out = DEFAULT_OUT_DIR;
@@ -77,14 +80,32 @@ function listFiles(dir: string, prefix = ''): string[] {
   return out.sort();
 }
 
+const WRITE_ERRORS: Record<string, string> = {
+  EEXIST: 'is a file, not a directory',
+  ENOTDIR: 'is a file, not a directory',
+  EACCES: 'is not writable (permission denied)',
+  EPERM: 'is not writable (permission denied)',
+  ENOSPC: 'is on a full disk',
+  EROFS: 'is on a read-only file system',
+};
+
 export function generate(options: GenerateOptions): { files: RenderedFile[]; removed: string[] } {
   if (fs.existsSync(options.out) && !fs.statSync(options.out).isDirectory()) {
     throw new UsageError(`--out ${options.out} is a file; expected a directory`);
   }
   const config = loadConfig(options.config);
   const files = renderAll(config);
-  const { removed } = writeTree(options.out, files);
-  return { files, removed };
+  try {
+    const { removed } = writeTree(options.out, files);
+    return { files, removed };
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err.code && err.path) {
+      const reason = WRITE_ERRORS[err.code] ?? err.code;
+      throw new WriteError(`cannot write ${options.out}: ${err.path} ${reason}; nothing was changed`);
+    }
+    throw e;
+  }
 }
 
 export const USAGE = 'usage: npm run generate [-- --config FILE] [-- --out DIR]';
@@ -101,7 +122,8 @@ const PROCESS_OUTPUT: Output = {
 
 /**
  * The command line: returns the exit status. 0 when the files were written (or for
- * --help), 1 when the configuration or a template has a problem, 2 for a usage error.
+ * --help), 1 when the configuration or a template has a problem or the output directory
+ * cannot be written, 2 for a usage error.
  */
 export function main(argv: readonly string[], io: Output = PROCESS_OUTPUT): number {
   try {
@@ -119,7 +141,7 @@ export function main(argv: readonly string[], io: Output = PROCESS_OUTPUT): numb
       io.stderr(`error: ${e.message}\n${USAGE}\n`);
       return 2;
     }
-    if (e instanceof ConfigError || e instanceof GenerationError) {
+    if (e instanceof ConfigError || e instanceof GenerationError || e instanceof WriteError) {
       io.stderr(`error: ${e.message}\n`);
       return 1;
     }

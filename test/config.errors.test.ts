@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ConfigError } from '../generator/config/load';
 import { generate, main } from '../scripts/generate';
-import { RawConfig, exampleRaw, removeTempDirs, snapshot, tempDir } from './helpers/config';
+import { RawConfig, capture, exampleRaw, removeTempDirs, snapshot, tempDir } from './helpers/config';
 
 type Input =
   | { readonly edit: (c: RawConfig) => void }
@@ -121,10 +121,6 @@ function previousOutput(dir: string): string {
 
 afterAll(removeTempDirs);
 
-function capture() {
-  const io = { out: '', err: '', stdout: (t: string) => void (io.out += t), stderr: (t: string) => void (io.err += t) };
-  return io;
-}
 
 describe('an invalid configuration is refused and nothing is written', () => {
   test('the table has at least 30 distinct cases', () => {

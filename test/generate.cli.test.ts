@@ -8,15 +8,11 @@ import * as path from 'node:path';
 import { loadConfig } from '../generator/config/load';
 import { renderAll } from '../generator/render';
 import { USAGE, main } from '../scripts/generate';
-import { exampleRaw, removeTempDirs, snapshot, tempDir } from './helpers/config';
+import { capture, exampleRaw, removeTempDirs, snapshot, tempDir } from './helpers/config';
 import { ROOT } from './helpers/template';
 
 afterAll(removeTempDirs);
 
-function capture() {
-  const io = { out: '', err: '', stdout: (t: string) => void (io.out += t), stderr: (t: string) => void (io.err += t) };
-  return io;
-}
 
 function writeConfig(dir: string, config: unknown): string {
   const file = path.join(dir, 'config.json');
@@ -115,6 +111,25 @@ describe('generate, in process', () => {
     expect(io.err).toBe(`error: --out ${out} is a file; expected a directory\n${USAGE}\n`);
     expect(fs.readFileSync(out, 'utf8')).toBe('not a directory\n');
     expect(fs.readdirSync(dir).sort()).toEqual(['config.json', 'templates']);
+  });
+  test('an output directory that cannot be created is an error (exit 1) and changes nothing', () => {
+    const dir = tempDir('gen-blocked');
+    const blocker = path.join(dir, 'blocker');
+    fs.writeFileSync(blocker, 'a file where a directory would go\n');
+    const out = path.join(blocker, 'templates');
+    const config = writeConfig(dir, exampleRaw());
+    const io = capture();
+    expect(main(['--config', config, '--out', out], io)).toBe(1);
+    expect(io.err).toBe(`error: cannot write ${out}: ${blocker} is a file, not a directory; nothing was changed\n`);
+    expect(fs.readFileSync(blocker, 'utf8')).toBe('a file where a directory would go\n');
+    expect(fs.readdirSync(dir).sort()).toEqual(['blocker', 'config.json']);
+  });
+
+  test('a configuration file that starts with a byte order mark is read', () => {
+    const dir = tempDir('gen-bom');
+    const config = path.join(dir, 'config.json');
+    fs.writeFileSync(config, `\uFEFF${JSON.stringify(exampleRaw())}`);
+    expect(main(['--config', config, '--out', path.join(dir, 'out')], capture())).toBe(0);
   });
 });
 

@@ -439,7 +439,8 @@ export function loadConfig(file: string): ResolvedConfig {
   let text: string;
   try {
     if (fs.statSync(file).isDirectory()) throw new ConfigError(file, ['(root): is a directory; expected a JSON configuration file']);
-    text = fs.readFileSync(file, 'utf8');
+    // An editor may start the file with a byte order mark; JSON.parse does not accept one.
+    text = fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
   } catch (e) {
     if (e instanceof ConfigError) throw e;
     const code = (e as NodeJS.ErrnoException).code;

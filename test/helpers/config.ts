@@ -45,3 +45,9 @@ export function snapshot(dir: string): Record<string, string> | null {
   walk(dir, '');
   return out;
 }
+
+/** Collects what main() writes, for assertions. */
+export function capture(): { out: string; err: string; stdout(t: string): void; stderr(t: string): void } {
+  const io = { out: '', err: '', stdout: (t: string) => void (io.out += t), stderr: (t: string) => void (io.err += t) };
+  return io;
+}
