@@ -181,9 +181,15 @@ function isObject(v: unknown): v is Json {
 function objects(v: unknown): Array<[number, Json]> {
   return Array.isArray(v) ? v.flatMap((x, i) => (isObject(x) ? [[i, x] as [number, Json]] : [])) : [];
 }
+const regExps = new Map<string, RegExp>();
+function matches(pattern: string, value: string): boolean {
+  let re = regExps.get(pattern);
+  if (!re) regExps.set(pattern, (re = new RegExp(pattern)));
+  return re.test(value);
+}
 function str(o: Json | undefined, key: string, pattern?: string): string | undefined {
   const v = o?.[key];
-  return typeof v === 'string' && (!pattern || new RegExp(pattern).test(v)) ? v : undefined;
+  return typeof v === 'string' && (!pattern || matches(pattern, v)) ? v : undefined;
 }
 function int(o: Json | undefined, key: string): number | undefined {
   const v = o?.[key];
@@ -331,7 +337,7 @@ function serviceRules(data: Json, envs: readonly Env[], problems: string[]): voi
     if (!isObject(s.environments)) continue;
     const defaultStrategy = 'blue-green';
     for (const [key, own] of Object.entries(s.environments)) {
-      if (!new RegExp(PATTERNS.environmentName).test(key)) continue; // the schema reports the key
+      if (!matches(PATTERNS.environmentName, key)) continue; // the schema reports the key
       if (envs.length && !envNames.includes(key)) {
         problems.push(`services[${i}].environments.${key}: no such environment; environments are ${envNames.join(', ')}`);
         continue;
