@@ -11,7 +11,7 @@
  * - ts-node: `node -r ts-node/register/transpile-only scripts/generate.ts`, which is what
  *   `npm run generate`, the documented way, runs.
  * Then `renderAll` alone, in this process: its first call (which compiles the schemas)
- * and a warm call per size.
+ * and the median of 10 warm calls per size.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -140,7 +140,7 @@ function main(): void {
       }
       const resolved = parseConfig(text, config);
       if (services === SIZES[0]) firstCallMs = timeMs(() => renderAll(resolved));
-      const calls = Array.from({ length: 5 }, () => timeMs(() => renderAll(resolved)));
+      const calls = Array.from({ length: 10 }, () => timeMs(() => renderAll(resolved)));
       warm.push({ services, ms: median(calls) });
       rows.push([`${services}`, 'renderAll (in process, warm)', ms(median(calls)), '', '', `${out?.files ?? 0}`, '', '']);
     }
