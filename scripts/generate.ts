@@ -89,10 +89,41 @@ const WRITE_ERRORS: Record<string, string> = {
   EROFS: 'is on a read-only file system',
 };
 
-export function generate(options: GenerateOptions): { files: RenderedFile[]; removed: string[] } {
-  if (fs.existsSync(options.out) && !fs.statSync(options.out).isDirectory()) {
-    throw new UsageError(`--out ${options.out} is a file; expected a directory`);
+function isWithin(child: string, parent: string): boolean {
+  const rel = path.relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+function holdsSource(dir: string): string | undefined {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === '.git' || entry.name === 'package.json' || /\.(ts|js)$/.test(entry.name)) return entry.name;
+    if (entry.isDirectory()) {
+      const inner = holdsSource(path.join(dir, entry.name));
+      if (inner) return `${entry.name}/${inner}`;
+    }
   }
+  return undefined;
+}
+
+/**
+ * The output directory is replaced as a whole, so it must be one the generator owns: not
+ * the project or a folder above it, not the folder of the configuration, and not one
+ * that holds source code or a repository.
+ */
+function checkOutDir(options: GenerateOptions): void {
+  const out = path.resolve(options.out);
+  if (!fs.existsSync(out)) return;
+  if (!fs.statSync(out).isDirectory()) throw new UsageError(`--out ${options.out} is a file; expected a directory`);
+  if (isWithin(PROJECT_ROOT, out)) throw new UsageError(`--out ${options.out} holds the project; it would be replaced by the generated files`);
+  if (isWithin(path.resolve(options.config), out)) {
+    throw new UsageError(`--out ${options.out} holds the configuration file; it would be replaced by the generated files`);
+  }
+  const source = holdsSource(out);
+  if (source) throw new UsageError(`--out ${options.out} holds ${source}, which the generator does not write; refusing to replace it`);
+}
+
+export function generate(options: GenerateOptions): { files: RenderedFile[]; removed: string[] } {
+  checkOutDir(options);
   const config = loadConfig(options.config);
   const files = renderAll(config);
   try {

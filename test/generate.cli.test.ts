@@ -112,6 +112,28 @@ describe('generate, in process', () => {
     expect(fs.readFileSync(out, 'utf8')).toBe('not a directory\n');
     expect(fs.readdirSync(dir).sort()).toEqual(['config.json', 'templates']);
   });
+  test.each([
+    ['the project', () => ROOT, 'holds the project; it would be replaced by the generated files'],
+    ['a folder above the project', () => path.dirname(ROOT), 'holds the project; it would be replaced by the generated files'],
+    ['the folder of the configuration', (dir: string) => dir, 'holds the configuration file; it would be replaced by the generated files'],
+    ['a folder of source code', (dir: string) => {
+      const out = path.join(dir, 'src');
+      fs.mkdirSync(path.join(out, 'lib'), { recursive: true });
+      fs.writeFileSync(path.join(out, 'lib', 'index.ts'), 'export {};\n');
+      return out;
+    }, 'holds lib/index.ts, which the generator does not write; refusing to replace it'],
+  ])('--out naming %s is refused (exit 2) and nothing changes', (_name, setUp, message) => {
+    const dir = tempDir('gen-guard');
+    const config = writeConfig(dir, exampleRaw());
+    const out = setUp(dir);
+    const before = snapshot(dir);
+    const io = capture();
+    expect(main(['--config', config, '--out', out], io)).toBe(2);
+    expect(io.err).toBe(`error: --out ${out} ${message}\n${USAGE}\n`);
+    expect(snapshot(dir)).toEqual(before);
+    expect(fs.existsSync(path.join(ROOT, 'package.json'))).toBe(true);
+  });
+
   test('an output directory that cannot be created is an error (exit 1) and changes nothing', () => {
     const dir = tempDir('gen-blocked');
     const blocker = path.join(dir, 'blocker');
