@@ -30,6 +30,7 @@ const CASES: readonly Case[] = [
   { name: 'a file of blanks', input: { text: '  \n\t\n' }, problems: ['(root): the file is empty; expected a JSON object'] },
   { name: 'a directory in place of a file', input: { file: 'directory' }, problems: ['(root): is a directory; expected a JSON configuration file'] },
   { name: 'a missing file', input: { file: 'missing' }, problems: ['(root): cannot read the file: no such file'] },
+  { name: 'a key given twice', input: { text: JSON.stringify(exampleRaw()).replace('"containerPort":3000', '"containerPort":3000,"containerPort":3001').replace('"project":{', '"project":{"name":"x",') }, problems: ['project.name: the key appears twice in one object; only the last would count', 'services[1].containerPort: the key appears twice in one object; only the last would count'] },
   { name: 'an array at the top', input: { text: '[1, 2]' }, problems: ['(root): [1,2] must be an object'] },
   // Shape and types
   { name: 'a missing section', input: edit((c) => delete c.project), problems: ['project: is required'] },

@@ -418,6 +418,44 @@ function jsonErrorAt(text: string, message: string): string {
   return `${detail} at line ${line}, column ${column}`;
 }
 
+/**
+ * Keys that appear twice in one object. JSON.parse keeps the last silently, so a second
+ * `services` list would hide the first; the text has already parsed, so a scan over its
+ * strings and brackets is enough.
+ */
+export function duplicateKeys(text: string): string[] {
+  interface Frame {
+    readonly object: boolean;
+    readonly path: string;
+    readonly keys: Set<string>;
+    expectKey: boolean;
+    key: string;
+    index: number;
+  }
+  const problems: string[] = [];
+  const stack: Frame[] = [];
+  const childPath = (f: Frame | undefined) =>
+    f === undefined ? '' : f.object ? (f.path ? `${f.path}.${f.key}` : f.key) : `${f.path}[${f.index}]`;
+  for (const [token] of text.matchAll(/"(?:[^"\\]|\\.)*"|[{}[\],]/g)) {
+    const top = stack[stack.length - 1];
+    if (token === '{' || token === '[') {
+      stack.push({ object: token === '{', path: childPath(top), keys: new Set(), expectKey: token === '{', key: '', index: 0 });
+    } else if (token === '}' || token === ']') {
+      stack.pop();
+    } else if (token === ',') {
+      if (top?.object) top.expectKey = true;
+      else if (top) top.index++;
+    } else if (top?.object && top.expectKey) {
+      const key = JSON.parse(token) as string;
+      top.key = key;
+      top.expectKey = false;
+      if (top.keys.has(key)) problems.push(`${childPath(top) || key}: the key appears twice in one object; only the last would count`);
+      top.keys.add(key);
+    }
+  }
+  return problems;
+}
+
 /** Parses and checks configuration text; throws ConfigError listing every problem. */
 export function parseConfig(text: string, file: string): ResolvedConfig {
   if (text.trim() === '') throw new ConfigError(file, ['(root): the file is empty; expected a JSON object']);
@@ -428,7 +466,7 @@ export function parseConfig(text: string, file: string): ResolvedConfig {
     throw new ConfigError(file, [`(root): not valid JSON: ${jsonErrorAt(text, (e as Error).message)}`]);
   }
   const validate = validator();
-  const problems: string[] = [];
+  const problems: string[] = duplicateKeys(text);
   if (!validate(data)) {
     for (const e of validate.errors ?? []) {
       const line = describeError(data, e);
