@@ -31,7 +31,8 @@ function formatAjv(errors: ErrorObject[] | null | undefined): string[] {
 }
 
 export class TemplateChecks {
-  private readonly ajv = new Ajv({ strict: false, allErrors: true });
+  // The project's schemas are checked against draft-07 by the tests, not at every start.
+  private readonly ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false });
   readonly anatomy: ValidateFunction;
   readonly policy: ValidateFunction;
   readonly providers: ProviderSchemas;

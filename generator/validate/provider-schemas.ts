@@ -91,7 +91,9 @@ regExp.code = 'new RegExp';
  *   and the definitions only those properties use are never compiled;
  * - referenced definitions are compiled once as functions, not inlined at every use
  *   (`inlineRefs: false`), and ajv's code optimisation pass, which costs more than it
- *   saves for code that runs a few times, is off.
+ *   saves for code that runs a few times, is off;
+ * - the schemas are not checked against a meta-schema first (AWS publishes them, and
+ *   the tests compile every stored one).
  */
 export class ProviderSchemas {
   private readonly ajv = new Ajv({
@@ -99,6 +101,7 @@ export class ProviderSchemas {
     allErrors: true,
     unicodeRegExp: true,
     validateFormats: false,
+    validateSchema: false,
     inlineRefs: false,
     code: { optimize: false, regExp },
   });
