@@ -11,7 +11,7 @@ import { Template } from './core/template';
 import { serializeTemplate, toJson } from './core/serialize';
 import { buildMemberRolesTemplate, memberRolesParameterFiles } from './templates/member-roles';
 import { templateChecks } from './validate';
-import { checkTemplateConfiguration } from './validate/parameter-values';
+import { checkParameterValues } from './validate/parameter-values';
 
 /** A parameter file in CodePipeline's template configuration format. */
 export interface ParameterFile {
@@ -62,7 +62,7 @@ export function buildAll(config: ResolvedConfig): { templates: RenderedTemplate[
     }
     templates.push({ path: entry.file, template, content: serializeTemplate(template) });
     for (const pf of entry.parameterFiles?.(config) ?? []) {
-      for (const p of checkTemplateConfiguration(template, pf)) problems.push(`${pf.path}: ${p}`);
+      for (const p of checkParameterValues(template, pf.parameters, pf.tags)) problems.push(`${pf.path}: ${p}`);
       parameterFiles.push(pf);
     }
   }

@@ -186,38 +186,6 @@ export function stackName(project: string, stack: string, suffix: string): strin
   return name;
 }
 
-// --- Pipeline artifact buckets ---------------------------------------------------------
-//
-// Each service's pipeline has its own artifact bucket in the tools account, named
-// `{project}-{service}-artifacts-{suffix}-{account}` (bucket names are global, so the
-// account ID is part of it). Member accounts are granted read access to every artifact
-// bucket of the project by this pattern, so adding a service needs no StackSet update.
-
-export const ARTIFACT_BUCKET_TYPE = 'artifacts';
-
-export function artifactBucketName(
-  project: ParameterHandle<string>,
-  service: ParameterHandle<string>,
-  suffix: ParameterHandle<string>,
-): Value<string> {
-  return physicalName('s3-bucket', artifactBucketNameParts(project, service, suffix));
-}
-
-export function artifactBucketNameParts(project: NamePart, service: NamePart, suffix: NamePart): NamePart[] {
-  return [project, '-', service, '-', ARTIFACT_BUCKET_TYPE, '-', suffix, '-', 'AWS::AccountId'];
-}
-
-/** ARN pattern of every artifact bucket of the project, as seen from a member account. */
-export function artifactBucketArnPattern(
-  project: ParameterHandle<string>,
-  toolsSuffix: ParameterHandle<string>,
-  toolsAccount: ParameterHandle<string>,
-): Intrinsic<string> {
-  return sub(
-    `arn:\${AWS::Partition}:s3:::\${${project.logicalId}}-*-${ARTIFACT_BUCKET_TYPE}-\${${toolsSuffix.logicalId}}-\${${toolsAccount.logicalId}}`,
-  );
-}
-
 // --- Names of each service's resources in a member account -----------------------------
 //
 // Target groups and load balancers allow 32 characters, a Synthetics canary 21, so these
@@ -293,3 +261,36 @@ export function measureName(kind: NameKind, parts: readonly NamePart[]): { name:
   if (!rule.pattern.test(sample)) return { name, length, problem: `must match ${rule.pattern.source}` };
   return { name, length };
 }
+
+// --- Pipeline artifact buckets ---------------------------------------------------------
+//
+// Each service's pipeline has its own artifact bucket in the tools account, named
+// `{project}-{service}-artifacts-{suffix}-{account}` (bucket names are global, so the
+// account ID is part of it). Member accounts are granted read access to every artifact
+// bucket of the project by this pattern, so adding a service needs no StackSet update.
+
+export const ARTIFACT_BUCKET_TYPE = 'artifacts';
+
+export function artifactBucketName(
+  project: ParameterHandle<string>,
+  service: ParameterHandle<string>,
+  suffix: ParameterHandle<string>,
+): Value<string> {
+  return physicalName('s3-bucket', artifactBucketNameParts(project, service, suffix));
+}
+
+export function artifactBucketNameParts(project: NamePart, service: NamePart, suffix: NamePart): NamePart[] {
+  return [project, '-', service, '-', ARTIFACT_BUCKET_TYPE, '-', suffix, '-', 'AWS::AccountId'];
+}
+
+/** ARN pattern of every artifact bucket of the project, as seen from a member account. */
+export function artifactBucketArnPattern(
+  project: ParameterHandle<string>,
+  toolsSuffix: ParameterHandle<string>,
+  toolsAccount: ParameterHandle<string>,
+): Intrinsic<string> {
+  return sub(
+    `arn:\${AWS::Partition}:s3:::\${${project.logicalId}}-*-${ARTIFACT_BUCKET_TYPE}-\${${toolsSuffix.logicalId}}-\${${toolsAccount.logicalId}}`,
+  );
+}
+

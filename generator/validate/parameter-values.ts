@@ -24,17 +24,12 @@ export const AWS_TYPE_PATTERNS: Readonly<Record<string, RegExp>> = {
 
 const NUMBER = /^-?\d+(\.\d+)?$/;
 
-export interface TemplateConfiguration {
-  readonly parameters: Readonly<Record<string, unknown>>;
-  readonly tags?: Readonly<Record<string, unknown>>;
-}
-
-/** Every problem of a template configuration for this template; empty when it deploys. */
-export function checkTemplateConfiguration(template: Template, file: TemplateConfiguration): string[] {
-  return [...checkParameterValues(template, file.parameters), ...checkTags(file.tags ?? {})];
-}
-
-export function checkParameterValues(template: Template, values: Readonly<Record<string, unknown>>): string[] {
+/** Every problem of these parameter values (and stack tags) for this template; empty when it deploys. */
+export function checkParameterValues(
+  template: Template,
+  values: Readonly<Record<string, unknown>>,
+  tags: Readonly<Record<string, unknown>> = {},
+): string[] {
   const problems: string[] = [];
   const params = template.Parameters ?? {};
   for (const name of Object.keys(values)) {
@@ -52,7 +47,7 @@ export function checkParameterValues(template: Template, values: Readonly<Record
     }
     problems.push(...checkOne(name, def, value));
   }
-  return problems;
+  return [...problems, ...checkTags(tags)];
 }
 
 const patterns = new Map<string, RegExp>();

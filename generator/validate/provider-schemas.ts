@@ -66,18 +66,19 @@ export interface SchemaFinding {
 }
 
 /**
- * Patterns in provider schemas are ECMA-262 regular expressions, compiled with the `u`
- * flag; a few published patterns have escapes that only the non-unicode syntax accepts
- * (`\_`), and those compile without it.
+ * Patterns are compiled as Unicode regular expressions, as AWS evaluates them; the few
+ * published patterns that are not valid in Unicode mode (an escaped `-` outside a
+ * character class, as in AWS::Events::Rule's Targets.InputTransformer paths) are
+ * compiled without the `u` flag instead of failing the whole schema.
  */
-function regExp(source: string, flags: string): RegExp {
+function providerRegExp(pattern: string, flags: string): RegExp {
   try {
-    return new RegExp(source, flags);
+    return new RegExp(pattern, flags);
   } catch {
-    return new RegExp(source, flags.replace('u', ''));
+    return new RegExp(pattern, flags.replace('u', ''));
   }
 }
-regExp.code = 'new RegExp';
+providerRegExp.code = 'new RegExp';
 
 /**
  * Compiles provider schemas on first use and validates templates against them.
@@ -103,7 +104,7 @@ export class ProviderSchemas {
     validateFormats: false,
     validateSchema: false,
     inlineRefs: false,
-    code: { optimize: false, regExp },
+    code: { optimize: false, regExp: providerRegExp },
   });
   private readonly widened = new Map<string, Schema>();
   private readonly compiled = new Map<string, ValidateFunction>();
