@@ -293,4 +293,3 @@ export function artifactBucketArnPattern(
     `arn:\${AWS::Partition}:s3:::\${${project.logicalId}}-*-${ARTIFACT_BUCKET_TYPE}-\${${toolsSuffix.logicalId}}-\${${toolsAccount.logicalId}}`,
   );
 }
-

@@ -80,23 +80,20 @@ function providerRegExp(pattern: string, flags: string): RegExp {
 }
 providerRegExp.code = 'new RegExp';
 
-/**
- * Compiles provider schemas on first use and validates templates against them.
- *
- * Compiling is the expensive part of generation (the S3 bucket, CodeBuild project and
- * CodePipeline schemas take hundreds of milliseconds each with ajv's defaults), so:
- * - each schema is compiled at most once per process for each set of top-level
- *   properties the templates set on that type; the properties a resource does not set
- *   are replaced by `true` before compiling. For a resource with exactly those
- *   properties the result is the same (a subschema of an absent property never runs),
- *   and the definitions only those properties use are never compiled;
- * - referenced definitions are compiled once as functions, not inlined at every use
- *   (`inlineRefs: false`), and ajv's code optimisation pass, which costs more than it
- *   saves for code that runs a few times, is off;
- * - the schemas are not checked against a meta-schema first (AWS publishes them, and
- *   the tests compile every stored one).
- */
+/** Compiles provider schemas on first use and validates templates against them. */
 export class ProviderSchemas {
+  // Compiling is the expensive part of generation (the S3 bucket, CodeBuild project and
+  // CodePipeline schemas take hundreds of milliseconds each with ajv's defaults), so:
+  // - each schema is compiled at most once per process for each set of top-level
+  //   properties the templates set on that type; the properties a resource does not set
+  //   are replaced by `true` before compiling. For a resource with exactly those
+  //   properties the result is the same (a subschema of an absent property never runs),
+  //   and the definitions only those properties use are never compiled;
+  // - referenced definitions are compiled once as functions, not inlined at every use
+  //   (`inlineRefs: false`), and ajv's code optimisation pass, which costs more than it
+  //   saves for code that runs a few times, is off;
+  // - the schemas are not checked against a meta-schema first (AWS publishes them, and
+  //   the tests compile every stored one).
   private readonly ajv = new Ajv({
     strict: false,
     allErrors: true,
