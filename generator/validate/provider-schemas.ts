@@ -59,6 +59,84 @@ function isObject(v: unknown): v is Schema {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** Keywords that only annotate: a `$ref` with nothing else beside it is just the reference. */
+const ANNOTATIONS = new Set(['description', 'title', '$comment', 'examples', 'default', 'markdownDescription']);
+
+/**
+ * The part of `schema` that can run on these instances: every subschema at a place where
+ * none of the instances has a value becomes `true` (it would never run), every `$ref` is
+ * replaced by the specialised definition it points to, and definitions go. Validating the
+ * same instances against the result gives the same errors at the same instance paths,
+ * while ajv compiles only what the templates use instead of whole provider schemas (an
+ * Events rule target alone has some twenty parameter blocks a template never sets).
+ */
+export function specialize(schema: unknown, instances: readonly unknown[], root: Schema, refs: ReadonlySet<string> = new Set()): unknown {
+  if (instances.length === 0) return true;
+  if (!isObject(schema)) return schema;
+  if (typeof schema.$ref === 'string') {
+    const ref = schema.$ref;
+    // A reference back to itself without going deeper into the data would never end; a
+    // schema of that shape would not terminate in ajv either, so it is left to ajv.
+    if (refs.has(ref)) return schema;
+    const target = specialize(resolvePointer(root, ref), instances, root, new Set([...refs, ref]));
+    const { $ref: _ref, ...rest } = schema;
+    void _ref;
+    const siblings = Object.keys(rest).filter((k) => !ANNOTATIONS.has(k));
+    return siblings.length ? { allOf: [target, specialize(rest, instances, root, refs)] } : target;
+  }
+  const objects = instances.filter(isObject);
+  const arrays = instances.filter((i): i is unknown[] => Array.isArray(i));
+  const deeper = (sub: unknown, values: unknown[]) => specialize(sub, values, root);
+  const same = (sub: unknown) => specialize(sub, instances, root, refs);
+  const out: Schema = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (key === 'definitions') continue;
+    if (key === 'properties' && isObject(value)) {
+      out[key] = Object.fromEntries(
+        Object.entries(value).map(([k, sub]) => [k, deeper(sub, objects.filter((o) => Object.prototype.hasOwnProperty.call(o, k)).map((o) => o[k]))]),
+      );
+    } else if (key === 'patternProperties' && isObject(value)) {
+      out[key] = Object.fromEntries(
+        Object.entries(value).map(([p, sub]) => {
+          const re = providerRegExp(p, 'u');
+          return [p, deeper(sub, objects.flatMap((o) => Object.keys(o).filter((k) => re.test(k)).map((k) => o[k])))];
+        }),
+      );
+    } else if (key === 'additionalProperties' && isObject(value)) {
+      const named = new Set(Object.keys(isObject(schema.properties) ? schema.properties : {}));
+      const patterns = Object.keys(isObject(schema.patternProperties) ? schema.patternProperties : {}).map((p) => providerRegExp(p, 'u'));
+      const extra = objects.flatMap((o) => Object.keys(o).filter((k) => !named.has(k) && !patterns.some((re) => re.test(k))).map((k) => o[k]));
+      out[key] = deeper(value, extra);
+    } else if (key === 'items' && Array.isArray(value)) {
+      out[key] = value.map((sub, i) => deeper(sub, arrays.filter((a) => a.length > i).map((a) => a[i])));
+    } else if ((key === 'items' || key === 'contains') && isObject(value)) {
+      out[key] = deeper(value, arrays.flat());
+    } else if (key === 'additionalItems' && isObject(value)) {
+      const tuple = Array.isArray(schema.items) ? schema.items.length : 0;
+      out[key] = deeper(value, arrays.flatMap((a) => a.slice(tuple)));
+    } else if ((key === 'allOf' || key === 'anyOf' || key === 'oneOf') && Array.isArray(value)) {
+      out[key] = value.map(same);
+    } else if (key === 'not' || key === 'if' || key === 'then' || key === 'else') {
+      out[key] = same(value);
+    } else if (key === 'dependencies' && isObject(value)) {
+      out[key] = Object.fromEntries(Object.entries(value).map(([k, d]) => [k, Array.isArray(d) ? d : same(d)]));
+    } else {
+      out[key] = value;
+    }
+  }
+  return out;
+}
+
+function resolvePointer(root: Schema, ref: string): unknown {
+  if (!ref.startsWith('#')) throw new Error(`provider schema reference ${ref} is not local`);
+  let node: unknown = root;
+  for (const part of ref.slice(1).split('/').filter(Boolean)) {
+    node = isObject(node) ? node[decodeURIComponent(part).replace(/~1/g, '/').replace(/~0/g, '~')] : undefined;
+  }
+  if (node === undefined) throw new Error(`provider schema reference ${ref} points nowhere`);
+  return node;
+}
+
 export interface SchemaFinding {
   readonly resource: string;
   readonly type: string;
@@ -84,14 +162,11 @@ providerRegExp.code = 'new RegExp';
 export class ProviderSchemas {
   // Compiling is the expensive part of generation (the S3 bucket, CodeBuild project and
   // CodePipeline schemas take hundreds of milliseconds each with ajv's defaults), so:
-  // - each schema is compiled at most once per process for each set of top-level
-  //   properties the templates set on that type; the properties a resource does not set
-  //   are replaced by `true` before compiling. For a resource with exactly those
-  //   properties the result is the same (a subschema of an absent property never runs),
-  //   and the definitions only those properties use are never compiled;
-  // - referenced definitions are compiled once as functions, not inlined at every use
-  //   (`inlineRefs: false`), and ajv's code optimisation pass, which costs more than it
-  //   saves for code that runs a few times, is off;
+  // - each resource is validated against its schema specialised to its own properties
+  //   (`specialize`): only the subschemas that can run on them are compiled, and a
+  //   specialised schema seen before reuses its compiled validator;
+  // - ajv's code optimisation pass, which costs more than it saves for code that runs a
+  //   few times, is off;
   // - the schemas are not checked against a meta-schema first (AWS publishes them, and
   //   the tests compile every stored one).
   private readonly ajv = new Ajv({
@@ -100,7 +175,6 @@ export class ProviderSchemas {
     unicodeRegExp: true,
     validateFormats: false,
     validateSchema: false,
-    inlineRefs: false,
     code: { optimize: false, regExp: providerRegExp },
   });
   private readonly widened = new Map<string, Schema>();
@@ -115,8 +189,8 @@ export class ProviderSchemas {
     return JSON.parse(fs.readFileSync(file, 'utf8')) as Schema;
   }
 
-  /** The type's schema, widened to accept intrinsics, with the read-only properties refused. */
-  private schemaOf(type: string): Schema {
+  /** The type's whole schema, widened to accept intrinsics, with the read-only properties refused. */
+  schemaOf(type: string): Schema {
     let schema = this.widened.get(type);
     if (!schema) {
       const raw = this.raw(type);
@@ -137,18 +211,14 @@ export class ProviderSchemas {
     return schema;
   }
 
-  /** A validator for resources of `type` that set exactly the top-level properties `present`. */
-  private validator(type: string, present: readonly string[]): ValidateFunction {
-    const key = `${type}|${present.join(',')}`;
+  /** A validator for these properties of a resource of `type`, compiled from the part of the schema they use. */
+  private validator(type: string, properties: Schema): ValidateFunction {
+    const whole = this.schemaOf(type);
+    const schema = specialize(whole, [properties], whole);
+    const key = `${type}|${JSON.stringify(schema)}`;
     let v = this.compiled.get(key);
     if (!v) {
-      const schema = this.schemaOf(type);
-      const properties = isObject(schema.properties) ? schema.properties : {};
-      const set = new Set(present);
-      v = this.ajv.compile({
-        ...schema,
-        properties: Object.fromEntries(Object.entries(properties).map(([k, s]) => [k, set.has(k) ? s : true])),
-      });
+      v = this.ajv.compile(schema as Schema);
       this.compiled.set(key, v);
     }
     return v;
@@ -158,7 +228,7 @@ export class ProviderSchemas {
     const findings: SchemaFinding[] = [];
     for (const [id, resource] of Object.entries(template.Resources)) {
       const properties = resource.Properties ?? {};
-      const validate = this.validator(resource.Type, Object.keys(properties).sort());
+      const validate = this.validator(resource.Type, properties);
       if (!validate(properties)) {
         for (const e of validate.errors ?? []) {
           if (e.keyword === 'anyOf' && e.message?.includes('anyOf')) continue;
