@@ -11,7 +11,7 @@ import { Template } from './core/template';
 import { serializeTemplate, toJson } from './core/serialize';
 import { buildMemberRolesTemplate, memberRolesParameterFiles } from './templates/member-roles';
 import { templateChecks } from './validate';
-import { checkParameterValues } from './validate/parameter-values';
+import { checkParameterValues, checkTags } from './validate/parameter-values';
 
 /** A parameter file in CodePipeline's template configuration format. */
 export interface ParameterFile {
@@ -19,6 +19,8 @@ export interface ParameterFile {
   readonly path: string;
   readonly parameters: Readonly<Record<string, string>>;
   readonly tags?: Readonly<Record<string, string>>;
+  /** Parameters the deploy action passes as overrides (ImageUri); the file leaves them out. */
+  readonly suppliedAtDeploy?: readonly string[];
 }
 
 export interface TemplateEntry {
@@ -62,7 +64,7 @@ export function buildAll(config: ResolvedConfig): { templates: RenderedTemplate[
     }
     templates.push({ path: entry.file, template, content: serializeTemplate(template) });
     for (const pf of entry.parameterFiles?.(config) ?? []) {
-      for (const p of checkParameterValues(template, pf.parameters, pf.tags)) problems.push(`${pf.path}: ${p}`);
+      for (const p of checkParameterValues(template, pf.parameters, pf.suppliedAtDeploy)) problems.push(`${pf.path}: ${p}`);
       parameterFiles.push(pf);
     }
   }
@@ -76,6 +78,9 @@ export function parameterFileContent(pf: ParameterFile): string {
 /** Every file of templates/, checked. Throws GenerationError when anything is wrong. */
 export function renderAll(config: ResolvedConfig): RenderedFile[] {
   const { templates, parameterFiles, problems } = buildAll(config);
+  for (const pf of parameterFiles) {
+    for (const p of checkTags(pf.tags ?? {})) problems.push(`${pf.path}: ${p}`);
+  }
   const checks = templateChecks();
   for (const t of templates) {
     for (const f of checks.check(t.template, t.content)) problems.push(`${t.path}: [${f.check}] ${f.message}`);

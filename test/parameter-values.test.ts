@@ -56,7 +56,7 @@ describe('parameter values against their constraints', () => {
   });
 
   test('a parameter without a Default must be given', () => {
-    expect(checkParameterValues(templateWith({ Type: 'String', Description: D }), {})).toEqual(['P: is required (the parameter has no Default)']);
+    expect(checkParameterValues(templateWith({ Type: 'String', Description: D }), {})).toEqual(['P: is required (no default)']);
   });
 
   test('a parameter with a Default may be left out', () => {
@@ -67,6 +67,13 @@ describe('parameter values against their constraints', () => {
     expect(checkParameterValues(templateWith({ Type: 'String', Description: D }), { P: 'x', Q: 'y' })).toEqual([
       'Q: the template has no such parameter',
     ]);
+  });
+
+  test('a parameter the deploy action supplies may be left out, and must be', () => {
+    const t = templateWith({ Type: 'String', Description: D });
+    expect(checkParameterValues(t, {}, ['P'])).toEqual([]);
+    expect(checkParameterValues(t, { P: 'x' }, ['P'])).toEqual(['P: is supplied at deploy time and must not be in the file']);
+    expect(checkParameterValues(t, { P: 'x' }, ['Q'])).toEqual(['Q: is supplied at deploy time, but the template has no such parameter']);
   });
 
   test('a name of an object prototype property is not mistaken for a parameter', () => {
@@ -107,7 +114,8 @@ describe('every generated parameter file deploys its template', () => {
   });
 
   test.each(cases)('%s (for %s)', (file, _template, template, pf) => {
-    expect(checkParameterValues(template, pf.parameters, pf.tags)).toEqual([]);
+    expect(checkParameterValues(template, pf.parameters, pf.suppliedAtDeploy)).toEqual([]);
+    expect(checkTags(pf.tags ?? {})).toEqual([]);
     // Written as CodePipeline's template configuration: Parameters and Tags, nothing else.
     const content = written.get(file);
     expect(content).toBe(parameterFileContent(pf));

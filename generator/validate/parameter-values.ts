@@ -3,7 +3,8 @@
  * against a template's Parameters section, as CloudFormation does when the stack is
  * created or updated:
  *
- * - every parameter without a Default is given, and no unknown name is;
+ * - every parameter without a Default is given (or supplied by the deploy action as an
+ *   override, and then not in the file), and no unknown name is;
  * - every value is a string (the template configuration format has no other type);
  * - String: AllowedPattern (the whole value), AllowedValues, MinLength, MaxLength;
  * - Number: a decimal number, MinValue, MaxValue, AllowedValues (compared as numbers);
@@ -24,20 +25,27 @@ export const AWS_TYPE_PATTERNS: Readonly<Record<string, RegExp>> = {
 
 const NUMBER = /^-?\d+(\.\d+)?$/;
 
-/** Every problem of these parameter values (and stack tags) for this template; empty when it deploys. */
+/** Every problem of these parameter values for this template; empty when it deploys. */
 export function checkParameterValues(
   template: Template,
   values: Readonly<Record<string, unknown>>,
-  tags: Readonly<Record<string, unknown>> = {},
+  /** Parameters the deployment passes as overrides: required, but not in the file. */
+  suppliedAtDeploy: readonly string[] = [],
 ): string[] {
   const problems: string[] = [];
   const params = template.Parameters ?? {};
+  const declared = (name: string) => Object.prototype.hasOwnProperty.call(params, name);
   for (const name of Object.keys(values)) {
-    if (!Object.prototype.hasOwnProperty.call(params, name)) problems.push(`${name}: the template has no such parameter`);
+    if (!declared(name)) problems.push(`${name}: the template has no such parameter`);
+    if (suppliedAtDeploy.includes(name)) problems.push(`${name}: is supplied at deploy time and must not be in the file`);
+  }
+  for (const name of suppliedAtDeploy) {
+    if (!declared(name)) problems.push(`${name}: is supplied at deploy time, but the template has no such parameter`);
   }
   for (const [name, def] of Object.entries(params)) {
     if (!Object.prototype.hasOwnProperty.call(values, name)) {
-      if (def.Default === undefined) problems.push(`${name}: is required (the parameter has no Default)`);
+      if (suppliedAtDeploy.includes(name)) continue;
+      if (def.Default === undefined) problems.push(`${name}: is required (no default)`);
       continue;
     }
     const value = values[name];
@@ -47,7 +55,7 @@ export function checkParameterValues(
     }
     problems.push(...checkOne(name, def, value));
   }
-  return [...problems, ...checkTags(tags)];
+  return problems;
 }
 
 const patterns = new Map<string, RegExp>();
