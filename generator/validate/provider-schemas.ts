@@ -51,8 +51,15 @@ export function acceptIntrinsics(node: unknown): unknown {
   return out;
 }
 
+/**
+ * Where the intrinsic-function schema lives in a widened schema: one definition that every
+ * value position refers to, so ajv compiles it once per schema instead of at every place.
+ */
+const INTRINSIC_NAME = 'CfnIntrinsicFunction';
+const INTRINSIC_REF = `#/definitions/${INTRINSIC_NAME}`;
+
 function widen(value: unknown): unknown {
-  return { anyOf: [INTRINSIC, acceptIntrinsics(value)] };
+  return { anyOf: [{ $ref: INTRINSIC_REF }, acceptIntrinsics(value)] };
 }
 
 function isObject(v: unknown): v is Schema {
@@ -77,7 +84,7 @@ export function specialize(schema: unknown, instances: readonly unknown[], root:
     const ref = schema.$ref;
     // A reference back to itself without going deeper into the data would never end; a
     // schema of that shape would not terminate in ajv either, so it is left to ajv.
-    if (refs.has(ref)) return schema;
+    if (refs.has(ref) || ref === INTRINSIC_REF) return schema;
     const target = specialize(resolvePointer(root, ref), instances, root, new Set([...refs, ref]));
     const { $ref: _ref, ...rest } = schema;
     void _ref;
@@ -175,6 +182,7 @@ export class ProviderSchemas {
     unicodeRegExp: true,
     validateFormats: false,
     validateSchema: false,
+    inlineRefs: false,
     code: { optimize: false, regExp: providerRegExp },
   });
   private readonly widened = new Map<string, Schema>();
@@ -204,6 +212,7 @@ export class ProviderSchemas {
       const topLevel = readOnly.filter((p) => !p.includes('/'));
       schema = {
         ...widened,
+        definitions: { ...(isObject(widened.definitions) ? widened.definitions : {}), [INTRINSIC_NAME]: INTRINSIC },
         ...(topLevel.length ? { not: { anyOf: topLevel.map((p) => ({ required: [p] })) } } : {}),
       };
       this.widened.set(type, schema);
@@ -212,9 +221,14 @@ export class ProviderSchemas {
   }
 
   /** A validator for these properties of a resource of `type`, compiled from the part of the schema they use. */
-  private validator(type: string, properties: Schema): ValidateFunction {
+  /** The part of the type's schema that can run on these properties (see `specialize`). */
+  specialized(type: string, properties: Schema): Schema {
     const whole = this.schemaOf(type);
-    const schema = specialize(whole, [properties], whole);
+    return { ...(specialize(whole, [properties], whole) as Schema), definitions: { [INTRINSIC_NAME]: INTRINSIC } };
+  }
+
+  private validator(type: string, properties: Schema): ValidateFunction {
+    const schema = this.specialized(type, properties);
     const key = `${type}|${JSON.stringify(schema)}`;
     let v = this.compiled.get(key);
     if (!v) {
