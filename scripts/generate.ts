@@ -51,9 +51,14 @@ export function writeTree(out: string, files: readonly RenderedFile[]): { writte
   const staging = fs.mkdtempSync(path.join(parent, `.${path.basename(out)}.new-`));
   const previous = listFiles(out);
   try {
+    const made = new Set<string>([staging]);
     for (const f of files) {
       const target = path.join(staging, f.path);
-      fs.mkdirSync(path.dirname(target), { recursive: true });
+      const dir = path.dirname(target);
+      if (!made.has(dir)) {
+        fs.mkdirSync(dir, { recursive: true });
+        made.add(dir);
+      }
       fs.writeFileSync(target, f.content);
     }
     const old = `${staging.replace('.new-', '.old-')}`;

@@ -72,14 +72,23 @@ const ANNOTATIONS = new Set(['description', 'title', '$comment', 'examples', 'de
 /**
  * The part of `schema` that can run on these instances: every subschema at a place where
  * none of the instances has a value becomes `true` (it would never run), every `$ref` is
- * replaced by the specialised definition it points to, and definitions go. Validating the
- * same instances against the result gives the same errors at the same instance paths,
- * while ajv compiles only what the templates use instead of whole provider schemas (an
- * Events rule target alone has some twenty parameter blocks a template never sets).
+ * replaced by the specialised definition it points to, definitions go, and a widened
+ * position keeps only the branch its values can take (an intrinsic call, or a literal).
+ * Validating the same instances against the result accepts and refuses exactly as the
+ * whole schema does, with the errors of the branch that applies (not also "must be
+ * object" from the intrinsic branch for a literal), while ajv compiles only what the
+ * templates use instead of whole provider schemas (an Events rule target alone has some
+ * twenty parameter blocks a template never sets).
  */
 export function specialize(schema: unknown, instances: readonly unknown[], root: Schema, refs: ReadonlySet<string> = new Set()): unknown {
   if (instances.length === 0) return true;
   if (!isObject(schema)) return schema;
+  // A widened position holding only intrinsic calls, or only literals, needs one branch.
+  if (isWidened(schema)) {
+    const calls = instances.filter(isIntrinsicCall).length;
+    if (calls === instances.length) return schema.anyOf[0];
+    if (calls === 0) return specialize(schema.anyOf[1], instances, root, refs);
+  }
   if (typeof schema.$ref === 'string') {
     const ref = schema.$ref;
     // A reference back to itself without going deeper into the data would never end; a
@@ -132,6 +141,26 @@ export function specialize(schema: unknown, instances: readonly unknown[], root:
     }
   }
   return out;
+}
+
+const INTRINSIC_KEY = /^(Ref|Fn::[A-Za-z0-9]+|Condition)$/;
+
+function isIntrinsicCall(v: unknown): boolean {
+  if (!isObject(v)) return false;
+  const keys = Object.keys(v);
+  return keys.length === 1 && INTRINSIC_KEY.test(keys[0]);
+}
+
+/** `{ anyOf: [intrinsic, original] }` as `widen` writes it. */
+function isWidened(schema: Schema): schema is Schema & { anyOf: [Schema, unknown] } {
+  const branches = schema.anyOf;
+  return (
+    Object.keys(schema).length === 1 &&
+    Array.isArray(branches) &&
+    branches.length === 2 &&
+    isObject(branches[0]) &&
+    branches[0].$ref === INTRINSIC_REF
+  );
 }
 
 function resolvePointer(root: Schema, ref: string): unknown {
