@@ -1,10 +1,12 @@
 /**
  * The configuration check measures the names the templates will give from the same
- * parts functions the templates use (naming.ts). These tests pin which names can
- * never be too long for a valid configuration and which the check has to refuse.
+ * parts functions the templates use (naming.ts). Within the schema's limits every one of
+ * them fits; the check names the field when a name would not.
  */
-import { CONFIGURED_NAMES, NAME_RULES, measureName } from '../generator/core/naming';
+import { nameProblems, parseConfig } from '../generator/config/load';
+import { CONFIGURED_NAMES, NAME_RULES, NameShape, measureName } from '../generator/core/naming';
 import { MAX_LENGTH } from '../generator/core/parameters';
+import { exampleRaw } from './helpers/config';
 
 const longest = {
   project: 'p'.repeat(MAX_LENGTH.projectName),
@@ -12,25 +14,51 @@ const longest = {
   suffix: 'x'.repeat(MAX_LENGTH.environmentSuffix),
 };
 
-describe('configured names', () => {
-  test.each(CONFIGURED_NAMES.filter((n) => n.kind !== 'synthetics-canary').map((n) => [n.what, n] as const))(
-    '%s fits its limit with every part at its longest',
-    (_what, shape) => {
-      const m = measureName(shape.kind, shape.parts(longest));
-      expect(m.problem).toBeUndefined();
-      expect(m.length).toBeLessThanOrEqual(NAME_RULES[shape.kind].max);
-    },
-  );
+/** The example with every name part at the longest the schema allows. */
+function longestConfig() {
+  const c = exampleRaw();
+  c.project.name = `p${'-'.repeat(MAX_LENGTH.projectName - 2)}p`;
+  c.tools.environmentSuffix = `t${'0'.repeat(MAX_LENGTH.environmentSuffix - 1)}`;
+  c.environments.forEach((e: { environmentSuffix?: string }, i: number) => (e.environmentSuffix = `e${String(i).repeat(MAX_LENGTH.environmentSuffix - 1)}`));
+  c.services.forEach((s: { name: string }, i: number) => (s.name = `s${String(i).repeat(MAX_LENGTH.serviceName - 1)}`));
+  return c;
+}
 
-  test('the canary name can exceed 21 characters, so the configuration check must refuse it', () => {
-    const canary = CONFIGURED_NAMES.find((n) => n.kind === 'synthetics-canary');
-    expect(canary).toBeDefined();
-    expect(measureName('synthetics-canary', canary!.parts(longest))).toEqual({
-      name: `${longest.service}-${longest.suffix}`,
-      length: 27,
-      problem: 'is 27 characters long; the limit is 21',
-    });
-    expect(measureName('synthetics-canary', canary!.parts({ ...longest, service: 'web', suffix: 'prod' }))).toEqual({ name: 'web-prod', length: 8 });
+describe('configured names', () => {
+  test.each(CONFIGURED_NAMES.map((n) => [`${n.what} (${n.kind})`, n] as const))('%s fits its limit with every part at its longest', (_what, shape) => {
+    const m = measureName(shape.kind, shape.parts(longest));
+    expect(m.problem).toBeUndefined();
+    expect(m.length).toBeLessThanOrEqual(NAME_RULES[shape.kind].max);
+  });
+
+  test('a configuration with every name part at its longest is accepted', () => {
+    expect(() => parseConfig(JSON.stringify(longestConfig()), 'longest.json')).not.toThrow();
+    expect(nameProblems(longestConfig())).toEqual([]);
+  });
+
+  test('a name that would not fit is refused, naming the service and the suffix that make it', () => {
+    // A Synthetics canary name allows 21 characters: `{service}-{suffix}` can reach 27.
+    const canary: NameShape = { what: 'Synthetics canary', kind: 'synthetics-canary', scope: 'service-environment', parts: (v) => [v.service, '-', v.suffix] };
+    const c = exampleRaw();
+    c.services[1].name = 'checkout-service';
+    c.environments[2].environmentSuffix = 'production';
+    expect(nameProblems(c, [canary])).toEqual([
+      'services[1].name: "checkout-service" with environment suffix "staging" (environments[1].name) makes the Synthetics canary name "checkout-service-staging", which is 24 characters long; the limit is 21',
+      'services[1].name: "checkout-service" with environment suffix "production" (environments[2].environmentSuffix) makes the Synthetics canary name "checkout-service-production", which is 27 characters long; the limit is 21',
+    ]);
+  });
+
+  test('a name per environment and a name in the tools account name their fields', () => {
+    const shared: NameShape = { what: 'shared load balancer', kind: 'alb', scope: 'environment', parts: (v) => [v.project, '-shared-balancer-', v.suffix] };
+    const tools: NameShape = { what: 'tools load balancer', kind: 'alb', scope: 'service-tools', parts: (v) => [v.project, '-', v.service, '-', v.suffix] };
+    const c = exampleRaw();
+    c.project.name = 'webshop-eu';
+    c.environments[1].environmentSuffix = 'stagingeu';
+    c.services[1].name = 'order-processing';
+    expect(nameProblems(c, [shared, tools])).toEqual([
+      'environments[1].environmentSuffix: environment suffix "stagingeu" with project.name "webshop-eu" makes the shared load balancer name "webshop-eu-shared-balancer-stagingeu", which is 36 characters long; the limit is 32',
+      'services[1].name: "order-processing" with project.name "webshop-eu" and tools.environmentSuffix "tools" makes the tools load balancer name "webshop-eu-order-processing-tools", which is 33 characters long; the limit is 32',
+    ]);
   });
 
   test('names with the region are measured with the longest region code', () => {
@@ -40,10 +68,9 @@ describe('configured names', () => {
     expect(m.length).toBe('shop-cfn-deploy-dev-'.length + 16);
   });
 
-  test('the artifact bucket name counts the 12-digit account ID', () => {
+  test('the artifact bucket name counts the 12-digit account ID and checks the character set', () => {
     const bucket = CONFIGURED_NAMES.find((n) => n.kind === 's3-bucket')!;
-    const m = measureName(bucket.kind, bucket.parts(longest));
-    expect(m.length).toBe(63);
+    expect(measureName(bucket.kind, bucket.parts(longest)).length).toBe(63);
     expect(measureName('s3-bucket', ['Shop-', 'AWS::AccountId']).problem).toBe('must match ^[a-z0-9][a-z0-9.-]*[a-z0-9]$');
   });
 });

@@ -357,7 +357,13 @@ function serviceRules(data: Json, envs: readonly Env[], problems: string[]): voi
  * (the shapes and the limits come from the naming module the templates use). One problem
  * per service and environment (or per environment): the first name that does not fit.
  */
-function nameRules(data: Json, envs: readonly Env[], problems: string[]): void {
+export function nameProblems(data: unknown, shapes: readonly NameShape[] = CONFIGURED_NAMES): string[] {
+  const problems: string[] = [];
+  if (isObject(data)) nameRules(data, environmentsOf(data), problems, shapes);
+  return problems;
+}
+
+function nameRules(data: Json, envs: readonly Env[], problems: string[], shapes: readonly NameShape[] = CONFIGURED_NAMES): void {
   const project = str(isObject(data.project) ? data.project : undefined, 'name', PATTERNS.projectName);
   if (project === undefined) return;
   const tools = isObject(data.tools) ? data.tools : undefined;
@@ -375,7 +381,7 @@ function nameRules(data: Json, envs: readonly Env[], problems: string[]): void {
     }
     return undefined;
   };
-  const byScope = (scope: NameShape['scope']) => CONFIGURED_NAMES.filter((s) => s.scope === scope);
+  const byScope = (scope: NameShape['scope']) => shapes.filter((s) => s.scope === scope);
 
   const named = withSuffix(envs);
   for (const env of named) {

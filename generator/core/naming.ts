@@ -188,10 +188,10 @@ export function stackName(project: string, stack: string, suffix: string): strin
 
 // --- Names of each service's resources in a member account -----------------------------
 //
-// Target groups and load balancers allow 32 characters, a Synthetics canary 21, so these
-// names carry the service and the suffix but not the project. Templates build them from
-// these parts (with parameters, checked at their MaxLength by physicalName); the
-// configuration check computes the same parts with the configured values.
+// Target groups and load balancers allow 32 characters, so these names carry the service
+// and the suffix but not the project. Templates build them from these parts (with
+// parameters, checked at their MaxLength by physicalName); the configuration check
+// computes the same parts with the configured values.
 
 export function targetGroupNameParts(service: NamePart, index: 1 | 2, suffix: NamePart): NamePart[] {
   return [service, '-', `tg${index}`, '-', suffix];
@@ -201,21 +201,13 @@ export function loadBalancerNameParts(service: NamePart, suffix: NamePart): Name
   return [service, '-', 'alb', '-', suffix];
 }
 
-/**
- * `{service}-{suffix}`. With a 16-character service and a 10-character suffix this can
- * reach 27 characters, more than a canary name allows (21), so a template cannot check it
- * at MaxLength: it takes the name as a parameter (MaxLength 21) whose value the parameter
- * file computes from these parts, and the configuration check refuses a service and
- * suffix that do not fit.
- */
-export function canaryNameParts(service: NamePart, suffix: NamePart): NamePart[] {
-  return [service, '-', suffix];
-}
-
 // --- Names with the configured values ---------------------------------------------------
 //
-// What the configuration check (generator/config/load.ts) measures: every name above,
-// built from the same parts functions the templates use, so the two cannot drift.
+// What the configuration check (generator/config/load.ts) measures: the names built from
+// configured values, from the same parts functions the templates use, so the two cannot
+// drift. With the configuration schema's limits (project 12, service 16, suffix 10
+// characters) every one of them fits, as physicalName proves for the templates; the
+// check keeps it so when a name or a limit changes, and says which field is too long.
 
 /** Where a name lives: once per environment, per service and environment, or per service in the tools account. */
 export type NameScope = 'environment' | 'service-environment' | 'service-tools';
@@ -238,7 +230,6 @@ export const CONFIGURED_NAMES: readonly NameShape[] = [
   { what: 'target group tg1', kind: 'target-group', scope: 'service-environment', parts: (v) => targetGroupNameParts(v.service, 1, v.suffix) },
   { what: 'target group tg2', kind: 'target-group', scope: 'service-environment', parts: (v) => targetGroupNameParts(v.service, 2, v.suffix) },
   { what: 'load balancer', kind: 'alb', scope: 'service-environment', parts: (v) => loadBalancerNameParts(v.service, v.suffix) },
-  { what: 'Synthetics canary', kind: 'synthetics-canary', scope: 'service-environment', parts: (v) => canaryNameParts(v.service, v.suffix) },
   {
     what: 'artifact bucket',
     kind: 's3-bucket',
