@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { SCHEMA_DIR } from '../generator/core/paths';
 import { ResourceDef, Template } from '../generator/core/template';
 import { buildAll } from '../generator/render';
-import { ProviderSchemas } from '../generator/validate/provider-schemas';
+import { ProviderSchemas, providerSchemaAjv } from '../generator/validate/provider-schemas';
 import { exampleConfig } from './helpers/template';
 
 const DIR = path.join(SCHEMA_DIR, 'providers');
@@ -56,17 +56,6 @@ function broken(props: Props): Array<[string, Props]> {
   return out;
 }
 
-const ajvOptions = () =>
-  new Ajv({
-    strict: false,
-    allErrors: true,
-    unicodeRegExp: true,
-    validateFormats: false,
-    validateSchema: false,
-    inlineRefs: false,
-    code: { regExp: Object.assign((s: string, f: string) => { try { return new RegExp(s, f); } catch { return new RegExp(s, f.replace('u', '')); } }, { code: 'new RegExp' }) },
-  });
-
 function errorSet(errors: ErrorObject[] | null | undefined): string[] {
   return [...new Set((errors ?? []).map((e) => `${e.instancePath} ${e.keyword} ${e.message ?? ''} ${JSON.stringify(e.params)}`))].sort();
 }
@@ -79,7 +68,7 @@ describe('provider schemas', () => {
 
   describe('a specialised schema finds what the whole schema finds', () => {
     const schemas = new ProviderSchemas(DIR);
-    const ajv = ajvOptions();
+    const ajv = providerSchemaAjv();
     const whole = new Map<string, ReturnType<Ajv['compile']>>();
     const resources = buildAll(exampleConfig()).templates.flatMap((t) =>
       Object.entries(t.template.Resources).flatMap(([id, r]) => {

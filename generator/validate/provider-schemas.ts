@@ -194,18 +194,15 @@ function providerRegExp(pattern: string, flags: string): RegExp {
 }
 providerRegExp.code = 'new RegExp';
 
-/** Compiles provider schemas on first use and validates templates against them. */
-export class ProviderSchemas {
-  // Compiling is the expensive part of generation (the S3 bucket, CodeBuild project and
-  // CodePipeline schemas take hundreds of milliseconds each with ajv's defaults), so:
-  // - each resource is validated against its schema specialised to its own properties
-  //   (`specialize`): only the subschemas that can run on them are compiled, and a
-  //   specialised schema seen before reuses its compiled validator;
-  // - ajv's code optimisation pass, which costs more than it saves for code that runs a
-  //   few times, is off;
-  // - the schemas are not checked against a meta-schema first (AWS publishes them, and
-  //   the tests compile every stored one).
-  private readonly ajv = new Ajv({
+/**
+ * The ajv that compiles provider schemas: every error, Unicode patterns (with the fallback
+ * above), no format checks; no meta-schema check first (AWS publishes the schemas, and the
+ * tests compile every stored one); the intrinsic-function definition compiled once, not
+ * inlined; and no optimisation pass, which costs more than it saves for code that runs a
+ * few times.
+ */
+export function providerSchemaAjv(): Ajv {
+  return new Ajv({
     strict: false,
     allErrors: true,
     unicodeRegExp: true,
@@ -214,6 +211,17 @@ export class ProviderSchemas {
     inlineRefs: false,
     code: { optimize: false, regExp: providerRegExp },
   });
+}
+
+/** Compiles provider schemas on first use and validates templates against them. */
+export class ProviderSchemas {
+  // Compiling is the expensive part of generation (the S3 bucket, CodeBuild project and
+  // CodePipeline schemas take hundreds of milliseconds each with ajv's defaults), so:
+  // - each resource is validated against its schema specialised to its own properties
+  //   (`specialize`): only the subschemas that can run on them are compiled, and a
+  //   specialised schema seen before reuses its compiled validator;
+  // - the options of `providerSchemaAjv`.
+  private readonly ajv = providerSchemaAjv();
   private readonly widened = new Map<string, Schema>();
   private readonly compiled = new Map<string, ValidateFunction>();
 
