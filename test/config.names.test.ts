@@ -61,6 +61,22 @@ describe('configured names', () => {
     ]);
   });
 
+  test('two services that would get the same name in one environment are refused', () => {
+    // A name shortened to fit its limit, as `{service}-{suffix}` cut to 21 characters.
+    const shortened: NameShape = {
+      what: 'Synthetics canary',
+      kind: 'synthetics-canary',
+      scope: 'service-environment',
+      parts: (v) => [`${String(v.service).slice(0, 20 - String(v.suffix).length)}-${String(v.suffix)}`],
+    };
+    const c = exampleRaw();
+    c.services[0].name = 'checkout-service';
+    c.services[1].name = 'checkout-servic2';
+    expect(nameProblems(c, [shortened])).toEqual([
+      'services[1].name: "checkout-servic2" gives the Synthetics canary name "checkout-serv-staging" in staging, as services[0].name "checkout-service" does; the names must differ',
+    ]);
+  });
+
   test('names with the region are measured with the longest region code', () => {
     const role = CONFIGURED_NAMES.find((n) => n.kind === 'iam-role')!;
     const m = measureName(role.kind, role.parts({ project: 'shop', service: '', suffix: 'dev' }));

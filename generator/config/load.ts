@@ -398,6 +398,23 @@ function nameRules(data: Json, envs: readonly Env[], problems: string[], shapes:
       if (p) problems.push(`services[${svc.i}].name: "${svc.name}" with project.name "${project}" and ${toolsSuffixPath} "${toolsSuffix}" ${p}`);
     }
   }
+
+  // Two services may not get the same name in one environment (a name shortened to fit
+  // its limit can make two distinct services collide).
+  for (const shape of byScope('service-environment')) {
+    for (const env of named) {
+      firstSeen(
+        services,
+        (svc) => measureName(shape.kind, shape.parts({ project, service: svc.name, suffix: env.suffix })).name,
+        (svc, first, name) => {
+          if (svc.name === first.name) return; // a duplicate service name, reported above
+          problems.push(
+            `services[${svc.i}].name: "${svc.name}" gives the ${shape.what} name "${name}" in ${env.name}, as services[${first.i}].name "${first.name}" does; the names must differ`,
+          );
+        },
+      );
+    }
+  }
 }
 
 function semanticProblems(data: unknown): string[] {
