@@ -22,7 +22,7 @@ import { buildNetworkTemplate, networkParameterFiles } from './templates/network
 import { ECS_SERVICE_TEMPLATE_FILES, buildEcsServiceTemplate, ecsServiceParameterFiles } from './templates/ecs-service';
 import { SERVICE_CANARY_FILE, buildServiceCanaryTemplate, serviceCanaryParameterFiles } from './templates/service-canary';
 import { templateChecks } from './validate';
-import { checkParameterValues } from './validate/parameter-values';
+import { checkParameterValues, checkTags } from './validate/parameter-values';
 
 /** A parameter file in CodePipeline's template configuration format. */
 export interface ParameterFile {
@@ -105,6 +105,9 @@ export function parameterFileContent(pf: ParameterFile): string {
 /** Every file of templates/, checked. Throws GenerationError when anything is wrong. */
 export function renderAll(config: ResolvedConfig): RenderedFile[] {
   const { templates, parameterFiles, problems } = buildAll(config);
+  for (const pf of parameterFiles) {
+    for (const p of checkTags(pf.tags ?? {})) problems.push(`${pf.path}: ${p}`);
+  }
   const checks = templateChecks();
   for (const t of templates) {
     for (const f of checks.check(t.template, t.content)) problems.push(`${t.path}: [${f.check}] ${f.message}`);
@@ -113,9 +116,11 @@ export function renderAll(config: ResolvedConfig): RenderedFile[] {
     ...templates.map(({ path, content }) => ({ path, content })),
     ...parameterFiles.map((pf) => ({ path: pf.path, content: parameterFileContent(pf) })),
   ];
-  const paths = files.map((f) => f.path);
-  const dup = paths.find((p, i) => paths.indexOf(p) !== i);
-  if (dup) problems.push(`${dup}: two generated files have the same path`);
+  const paths = new Set<string>();
+  for (const f of files) {
+    if (paths.has(f.path)) problems.push(`${f.path}: two generated files have the same path`);
+    paths.add(f.path);
+  }
   if (problems.length) throw new GenerationError(problems);
   return files.sort((a, b) => a.path.localeCompare(b.path));
 }

@@ -7,11 +7,11 @@
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { SCHEMA_DIR } from '../core/paths';
 import { Template } from '../core/template';
 import { RULES } from '../rules';
 import { ProviderSchemas } from './provider-schemas';
 
-const SCHEMA_DIR = path.resolve(__dirname, '..', '..', 'schemas');
 
 export interface Finding {
   readonly check: string;
@@ -31,7 +31,8 @@ function formatAjv(errors: ErrorObject[] | null | undefined): string[] {
 }
 
 export class TemplateChecks {
-  private readonly ajv = new Ajv({ strict: false, allErrors: true });
+  // The project's schemas are checked against draft-07 by the tests, not at every start.
+  private readonly ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false });
   readonly anatomy: ValidateFunction;
   readonly policy: ValidateFunction;
   readonly providers: ProviderSchemas;

@@ -1,31 +1,56 @@
 /**
- * Checks a set of parameter values against a template's Parameters section, as
- * CloudFormation would when the stack is created: every parameter without a Default is
- * given, no unknown names, and each value meets its AllowedPattern, AllowedValues,
- * MinLength/MaxLength and MinValue/MaxValue.
+ * Checks a parameter file (CodePipeline's template configuration: Parameters and Tags)
+ * against a template's Parameters section, as CloudFormation does when the stack is
+ * created or updated:
+ *
+ * - every parameter without a Default is given (or supplied by the deploy action as an
+ *   override, and then not in the file), and no unknown name is;
+ * - every value is a string (the template configuration format has no other type);
+ * - String: AllowedPattern (the whole value), AllowedValues, MinLength, MaxLength;
+ * - Number: a decimal number, MinValue, MaxValue, AllowedValues (compared as numbers);
+ * - CommaDelimitedList and List<...>: AllowedPattern and AllowedValues for each item;
+ * - AWS-specific types (VPC, subnet, security group IDs, availability zones): the shape
+ *   of each ID (whether it exists is only known in the account);
+ * - Tags: at most 50, keys of 1 to 128 and values of at most 256 characters, no `aws:` keys.
  */
 import { ParameterDef, Template } from '../core/template';
 
+/** The shape of the values of AWS-specific parameter types. */
+export const AWS_TYPE_PATTERNS: Readonly<Record<string, RegExp>> = {
+  'AWS::EC2::VPC::Id': /^vpc-[0-9a-f]{8,17}$/,
+  'AWS::EC2::Subnet::Id': /^subnet-[0-9a-f]{8,17}$/,
+  'AWS::EC2::SecurityGroup::Id': /^sg-[0-9a-f]{8,17}$/,
+  'AWS::EC2::AvailabilityZone::Name': /^[a-z]{2}(-[a-z]+)+-\d[a-z]$/,
+};
+
+const NUMBER = /^-?\d+(\.\d+)?$/;
+
+/** Every problem of these parameter values for this template; empty when it deploys. */
 export function checkParameterValues(
   template: Template,
-  values: Readonly<Record<string, string>>,
+  values: Readonly<Record<string, unknown>>,
   /** Parameters the deployment passes as overrides: required, but not in the file. */
   suppliedAtDeploy: readonly string[] = [],
 ): string[] {
   const problems: string[] = [];
   const params = template.Parameters ?? {};
+  const declared = (name: string) => Object.prototype.hasOwnProperty.call(params, name);
   for (const name of Object.keys(values)) {
-    if (!(name in params)) problems.push(`${name}: the template has no such parameter`);
+    if (!declared(name)) problems.push(`${name}: the template has no such parameter`);
     if (suppliedAtDeploy.includes(name)) problems.push(`${name}: is supplied at deploy time and must not be in the file`);
   }
   for (const name of suppliedAtDeploy) {
-    if (!(name in params)) problems.push(`${name}: is supplied at deploy time, but the template has no such parameter`);
+    if (!declared(name)) problems.push(`${name}: is supplied at deploy time, but the template has no such parameter`);
   }
   for (const [name, def] of Object.entries(params)) {
-    const value = values[name];
-    if (value === undefined) {
+    if (!Object.prototype.hasOwnProperty.call(values, name)) {
       if (suppliedAtDeploy.includes(name)) continue;
       if (def.Default === undefined) problems.push(`${name}: is required (no default)`);
+      continue;
+    }
+    const value = values[name];
+    if (typeof value !== 'string') {
+      problems.push(`${name}: ${JSON.stringify(value)} must be a string in a template configuration file`);
       continue;
     }
     problems.push(...checkOne(name, def, value));
@@ -33,24 +58,43 @@ export function checkParameterValues(
   return problems;
 }
 
+const patterns = new Map<string, RegExp>();
+
+/** AllowedPattern matches the whole value, as CloudFormation applies it. */
+function allowedPattern(source: string): RegExp {
+  let re = patterns.get(source);
+  if (!re) {
+    re = new RegExp(`^(?:${source})$`);
+    patterns.set(source, re);
+  }
+  return re;
+}
+
 function checkOne(name: string, def: ParameterDef, value: string): string[] {
-  const problems: string[] = [];
   const show = JSON.stringify(value);
   if (def.Type === 'Number') {
+    if (!NUMBER.test(value)) return [`${name}: ${show} is not a number`];
     const n = Number(value);
-    if (value.trim() === '' || Number.isNaN(n)) return [`${name}: ${show} is not a number`];
+    const problems: string[] = [];
     if (def.MinValue !== undefined && n < def.MinValue) problems.push(`${name}: ${show} is below MinValue ${def.MinValue}`);
     if (def.MaxValue !== undefined && n > def.MaxValue) problems.push(`${name}: ${show} is above MaxValue ${def.MaxValue}`);
-    if (def.AllowedValues && !def.AllowedValues.includes(n)) problems.push(`${name}: ${show} is not one of ${def.AllowedValues.join(', ')}`);
+    if (def.AllowedValues && !def.AllowedValues.some((a) => Number(a) === n)) {
+      problems.push(`${name}: ${show} is not one of ${def.AllowedValues.join(', ')}`);
+    }
     return problems;
   }
-  const items = def.Type.startsWith('List<') || def.Type === 'CommaDelimitedList' ? value.split(',') : [value];
+  const problems: string[] = [];
+  const isList = def.Type === 'CommaDelimitedList' || def.Type.startsWith('List<');
+  const itemType = isList ? def.Type.replace(/^List<(.*)>$/, '$1') : def.Type;
+  const items = isList ? value.split(',') : [value];
+  const pattern = def.AllowedPattern === undefined ? undefined : allowedPattern(def.AllowedPattern);
   for (const item of items) {
-    if (def.AllowedPattern !== undefined && !new RegExp(`^(?:${def.AllowedPattern})$`).test(item)) {
-      problems.push(`${name}: ${JSON.stringify(item)} does not match ${def.AllowedPattern}`);
-    }
-    if (def.AllowedValues && !(def.AllowedValues as readonly (string | number)[]).includes(item)) {
-      problems.push(`${name}: ${JSON.stringify(item)} is not one of ${def.AllowedValues.join(', ')}`);
+    const at = isList ? `${name}: item ${JSON.stringify(item)}` : `${name}: ${show}`;
+    const shape = AWS_TYPE_PATTERNS[itemType];
+    if (shape && !shape.test(item)) problems.push(`${at} is not a valid ${itemType}`);
+    if (pattern && !pattern.test(item)) problems.push(`${at} does not match AllowedPattern ${def.AllowedPattern}`);
+    if (def.AllowedValues && !def.AllowedValues.map(String).includes(item)) {
+      problems.push(`${at} is not one of ${def.AllowedValues.join(', ')}`);
     }
   }
   if ('MinLength' in def && def.MinLength !== undefined && value.length < def.MinLength) {
@@ -58,6 +102,21 @@ function checkOne(name: string, def: ParameterDef, value: string): string[] {
   }
   if ('MaxLength' in def && def.MaxLength !== undefined && value.length > def.MaxLength) {
     problems.push(`${name}: ${show} is longer than MaxLength ${def.MaxLength}`);
+  }
+  return problems;
+}
+
+/** Stack tags, which CloudFormation propagates to every resource that takes tags. */
+export function checkTags(tags: Readonly<Record<string, unknown>>): string[] {
+  const problems: string[] = [];
+  const keys = Object.keys(tags);
+  if (keys.length > 50) problems.push(`Tags: ${keys.length} tags; a stack may have at most 50`);
+  for (const key of keys) {
+    const value = tags[key];
+    if (key.length < 1 || key.length > 128) problems.push(`Tags.${key}: the key must have 1 to 128 characters`);
+    if (/^aws:/i.test(key)) problems.push(`Tags.${key}: keys starting with "aws:" are reserved`);
+    if (typeof value !== 'string') problems.push(`Tags.${key}: ${JSON.stringify(value)} must be a string`);
+    else if (value.length > 256) problems.push(`Tags.${key}: the value has ${value.length} characters; at most 256 are allowed`);
   }
   return problems;
 }

@@ -11,6 +11,7 @@
 import Ajv, { ValidateFunction } from 'ajv';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { SCHEMA_DIR } from '../core/paths';
 import { Template } from '../core/template';
 
 export function providerSchemaFile(type: string): string {
@@ -43,8 +44,6 @@ export function acceptIntrinsics(node: unknown): unknown {
       out[key] = (value as unknown[]).map(acceptIntrinsics);
     } else if (key === 'then' || key === 'else' || key === 'if' || key === 'not') {
       out[key] = acceptIntrinsics(value);
-    } else if (key === 'pattern' && typeof value === 'string') {
-      out[key] = jsPattern(value);
     } else {
       out[key] = value;
     }
@@ -53,24 +52,125 @@ export function acceptIntrinsics(node: unknown): unknown {
 }
 
 /**
- * Some published patterns are Python regular expressions, which a unicode-mode RegExp
- * rejects: `\Z` (end of input) is `$` in JavaScript, and Python's escapes of ordinary
- * punctuation (`\_`, `\#`) are the character itself.
+ * Where the intrinsic-function schema lives in a widened schema: one definition that every
+ * value position refers to, so ajv compiles it once per schema instead of at every place.
  */
-export function jsPattern(pattern: string): string {
-  return pattern.replace(/\\(.)/gs, (escape, ch: string) => {
-    if (ch === 'Z') return '$';
-    if (/[A-Za-z0-9]/.test(ch) || /[\^$\\.*+?()[\]{}|\/-]/.test(ch)) return escape;
-    return ch;
-  });
-}
+const INTRINSIC_NAME = 'CfnIntrinsicFunction';
+const INTRINSIC_REF = `#/definitions/${INTRINSIC_NAME}`;
 
 function widen(value: unknown): unknown {
-  return { anyOf: [INTRINSIC, acceptIntrinsics(value)] };
+  return { anyOf: [{ $ref: INTRINSIC_REF }, acceptIntrinsics(value)] };
 }
 
 function isObject(v: unknown): v is Schema {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Keywords that only annotate: a `$ref` with nothing else beside it is just the reference. */
+const ANNOTATIONS = new Set(['description', 'title', '$comment', 'examples', 'default', 'markdownDescription']);
+
+/**
+ * The part of `schema` that can run on these instances: every subschema at a place where
+ * none of the instances has a value becomes `true` (it would never run), every `$ref` is
+ * replaced by the specialised definition it points to, definitions go, and a widened
+ * position keeps only the branch its values can take (an intrinsic call, or a literal).
+ * Validating the same instances against the result accepts and refuses exactly as the
+ * whole schema does, with the errors of the branch that applies (not also "must be
+ * object" from the intrinsic branch for a literal), while ajv compiles only what the
+ * templates use instead of whole provider schemas (an Events rule target alone has some
+ * twenty parameter blocks a template never sets).
+ */
+export function specialize(schema: unknown, instances: readonly unknown[], root: Schema, refs: ReadonlySet<string> = new Set()): unknown {
+  if (instances.length === 0) return true;
+  if (!isObject(schema)) return schema;
+  // A widened position holding only intrinsic calls, or only literals, needs one branch.
+  if (isWidened(schema)) {
+    const calls = instances.filter(isIntrinsicCall).length;
+    if (calls === instances.length) return schema.anyOf[0];
+    if (calls === 0) return specialize(schema.anyOf[1], instances, root, refs);
+  }
+  if (typeof schema.$ref === 'string') {
+    const ref = schema.$ref;
+    // A reference back to itself without going deeper into the data would never end; a
+    // schema of that shape would not terminate in ajv either, so it is left to ajv.
+    if (refs.has(ref) || ref === INTRINSIC_REF) return schema;
+    const target = specialize(resolvePointer(root, ref), instances, root, new Set([...refs, ref]));
+    const { $ref: _ref, ...rest } = schema;
+    void _ref;
+    const siblings = Object.keys(rest).filter((k) => !ANNOTATIONS.has(k));
+    return siblings.length ? { allOf: [target, specialize(rest, instances, root, refs)] } : target;
+  }
+  const objects = instances.filter(isObject);
+  const arrays = instances.filter((i): i is unknown[] => Array.isArray(i));
+  const deeper = (sub: unknown, values: unknown[]) => specialize(sub, values, root);
+  const same = (sub: unknown) => specialize(sub, instances, root, refs);
+  const out: Schema = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (key === 'definitions') continue;
+    if (key === 'properties' && isObject(value)) {
+      out[key] = Object.fromEntries(
+        Object.entries(value).map(([k, sub]) => [k, deeper(sub, objects.filter((o) => Object.prototype.hasOwnProperty.call(o, k)).map((o) => o[k]))]),
+      );
+    } else if (key === 'patternProperties' && isObject(value)) {
+      out[key] = Object.fromEntries(
+        Object.entries(value).map(([p, sub]) => {
+          const re = providerRegExp(p, 'u');
+          return [p, deeper(sub, objects.flatMap((o) => Object.keys(o).filter((k) => re.test(k)).map((k) => o[k])))];
+        }),
+      );
+    } else if (key === 'additionalProperties' && isObject(value)) {
+      const named = new Set(Object.keys(isObject(schema.properties) ? schema.properties : {}));
+      const patterns = Object.keys(isObject(schema.patternProperties) ? schema.patternProperties : {}).map((p) => providerRegExp(p, 'u'));
+      const extra = objects.flatMap((o) => Object.keys(o).filter((k) => !named.has(k) && !patterns.some((re) => re.test(k))).map((k) => o[k]));
+      out[key] = deeper(value, extra);
+    } else if (key === 'items' && Array.isArray(value)) {
+      out[key] = value.map((sub, i) => deeper(sub, arrays.filter((a) => a.length > i).map((a) => a[i])));
+    } else if ((key === 'items' || key === 'contains') && isObject(value)) {
+      out[key] = deeper(value, arrays.flat());
+    } else if (key === 'additionalItems' && isObject(value)) {
+      const tuple = Array.isArray(schema.items) ? schema.items.length : 0;
+      out[key] = deeper(value, arrays.flatMap((a) => a.slice(tuple)));
+    } else if ((key === 'allOf' || key === 'anyOf' || key === 'oneOf') && Array.isArray(value)) {
+      out[key] = value.map(same);
+    } else if (key === 'not' || key === 'if' || key === 'then' || key === 'else') {
+      out[key] = same(value);
+    } else if (key === 'dependencies' && isObject(value)) {
+      out[key] = Object.fromEntries(Object.entries(value).map(([k, d]) => [k, Array.isArray(d) ? d : same(d)]));
+    } else {
+      out[key] = value;
+    }
+  }
+  return out;
+}
+
+const INTRINSIC_KEY = /^(Ref|Fn::[A-Za-z0-9]+|Condition)$/;
+
+function isIntrinsicCall(v: unknown): boolean {
+  if (!isObject(v)) return false;
+  const keys = Object.keys(v);
+  return keys.length === 1 && INTRINSIC_KEY.test(keys[0]);
+}
+
+/** `{ anyOf: [intrinsic, original] }` as `widen` writes it. */
+function isWidened(schema: Schema): schema is Schema & { anyOf: [Schema, unknown] } {
+  const branches = schema.anyOf;
+  return (
+    Object.keys(schema).length === 1 &&
+    Array.isArray(branches) &&
+    branches.length === 2 &&
+    isObject(branches[0]) &&
+    branches[0].$ref === INTRINSIC_REF
+  );
+}
+
+function resolvePointer(root: Schema, ref: string): unknown {
+  if (!ref.startsWith('#')) throw new Error(`provider schema reference ${ref} is not local`);
+  let node: unknown = root;
+  for (const part of ref.slice(1).split('/').filter(Boolean)) {
+    node = isObject(node) ? node[decodeURIComponent(part).replace(/~1/g, '/').replace(/~0/g, '~')] : undefined;
+  }
+  if (node === undefined) throw new Error(`provider schema reference ${ref} points nowhere`);
+  return node;
 }
 
 export interface SchemaFinding {
@@ -94,18 +194,38 @@ function providerRegExp(pattern: string, flags: string): RegExp {
 }
 providerRegExp.code = 'new RegExp';
 
-/** Compiles provider schemas on first use and validates templates against them. */
-export class ProviderSchemas {
-  private readonly ajv = new Ajv({
+/**
+ * The ajv that compiles provider schemas: every error, Unicode patterns (with the fallback
+ * above), no format checks; no meta-schema check first (AWS publishes the schemas, and the
+ * tests compile every stored one); the intrinsic-function definition compiled once, not
+ * inlined; and no optimisation pass, which costs more than it saves for code that runs a
+ * few times.
+ */
+export function providerSchemaAjv(): Ajv {
+  return new Ajv({
     strict: false,
     allErrors: true,
     unicodeRegExp: true,
     validateFormats: false,
-    code: { regExp: providerRegExp },
+    validateSchema: false,
+    inlineRefs: false,
+    code: { optimize: false, regExp: providerRegExp },
   });
+}
+
+/** Compiles provider schemas on first use and validates templates against them. */
+export class ProviderSchemas {
+  // Compiling is the expensive part of generation (the S3 bucket, CodeBuild project and
+  // CodePipeline schemas take hundreds of milliseconds each with ajv's defaults), so:
+  // - each resource is validated against its schema specialised to its own properties
+  //   (`specialize`): only the subschemas that can run on them are compiled, and a
+  //   specialised schema seen before reuses its compiled validator;
+  // - the options of `providerSchemaAjv`.
+  private readonly ajv = providerSchemaAjv();
+  private readonly widened = new Map<string, Schema>();
   private readonly compiled = new Map<string, ValidateFunction>();
 
-  constructor(private readonly dir: string = path.resolve(__dirname, '..', '..', 'schemas', 'providers')) {}
+  constructor(private readonly dir: string = path.join(SCHEMA_DIR, 'providers')) {}
 
   /** The provider schema of a type as published, or undefined when none is stored. */
   raw(type: string): Schema | undefined {
@@ -114,23 +234,43 @@ export class ProviderSchemas {
     return JSON.parse(fs.readFileSync(file, 'utf8')) as Schema;
   }
 
-  private validator(type: string): ValidateFunction {
-    let v = this.compiled.get(type);
-    if (!v) {
+  /** The type's whole schema, widened to accept intrinsics, with the read-only properties refused. */
+  schemaOf(type: string): Schema {
+    let schema = this.widened.get(type);
+    if (!schema) {
       const raw = this.raw(type);
       if (!raw) throw new Error(`no provider schema for ${type} in schemas/providers: run \`npm run schemas:refresh\``);
-      const { $schema: _ignored, ...rest } = raw;
-      void _ignored;
+      const { $schema: _schema, $id: _id, ...rest } = raw;
+      void _schema;
+      void _id;
       const widened = acceptIntrinsics(rest) as Schema;
       // Read-only properties are attributes, not inputs: a template may not set them.
       const readOnly = ((raw.readOnlyProperties as string[] | undefined) ?? []).map((p) => p.replace('/properties/', ''));
       const topLevel = readOnly.filter((p) => !p.includes('/'));
-      const schema: Schema = {
+      schema = {
         ...widened,
+        definitions: { ...(isObject(widened.definitions) ? widened.definitions : {}), [INTRINSIC_NAME]: INTRINSIC },
         ...(topLevel.length ? { not: { anyOf: topLevel.map((p) => ({ required: [p] })) } } : {}),
       };
-      v = this.ajv.compile(schema);
-      this.compiled.set(type, v);
+      this.widened.set(type, schema);
+    }
+    return schema;
+  }
+
+  /** A validator for these properties of a resource of `type`, compiled from the part of the schema they use. */
+  /** The part of the type's schema that can run on these properties (see `specialize`). */
+  specialized(type: string, properties: Schema): Schema {
+    const whole = this.schemaOf(type);
+    return { ...(specialize(whole, [properties], whole) as Schema), definitions: { [INTRINSIC_NAME]: INTRINSIC } };
+  }
+
+  private validator(type: string, properties: Schema): ValidateFunction {
+    const schema = this.specialized(type, properties);
+    const key = `${type}|${JSON.stringify(schema)}`;
+    let v = this.compiled.get(key);
+    if (!v) {
+      v = this.ajv.compile(schema as Schema);
+      this.compiled.set(key, v);
     }
     return v;
   }
@@ -138,8 +278,9 @@ export class ProviderSchemas {
   validate(template: Template): SchemaFinding[] {
     const findings: SchemaFinding[] = [];
     for (const [id, resource] of Object.entries(template.Resources)) {
-      const validate = this.validator(resource.Type);
-      if (!validate(resource.Properties ?? {})) {
+      const properties = resource.Properties ?? {};
+      const validate = this.validator(resource.Type, properties);
+      if (!validate(properties)) {
         for (const e of validate.errors ?? []) {
           if (e.keyword === 'anyOf' && e.message?.includes('anyOf')) continue;
           const where = e.instancePath ? `Properties${e.instancePath.replace(/\//g, '.')}` : 'Properties';

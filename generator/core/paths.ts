@@ -1,0 +1,17 @@
+/**
+ * Where the project's files are, whether the generator runs from its TypeScript sources
+ * (ts-node) or compiled to dist/ (`npm run build`): the root is the nearest directory
+ * above this file that holds package.json.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+function findRoot(start: string): string {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${start}`);
+  }
+}
+
+export const PROJECT_ROOT = findRoot(__dirname);
+export const SCHEMA_DIR = path.join(PROJECT_ROOT, 'schemas');

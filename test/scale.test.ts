@@ -1,0 +1,32 @@
+/**
+ * A project of 100 services across dev, staging and prod: the configuration is valid,
+ * every template renders and passes its checks, and none exceeds CloudFormation's
+ * 51,200-byte limit for a template passed in the request body.
+ */
+import { parseConfig } from '../generator/config/load';
+import { TEMPLATES, renderAll } from '../generator/render';
+import { syntheticConfig } from './helpers/config';
+
+const TEMPLATE_BODY_LIMIT = 51_200;
+
+describe('100 services', () => {
+  const config = parseConfig(JSON.stringify(syntheticConfig(100)), 'synthetic-100.json');
+  const files = renderAll(config);
+  const templates = files.filter((f) => !f.path.includes('/'));
+
+  test('the synthetic configuration has 100 services and 3 environments', () => {
+    expect(config.services).toHaveLength(100);
+    expect(config.environments.map((e) => e.name)).toEqual(['dev', 'staging', 'prod']);
+  });
+
+  test('every registered template is rendered', () => {
+    expect(templates.map((t) => t.path).sort()).toEqual(TEMPLATES.map((t) => t.file).sort());
+  });
+
+  test.each(templates.map((t) => [t.path, Buffer.byteLength(t.content, 'utf8')] as const))(
+    '%s is at most 51,200 bytes (%d)',
+    (_file, bytes) => {
+      expect(bytes).toBeLessThanOrEqual(TEMPLATE_BODY_LIMIT);
+    },
+  );
+});
