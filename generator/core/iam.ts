@@ -63,21 +63,31 @@ export interface StatementOptions {
   readonly principal?: Principal;
 }
 
+function statement(
+  effect: 'Allow' | 'Deny',
+  sid: string,
+  actions: readonly string[],
+  resources: ReadonlyArray<Value<string>> | AnyResource,
+  options: StatementOptions,
+): Statement {
+  checkActions(sid, actions);
+  return {
+    Sid: sid,
+    Effect: effect,
+    ...(options.principal ? { Principal: options.principal } : {}),
+    Action: [...actions],
+    Resource: resourceValue(sid, resources),
+    ...(options.condition ? { Condition: options.condition } : {}),
+  };
+}
+
 export function allow(
   sid: string,
   actions: readonly string[],
   resources: ReadonlyArray<Value<string>> | AnyResource,
   options: StatementOptions = {},
 ): Statement {
-  checkActions(sid, actions);
-  return {
-    Sid: sid,
-    Effect: 'Allow',
-    ...(options.principal ? { Principal: options.principal } : {}),
-    Action: [...actions],
-    Resource: resourceValue(sid, resources),
-    ...(options.condition ? { Condition: options.condition } : {}),
-  };
+  return statement('Allow', sid, actions, resources, options);
 }
 
 export function deny(
@@ -86,15 +96,7 @@ export function deny(
   resources: ReadonlyArray<Value<string>> | AnyResource,
   options: StatementOptions = {},
 ): Statement {
-  checkActions(sid, actions);
-  return {
-    Sid: sid,
-    Effect: 'Deny',
-    ...(options.principal ? { Principal: options.principal } : {}),
-    Action: [...actions],
-    Resource: resourceValue(sid, resources),
-    ...(options.condition ? { Condition: options.condition } : {}),
-  };
+  return statement('Deny', sid, actions, resources, options);
 }
 
 /** A trust statement: who may assume the role. */

@@ -19,6 +19,7 @@
  * - alarms on failed executions and on failed and successful production deployments
  *   notify the same topic; the dashboard's first row answers "is delivery healthy?".
  */
+import { THIS_KEY, accountAdministersKey } from '../blocks/kms';
 import { AWS, Intrinsic, ref, sub } from '../core/intrinsics';
 import { Statement, allow, anyResource, policyDocument } from '../core/iam';
 import {
@@ -186,39 +187,15 @@ function fromProjectAlarms(s: Scope): Record<string, Record<string, unknown>> {
 
 /** Key policy: the account administers the key; EventBridge and CloudWatch encrypt messages to the topic with it. */
 function alertKeyPolicy(s: Scope): Statement[] {
-  const thisKey = anyResource('in a key policy, "*" is the key the policy belongs to');
   return [
-    allow(
-      'AccountAdministersKey',
-      [
-        'kms:CancelKeyDeletion',
-        'kms:CreateAlias',
-        'kms:DeleteAlias',
-        'kms:DescribeKey',
-        'kms:DisableKey',
-        'kms:DisableKeyRotation',
-        'kms:EnableKey',
-        'kms:EnableKeyRotation',
-        'kms:GetKeyPolicy',
-        'kms:GetKeyRotationStatus',
-        'kms:ListResourceTags',
-        'kms:PutKeyPolicy',
-        'kms:ScheduleKeyDeletion',
-        'kms:TagResource',
-        'kms:UntagResource',
-        'kms:UpdateAlias',
-        'kms:UpdateKeyDescription',
-      ],
-      thisKey,
-      { principal: { AWS: sub('arn:${AWS::Partition}:iam::${AWS::AccountId}:root') } },
-    ),
+    accountAdministersKey('AccountAdministersKey', ['kms:CreateAlias', 'kms:DeleteAlias', 'kms:UpdateAlias']),
     // SNS encrypts each message with a data key it asks for on the publisher's behalf.
     // EventBridge's request to KMS carries no aws:SourceArn or aws:SourceAccount, so its
     // statement cannot be conditioned on them; CloudWatch's can.
-    allow('EventBridgePublishesEncrypted', ['kms:Decrypt', 'kms:GenerateDataKey'], thisKey, {
+    allow('EventBridgePublishesEncrypted', ['kms:Decrypt', 'kms:GenerateDataKey'], THIS_KEY, {
       principal: { Service: 'events.amazonaws.com' },
     }),
-    allow('CloudWatchAlarmsPublishEncrypted', ['kms:Decrypt', 'kms:GenerateDataKey'], thisKey, {
+    allow('CloudWatchAlarmsPublishEncrypted', ['kms:Decrypt', 'kms:GenerateDataKey'], THIS_KEY, {
       principal: { Service: 'cloudwatch.amazonaws.com' },
       condition: fromProjectAlarms(s),
     }),

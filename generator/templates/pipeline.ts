@@ -23,6 +23,7 @@
  * The stage list is generated from config.environments; everything that differs between
  * installations (accounts, source, e-mail, images) is a parameter.
  */
+import { THIS_KEY, accountAdministersKey } from '../blocks/kms';
 import { AWS, ConditionHandle, Intrinsic, Value, and, equals, ifCond, importValue, join, not, ref, sub } from '../core/intrinsics';
 import { Statement, allow, anyResource, trust } from '../core/iam';
 import { artifactBucketName, memberRoleArn, physicalName, pipelineRolePath, standardName } from '../core/naming';
@@ -531,7 +532,6 @@ export function buildPipelineBuildTemplate(config: ResolvedConfig): Template {
   const envs = c.environments;
   const memberAccounts = distinctAccounts(envs);
   const rotate = t.condition('RotateRegistrySecret', not(equals(ref(p.rotationFunctionArn), '')));
-  const inKeyPolicy = anyResource('in a key policy, "*" is the key the policy is attached to');
 
   // --- Artifact store: the bucket (SSE-S3 by default) and the key the pipeline encrypts
   // artifacts with, which the member accounts' deploy and execution roles may use.
@@ -542,30 +542,8 @@ export function buildPipelineBuildTemplate(config: ResolvedConfig): Template {
     KeyPolicy: {
       Version: '2012-10-17',
       Statement: [
-        allow(
-          'ToolsAccountAdministersKey',
-          [
-            'kms:CancelKeyDeletion',
-            'kms:Decrypt',
-            'kms:DescribeKey',
-            'kms:DisableKey',
-            'kms:EnableKey',
-            'kms:EnableKeyRotation',
-            'kms:Encrypt',
-            'kms:GenerateDataKey',
-            'kms:GetKeyPolicy',
-            'kms:GetKeyRotationStatus',
-            'kms:ListResourceTags',
-            'kms:PutKeyPolicy',
-            'kms:ScheduleKeyDeletion',
-            'kms:TagResource',
-            'kms:UntagResource',
-            'kms:UpdateKeyDescription',
-          ],
-          inKeyPolicy,
-          { principal: { AWS: sub('arn:${AWS::Partition}:iam::${AWS::AccountId}:root') } },
-        ),
-        allow('MemberRolesReadArtifacts', ['kms:Decrypt', 'kms:DescribeKey'], inKeyPolicy, {
+        accountAdministersKey('ToolsAccountAdministersKey', ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey']),
+        allow('MemberRolesReadArtifacts', ['kms:Decrypt', 'kms:DescribeKey'], THIS_KEY, {
           principal: { AWS: memberAccounts.map((e) => accountRoot(e.account)) },
           condition: {
             ArnEquals: { 'aws:PrincipalArn': envs.flatMap((e) => [memberRole(c, e, 'deploy'), memberRole(c, e, 'execution')]) },
