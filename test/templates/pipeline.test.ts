@@ -478,6 +478,36 @@ describe('CodeBuild', () => {
   });
 });
 
+/**
+ * A scratch directory to run build spec commands in as CodeBuild does (one bash, stopping
+ * at the first failing command), with stand-in commands first on the PATH. `sleep` is
+ * one of them, so that retries do not wait.
+ */
+function sandbox(prefix: string) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const bin = path.join(dir, 'bin');
+  const work = path.join(dir, 'work');
+  fs.mkdirSync(bin);
+  fs.mkdirSync(work);
+  const tool = (name: string, lines: readonly string[]) =>
+    fs.writeFileSync(path.join(bin, name), ['#!/bin/bash', ...lines, ''].join('\n'), { mode: 0o755 });
+  tool('sleep', ['exit 0']);
+  return {
+    dir,
+    tool,
+    run(commands: readonly string[], env: Record<string, string>): number {
+      const script = commands.map((c) => `${c}\nstatus=$?; if [ "$status" -ne 0 ]; then exit "$status"; fi`).join('\n');
+      return spawnSync('bash', ['-c', script], { cwd: work, encoding: 'utf8', env: { PATH: `${bin}:${process.env.PATH}`, ...env } }).status ?? -1;
+    },
+    /** A file of the working directory, empty when it was not written. */
+    read(file: string): string {
+      const f = path.join(work, file);
+      return fs.existsSync(f) ? fs.readFileSync(f, 'utf8') : '';
+    },
+    remove: () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
 describe('the image build', () => {
   const commands: string[] = buildSpecOf('BuildProject').phases.build.commands;
   // Everything up to the image file; the render step is run in its own test above.
@@ -493,19 +523,17 @@ describe('the image build', () => {
     readonly tagLandsBeforeFailure?: boolean;
   }
 
-  /** Runs the build phase as CodeBuild does (stop at the first failing command) against stand-in `aws`, `docker`, `uname` and `sleep`. */
+  /** Runs the build phase against stand-in `aws`, `docker` and `uname`. */
   function runBuild(s: Scenario): { status: number; docker: string[]; image: string } {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'build-'));
-    const bin = path.join(dir, 'bin');
-    fs.mkdirSync(bin);
-    const tool = (name: string, lines: string[]) => fs.writeFileSync(path.join(bin, name), ['#!/bin/bash', ...lines].join('\n'), { mode: 0o755 });
-    tool('aws', [
+    const box = sandbox('build-');
+    const dir = box.dir;
+    box.tool('aws', [
       'case "$*" in',
       `  "ecr describe-images --repository-name shop-orders-tools --image-ids imageTag=3f2a9c1") [ -e "${dir}/tag" ] || exit 254 ;;`,
       '  *) echo "unexpected aws $*" >&2; exit 2 ;;',
       'esac',
     ]);
-    tool('docker', [
+    box.tool('docker', [
       `echo "$*" >> "${dir}/docker.log"`,
       'if [ "$1 $2" = "buildx build" ]; then',
       `  runs=$(grep -c '^buildx build' "${dir}/docker.log")`,
@@ -513,28 +541,18 @@ describe('the image build', () => {
       `  touch "${dir}/tag"`,
       'fi',
     ]);
-    tool('uname', [`echo ${s.host ?? 'x86_64'}`]);
-    tool('sleep', ['exit 0']);
+    box.tool('uname', [`echo ${s.host ?? 'x86_64'}`]);
     if (s.exists) fs.writeFileSync(path.join(dir, 'tag'), '');
-    const work = path.join(dir, 'work');
-    fs.mkdirSync(work);
-    const script = buildCommands.map((c) => `${c}\nstatus=$?; if [ "$status" -ne 0 ]; then exit "$status"; fi`).join('\n');
-    const r = spawnSync('bash', ['-c', script], {
-      cwd: work,
-      encoding: 'utf8',
-      env: {
-        PATH: `${bin}:${process.env.PATH}`,
-        REGISTRY_HOST: '111111111111.dkr.ecr.eu-west-1.amazonaws.com',
-        REPOSITORY_NAME: 'shop-orders-tools',
-        IMAGE_TAG: '3f2a9c1',
-        IMAGE_PLATFORMS: s.platforms,
-      },
+    const status = box.run(buildCommands, {
+      REGISTRY_HOST: '111111111111.dkr.ecr.eu-west-1.amazonaws.com',
+      REPOSITORY_NAME: 'shop-orders-tools',
+      IMAGE_TAG: '3f2a9c1',
+      IMAGE_PLATFORMS: s.platforms,
     });
-    const read = (f: string) => (fs.existsSync(f) ? fs.readFileSync(f, 'utf8') : '');
-    const docker = read(path.join(dir, 'docker.log')).split('\n').filter(Boolean);
-    const image = read(path.join(work, 'image.json'));
-    fs.rmSync(dir, { recursive: true, force: true });
-    return { status: r.status ?? -1, docker, image };
+    const docker = box.read('../docker.log').split('\n').filter(Boolean);
+    const image = box.read('image.json');
+    box.remove();
+    return { status, docker, image };
   }
 
   const EMULATION = 'run --privileged --rm tonistiigi/binfmt --install arm64,amd64';
@@ -611,45 +629,28 @@ describe('the image scan', () => {
   });
 
   /**
-   * Runs the scan's commands as CodeBuild does (stop at the first failing command) against
-   * a stand-in `aws` that knows the tag's manifest and the scan of each image; any other
+   * Runs the scan's commands against a stand-in `aws` that knows the tag's manifest and the scan of each image; any other
    * call (an image the scan should not ask for) fails.
    */
   function runScan(tag: { manifest: object | 'None'; images: readonly ScannedImage[] }, threshold: number): { status: number; report: string } {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scan-'));
-    const bin = path.join(dir, 'bin');
-    fs.mkdirSync(bin);
+    const box = sandbox('scan-');
     // The CLI prints the query result as text: the manifest, or None for an unknown tag.
-    fs.writeFileSync(path.join(dir, 'manifest.out'), tag.manifest === 'None' ? 'None\n' : JSON.stringify(tag.manifest));
-    fs.writeFileSync(path.join(bin, 'sleep'), '#!/bin/bash\nexit 0\n', { mode: 0o755 });
-    fs.writeFileSync(
-      path.join(bin, 'aws'),
-      [
-        '#!/bin/bash',
-        'case "$*" in',
-        `  "ecr batch-get-image --repository-name shop-web-images-tools --image-ids imageTag=${TAG} --accepted-media-types "*manifest.list.v2+json*oci.image.index.v1+json*"--query images[0].imageManifest --output text") cat "${dir}/manifest.out" ;;`,
-        ...tag.images.flatMap((i) => [
-          `  "ecr wait image-scan-complete --repository-name shop-web-images-tools --image-id ${i.id}") exit 0 ;;`,
-          `  *"--image-id ${i.id} --query imageScanFindings.findingSeverityCounts.CRITICAL"*) echo '${i.critical}' ;;`,
-          `  *"--image-id ${i.id} --query imageScanFindings.findings[].[severity,name]"*) printf '${i.findings}' ;;`,
-        ]),
-        '  *) echo "unexpected aws $*" >&2; exit 2 ;;',
-        'esac',
-      ].join('\n'),
-      { mode: 0o755 },
-    );
-    const work = path.join(dir, 'work');
-    fs.mkdirSync(work);
-    const script = commands.map((c) => `${c}\nstatus=$?; if [ "$status" -ne 0 ]; then exit "$status"; fi`).join('\n');
-    const r = spawnSync('bash', ['-c', script], {
-      cwd: work,
-      encoding: 'utf8',
-      env: { PATH: `${bin}:${process.env.PATH}`, REPOSITORY_NAME: 'shop-web-images-tools', IMAGE_TAG: TAG, CRITICAL_THRESHOLD: String(threshold) },
-    });
-    const reportFile = path.join(work, 'reports', 'image-scan.xml');
-    const report = fs.existsSync(reportFile) ? fs.readFileSync(reportFile, 'utf8') : '';
-    fs.rmSync(dir, { recursive: true, force: true });
-    return { status: r.status ?? -1, report };
+    fs.writeFileSync(path.join(box.dir, 'manifest.out'), tag.manifest === 'None' ? 'None\n' : JSON.stringify(tag.manifest));
+    box.tool('aws', [
+      'case "$*" in',
+      `  "ecr batch-get-image --repository-name shop-web-images-tools --image-ids imageTag=${TAG} --accepted-media-types "*manifest.list.v2+json*oci.image.index.v1+json*"--query images[0].imageManifest --output text") cat "${box.dir}/manifest.out" ;;`,
+      ...tag.images.flatMap((i) => [
+        `  "ecr wait image-scan-complete --repository-name shop-web-images-tools --image-id ${i.id}") exit 0 ;;`,
+        `  *"--image-id ${i.id} --query imageScanFindings.findingSeverityCounts.CRITICAL"*) echo '${i.critical}' ;;`,
+        `  *"--image-id ${i.id} --query imageScanFindings.findings[].[severity,name]"*) printf '${i.findings}' ;;`,
+      ]),
+      '  *) echo "unexpected aws $*" >&2; exit 2 ;;',
+      'esac',
+    ]);
+    const status = box.run(commands, { REPOSITORY_NAME: 'shop-web-images-tools', IMAGE_TAG: TAG, CRITICAL_THRESHOLD: String(threshold) });
+    const report = box.read('reports/image-scan.xml');
+    box.remove();
+    return { status, report };
   }
 
   test.each([
