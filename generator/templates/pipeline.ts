@@ -441,10 +441,13 @@ const LIST_IMAGES = [
   'const m = JSON.parse(require("fs").readFileSync("manifest.json", "utf8"));',
   'const l = (m.manifests || []).filter((x) => x.platform && x.platform.os !== "unknown")',
   '.map((x) => "imageDigest=" + x.digest + " " + x.platform.os + "/" + x.platform.architecture);',
-  'console.log((l.length ? l : ["imageTag=" + process.env.IMAGE_TAG]).join("\\n"));',
+  'console.log(l.join("\\n") || "imageTag=" + process.env.IMAGE_TAG);',
 ].join(' ');
 
 /**
+ * (The lines of this build spec avoid ": ", so that they stay plain YAML scalars: quoted
+ * ones escape every double quote, and the template must stay small.)
+ *
  * The scan waits for ECR's scan of each pushed image (both of an image index), writes
  * every finding as a JUnit test case (CRITICAL ones failed, named with their platform
  * for an index) and fails when the CRITICAL findings of all images exceed the threshold.
@@ -465,7 +468,7 @@ function scanBuildSpec(reports: ResourceHandle) {
     `aws ecr describe-image-scan-findings ${image} --query 'imageScanFindings.findings[].[severity,name]' --output text > findings.txt || exit 1;`,
     `grep -v '^None$' findings.txt | sed "s|$|\\t$platform|" >> findings.tsv;`,
     `n=$(aws ecr describe-image-scan-findings ${image} --query 'imageScanFindings.findingSeverityCounts.CRITICAL' --output text) || exit 1;`,
-    'if [ "$n" != None ]; then echo "$id $platform: $n CRITICAL"; CRITICAL=$((CRITICAL + n)); fi; done 3< images.txt',
+    'if [ "$n" != None ]; then echo "$id $platform has $n CRITICAL"; CRITICAL=$((CRITICAL + n)); fi; done 3< images.txt',
   ].join(' ');
   return buildSpec({
     version: 0.2,
@@ -473,7 +476,7 @@ function scanBuildSpec(reports: ResourceHandle) {
     phases: {
       build: {
         commands: [
-          `mkdir -p ${REPORT_DIRECTORY}; : > findings.tsv`,
+          `mkdir -p ${REPORT_DIRECTORY}; printf '' > findings.tsv`,
           `aws ecr batch-get-image ${repository} --image-ids "imageTag=$IMAGE_TAG" --accepted-media-types ${MANIFEST_MEDIA_TYPES.join(' ')} --query 'images[0].imageManifest' --output text > manifest.json`,
           `node -e '${LIST_IMAGES}' > images.txt`,
           scanEach,
