@@ -43,7 +43,7 @@ const CASES: readonly Case[] = [
   { name: 'no services', input: edit((c) => (c.services = [])), problems: ['services: has 0 items; must have at least 1'] },
   { name: 'too many file path filters', input: edit((c) => (c.source.filePaths = Array.from({ length: 9 }, (_, i) => `dir${i}/**`))), problems: ['source.filePaths: has 9 items; must have at most 8'] },
   { name: 'an unknown top-level key', input: edit((c) => (c.region = 'eu-west-1')), problems: ['region: unknown key; allowed here: project, tools, environments, source, notifications, build, services'] },
-  { name: 'an unknown key in a service', input: edit((c) => (c.services[1].port = 80)), problems: ['services[1].port: unknown key; allowed here: name, containerPort, healthCheckPath, cpu, memoryMiB, desiredCount, scanCriticalThreshold, environments'] },
+  { name: 'an unknown key in a service', input: edit((c) => (c.services[1].port = 80)), problems: ['services[1].port: unknown key; allowed here: name, containerPort, healthCheckPath, cpu, memoryMiB, desiredCount, scanCriticalThreshold, cpuArchitecture, multiArchitectureImage, environments'] },
   // Values
   { name: 'a service name with capitals and an underscore', input: edit((c) => (c.services[0].name = 'Web_App')), problems: ['services[0].name: "Web_App" must match ^[a-z][a-z0-9-]{0,15}$'] },
   { name: 'a tools account ID of 11 digits', input: edit((c) => (c.tools.accountId = '11111111111')), problems: ['tools.accountId: "11111111111" must match ^[0-9]{12}$'] },
@@ -52,6 +52,9 @@ const CASES: readonly Case[] = [
   { name: 'a port out of range', input: edit((c) => (c.services[0].containerPort = 70000)), problems: ['services[0].containerPort: 70000 must be at most 65535'] },
   { name: 'a desired count of zero', input: edit((c) => (c.services[0].environments.dev.desiredCount = 0)), problems: ['services[0].environments.dev.desiredCount: 0 must be at least 1'] },
   { name: 'an unknown traffic routing', input: edit((c) => (c.services[0].environments.prod.trafficRouting = 'Linear10Percent')), problems: ['services[0].environments.prod.trafficRouting: "Linear10Percent" must be one of "AllAtOnce", "TimeBasedCanary", "TimeBasedLinear"'] },
+  { name: 'an unknown CPU architecture', input: edit((c) => (c.services[0].cpuArchitecture = 'AMD64')), problems: ['services[0].cpuArchitecture: "AMD64" must be one of "X86_64", "ARM64"'] },
+  { name: 'a CPU architecture in lower case', input: edit((c) => (c.services[1].cpuArchitecture = 'arm64')), problems: ['services[1].cpuArchitecture: "arm64" must be one of "X86_64", "ARM64"'] },
+  { name: 'image platforms in place of the multi-architecture switch', input: edit((c) => (c.services[1].multiArchitectureImage = 'linux/amd64,linux/arm64')), problems: ['services[1].multiArchitectureImage: "linux/amd64,linux/arm64" must be true or false'] },
   { name: 'an email address without a domain', input: edit((c) => (c.notifications.alertEmail = 'platform-alerts')), problems: ['notifications.alertEmail: "platform-alerts" must match ^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$'] },
   { name: 'a suffix longer than 10 characters', input: edit((c) => (c.environments[2].environmentSuffix = 'production1')), problems: ['environments[2].environmentSuffix: "production1" must match ^[a-z][a-z0-9]{1,9}$'] },
   { name: 'a public VPC CIDR block', input: edit((c) => (c.environments[0].vpcCidr = '172.99.0.0/16')), problems: ['environments[0].vpcCidr: "172.99.0.0/16" must be a private /16 block: 10.0-255.0.0/16, 172.16-31.0.0/16 or 192.168.0.0/16'] },

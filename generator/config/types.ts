@@ -9,6 +9,8 @@
 export type DeploymentStrategy = 'blue-green' | 'rolling';
 export type TrafficRouting = 'AllAtOnce' | 'TimeBasedCanary' | 'TimeBasedLinear';
 export type SourceProvider = 'CodeStarSourceConnection' | 'CodeCommit';
+/** The CPU architecture Fargate runs a service's tasks on (the task definition's RuntimePlatform). */
+export type CpuArchitecture = 'X86_64' | 'ARM64';
 
 export interface ProjectConfig {
   readonly project: {
@@ -107,6 +109,16 @@ export interface ServiceConfig {
   readonly desiredCount?: number;
   /** CRITICAL findings the image scan tolerates. @default 0 */
   readonly scanCriticalThreshold?: number;
+  /**
+   * What the Fargate tasks run on; the image is built for this platform (linux/amd64 or
+   * linux/arm64) unless multiArchitectureImage builds both. @default "X86_64"
+   */
+  readonly cpuArchitecture?: CpuArchitecture;
+  /**
+   * Build one image index for linux/amd64 and linux/arm64 (the scan checks both images),
+   * instead of the cpuArchitecture image alone. @default false
+   */
+  readonly multiArchitectureImage?: boolean;
   /** Per-environment settings, keyed by environment name. @default {} */
   readonly environments?: Readonly<Record<string, ServiceEnvironmentConfig>>;
 }
@@ -141,6 +153,8 @@ export interface ResolvedConfig {
     readonly memoryMiB: number;
     readonly desiredCount: number;
     readonly scanCriticalThreshold: number;
+    readonly cpuArchitecture: CpuArchitecture;
+    readonly multiArchitectureImage: boolean;
     readonly environments: Readonly<
       Record<
         string,
@@ -184,6 +198,8 @@ export function resolveConfig(c: ProjectConfig): ResolvedConfig {
         memoryMiB: s.memoryMiB ?? 512,
         desiredCount,
         scanCriticalThreshold: s.scanCriticalThreshold ?? 0,
+        cpuArchitecture: s.cpuArchitecture ?? 'X86_64',
+        multiArchitectureImage: s.multiArchitectureImage ?? false,
         environments: Object.fromEntries(
           environments.map((e, i) => {
             const own = s.environments?.[e.name] ?? {};

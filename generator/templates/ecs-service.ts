@@ -56,6 +56,7 @@ export const ECS_SERVICE_IDS = {
   healthCheckPath: 'HealthCheckPath',
   taskCpu: 'TaskCpu',
   taskMemory: 'TaskMemory',
+  cpuArchitecture: 'CpuArchitecture',
   desiredCount: 'DesiredCount',
   vpcId: 'VpcId',
   publicSubnetIds: 'PublicSubnetIds',
@@ -161,6 +162,14 @@ const TASK_MEMORY: StringParameter = {
   MinLength: 3,
   MaxLength: 6,
   ConstraintDescription: 'MiB as digits, 512 to 122880',
+};
+
+/** The image must hold this platform (a single image of it, or an image index that includes it). */
+const CPU_ARCHITECTURE: StringParameter = {
+  Type: 'String',
+  Description: 'CPU architecture of the Fargate tasks; the image must be built for it (linux/amd64 or linux/arm64)',
+  Default: 'X86_64',
+  AllowedValues: ['X86_64', 'ARM64'],
 };
 
 const DESIRED_COUNT: NumberParameter = {
@@ -301,6 +310,7 @@ export function buildEcsServiceTemplate(strategy: DeploymentStrategy): Template 
   const healthCheckPath = t.parameter(ID.healthCheckPath, HEALTH_CHECK_PATH);
   const taskCpu = t.parameter(ID.taskCpu, TASK_CPU);
   const taskMemory = t.parameter(ID.taskMemory, TASK_MEMORY);
+  const cpuArchitecture = t.parameter(ID.cpuArchitecture, CPU_ARCHITECTURE);
   const desiredCount = t.parameter(ID.desiredCount, DESIRED_COUNT);
   // The network stack's IDs, read from SSM when the change set is created.
   const vpcId = t.parameter(ID.vpcId, {
@@ -430,6 +440,7 @@ export function buildEcsServiceTemplate(strategy: DeploymentStrategy): Template 
     NetworkMode: 'awsvpc',
     Cpu: ref(taskCpu),
     Memory: ref(taskMemory),
+    RuntimePlatform: { CpuArchitecture: ref(cpuArchitecture), OperatingSystemFamily: 'LINUX' },
     ExecutionRoleArn: executionRole.getAtt('Arn'),
     TaskRoleArn: taskRole.getAtt('Arn'),
     ContainerDefinitions: [
@@ -717,6 +728,7 @@ export function ecsServiceParameterFiles(config: ResolvedConfig, strategy: Deplo
           [ID.healthCheckPath]: svc.healthCheckPath,
           [ID.taskCpu]: String(svc.cpu),
           [ID.taskMemory]: String(svc.memoryMiB),
+          [ID.cpuArchitecture]: svc.cpuArchitecture,
           [ID.desiredCount]: String(settings.desiredCount),
           [ID.vpcId]: network.vpcId,
           [ID.publicSubnetIds]: network.publicSubnetIds,

@@ -32,7 +32,7 @@ import { ParameterHandle, ResourceHandle, StringParameter, Template, TemplateBui
 import { role } from '../blocks/role';
 import { bucketPolicy, privateBucket } from '../blocks/bucket';
 import { buildSpec, withRetries } from '../blocks/buildspec';
-import { ResolvedConfig } from '../config/types';
+import { CpuArchitecture, ResolvedConfig } from '../config/types';
 import type { ParameterFile } from '../render';
 
 /** Logical IDs: a public contract (renaming one replaces the live resource). */
@@ -54,6 +54,7 @@ export const PIPELINE_IDS = {
   buildImageReference: 'BuildImageReference',
   unitTestCommand: 'UnitTestCommand',
   scanCriticalThreshold: 'ScanCriticalThreshold',
+  imagePlatforms: 'ImagePlatforms',
   rotationFunctionArn: 'RotationFunctionArn',
 
   artifactKey: 'ArtifactKey',
@@ -111,6 +112,18 @@ export const SERVICE_STACK_CAPABILITIES = 'CAPABILITY_IAM,CAPABILITY_AUTO_EXPAND
 
 /** The CodeBuild projects, by the name part the naming module puts into their names. */
 export const CODEBUILD_PROJECTS = { build: 'build', unitTests: 'unit-tests', scan: 'image-scan' } as const;
+
+/** The docker platform of each task CPU architecture, and both as one image index. */
+export const ARCHITECTURE_PLATFORMS: Readonly<Record<CpuArchitecture, string>> = { X86_64: 'linux/amd64', ARM64: 'linux/arm64' };
+export const IMAGE_PLATFORMS = ['linux/amd64', 'linux/arm64', 'linux/amd64,linux/arm64'] as const;
+
+/** What the build builds for a service: both platforms, or the one its tasks run on. */
+export function imagePlatforms(service: { readonly cpuArchitecture: CpuArchitecture; readonly multiArchitectureImage: boolean }): string {
+  return service.multiArchitectureImage ? IMAGE_PLATFORMS[2] : ARCHITECTURE_PLATFORMS[service.cpuArchitecture];
+}
+
+/** Registers QEMU emulators in the build host's kernel, for platforms other than its own. */
+const EMULATION_IMAGE = 'tonistiigi/binfmt';
 
 const CODEBUILD_COMPUTE_TYPE = 'BUILD_GENERAL1_SMALL';
 const LOG_RETENTION_DAYS = 30;
@@ -256,6 +269,12 @@ function buildParameters(t: TemplateBuilder) {
       MaxValue: 1000,
       Default: 0,
     }),
+    imagePlatforms: t.parameter(ID.imagePlatforms, {
+      Type: 'String',
+      Description: 'Image platforms; two make one image index',
+      AllowedValues: IMAGE_PLATFORMS,
+      Default: IMAGE_PLATFORMS[0],
+    }),
     rotationFunctionArn: t.parameter(ID.rotationFunctionArn, {
       Type: 'String',
       Description: 'Rotates the registry secret; empty: none',
@@ -331,8 +350,17 @@ function codeBuildStatements(
 
 const SHELL = { shell: 'bash' };
 
+/**
+ * The build builds and pushes in one `docker buildx build --push` (an image index for two
+ * platforms cannot go through the local image store). A retry runs it again only while
+ * the tag is still missing: tags are immutable, and ECR writes the tag last, so a push
+ * that failed after the tag landed is done. BuildKit's cache makes a retry a re-push.
+ * Emulation is set up only for a platform other than the build host's, and an image
+ * index needs the docker-container builder.
+ */
 function buildBuildSpec(secret: ResourceHandle, environments: readonly string[]) {
   const image = '"$REGISTRY_HOST/$REPOSITORY_NAME:$IMAGE_TAG"';
+  const exists = 'aws ecr describe-images --repository-name "$REPOSITORY_NAME" --image-ids "imageTag=$IMAGE_TAG" >/dev/null 2>&1';
   const templates = `"$CODEBUILD_SRC_DIR_${ARTIFACTS.templates}"`;
   const render = [
     `for environment in ${environments.join(' ')}; do`,
@@ -365,8 +393,14 @@ function buildBuildSpec(secret: ResourceHandle, environments: readonly string[])
       },
       build: {
         commands: [
-          `if aws ecr describe-images --repository-name "$REPOSITORY_NAME" --image-ids "imageTag=$IMAGE_TAG" >/dev/null 2>&1; then PUSH=no; echo "image $IMAGE_TAG exists already (tags are immutable)"; else PUSH=yes; docker build --pull --tag ${image} .; fi`,
-          `if [ "$PUSH" = yes ]; then ${withRetries(`docker push ${image}`)}; fi`,
+          `if ${exists}; then PUSH=no; echo "image $IMAGE_TAG exists already (tags are immutable)"; else PUSH=yes; fi`,
+          `if [ "$PUSH" = yes ] && [ "$IMAGE_PLATFORMS" != "linux/$(uname -m | sed 's/x86_64/amd64/;s/aarch64/arm64/')" ]; then ${withRetries(
+            `docker run --privileged --rm ${EMULATION_IMAGE} --install arm64,amd64`,
+          )}; fi`,
+          'if [ "$PUSH" = yes ] && [[ "$IMAGE_PLATFORMS" == *,* ]]; then docker buildx create --use --driver docker-container; fi',
+          `if [ "$PUSH" = yes ]; then ${withRetries(
+            `{ ${exists} || docker buildx build --platform "$IMAGE_PLATFORMS" --provenance=false --pull --tag ${image} --push .; }`,
+          )}; fi`,
           `printf '{"${IMAGE_FILE_KEY}":"%s"}\\n' ${image} > ${IMAGE_FILE}`,
           render,
         ],
@@ -390,18 +424,51 @@ function unitTestBuildSpec(reports: ResourceHandle) {
   });
 }
 
+/** Manifest types the scan reads: an image (Docker or OCI), or an image index of several. */
+const MANIFEST_MEDIA_TYPES = [
+  'application/vnd.docker.distribution.manifest.v2+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.oci.image.index.v1+json',
+];
+
 /**
- * The scan waits for ECR's scan of the pushed image, writes every finding as a JUnit
- * test case (CRITICAL ones failed) and fails when CRITICAL findings exceed the threshold.
+ * Prints the images to scan, one `imageId platform` line each: every platform image of an
+ * image index (ECR scans images, not indexes; attestations have the platform unknown/unknown),
+ * or the tag itself for a single image.
+ */
+const LIST_IMAGES = [
+  'const m = JSON.parse(require("fs").readFileSync("manifest.json", "utf8"));',
+  'const l = (m.manifests || []).filter((x) => x.platform && x.platform.os !== "unknown")',
+  '.map((x) => "imageDigest=" + x.digest + " " + x.platform.os + "/" + x.platform.architecture);',
+  'console.log(l.join("\\n") || "imageTag=" + process.env.IMAGE_TAG);',
+].join(' ');
+
+/**
+ * (The lines of this build spec avoid ": ", so that they stay plain YAML scalars: quoted
+ * ones escape every double quote, and the template must stay small.)
+ *
+ * The scan waits for ECR's scan of each pushed image (both of an image index), writes
+ * every finding as a JUnit test case (CRITICAL ones failed, named with their platform
+ * for an index) and fails when the CRITICAL findings of all images exceed the threshold.
  */
 function scanBuildSpec(reports: ResourceHandle) {
-  const image = '--repository-name "$REPOSITORY_NAME" --image-id "imageTag=$IMAGE_TAG"';
-  const clean = 'gsub(/[^A-Za-z0-9._-]/, "_", $1); gsub(/[^A-Za-z0-9._-]/, "_", $2)';
+  const repository = '--repository-name "$REPOSITORY_NAME"';
+  const image = `${repository} --image-id "$id"`;
+  const clean = 'gsub(/[^A-Za-z0-9._-]/, "_", $1); gsub(/[^A-Za-z0-9._-]/, "_", $2); gsub(/[^a-z0-9\\/]/, "_", $3)';
   const toJUnit = [
     `awk -F '\\t' 'BEGIN { print "<testsuite name=\\"image-scan\\">" }`,
-    `{ ${clean}; failure = ""; if ($1 == "CRITICAL") failure = "<failure message=\\"CRITICAL finding\\"/>";`,
+    `{ ${clean}; if ($3 != "") $2 = $2 " (" $3 ")"; failure = ""; if ($1 == "CRITICAL") failure = "<failure message=\\"CRITICAL finding\\"/>";`,
     'printf "<testcase classname=\\"%s\\" name=\\"%s\\">%s</testcase>\\n", $1, $2, failure }',
     `END { print "</testsuite>" }' findings.tsv > ${REPORT_DIRECTORY}/image-scan.xml`,
+  ].join(' ');
+  const scanEach = [
+    'CRITICAL=0; while read -r id platform <&3; do',
+    `${withRetries(`aws ecr wait image-scan-complete ${image}`)};`,
+    `aws ecr describe-image-scan-findings ${image} --query 'imageScanFindings.findings[].[severity,name]' --output text > findings.txt || exit 1;`,
+    `grep -v '^None$' findings.txt | sed "s|$|\\t$platform|" >> findings.tsv;`,
+    `n=$(aws ecr describe-image-scan-findings ${image} --query 'imageScanFindings.findingSeverityCounts.CRITICAL' --output text) || exit 1;`,
+    'if [ "$n" != None ]; then echo "$id $platform has $n CRITICAL"; CRITICAL=$((CRITICAL + n)); fi; done 3< images.txt',
   ].join(' ');
   return buildSpec({
     version: 0.2,
@@ -409,13 +476,11 @@ function scanBuildSpec(reports: ResourceHandle) {
     phases: {
       build: {
         commands: [
-          `mkdir -p ${REPORT_DIRECTORY}`,
-          withRetries(`aws ecr wait image-scan-complete ${image}`),
-          `aws ecr describe-image-scan-findings ${image} --query 'imageScanFindings.findings[].[severity,name]' --output text > findings.txt`,
-          "grep -v '^None$' findings.txt > findings.tsv || true",
+          `mkdir -p ${REPORT_DIRECTORY}; printf '' > findings.tsv`,
+          `aws ecr batch-get-image ${repository} --image-ids "imageTag=$IMAGE_TAG" --accepted-media-types ${MANIFEST_MEDIA_TYPES.join(' ')} --query 'images[0].imageManifest' --output text > manifest.json`,
+          `node -e '${LIST_IMAGES}' > images.txt`,
+          scanEach,
           toJUnit,
-          `CRITICAL=$(aws ecr describe-image-scan-findings ${image} --query 'imageScanFindings.findingSeverityCounts.CRITICAL' --output text)`,
-          'if [ "$CRITICAL" = None ]; then CRITICAL=0; fi',
           'echo "CRITICAL findings $CRITICAL, tolerated $CRITICAL_THRESHOLD"',
           'if [ "$CRITICAL" -gt "$CRITICAL_THRESHOLD" ]; then echo "the image has more CRITICAL findings than tolerated"; exit 1; fi',
         ],
@@ -667,6 +732,8 @@ export function buildPipelineBuildTemplate(config: ResolvedConfig): Template {
         'PushImage',
         [
           'ecr:BatchCheckLayerAvailability',
+          // BuildKit asks for each manifest before it pushes it.
+          'ecr:BatchGetImage',
           'ecr:CompleteLayerUpload',
           'ecr:DescribeImages',
           'ecr:InitiateLayerUpload',
@@ -685,7 +752,8 @@ export function buildPipelineBuildTemplate(config: ResolvedConfig): Template {
     policyName: 'codebuild-test',
     statements: [
       ...codeBuildStatements(p, buildResources),
-      allow('ReadScanFindings', ['ecr:DescribeImageScanFindings', 'ecr:DescribeImages'], [att(repository, 'Arn')]),
+      // BatchGetImage: the manifest of the tag, to scan each image of an image index.
+      allow('ReadScanFindings', ['ecr:BatchGetImage', 'ecr:DescribeImageScanFindings', 'ecr:DescribeImages'], [att(repository, 'Arn')]),
       allow(
         'WriteReports',
         ['codebuild:BatchPutTestCases', 'codebuild:CreateReport', 'codebuild:UpdateReport'],
@@ -707,6 +775,7 @@ export function buildPipelineBuildTemplate(config: ResolvedConfig): Template {
       repositoryName,
       { Name: 'REGISTRY_HOST', Value: sub('${AWS::AccountId}.dkr.ecr.${AWS::Region}.${AWS::URLSuffix}') },
       { Name: 'SERVICE_NAME', Value: ref(c.service) },
+      { Name: 'IMAGE_PLATFORMS', Value: ref(p.imagePlatforms) },
     ],
   });
   codeBuildProject(t, ID.unitTestProject, s, p, buildResources, {
@@ -1005,6 +1074,7 @@ export function pipelineBuildParameterFiles(config: ResolvedConfig): ParameterFi
       [ID.buildImageRepository]: image.repository,
       [ID.buildImageReference]: image.reference,
       [ID.scanCriticalThreshold]: String(service.scanCriticalThreshold),
+      [ID.imagePlatforms]: imagePlatforms(service),
     },
     tags: tags(config),
   }));

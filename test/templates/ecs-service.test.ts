@@ -272,6 +272,7 @@ describe('ecs-service.json: service, task set, task definition', () => {
   test('a Fargate task definition built from parameters; a task set and its primary', () => {
     const td = resource(bg, ID.taskDefinition).Properties!;
     expect(td).toMatchObject({ RequiresCompatibilities: ['FARGATE'], NetworkMode: 'awsvpc', Cpu: refTo(ID.taskCpu), Memory: refTo(ID.taskMemory) });
+    expect(td.RuntimePlatform).toEqual({ CpuArchitecture: refTo(ID.cpuArchitecture), OperatingSystemFamily: 'LINUX' });
     const [container] = td.ContainerDefinitions as Array<Record<string, unknown>>;
     expect(container).toMatchObject({ Image: refTo(ID.imageUri), PortMappings: [{ ContainerPort: refTo(ID.containerPort), Protocol: 'tcp' }] });
     expect(resource(bg, ID.taskSet).Properties).toMatchObject({ LaunchType: 'FARGATE', TaskDefinition: refTo(ID.taskDefinition), Scale: { Unit: 'PERCENT', Value: 100 } });
@@ -457,6 +458,21 @@ describe('parameter files', () => {
     expect(checkParameterValues(bg, { ...file, [ID.imageUri]: 'r.example.com/shop-web:1' }, [ID.imageUri])).toEqual([
       `${ID.imageUri}: is supplied at deploy time and must not be in the file`,
     ]);
+  });
+
+  test('both templates run the tasks on the CpuArchitecture parameter, X86_64 unless a file says otherwise', () => {
+    for (const template of [bg, rolling]) {
+      expect(template.Parameters![ID.cpuArchitecture]).toMatchObject({ Type: 'String', Default: 'X86_64', AllowedValues: ['X86_64', 'ARM64'] });
+      expect(resource(template, ID.taskDefinition).Properties!.RuntimePlatform).toEqual({
+        CpuArchitecture: refTo(ID.cpuArchitecture),
+        OperatingSystemFamily: 'LINUX',
+      });
+    }
+  });
+
+  test.each(pairs.map((p) => [`${p.svc.name}/${p.env.name}`, p] as const))('%s carries the configured cpuArchitecture', (_name, { svc, env, settings }) => {
+    const file = parameterFile(ecsServiceParameterFilePath(svc.name, env.name, settings.deploymentStrategy));
+    expect(file.Parameters[ID.cpuArchitecture]).toBe(svc.name === 'orders' ? 'ARM64' : 'X86_64');
   });
 
   test('the example configuration uses both strategies, so both templates are exercised', () => {

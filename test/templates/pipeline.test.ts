@@ -15,13 +15,16 @@ import { ConfigError, parseConfig } from '../../generator/config/load';
 import { ProjectConfig } from '../../generator/config/types';
 import {
   ARTIFACTS,
+  IMAGE_PLATFORMS,
   RENDER_SCRIPT,
   approvalStageName,
   buildPipelineBuildTemplate,
   buildPipelineTemplate,
   deployStageName,
   environmentParameterIds,
+  pipelineBuildParameterFiles,
 } from '../../generator/templates/pipeline';
+import { exampleRaw } from '../helpers/config';
 import {
   ROOT,
   TEMPLATES_DIR,
@@ -231,7 +234,9 @@ describe('deploy actions in the member accounts', () => {
     expect(image.Configuration.PrimarySource).toBe('SourceOutput');
     const commands: string[] = buildSpecOf('BuildProject').phases.build.commands;
     const render = commands.findIndex((c) => c.includes(RENDER_SCRIPT));
-    expect(render).toBeGreaterThan(commands.findIndex((c) => c.includes('docker push')));
+    const push = commands.findIndex((c) => c.includes('docker buildx build'));
+    expect(push).toBeGreaterThanOrEqual(0);
+    expect(render).toBeGreaterThan(push);
     const variables = (resource(build, 'BuildProject').Properties!.Environment as { EnvironmentVariables: Array<{ Name: string; Value: unknown }> })
       .EnvironmentVariables;
     expect(variables).toContainEqual({ Name: 'SERVICE_NAME', Value: { Ref: 'ServiceName' } });
@@ -435,7 +440,7 @@ describe('CodeBuild', () => {
     });
     const commands: string[] = [...spec.phases.pre_build.commands, ...spec.phases.build.commands];
     expect(commands.filter((c) => c.includes('docker login')).every((c) => c.includes('for attempt in 1 2 3'))).toBe(true);
-    expect(commands.find((c) => c.includes('docker push'))).toContain('for attempt in 1 2 3');
+    expect(commands.find((c) => c.includes('docker buildx build'))).toContain('for attempt in 1 2 3');
     expect(commands.join('\n')).toContain('$REPOSITORY_NAME:$IMAGE_TAG');
     expect(spec.artifacts.files).toEqual(['image.json', 'rendered/**/*']);
   });
@@ -450,11 +455,142 @@ describe('CodeBuild', () => {
     }
   });
 
+  test('each service builds for the platforms of its configuration: its CPU architecture, or both as one image index', () => {
+    expect(build.Parameters!.ImagePlatforms).toMatchObject({ Type: 'String', AllowedValues: [...IMAGE_PLATFORMS], Default: 'linux/amd64' });
+    expect(IMAGE_PLATFORMS).toEqual(['linux/amd64', 'linux/arm64', 'linux/amd64,linux/arm64']);
+    const variables = (resource(build, 'BuildProject').Properties!.Environment as { EnvironmentVariables: unknown[] }).EnvironmentVariables;
+    expect(variables).toContainEqual({ Name: 'IMAGE_PLATFORMS', Value: { Ref: 'ImagePlatforms' } });
+    // web leaves both settings out (X86_64, one image); orders runs on ARM64 from an image index.
+    expect(parameterFile('parameters/pipeline-build/web.json').ImagePlatforms).toBe('linux/amd64');
+    expect(parameterFile('parameters/pipeline-build/orders.json').ImagePlatforms).toBe('linux/amd64,linux/arm64');
+    const arm = parseConfig(
+      JSON.stringify({ ...exampleRaw(), services: [{ name: 'api', containerPort: 80, cpuArchitecture: 'ARM64' }] }),
+      'arm.json',
+    );
+    expect(pipelineBuildParameterFiles(arm)[0].parameters.ImagePlatforms).toBe('linux/arm64');
+  });
+
   test('unit tests publish JUnit reports into the report group', () => {
     const spec = buildSpecOf('UnitTestProject');
     const groupArn = 'arn:aws:codebuild:eu-west-1:111111111111:report-group/unit-tests';
     expect(spec.reports[groupArn]).toMatchObject({ 'file-format': 'JUNITXML' });
     expect(resource(build, 'UnitTestReports').Properties).toMatchObject({ Type: 'TEST', DeleteReports: true });
+  });
+});
+
+/**
+ * A scratch directory to run build spec commands in as CodeBuild does (one bash, stopping
+ * at the first failing command), with stand-in commands first on the PATH. `sleep` is
+ * one of them, so that retries do not wait.
+ */
+function sandbox(prefix: string) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const bin = path.join(dir, 'bin');
+  const work = path.join(dir, 'work');
+  fs.mkdirSync(bin);
+  fs.mkdirSync(work);
+  const tool = (name: string, lines: readonly string[]) =>
+    fs.writeFileSync(path.join(bin, name), ['#!/bin/bash', ...lines, ''].join('\n'), { mode: 0o755 });
+  tool('sleep', ['exit 0']);
+  return {
+    dir,
+    tool,
+    run(commands: readonly string[], env: Record<string, string>): number {
+      const script = commands.map((c) => `${c}\nstatus=$?; if [ "$status" -ne 0 ]; then exit "$status"; fi`).join('\n');
+      return spawnSync('bash', ['-c', script], { cwd: work, encoding: 'utf8', env: { PATH: `${bin}:${process.env.PATH}`, ...env } }).status ?? -1;
+    },
+    /** A file of the working directory, empty when it was not written. */
+    read(file: string): string {
+      const f = path.join(work, file);
+      return fs.existsSync(f) ? fs.readFileSync(f, 'utf8') : '';
+    },
+    remove: () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+describe('the image build', () => {
+  const commands: string[] = buildSpecOf('BuildProject').phases.build.commands;
+  // Everything up to the image file; the render step is run in its own test above.
+  const buildCommands = commands.slice(0, commands.findIndex((c) => c.includes(RENDER_SCRIPT)));
+
+  interface Scenario {
+    readonly platforms: string;
+    readonly host?: 'x86_64' | 'aarch64';
+    /** The tag is in ECR before the build starts. */
+    readonly exists?: boolean;
+    /** How many `buildx build` runs fail, and whether a failing run has pushed the tag first. */
+    readonly failures?: number;
+    readonly tagLandsBeforeFailure?: boolean;
+  }
+
+  /** Runs the build phase against stand-in `aws`, `docker` and `uname`. */
+  function runBuild(s: Scenario): { status: number; docker: string[]; image: string } {
+    const box = sandbox('build-');
+    const dir = box.dir;
+    box.tool('aws', [
+      'case "$*" in',
+      `  "ecr describe-images --repository-name shop-orders-tools --image-ids imageTag=3f2a9c1") [ -e "${dir}/tag" ] || exit 254 ;;`,
+      '  *) echo "unexpected aws $*" >&2; exit 2 ;;',
+      'esac',
+    ]);
+    box.tool('docker', [
+      `echo "$*" >> "${dir}/docker.log"`,
+      'if [ "$1 $2" = "buildx build" ]; then',
+      `  runs=$(grep -c '^buildx build' "${dir}/docker.log")`,
+      `  if [ "$runs" -le ${s.failures ?? 0} ]; then ${s.tagLandsBeforeFailure ? `touch "${dir}/tag"; ` : ''}exit 1; fi`,
+      `  touch "${dir}/tag"`,
+      'fi',
+    ]);
+    box.tool('uname', [`echo ${s.host ?? 'x86_64'}`]);
+    if (s.exists) fs.writeFileSync(path.join(dir, 'tag'), '');
+    const status = box.run(buildCommands, {
+      REGISTRY_HOST: '111111111111.dkr.ecr.eu-west-1.amazonaws.com',
+      REPOSITORY_NAME: 'shop-orders-tools',
+      IMAGE_TAG: '3f2a9c1',
+      IMAGE_PLATFORMS: s.platforms,
+    });
+    const docker = box.read('../docker.log').split('\n').filter(Boolean);
+    const image = box.read('image.json');
+    box.remove();
+    return { status, docker, image };
+  }
+
+  const EMULATION = 'run --privileged --rm tonistiigi/binfmt --install arm64,amd64';
+  const BUILDER = 'buildx create --use --driver docker-container';
+  const buildFor = (platforms: string) =>
+    `buildx build --platform ${platforms} --provenance=false --pull --tag 111111111111.dkr.ecr.eu-west-1.amazonaws.com/shop-orders-tools:3f2a9c1 --push .`;
+
+  test.each([
+    ['the host platform alone: no emulation, the default builder', { platforms: 'linux/amd64' }, [buildFor('linux/amd64')]],
+    ['another platform alone: emulation, the default builder', { platforms: 'linux/arm64' }, [EMULATION, buildFor('linux/arm64')]],
+    ['an image index: emulation and a docker-container builder', { platforms: 'linux/amd64,linux/arm64' }, [EMULATION, BUILDER, buildFor('linux/amd64,linux/arm64')]],
+    ['an image index on an arm64 host: emulation for amd64', { platforms: 'linux/amd64,linux/arm64', host: 'aarch64' as const }, [EMULATION, BUILDER, buildFor('linux/amd64,linux/arm64')]],
+    ['arm64 alone on an arm64 host: no emulation', { platforms: 'linux/arm64', host: 'aarch64' as const }, [buildFor('linux/arm64')]],
+    ['a tag that exists already: nothing is built', { platforms: 'linux/amd64,linux/arm64', exists: true }, []],
+  ])('%s', (_name, scenario, docker) => {
+    const r = runBuild(scenario);
+    expect(r.status).toBe(0);
+    expect(r.docker).toEqual(docker);
+    expect(JSON.parse(r.image)).toEqual({ ImageUri: '111111111111.dkr.ecr.eu-west-1.amazonaws.com/shop-orders-tools:3f2a9c1' });
+  });
+
+  test('a failed build and push is run again while the tag is missing', () => {
+    const r = runBuild({ platforms: 'linux/amd64', failures: 2 });
+    expect(r.status).toBe(0);
+    expect(r.docker).toEqual([buildFor('linux/amd64'), buildFor('linux/amd64'), buildFor('linux/amd64')]);
+  });
+
+  test('a push that failed after the tag landed is not repeated (tags are immutable)', () => {
+    const r = runBuild({ platforms: 'linux/amd64', failures: 1, tagLandsBeforeFailure: true });
+    expect(r.status).toBe(0);
+    expect(r.docker).toEqual([buildFor('linux/amd64')]);
+  });
+
+  test('three failed runs fail the build before the image file is written', () => {
+    const r = runBuild({ platforms: 'linux/arm64', failures: 3 });
+    expect(r.status).toBe(1);
+    expect(r.docker).toEqual([EMULATION, buildFor('linux/arm64'), buildFor('linux/arm64'), buildFor('linux/arm64')]);
+    expect(r.image).toBe('');
   });
 });
 
@@ -478,34 +614,43 @@ describe('the image scan', () => {
   const spec = buildSpecOf('ScanProject');
   const commands: string[] = spec.phases.build.commands;
 
-  /** Runs the scan's commands as CodeBuild does (stop at the first failing command) against a stand-in `aws`. */
-  function runScan(critical: string, threshold: number, findings: string): { status: number; report: string } {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scan-'));
-    const bin = path.join(dir, 'bin');
-    fs.mkdirSync(bin);
-    fs.writeFileSync(
-      path.join(bin, 'aws'),
-      [
-        '#!/bin/bash',
-        'case "$*" in',
-        '  "ecr wait image-scan-complete"*) exit 0 ;;',
-        `  *findingSeverityCounts.CRITICAL*) echo '${critical}' ;;`,
-        `  *"findings[]"*) printf '${findings}' ;;`,
-        '  *) echo "unexpected aws $*" >&2; exit 2 ;;',
-        'esac',
-      ].join('\n'),
-      { mode: 0o755 },
-    );
-    const script = commands.map((c) => `${c}\nstatus=$?; if [ "$status" -ne 0 ]; then exit "$status"; fi`).join('\n');
-    const r = spawnSync('bash', ['-c', script], {
-      cwd: dir,
-      encoding: 'utf8',
-      env: { PATH: `${bin}:${process.env.PATH}`, REPOSITORY_NAME: 'shop-web-images-tools', IMAGE_TAG: 'abc123', CRITICAL_THRESHOLD: String(threshold) },
-    });
-    const reportFile = path.join(dir, 'reports', 'image-scan.xml');
-    const report = fs.existsSync(reportFile) ? fs.readFileSync(reportFile, 'utf8') : '';
-    fs.rmSync(dir, { recursive: true, force: true });
-    return { status: r.status ?? -1, report };
+  interface ScannedImage {
+    /** What the scan names the image by: `imageTag=...` or `imageDigest=...`. */
+    readonly id: string;
+    /** What ECR answers for findingSeverityCounts.CRITICAL, and the findings as `severity\tname` lines. */
+    readonly critical: string;
+    readonly findings: string;
+  }
+
+  const TAG = 'abc123';
+  const singleImage = (critical: string, findings: string): { manifest: object; images: ScannedImage[] } => ({
+    manifest: { schemaVersion: 2, mediaType: 'application/vnd.docker.distribution.manifest.v2+json', layers: [] },
+    images: [{ id: `imageTag=${TAG}`, critical, findings }],
+  });
+
+  /**
+   * Runs the scan's commands against a stand-in `aws` that knows the tag's manifest and the scan of each image; any other
+   * call (an image the scan should not ask for) fails.
+   */
+  function runScan(tag: { manifest: object | 'None'; images: readonly ScannedImage[] }, threshold: number): { status: number; report: string } {
+    const box = sandbox('scan-');
+    // The CLI prints the query result as text: the manifest, or None for an unknown tag.
+    fs.writeFileSync(path.join(box.dir, 'manifest.out'), tag.manifest === 'None' ? 'None\n' : JSON.stringify(tag.manifest));
+    box.tool('aws', [
+      'case "$*" in',
+      `  "ecr batch-get-image --repository-name shop-web-images-tools --image-ids imageTag=${TAG} --accepted-media-types "*manifest.list.v2+json*oci.image.index.v1+json*"--query images[0].imageManifest --output text") cat "${box.dir}/manifest.out" ;;`,
+      ...tag.images.flatMap((i) => [
+        `  "ecr wait image-scan-complete --repository-name shop-web-images-tools --image-id ${i.id}") exit 0 ;;`,
+        `  *"--image-id ${i.id} --query imageScanFindings.findingSeverityCounts.CRITICAL"*) echo '${i.critical}' ;;`,
+        `  *"--image-id ${i.id} --query imageScanFindings.findings[].[severity,name]"*) printf '${i.findings}' ;;`,
+      ]),
+      '  *) echo "unexpected aws $*" >&2; exit 2 ;;',
+      'esac',
+    ]);
+    const status = box.run(commands, { REPOSITORY_NAME: 'shop-web-images-tools', IMAGE_TAG: TAG, CRITICAL_THRESHOLD: String(threshold) });
+    const report = box.read('reports/image-scan.xml');
+    box.remove();
+    return { status, report };
   }
 
   test.each([
@@ -514,15 +659,66 @@ describe('the image scan', () => {
     ['one CRITICAL finding, none tolerated: fails', '1', 0, 'CRITICAL\\tCVE-2024-0002\\n', 1],
     ['two CRITICAL findings, two tolerated: passes', '2', 2, 'CRITICAL\\tCVE-2024-0003\\nCRITICAL\\tCVE-2024-0004\\n', 0],
     ['three CRITICAL findings, two tolerated: fails', '3', 2, 'CRITICAL\\tCVE-1\\nCRITICAL\\tCVE-2\\nCRITICAL\\tCVE-3\\n', 1],
-  ])('%s', (_name, critical, threshold, findings, expected) => {
-    expect(runScan(critical, threshold, findings).status).toBe(expected);
+  ])('a single image, %s', (_name, critical, threshold, findings, expected) => {
+    expect(runScan(singleImage(critical, findings), threshold).status).toBe(expected);
   });
 
   test('the report lists every finding, CRITICAL ones as failures, even when the scan fails', () => {
-    const { status, report } = runScan('1', 0, 'CRITICAL\\tCVE-2024-0002\\nMEDIUM\\tCVE-2024-0005\\n');
+    const { status, report } = runScan(singleImage('1', 'CRITICAL\\tCVE-2024-0002\\nMEDIUM\\tCVE-2024-0005\\n'), 0);
     expect(status).toBe(1);
     expect(report).toContain('<testcase classname="CRITICAL" name="CVE-2024-0002"><failure message="CRITICAL finding"/></testcase>');
     expect(report).toContain('<testcase classname="MEDIUM" name="CVE-2024-0005"></testcase>');
+  });
+
+  // An image index as `docker buildx build --platform linux/amd64,linux/arm64` pushes it:
+  // ECR scans the two platform images, not the index. The attestation entry (platform
+  // unknown/unknown, as BuildKit writes with provenance on) has no scan to wait for.
+  const AMD64 = `sha256:${'a'.repeat(64)}`;
+  const ARM64 = `sha256:${'b'.repeat(64)}`;
+  const imageIndex = (amd64: Omit<ScannedImage, 'id'>, arm64: Omit<ScannedImage, 'id'>) => ({
+    manifest: {
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.index.v1+json',
+      manifests: [
+        { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: AMD64, size: 1, platform: { architecture: 'amd64', os: 'linux' } },
+        { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: ARM64, size: 1, platform: { architecture: 'arm64', os: 'linux' } },
+        { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${'c'.repeat(64)}`, size: 1, platform: { architecture: 'unknown', os: 'unknown' } },
+      ],
+    },
+    images: [
+      { id: `imageDigest=${AMD64}`, ...amd64 },
+      { id: `imageDigest=${ARM64}`, ...arm64 },
+    ],
+  });
+
+  test('an image index: a CRITICAL finding in one platform image fails the scan; the report names each platform', () => {
+    const { status, report } = runScan(
+      imageIndex({ critical: 'None', findings: 'HIGH\\tCVE-2024-0010\\n' }, { critical: '1', findings: 'CRITICAL\\tCVE-2024-0011\\n' }),
+      0,
+    );
+    expect(status).toBe(1);
+    expect(report).toContain('<testcase classname="HIGH" name="CVE-2024-0010 (linux/amd64)"></testcase>');
+    expect(report).toContain('<testcase classname="CRITICAL" name="CVE-2024-0011 (linux/arm64)"><failure message="CRITICAL finding"/></testcase>');
+  });
+
+  test('an image index whose platform images are both clean passes', () => {
+    const { status, report } = runScan(imageIndex({ critical: 'None', findings: '' }, { critical: 'None', findings: 'LOW\\tCVE-2024-0012\\n' }), 0);
+    expect(status).toBe(0);
+    expect(report).toContain('name="CVE-2024-0012 (linux/arm64)"');
+  });
+
+  test.each([
+    ['one each, one tolerated: the total fails', 1, 1],
+    ['one each, two tolerated: passes', 2, 0],
+  ])('an image index counts the CRITICAL findings of all its images: %s', (_name, threshold, expected) => {
+    const one = (cve: string) => ({ critical: '1', findings: `CRITICAL\\t${cve}\\n` });
+    expect(runScan(imageIndex(one('CVE-2024-0013'), one('CVE-2024-0014')), threshold).status).toBe(expected);
+  });
+
+  test('a tag ECR does not know fails the scan', () => {
+    const { status, report } = runScan({ manifest: 'None', images: [] }, 0);
+    expect(status).toBe(1);
+    expect(report).toBe('');
   });
 
   test('the threshold comes from the ScanCriticalThreshold parameter, 0 by default, and the findings go to the report group', () => {
