@@ -11,9 +11,9 @@
 import { equals, ifCond, ref, sub } from '../core/intrinsics';
 import { allow } from '../core/iam';
 import { standardName } from '../core/naming';
-import { COST_CENTER, ENVIRONMENT_NAME, ENVIRONMENT_SUFFIX, PROJECT_NAME } from '../core/parameters';
 import { Template, TemplateBuilder } from '../core/template';
 import { role } from '../blocks/role';
+import { standardParameters } from '../blocks/standard-parameters';
 import { ResolvedConfig } from '../config/types';
 import type { ParameterFile } from '../render';
 
@@ -38,10 +38,7 @@ export function buildGitHubOidcTemplate(): Template {
   const t = new TemplateBuilder(
     'GitHub Actions OIDC provider and a read-only role with which the repository\'s workflows compare the committed templates with the deployed stacks.',
   );
-  const project = t.parameter(ID.projectName, PROJECT_NAME);
-  const environment = t.parameter(ID.environmentName, ENVIRONMENT_NAME);
-  const suffix = t.parameter(ID.environmentSuffix, ENVIRONMENT_SUFFIX);
-  const costCenter = t.parameter(ID.costCenter, COST_CENTER);
+  const { project, suffix } = standardParameters(t);
   const repository = t.parameter(ID.repository, {
     Type: 'String',
     Description: 'GitHub repository whose workflows may assume the role, as owner/name',
@@ -63,7 +60,6 @@ export function buildGitHubOidcTemplate(): Template {
     AllowedPattern: '^$|^arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider/token\\.actions\\.githubusercontent\\.com$',
     ConstraintDescription: 'empty, or arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com',
   });
-  t.standardTags({ Environment: ref(environment), Project: ref(project), CostCenter: ref(costCenter) });
 
   const create = t.condition(ID.createProvider, equals(ref(existing), ''));
   const provider = t.resource(

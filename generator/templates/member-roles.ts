@@ -13,7 +13,7 @@
  *   canary stacks; it may manage exactly the resource types those templates contain.
  * - CodeDeployRole: the service role of the AWS::CodeDeploy::BlueGreen hook.
  */
-import { Intrinsic, join, ref, sub } from '../core/intrinsics';
+import { Intrinsic, join, sub } from '../core/intrinsics';
 import { Statement, allow, anyResource } from '../core/iam';
 import {
   MemberRole,
@@ -22,15 +22,10 @@ import {
   memberRoleName,
   pipelineRoleArnPattern,
 } from '../core/naming';
-import {
-  COST_CENTER,
-  ENVIRONMENT_NAME,
-  ENVIRONMENT_SUFFIX,
-  PROJECT_NAME,
-  accountIdParameter,
-} from '../core/parameters';
+import { ENVIRONMENT_SUFFIX, accountIdParameter } from '../core/parameters';
 import { ParameterHandle, Template, TemplateBuilder } from '../core/template';
 import { role } from '../blocks/role';
+import { standardParameterValues, standardParameters, standardTagValues } from '../blocks/standard-parameters';
 import { ResolvedConfig } from '../config/types';
 import type { ParameterFile } from '../render';
 
@@ -435,16 +430,12 @@ export function buildMemberRolesTemplate(): Template {
   const t = new TemplateBuilder(
     'Member-account roles for the container delivery platform: the cross-account deploy role, the CloudFormation execution role and the CodeDeploy role of the blue/green hook. Rolled out with StackSets.',
   );
+  const { project, suffix } = standardParameters(t);
   const toolsAccount = t.parameter(ID.toolsAccountId, accountIdParameter('AWS account ID of the tools account that runs the pipelines'));
-  const environmentName = t.parameter(ID.environmentName, ENVIRONMENT_NAME);
-  const suffix = t.parameter(ID.environmentSuffix, ENVIRONMENT_SUFFIX);
-  const project = t.parameter(ID.projectName, PROJECT_NAME);
-  const costCenter = t.parameter(ID.costCenter, COST_CENTER);
   const toolsSuffix = t.parameter(ID.toolsEnvironmentSuffix, {
     ...ENVIRONMENT_SUFFIX,
     Description: 'Environment suffix of the tools account stacks; part of the pipeline artifact bucket names',
   });
-  t.standardTags({ Environment: ref(environmentName), Project: ref(project), CostCenter: ref(costCenter) });
 
   const scope: Scope = { project, suffix };
   const nameOf = (r: MemberRole) => ({
@@ -519,17 +510,14 @@ export function buildMemberRolesTemplate(): Template {
  * a StackSet's per-account parameter overrides need.
  */
 export function memberRolesParameterFiles(config: ResolvedConfig): ParameterFile[] {
-  const { project, tools } = config;
+  const { tools } = config;
   return config.environments.map((env) => ({
     path: `parameters/member-roles/${env.name}.json`,
     parameters: {
+      ...standardParameterValues(config, env),
       [ID.toolsAccountId]: tools.accountId,
-      [ID.environmentName]: env.name,
-      [ID.environmentSuffix]: env.environmentSuffix,
-      [ID.projectName]: project.name,
-      [ID.costCenter]: project.costCenter,
       [ID.toolsEnvironmentSuffix]: tools.environmentSuffix,
     },
-    tags: { Environment: env.name, Project: project.name, CostCenter: project.costCenter },
+    tags: standardTagValues(config, env),
   }));
 }
