@@ -80,8 +80,8 @@ describe('configured names', () => {
   test('names with the region are measured with the longest region code', () => {
     const role = CONFIGURED_NAMES.find((n) => n.kind === 'iam-role')!;
     const m = measureName(role.kind, role.parts({ project: 'shop', service: '', suffix: 'dev' }));
-    expect(m.name).toBe('shop-cfn-deploy-dev-${AWS::Region}');
-    expect(m.length).toBe('shop-cfn-deploy-dev-'.length + 16);
+    expect(m.name).toBe('shop-cfn-exec-dev-${AWS::Region}');
+    expect(m.length).toBe('shop-cfn-exec-dev-'.length + 16);
   });
 
   test('the artifact bucket name counts the 12-digit account ID and checks the character set', () => {

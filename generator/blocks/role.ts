@@ -4,7 +4,7 @@
  */
 import { AWS, Value } from '../core/intrinsics';
 import { DENY_TERMINATE_INSTANCES, Principal, Statement, policyDocument, trust } from '../core/iam';
-import { workloadRolePath } from '../core/naming';
+import { workloadBoundaryArn, workloadRolePath } from '../core/naming';
 import { ParameterHandle, ResourceHandle, ResourceOptions, TemplateBuilder } from '../core/template';
 
 export interface RoleProps {
@@ -22,6 +22,10 @@ export interface RoleProps {
   readonly policyName: string;
   readonly maxSessionDurationSeconds?: number;
   readonly trustActions?: readonly string[];
+  /** ARN of the managed policy that bounds the role (naming.workloadBoundaryArn for workload roles). */
+  readonly permissionsBoundary?: Value<string>;
+  /** Tags besides the standard ones. */
+  readonly tags?: ReadonlyArray<{ readonly Key: string; readonly Value: Value<string> }>;
 }
 
 export function role(t: TemplateBuilder, id: string, props: RoleProps, options: ResourceOptions = {}): ResourceHandle {
@@ -39,12 +43,14 @@ export function role(t: TemplateBuilder, id: string, props: RoleProps, options: 
         }),
       ]),
       ...(props.maxSessionDurationSeconds ? { MaxSessionDuration: props.maxSessionDurationSeconds } : {}),
+      ...(props.permissionsBoundary !== undefined ? { PermissionsBoundary: props.permissionsBoundary } : {}),
       Policies: [
         {
           PolicyName: props.policyName,
           PolicyDocument: policyDocument([...props.statements, DENY_TERMINATE_INSTANCES]),
         },
       ],
+      ...(props.tags !== undefined ? { Tags: props.tags } : {}),
     },
     options,
   );
@@ -60,16 +66,24 @@ export interface WorkloadRoleProps {
 
 /**
  * A role a member-account stack creates for its own workload (tasks, functions, flow
- * logs): under naming.workloadRolePath, where the CloudFormation execution role may
- * manage roles, and assumable by the service only on behalf of this account.
+ * logs, canaries): under naming.workloadRolePath, where the CloudFormation execution role
+ * may manage roles, bounded by member-roles.json's workload boundary (the execution role
+ * can create or change a role only with that boundary), and assumable by the service
+ * only on behalf of this account.
  */
-export function workloadRole(t: TemplateBuilder, id: string, project: ParameterHandle<string>, props: WorkloadRoleProps): ResourceHandle {
+export function workloadRole(
+  t: TemplateBuilder,
+  id: string,
+  scope: { readonly project: ParameterHandle<string>; readonly suffix: ParameterHandle<string> },
+  props: WorkloadRoleProps,
+): ResourceHandle {
   return role(t, id, {
-    path: workloadRolePath(project),
+    path: workloadRolePath(scope.project),
     description: props.description,
     assumedBy: { Service: props.service },
     trustCondition: { StringEquals: { 'aws:SourceAccount': AWS.accountId } },
     policyName: props.policyName,
     statements: props.statements,
+    permissionsBoundary: workloadBoundaryArn(scope.project, scope.suffix),
   });
 }

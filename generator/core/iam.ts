@@ -126,3 +126,25 @@ export function policyDocument(statements: readonly Statement[]): PolicyDocument
 export const DENY_TERMINATE_INSTANCES: Statement = deny('DenyTerminateInstances', ['ec2:TerminateInstances'], anyResource(
   'the deny must cover every instance, including ones this stack does not know about',
 ));
+
+/** IAM's size limit of a customer-managed policy, in characters without whitespace. */
+export const MANAGED_POLICY_MAX_CHARS = 6144;
+
+/**
+ * Statements packed, in order, into as few policy documents as fit `maxChars` each. The
+ * size is measured on the template's JSON (Fn::Sub text with `${Parameter}` names), which
+ * is never shorter than the resolved policy IAM measures: every parameter that names a
+ * resource is shorter than its `${...}` reference, and the Fn::Sub wrapper adds more than
+ * the longest region code does.
+ */
+export function packStatements(statements: readonly Statement[], maxChars = MANAGED_POLICY_MAX_CHARS): Statement[][] {
+  const size = (ss: readonly Statement[]) => JSON.stringify(policyDocument(ss)).length;
+  const packs: Statement[][] = [];
+  for (const s of statements) {
+    if (size([s]) > maxChars) throw new Error(`statement ${s.Sid} alone is larger than ${maxChars} characters`);
+    const last = packs[packs.length - 1];
+    if (last !== undefined && size([...last, s]) <= maxChars) last.push(s);
+    else packs.push([s]);
+  }
+  return packs;
+}

@@ -16,6 +16,7 @@ export const NAME_RULES = {
   'alb': { max: 32, pattern: /^[a-zA-Z0-9-]+$/ },
   'target-group': { max: 32, pattern: /^[a-zA-Z0-9-]+$/ },
   'iam-role': { max: 64, pattern: /^[\w+=,.@-]+$/ },
+  'iam-policy': { max: 128, pattern: /^[\w+=,.@-]+$/ },
   'lambda-function': { max: 64, pattern: /^[a-zA-Z0-9-_]+$/ },
   's3-bucket': { max: 63, pattern: /^[a-z0-9][a-z0-9.-]*[a-z0-9]$/ },
   'ecr-repository': { max: 256, pattern: /^[a-z0-9][a-z0-9._/-]*$/ },
@@ -120,7 +121,6 @@ export function standardName(
 // to its own region, so it names the roles of that region.
 
 export const MEMBER_ROLES = {
-  deploy: 'cfn-deploy',
   execution: 'cfn-exec',
   codeDeploy: 'codedeploy',
 } as const;
@@ -151,6 +151,77 @@ export function memberRoleArn(
   return sub(`arn:\${AWS::Partition}:iam::\${${accountVar}}:role/${describe(parts)}`);
 }
 
+/**
+ * Each service's deploy role, `{project}-{service}-deploy-{suffix}-{region}` (at most 64
+ * characters with the schema's limits): the only role its pipeline may assume in a
+ * member account, and one that may change only that service's stacks. Adding a service
+ * adds one to member-roles.json.
+ */
+export const SERVICE_DEPLOY_ROLE_TYPE = 'deploy';
+
+export function serviceDeployRoleNameParts(project: NamePart, service: NamePart, suffix: NamePart): NamePart[] {
+  return [project, '-', service, '-', SERVICE_DEPLOY_ROLE_TYPE, '-', suffix, '-', 'AWS::Region'];
+}
+
+export function serviceDeployRoleName(project: ParameterHandle<string>, service: NamePart, suffix: ParameterHandle<string>): Value<string> {
+  return physicalName('iam-role', serviceDeployRoleNameParts(project, service, suffix));
+}
+
+/** The ARN of a service's deploy role in a member account, as its pipeline and the role's own stack refer to it. */
+export function serviceDeployRoleArn(
+  account: ParameterHandle<string> | 'AWS::AccountId',
+  project: ParameterHandle<string>,
+  service: NamePart,
+  suffix: ParameterHandle<string>,
+): Intrinsic<string> {
+  const parts = serviceDeployRoleNameParts(project, service, suffix);
+  physicalName('iam-role', parts);
+  const accountVar = account === 'AWS::AccountId' ? account : account.logicalId;
+  return sub(`arn:\${AWS::Partition}:iam::\${${accountVar}}:role/${describe(parts)}`);
+}
+
+/**
+ * The stacks a service's deploy role may create, change and delete in a member account:
+ * the service stack `{project}-{service}-{suffix}` (blue/green or rolling) and its canary
+ * stack `{project}-{service}-canary-{suffix}`. Never the network or member-roles stacks,
+ * never another service's.
+ */
+export function serviceStackNameParts(project: NamePart, service: NamePart, suffix: NamePart): NamePart[][] {
+  return [
+    [project, '-', service, '-', suffix],
+    [project, '-', service, '-', CANARY_TYPE, '-', suffix],
+  ];
+}
+
+/** Fn::Sub text of a name built from parts (parameters as `${Id}`), for ARN patterns. */
+export function nameText(parts: readonly NamePart[]): string {
+  return describe(parts);
+}
+
+// --- The permissions boundary of workload roles ----------------------------------------
+//
+// member-roles.json creates the managed policy `{project}-workload-boundary-{suffix}-{region}`;
+// every role a member stack creates (under workloadRolePath) carries it as its permissions
+// boundary, and the CloudFormation execution role may create or change a role only when
+// it does.
+
+export const WORKLOAD_BOUNDARY_TYPE = 'workload-boundary';
+
+export function workloadBoundaryNameParts(project: NamePart, suffix: NamePart): NamePart[] {
+  return [project, '-', WORKLOAD_BOUNDARY_TYPE, '-', suffix, '-', 'AWS::Region'];
+}
+
+export function workloadBoundaryName(project: ParameterHandle<string>, suffix: ParameterHandle<string>): Value<string> {
+  return physicalName('iam-policy', workloadBoundaryNameParts(project, suffix));
+}
+
+/** The boundary's ARN in this account, as workload roles and the execution role's conditions name it. */
+export function workloadBoundaryArn(project: ParameterHandle<string>, suffix: ParameterHandle<string>): Intrinsic<string> {
+  const parts = workloadBoundaryNameParts(project, suffix);
+  physicalName('iam-policy', parts);
+  return sub(`arn:\${AWS::Partition}:iam::\${AWS::AccountId}:policy/${describe(parts)}`);
+}
+
 export type { Referable };
 export { AWS };
 
@@ -162,6 +233,23 @@ export { AWS };
 
 export function pipelineRolePath(project: ParameterHandle<string>): Intrinsic<string> {
   return sub(`/\${${project.logicalId}}/`);
+}
+
+/** A service's pipeline role name, `{project}-{service}-pipeline-{suffix}` (under pipelineRolePath). */
+export function pipelineRoleNameParts(project: NamePart, service: NamePart, suffix: NamePart): NamePart[] {
+  return [project, '-', service, '-', PIPELINE_TYPE, '-', suffix];
+}
+
+/** The ARN of one service's pipeline role in the tools account: the only principal its deploy roles trust. */
+export function pipelineRoleArn(
+  toolsAccount: ParameterHandle<string>,
+  project: ParameterHandle<string>,
+  service: NamePart,
+  toolsSuffix: ParameterHandle<string>,
+): Intrinsic<string> {
+  const parts = pipelineRoleNameParts(project, service, toolsSuffix);
+  physicalName('iam-role', parts);
+  return sub(`arn:\${AWS::Partition}:iam::\${${toolsAccount.logicalId}}:role/\${${project.logicalId}}/${describe(parts)}`);
 }
 
 /** Matches the ARN of every pipeline role of the project in the tools account. */
@@ -229,6 +317,12 @@ export const CONFIGURED_NAMES: readonly NameShape[] = [
     scope: 'environment',
     parts: (v) => memberRoleNameParts(r, v.project, v.suffix),
   })),
+  {
+    what: 'IAM role deploy (per service)',
+    kind: 'iam-role',
+    scope: 'service-environment',
+    parts: (v) => serviceDeployRoleNameParts(v.project, v.service, v.suffix),
+  },
   { what: 'target group tg1', kind: 'target-group', scope: 'service-environment', parts: (v) => targetGroupNameParts(v.service, 1, v.suffix) },
   { what: 'target group tg2', kind: 'target-group', scope: 'service-environment', parts: (v) => targetGroupNameParts(v.service, 2, v.suffix) },
   { what: 'load balancer', kind: 'alb', scope: 'service-environment', parts: (v) => loadBalancerNameParts(v.service, v.suffix) },

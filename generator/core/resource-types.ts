@@ -36,6 +36,7 @@ export const RESOURCE_TYPES = {
   'AWS::ElasticLoadBalancingV2::LoadBalancer': { tags: 'list' },
   'AWS::ElasticLoadBalancingV2::TargetGroup': { tags: 'list' },
   'AWS::Events::Rule': { tags: 'list' },
+  'AWS::IAM::ManagedPolicy': { tags: null },
   'AWS::IAM::OIDCProvider': { tags: 'list' },
   'AWS::IAM::Role': { tags: 'list' },
   'AWS::KMS::Alias': { tags: null },

@@ -421,13 +421,13 @@ export function buildEcsServiceTemplate(strategy: DeploymentStrategy): Template 
 
   // --- Task definition and its roles.
   const serviceLogGroup = logGroup(t, ID.logGroup, { logGroupName: logGroupName(project, { service, suffix }, 'ecs'), retentionDays: ref(retention) });
-  const executionRole = workloadRole(t, ID.executionRole, project, {
+  const executionRole = workloadRole(t, ID.executionRole, { project, suffix }, {
     description: 'ECS task execution role: pulls the image from the tools account and writes the container logs',
     service: 'ecs-tasks.amazonaws.com',
     policyName: 'pull-image-write-logs',
     statements: executionRoleStatements(c, toolsAccount, serviceLogGroup),
   });
-  const taskRole = workloadRole(t, ID.taskRole, project, {
+  const taskRole = workloadRole(t, ID.taskRole, { project, suffix }, {
     description: 'Role of the application in the task: no AWS permissions until the service needs some',
     service: 'ecs-tasks.amazonaws.com',
     policyName: 'application',
@@ -663,7 +663,7 @@ function preTrafficCheck(
   const project = `\${${c.project.logicalId}}`;
   const service = `\${${c.service.logicalId}}`;
   const suffix = `\${${c.suffix.logicalId}}`;
-  const checkRole = workloadRole(t, ID.checkRole, c.project, {
+  const checkRole = workloadRole(t, ID.checkRole, { project: c.project, suffix: c.suffix }, {
     description: 'Pre-traffic check: reports the verdict to CodeDeploy, reads the service alarms, writes its logs',
     service: 'lambda.amazonaws.com',
     policyName: 'pre-traffic-check',
@@ -678,7 +678,10 @@ function preTrafficCheck(
         ['ec2:AssignPrivateIpAddresses', 'ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface', 'ec2:UnassignPrivateIpAddresses'],
         [arn('ec2', '*')],
       ),
-      allow('DescribeNetworkInterfaces', ['ec2:DescribeNetworkInterfaces'], anyResource('ec2:DescribeNetworkInterfaces has no resource-level permissions')),
+      // What Lambda calls for a function in a VPC (AWSLambdaVPCAccessExecutionRole).
+      allow('DescribeNetwork', ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets'], anyResource(
+        'ec2:DescribeNetworkInterfaces and ec2:DescribeSubnets have no resource-level permissions',
+      )),
     ],
   });
   t.resource(ID.checkFunction, 'AWS::Lambda::Function', {

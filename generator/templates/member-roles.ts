@@ -1,26 +1,38 @@
 /**
  * member-roles.json: the roles a StackSet rolls out to every member account (dev,
  * staging, prod). Nothing in it is specific to one account or region: the tools account
- * and the environment come in as parameters, and role names carry the region so that
- * two regions of one account never collide. Pipeline artifacts are read from every
- * artifact bucket of the project by name pattern (see naming.ts), so adding a service's
- * pipeline needs no StackSet update.
+ * and the environment come in as parameters, and role and policy names carry the region
+ * so that two regions of one account never collide.
  *
- * - DeployRole: assumed by this project's pipeline roles in the tools account; creates
- *   and executes change sets on this project's stacks, reads pipeline artifacts and
- *   passes the execution role to CloudFormation.
- * - ExecutionRole: the role CloudFormation uses for the network, ECS service and service
- *   canary stacks; it may manage exactly the resource types those templates contain.
+ * - DeployRole{Service}: one per configured service, assumed only by that service's
+ *   pipeline role in the tools account; creates and executes change sets on that
+ *   service's stacks only (never another service's, the network's or this stack's),
+ *   reads pipeline artifacts and passes the execution role to CloudFormation.
+ * - ExecutionRole: the role CloudFormation uses for the member stacks (network, ECS
+ *   service, service canary). Its permissions are built from the registry's handler
+ *   permissions of exactly the resource types those stacks contain (see
+ *   EXECUTION_ROLE_EXCLUSIONS and EXECUTION_ROLE_SCOPES). It may create and change a
+ *   role only when that role carries the workload boundary.
+ * - WorkloadBoundary: the managed policy that bounds every role the member stacks
+ *   create: the actions the workload roles use and nothing of IAM, Organizations,
+ *   account settings or STS.
  * - CodeDeployRole: the service role of the AWS::CodeDeploy::BlueGreen hook.
  */
 import { Intrinsic, join, sub } from '../core/intrinsics';
-import { Statement, allow, anyResource } from '../core/iam';
+import { DENY_TERMINATE_INSTANCES, Statement, allow, anyResource, deny, packStatements, policyDocument } from '../core/iam';
+import { Exclusion, Scope as PermissionScope, exclude, requiredActions, scopedStatements } from '../core/handler-permissions';
 import {
   MemberRole,
   artifactBucketArnPattern,
   memberRoleArn,
   memberRoleName,
-  pipelineRoleArnPattern,
+  nameText,
+  pipelineRoleArn,
+  serviceDeployRoleArn,
+  serviceDeployRoleName,
+  serviceStackNameParts,
+  workloadBoundaryArn,
+  workloadBoundaryName,
 } from '../core/naming';
 import { ENVIRONMENT_SUFFIX, accountIdParameter } from '../core/parameters';
 import { ParameterHandle, Template, TemplateBuilder } from '../core/template';
@@ -28,6 +40,9 @@ import { role } from '../blocks/role';
 import { standardParameterValues, standardParameters, standardTagValues } from '../blocks/standard-parameters';
 import { ResolvedConfig } from '../config/types';
 import type { ParameterFile } from '../render';
+import { buildNetworkTemplate } from './network';
+import { buildEcsServiceTemplate } from './ecs-service';
+import { buildServiceCanaryTemplate } from './service-canary';
 
 /** Logical IDs: a public contract (renaming one replaces the live resource). */
 export const MEMBER_ROLES_IDS = {
@@ -37,12 +52,38 @@ export const MEMBER_ROLES_IDS = {
   projectName: 'ProjectName',
   costCenter: 'CostCenter',
   toolsEnvironmentSuffix: 'ToolsEnvironmentSuffix',
-  deployRole: 'DeployRole',
   executionRole: 'ExecutionRole',
   codeDeployRole: 'CodeDeployRole',
+  workloadBoundary: 'WorkloadBoundary',
+  executionPolicy: 'ExecutionPolicy',
+  deployPolicy: 'DeployPolicy',
 } as const;
 
 const ID = MEMBER_ROLES_IDS;
+
+/** `DeployRole` + the service name in PascalCase: `web` -> DeployRoleWeb, `order-api` -> DeployRoleOrderApi. */
+export function deployRoleLogicalId(service: string): string {
+  return `DeployRole${service.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('')}`;
+}
+
+/**
+ * The templates whose stacks CloudFormation deploys with the execution role. Its
+ * permissions and the workload boundary are built from what these templates contain; a
+ * new member-account template belongs here (test/templates/member-roles.iam.test.ts
+ * fails for a member template whose resource types the role does not cover).
+ */
+export function memberStackTemplates(): ReadonlyArray<{ readonly file: string; readonly template: Template }> {
+  return [
+    { file: 'network.json', template: buildNetworkTemplate() },
+    { file: 'ecs-service.json', template: buildEcsServiceTemplate('blue-green') },
+    { file: 'ecs-service-rolling.json', template: buildEcsServiceTemplate('rolling') },
+    { file: 'service-canary.json', template: buildServiceCanaryTemplate() },
+  ];
+}
+
+export function resourceTypesOf(templates: ReadonlyArray<{ readonly template: Template }>): string[] {
+  return [...new Set(templates.flatMap((t) => Object.values(t.template.Resources).map((r) => r.Type)))].sort();
+}
 
 interface Scope {
   readonly project: ParameterHandle<string>;
@@ -54,20 +95,65 @@ function arn(service: string, resource: string): Intrinsic<string> {
   return sub(`arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}:${resource}`);
 }
 
-function stackArns(s: Scope) {
-  return [arn('cloudformation', `stack/\${${s.project.logicalId}}-*/*`)];
+function iamArn(resource: string): Intrinsic<string> {
+  return sub(`arn:\${AWS::Partition}:iam::\${AWS::AccountId}:${resource}`);
 }
 
-/** What the deploy role may do: change sets on this project's stacks, nothing more. */
+// --- The workload boundary ---------------------------------------------------------------
+
+/** Services no workload role may ever be granted, whatever a template asks for. */
+const NEVER_IN_BOUNDARY = /^(iam|organizations|account|sts|sso|identitystore|cloudformation|billing|aws-portal|ce|support):/;
+
+/**
+ * The actions the workload roles of the member stacks use (their Allow statements), which
+ * is what the boundary allows. A role's own policy still names its resources; the boundary
+ * caps what any role created through the execution role can ever do. A task role that
+ * needs more (an application's S3 or DynamoDB calls) needs those actions here first: a
+ * change to this template, which only an operator rolls out.
+ */
+export function workloadBoundaryActions(templates = memberStackTemplates()): string[] {
+  const actions = new Set<string>();
+  for (const { template } of templates) {
+    for (const r of Object.values(template.Resources)) {
+      if (r.Type !== 'AWS::IAM::Role') continue;
+      const policies = (r.Properties?.Policies ?? []) as Array<{ PolicyDocument: { Statement: Statement[] } }>;
+      for (const p of policies) {
+        for (const st of p.PolicyDocument.Statement) if (st.Effect === 'Allow') st.Action.forEach((a) => actions.add(a));
+      }
+    }
+  }
+  const sorted = [...actions].sort();
+  const forbidden = sorted.filter((a) => NEVER_IN_BOUNDARY.test(a));
+  if (forbidden.length > 0) throw new Error(`workload boundary: a workload role asks for ${forbidden.join(', ')}, which no workload role may have`);
+  return sorted;
+}
+
+function boundaryStatements(): Statement[] {
+  return [
+    allow('WorkloadActions', workloadBoundaryActions(), anyResource(
+      'a permissions boundary caps actions only; each workload role names its own resources, and the boundary must fit every service and environment',
+    )),
+    DENY_TERMINATE_INSTANCES,
+  ];
+}
+
+// --- The deploy roles ----------------------------------------------------------------------
+
+/**
+ * What a service's deploy role may do: change sets on that service's stacks, nothing more.
+ * `service` is the service name or the policy variable that resolves to it.
+ */
 function deployStatements(
   s: Scope,
+  service: string,
   tools: { account: ParameterHandle<string>; suffix: ParameterHandle<string> },
   executionRoleArn: Intrinsic<string>,
 ): Statement[] {
   const buckets = artifactBucketArnPattern(s.project, tools.suffix, tools.account);
+  const stacks = serviceStackNameParts(s.project, service, s.suffix).map((parts) => arn('cloudformation', `stack/${nameText(parts)}/*`));
   return [
     allow(
-      'ChangeSetsOnProjectStacks',
+      'ChangeSetsOnServiceStacks',
       [
         'cloudformation:CreateChangeSet',
         'cloudformation:DeleteChangeSet',
@@ -78,7 +164,7 @@ function deployStatements(
         'cloudformation:GetTemplate',
         'cloudformation:GetTemplateSummary',
       ],
-      [...stackArns(s), arn('cloudformation', `changeSet/\${${s.project.logicalId}}-*/*`)],
+      stacks,
     ),
     allow(
       'UseBlueGreenTransform',
@@ -92,10 +178,16 @@ function deployStatements(
     // which CloudFormation resolves when the change set is created: read-only, and only
     // the project's parameters.
     allow('ResolveNetworkParameters', ['ssm:GetParameters'], [arn('ssm', `parameter/\${${s.project.logicalId}}/*`)]),
+    // ...and validates the resolved AWS::EC2::VPC::Id and AWS::EC2::Subnet::Id values
+    // against the account with the caller's credentials (CloudFormation User Guide,
+    // "Supported SSM parameter types" / AWS-specific parameter types).
+    allow('ValidateNetworkParameterValues', ['ec2:DescribeSubnets', 'ec2:DescribeVpcs'], anyResource(
+      'ec2:DescribeVpcs and ec2:DescribeSubnets have no resource-level permissions',
+    )),
     allow('ReadPipelineArtifacts', ['s3:GetObject', 's3:GetObjectVersion'], [join('', [buckets, '/*'])]),
     allow('LocatePipelineArtifactBuckets', ['s3:GetBucketLocation'], [buckets]),
     // The artifact keys live in the tools account; each key's policy admits this role
-    // only for the pipelines of this project, and only through S3 in this region.
+    // only for its own pipeline, and only through S3 in this region.
     allow(
       'DecryptPipelineArtifacts',
       ['kms:Decrypt', 'kms:DescribeKey'],
@@ -108,333 +200,326 @@ function deployStatements(
   ];
 }
 
+// --- The execution role ------------------------------------------------------------------
+
 /**
- * What CloudFormation needs to create, update and delete the network, ECS service and
- * service canary stacks. Mutations are scoped to this account and region, and where the
- * service allows it to this project's names; Describe/List calls that have no
- * resource-level permissions say so.
+ * The handler actions of the member stacks' resource types that the execution role does
+ * not get, each with the reason. One table: the permissions test lists it.
  */
-function executionStatements(s: Scope, codeDeployRoleArn: Intrinsic<string>): Statement[] {
+export const EXECUTION_ROLE_EXCLUSIONS: readonly Exclusion[] = [
+  // Not IAM actions: names in the registry schemas that IAM does not know.
+  exclude('AWS::S3::Bucket', ['S3:GetBucketWebsite'], 'not an IAM action (a mis-capitalised s3:GetBucketWebsite in the registry schema); no bucket is a website'),
+  exclude('AWS::Logs::LogGroup', ['s3:REST.PUT.OBJECT'], 'not an IAM action (an S3 REST operation name in the registry schema)'),
+  exclude('AWS::Synthetics::Canary', ['lambda:GetLayerVersionByArn'], 'not an IAM action; lambda:GetLayerVersion authorizes GetLayerVersionByArn'),
+  exclude('AWS::Synthetics::Canary', ['s3:PutBucketEncryption'], 'not an IAM action (s3:PutEncryptionConfiguration authorizes PutBucketEncryption); the canary sets no ArtifactConfig anyway'),
+  // Never: account-wide settings and IAM escalation paths.
+  exclude('AWS::ECS::Cluster', ['ecs:PutAccountSetting', 'ecs:PutAccountSettingDefault'], 'account-wide ECS settings are never changed from a stack; the cluster sets only ClusterSettings (containerInsights)'),
+  exclude('AWS::IAM::Role', ['iam:AttachRolePolicy', 'iam:DetachRolePolicy'], 'no workload role has ManagedPolicyArns (project rule CD004): no managed policy may be attached, so none is ever detached'),
+  exclude('AWS::IAM::Role', ['iam:DeleteRolePermissionsBoundary'], 'a workload role never loses the workload boundary; the role also denies it explicitly'),
+  // Properties the templates never set.
+  exclude('AWS::EC2::EIP', ['ec2:AcceptAddressTransfer', 'ec2:AssociateAddress', 'ec2:DisassociateAddress'], 'called only for TransferAddress, InstanceId or NetworkInterfaceId, which the NAT addresses never set (the NAT gateway holds the address)'),
+  exclude('AWS::EC2::NatGateway', ['ec2:AssignPrivateNatGatewayAddress', 'ec2:AssociateNatGatewayAddress', 'ec2:DisassociateNatGatewayAddress', 'ec2:UnassignPrivateNatGatewayAddress'], 'called only for secondary addresses (SecondaryAllocationIds, SecondaryPrivateIpAddresses), which are never set'),
+  exclude('AWS::EC2::Subnet', ['ec2:AssociateSubnetCidrBlock', 'ec2:DisassociateSubnetCidrBlock'], 'called only for Ipv6CidrBlock, which is never set (IPv4 only)'),
+  exclude('AWS::EC2::VPC', ['ec2:CreateVpcEncryptionControl', 'ec2:ModifyVpcTenancy'], 'called only for VpcEncryptionControl and InstanceTenancy, which are never set'),
+  exclude('AWS::EC2::VPCGatewayAttachment', ['ec2:AttachVpnGateway', 'ec2:DetachVpnGateway'], 'called only for VpnGatewayId; the attachment attaches an internet gateway'),
+  exclude('AWS::EC2::FlowLog', ['logs:CreateLogDelivery', 'logs:DeleteLogDelivery', 's3:GetBucketPolicy', 's3:PutBucketPolicy'], 'called only for S3 or Firehose destinations; the flow log delivers to CloudWatch Logs with its own role'),
+  exclude('AWS::ElasticLoadBalancingV2::LoadBalancer', ['elasticloadbalancing:ModifyCapacityReservation', 'elasticloadbalancing:ModifyIpPools'], 'called only for MinimumLoadBalancerCapacity and Ipv4IpamPoolId, which are never set'),
+  exclude('AWS::ElasticLoadBalancingV2::Listener', ['cognito-idp:DescribeUserPoolClient'], 'called only for authenticate-cognito actions; the listeners only forward'),
+  exclude('AWS::ECS::Cluster', ['kms:DescribeKey'], 'called only for a managed storage KMS key (Configuration.ManagedStorageConfiguration), which is never set'),
+  exclude('AWS::ECS::Service', ['ecs:StopServiceDeployment'], 'called only to stop an ECS-controlled deployment on update; blue/green services are CODE_DEPLOY-controlled and rolling updates are not stopped by CloudFormation'),
+  exclude('AWS::Logs::LogGroup', ['logs:AssociateKmsKey', 'logs:DisassociateKmsKey'], 'called only for KmsKeyId, which is never set'),
+  exclude('AWS::Logs::LogGroup', ['logs:PutDataProtectionPolicy'], 'called only for DataProtectionPolicy, which is never set'),
+  exclude('AWS::Logs::LogGroup', ['logs:PutIndexPolicy', 'logs:DeleteIndexPolicy'], 'called only for FieldIndexPolicies, which are never set'),
+  exclude('AWS::Logs::LogGroup', ['logs:PutResourcePolicy', 'logs:DeleteResourcePolicy'], 'called only for ResourcePolicyDocument, which is never set'),
+  exclude('AWS::Logs::LogGroup', ['logs:PutBearerTokenAuthentication', 'logs:PutLogGroupDeletionProtection'], 'called only for BearerTokenAuthenticationEnabled and DeletionProtectionEnabled, which are never set'),
+  exclude('AWS::Logs::LogGroup', ['firehose:TagDeliveryStream'], 'called only for a Firehose delivery, which no log group has'),
+  exclude('AWS::Lambda::Function', ['lambda:GetCodeSigningConfig', 'lambda:PutFunctionCodeSigningConfig', 'lambda:DeleteFunctionCodeSigningConfig'], 'called only for CodeSigningConfigArn, which is never set'),
+  exclude('AWS::Lambda::Function', ['lambda:PutFunctionConcurrency', 'lambda:DeleteFunctionConcurrency'], 'called only for ReservedConcurrentExecutions, which is never set'),
+  exclude('AWS::Lambda::Function', ['lambda:PutFunctionRecursionConfig', 'lambda:PutFunctionScalingConfig', 'lambda:PutRuntimeManagementConfig', 'lambda:PassCapacityProvider'], 'called only for RecursiveLoop, FunctionScalingConfig, RuntimeManagementConfig and CapacityProviderConfig, which are never set'),
+  exclude('AWS::Lambda::Function', ['elasticfilesystem:DescribeMountTargets', 's3files:ListMountTargets'], 'called only for FileSystemConfigs, which is never set'),
+  exclude('AWS::Lambda::Function', ['kms:CreateGrant', 'kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'], 'called only for KmsKeyArn; the function environment uses the AWS managed key'),
+  exclude('AWS::Lambda::Function', ['s3:GetObject', 's3:GetObjectVersion'], 'called only for code in S3; the check function\'s code is inline (ZipFile)'),
+  exclude('AWS::Synthetics::Canary', ['s3:GetObject', 's3:GetObjectVersion'], 'called only for canary code in S3; the canary\'s script is inline'),
+  exclude('AWS::S3::Bucket', ['iam:PassRole'], 'called only for ReplicationConfiguration.Role, which is never set'),
+  exclude(
+    'AWS::S3::Bucket',
+    [
+      's3:CreateBucketMetadataTableConfiguration',
+      's3:DeleteBucketMetadataTableConfiguration',
+      's3:UpdateBucketMetadataAnnotationTableConfiguration',
+      's3:UpdateBucketMetadataInventoryTableConfiguration',
+      's3:UpdateBucketMetadataJournalTableConfiguration',
+      's3tables:CreateNamespace',
+      's3tables:CreateTable',
+      's3tables:CreateTableBucket',
+      's3tables:GetTable',
+      's3tables:GetTableMetadataLocation',
+      's3tables:PutTableBucketPolicy',
+      's3tables:PutTableEncryption',
+      's3tables:PutTablePolicy',
+      's3tables:UpdateTableMetadataLocation',
+    ],
+    'called only for MetadataConfiguration / MetadataTableConfiguration, which is never set',
+  ),
+  exclude(
+    'AWS::S3::Bucket',
+    [
+      's3:DeleteBucketAnalyticsConfiguration',
+      's3:DeleteBucketCors',
+      's3:DeleteBucketMetricsConfiguration',
+      's3:DeleteBucketReplication',
+      's3:DeleteBucketWebsite',
+      's3:PutAccelerateConfiguration',
+      's3:PutAnalyticsConfiguration',
+      's3:PutBucketAbac',
+      's3:PutBucketCORS',
+      's3:PutBucketNotification',
+      's3:PutBucketReplication',
+      's3:PutBucketWebsite',
+      's3:PutIntelligentTieringConfiguration',
+      's3:PutInventoryConfiguration',
+      's3:PutMetricsConfiguration',
+      's3:PutReplicationConfiguration',
+    ],
+    'called only for acceleration, analytics, ABAC, CORS, notification, replication, website, tiering, inventory or metrics configurations, which the canary bucket never sets',
+  ),
+  exclude(
+    'AWS::S3::Bucket',
+    ['s3:PutBucketAcl', 's3:PutObjectAcl', 's3:PutBucketOwnershipControls', 's3:DeleteObject'],
+    'called only for AccessControl and OwnershipControls; the bucket keeps S3\'s defaults (ACLs disabled, bucket owner enforced)',
+  ),
+  exclude('AWS::S3::Bucket', ['s3:PutBucketObjectLockConfiguration', 's3:PutObjectLockConfiguration'], 'called only for ObjectLockEnabled / ObjectLockConfiguration, which are never set'),
+  exclude('AWS::S3::Bucket', ['s3:PutBucketVersioning'], 'called only for VersioningConfiguration; the canary bucket is not versioned'),
+  exclude('AWS::S3::Bucket', ['s3:DeleteBucketEncryption', 's3:DeleteBucketLifecycle'], 'called only when BucketEncryption or LifecycleConfiguration is removed; every bucket keeps both'),
+];
+
+/**
+ * Where each granted action goes: the first scope whose pattern matches it. Mutations
+ * are held to this account and region and, where the service allows, to this project's
+ * names or its Project tag; every `*` says which APIs require it.
+ */
+function executionScopes(s: Scope, boundaryArn: Intrinsic<string>): PermissionScope[] {
   const project = `\${${s.project.logicalId}}`;
   const suffix = `\${${s.suffix.logicalId}}`;
+  const projectTag = { StringEquals: { 'aws:ResourceTag/Project': sub(project) } };
+  const workloadRoles = [iamArn(`role/${project}-workload/*`)];
   return [
-    allow(
-      'Ec2Networking',
-      [
-        'ec2:AllocateAddress',
-        'ec2:AssociateRouteTable',
-        'ec2:AttachInternetGateway',
-        'ec2:AuthorizeSecurityGroupEgress',
-        'ec2:AuthorizeSecurityGroupIngress',
-        'ec2:CreateFlowLogs',
-        'ec2:CreateInternetGateway',
-        'ec2:CreateNatGateway',
-        'ec2:CreateRoute',
-        'ec2:CreateRouteTable',
-        'ec2:CreateSecurityGroup',
-        'ec2:CreateSubnet',
-        'ec2:CreateTags',
-        'ec2:CreateVpc',
-        'ec2:DeleteFlowLogs',
-        'ec2:DeleteInternetGateway',
-        'ec2:DeleteNatGateway',
-        'ec2:DeleteRoute',
-        'ec2:DeleteRouteTable',
-        'ec2:DeleteSecurityGroup',
-        'ec2:DeleteSubnet',
-        'ec2:DeleteTags',
-        'ec2:DeleteVpc',
-        'ec2:DetachInternetGateway',
-        'ec2:DisassociateAddress',
-        'ec2:DisassociateRouteTable',
-        'ec2:ModifySubnetAttribute',
-        'ec2:ModifyVpcAttribute',
-        'ec2:ReleaseAddress',
-        'ec2:ReplaceRoute',
-        'ec2:RevokeSecurityGroupEgress',
-        'ec2:RevokeSecurityGroupIngress',
-      ],
-      [arn('ec2', '*')],
-    ),
-    allow(
-      'Ec2Describe',
-      [
-        'ec2:DescribeAccountAttributes',
-        'ec2:DescribeAddresses',
-        'ec2:DescribeAvailabilityZones',
-        'ec2:DescribeFlowLogs',
-        'ec2:DescribeInternetGateways',
-        'ec2:DescribeNatGateways',
-        'ec2:DescribeNetworkInterfaces',
-        'ec2:DescribeRouteTables',
-        'ec2:DescribeSecurityGroupRules',
-        'ec2:DescribeSecurityGroups',
-        'ec2:DescribeSubnets',
-        'ec2:DescribeVpcAttribute',
-        'ec2:DescribeVpcs',
-      ],
-      anyResource('EC2 Describe* calls have no resource-level permissions'),
-    ),
-    allow(
-      'LoadBalancing',
-      [
-        'elasticloadbalancing:AddTags',
-        'elasticloadbalancing:CreateListener',
-        'elasticloadbalancing:CreateLoadBalancer',
-        'elasticloadbalancing:CreateRule',
-        'elasticloadbalancing:CreateTargetGroup',
-        'elasticloadbalancing:DeleteListener',
-        'elasticloadbalancing:DeleteLoadBalancer',
-        'elasticloadbalancing:DeleteRule',
-        'elasticloadbalancing:DeleteTargetGroup',
-        'elasticloadbalancing:ModifyListener',
-        'elasticloadbalancing:ModifyLoadBalancerAttributes',
-        'elasticloadbalancing:ModifyRule',
-        'elasticloadbalancing:ModifyTargetGroup',
-        'elasticloadbalancing:ModifyTargetGroupAttributes',
-        'elasticloadbalancing:RemoveTags',
-        'elasticloadbalancing:SetSecurityGroups',
-        'elasticloadbalancing:SetSubnets',
-      ],
-      [
+    {
+      sid: 'Ec2Describe',
+      actions: /^(ec2:Describe\w+|autoscaling:DescribeTags)$/,
+      resources: anyResource('EC2 Describe* calls (and autoscaling:DescribeTags) have no resource-level permissions'),
+      collapse: ['ec2:Describe*'],
+    },
+    // Deleting, releasing and detaching act on existing resources, which carry the
+    // project's Project tag: never another project's networking.
+    {
+      sid: 'Ec2RemoveProjectResources',
+      actions: /^ec2:(Delete|Detach|Disassociate|Release)\w+$/,
+      resources: [arn('ec2', '*')],
+      options: { condition: projectTag },
+    },
+    { sid: 'Ec2Networking', actions: /^ec2:\w+$/, resources: [arn('ec2', '*')] },
+    {
+      sid: 'LoadBalancingDescribe',
+      actions: /^elasticloadbalancing:Describe\w+$/,
+      resources: anyResource('Elastic Load Balancing Describe* calls have no resource-level permissions'),
+      collapse: ['elasticloadbalancing:Describe*'],
+    },
+    {
+      sid: 'LoadBalancing',
+      actions: /^elasticloadbalancing:\w+$/,
+      resources: [
         arn('elasticloadbalancing', `loadbalancer/app/*-${suffix}/*`),
         arn('elasticloadbalancing', `listener/app/*-${suffix}/*`),
         arn('elasticloadbalancing', `listener-rule/app/*-${suffix}/*`),
         arn('elasticloadbalancing', `targetgroup/*-${suffix}/*`),
       ],
-    ),
-    allow(
-      'LoadBalancingDescribe',
-      [
-        'elasticloadbalancing:DescribeListenerAttributes',
-        'elasticloadbalancing:DescribeListeners',
-        'elasticloadbalancing:DescribeLoadBalancerAttributes',
-        'elasticloadbalancing:DescribeLoadBalancers',
-        'elasticloadbalancing:DescribeRules',
-        'elasticloadbalancing:DescribeTags',
-        'elasticloadbalancing:DescribeTargetGroupAttributes',
-        'elasticloadbalancing:DescribeTargetGroups',
-        'elasticloadbalancing:DescribeTargetHealth',
-      ],
-      anyResource('Elastic Load Balancing Describe* calls have no resource-level permissions'),
-    ),
-    allow(
-      'EcsClusterAndServices',
-      [
-        'ecs:CreateCluster',
-        'ecs:CreateService',
-        'ecs:CreateTaskSet',
-        'ecs:DeleteCluster',
-        'ecs:DeleteService',
-        'ecs:DeleteTaskSet',
-        'ecs:DescribeClusters',
-        'ecs:DescribeServices',
-        'ecs:DescribeTaskSets',
-        'ecs:PutClusterCapacityProviders',
-        'ecs:TagResource',
-        'ecs:UntagResource',
-        'ecs:UpdateCluster',
-        'ecs:UpdateClusterSettings',
-        'ecs:UpdateService',
-        'ecs:UpdateServicePrimaryTaskSet',
-        'ecs:UpdateTaskSet',
-      ],
-      [
+    },
+    {
+      sid: 'EcsAnyResource',
+      actions: /^ecs:(DeregisterTaskDefinition|DescribeTaskDefinition|ListClusters|ListServices|ListTaskDefinitions)$/,
+      resources: anyResource('ecs:DeregisterTaskDefinition, DescribeTaskDefinition and the List* calls have no resource-level permissions'),
+    },
+    {
+      sid: 'EcsClusterAndServices',
+      actions: /^ecs:\w+$/,
+      resources: [
         arn('ecs', `cluster/${project}-cluster-${suffix}`),
         arn('ecs', `service/${project}-cluster-${suffix}/*`),
         arn('ecs', `task-set/${project}-cluster-${suffix}/*/*`),
+        arn('ecs', `service-deployment/${project}-cluster-${suffix}/*/*`),
+        // Task definition families are generated from the stack names, `{project}-...`.
+        arn('ecs', `task-definition/${project}-*:*`),
       ],
-    ),
-    // Task definitions carry the standard tags, and tagging on create is authorized on
-    // the task definition (its family is generated from the stack name).
-    allow('TagTaskDefinitions', ['ecs:TagResource', 'ecs:UntagResource'], [arn('ecs', 'task-definition/*:*')]),
-    allow(
-      'EcsTaskDefinitions',
-      ['ecs:DeregisterTaskDefinition', 'ecs:DescribeTaskDefinition', 'ecs:RegisterTaskDefinition'],
-      anyResource('ecs:RegisterTaskDefinition, DeregisterTaskDefinition and DescribeTaskDefinition have no resource-level permissions'),
-    ),
-    allow(
-      'WorkloadRoles',
-      [
-        'iam:CreateRole',
-        'iam:DeleteRole',
-        'iam:DeleteRolePolicy',
-        'iam:GetRole',
-        'iam:GetRolePolicy',
-        'iam:ListAttachedRolePolicies',
-        'iam:ListRolePolicies',
-        'iam:PutRolePolicy',
-        'iam:TagRole',
-        'iam:UntagRole',
-        'iam:UpdateAssumeRolePolicy',
-        'iam:UpdateRole',
-        'iam:UpdateRoleDescription',
-      ],
-      [sub(`arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${project}-workload/*`)],
-    ),
-    allow('PassWorkloadRoles', ['iam:PassRole'], [sub(`arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${project}-workload/*`)], {
-      condition: {
-        StringEquals: {
-          'iam:PassedToService': ['ecs-tasks.amazonaws.com', 'lambda.amazonaws.com', 'synthetics.amazonaws.com', 'vpc-flow-logs.amazonaws.com'],
+    },
+    // Workload roles: created, changed and deleted only with the workload boundary.
+    {
+      sid: 'BoundedWorkloadRoles',
+      actions: /^iam:(CreateRole|DeleteRole|DeleteRolePolicy|PutRolePermissionsBoundary|PutRolePolicy|UpdateAssumeRolePolicy|UpdateRole|UpdateRoleDescription)$/,
+      resources: workloadRoles,
+      options: { condition: { StringEquals: { 'iam:PermissionsBoundary': boundaryArn } } },
+    },
+    {
+      sid: 'PassWorkloadRoles',
+      actions: /^iam:PassRole$/,
+      resources: workloadRoles,
+      options: {
+        condition: {
+          StringEquals: {
+            'iam:PassedToService': ['ecs-tasks.amazonaws.com', 'lambda.amazonaws.com', 'synthetics.amazonaws.com', 'vpc-flow-logs.amazonaws.com'],
+          },
         },
       },
-    }),
+    },
     // The first load balancer and the first ECS cluster of an account create their
     // service-linked roles; nothing else may be created that way.
-    allow(
-      'ServiceLinkedRoles',
-      ['iam:CreateServiceLinkedRole'],
-      [
-        sub('arn:${AWS::Partition}:iam::${AWS::AccountId}:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS'),
-        sub('arn:${AWS::Partition}:iam::${AWS::AccountId}:role/aws-service-role/elasticloadbalancing.amazonaws.com/AWSServiceRoleForElasticLoadBalancing'),
+    {
+      sid: 'ServiceLinkedRoles',
+      actions: /^iam:CreateServiceLinkedRole$/,
+      resources: [
+        iamArn('role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS'),
+        iamArn('role/aws-service-role/elasticloadbalancing.amazonaws.com/AWSServiceRoleForElasticLoadBalancing'),
       ],
-      { condition: { StringEquals: { 'iam:AWSServiceName': ['ecs.amazonaws.com', 'elasticloadbalancing.amazonaws.com'] } } },
-    ),
-    allow('PassCodeDeployRole', ['iam:PassRole'], [codeDeployRoleArn], {
+      options: { condition: { StringEquals: { 'iam:AWSServiceName': ['ecs.amazonaws.com', 'elasticloadbalancing.amazonaws.com'] } } },
+    },
+    { sid: 'ListRoles', actions: /^iam:ListRoles$/, resources: anyResource('iam:ListRoles has no resource-level permissions') },
+    { sid: 'ReadWorkloadRoles', actions: /^iam:\w+$/, resources: workloadRoles },
+    {
+      sid: 'LogsAnyResource',
+      actions: /^logs:(DescribeIndexPolicies|DescribeLogGroups|DescribeResourcePolicies)$/,
+      resources: anyResource('logs:DescribeLogGroups, DescribeIndexPolicies and DescribeResourcePolicies have no resource-level permissions'),
+    },
+    { sid: 'LogGroups', actions: /^logs:\w+$/, resources: [arn('logs', `log-group:/${project}/*`)] },
+    { sid: 'ListFunctions', actions: /^lambda:ListFunctions$/, resources: anyResource('lambda:ListFunctions has no resource-level permissions') },
+    // service-canary.json: CloudWatch Synthetics creates the canary's Lambda function and
+    // layer (`cwsyn-{canary}-*`) with the caller's permissions and deletes them with the
+    // canary (ProvisionedResourceCleanup); the runtime's own layers belong to AWS accounts.
+    {
+      sid: 'Layers',
+      actions: /^lambda:\w*Layer\w*$/,
+      resources: [
+        arn('lambda', 'layer:cwsyn-*'),
+        arn('lambda', 'layer:cwsyn-*:*'),
+        sub('arn:${AWS::Partition}:lambda:${AWS::Region}:*:layer:Synthetics:*'),
+        sub('arn:${AWS::Partition}:lambda:${AWS::Region}:*:layer:AWS-CW-Synthetics*'),
+      ],
+    },
+    // The pre-traffic check functions (CodeDeployHook_{project}-*) and the canaries'
+    // functions (cwsyn-{canary}-*, named by Synthetics).
+    {
+      sid: 'Functions',
+      actions: /^lambda:\w+$/,
+      resources: [arn('lambda', `function:CodeDeployHook_${project}-*`), arn('lambda', 'function:cwsyn-*')],
+    },
+    // CreateCanary has no resource type: it is held to canaries tagged with this project.
+    {
+      sid: 'CreateCanaries',
+      actions: /^synthetics:CreateCanary$/,
+      resources: anyResource('synthetics:CreateCanary has no resource-level permissions'),
+      options: { condition: { StringEquals: { 'aws:RequestTag/Project': sub(project) } } },
+    },
+    {
+      sid: 'DescribeCanaries',
+      actions: /^synthetics:DescribeCanaries$/,
+      resources: anyResource('synthetics:DescribeCanaries has no resource-level permissions'),
+    },
+    // Canary names cannot hold the project (21 characters): they end in `-{suffix}`, and
+    // only canaries tagged with this project qualify.
+    { sid: 'Canaries', actions: /^synthetics:\w+$/, resources: [arn('synthetics', `canary:*-${suffix}`)], options: { condition: projectTag } },
+    {
+      sid: 'ListBuckets',
+      actions: /^s3:ListAllMyBuckets$/,
+      resources: anyResource('s3:ListAllMyBuckets has no resource-level permissions'),
+    },
+    // The canaries' artifact buckets, `{project}-{service}-canary-{suffix}-{account}`.
+    {
+      sid: 'CanaryArtifactBuckets',
+      actions: /^s3:\w+$/,
+      resources: [sub(`arn:\${AWS::Partition}:s3:::${project}-*-canary-${suffix}-\${AWS::AccountId}`)],
+      collapse: ['s3:Get*Configuration', 's3:GetBucket*'],
+    },
+    { sid: 'Alarms', actions: /^cloudwatch:\w+$/, resources: [arn('cloudwatch', `alarm:${project}-*`)] },
+    // The network stack hands its IDs to the service stacks through SSM parameters
+    // under /{project}/.
+    { sid: 'DescribeParameters', actions: /^ssm:DescribeParameters$/, resources: anyResource('ssm:DescribeParameters has no resource-level permissions') },
+    { sid: 'NetworkParameters', actions: /^ssm:\w+$/, resources: [arn('ssm', `parameter/${project}/*`)] },
+  ];
+}
+
+/**
+ * The execution role's permissions: `handler`, the handler actions of every resource type
+ * of the member stacks (minus EXECUTION_ROLE_EXCLUSIONS) in their scopes, which go into
+ * customer-managed policies (too large for the 10,240 characters of a role's inline
+ * policies); `inline`, what the blue/green hook needs and the explicit denies that keep
+ * the boundary and the member roles out of reach.
+ */
+export function executionStatements(
+  s: Scope,
+  roles: { codeDeploy: Intrinsic<string>; protected: readonly Intrinsic<string>[]; boundary: Intrinsic<string> },
+  templates = memberStackTemplates(),
+): { handler: Statement[]; inline: Statement[] } {
+  const { granted } = requiredActions(resourceTypesOf(templates), EXECUTION_ROLE_EXCLUSIONS);
+  const handler = scopedStatements('execution role', granted.keys(), executionScopes(s, roles.boundary));
+  const inline = [
+    allow('PassCodeDeployRole', ['iam:PassRole'], [roles.codeDeploy], {
       condition: { StringEquals: { 'iam:PassedToService': 'codedeploy.amazonaws.com' } },
     }),
-    allow(
-      'LogGroups',
-      [
-        'logs:CreateLogGroup',
-        'logs:DeleteLogGroup',
-        'logs:DeleteRetentionPolicy',
-        'logs:PutRetentionPolicy',
-        'logs:TagResource',
-        'logs:UntagResource',
-      ],
-      [arn('logs', `log-group:/${project}/*`)],
-    ),
-    allow('LogGroupsDescribe', ['logs:DescribeLogGroups', 'logs:ListTagsForResource'], anyResource(
-      'logs:DescribeLogGroups has no resource-level permissions',
-    )),
-    allow(
-      'PreTrafficFunction',
-      [
-        'lambda:CreateFunction',
-        'lambda:DeleteFunction',
-        'lambda:GetFunction',
-        'lambda:GetFunctionConfiguration',
-        'lambda:TagResource',
-        'lambda:UntagResource',
-        'lambda:UpdateFunctionCode',
-        'lambda:UpdateFunctionConfiguration',
-      ],
-      [arn('lambda', `function:CodeDeployHook_${project}-*`)],
-    ),
-    // service-canary.json: CloudWatch Synthetics creates the canary's Lambda function and
-    // layer (`cwsyn-{canary}-*`) with the caller's permissions, and deletes them with the
-    // canary (ProvisionedResourceCleanup); the runtime's own layers belong to AWS accounts.
-    allow(
-      'CanaryFunctions',
-      [
-        'lambda:AddPermission',
-        'lambda:CreateFunction',
-        'lambda:DeleteFunction',
-        'lambda:GetFunctionConfiguration',
-        'lambda:PublishVersion',
-        'lambda:UpdateFunctionCode',
-        'lambda:UpdateFunctionConfiguration',
-      ],
-      [arn('lambda', 'function:cwsyn-*')],
-    ),
-    allow('CanaryLayers', ['lambda:DeleteLayerVersion', 'lambda:GetLayerVersion', 'lambda:PublishLayerVersion'], [arn('lambda', 'layer:cwsyn-*')]),
-    allow('SyntheticsRuntimeLayers', ['lambda:GetLayerVersion'], [
-      sub('arn:${AWS::Partition}:lambda:${AWS::Region}:*:layer:Synthetics:*'),
-      sub('arn:${AWS::Partition}:lambda:${AWS::Region}:*:layer:AWS-CW-Synthetics*'),
-    ]),
-    // Canary names cannot hold the project (21 characters): they end in `-{suffix}` like
-    // the load balancers. CreateCanary has no resource type; it is held to canaries that
-    // carry this project's Project tag.
-    allow(
-      'Canaries',
-      [
-        'synthetics:DeleteCanary',
-        'synthetics:GetCanary',
-        'synthetics:ListTagsForResource',
-        'synthetics:StartCanary',
-        'synthetics:StopCanary',
-        'synthetics:TagResource',
-        'synthetics:UntagResource',
-        'synthetics:UpdateCanary',
-      ],
-      [arn('synthetics', `canary:*-${suffix}`)],
-    ),
-    allow('CreateCanaries', ['synthetics:CreateCanary'], anyResource('synthetics:CreateCanary has no resource-level permissions'), {
-      condition: { StringEquals: { 'aws:RequestTag/Project': sub(project) } },
-    }),
-    // The canaries' artifact buckets, `{project}-{service}-canary-{suffix}-{account}`.
-    allow(
-      'CanaryArtifactBuckets',
-      [
-        's3:CreateBucket',
-        's3:DeleteBucket',
-        's3:DeleteBucketPolicy',
-        's3:Get*Configuration',
-        's3:GetBucket*',
-        's3:ListBucket',
-        's3:PutBucketPolicy',
-        's3:PutBucketPublicAccessBlock',
-        's3:PutBucketTagging',
-        's3:PutEncryptionConfiguration',
-        's3:PutLifecycleConfiguration',
-      ],
-      [sub(`arn:\${AWS::Partition}:s3:::${project}-*-canary-${suffix}-\${AWS::AccountId}`)],
-    ),
-    allow(
-      'Alarms',
-      [
-        'cloudwatch:DeleteAlarms',
-        'cloudwatch:DescribeAlarms',
-        'cloudwatch:ListTagsForResource',
-        'cloudwatch:PutMetricAlarm',
-        'cloudwatch:TagResource',
-        'cloudwatch:UntagResource',
-      ],
-      [arn('cloudwatch', `alarm:${project}-*`)],
-    ),
-    // The network stack hands its IDs to the service stacks through SSM parameters
-    // under /{project}/; resolving the service stacks' SSM parameter types reads them.
-    allow(
-      'NetworkParameters',
-      [
-        'ssm:AddTagsToResource',
-        'ssm:DeleteParameter',
-        'ssm:GetParameters',
-        'ssm:ListTagsForResource',
-        'ssm:PutParameter',
-        'ssm:RemoveTagsFromResource',
-      ],
-      [arn('ssm', `parameter/${project}/*`)],
-    ),
     // What the AWS::CodeDeploy::BlueGreen hook needs, as the CloudFormation User Guide
     // lists it ("IAM permissions necessary for blue/green deployments"): codedeploy:Get*
-    // and codedeploy:CreateCloudFormationDeployment. The hook creates no CodeDeploy
-    // application or deployment group of its own that the stack would manage. The Get
-    // calls are scoped to this account's CodeDeploy resources; the two actions without
-    // resource types are granted on their own.
+    // and codedeploy:CreateCloudFormationDeployment. The Get calls are scoped to this
+    // account's CodeDeploy resources; the two actions without resource types on their own.
     allow('BlueGreenHookReads', ['codedeploy:Get*'], [
-      arn('codedeploy', `application:*`),
-      arn('codedeploy', `deploymentgroup:*/*`),
-      arn('codedeploy', `deploymentconfig:*`),
+      arn('codedeploy', 'application:*'),
+      arn('codedeploy', 'deploymentgroup:*/*'),
+      arn('codedeploy', 'deploymentconfig:*'),
     ]),
     allow(
       'BlueGreenHookDeployments',
       ['codedeploy:CreateCloudFormationDeployment', 'codedeploy:GetDeploymentTarget'],
       anyResource('codedeploy:CreateCloudFormationDeployment and GetDeploymentTarget have no resource-level permissions'),
     ),
+    // Whatever a template asks for: no role loses its boundary, and neither the roles of
+    // this stack nor the boundary policy can be changed through CloudFormation.
+    deny('DenyRemovingBoundaries', ['iam:DeleteRolePermissionsBoundary', 'iam:DeleteUserPermissionsBoundary'], anyResource(
+      'no role or user of the account may lose its permissions boundary through this role',
+    )),
+    deny(
+      'DenyChangingMemberRolesAndBoundary',
+      [
+        'iam:AttachRolePolicy',
+        'iam:CreatePolicyVersion',
+        'iam:DeletePolicy',
+        'iam:DeletePolicyVersion',
+        'iam:DeleteRole',
+        'iam:DeleteRolePolicy',
+        'iam:DetachRolePolicy',
+        'iam:PutRolePermissionsBoundary',
+        'iam:PutRolePolicy',
+        'iam:SetDefaultPolicyVersion',
+        'iam:TagRole',
+        'iam:UntagRole',
+        'iam:UpdateAssumeRolePolicy',
+        'iam:UpdateRole',
+        'iam:UpdateRoleDescription',
+      ],
+      [...roles.protected, roles.boundary],
+    ),
   ];
+  return { handler, inline };
 }
 
-export function buildMemberRolesTemplate(): Template {
+/** The tag on each deploy role that names its service; the shared deploy policy reads it as aws:PrincipalTag/Service. */
+export const SERVICE_TAG = 'Service';
+
+export function buildMemberRolesTemplate(config: ResolvedConfig): Template {
   const t = new TemplateBuilder(
-    'Member-account roles for the container delivery platform: the cross-account deploy role, the CloudFormation execution role and the CodeDeploy role of the blue/green hook. Rolled out with StackSets.',
+    'Member-account roles for the container delivery platform: one deploy role per service, the CloudFormation execution role, the workload permissions boundary and the CodeDeploy role of the blue/green hook. Rolled out with StackSets.',
   );
   const { project, suffix } = standardParameters(t);
   const toolsAccount = t.parameter(ID.toolsAccountId, accountIdParameter('AWS account ID of the tools account that runs the pipelines'));
   const toolsSuffix = t.parameter(ID.toolsEnvironmentSuffix, {
     ...ENVIRONMENT_SUFFIX,
-    Description: 'Environment suffix of the tools account stacks; part of the pipeline artifact bucket names',
+    Description: 'Environment suffix of the tools account stacks; part of the pipeline role and artifact bucket names',
   });
 
   const scope: Scope = { project, suffix };
@@ -442,30 +527,53 @@ export function buildMemberRolesTemplate(): Template {
     value: memberRoleName(r, project, suffix),
     arn: memberRoleArn(r, 'AWS::AccountId', project, suffix),
   });
-  const deploy = nameOf('deploy');
   const execution = nameOf('execution');
   const codeDeploy = nameOf('codeDeploy');
+  const services = config.services.map((svc) => svc.name);
+  const deployArns = services.map((svc) => serviceDeployRoleArn('AWS::AccountId', project, svc, suffix));
+  const boundaryArn = workloadBoundaryArn(project, suffix);
+  const projectName = `\${${project.logicalId}}`;
+  const suffixName = `\${${suffix.logicalId}}`;
+
+  const boundary = t.resource(ID.workloadBoundary, 'AWS::IAM::ManagedPolicy', {
+    ManagedPolicyName: workloadBoundaryName(project, suffix),
+    Description: 'Permissions boundary of every role the member stacks create: what workloads use, nothing of IAM, Organizations, STS or account settings',
+    PolicyDocument: policyDocument(boundaryStatements()),
+  });
 
   const codeDeployRole = role(t, ID.codeDeployRole, {
     roleName: codeDeploy.value,
     description: 'Service role of the AWS::CodeDeploy::BlueGreen hook: CodeDeploy shifts ECS traffic between task sets',
     assumedBy: { Service: 'codedeploy.amazonaws.com' },
+    // For ECS blue/green deployments created through CloudFormation, CodeDeploy assumes
+    // the role with aws:SourceArn set to the stack's ARN
+    // (https://docs.aws.amazon.com/codedeploy/latest/userguide/security_confused_deputy.html).
+    trustCondition: {
+      StringEquals: { 'aws:SourceAccount': sub('${AWS::AccountId}') },
+      ArnLike: { 'aws:SourceArn': arn('cloudformation', `stack/${projectName}-*/*`) },
+    },
     policyName: 'blue-green-deployments',
     statements: [
       allow(
         'EcsTaskSets',
         ['ecs:CreateTaskSet', 'ecs:DeleteTaskSet', 'ecs:DescribeServices', 'ecs:UpdateServicePrimaryTaskSet'],
         [
-          arn('ecs', `service/\${${project.logicalId}}-cluster-\${${suffix.logicalId}}/*`),
-          arn('ecs', `task-set/\${${project.logicalId}}-cluster-\${${suffix.logicalId}}/*/*`),
+          arn('ecs', `service/${projectName}-cluster-${suffixName}/*`),
+          arn('ecs', `task-set/${projectName}-cluster-${suffixName}/*/*`),
         ],
       ),
+      // The green task set carries the service's tags: tagging on create is authorized
+      // separately, as ecs:TagResource with ecs:CreateAction CreateTaskSet (Amazon ECS
+      // Developer Guide, "Grant permission to tag resources on creation").
+      allow('TagGreenTaskSets', ['ecs:TagResource'], [arn('ecs', `task-set/${projectName}-cluster-${suffixName}/*/*`)], {
+        condition: { StringEquals: { 'ecs:CreateAction': 'CreateTaskSet' } },
+      }),
       allow(
         'ShiftTraffic',
         ['elasticloadbalancing:ModifyListener', 'elasticloadbalancing:ModifyRule'],
         [
-          arn('elasticloadbalancing', `listener/app/*-\${${suffix.logicalId}}/*`),
-          arn('elasticloadbalancing', `listener-rule/app/*-\${${suffix.logicalId}}/*`),
+          arn('elasticloadbalancing', `listener/app/*-${suffixName}/*`),
+          arn('elasticloadbalancing', `listener-rule/app/*-${suffixName}/*`),
         ],
       ),
       allow(
@@ -473,35 +581,62 @@ export function buildMemberRolesTemplate(): Template {
         ['elasticloadbalancing:DescribeListeners', 'elasticloadbalancing:DescribeRules', 'elasticloadbalancing:DescribeTargetGroups'],
         anyResource('Elastic Load Balancing Describe* calls have no resource-level permissions'),
       ),
-      allow('ReadAlarms', ['cloudwatch:DescribeAlarms'], [arn('cloudwatch', `alarm:\${${project.logicalId}}-*`)]),
-      allow('InvokeLifecycleHooks', ['lambda:InvokeFunction'], [arn('lambda', `function:CodeDeployHook_\${${project.logicalId}}-*`)]),
-      allow('PassTaskRoles', ['iam:PassRole'], [sub(`arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/\${${project.logicalId}}-workload/*`)], {
+      allow('ReadAlarms', ['cloudwatch:DescribeAlarms'], [arn('cloudwatch', `alarm:${projectName}-*`)]),
+      allow('InvokeLifecycleHooks', ['lambda:InvokeFunction'], [arn('lambda', `function:CodeDeployHook_${projectName}-*`)]),
+      allow('PassTaskRoles', ['iam:PassRole'], [iamArn(`role/${projectName}-workload/*`)], {
         condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
       }),
     ],
   });
 
+  const execution$ = executionStatements(scope, {
+    codeDeploy: codeDeploy.arn,
+    protected: [execution.arn, codeDeploy.arn, ...deployArns],
+    boundary: boundaryArn,
+  });
   const executionRole = role(t, ID.executionRole, {
     roleName: execution.value,
     description: 'CloudFormation execution role for the network, ECS service and service canary stacks of this project',
+    // CloudFormation documents no aws:SourceArn/aws:SourceAccount for service roles; only
+    // a principal allowed iam:PassRole on this role (the deploy roles) can hand it over.
     assumedBy: { Service: 'cloudformation.amazonaws.com' },
-    policyName: 'network-and-service-stacks',
-    statements: executionStatements(scope, codeDeploy.arn),
+    policyName: 'blue-green-hook-and-guards',
+    statements: execution$.inline,
+  });
+  packStatements(execution$.handler).forEach((statements, i) => {
+    t.resource(`${ID.executionPolicy}${i + 1}`, 'AWS::IAM::ManagedPolicy', {
+      Description: `Execution role, part ${i + 1}: the resource handlers' actions for the member stacks' resource types`,
+      PolicyDocument: policyDocument(statements),
+      Roles: [executionRole.ref()],
+    });
   });
 
-  const deployRole = role(t, ID.deployRole, {
-    roleName: deploy.value,
-    description: 'Cross-account deploy role: the tools-account pipelines of this project create and execute change sets with it',
-    assumedBy: { AWS: sub(`arn:\${AWS::Partition}:iam::\${${toolsAccount.logicalId}}:root`) },
-    trustCondition: { ArnLike: { 'aws:PrincipalArn': pipelineRoleArnPattern(toolsAccount, project) } },
-    policyName: 'change-sets-on-project-stacks',
-    statements: deployStatements(scope, { account: toolsAccount, suffix: toolsSuffix }, execution.arn),
-    maxSessionDurationSeconds: 3600,
+  const deployRoles = services.map((svc) =>
+    role(t, deployRoleLogicalId(svc), {
+      roleName: serviceDeployRoleName(project, svc, suffix),
+      description: `Deploy role of the ${svc} service: its pipeline creates and executes change sets on the ${svc} stacks with it`,
+      assumedBy: { AWS: sub(`arn:\${AWS::Partition}:iam::\${${toolsAccount.logicalId}}:root`) },
+      trustCondition: { ArnEquals: { 'aws:PrincipalArn': pipelineRoleArn(toolsAccount, project, svc, toolsSuffix) } },
+      policyName: 'deny-terminate-instances',
+      statements: [],
+      maxSessionDurationSeconds: 3600,
+      tags: [{ Key: SERVICE_TAG, Value: svc }],
+    }),
+  );
+  // One policy for every deploy role: the stacks it names are those of the service in
+  // the role's own Service tag, which only an IAM administrator can change.
+  t.resource(ID.deployPolicy, 'AWS::IAM::ManagedPolicy', {
+    Description: "Deploy roles: change sets on the stacks of the role's own service (its Service tag), nothing more",
+    PolicyDocument: policyDocument(deployStatements(scope, `\${!aws:PrincipalTag/${SERVICE_TAG}}`, { account: toolsAccount, suffix: toolsSuffix }, execution.arn)),
+    Roles: deployRoles.map((r) => r.ref()),
   });
 
-  t.output('DeployRoleArn', { description: 'ARN of the cross-account deploy role (the pipeline action role)', value: deployRole.getAtt('Arn') });
+  services.forEach((svc, i) => {
+    t.output(`${deployRoleLogicalId(svc)}Arn`, { description: `ARN of the ${svc} service's deploy role (its pipeline's action role)`, value: deployRoles[i].getAtt('Arn') });
+  });
   t.output('ExecutionRoleArn', { description: 'ARN of the CloudFormation execution role', value: executionRole.getAtt('Arn') });
   t.output('CodeDeployRoleArn', { description: 'ARN of the CodeDeploy role of the blue/green hook', value: codeDeployRole.getAtt('Arn') });
+  t.output('WorkloadBoundaryArn', { description: 'ARN of the permissions boundary of every workload role', value: boundary.ref() });
   return t.build();
 }
 

@@ -156,7 +156,7 @@ export function buildNetworkTemplate(): Template {
     logGroupName: logGroupName(project, { suffix }, 'vpc-flow-logs'),
     retentionDays: ref(retention),
   });
-  const flowLogRole = workloadRole(t, ID.flowLogRole, project, {
+  const flowLogRole = workloadRole(t, ID.flowLogRole, { project, suffix }, {
     description: 'VPC flow logs deliver to the flow log group of this network',
     service: 'vpc-flow-logs.amazonaws.com',
     policyName: 'deliver-flow-logs',

@@ -26,7 +26,15 @@
 import { THIS_KEY, accountAdministersKey } from '../blocks/kms';
 import { AWS, ConditionHandle, Intrinsic, Value, and, equals, ifCond, importValue, join, not, ref, sub } from '../core/intrinsics';
 import { Statement, allow, anyResource, trust } from '../core/iam';
-import { artifactBucketName, memberRoleArn, physicalName, pipelineRolePath, standardName } from '../core/naming';
+import {
+  artifactBucketName,
+  memberRoleArn,
+  physicalName,
+  pipelineRoleNameParts,
+  pipelineRolePath,
+  serviceDeployRoleArn,
+  standardName,
+} from '../core/naming';
 import { COST_CENTER, ENVIRONMENT_NAME, ENVIRONMENT_SUFFIX, MAX_LENGTH, PATTERNS, PROJECT_NAME, SERVICE_NAME } from '../core/parameters';
 import { ParameterHandle, ResourceHandle, StringParameter, Template, TemplateBuilder } from '../core/template';
 import { role } from '../blocks/role';
@@ -323,7 +331,9 @@ function sharedNames(c: Common) {
   };
 }
 
-const memberRole = (c: Common, e: Environment, r: 'deploy' | 'execution') => memberRoleArn(r, e.account, c.project, e.suffix);
+/** The member roles a pipeline uses: its own service's deploy role, and the shared execution role it passes. */
+const memberRole = (c: Common, e: Environment, r: 'deploy' | 'execution') =>
+  r === 'deploy' ? serviceDeployRoleArn(e.account, c.project, c.service, e.suffix) : memberRoleArn(r, e.account, c.project, e.suffix);
 
 /** What the CodeBuild projects may do with logs, artifacts, cache and their build image. */
 function codeBuildStatements(
@@ -836,7 +846,7 @@ export function buildPipelineTemplate(config: ResolvedConfig): Template {
   const pipelineArn = arn('codepipeline', pipelineName);
   const codeCommitArn = (repo: ParameterHandle<string>) => arn('codecommit', v(repo));
   const pipelineRole = role(t, ID.pipelineRole, {
-    roleName: standardName('iam-role', 'pipeline', s),
+    roleName: physicalName('iam-role', pipelineRoleNameParts(c.project, c.service, c.suffix)),
     path: pipelineRolePath(c.project),
     description: 'CodePipeline: runs the pipeline, assumes the member deploy roles',
     assumedBy: { Service: 'codepipeline.amazonaws.com' },

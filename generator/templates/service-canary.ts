@@ -135,7 +135,7 @@ export function buildServiceCanaryTemplate(): Template {
   // ("Required roles and permissions for canaries"), narrowed to this canary, plus the
   // one call of the script.
   const canaryName$ = `\${${name.logicalId}}`;
-  const role = workloadRole(t, ID.canaryRole, project, {
+  const role = workloadRole(t, ID.canaryRole, { project, suffix }, {
     description: 'CloudWatch Synthetics canary: writes its run artifacts, logs and metrics, finds the service load balancer',
     service: 'lambda.amazonaws.com',
     policyName: 'canary',

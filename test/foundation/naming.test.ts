@@ -1,4 +1,4 @@
-import { NAME_RULES, NameError, memberRoleName, physicalName, standardName, stackName, worstCase } from '../../generator/core/naming';
+import { NAME_RULES, NameError, memberRoleName, physicalName, serviceDeployRoleName, serviceDeployRoleNameParts, standardName, stackName, worstCase } from '../../generator/core/naming';
 import { ENVIRONMENT_SUFFIX, PROJECT_NAME, SERVICE_NAME } from '../../generator/core/parameters';
 import { TemplateBuilder } from '../../generator/core/template';
 
@@ -36,9 +36,12 @@ describe('naming', () => {
 
   test('member role names fit 64 characters in every region', () => {
     const p = params();
-    for (const role of ['deploy', 'execution', 'codeDeploy'] as const) {
+    for (const role of ['execution', 'codeDeploy'] as const) {
       expect(() => memberRoleName(role, p.project, p.suffix)).not.toThrow();
     }
+    // {project 12}-{service 16}-deploy-{suffix 10}-{region 16}: 64 exactly.
+    expect(worstCase(serviceDeployRoleNameParts(p.project, p.service, p.suffix)).length).toBe(64);
+    expect(() => serviceDeployRoleName(p.project, p.service, p.suffix)).not.toThrow();
     expect(NAME_RULES['iam-role'].max).toBe(64);
   });
 

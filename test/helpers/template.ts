@@ -92,6 +92,17 @@ export function resolve(value: unknown, params: Record<string, string>): string 
 }
 
 /** Every IAM statement in a resource's properties, flattened. */
+/**
+ * Every statement that applies to a role: its inline policies and the customer-managed
+ * policies of the same template attached to it (Roles: [{ Ref }]).
+ */
+export function roleStatements(t: Template, roleId: string): Array<Record<string, unknown>> {
+  const attached = Object.values(t.Resources).filter(
+    (r) => r.Type === 'AWS::IAM::ManagedPolicy' && ((r.Properties?.Roles ?? []) as Array<{ Ref?: string }>).some((x) => x.Ref === roleId),
+  );
+  return [...policyStatements(resource(t, roleId)), ...attached.flatMap(policyStatements)];
+}
+
 export function policyStatements(r: ResourceDef): Array<Record<string, unknown>> {
   const out: Array<Record<string, unknown>> = [];
   const visit = (x: unknown) => {

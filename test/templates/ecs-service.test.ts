@@ -22,8 +22,6 @@ import {
   ecsServiceParameterFilePath,
 } from '../../generator/templates/ecs-service';
 import { checkParameterValues } from '../../generator/validate/parameter-values';
-import { isResourceType } from '../../generator/core/resource-types';
-import { SERVICE_CANARY_FILE } from '../../generator/templates/service-canary';
 import { TEMPLATES_DIR, exampleConfig, loadTemplate, policyStatements, resolve, resource, resourcesOfType } from '../helpers/template';
 import { longestValues, nameViolations, resolvedNames } from '../helpers/names';
 
@@ -31,8 +29,6 @@ const ID = ECS_SERVICE_IDS;
 const bg = loadTemplate(ECS_SERVICE_TEMPLATE_FILES['blue-green']);
 const rolling = loadTemplate(ECS_SERVICE_TEMPLATE_FILES.rolling);
 const memberRoles = loadTemplate('member-roles.json');
-const network = loadTemplate('network.json');
-const canary = loadTemplate(SERVICE_CANARY_FILE);
 const config = exampleConfig();
 
 function parameterFile(file: string): { Parameters: Record<string, string>; Tags: Record<string, string> } {
@@ -487,172 +483,7 @@ describe('parameter files', () => {
   });
 });
 
-/**
- * What CloudFormation calls, with the execution role, to create, update and delete each
- * resource type of the network, service and service canary stacks (the resource
- * handlers' permissions), and what the hook and the SSM parameter types need.
- */
-const NEEDED: Readonly<Record<string, readonly string[]>> = {
-  'AWS::EC2::VPC': ['ec2:CreateVpc', 'ec2:DeleteVpc', 'ec2:DescribeVpcs', 'ec2:DescribeVpcAttribute', 'ec2:ModifyVpcAttribute', 'ec2:CreateTags'],
-  'AWS::EC2::InternetGateway': ['ec2:CreateInternetGateway', 'ec2:DeleteInternetGateway', 'ec2:DescribeInternetGateways', 'ec2:CreateTags'],
-  'AWS::EC2::VPCGatewayAttachment': ['ec2:AttachInternetGateway', 'ec2:DetachInternetGateway', 'ec2:DescribeInternetGateways'],
-  'AWS::EC2::Subnet': ['ec2:CreateSubnet', 'ec2:DeleteSubnet', 'ec2:DescribeSubnets', 'ec2:ModifySubnetAttribute'],
-  'AWS::EC2::RouteTable': ['ec2:CreateRouteTable', 'ec2:DeleteRouteTable', 'ec2:DescribeRouteTables'],
-  'AWS::EC2::Route': ['ec2:CreateRoute', 'ec2:DeleteRoute', 'ec2:ReplaceRoute', 'ec2:DescribeRouteTables'],
-  'AWS::EC2::SubnetRouteTableAssociation': ['ec2:AssociateRouteTable', 'ec2:DisassociateRouteTable', 'ec2:DescribeRouteTables'],
-  'AWS::EC2::EIP': ['ec2:AllocateAddress', 'ec2:ReleaseAddress', 'ec2:DescribeAddresses'],
-  'AWS::EC2::NatGateway': ['ec2:CreateNatGateway', 'ec2:DeleteNatGateway', 'ec2:DescribeNatGateways'],
-  'AWS::EC2::FlowLog': ['ec2:CreateFlowLogs', 'ec2:DeleteFlowLogs', 'ec2:DescribeFlowLogs', 'iam:PassRole'],
-  'AWS::EC2::SecurityGroup': [
-    'ec2:CreateSecurityGroup',
-    'ec2:DeleteSecurityGroup',
-    'ec2:DescribeSecurityGroups',
-    'ec2:AuthorizeSecurityGroupIngress',
-    'ec2:AuthorizeSecurityGroupEgress',
-    'ec2:RevokeSecurityGroupEgress',
-  ],
-  'AWS::EC2::SecurityGroupIngress': ['ec2:AuthorizeSecurityGroupIngress', 'ec2:RevokeSecurityGroupIngress', 'ec2:DescribeSecurityGroupRules'],
-  'AWS::Logs::LogGroup': ['logs:CreateLogGroup', 'logs:DeleteLogGroup', 'logs:DescribeLogGroups', 'logs:PutRetentionPolicy', 'logs:TagResource'],
-  'AWS::IAM::Role': ['iam:CreateRole', 'iam:DeleteRole', 'iam:GetRole', 'iam:PutRolePolicy', 'iam:DeleteRolePolicy', 'iam:TagRole', 'iam:ListRolePolicies'],
-  'AWS::ECS::Cluster': ['ecs:CreateCluster', 'ecs:DeleteCluster', 'ecs:DescribeClusters', 'ecs:UpdateClusterSettings', 'ecs:TagResource', 'iam:CreateServiceLinkedRole'],
-  'AWS::ECS::TaskDefinition': ['ecs:RegisterTaskDefinition', 'ecs:DeregisterTaskDefinition', 'ecs:DescribeTaskDefinition', 'ecs:TagResource', 'iam:PassRole'],
-  'AWS::ECS::Service': ['ecs:CreateService', 'ecs:UpdateService', 'ecs:DeleteService', 'ecs:DescribeServices'],
-  'AWS::ECS::TaskSet': ['ecs:CreateTaskSet', 'ecs:UpdateTaskSet', 'ecs:DeleteTaskSet', 'ecs:DescribeTaskSets'],
-  'AWS::ECS::PrimaryTaskSet': ['ecs:UpdateServicePrimaryTaskSet', 'ecs:DescribeTaskSets'],
-  'AWS::ElasticLoadBalancingV2::LoadBalancer': [
-    'elasticloadbalancing:CreateLoadBalancer',
-    'elasticloadbalancing:DeleteLoadBalancer',
-    'elasticloadbalancing:DescribeLoadBalancers',
-    'elasticloadbalancing:ModifyLoadBalancerAttributes',
-    'elasticloadbalancing:DescribeLoadBalancerAttributes',
-    'elasticloadbalancing:AddTags',
-    'iam:CreateServiceLinkedRole',
-  ],
-  'AWS::ElasticLoadBalancingV2::TargetGroup': [
-    'elasticloadbalancing:CreateTargetGroup',
-    'elasticloadbalancing:DeleteTargetGroup',
-    'elasticloadbalancing:DescribeTargetGroups',
-    'elasticloadbalancing:ModifyTargetGroup',
-    'elasticloadbalancing:ModifyTargetGroupAttributes',
-    'elasticloadbalancing:DescribeTargetGroupAttributes',
-  ],
-  'AWS::ElasticLoadBalancingV2::Listener': [
-    'elasticloadbalancing:CreateListener',
-    'elasticloadbalancing:DeleteListener',
-    'elasticloadbalancing:DescribeListeners',
-    'elasticloadbalancing:ModifyListener',
-  ],
-  'AWS::Lambda::Function': [
-    'lambda:CreateFunction',
-    'lambda:DeleteFunction',
-    'lambda:GetFunction',
-    'lambda:UpdateFunctionCode',
-    'lambda:UpdateFunctionConfiguration',
-    'lambda:TagResource',
-    'iam:PassRole',
-    'ec2:DescribeSecurityGroups',
-    'ec2:DescribeSubnets',
-    'ec2:DescribeVpcs',
-  ],
-  'AWS::CloudWatch::Alarm': ['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms', 'cloudwatch:DescribeAlarms', 'cloudwatch:TagResource'],
-  'AWS::SSM::Parameter': ['ssm:PutParameter', 'ssm:DeleteParameter', 'ssm:GetParameters', 'ssm:AddTagsToResource'],
-  // Synthetics creates, updates and deletes the canary's Lambda function and layer with
-  // the caller's permissions (an inline script: no S3 source; no VPC: no EC2 lookups).
-  'AWS::Synthetics::Canary': [
-    'synthetics:CreateCanary',
-    'synthetics:GetCanary',
-    'synthetics:StartCanary',
-    'synthetics:StopCanary',
-    'synthetics:UpdateCanary',
-    'synthetics:DeleteCanary',
-    'synthetics:TagResource',
-    'synthetics:UntagResource',
-    'synthetics:ListTagsForResource',
-    'lambda:CreateFunction',
-    'lambda:AddPermission',
-    'lambda:PublishVersion',
-    'lambda:UpdateFunctionCode',
-    'lambda:UpdateFunctionConfiguration',
-    'lambda:GetFunctionConfiguration',
-    'lambda:DeleteFunction',
-    'lambda:PublishLayerVersion',
-    'lambda:GetLayerVersion',
-    'lambda:DeleteLayerVersion',
-    'iam:PassRole',
-  ],
-  'AWS::S3::Bucket': [
-    's3:CreateBucket',
-    's3:DeleteBucket',
-    's3:ListBucket',
-    's3:PutEncryptionConfiguration',
-    's3:GetEncryptionConfiguration',
-    's3:PutBucketPublicAccessBlock',
-    's3:GetBucketPublicAccessBlock',
-    's3:PutLifecycleConfiguration',
-    's3:GetLifecycleConfiguration',
-    's3:PutBucketTagging',
-    's3:GetBucketTagging',
-  ],
-  'AWS::S3::BucketPolicy': ['s3:PutBucketPolicy', 's3:GetBucketPolicy', 's3:DeleteBucketPolicy'],
-  // Not resources, but what the stacks ask of the execution role all the same:
-  'Hooks: AWS::CodeDeploy::BlueGreen': ['codedeploy:CreateCloudFormationDeployment', 'codedeploy:GetDeployment', 'iam:PassRole'],
-  'Parameters: AWS::SSM::Parameter::Value<...>': ['ssm:GetParameters'],
-};
-
-function neededKeys(t: Template): string[] {
-  const keys = Object.values(t.Resources).map((r) => r.Type);
-  for (const h of Object.values(t.Hooks ?? {})) keys.push(`Hooks: ${h.Type}`);
-  if (Object.values(t.Parameters ?? {}).some((p) => p.Type.startsWith('AWS::SSM::Parameter::Value<'))) keys.push('Parameters: AWS::SSM::Parameter::Value<...>');
-  return keys;
-}
-
-const prefix = (action: string) => action.split(':')[0];
 const grants = (pattern: string, action: string) => new RegExp(`^${pattern.replace(/\*/g, '.*')}$`, 'i').test(action);
-
-describe('member-roles.json ExecutionRole deploys exactly the network, service and canary stacks', () => {
-  const deployed = [network, bg, rolling, canary];
-  const keys = [...new Set(deployed.flatMap(neededKeys))].sort();
-  const role = resource(memberRoles, 'ExecutionRole');
-  const allowed = policyStatements(role).filter((s) => s.Effect === 'Allow' && !s.Principal).flatMap((s) => s.Action as string[]);
-
-  test('the table knows every resource type the stacks contain, and nothing they do not', () => {
-    expect(keys.filter((k) => !(k in NEEDED))).toEqual([]);
-    expect(Object.keys(NEEDED).filter((k) => !keys.includes(k))).toEqual([]);
-    expect(keys.filter((k) => !k.includes(':') || k.startsWith('AWS::')).every((k) => isResourceType(k))).toBe(true);
-  });
-
-  test.each(Object.entries(NEEDED))('grants what %s needs', (_key, actions) => {
-    expect(actions.filter((a) => !allowed.some((g) => grants(g, a)))).toEqual([]);
-  });
-
-  test('grants no service beyond those the stacks need', () => {
-    const needed = new Set(Object.values(NEEDED).flat().map(prefix));
-    expect([...new Set(allowed.map(prefix))].sort()).toEqual([...needed].sort());
-  });
-
-  test('actions without resource-level permissions are granted on "*" (Service Authorization Reference)', () => {
-    const onAny = policyStatements(role)
-      .filter((st) => st.Effect === 'Allow' && st.Resource === '*')
-      .flatMap((st) => st.Action as string[]);
-    for (const a of ['codedeploy:CreateCloudFormationDeployment', 'codedeploy:GetDeploymentTarget', 'ec2:DescribeVpcs', 'logs:DescribeLogGroups', 'synthetics:CreateCanary']) {
-      expect(`${a}: ${onAny.includes(a)}`).toBe(`${a}: true`);
-    }
-    const check = policyStatements(resource(bg, ID.checkRole)).find((st) => (st.Action as string[]).includes('codedeploy:PutLifecycleEventHookExecutionStatus'))!;
-    expect(check.Resource).toBe('*');
-  });
-
-  test('passes only the workload roles and the CodeDeploy role, each to its own service', () => {
-    const passes = policyStatements(role).filter((s) => (s.Action as string[]).includes('iam:PassRole'));
-    const services = passes.flatMap((s) => (s.Condition as { StringEquals: Record<string, string | string[]> }).StringEquals['iam:PassedToService']).flat();
-    expect(services.sort()).toEqual([
-      'codedeploy.amazonaws.com',
-      'ecs-tasks.amazonaws.com',
-      'lambda.amazonaws.com',
-      'synthetics.amazonaws.com',
-      'vpc-flow-logs.amazonaws.com',
-    ]);
-  });
-});
 
 describe('member-roles.json CodeDeployRole is what the hook needs', () => {
   const role = resource(memberRoles, 'CodeDeployRole');

@@ -3,12 +3,13 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { MEMBER_ROLES_IDS as ID } from '../../generator/templates/member-roles';
-import { TEMPLATES_DIR, asList, exampleConfig, loadTemplate, policyStatements, resolve, resource, resourcesOfType } from '../helpers/template';
+import { MEMBER_ROLES_IDS as ID, deployRoleLogicalId } from '../../generator/templates/member-roles';
+import { TEMPLATES_DIR, asList, exampleConfig, loadTemplate, policyStatements, resolve, resource, resourcesOfType, roleStatements } from '../helpers/template';
 
 const template = loadTemplate('member-roles.json');
-const ROLES = [ID.deployRole, ID.executionRole, ID.codeDeployRole];
 const config = exampleConfig();
+const DEPLOY_ROLES = config.services.map((s) => deployRoleLogicalId(s.name));
+const ROLES = [...DEPLOY_ROLES, ID.executionRole, ID.codeDeployRole];
 
 function paramsFor(env: string): Record<string, string> {
   const file = path.join(TEMPLATES_DIR, 'parameters', 'member-roles', `${env}.json`);
@@ -21,9 +22,11 @@ function paramsFor(env: string): Record<string, string> {
 }
 
 describe('member-roles.json', () => {
-  test('creates exactly the three roles, and only roles', () => {
-    expect(Object.keys(template.Resources).sort()).toEqual([...ROLES].sort());
-    expect(resourcesOfType(template, 'AWS::IAM::Role')).toHaveLength(3);
+  test('creates a deploy role per service, the execution and CodeDeploy roles, and their policies', () => {
+    expect(resourcesOfType(template, 'AWS::IAM::Role').map(([id]) => id).sort()).toEqual([...ROLES].sort());
+    const policies = resourcesOfType(template, 'AWS::IAM::ManagedPolicy').map(([id]) => id);
+    expect(policies).toEqual(expect.arrayContaining([ID.workloadBoundary, ID.deployPolicy, `${ID.executionPolicy}1`]));
+    expect(Object.keys(template.Resources).sort()).toEqual([...ROLES, ...policies].sort());
   });
 
   test('has the parameters a StackSet passes per account, each constrained', () => {
@@ -51,13 +54,15 @@ describe('member-roles.json', () => {
     }
   });
 
-  test('only this project\'s pipeline roles in the tools account can assume the deploy role', () => {
-    const trust = (resource(template, ID.deployRole).Properties?.AssumeRolePolicyDocument as { Statement: Array<Record<string, any>> }).Statement;
+  test.each(config.services.map((svc) => svc.name))("only the %s pipeline role in the tools account can assume that service's deploy role", (svc) => {
+    const r = resource(template, deployRoleLogicalId(svc));
+    const trust = (r.Properties?.AssumeRolePolicyDocument as { Statement: Array<Record<string, any>> }).Statement;
     expect(trust).toHaveLength(1);
     const p = paramsFor('dev');
     expect(resolve(trust[0].Principal.AWS, p)).toBe(`arn:aws:iam::${config.tools.accountId}:root`);
-    expect(resolve(trust[0].Condition.ArnLike['aws:PrincipalArn'], p)).toBe(`arn:aws:iam::${config.tools.accountId}:role/shop/*`);
+    expect(resolve(trust[0].Condition.ArnEquals['aws:PrincipalArn'], p)).toBe(`arn:aws:iam::${config.tools.accountId}:role/shop/shop-${svc}-pipeline-tools`);
     expect(trust[0].Action).toEqual(['sts:AssumeRole']);
+    expect(r.Properties?.Tags).toContainEqual({ Key: 'Service', Value: svc });
   });
 
   test('the execution role is for CloudFormation and the CodeDeploy role for CodeDeploy', () => {
@@ -65,17 +70,20 @@ describe('member-roles.json', () => {
       (resource(template, id).Properties?.AssumeRolePolicyDocument as { Statement: Array<Record<string, any>> }).Statement.map((s) => s.Principal);
     expect(principal(ID.executionRole)).toEqual([{ Service: 'cloudformation.amazonaws.com' }]);
     expect(principal(ID.codeDeployRole)).toEqual([{ Service: 'codedeploy.amazonaws.com' }]);
+    const codeDeployTrust = (resource(template, ID.codeDeployRole).Properties?.AssumeRolePolicyDocument as { Statement: Array<Record<string, any>> }).Statement[0];
+    expect(resolve(codeDeployTrust.Condition.StringEquals['aws:SourceAccount'], paramsFor('dev'))).toBe('222222222222');
+    expect(resolve(codeDeployTrust.Condition.ArnLike['aws:SourceArn'], paramsFor('dev'))).toBe('arn:aws:cloudformation:eu-west-1:222222222222:stack/shop-*/*');
   });
 
-  test.each(ROLES)('%s denies ec2:TerminateInstances explicitly', (id) => {
+  test.each([...ROLES, ID.workloadBoundary])('%s denies ec2:TerminateInstances explicitly', (id) => {
     const denies = policyStatements(resource(template, id)).filter((s) => s.Effect === 'Deny');
     expect(denies).toContainEqual({ Sid: 'DenyTerminateInstances', Effect: 'Deny', Action: ['ec2:TerminateInstances'], Resource: '*' });
   });
 
-  test.each(ROLES)('%s has no "*" action, no service-wide action and no managed policy', (id) => {
+  test.each(ROLES)('%s has no "*" action, no service-wide action and no managed policy by ARN', (id) => {
     const r = resource(template, id);
     expect(r.Properties?.ManagedPolicyArns).toBeUndefined();
-    for (const s of policyStatements(r)) {
+    for (const s of roleStatements(template, id)) {
       for (const a of asList(s.Action as string | string[])) {
         expect(a).not.toBe('*');
         expect(a).not.toMatch(/:\*$/);
@@ -83,13 +91,13 @@ describe('member-roles.json', () => {
     }
   });
 
-  test('the deploy role can change only this project\'s stacks and pass only the execution role', () => {
-    const statements = policyStatements(resource(template, ID.deployRole));
+  test('the deploy policy changes only the stacks of the role\'s own service and pass only the execution role', () => {
+    const statements = policyStatements(resource(template, ID.deployPolicy));
     const p = paramsFor('staging');
-    const changeSets = statements.find((s) => s.Sid === 'ChangeSetsOnProjectStacks')!;
+    const changeSets = statements.find((s) => s.Sid === 'ChangeSetsOnServiceStacks')!;
     expect((changeSets.Resource as unknown[]).map((r) => resolve(r, p))).toEqual([
-      'arn:aws:cloudformation:eu-west-1:222222222222:stack/shop-*/*',
-      'arn:aws:cloudformation:eu-west-1:222222222222:changeSet/shop-*/*',
+      'arn:aws:cloudformation:eu-west-1:222222222222:stack/shop-${!aws:PrincipalTag/Service}-staging/*', // Fn::Sub's escape: IAM reads ${aws:PrincipalTag/Service}
+      'arn:aws:cloudformation:eu-west-1:222222222222:stack/shop-${!aws:PrincipalTag/Service}-canary-staging/*',
     ]);
     const pass = statements.find((s) => s.Sid === 'PassExecutionRole')!;
     expect((pass.Resource as unknown[]).map((r) => resolve(r, p))).toEqual([
@@ -99,7 +107,7 @@ describe('member-roles.json', () => {
   });
 
   test('the deploy role reads the project\'s artifact buckets and decrypts only through S3', () => {
-    const statements = policyStatements(resource(template, ID.deployRole));
+    const statements = policyStatements(resource(template, ID.deployPolicy));
     const p = paramsFor('prod');
     const read = statements.find((s) => s.Sid === 'ReadPipelineArtifacts')!;
     expect(read.Action).toEqual(['s3:GetObject', 's3:GetObjectVersion']);
@@ -111,7 +119,7 @@ describe('member-roles.json', () => {
   });
 
   test('the deploy role reads only the project\'s SSM parameters, which the service stacks take as parameter types', () => {
-    const statements = policyStatements(resource(template, ID.deployRole));
+    const statements = policyStatements(resource(template, ID.deployPolicy));
     const ssm = statements.filter((s) => asList(s.Action as string[]).some((a) => a.startsWith('ssm:')));
     expect(ssm.map((s) => s.Action)).toEqual([['ssm:GetParameters']]);
     expect((ssm[0].Resource as unknown[]).map((r) => resolve(r, paramsFor('dev')))).toEqual([
@@ -119,11 +127,12 @@ describe('member-roles.json', () => {
     ]);
   });
 
-  test('outputs each role\'s ARN', () => {
+  test('outputs each role\'s ARN and the boundary\'s', () => {
     expect(template.Outputs).toEqual({
-      DeployRoleArn: expect.objectContaining({ Value: { 'Fn::GetAtt': [ID.deployRole, 'Arn'] } }),
+      ...Object.fromEntries(DEPLOY_ROLES.map((id) => [`${id}Arn`, expect.objectContaining({ Value: { 'Fn::GetAtt': [id, 'Arn'] } })])),
       ExecutionRoleArn: expect.objectContaining({ Value: { 'Fn::GetAtt': [ID.executionRole, 'Arn'] } }),
       CodeDeployRoleArn: expect.objectContaining({ Value: { 'Fn::GetAtt': [ID.codeDeployRole, 'Arn'] } }),
+      WorkloadBoundaryArn: expect.objectContaining({ Value: { Ref: ID.workloadBoundary } }),
     });
   });
 

@@ -9,7 +9,7 @@ import { ResourceDef, StringParameter } from '../../generator/core/template';
 import { NETWORK_IDS, SUBNET_CIDR_BITS, ZONES } from '../../generator/templates/network';
 import { walkStrings } from '../../generator/rules/rule';
 import { templateChecks } from '../../generator/validate';
-import { TEMPLATES_DIR, exampleConfig, loadTemplate, policyStatements, resolve, resource, resourcesOfType } from '../helpers/template';
+import { TEMPLATES_DIR, exampleConfig, loadTemplate, policyStatements, resolve, roleStatements, resource, resourcesOfType } from '../helpers/template';
 import { longestValues, nameViolations, resolvedNames } from '../helpers/names';
 
 const t = loadTemplate('network.json');
@@ -106,7 +106,7 @@ describe('network.json', () => {
     expect(resolve(cluster.ClusterName, devValues)).toBe('shop-cluster-dev');
     expect(cluster.ClusterSettings).toEqual([{ Name: 'containerInsights', Value: 'enabled' }]);
     const roles = loadTemplate('member-roles.json');
-    const ecs = policyStatements(resource(roles, 'ExecutionRole')).find((s) => s.Sid === 'EcsClusterAndServices')!;
+    const ecs = roleStatements(roles, 'ExecutionRole').find((s) => s.Sid === 'EcsClusterAndServices')!;
     const clusterArns = (ecs.Resource as unknown[]).map((r) => resolve(r, devValues));
     expect(clusterArns).toContain('arn:aws:ecs:eu-west-1:222222222222:cluster/shop-cluster-dev');
   });
