@@ -91,7 +91,6 @@ export function resolve(value: unknown, params: Record<string, string>): string 
   throw new Error(`cannot resolve ${JSON.stringify(value)}`);
 }
 
-/** Every IAM statement in a resource's properties, flattened. */
 /**
  * Every statement that applies to a role: its inline policies and the customer-managed
  * policies of the same template attached to it (Roles: [{ Ref }]).
@@ -100,9 +99,11 @@ export function roleStatements(t: Template, roleId: string): Array<Record<string
   const attached = Object.values(t.Resources).filter(
     (r) => r.Type === 'AWS::IAM::ManagedPolicy' && ((r.Properties?.Roles ?? []) as Array<{ Ref?: string }>).some((x) => x.Ref === roleId),
   );
-  return [...policyStatements(resource(t, roleId)), ...attached.flatMap(policyStatements)];
+  const inline = ((resource(t, roleId).Properties?.Policies ?? []) as unknown[]).flatMap((p) => policyStatements({ Type: 'inline', Properties: p as Record<string, unknown> } as ResourceDef));
+  return [...inline, ...attached.flatMap(policyStatements)];
 }
 
+/** Every IAM statement in a resource's properties, flattened. */
 export function policyStatements(r: ResourceDef): Array<Record<string, unknown>> {
   const out: Array<Record<string, unknown>> = [];
   const visit = (x: unknown) => {
