@@ -17,9 +17,13 @@ export interface RoleProps {
   readonly assumedBy: Principal;
   /** Conditions on the trust statement, e.g. sts:ExternalId or aws:PrincipalArn. */
   readonly trustCondition?: Record<string, Record<string, unknown>>;
-  /** The permissions; the deny of ec2:TerminateInstances is added to them. */
+  /**
+   * The permissions; the deny of ec2:TerminateInstances is added to them. `policyName`
+   * null: the role has no inline policy, because a managed policy of the same template
+   * attached to it carries its permissions and that deny (rule CD003 checks it).
+   */
   readonly statements: readonly Statement[];
-  readonly policyName: string;
+  readonly policyName: string | null;
   readonly maxSessionDurationSeconds?: number;
   readonly trustActions?: readonly string[];
   /** ARN of the managed policy that bounds the role (naming.workloadBoundaryArn for workload roles). */
@@ -29,6 +33,7 @@ export interface RoleProps {
 }
 
 export function role(t: TemplateBuilder, id: string, props: RoleProps, options: ResourceOptions = {}): ResourceHandle {
+  if (props.policyName === null && props.statements.length > 0) throw new Error(`role ${id}: statements need an inline policy name`);
   return t.resource(
     id,
     'AWS::IAM::Role',
@@ -44,12 +49,9 @@ export function role(t: TemplateBuilder, id: string, props: RoleProps, options: 
       ]),
       ...(props.maxSessionDurationSeconds ? { MaxSessionDuration: props.maxSessionDurationSeconds } : {}),
       ...(props.permissionsBoundary !== undefined ? { PermissionsBoundary: props.permissionsBoundary } : {}),
-      Policies: [
-        {
-          PolicyName: props.policyName,
-          PolicyDocument: policyDocument([...props.statements, DENY_TERMINATE_INSTANCES]),
-        },
-      ],
+      ...(props.policyName !== null
+        ? { Policies: [{ PolicyName: props.policyName, PolicyDocument: policyDocument([...props.statements, DENY_TERMINATE_INSTANCES]) }] }
+        : {}),
       ...(props.tags !== undefined ? { Tags: props.tags } : {}),
     },
     options,

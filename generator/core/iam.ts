@@ -37,6 +37,17 @@ export function anyResource(because: string): AnyResource {
   return { anyResourceBecause: because };
 }
 
+/**
+ * Why a statement's resources hold a wildcard: the API that requires "*", or what the
+ * pattern stands for. Kept beside the statement (not in the JSON) for the scanners'
+ * suppressions (core/suppressions.ts).
+ */
+const WILDCARD_REASONS = new WeakMap<object, string>();
+
+export function wildcardReason(statement: Statement): string | undefined {
+  return WILDCARD_REASONS.get(statement);
+}
+
 const SID = /^[A-Za-z0-9]+$/;
 const ACTION = /^[a-z0-9-]+:[A-Za-z0-9*]+$/;
 
@@ -61,6 +72,8 @@ function resourceValue(sid: string, resources: ReadonlyArray<Value<string>> | An
 export interface StatementOptions {
   readonly condition?: Record<string, Record<string, unknown>>;
   readonly principal?: Principal;
+  /** Why a resource pattern holds `*` (what it stands for); a scanner reads it as the suppression's reason. */
+  readonly because?: string;
 }
 
 function statement(
@@ -71,11 +84,37 @@ function statement(
   options: StatementOptions,
 ): Statement {
   checkActions(sid, actions);
-  return {
+  const result: Statement = {
     Sid: sid,
     Effect: effect,
     ...(options.principal ? { Principal: options.principal } : {}),
     Action: [...actions],
+    Resource: resourceValue(sid, resources),
+    ...(options.condition ? { Condition: options.condition } : {}),
+  };
+  const because = 'anyResourceBecause' in resources ? resources.anyResourceBecause : options.because;
+  if (because !== undefined) WILDCARD_REASONS.set(result, because);
+  return result;
+}
+
+/**
+ * A deny of every action of one service (`s3:*`), such as the standard TLS-only bucket
+ * statement. Only a deny may name a whole service: it grants nothing, and it covers the
+ * service's future actions too.
+ */
+export function denyEveryAction(
+  sid: string,
+  service: string,
+  resources: ReadonlyArray<Value<string>> | AnyResource,
+  options: StatementOptions = {},
+): Statement {
+  if (!/^[a-z0-9-]+$/.test(service)) throw new Error(`statement ${sid}: "${service}" is not a service prefix`);
+  checkActions(sid, [`${service}:AnyAction`]);
+  return {
+    Sid: sid,
+    Effect: 'Deny',
+    ...(options.principal ? { Principal: options.principal } : {}),
+    Action: [`${service}:*`],
     Resource: resourceValue(sid, resources),
     ...(options.condition ? { Condition: options.condition } : {}),
   };

@@ -20,6 +20,7 @@ import {
   ref,
 } from './intrinsics';
 import { RESOURCE_TYPES, ResourceType } from './resource-types';
+import { Suppression, iamWildcardSuppressions, suppressionMetadata } from './suppressions';
 
 export const TEMPLATE_FORMAT_VERSION = '2010-09-09';
 
@@ -167,6 +168,8 @@ export interface ResourceOptions {
   readonly condition?: ConditionHandle;
   readonly dependsOn?: ReadonlyArray<{ readonly logicalId: string }>;
   readonly metadata?: Record<string, unknown>;
+  /** Scanner findings the resource accepts, each with its reason (core/suppressions.ts `suppress`). */
+  readonly suppressions?: readonly Suppression[];
 }
 
 export type Properties = Record<string, unknown>;
@@ -184,6 +187,7 @@ export class TemplateBuilder {
   private readonly transforms: string[] = [];
   private metadata: Record<string, unknown> | undefined;
   private tags: StandardTags | undefined;
+  private readonly suppressions = new Map<string, readonly Suppression[]>();
 
   constructor(private readonly description: string) {
     if (description.length > 1024) throw new TemplateError('a template description is at most 1024 bytes');
@@ -241,6 +245,7 @@ export class TemplateBuilder {
       Properties: properties,
     };
     this.resources.set(id, def);
+    if (options.suppressions) this.suppressions.set(id, options.suppressions);
     const handle: ResourceHandle = {
       logicalId: id,
       type,
@@ -269,7 +274,7 @@ export class TemplateBuilder {
   build(): Template {
     const resources: Record<string, ResourceDef> = {};
     for (const [id, def] of this.resources) {
-      resources[id] = this.withStandardTags(id, def);
+      resources[id] = this.withSuppressions(id, this.withStandardTags(id, def));
     }
     const template: Template = {
       AWSTemplateFormatVersion: TEMPLATE_FORMAT_VERSION,
@@ -288,6 +293,14 @@ export class TemplateBuilder {
     };
     checkReferences(template);
     return template;
+  }
+
+  /** The scanners' suppressions in Metadata: the declared ones and those of the IAM wildcards, which carry their reasons. */
+  private withSuppressions(id: string, def: ResourceDef): ResourceDef {
+    const all = [...(this.suppressions.get(id) ?? []), ...iamWildcardSuppressions(id, def)];
+    if (all.length === 0) return def;
+    const { Properties, ...head } = def;
+    return { ...head, Metadata: { ...(def.Metadata ?? {}), ...suppressionMetadata(def.Type, all) }, ...(Properties ? { Properties } : {}) };
   }
 
   private withStandardTags(id: string, def: ResourceDef): ResourceDef {

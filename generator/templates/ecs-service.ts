@@ -35,6 +35,7 @@ import { SERVICE_NAME, accountIdParameter } from '../core/parameters';
 import { NumberParameter, ParameterHandle, ResourceHandle, StringParameter, Template, TemplateBuilder } from '../core/template';
 import { Typed, blueGreenHook, typedResource } from '../blocks/blue-green-hook';
 import { LOG_RETENTION_PARAMETER, logGroup } from '../blocks/log-group';
+import { suppress } from '../core/suppressions';
 import { workloadRole } from '../blocks/role';
 import { STANDARD_PARAMETER_IDS, standardParameterValues, standardParameters, standardTagValues } from '../blocks/standard-parameters';
 import { DeploymentStrategy, ResolvedConfig } from '../config/types';
@@ -366,6 +367,10 @@ export function buildEcsServiceTemplate(strategy: DeploymentStrategy): Template 
     SecurityGroupEgress: [
       { IpProtocol: 'tcp', FromPort: ref(containerPort), ToPort: ref(containerPort), DestinationSecurityGroupId: serviceSg.getAtt('GroupId'), Description: 'To the service tasks' },
     ],
+  }, {
+    suppressions: [
+      suppress('AwsSolutions-EC23', 'an internet-facing load balancer serves the public on its production listener; the test listener admits only the pre-traffic check'),
+    ],
   });
   t.resource(ID.serviceIngressFromLoadBalancer, 'AWS::EC2::SecurityGroupIngress', {
     GroupId: serviceSg.getAtt('GroupId'),
@@ -387,6 +392,10 @@ export function buildEcsServiceTemplate(strategy: DeploymentStrategy): Template 
     LoadBalancerAttributes: [
       { Key: 'deletion_protection.enabled', Value: 'false' },
       { Key: 'routing.http.drop_invalid_header_fields.enabled', Value: 'true' },
+    ],
+  }, {
+    suppressions: [
+      suppress('AwsSolutions-ELB2', 'access logs need an S3 log bucket the load balancer can write to in this account and region; the network stack does not provide one yet'),
     ],
   });
   const targetGroup = (id: string, ordinal: 1 | 2) =>

@@ -317,9 +317,14 @@ function executionScopes(s: Scope, boundaryArn: Intrinsic<string>): PermissionSc
       sid: 'Ec2RemoveProjectResources',
       actions: /^ec2:(Delete|Detach|Disassociate|Release)\w+$/,
       resources: [arn('ec2', '*')],
-      options: { condition: projectTag },
+      options: { condition: projectTag, because: 'EC2 assigns the IDs; only resources tagged with this project qualify' },
     },
-    { sid: 'Ec2Networking', actions: /^ec2:\w+$/, resources: [arn('ec2', '*')] },
+    {
+      sid: 'Ec2Networking',
+      actions: /^ec2:\w+$/,
+      resources: [arn('ec2', '*')],
+      options: { because: 'EC2 create and attach calls name resources (VPC, subnets, gateways, rule IDs) whose IDs EC2 assigns at creation; held to this account and region' },
+    },
     {
       sid: 'LoadBalancingDescribe',
       actions: /^elasticloadbalancing:Describe\w+$/,
@@ -426,7 +431,12 @@ function executionScopes(s: Scope, boundaryArn: Intrinsic<string>): PermissionSc
     },
     // Canary names cannot hold the project (21 characters): they end in `-{suffix}`, and
     // only canaries tagged with this project qualify.
-    { sid: 'Canaries', actions: /^synthetics:\w+$/, resources: [arn('synthetics', `canary:*-${suffix}`)], options: { condition: projectTag } },
+    {
+      sid: 'Canaries',
+      actions: /^synthetics:\w+$/,
+      resources: [arn('synthetics', `canary:*-${suffix}`)],
+      options: { condition: projectTag, because: 'canary names (21 characters) cannot hold the project; only canaries tagged with this project qualify' },
+    },
     {
       sid: 'ListBuckets',
       actions: /^s3:ListAllMyBuckets$/,
@@ -615,10 +625,10 @@ export function buildMemberRolesTemplate(config: ResolvedConfig): Template {
   const deployRoles = services.map((svc) =>
     role(t, deployRoleLogicalId(svc), {
       roleName: serviceDeployRoleName(project, svc, suffix),
-      description: `Deploy role of the ${svc} service: its pipeline creates and executes change sets on the ${svc} stacks with it`,
+      description: `Deploy role of the ${svc} service's pipeline: change sets on the ${svc} stacks`,
       assumedBy: { AWS: sub(`arn:\${AWS::Partition}:iam::\${${toolsAccount.logicalId}}:root`) },
       trustCondition: { ArnEquals: { 'aws:PrincipalArn': pipelineRoleArn(toolsAccount, project, svc, toolsSuffix) } },
-      policyName: 'deny-terminate-instances',
+      policyName: null,
       statements: [],
       maxSessionDurationSeconds: 3600,
       tags: [{ Key: SERVICE_TAG, Value: svc }],
@@ -627,14 +637,14 @@ export function buildMemberRolesTemplate(config: ResolvedConfig): Template {
   // One policy for every deploy role: the stacks it names are those of the service in
   // the role's own Service tag, which only an IAM administrator can change.
   t.resource(ID.deployPolicy, 'AWS::IAM::ManagedPolicy', {
-    Description: "Deploy roles: change sets on the stacks of the role's own service (its Service tag), nothing more",
-    PolicyDocument: policyDocument(deployStatements(scope, `\${!aws:PrincipalTag/${SERVICE_TAG}}`, { account: toolsAccount, suffix: toolsSuffix }, execution.arn)),
+    Description: "Deploy roles: change sets on the stacks of the role's own service (its Service tag)",
+    PolicyDocument: policyDocument([
+      ...deployStatements(scope, `\${!aws:PrincipalTag/${SERVICE_TAG}}`, { account: toolsAccount, suffix: toolsSuffix }, execution.arn),
+      DENY_TERMINATE_INSTANCES,
+    ]),
     Roles: deployRoles.map((r) => r.ref()),
   });
 
-  services.forEach((svc, i) => {
-    t.output(`${deployRoleLogicalId(svc)}Arn`, { description: `ARN of the ${svc} service's deploy role (its pipeline's action role)`, value: deployRoles[i].getAtt('Arn') });
-  });
   t.output('ExecutionRoleArn', { description: 'ARN of the CloudFormation execution role', value: executionRole.getAtt('Arn') });
   t.output('CodeDeployRoleArn', { description: 'ARN of the CodeDeploy role of the blue/green hook', value: codeDeployRole.getAtt('Arn') });
   t.output('WorkloadBoundaryArn', { description: 'ARN of the permissions boundary of every workload role', value: boundary.ref() });
