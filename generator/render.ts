@@ -13,6 +13,7 @@ import { buildGitHubOidcTemplate, gitHubOidcParameterFiles } from './templates/g
 import { buildMemberRolesTemplate, memberRolesParameterFiles } from './templates/member-roles';
 import { buildMonitoringTemplate, monitoringParameterFiles } from './templates/monitoring';
 import { buildDoraTemplate, doraParameterFiles } from './templates/dora';
+import { buildDoraForwardingTemplate, doraForwardingParameterFiles } from './templates/dora-forwarding';
 import {
   buildPipelineBuildTemplate,
   buildPipelineTemplate,
@@ -50,6 +51,7 @@ export const TEMPLATES: readonly TemplateEntry[] = [
   { file: 'pipeline-build.json', build: buildPipelineBuildTemplate, parameterFiles: pipelineBuildParameterFiles },
   { file: 'pipeline.json', build: buildPipelineTemplate, parameterFiles: pipelineParameterFiles },
   { file: 'network.json', build: () => buildNetworkTemplate(), parameterFiles: networkParameterFiles },
+  { file: 'dora-forwarding.json', build: () => buildDoraForwardingTemplate(), parameterFiles: doraForwardingParameterFiles },
   {
     file: ECS_SERVICE_TEMPLATE_FILES['blue-green'],
     build: () => buildEcsServiceTemplate('blue-green'),

@@ -28,6 +28,7 @@ import { role } from '../blocks/role';
 import { standardParameterValues, standardParameters, standardTagValues } from '../blocks/standard-parameters';
 import { ResolvedConfig } from '../config/types';
 import type { ParameterFile } from '../render';
+import { doraForwardingExecutionStatements } from './dora-forwarding';
 
 /** Logical IDs: a public contract (renaming one replaces the live resource). */
 export const MEMBER_ROLES_IDS = {
@@ -486,7 +487,7 @@ export function buildMemberRolesTemplate(): Template {
     description: 'CloudFormation execution role for the network, ECS service and service canary stacks of this project',
     assumedBy: { Service: 'cloudformation.amazonaws.com' },
     policyName: 'network-and-service-stacks',
-    statements: executionStatements(scope, codeDeploy.arn),
+    statements: [...executionStatements(scope, codeDeploy.arn), ...doraForwardingExecutionStatements(project)],
   });
 
   const deployRole = role(t, ID.deployRole, {
