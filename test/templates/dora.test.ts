@@ -11,7 +11,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
 import { DORA_METRICS_FILE, ZIP_FILE_LIMIT, functionCode, inlineCode } from '../../generator/functions';
-import { DORA_DIMENSIONS, DORA_IDS as ID, DORA_METRICS, ECS_DEPLOYMENT_EVENTS } from '../../generator/templates/dora';
+import { ProjectConfig, resolveConfig } from '../../generator/config/types';
+import { serializeTemplate } from '../../generator/core/serialize';
+import { TEMPLATE_BODY_LIMIT_BYTES } from '../../generator/rules/template-size';
+import { templateChecks } from '../../generator/validate';
+import { DORA_DIMENSIONS, DORA_IDS as ID, DORA_METRICS, ECS_DEPLOYMENT_EVENTS, buildDoraTemplate } from '../../generator/templates/dora';
 import { stageEvent } from '../fixtures/codepipeline-events';
 import { PROD_ACCOUNT, SERVICE_ARN, ecsDeploymentEvent } from '../fixtures/ecs-events';
 import { matchesEventPattern } from '../helpers/event-pattern';
@@ -403,5 +407,24 @@ describe('dora.json', () => {
     }
     expect([...new Set(reads)].sort()).toEqual([...put].sort());
     expect([...put].sort()).toEqual(Object.values(DORA_METRICS).sort());
+  });
+});
+
+describe('dora.json at scale', () => {
+  test('ten environments and 200 services: the same resources, every check passes, under the TemplateBody limit', () => {
+    const names = ['dev', 'qa', 'test', 'uat', 'perf', 'int', 'demo', 'staging', 'preprod', 'production'];
+    const base: ProjectConfig = {
+      project: { name: 'shop', costCenter: 'cc-4711' },
+      tools: { accountId: '100000000000' },
+      environments: names.map((name, i) => ({ name, accountId: String(200000000000 + i) })),
+      source: { provider: 'CodeCommit', repository: 'shop' },
+      notifications: { approvalEmail: 'approvers@example.com', alertEmail: 'alerts@example.com' },
+      services: Array.from({ length: 200 }, (_, i) => ({ name: `svc${i}`, containerPort: 8080 })),
+    };
+    const built = buildDoraTemplate(resolveConfig(base));
+    const serialized = serializeTemplate(built);
+    expect(Object.keys(built.Resources)).toEqual(Object.keys(template.Resources));
+    expect(templateChecks().check(built, serialized)).toEqual([]);
+    expect(Buffer.byteLength(serialized)).toBeLessThan(TEMPLATE_BODY_LIMIT_BYTES);
   });
 });
