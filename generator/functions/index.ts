@@ -20,9 +20,20 @@ export function inlineCode(source: string): string {
     .concat('\n');
 }
 
+/**
+ * The source file: beside this module under ts-node, in the source tree when this module
+ * runs compiled from dist/generator/functions (tsc copies no .js file).
+ */
+function sourcePath(file: string): string {
+  const candidates = [path.join(__dirname, file), path.resolve(__dirname, '..', '..', '..', 'generator', 'functions', file)];
+  const found = candidates.find((c) => fs.existsSync(c));
+  if (!found) throw new Error(`function code generator/functions/${file} not found (looked in ${candidates.join(', ')})`);
+  return found;
+}
+
 /** The inline code of `generator/functions/<file>`; throws when it would not fit a ZipFile. */
 export function functionCode(file: string): string {
-  const code = inlineCode(fs.readFileSync(path.join(__dirname, file), 'utf8'));
+  const code = inlineCode(fs.readFileSync(sourcePath(file), 'utf8'));
   if (code.length > ZIP_FILE_LIMIT) {
     throw new Error(`generator/functions/${file} is ${code.length} characters inline; a ZipFile holds at most ${ZIP_FILE_LIMIT}`);
   }
