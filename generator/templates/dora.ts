@@ -138,8 +138,8 @@ export function buildDoraTemplate(config: ResolvedConfig): Template {
   const namespace = sub(deliveryNamespaceText(project, suffix));
 
   // The member accounts may put their services' ECS deployment events on the default bus,
-  // and nothing else (EventBridge User Guide, "Using resource-based policies for Amazon
-  // EventBridge": the events:source and events:detail-type condition keys).
+  // and nothing else (EventBridge User Guide, "Using IAM policy conditions in Amazon
+  // EventBridge": PutEvents supplies the events:source and events:detail-type keys).
   const memberEventsPolicy = t.resource(ID.memberEventsPolicy, 'AWS::Events::EventBusPolicy', {
     EventBusName: 'default',
     StatementId: physicalName('event-bus-statement', [project, '-member-deployments-', suffix]),

@@ -33,6 +33,7 @@ const rolling = loadTemplate(ECS_SERVICE_TEMPLATE_FILES.rolling);
 const memberRoles = loadTemplate('member-roles.json');
 const network = loadTemplate('network.json');
 const canary = loadTemplate(SERVICE_CANARY_FILE);
+const doraForwarding = loadTemplate('dora-forwarding.json');
 const config = exampleConfig();
 
 function parameterFile(file: string): { Parameters: Record<string, string>; Tags: Record<string, string> } {
@@ -513,6 +514,7 @@ const NEEDED: Readonly<Record<string, readonly string[]>> = {
   ],
   'AWS::EC2::SecurityGroupIngress': ['ec2:AuthorizeSecurityGroupIngress', 'ec2:RevokeSecurityGroupIngress', 'ec2:DescribeSecurityGroupRules'],
   'AWS::Logs::LogGroup': ['logs:CreateLogGroup', 'logs:DeleteLogGroup', 'logs:DescribeLogGroups', 'logs:PutRetentionPolicy', 'logs:TagResource'],
+  'AWS::Events::Rule': ['events:PutRule', 'events:PutTargets', 'events:DescribeRule', 'events:RemoveTargets', 'events:DeleteRule', 'events:ListTargetsByRule', 'events:TagResource', 'iam:PassRole'],
   'AWS::IAM::Role': ['iam:CreateRole', 'iam:DeleteRole', 'iam:GetRole', 'iam:PutRolePolicy', 'iam:DeleteRolePolicy', 'iam:TagRole', 'iam:ListRolePolicies'],
   'AWS::ECS::Cluster': ['ecs:CreateCluster', 'ecs:DeleteCluster', 'ecs:DescribeClusters', 'ecs:UpdateClusterSettings', 'ecs:TagResource', 'iam:CreateServiceLinkedRole'],
   'AWS::ECS::TaskDefinition': ['ecs:RegisterTaskDefinition', 'ecs:DeregisterTaskDefinition', 'ecs:DescribeTaskDefinition', 'ecs:TagResource', 'iam:PassRole'],
@@ -609,8 +611,8 @@ function neededKeys(t: Template): string[] {
 const prefix = (action: string) => action.split(':')[0];
 const grants = (pattern: string, action: string) => new RegExp(`^${pattern.replace(/\*/g, '.*')}$`, 'i').test(action);
 
-describe('member-roles.json ExecutionRole deploys exactly the network, service and canary stacks', () => {
-  const deployed = [network, bg, rolling, canary];
+describe('member-roles.json ExecutionRole deploys exactly the network, service, canary and DORA forwarding stacks', () => {
+  const deployed = [network, bg, rolling, canary, doraForwarding];
   const keys = [...new Set(deployed.flatMap(neededKeys))].sort();
   const role = resource(memberRoles, 'ExecutionRole');
   const allowed = policyStatements(role).filter((s) => s.Effect === 'Allow' && !s.Principal).flatMap((s) => s.Action as string[]);
@@ -647,6 +649,7 @@ describe('member-roles.json ExecutionRole deploys exactly the network, service a
     expect(services.sort()).toEqual([
       'codedeploy.amazonaws.com',
       'ecs-tasks.amazonaws.com',
+      'events.amazonaws.com',
       'lambda.amazonaws.com',
       'synthetics.amazonaws.com',
       'vpc-flow-logs.amazonaws.com',
