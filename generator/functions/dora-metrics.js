@@ -30,11 +30,12 @@ function classify(e, cfg) {
     const ok = d.eventName === 'SERVICE_DEPLOYMENT_COMPLETED';
     if (!ok && d.eventName !== 'SERVICE_DEPLOYMENT_FAILED') return;
     // service/<project>-cluster-<suffix>/<stack>-Service-<id>, the stack being
-    // <project>-<service>-<suffix>: CloudFormation names the service after its stack.
+    // <project>-<service>-<suffix> (the pipeline's) or <project>-<service>-ecs-service[-rolling]-<suffix>
+    // (npm run deploy's): CloudFormation names the service after its stack.
     const m = /:service\/([^/]+)\/(.+)-Service-[^-]+$/.exec((e.resources || [])[0]);
     const suffix = m && inner(m[1], cfg.project + '-cluster-', '');
     const environment = suffix && cfg.environments[suffix];
-    const service = environment && inner(m[2], cfg.project + '-', '-' + suffix);
+    const service = environment && (inner(m[2], cfg.project + '-', '-' + suffix) || '').replace(/-ecs-service(-rolling)?$/, '');
     if (!service) return;
     const time = Date.parse(d.updatedAt || e.time);
     return { service, environment, ok, time, since: time };

@@ -11,6 +11,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
 import { DORA_METRICS_FILE, ZIP_FILE_LIMIT, functionCode, inlineCode } from '../../generator/functions';
+import { ECS_SERVICE_IDS } from '../../generator/templates/ecs-service';
+import { stackName } from '../../generator/core/naming';
 import { ProjectConfig, resolveConfig } from '../../generator/config/types';
 import { serializeTemplate } from '../../generator/core/serialize';
 import { TEMPLATE_BODY_LIMIT_BYTES } from '../../generator/rules/template-size';
@@ -303,6 +305,14 @@ describe('the DORA function on recorded event sequences', () => {
     expect(aws.calls).toEqual([]);
   });
 
+  test('a service stack deployed by npm run deploy ({project}-{service}-ecs-service[-rolling]-{suffix}) is the same service', async () => {
+    const aws = await replay([
+      ecsDeploymentEvent('SERVICE_DEPLOYMENT_FAILED', '2026-11-20T10:00:00Z', SERVICE_ARN.replace('/shop-web-prod-', '/shop-web-ecs-service-rolling-prod-')),
+      ecsDeploymentEvent('SERVICE_DEPLOYMENT_COMPLETED', '2026-11-20T10:05:00Z', SERVICE_ARN.replace('/shop-web-prod-', '/shop-web-ecs-service-prod-')),
+    ]);
+    expect(figures(aws)).toEqual(['prod web TimeToRestore=300 Seconds']);
+  });
+
   test('an ECS failure alone opens an outage without counting a deployment', async () => {
     const aws = await replay([ecsDeploymentEvent('SERVICE_DEPLOYMENT_FAILED', '2026-11-20T10:00:00Z')]);
     expect(aws.puts).toEqual([]);
@@ -335,6 +345,13 @@ describe('dora.json', () => {
 
   test('inlineCode drops comment lines and indentation only', () => {
     expect(inlineCode("'use strict';\n// note\n  const a = '// kept';\n\n  f(a); // kept too\n")).toBe("'use strict';\nconst a = '// kept';\nf(a); // kept too\n");
+  });
+
+  test('the service name it parses is the one CloudFormation gives the service stacks\' service: {stack}-{logical ID}-{random}', () => {
+    // The function reads `<stack>-Service-<id>`; the stack is the pipeline's `{project}-{service}-{suffix}`.
+    expect(ECS_SERVICE_IDS.service).toBe('Service');
+    expect(SOURCE).toContain('-Service-[^-]+$');
+    expect(SERVICE_ARN).toContain(`/${stackName('shop', 'web', 'prod')}-${ECS_SERVICE_IDS.service}-`);
   });
 
   test('the function knows each member environment by its suffix', () => {
