@@ -12,6 +12,8 @@ import { serializeTemplate, toJson } from './core/serialize';
 import { buildGitHubOidcTemplate, gitHubOidcParameterFiles } from './templates/github-oidc';
 import { buildMemberRolesTemplate, memberRolesParameterFiles } from './templates/member-roles';
 import { buildMonitoringTemplate, monitoringParameterFiles } from './templates/monitoring';
+import { buildDoraTemplate, doraParameterFiles } from './templates/dora';
+import { buildDoraForwardingTemplate, doraForwardingParameterFiles } from './templates/dora-forwarding';
 import {
   buildPipelineBuildTemplate,
   buildPipelineTemplate,
@@ -45,9 +47,11 @@ export const TEMPLATES: readonly TemplateEntry[] = [
   { file: 'member-roles.json', build: buildMemberRolesTemplate, parameterFiles: memberRolesParameterFiles },
   { file: 'github-oidc.json', build: () => buildGitHubOidcTemplate(), parameterFiles: gitHubOidcParameterFiles },
   { file: 'monitoring.json', build: buildMonitoringTemplate, parameterFiles: monitoringParameterFiles },
+  { file: 'dora.json', build: buildDoraTemplate, parameterFiles: doraParameterFiles },
   { file: 'pipeline-build.json', build: buildPipelineBuildTemplate, parameterFiles: pipelineBuildParameterFiles },
   { file: 'pipeline.json', build: buildPipelineTemplate, parameterFiles: pipelineParameterFiles },
   { file: 'network.json', build: () => buildNetworkTemplate(), parameterFiles: networkParameterFiles },
+  { file: 'dora-forwarding.json', build: () => buildDoraForwardingTemplate(), parameterFiles: doraForwardingParameterFiles },
   {
     file: ECS_SERVICE_TEMPLATE_FILES['blue-green'],
     build: () => buildEcsServiceTemplate('blue-green'),

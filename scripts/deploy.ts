@@ -2,11 +2,14 @@
  * Deploys one committed template as one stack, always through a change set.
  *
  *   npm run deploy -- TEMPLATE --parameters FILE [--stack-name NAME] [--tags K=V,...] [--yes]
+ *                     [--rollback-alarms ALARM,...|none] [--monitoring-minutes N]
  *
  * Creates the change set, waits for it, prints a preview (+ add, ~ modify, - remove;
  * replacement and IAM called out), executes it after confirmation (or with --yes), then
  * prints stack events until the stack is stable. A change set without changes is
- * deleted and the script exits 0.
+ * deleted and the script exits 0. CloudFormation rolls the update back when a watched alarm
+ * goes to ALARM during it or within the monitoring window (lib/rollback.ts: a service
+ * stack's own alarms by default); a rollback is reported with the alarm that caused it.
  */
 import {
   Capability,
@@ -36,6 +39,17 @@ import {
   requiredCapabilities,
 } from './lib/templates';
 import { runCommand } from './lib/command';
+import {
+  eventsSince,
+  isServiceTemplate,
+  listStackResources,
+  ROLLBACK_FLAGS,
+  rollbackConfiguration,
+  rollbackReport,
+  rollbackRequest,
+  RollbackRequest,
+  rollbackTriggers,
+} from './lib/rollback';
 import { runMain, Terminal } from './lib/terminal';
 
 export const DEPLOY_SPEC: CommandSpec = {
@@ -46,6 +60,7 @@ export const DEPLOY_SPEC: CommandSpec = {
     { name: 'stack-name', kind: 'string', valueName: 'NAME', description: 'stack name (default: {ProjectName}-[{ServiceName}-]{template}-{EnvironmentSuffix} from the parameters)' },
     { name: 'tags', kind: 'list', valueName: 'K=V,...', description: 'stack tags, added to (and overriding) the parameter file\'s Tags' },
     { name: 'yes', kind: 'boolean', description: 'execute the change set without asking' },
+    ...ROLLBACK_FLAGS,
     ...AWS_FLAGS,
     TEMPLATES_DIR_FLAG,
   ],
@@ -60,6 +75,7 @@ export interface DeployPlan {
   readonly capabilities: Capability[];
   readonly yes: boolean;
   readonly aws: AwsOptions;
+  readonly rollback: RollbackRequest;
 }
 
 /** CloudFormation's limit for a template passed inline (TemplateBody). */
@@ -102,6 +118,7 @@ export function planDeploy(args: ParsedArgs): DeployPlan {
     capabilities: requiredCapabilities(template.json),
     yes: args.booleans.has('yes'),
     aws: awsOptions(args),
+    rollback: rollbackRequest(args),
   };
 }
 
@@ -135,7 +152,14 @@ export async function deploy(cf: CloudFormationClient, plan: DeployPlan, term: T
   const type = !existing || status === 'REVIEW_IN_PROGRESS' ? 'CREATE' : 'UPDATE';
   const changeSetName = `deploy-${new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 17)}`;
 
+  const resources = type === 'UPDATE' && plan.rollback.alarms === undefined && isServiceTemplate(plan.template.json) ? await listStackResources(cf, stackName) : [];
+  const triggers = rollbackTriggers(plan.rollback, plan.template.json, type === 'UPDATE' && existing?.StackId ? { stackId: existing.StackId, resources } : undefined);
+  const rollback = rollbackConfiguration(plan.rollback, triggers);
+
   term.out(`${p.cyan('==')} change set ${changeSetName} (${type === 'CREATE' ? 'new stack' : 'update'})${plan.capabilities.length ? `, capabilities ${plan.capabilities.join(', ')}` : ''}`);
+  if (rollback?.RollbackTriggers?.length) {
+    term.out(`   rolls back if ${triggers.map((t) => t.name).join(' or ')} goes to ALARM during the update or ${rollback.MonitoringTimeInMinutes} min after it`);
+  }
   let id: string;
   try {
     const created = await cf.send(
@@ -148,6 +172,7 @@ export async function deploy(cf: CloudFormationClient, plan: DeployPlan, term: T
         Capabilities: plan.capabilities,
         Tags: Object.entries(plan.tags).map(([Key, Value]) => ({ Key, Value })),
         Description: `${path.basename(plan.template.file)} deployed by npm run deploy`,
+        ...(rollback ? { RollbackConfiguration: rollback } : {}),
       }),
     );
     id = created.Id ?? changeSetName;
@@ -211,6 +236,7 @@ export async function deploy(cf: CloudFormationClient, plan: DeployPlan, term: T
 
   term.out(`${p.cyan('==')} execute`);
   const seen = await seenEvents(cf, stackName);
+  const executedAt = new Date();
   try {
     await cf.send(new ExecuteChangeSetCommand({ ChangeSetName: id }));
   } catch (e) {
@@ -226,6 +252,11 @@ export async function deploy(cf: CloudFormationClient, plan: DeployPlan, term: T
     term.err(p.red(`error: stack ${stackName} ended ${result.status ?? 'deleted'}`));
     for (const f of result.failures) term.err(`  ${f}`);
     if (!result.failures.length && result.stack?.StackStatusReason) term.err(`  ${result.stack.StackStatusReason}`);
+    if (triggers.length && (result.status ?? '').includes('ROLLBACK')) {
+      // A minute of leeway for the difference between this clock and CloudFormation's.
+      const events = await eventsSince(cf, stackName, new Date(executedAt.getTime() - 60_000));
+      for (const line of rollbackReport(events, triggers, result.failures.length > 0)) term.err(p.red(line));
+    }
     return 1;
   }
   term.out(p.green(`stack ${stackName}: ${result.status}`));

@@ -44,6 +44,13 @@ export interface UnitAxis {
   readonly max?: number;
 }
 
+/** A horizontal line across a graph; `fill` shades the side the label describes. */
+export interface HorizontalAnnotation {
+  readonly label: string;
+  readonly value: number;
+  readonly fill?: 'above' | 'below';
+}
+
 export interface MetricWidget {
   readonly type: 'metric';
   readonly title: string;
@@ -52,6 +59,14 @@ export interface MetricWidget {
   readonly periodSeconds: number;
   readonly unit: UnitAxis;
   readonly series: readonly Series[];
+  readonly annotations?: readonly HorizontalAnnotation[];
+}
+
+/** Markdown; it starts with a heading, which serves as its title. */
+export interface TextWidget {
+  readonly type: 'text';
+  readonly title: string;
+  readonly markdown: string;
 }
 
 /** A CloudWatch Logs Insights query over one log group, shown as a table. */
@@ -69,7 +84,7 @@ export interface AlarmStatusWidget {
   readonly alarmArns: readonly string[];
 }
 
-export type Widget = MetricWidget | LogsInsightsWidget | AlarmStatusWidget;
+export type Widget = MetricWidget | LogsInsightsWidget | AlarmStatusWidget | TextWidget;
 
 /** A line graph over time: the usual metric widget. */
 export function timeSeries(title: string, stat: Statistic, periodSeconds: number, unit: UnitAxis, series: readonly Series[]): MetricWidget {
@@ -114,11 +129,14 @@ function widgetProperties(w: Widget): Record<string, unknown> {
         period: w.periodSeconds,
         yAxis: { left: { label: w.unit.label, showUnits: false, ...(w.unit.min !== undefined ? { min: w.unit.min } : {}), ...(w.unit.max !== undefined ? { max: w.unit.max } : {}) } },
         metrics: w.series.map(seriesEntry),
+        ...(w.annotations?.length ? { annotations: { horizontal: w.annotations.map((a) => ({ ...a })) } } : {}),
       };
     case 'log':
       return { title: w.title, region: REGION, view: 'table', query: `SOURCE '${w.logGroupName}' | ${w.query}` };
     case 'alarm':
       return { title: w.title, alarms: [...w.alarmArns] };
+    case 'text':
+      return { markdown: `### ${w.title}\n\n${w.markdown}` };
   }
 }
 

@@ -29,6 +29,8 @@ export const NAME_RULES = {
   'ecs-cluster': { max: 255, pattern: /^[A-Za-z0-9_-]+$/ },
   'ecs-service': { max: 255, pattern: /^[A-Za-z0-9_-]+$/ },
   'events-rule': { max: 64, pattern: /^[.\-_A-Za-z0-9]+$/ },
+  'dynamodb-table': { max: 255, pattern: /^[a-zA-Z0-9_.-]+$/ },
+  'event-bus-statement': { max: 64, pattern: /^[a-zA-Z0-9-_]+$/ },
   'cloudwatch-alarm': { max: 255, pattern: /^[^\s]+$/ },
   'cloudwatch-dashboard': { max: 255, pattern: /^[A-Za-z0-9_-]+$/ },
   'kms-alias': { max: 256, pattern: /^alias\/[a-zA-Z0-9/_-]+$/ },

@@ -43,6 +43,7 @@ import type { ParameterFile } from '../render';
 import { buildNetworkTemplate } from './network';
 import { buildEcsServiceTemplate } from './ecs-service';
 import { buildServiceCanaryTemplate } from './service-canary';
+import { buildDoraForwardingTemplate } from './dora-forwarding';
 
 /** Logical IDs: a public contract (renaming one replaces the live resource). */
 export const MEMBER_ROLES_IDS = {
@@ -78,6 +79,7 @@ export function memberStackTemplates(): ReadonlyArray<{ readonly file: string; r
     { file: 'ecs-service.json', template: buildEcsServiceTemplate('blue-green') },
     { file: 'ecs-service-rolling.json', template: buildEcsServiceTemplate('rolling') },
     { file: 'service-canary.json', template: buildServiceCanaryTemplate() },
+    { file: 'dora-forwarding.json', template: buildDoraForwardingTemplate() },
   ];
 }
 
@@ -372,7 +374,7 @@ function executionScopes(s: Scope, boundaryArn: Intrinsic<string>): PermissionSc
       options: {
         condition: {
           StringEquals: {
-            'iam:PassedToService': ['ecs-tasks.amazonaws.com', 'lambda.amazonaws.com', 'synthetics.amazonaws.com', 'vpc-flow-logs.amazonaws.com'],
+            'iam:PassedToService': ['ecs-tasks.amazonaws.com', 'events.amazonaws.com', 'lambda.amazonaws.com', 'synthetics.amazonaws.com', 'vpc-flow-logs.amazonaws.com'],
           },
         },
       },
@@ -450,6 +452,9 @@ function executionScopes(s: Scope, boundaryArn: Intrinsic<string>): PermissionSc
       collapse: ['s3:Get*Configuration', 's3:GetBucket*'],
     },
     { sid: 'Alarms', actions: /^cloudwatch:\w+$/, resources: [arn('cloudwatch', `alarm:${project}-*`)] },
+    // dora-forwarding.json: the rule that forwards ECS deployment events, `{project}-dora-forward-{suffix}`.
+    { sid: 'ListEventRules', actions: /^events:ListRules$/, resources: anyResource('events:ListRules has no resource-level permissions') },
+    { sid: 'EventRules', actions: /^events:\w+$/, resources: [arn('events', `rule/${project}-*`)] },
     // The network stack hands its IDs to the service stacks through SSM parameters
     // under /{project}/.
     { sid: 'DescribeParameters', actions: /^ssm:DescribeParameters$/, resources: anyResource('ssm:DescribeParameters has no resource-level permissions') },

@@ -18,6 +18,10 @@
  * - a failed stage (which fails its execution) is sent, readable, to the alert topic;
  * - alarms on failed executions and on failed and successful production deployments
  *   notify the same topic; the dashboard's first row answers "is delivery healthy?".
+ *
+ * The dashboard's second row answers "how are we delivering?": the four DORA figures per
+ * service and environment, which dora.json computes into the same namespace, each
+ * against its DORA performance bands.
  */
 import { THIS_KEY, accountAdministersKey } from '../blocks/kms';
 import { AWS, Intrinsic, ref, sub } from '../core/intrinsics';
@@ -32,9 +36,10 @@ import {
 import { COST_CENTER, ENVIRONMENT_SUFFIX, PROJECT_NAME } from '../core/parameters';
 import { ParameterHandle, ResourceHandle, Template, TemplateBuilder } from '../core/template';
 import { role } from '../blocks/role';
-import { Dashboard, Series, Statistic, UnitAxis, dashboardBody, timeSeries } from '../blocks/dashboard';
+import { Dashboard, HorizontalAnnotation, MetricWidget, Series, Statistic, UnitAxis, dashboardBody, timeSeries } from '../blocks/dashboard';
 import { ResolvedConfig } from '../config/types';
 import type { ParameterFile } from '../render';
+import { DORA_DIMENSIONS, DORA_METRICS, deliveryNamespaceText } from './dora';
 
 /** Logical IDs: a public contract (renaming one replaces the live resource). */
 export const MONITORING_IDS = {
@@ -76,6 +81,38 @@ export const METRICS = {
   deploymentsSucceeded: 'DeploymentsSucceeded',
   deploymentsFailed: 'DeploymentsFailed',
   deploymentDuration: 'DeploymentDuration',
+} as const;
+
+const DAY = 86_400;
+const WEEK = 7 * DAY;
+/**
+ * The DORA performance bands, from the clusters of the Accelerate State of DevOps report
+ * 2021 (dora.dev), with each band running down to the next one's edge so that every value
+ * falls in one: deployment frequency (per day) Elite on demand (daily or more), High at
+ * least weekly, Medium at least monthly; lead time for changes Elite under an hour, High
+ * under a week, Medium under six months; time to restore Elite under an hour, High under
+ * a day, Medium under a week; change failure rate Elite 0-15 %, the other clusters 16-30 %.
+ */
+export const DORA_BANDS = {
+  deploymentsPerDay: [
+    { label: 'Elite: daily or more', value: 1 },
+    { label: 'High: weekly or more', value: 1 / 7 },
+    { label: 'Medium: monthly or more', value: 1 / 30 },
+  ],
+  leadTimeSeconds: [
+    { label: 'Elite: under an hour', value: 3600 },
+    { label: 'High: under a week', value: WEEK },
+    { label: 'Medium: under six months', value: 182 * DAY },
+  ],
+  timeToRestoreSeconds: [
+    { label: 'Elite: under an hour', value: 3600 },
+    { label: 'High: under a day', value: DAY },
+    { label: 'Medium: under a week', value: WEEK },
+  ],
+  changeFailurePercent: [
+    { label: 'Elite: 15 % or less', value: 15 },
+    { label: 'High to Low: 30 % or less', value: 30 },
+  ],
 } as const;
 
 /** The one dimension of the per-environment metrics: the deploy stage, e.g. `Deploy-prod`. */
@@ -266,7 +303,7 @@ export function buildMonitoringTemplate(config: ResolvedConfig): Template {
   });
   t.standardTags({ Environment: ref(suffix), Project: ref(project), CostCenter: ref(costCenter) });
   const s: Scope = { project, suffix };
-  const namespaceText = `ContainerDelivery/${v(project)}-${v(suffix)}`;
+  const namespaceText = deliveryNamespaceText(project, suffix);
   const namespace = sub(namespaceText);
   const environments = config.environments.map((e) => e.name);
   const production = environments[environments.length - 1];
@@ -482,6 +519,20 @@ export function buildMonitoringTemplate(config: ResolvedConfig): Template {
   // One line per CodeBuild project of the project: found by SEARCH, so new services need no change.
   const perBuildProject = (title: string, metricName: string, stat: Statistic, unit: UnitAxis['label'], id: string) =>
     timeSeries(title, stat, BUILD_PERIOD_SECONDS, { label: unit, min: 0 }, [search(cb.namespace, cb.dimension, metricName, stat, id)]);
+  // DORA: one line per service and environment, found by SEARCH, so new services need no
+  // change; the bands are shaded behind the lines.
+  const dora = (metricName: string, stat: Statistic, periodSeconds: number, id: string): Series => ({
+    expression: `SEARCH('{${ns},${DORA_DIMENSIONS.join(',')}} MetricName="${metricName}"', '${stat}', ${periodSeconds})`,
+    id,
+    label: '',
+  });
+  const bands = (list: ReadonlyArray<{ label: string; value: number }>, better: 'above' | 'below'): HorizontalAnnotation[] =>
+    list.map((b) => ({ label: b.label, value: Number(b.value.toFixed(3)), fill: better }));
+  const doraWidget = (title: string, stat: Statistic, periodSeconds: number, unit: UnitAxis, series: Series[], annotations: HorizontalAnnotation[]): MetricWidget => ({
+    ...timeSeries(title, stat, periodSeconds, unit, series),
+    annotations,
+  });
+  const dm = DORA_METRICS;
   const dashboard: Dashboard = {
     start: '-P7D',
     rows: [
@@ -531,6 +582,53 @@ export function buildMonitoringTemplate(config: ResolvedConfig): Template {
               type: 'alarm',
               title: 'Delivery alarms',
               alarmArns: [failureAlarm, prodFailedAlarm, prodSucceededAlarm].map((a) => `\${${a.logicalId}.Arn}`),
+            },
+          },
+        ],
+      },
+      {
+        height: 7,
+        widgets: [
+          {
+            width: 4,
+            widget: doraWidget('Deployment frequency: deployments per day', 'Sum', DAY, { label: 'Count', min: 0 }, [dora(dm.deployments, 'Sum', DAY, 'df')], bands(DORA_BANDS.deploymentsPerDay, 'above')),
+          },
+          {
+            width: 4,
+            widget: doraWidget('Deployment frequency: deployments per week', 'Sum', WEEK, { label: 'Count', min: 0 }, [dora(dm.deployments, 'Sum', WEEK, 'dw')], bands(DORA_BANDS.deploymentsPerDay.map((b) => ({ ...b, value: b.value * 7 })), 'above')),
+          },
+          {
+            width: 4,
+            widget: doraWidget(
+              'Lead time for changes: median and p90, commit to deployed',
+              'p50',
+              DAY,
+              { label: 'Seconds', min: 0 },
+              [dora(dm.leadTime, 'p50', DAY, 'lm'), dora(dm.leadTime, 'p90', DAY, 'lp')],
+              bands(DORA_BANDS.leadTimeSeconds, 'below'),
+            ),
+          },
+          {
+            width: 4,
+            widget: doraWidget('Change failure rate over a week', 'Average', WEEK, { label: 'Percent', min: 0, max: 100 }, [dora(dm.changeFailure, 'Average', WEEK, 'cf')], bands(DORA_BANDS.changeFailurePercent, 'below')),
+          },
+          {
+            width: 4,
+            widget: doraWidget('Time to restore: median over a week', 'p50', WEEK, { label: 'Seconds', min: 0 }, [dora(dm.timeToRestore, 'p50', WEEK, 'tr')], bands(DORA_BANDS.timeToRestoreSeconds, 'below')),
+          },
+          {
+            width: 4,
+            widget: {
+              type: 'text',
+              title: 'How are we delivering?',
+              markdown: [
+                'One line per service and environment; the shading marks the DORA performance bands (Accelerate State of DevOps 2021), a line below the lowest band is Low.',
+                '',
+                '* **Deployment frequency**: successful deploy stages.',
+                '* **Lead time**: newest commit of an execution to its deployment, approval waits included.',
+                '* **Change failure rate**: failed deploy stages among all.',
+                '* **Time to restore**: first failure (failed stage or ECS deployment) to the next completed deployment.',
+              ].join('\n'),
             },
           },
         ],

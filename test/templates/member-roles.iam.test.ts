@@ -27,7 +27,7 @@ const TOOLS = config.tools.accountId;
 const memberRoles = loadTemplate('member-roles.json');
 
 /** Templates deployed in the tools account or by an operator with their own credentials: the rest are member stacks. */
-const NOT_MEMBER_STACKS = ['member-roles.json', 'github-oidc.json', 'monitoring.json', 'pipeline-build.json', 'pipeline.json'];
+const NOT_MEMBER_STACKS = ['member-roles.json', 'github-oidc.json', 'dora.json', 'monitoring.json', 'pipeline-build.json', 'pipeline.json'];
 const memberFiles = templateFiles().filter((f) => !NOT_MEMBER_STACKS.includes(f));
 
 function parameterFile(rel: string): Record<string, string> {
@@ -81,6 +81,8 @@ const LOG_GROUP = prop(bg, 'ServiceLogGroup', 'LogGroupName', webValues);
 const ALARM = prop(bg, 'TargetErrorsAlarm', 'AlarmName', webValues);
 const PARAMETER = prop(network, 'VpcIdParameter', 'Name', networkValues);
 const WORKLOAD_ROLE = `shop-workload/${STACK}-TaskRole-1A2B3C4D5E6F`;
+const doraForwarding = loadTemplate('dora-forwarding.json');
+const FORWARD_RULE = prop(doraForwarding, 'ForwardDeploymentEventsRule', 'Name', { ...parameterFile('dora-forwarding/dev.json'), ...pseudo(ACCOUNT) });
 
 /** Values for the placeholders of the Service Authorization Reference's ARN formats. */
 const PLACEHOLDERS: Record<string, string> = {
@@ -125,10 +127,12 @@ const PLACEHOLDERS: Record<string, string> = {
 const PLACEHOLDERS_BY_TYPE: Record<string, Record<string, string>> = {
   'AWS::Synthetics::Canary': { FunctionName: `cwsyn-${CANARY}-0a1b2c3d-1a2b-4c3d-8e9f-0a1b2c3d4e5f` },
   'AWS::ECS::Cluster': { RoleNameWithPath: 'aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS' },
+  'AWS::Events::Rule': { RuleName: FORWARD_RULE },
 };
 
 /** The IAM resource type each handler acts on when an action accepts several (e.g. ecs:TagResource). */
 const PREFERRED_RESOURCE_TYPE: Record<string, readonly string[]> = {
+  'AWS::Events::Rule': ['rule-on-default-event-bus'],
   'AWS::EC2::VPC': ['vpc'],
   'AWS::EC2::Subnet': ['subnet'],
   'AWS::EC2::SecurityGroup': ['security-group'],
@@ -166,6 +170,7 @@ const PASSED_TO: Record<string, string> = {
   'AWS::Lambda::Function': 'lambda.amazonaws.com',
   'AWS::Synthetics::Canary': 'synthetics.amazonaws.com',
   'AWS::EC2::FlowLog': 'vpc-flow-logs.amazonaws.com',
+  'AWS::Events::Rule': 'events.amazonaws.com',
 };
 
 /** Context every handler request of the project carries: its Project tag, the boundary of the roles it creates. */

@@ -24,6 +24,7 @@ import {
   STAGE_DIMENSION,
   buildMonitoringTemplate,
 } from '../../generator/templates/monitoring';
+import { DORA_DIMENSIONS, DORA_METRICS } from '../../generator/templates/dora';
 import { EXECUTION_ID, PIPELINE, actionEvent, pipelineEvent, stageEvent } from '../fixtures/codepipeline-events';
 import { applyInputTransformer, jsonPath, matchesEventPattern, matchesJsonFilter } from '../helpers/event-pattern';
 import { exampleConfig, loadTemplate, policyStatements, resolve, resource, resourcesOfType } from '../helpers/template';
@@ -312,13 +313,20 @@ describe('metrics: every one read is produced here or published by AWS', () => {
     expect(isProduced({ namespace: NAMESPACE, metricName: METRICS.deploymentDuration, dimensions: {} }, all)).toBe(false);
   });
 
-  test('every SEARCH on the dashboard reads a documented AWS metric and dimension', () => {
-    expect(reads.searches.map((s) => `${s.namespace} ${s.metricName}`).sort()).toEqual([
+  test('every SEARCH of this namespace reads a DORA metric by its two dimensions (dora.test.ts runs the function that puts them)', () => {
+    const own = reads.searches.filter((s) => s.namespace === NAMESPACE);
+    expect([...new Set(own.map((s) => s.metricName))].sort()).toEqual(Object.values(DORA_METRICS).sort());
+    for (const s of own) expect(s.dimensions).toEqual([...DORA_DIMENSIONS]);
+  });
+
+  test('every other SEARCH on the dashboard reads a documented AWS metric and dimension', () => {
+    const aws = reads.searches.filter((s) => s.namespace !== NAMESPACE);
+    expect(aws.map((s) => `${s.namespace} ${s.metricName}`).sort()).toEqual([
       `${AWS_METRICS.codeBuild.namespace} ${AWS_METRICS.codeBuild.duration}`,
       `${AWS_METRICS.codeBuild.namespace} ${AWS_METRICS.codeBuild.failedBuilds}`,
       `${AWS_METRICS.codePipeline.namespace} ${AWS_METRICS.codePipeline.failedExecutions}`,
     ]);
-    for (const s of reads.searches) {
+    for (const s of aws) {
       const doc = DOCUMENTED_AWS_METRICS.find((d) => d.namespace === s.namespace);
       expect(doc?.metricNames).toContain(s.metricName);
       for (const d of s.dimensions) expect(doc?.dimensions).toContain(d);
@@ -352,8 +360,10 @@ describe('the dashboard', () => {
 
   test('every widget has a title, every graph a unit, and widgets stay on the 24-column grid', () => {
     for (const w of body.widgets) {
-      expect(typeof w.properties.title).toBe('string');
-      expect(w.properties.title.length).toBeGreaterThan(0);
+      // A text widget has no title property: its markdown opens with a heading instead.
+      const title = w.type === 'text' ? /^### (.+)\n/.exec(w.properties.markdown)?.[1] : w.properties.title;
+      expect(typeof title).toBe('string');
+      expect(title.length).toBeGreaterThan(0);
       if (w.type === 'metric') expect(['Percent', 'Seconds', 'Count']).toContain(w.properties.yAxis.left.label);
       expect(w.x + w.width).toBeLessThanOrEqual(24);
     }
@@ -371,6 +381,39 @@ describe('the dashboard', () => {
     expect(rate.expression).toBe('100*FILL(s0,0)/(FILL(s0,0)+FILL(f0,0))');
     const alarms = body.widgets.find((w: any) => w.type === 'alarm').properties.alarms;
     expect(alarms).toEqual(Object.values(ALARM_ARNS));
+  });
+
+  test('its second row answers "how are we delivering?": the four DORA figures, each against its bands', () => {
+    const second = body.widgets.filter((w: any) => w.y === 6);
+    const metricWidgets = second.filter((w: any) => w.type === 'metric');
+    expect(metricWidgets.map((w: any) => w.properties.title)).toEqual([
+      'Deployment frequency: deployments per day',
+      'Deployment frequency: deployments per week',
+      'Lead time for changes: median and p90, commit to deployed',
+      'Change failure rate over a week',
+      'Time to restore: median over a week',
+    ]);
+    const searches = metricWidgets.map((w: any) => w.properties.metrics.map((m: any[]) => m[0].expression));
+    expect(searches).toEqual([
+      [`SEARCH('{${NAMESPACE},Environment,Service} MetricName="Deployments"', 'Sum', 86400)`],
+      [`SEARCH('{${NAMESPACE},Environment,Service} MetricName="Deployments"', 'Sum', 604800)`],
+      [
+        `SEARCH('{${NAMESPACE},Environment,Service} MetricName="LeadTime"', 'p50', 86400)`,
+        `SEARCH('{${NAMESPACE},Environment,Service} MetricName="LeadTime"', 'p90', 86400)`,
+      ],
+      [`SEARCH('{${NAMESPACE},Environment,Service} MetricName="ChangeFailure"', 'Average', 604800)`],
+      [`SEARCH('{${NAMESPACE},Environment,Service} MetricName="TimeToRestore"', 'p50', 604800)`],
+    ]);
+    // Bands: more deployments are better (shaded above), less time and fewer failures (below).
+    const bands = metricWidgets.map((w: any) => w.properties.annotations.horizontal.map((a: any) => `${a.value} ${a.fill}`));
+    expect(bands).toEqual([
+      ['1 above', '0.143 above', '0.033 above'],
+      ['7 above', '1 above', '0.233 above'],
+      ['3600 below', '604800 below', '15724800 below'],
+      ['15 below', '30 below'],
+      ['3600 below', '86400 below', '604800 below'],
+    ]);
+    expect(second.find((w: any) => w.type === 'text').properties.markdown).toMatch(/^### How are we delivering\?\n/);
   });
 
   test('lists the most frequent failing stages and actions from the event log', () => {

@@ -1,0 +1,291 @@
+/**
+ * dora.json: the four DORA figures of every service of one project, deployed once to the
+ * tools account (`{project}-dora-{suffix}`), beside monitoring.json, whose dashboard shows
+ * them. A stack of its own because monitoring.json would otherwise outgrow a template body.
+ *
+ * One function (generator/functions/dora-metrics.js) puts the figures as metrics with the
+ * dimensions Service and Environment, in monitoring's namespace, from two kinds of events:
+ * - CodePipeline stage events of the deploy stages `Deploy-{environment}` (this account);
+ * - ECS Deployment State Change events of the services (member accounts): each member
+ *   account forwards them with dora-forwarding.json to this account's default event bus,
+ *   whose policy here admits exactly those events from exactly the member accounts.
+ * A DynamoDB table keeps the open outage of each service and environment between events.
+ * No Athena, no third-party service; nothing in the stack is per service.
+ */
+import { Intrinsic, ref, sub } from '../core/intrinsics';
+import { Statement, allow, anyResource } from '../core/iam';
+import { DEPLOY_STAGE_PREFIX, physicalName, pipelineNamePattern, standardName } from '../core/naming';
+import { COST_CENTER, ENVIRONMENT_SUFFIX, PATTERNS, PROJECT_NAME } from '../core/parameters';
+import { ParameterHandle, ResourceHandle, Template, TemplateBuilder } from '../core/template';
+import { LOG_RETENTION_PARAMETER } from '../blocks/log-group';
+import { role } from '../blocks/role';
+import { ResolvedConfig } from '../config/types';
+import { DORA_METRICS_FILE, functionCode } from '../functions';
+import type { ParameterFile } from '../render';
+import { environmentParameterIds } from './pipeline';
+
+/** Logical IDs: a public contract (renaming one replaces the live resource). */
+export const DORA_IDS = {
+  projectName: 'ProjectName',
+  environmentSuffix: 'EnvironmentSuffix',
+  costCenter: 'CostCenter',
+  logRetentionDays: 'LogRetentionDays',
+  memberEventsPolicy: 'MemberDeploymentEventsPolicy',
+  table: 'DoraStateTable',
+  role: 'DoraMetricsRole',
+  logGroup: 'DoraMetricsLogGroup',
+  function: 'DoraMetricsFunction',
+  pipelineRule: 'DoraPipelineRule',
+  pipelinePermission: 'DoraPipelinePermission',
+  serviceRule: 'DoraServiceRule',
+  servicePermission: 'DoraServicePermission',
+} as const;
+
+const ID = DORA_IDS;
+
+/**
+ * The DORA metrics dora-metrics.js puts, each with the dimensions `Service` (as in the
+ * pipeline name) and `Environment` (as in config.environments).
+ */
+export const DORA_METRICS = {
+  /** 1 per deploy stage that succeeded. */
+  deployments: 'Deployments',
+  /** 0 per deploy stage that succeeded, 100 per one that failed: the average is the change failure rate in percent. */
+  changeFailure: 'ChangeFailure',
+  /** Seconds from the newest source revision of the execution to the end of its successful deploy stage. */
+  leadTime: 'LeadTime',
+  /** Seconds from the first failure to the next success of the same service and environment. */
+  timeToRestore: 'TimeToRestore',
+} as const;
+export const DORA_DIMENSIONS = ['Environment', 'Service'] as const;
+
+/** The namespace of the delivery metrics, monitoring's and these: `ContainerDelivery/{project}-{suffix}` as Fn::Sub text. */
+export function deliveryNamespaceText(project: { logicalId: string }, suffix: { logicalId: string }): string {
+  return `ContainerDelivery/\${${project.logicalId}}-\${${suffix.logicalId}}`;
+}
+
+/**
+ * What the ECS services in the member accounts forward to this account (ECS Developer
+ * Guide, "Amazon ECS service deployment state change events").
+ */
+export const ECS_DEPLOYMENT_EVENTS = {
+  source: 'aws.ecs',
+  detailType: 'ECS Deployment State Change',
+  eventNames: ['SERVICE_DEPLOYMENT_COMPLETED', 'SERVICE_DEPLOYMENT_FAILED'],
+} as const;
+
+const STAGE_EVENT = 'CodePipeline Stage Execution State Change';
+
+interface Member {
+  readonly name: string;
+  readonly account: ParameterHandle<string>;
+  readonly suffix: ParameterHandle<string>;
+}
+
+function v(p: { readonly logicalId: string }): string {
+  return `\${${p.logicalId}}`;
+}
+
+/** ARN of a resource of this account and region. */
+function arn(service: string, resource: string): Intrinsic<string> {
+  return sub(`arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}:${resource}`);
+}
+
+/** The function's permissions: read its pipelines' executions and its table, put its metrics, write its log. */
+function doraStatements(pipelines: string, namespace: Intrinsic<string>, table: ResourceHandle, logGroup: ResourceHandle): Statement[] {
+  return [
+    allow('ReadPipelineExecutions', ['codepipeline:GetPipelineExecution'], [arn('codepipeline', pipelines)]),
+    allow('KeepOutages', ['dynamodb:GetItem', 'dynamodb:PutItem'], [table.getAtt('Arn')]),
+    allow(
+      'PutDoraMetrics',
+      ['cloudwatch:PutMetricData'],
+      anyResource('cloudwatch:PutMetricData has no resource-level permissions; the namespace condition scopes it'),
+      { condition: { StringEquals: { 'cloudwatch:namespace': namespace } } },
+    ),
+    allow('WriteOwnLog', ['logs:CreateLogStream', 'logs:PutLogEvents'], [logGroup.getAtt('Arn')]),
+  ];
+}
+
+export function buildDoraTemplate(config: ResolvedConfig): Template {
+  const t = new TemplateBuilder(
+    'DORA figures of every service of one project in the tools account: deployment frequency, lead time for changes, change failure rate and time to restore per service and environment, from CodePipeline events and the ECS deployment events the member accounts forward.',
+  );
+  const project = t.parameter(ID.projectName, PROJECT_NAME);
+  const suffix = t.parameter(ID.environmentSuffix, {
+    ...ENVIRONMENT_SUFFIX,
+    Description: 'Environment suffix of the tools account stacks; the pipelines are named {project}-{service}-pipeline-{suffix}',
+  });
+  const costCenter = t.parameter(ID.costCenter, COST_CENTER);
+  const retention = t.parameter(ID.logRetentionDays, LOG_RETENTION_PARAMETER);
+  const members: Member[] = config.environments.map((e) => {
+    const ids = environmentParameterIds(e.name);
+    return {
+      name: e.name,
+      account: t.parameter(ids.accountId, {
+        Type: 'String',
+        Description: `Account ID of ${e.name}; it forwards its ECS deployment events here`,
+        AllowedPattern: PATTERNS.accountId,
+      }),
+      suffix: t.parameter(ids.environmentSuffix, {
+        Type: 'String',
+        Description: `Name suffix of ${e.name}; its cluster is {project}-cluster-{suffix}`,
+        AllowedPattern: PATTERNS.environmentSuffix,
+      }),
+    };
+  });
+  t.standardTags({ Environment: ref(suffix), Project: ref(project), CostCenter: ref(costCenter) });
+  const s = { project, suffix };
+  const namespace = sub(deliveryNamespaceText(project, suffix));
+
+  // The member accounts may put their services' ECS deployment events on the default bus,
+  // and nothing else (EventBridge User Guide, "Using IAM policy conditions in Amazon
+  // EventBridge": PutEvents supplies the events:source and events:detail-type keys).
+  const memberEventsPolicy = t.resource(ID.memberEventsPolicy, 'AWS::Events::EventBusPolicy', {
+    EventBusName: 'default',
+    StatementId: physicalName('event-bus-statement', [project, '-member-deployments-', suffix]),
+    Statement: {
+      Sid: 'MemberAccountsForwardEcsDeployments',
+      Effect: 'Allow',
+      Principal: { AWS: members.map((m) => sub(`arn:\${AWS::Partition}:iam::${v(m.account)}:root`)) },
+      Action: 'events:PutEvents',
+      Resource: arn('events', 'event-bus/default'),
+      Condition: {
+        StringEquals: { 'events:source': ECS_DEPLOYMENT_EVENTS.source, 'events:detail-type': ECS_DEPLOYMENT_EVENTS.detailType },
+      },
+    },
+  });
+  const table = t.resource(ID.table, 'AWS::DynamoDB::Table', {
+    TableName: standardName('dynamodb-table', 'dora', s),
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [{ AttributeName: 'Key', AttributeType: 'S' }],
+    KeySchema: [{ AttributeName: 'Key', KeyType: 'HASH' }],
+    SSESpecification: { SSEEnabled: true },
+    PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+  });
+  const logGroup = t.resource(ID.logGroup, 'AWS::Logs::LogGroup', {
+    LogGroupName: physicalName('log-group', ['/aws/lambda/', project, '-dora-metrics-', suffix]),
+    RetentionInDays: ref(retention),
+  });
+  const fnRole = role(t, ID.role, {
+    roleName: physicalName('iam-role', [project, '-dora-metrics-', suffix, '-', 'AWS::Region']),
+    description: 'Runs the function that puts the DORA figures of the project services as metrics',
+    assumedBy: { Service: 'lambda.amazonaws.com' },
+    policyName: 'dora-metrics',
+    statements: doraStatements(pipelineNamePattern(project, suffix), namespace, table, logGroup),
+  }, {
+    metadata: {
+      cdk_nag: {
+        rules_to_suppress: [
+          {
+            id: 'AwsSolutions-IAM5',
+            reason: 'cloudwatch:PutMetricData has no resource-level permissions (the namespace condition scopes it); the pipeline pattern covers the project pipelines, one per service, present and future',
+            appliesTo: ['Resource::*', 'Resource::arn:<AWS::Partition>:codepipeline:<AWS::Region>:<AWS::AccountId>:<ProjectName>-*-pipeline-<EnvironmentSuffix>'],
+          },
+        ],
+      },
+    },
+  });
+  const fn = t.resource(ID.function, 'AWS::Lambda::Function', {
+    FunctionName: standardName('lambda-function', 'dora-metrics', s),
+    Description: 'Puts deployment frequency, lead time, change failure and time to restore per service and environment as metrics',
+    Runtime: 'nodejs24.x',
+    Handler: 'index.handler',
+    Architectures: ['arm64'],
+    MemorySize: 128,
+    Timeout: 30,
+    // One event at a time: an outage is read, then written.
+    ReservedConcurrentExecutions: 1,
+    Role: fnRole.getAtt('Arn'),
+    Code: { ZipFile: functionCode(DORA_METRICS_FILE) },
+    Environment: {
+      Variables: {
+        METRIC_NAMESPACE: namespace,
+        TABLE_NAME: table.ref(),
+        PROJECT_NAME: ref(project),
+        ENVIRONMENT_SUFFIX: ref(suffix),
+        // Environment name by member suffix: an ECS event names the cluster, which ends in the suffix.
+        ENVIRONMENTS: sub(JSON.stringify(Object.fromEntries(members.map((m) => [v(m.suffix), m.name])))),
+      },
+    },
+    LoggingConfig: { LogGroup: logGroup.ref() },
+  });
+  const rules = [
+    {
+      rule: ID.pipelineRule,
+      permission: ID.pipelinePermission,
+      name: 'dora-pipeline',
+      description: 'A deploy stage of one of the project pipelines finished: put its DORA figures',
+      pattern: {
+        source: ['aws.codepipeline'],
+        'detail-type': [STAGE_EVENT],
+        detail: {
+          pipeline: [{ wildcard: sub(pipelineNamePattern(project, suffix)) }],
+          stage: [{ prefix: DEPLOY_STAGE_PREFIX }],
+          state: ['SUCCEEDED', 'FAILED'],
+        },
+      },
+      dependsOn: [],
+    },
+    {
+      rule: ID.serviceRule,
+      permission: ID.servicePermission,
+      name: 'dora-service',
+      description: 'A deployment of a service in a member account completed or failed: put its DORA figures',
+      pattern: {
+        source: [ECS_DEPLOYMENT_EVENTS.source],
+        'detail-type': [ECS_DEPLOYMENT_EVENTS.detailType],
+        account: members.map((m) => ref(m.account)),
+        detail: { eventName: [...ECS_DEPLOYMENT_EVENTS.eventNames] },
+      },
+      dependsOn: [memberEventsPolicy],
+    },
+  ];
+  for (const r of rules) {
+    const rule = t.resource(
+      r.rule,
+      'AWS::Events::Rule',
+      {
+        Name: standardName('events-rule', r.name, s),
+        Description: r.description,
+        State: 'ENABLED',
+        EventPattern: r.pattern,
+        Targets: [{ Id: 'DoraMetrics', Arn: fn.getAtt('Arn') }],
+      },
+      { dependsOn: r.dependsOn },
+    );
+    t.resource(r.permission, 'AWS::Lambda::Permission', {
+      FunctionName: fn.getAtt('Arn'),
+      Action: 'lambda:InvokeFunction',
+      Principal: 'events.amazonaws.com',
+      SourceArn: rule.getAtt('Arn'),
+    });
+  }
+  t.output('MetricNamespace', { description: 'Namespace of the DORA metrics (dimensions Service and Environment)', value: namespace });
+  t.output('EventBusArn', { description: 'The event bus dora-forwarding.json sends the member accounts\' ECS deployment events to', value: arn('events', 'event-bus/default') });
+  return t.build();
+}
+
+/** The parameters of the one DORA stack of the project (tools account). */
+export function doraParameterFiles(config: ResolvedConfig): ParameterFile[] {
+  const members = Object.fromEntries(
+    config.environments.flatMap((e) => {
+      const ids = environmentParameterIds(e.name);
+      return [
+        [ids.accountId, e.accountId],
+        [ids.environmentSuffix, e.environmentSuffix],
+      ];
+    }),
+  );
+  return [
+    {
+      path: 'parameters/dora.json',
+      parameters: {
+        [ID.projectName]: config.project.name,
+        [ID.environmentSuffix]: config.tools.environmentSuffix,
+        [ID.costCenter]: config.project.costCenter,
+        ...members,
+      },
+      tags: { Environment: config.tools.environmentSuffix, Project: config.project.name, CostCenter: config.project.costCenter },
+    },
+  ];
+}
