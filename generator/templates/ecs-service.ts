@@ -43,6 +43,7 @@ import { networkParameterPaths } from './network';
 
 export const ECS_SERVICE_TEMPLATE_FILES: Readonly<Record<DeploymentStrategy, string>> = {
   'blue-green': 'ecs-service.json',
+  'ecs-blue-green': 'ecs-service-native.json',
   rolling: 'ecs-service-rolling.json',
 };
 
@@ -128,7 +129,7 @@ export const IMAGE_URI: StringParameter = {
   ConstraintDescription: 'registry/repository:tag or registry/repository@sha256:digest',
 };
 
-const CONTAINER_PORT: NumberParameter = {
+export const CONTAINER_PORT: NumberParameter = {
   Type: 'Number',
   Description: 'Port the container listens on',
   MinValue: 1,
@@ -147,14 +148,14 @@ export const HEALTH_CHECK_PATH: StringParameter = {
 
 export const FARGATE_CPU_UNITS = ['256', '512', '1024', '2048', '4096', '8192', '16384'] as const;
 
-const TASK_CPU: StringParameter = {
+export const TASK_CPU: StringParameter = {
   Type: 'String',
   Description: 'Fargate CPU units of the task',
   Default: '256',
   AllowedValues: FARGATE_CPU_UNITS,
 };
 
-const TASK_MEMORY: StringParameter = {
+export const TASK_MEMORY: StringParameter = {
   Type: 'String',
   Description: 'Fargate memory of the task in MiB; must suit TaskCpu (see the Fargate task size table)',
   Default: '512',
@@ -165,14 +166,14 @@ const TASK_MEMORY: StringParameter = {
 };
 
 /** The image must hold this platform (a single image of it, or an image index that includes it). */
-const CPU_ARCHITECTURE: StringParameter = {
+export const CPU_ARCHITECTURE: StringParameter = {
   Type: 'String',
   Description: 'CPU architecture of the Fargate tasks; the image must be built for it (linux/amd64 or linux/arm64)',
   Default: 'X86_64',
   AllowedValues: ['X86_64', 'ARM64'],
 };
 
-const DESIRED_COUNT: NumberParameter = {
+export const DESIRED_COUNT: NumberParameter = {
   Type: 'Number',
   Description: 'Number of tasks the service runs',
   Default: 2,
@@ -211,7 +212,7 @@ const TERMINATION_WAIT: NumberParameter = {
   MaxValue: 2880,
 };
 
-const ERROR_ALARM_THRESHOLD: NumberParameter = {
+export const ERROR_ALARM_THRESHOLD: NumberParameter = {
   Type: 'Number',
   Description: 'Target 5xx responses per minute, two minutes in a row, that raise the error alarm and roll a deployment back',
   Default: 5,
@@ -285,7 +286,7 @@ exports.handler = async (event) => {
 
 // --- The template -----------------------------------------------------------------------
 
-interface Common {
+export interface Common {
   readonly project: ParameterHandle<string>;
   readonly service: ParameterHandle<string>;
   readonly suffix: ParameterHandle<string>;
@@ -570,7 +571,7 @@ export function buildEcsServiceTemplate(strategy: DeploymentStrategy): Template 
 }
 
 /** Pull from the project's repositories in the tools account; write to the service log group. */
-function executionRoleStatements(c: Common, toolsAccount: ParameterHandle<string>, serviceLogGroup: ResourceHandle): Statement[] {
+export function executionRoleStatements(c: Common, toolsAccount: ParameterHandle<string>, serviceLogGroup: ResourceHandle): Statement[] {
   return [
     allow('AuthenticateToRegistry', ['ecr:GetAuthorizationToken'], anyResource('ecr:GetAuthorizationToken has no resource-level permissions')),
     allow(
@@ -582,7 +583,7 @@ function executionRoleStatements(c: Common, toolsAccount: ParameterHandle<string
   ];
 }
 
-function alarms(
+export function alarms(
   t: TemplateBuilder,
   loadBalancer: ResourceHandle,
   targetGroups: ReadonlyArray<Typed<'AWS::ElasticLoadBalancingV2::TargetGroup'>>,

@@ -12,6 +12,8 @@
  * - ExecutionRole: the role CloudFormation uses for the network, ECS service and service
  *   canary stacks; it may manage exactly the resource types those templates contain.
  * - CodeDeployRole: the service role of the AWS::CodeDeploy::BlueGreen hook.
+ * - EcsInfrastructureRole: what ECS assumes in ECS-native blue/green deployments
+ *   (ecs-service-native.json) to move listener rules and invoke the lifecycle hook.
  */
 import { Intrinsic, join, sub } from '../core/intrinsics';
 import { Statement, allow, anyResource } from '../core/iam';
@@ -40,6 +42,7 @@ export const MEMBER_ROLES_IDS = {
   deployRole: 'DeployRole',
   executionRole: 'ExecutionRole',
   codeDeployRole: 'CodeDeployRole',
+  ecsInfrastructureRole: 'EcsInfrastructureRole',
 } as const;
 
 const ID = MEMBER_ROLES_IDS;
@@ -426,6 +429,72 @@ function executionStatements(s: Scope, codeDeployRoleArn: Intrinsic<string>): St
   ];
 }
 
+// --- ECS-native blue/green (ecs-service-native.json) ------------------------------------
+//
+// Kept together so that the execution role's rebuild and the permissions boundary can
+// take them over as one piece.
+
+/**
+ * The ECS infrastructure role: the inline, project-scoped equivalent of the managed
+ * AmazonECSInfrastructureRolePolicyForLoadBalancers (AWS Managed Policy Reference) plus
+ * the invocation of the lifecycle hook (ECS Developer Guide, "Amazon ECS infrastructure
+ * IAM role" for Lambda hooks). Load balancer resources end in `-{suffix}` (naming.ts),
+ * hook functions are `{project}-{service}-check-{suffix}`.
+ */
+function ecsInfrastructureStatements(s: Scope): Statement[] {
+  const project = `\${${s.project.logicalId}}`;
+  const suffix = `\${${s.suffix.logicalId}}`;
+  return [
+    allow(
+      'ReadLoadBalancing',
+      ['elasticloadbalancing:DescribeListeners', 'elasticloadbalancing:DescribeRules', 'elasticloadbalancing:DescribeTargetGroups', 'elasticloadbalancing:DescribeTargetHealth'],
+      anyResource('Elastic Load Balancing Describe* calls have no resource-level permissions'),
+    ),
+    allow('RegisterTasks', ['elasticloadbalancing:DeregisterTargets', 'elasticloadbalancing:RegisterTargets'], [arn('elasticloadbalancing', `targetgroup/*-${suffix}/*`)]),
+    allow('ShiftTraffic', ['elasticloadbalancing:ModifyListener', 'elasticloadbalancing:ModifyRule'], [
+      arn('elasticloadbalancing', `listener/app/*-${suffix}/*`),
+      arn('elasticloadbalancing', `listener-rule/app/*-${suffix}/*`),
+    ]),
+    allow('InvokeLifecycleHooks', ['lambda:InvokeFunction'], [arn('lambda', `function:${project}-*-check-${suffix}`)]),
+  ];
+}
+
+/**
+ * What the execution role needs beyond the other stacks for ecs-service-native.json:
+ * the ECS service handler's deployment calls (registry handler permissions of
+ * AWS::ECS::Service), listener rule priorities (AWS::ElasticLoadBalancingV2::ListenerRule),
+ * the hook function, and passing the infrastructure role to ECS.
+ */
+function ecsNativeExecutionStatements(s: Scope, infrastructureRoleArn: Intrinsic<string>): Statement[] {
+  const project = `\${${s.project.logicalId}}`;
+  const suffix = `\${${s.suffix.logicalId}}`;
+  return [
+    allow(
+      'EcsServiceDeployments',
+      ['ecs:DescribeServiceDeployments', 'ecs:ListServiceDeployments', 'ecs:ListTagsForResource', 'ecs:StopServiceDeployment'],
+      [arn('ecs', `service/${project}-cluster-${suffix}/*`), arn('ecs', `service-deployment/${project}-cluster-${suffix}/*/*`)],
+    ),
+    allow('ListenerRulePriorities', ['elasticloadbalancing:SetRulePriorities'], [arn('elasticloadbalancing', `listener-rule/app/*-${suffix}/*`)]),
+    allow(
+      'LifecycleHookFunctions',
+      [
+        'lambda:CreateFunction',
+        'lambda:DeleteFunction',
+        'lambda:GetFunction',
+        'lambda:GetFunctionConfiguration',
+        'lambda:TagResource',
+        'lambda:UntagResource',
+        'lambda:UpdateFunctionCode',
+        'lambda:UpdateFunctionConfiguration',
+      ],
+      [arn('lambda', `function:${project}-*-check-${suffix}`)],
+    ),
+    allow('PassEcsInfrastructureRole', ['iam:PassRole'], [infrastructureRoleArn], {
+      condition: { StringEquals: { 'iam:PassedToService': 'ecs.amazonaws.com' } },
+    }),
+  ];
+}
+
 export function buildMemberRolesTemplate(): Template {
   const t = new TemplateBuilder(
     'Member-account roles for the container delivery platform: the cross-account deploy role, the CloudFormation execution role and the CodeDeploy role of the blue/green hook. Rolled out with StackSets.',
@@ -445,6 +514,7 @@ export function buildMemberRolesTemplate(): Template {
   const deploy = nameOf('deploy');
   const execution = nameOf('execution');
   const codeDeploy = nameOf('codeDeploy');
+  const ecsInfrastructure = nameOf('ecsInfrastructure');
 
   const codeDeployRole = role(t, ID.codeDeployRole, {
     roleName: codeDeploy.value,
@@ -486,7 +556,16 @@ export function buildMemberRolesTemplate(): Template {
     description: 'CloudFormation execution role for the network, ECS service and service canary stacks of this project',
     assumedBy: { Service: 'cloudformation.amazonaws.com' },
     policyName: 'network-and-service-stacks',
-    statements: executionStatements(scope, codeDeploy.arn),
+    statements: [...executionStatements(scope, codeDeploy.arn), ...ecsNativeExecutionStatements(scope, ecsInfrastructure.arn)],
+  });
+
+  const ecsInfrastructureRole = role(t, ID.ecsInfrastructureRole, {
+    roleName: ecsInfrastructure.value,
+    description: 'ECS infrastructure role of ECS-native blue/green: moves listener rules between target groups and invokes the lifecycle hook',
+    // The trust policy the ECS Developer Guide gives for this role, without conditions.
+    assumedBy: { Service: 'ecs.amazonaws.com' },
+    policyName: 'ecs-blue-green-deployments',
+    statements: ecsInfrastructureStatements(scope),
   });
 
   const deployRole = role(t, ID.deployRole, {
@@ -501,6 +580,10 @@ export function buildMemberRolesTemplate(): Template {
 
   t.output('DeployRoleArn', { description: 'ARN of the cross-account deploy role (the pipeline action role)', value: deployRole.getAtt('Arn') });
   t.output('ExecutionRoleArn', { description: 'ARN of the CloudFormation execution role', value: executionRole.getAtt('Arn') });
+  t.output('EcsInfrastructureRoleArn', {
+    description: 'ARN of the ECS infrastructure role of ECS-native blue/green deployments',
+    value: ecsInfrastructureRole.getAtt('Arn'),
+  });
   t.output('CodeDeployRoleArn', { description: 'ARN of the CodeDeploy role of the blue/green hook', value: codeDeployRole.getAtt('Arn') });
   return t.build();
 }

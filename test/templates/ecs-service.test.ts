@@ -30,6 +30,8 @@ import { longestValues, nameViolations, resolvedNames } from '../helpers/names';
 const ID = ECS_SERVICE_IDS;
 const bg = loadTemplate(ECS_SERVICE_TEMPLATE_FILES['blue-green']);
 const rolling = loadTemplate(ECS_SERVICE_TEMPLATE_FILES.rolling);
+const native = loadTemplate(ECS_SERVICE_TEMPLATE_FILES['ecs-blue-green']);
+const byStrategy = { 'blue-green': bg, rolling, 'ecs-blue-green': native } as const;
 const memberRoles = loadTemplate('member-roles.json');
 const network = loadTemplate('network.json');
 const canary = loadTemplate(SERVICE_CANARY_FILE);
@@ -443,7 +445,7 @@ describe('parameter files', () => {
     '%s matches the template of its deployment strategy and leaves ImageUri to the pipeline',
     (_name, { svc, env, settings }) => {
       const file = parameterFile(ecsServiceParameterFilePath(svc.name, env.name, settings.deploymentStrategy));
-      const template = settings.deploymentStrategy === 'blue-green' ? bg : rolling;
+      const template = byStrategy[settings.deploymentStrategy];
       expect(file.Parameters[ID.imageUri]).toBeUndefined();
       expect(checkParameterValues(template, { ...file.Parameters, [ID.imageUri]: '111111111111.dkr.ecr.eu-west-1.amazonaws.com/shop-web:3f2a9c1' })).toEqual([]);
       expect(checkParameterValues(template, file.Parameters)).toEqual([`${ID.imageUri}: is required (no default)`]);
@@ -460,8 +462,8 @@ describe('parameter files', () => {
     ]);
   });
 
-  test('both templates run the tasks on the CpuArchitecture parameter, X86_64 unless a file says otherwise', () => {
-    for (const template of [bg, rolling]) {
+  test('every template runs the tasks on the CpuArchitecture parameter, X86_64 unless a file says otherwise', () => {
+    for (const template of [bg, rolling, native]) {
       expect(template.Parameters![ID.cpuArchitecture]).toMatchObject({ Type: 'String', Default: 'X86_64', AllowedValues: ['X86_64', 'ARM64'] });
       expect(resource(template, ID.taskDefinition).Properties!.RuntimePlatform).toEqual({
         CpuArchitecture: refTo(ID.cpuArchitecture),
@@ -475,8 +477,8 @@ describe('parameter files', () => {
     expect(file.Parameters[ID.cpuArchitecture]).toBe(svc.name === 'orders' ? 'ARM64' : 'X86_64');
   });
 
-  test('the example configuration uses both strategies, so both templates are exercised', () => {
-    expect(new Set(pairs.map((p) => p.settings.deploymentStrategy))).toEqual(new Set(['blue-green', 'rolling']));
+  test('the example configuration uses every strategy, so every template is exercised', () => {
+    expect(new Set(pairs.map((p) => p.settings.deploymentStrategy))).toEqual(new Set(['blue-green', 'ecs-blue-green', 'rolling']));
   });
 
   test('the ImageUri pattern accepts immutable tags and digests', () => {
@@ -516,7 +518,17 @@ const NEEDED: Readonly<Record<string, readonly string[]>> = {
   'AWS::IAM::Role': ['iam:CreateRole', 'iam:DeleteRole', 'iam:GetRole', 'iam:PutRolePolicy', 'iam:DeleteRolePolicy', 'iam:TagRole', 'iam:ListRolePolicies'],
   'AWS::ECS::Cluster': ['ecs:CreateCluster', 'ecs:DeleteCluster', 'ecs:DescribeClusters', 'ecs:UpdateClusterSettings', 'ecs:TagResource', 'iam:CreateServiceLinkedRole'],
   'AWS::ECS::TaskDefinition': ['ecs:RegisterTaskDefinition', 'ecs:DeregisterTaskDefinition', 'ecs:DescribeTaskDefinition', 'ecs:TagResource', 'iam:PassRole'],
-  'AWS::ECS::Service': ['ecs:CreateService', 'ecs:UpdateService', 'ecs:DeleteService', 'ecs:DescribeServices'],
+  'AWS::ECS::Service': [
+    'ecs:CreateService',
+    'ecs:UpdateService',
+    'ecs:DeleteService',
+    'ecs:DescribeServices',
+    'ecs:DescribeServiceDeployments',
+    'ecs:ListServiceDeployments',
+    'ecs:StopServiceDeployment',
+    'ecs:ListTagsForResource',
+    'iam:PassRole',
+  ],
   'AWS::ECS::TaskSet': ['ecs:CreateTaskSet', 'ecs:UpdateTaskSet', 'ecs:DeleteTaskSet', 'ecs:DescribeTaskSets'],
   'AWS::ECS::PrimaryTaskSet': ['ecs:UpdateServicePrimaryTaskSet', 'ecs:DescribeTaskSets'],
   'AWS::ElasticLoadBalancingV2::LoadBalancer': [
@@ -541,6 +553,17 @@ const NEEDED: Readonly<Record<string, readonly string[]>> = {
     'elasticloadbalancing:DeleteListener',
     'elasticloadbalancing:DescribeListeners',
     'elasticloadbalancing:ModifyListener',
+  ],
+  // The handler also calls cognito-idp:DescribeUserPoolClient, for authenticate-cognito actions, which no rule uses.
+  'AWS::ElasticLoadBalancingV2::ListenerRule': [
+    'elasticloadbalancing:CreateRule',
+    'elasticloadbalancing:DeleteRule',
+    'elasticloadbalancing:DescribeRules',
+    'elasticloadbalancing:ModifyRule',
+    'elasticloadbalancing:SetRulePriorities',
+    'elasticloadbalancing:AddTags',
+    'elasticloadbalancing:RemoveTags',
+    'elasticloadbalancing:DescribeTags',
   ],
   'AWS::Lambda::Function': [
     'lambda:CreateFunction',
@@ -610,7 +633,7 @@ const prefix = (action: string) => action.split(':')[0];
 const grants = (pattern: string, action: string) => new RegExp(`^${pattern.replace(/\*/g, '.*')}$`, 'i').test(action);
 
 describe('member-roles.json ExecutionRole deploys exactly the network, service and canary stacks', () => {
-  const deployed = [network, bg, rolling, canary];
+  const deployed = [network, bg, native, rolling, canary];
   const keys = [...new Set(deployed.flatMap(neededKeys))].sort();
   const role = resource(memberRoles, 'ExecutionRole');
   const allowed = policyStatements(role).filter((s) => s.Effect === 'Allow' && !s.Principal).flatMap((s) => s.Action as string[]);
@@ -647,6 +670,7 @@ describe('member-roles.json ExecutionRole deploys exactly the network, service a
     expect(services.sort()).toEqual([
       'codedeploy.amazonaws.com',
       'ecs-tasks.amazonaws.com',
+      'ecs.amazonaws.com',
       'lambda.amazonaws.com',
       'synthetics.amazonaws.com',
       'vpc-flow-logs.amazonaws.com',

@@ -7,7 +7,7 @@ import { MEMBER_ROLES_IDS as ID } from '../../generator/templates/member-roles';
 import { TEMPLATES_DIR, asList, exampleConfig, loadTemplate, policyStatements, resolve, resource, resourcesOfType } from '../helpers/template';
 
 const template = loadTemplate('member-roles.json');
-const ROLES = [ID.deployRole, ID.executionRole, ID.codeDeployRole];
+const ROLES = [ID.deployRole, ID.executionRole, ID.codeDeployRole, ID.ecsInfrastructureRole];
 const config = exampleConfig();
 
 function paramsFor(env: string): Record<string, string> {
@@ -21,9 +21,9 @@ function paramsFor(env: string): Record<string, string> {
 }
 
 describe('member-roles.json', () => {
-  test('creates exactly the three roles, and only roles', () => {
+  test('creates exactly the four roles, and only roles', () => {
     expect(Object.keys(template.Resources).sort()).toEqual([...ROLES].sort());
-    expect(resourcesOfType(template, 'AWS::IAM::Role')).toHaveLength(3);
+    expect(resourcesOfType(template, 'AWS::IAM::Role')).toHaveLength(4);
   });
 
   test('has the parameters a StackSet passes per account, each constrained', () => {
@@ -124,6 +124,7 @@ describe('member-roles.json', () => {
       DeployRoleArn: expect.objectContaining({ Value: { 'Fn::GetAtt': [ID.deployRole, 'Arn'] } }),
       ExecutionRoleArn: expect.objectContaining({ Value: { 'Fn::GetAtt': [ID.executionRole, 'Arn'] } }),
       CodeDeployRoleArn: expect.objectContaining({ Value: { 'Fn::GetAtt': [ID.codeDeployRole, 'Arn'] } }),
+      EcsInfrastructureRoleArn: expect.objectContaining({ Value: { 'Fn::GetAtt': [ID.ecsInfrastructureRole, 'Arn'] } }),
     });
   });
 
