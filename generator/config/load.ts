@@ -349,6 +349,12 @@ function serviceRules(data: Json, envs: readonly Env[], problems: string[]): voi
           `services[${i}].environments.${key}.trafficRouting: ${show(own.trafficRouting)} applies to blue-green deployments only; deploymentStrategy is "rolling"`,
         );
       }
+      const cert = isObject(own) ? str(own, 'certificateArn') : undefined;
+      const certAccount = cert === undefined ? undefined : /^arn:[^:]+:acm:[^:]*:([0-9]{12}):/.exec(cert)?.[1];
+      const envAccount = str(objects(data.environments).find(([, e]) => e.name === key)?.[1], 'accountId', PATTERNS.accountId);
+      if (certAccount && envAccount && certAccount !== envAccount) {
+        problems.push(`services[${i}].environments.${key}.certificateArn: the certificate is in account ${certAccount}; the load balancer is in ${key}'s account ${envAccount}, and ACM certificates work only in their own account`);
+      }
       if (isObject(own)) nativeTrafficRules(own, `services[${i}].environments.${key}`, envs.findIndex((e) => e.name === key), problems);
     }
   }

@@ -99,6 +99,11 @@ export interface ServiceEnvironmentConfig {
   /** @default the service's desiredCount */
   readonly desiredCount?: number;
   /**
+   * ACM certificate of the production listener (the environment's account): HTTPS on
+   * 443 and a redirect from 80. @default none: HTTP on 80
+   */
+  readonly certificateArn?: string;
+  /**
    * ecs-blue-green only: percent of production traffic in the canary step, or in each
    * linear step; a multiple of 0.1 (canary 0.1 to 100, linear 3 to 100). @default 10
    */
@@ -183,6 +188,7 @@ export interface ResolvedConfig {
           readonly deploymentStrategy: DeploymentStrategy;
           readonly trafficRouting: TrafficRouting;
           readonly desiredCount: number;
+          readonly certificateArn: string | undefined;
           readonly native: NativeTrafficSettings;
         }
       >
@@ -237,6 +243,7 @@ export function resolveConfig(c: ProjectConfig): ResolvedConfig {
                 deploymentStrategy: own.deploymentStrategy ?? 'blue-green',
                 trafficRouting: own.trafficRouting ?? (i === 0 ? 'AllAtOnce' : 'TimeBasedCanary'),
                 desiredCount: own.desiredCount ?? desiredCount,
+                certificateArn: own.certificateArn,
                 native: {
                   trafficStepPercent: own.trafficStepPercent ?? NATIVE_DEFAULTS.trafficStepPercent,
                   trafficStepBakeTimeMinutes: own.trafficStepBakeTimeMinutes ?? NATIVE_DEFAULTS.trafficStepBakeTimeMinutes,

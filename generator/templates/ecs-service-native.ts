@@ -24,6 +24,7 @@ import { checkFunctionName, clusterName, loadBalancerName, logGroupName, memberR
 import { SERVICE_NAME, accountIdParameter } from '../core/parameters';
 import { NumberParameter, ParameterHandle, StringParameter, Template, TemplateBuilder } from '../core/template';
 import { typedResource } from '../blocks/blue-green-hook';
+import { httpRedirectListener, httpsParameter, productionIngress, productionListenerProtocol } from '../blocks/https';
 import { LOG_RETENTION_PARAMETER, logGroup } from '../blocks/log-group';
 import { workloadRole } from '../blocks/role';
 import { standardParameters } from '../blocks/standard-parameters';
@@ -41,8 +42,8 @@ import {
   ERROR_ALARM_THRESHOLD,
   HEALTH_CHECK,
   HEALTH_CHECK_PATH,
-  IMAGE_URI,
   PRODUCTION_PORT,
+  IMAGE_URI,
   TASK_CPU,
   TASK_MEMORY,
   TEST_PORT,
@@ -206,6 +207,7 @@ export function buildEcsServiceNativeTemplate(): Template {
   const bake = t.parameter(ID.bakeTimeMins, BAKE_TIME_MINS);
   const errorThreshold = t.parameter(ID.errorAlarmThreshold, ERROR_ALARM_THRESHOLD);
   const retention = t.parameter(ID.logRetentionDays, LOG_RETENTION_PARAMETER);
+  const https = httpsParameter(t);
   const isCanary = t.condition(ID.isCanary, equals(ref(routing), 'TimeBasedCanary'));
   const isLinear = t.condition(ID.isLinear, equals(ref(routing), 'TimeBasedLinear'));
   const scope = { project, service, suffix };
@@ -220,7 +222,7 @@ export function buildEcsServiceNativeTemplate(): Template {
     GroupDescription: 'Load balancer: production listener open, test listener for the lifecycle-hook check only; out to the service tasks',
     VpcId: ref(vpcId),
     SecurityGroupIngress: [
-      { IpProtocol: 'tcp', FromPort: PRODUCTION_PORT, ToPort: PRODUCTION_PORT, CidrIp: '0.0.0.0/0', Description: 'Production listener' },
+      ...productionIngress(https),
       ...[0, 1].map((i) => ({
         IpProtocol: 'tcp',
         FromPort: TEST_PORT,
@@ -273,17 +275,16 @@ export function buildEcsServiceNativeTemplate(): Template {
       TargetGroupAttributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: String(HEALTH_CHECK.deregistrationDelaySeconds) }],
     }),
   );
-  const listenerWithRule = (listenerId: string, ruleId: string, port: number) => {
+  const listenerWithRule = (listenerId: string, ruleId: string, protocol: Record<string, unknown>) => {
     const listener = t.resource(listenerId, 'AWS::ElasticLoadBalancingV2::Listener', {
       LoadBalancerArn: loadBalancer.ref(),
-      Port: port,
-      Protocol: 'HTTP',
+      ...protocol,
       DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '404', ContentType: 'text/plain' } }],
     });
     // Blue takes all traffic at first; ECS moves the weights during a deployment and
     // leaves them as they ended, which CloudFormation does not touch while this rule
     // stays as it is.
-    return t.resource(ruleId, 'AWS::ElasticLoadBalancingV2::ListenerRule', {
+    const rule = t.resource(ruleId, 'AWS::ElasticLoadBalancingV2::ListenerRule', {
       ListenerArn: listener.ref(),
       Priority: RULE_PRIORITY,
       Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/*'] } }],
@@ -299,9 +300,12 @@ export function buildEcsServiceNativeTemplate(): Template {
         },
       ],
     });
+    return { listener, rule };
   };
-  const productionRule = listenerWithRule(ID.productionListener, ID.productionListenerRule, PRODUCTION_PORT);
-  const testRule = listenerWithRule(ID.testListener, ID.testListenerRule, TEST_PORT);
+  const production = listenerWithRule(ID.productionListener, ID.productionListenerRule, productionListenerProtocol(https));
+  httpRedirectListener(t, https, loadBalancer, production.listener);
+  const productionRule = production.rule;
+  const testRule = listenerWithRule(ID.testListener, ID.testListenerRule, { Port: TEST_PORT, Protocol: 'HTTP' }).rule;
 
   // --- Task definition and its roles (as in ecs-service.json).
   const serviceLogGroup = logGroup(t, ID.logGroup, { logGroupName: logGroupName(project, { service, suffix }, 'ecs'), retentionDays: ref(retention) });

@@ -34,6 +34,7 @@ import {
 import { SERVICE_NAME, accountIdParameter } from '../core/parameters';
 import { NumberParameter, ParameterHandle, ResourceHandle, StringParameter, Template, TemplateBuilder } from '../core/template';
 import { Typed, blueGreenHook, typedResource } from '../blocks/blue-green-hook';
+import { HTTPS_IDS, httpRedirectListener, httpsParameter, productionIngress, productionListenerProtocol } from '../blocks/https';
 import { LOG_RETENTION_PARAMETER, logGroup } from '../blocks/log-group';
 import { workloadRole } from '../blocks/role';
 import { STANDARD_PARAMETER_IDS, standardParameterValues, standardParameters, standardTagValues } from '../blocks/standard-parameters';
@@ -337,9 +338,8 @@ export function buildEcsServiceTemplate(strategy: DeploymentStrategy): Template 
     VpcId: ref(vpcId),
     SecurityGroupEgress: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '0.0.0.0/0', Description: 'HTTPS to AWS APIs and the registry' }],
   });
-  const loadBalancerIngress: Array<Record<string, unknown>> = [
-    { IpProtocol: 'tcp', FromPort: PRODUCTION_PORT, ToPort: PRODUCTION_PORT, CidrIp: '0.0.0.0/0', Description: 'Production listener' },
-  ];
+  const https = httpsParameter(t);
+  const loadBalancerIngress: Array<Value<Record<string, unknown>>> = productionIngress(https);
   let natPublicIps: ParameterHandle<string[]> | undefined;
   if (blueGreen) {
     // The test listener answers only the pre-traffic check, which runs in the private
@@ -409,16 +409,16 @@ export function buildEcsServiceTemplate(strategy: DeploymentStrategy): Template 
       TargetGroupAttributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: String(HEALTH_CHECK.deregistrationDelaySeconds) }],
     });
   const tg1 = targetGroup(ID.targetGroup1, 1);
-  const listener = (id: string, port: number) =>
+  const listener = (id: string, protocol: Record<string, unknown>) =>
     typedResource(t, id, 'AWS::ElasticLoadBalancingV2::Listener', {
       LoadBalancerArn: loadBalancer.ref(),
-      Port: port,
-      Protocol: 'HTTP',
+      ...protocol,
       DefaultActions: [{ Type: 'forward', ForwardConfig: { TargetGroups: [{ TargetGroupArn: tg1.ref(), Weight: 1 }] } }],
     });
-  const productionListener = listener(ID.productionListener, PRODUCTION_PORT);
+  const productionListener = listener(ID.productionListener, productionListenerProtocol(https));
+  httpRedirectListener(t, https, loadBalancer, productionListener);
   const tg2 = blueGreen ? targetGroup(ID.targetGroup2, 2) : undefined;
-  const testListener = blueGreen ? listener(ID.testListener, TEST_PORT) : undefined;
+  const testListener = blueGreen ? listener(ID.testListener, { Port: TEST_PORT, Protocol: 'HTTP' }) : undefined;
 
   // --- Task definition and its roles.
   const serviceLogGroup = logGroup(t, ID.logGroup, { logGroupName: logGroupName(project, { service, suffix }, 'ecs'), retentionDays: ref(retention) });
@@ -731,6 +731,7 @@ export function ecsServiceParameterFiles(config: ResolvedConfig, strategy: Deplo
           [ID.taskMemory]: String(svc.memoryMiB),
           [ID.cpuArchitecture]: svc.cpuArchitecture,
           [ID.desiredCount]: String(settings.desiredCount),
+          ...(settings.certificateArn ? { [HTTPS_IDS.certificateArn]: settings.certificateArn } : {}),
           [ID.vpcId]: network.vpcId,
           [ID.publicSubnetIds]: network.publicSubnetIds,
           [ID.privateSubnetIds]: network.privateSubnetIds,

@@ -22,6 +22,7 @@ import {
   ecsServiceParameterFilePath,
 } from '../../generator/templates/ecs-service';
 import { checkParameterValues } from '../../generator/validate/parameter-values';
+import { HTTPS_IDS } from '../../generator/blocks/https';
 import { isResourceType } from '../../generator/core/resource-types';
 import { SERVICE_CANARY_FILE } from '../../generator/templates/service-canary';
 import { TEMPLATES_DIR, exampleConfig, loadTemplate, policyStatements, resolve, resource, resourcesOfType } from '../helpers/template';
@@ -236,9 +237,9 @@ describe('ecs-service.json: load balancer, target groups, listeners', () => {
   });
 
   test('a production and a test listener on different ports, both starting on target group 1', () => {
-    const listeners = resourcesOfType(bg, 'AWS::ElasticLoadBalancingV2::Listener');
+    const listeners = resourcesOfType(bg, 'AWS::ElasticLoadBalancingV2::Listener').filter(([id]) => id !== HTTPS_IDS.httpRedirectListener);
     expect(listeners.map(([id, r]) => [id, r.Properties!.Port])).toEqual([
-      [ID.productionListener, PRODUCTION_PORT],
+      [ID.productionListener, { 'Fn::If': [HTTPS_IDS.hasCertificate, 443, PRODUCTION_PORT] }],
       [ID.testListener, TEST_PORT],
     ]);
     for (const [, l] of listeners) {
@@ -433,7 +434,7 @@ describe('ecs-service-rolling.json', () => {
       Subnets: refTo(ID.privateSubnetIds),
     });
     expect(resourcesOfType(rolling, 'AWS::ElasticLoadBalancingV2::TargetGroup').map(([id]) => id)).toEqual([ID.targetGroup1]);
-    expect(resourcesOfType(rolling, 'AWS::ElasticLoadBalancingV2::Listener').map(([id]) => id)).toEqual([ID.productionListener]);
+    expect(resourcesOfType(rolling, 'AWS::ElasticLoadBalancingV2::Listener').map(([id]) => id)).toEqual([ID.productionListener, HTTPS_IDS.httpRedirectListener]);
     expect(resource(rolling, ID.service).DependsOn).toBe(ID.productionListener);
   });
 });
