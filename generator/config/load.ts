@@ -352,7 +352,9 @@ function serviceRules(data: Json, envs: readonly Env[], problems: string[]): voi
       const cert = isObject(own) ? str(own, 'certificateArn') : undefined;
       const certAccount = cert === undefined ? undefined : /^arn:[^:]+:acm:[^:]*:([0-9]{12}):/.exec(cert)?.[1];
       const envAccount = str(objects(data.environments).find(([, e]) => e.name === key)?.[1], 'accountId', PATTERNS.accountId);
-      if (certAccount && envAccount && certAccount !== envAccount) {
+      // An account given to two environments is reported already; its certificates are not checked against it.
+      const shared = objects(data.environments).filter(([, e]) => e.accountId === envAccount).length > 1;
+      if (certAccount && envAccount && !shared && certAccount !== envAccount) {
         problems.push(`services[${i}].environments.${key}.certificateArn: the certificate is in account ${certAccount}; the load balancer is in ${key}'s account ${envAccount}, and ACM certificates work only in their own account`);
       }
       if (isObject(own)) nativeTrafficRules(own, `services[${i}].environments.${key}`, envs.findIndex((e) => e.name === key), problems);
