@@ -145,6 +145,10 @@ export interface ServiceConfig {
    * instead of the cpuArchitecture image alone. @default false
    */
   readonly multiArchitectureImage?: boolean;
+  /** Run the container with a read-only root file system; `/tmp` stays writable. @default true */
+  readonly readOnlyRootFilesystem?: boolean;
+  /** Drop every Linux capability of the container. @default true */
+  readonly dropLinuxCapabilities?: boolean;
   /** Per-environment settings, keyed by environment name. @default {} */
   readonly environments?: Readonly<Record<string, ServiceEnvironmentConfig>>;
 }
@@ -181,6 +185,8 @@ export interface ResolvedConfig {
     readonly scanCriticalThreshold: number;
     readonly cpuArchitecture: CpuArchitecture;
     readonly multiArchitectureImage: boolean;
+    readonly readOnlyRootFilesystem: boolean;
+    readonly dropLinuxCapabilities: boolean;
     readonly environments: Readonly<
       Record<
         string,
@@ -234,6 +240,8 @@ export function resolveConfig(c: ProjectConfig): ResolvedConfig {
         scanCriticalThreshold: s.scanCriticalThreshold ?? 0,
         cpuArchitecture: s.cpuArchitecture ?? 'X86_64',
         multiArchitectureImage: s.multiArchitectureImage ?? false,
+        readOnlyRootFilesystem: s.readOnlyRootFilesystem ?? true,
+        dropLinuxCapabilities: s.dropLinuxCapabilities ?? true,
         environments: Object.fromEntries(
           environments.map((e, i) => {
             const own = s.environments?.[e.name] ?? {};

@@ -24,6 +24,7 @@ import { checkFunctionName, clusterName, loadBalancerName, logGroupName, memberR
 import { SERVICE_NAME, accountIdParameter } from '../core/parameters';
 import { NumberParameter, ParameterHandle, StringParameter, Template, TemplateBuilder } from '../core/template';
 import { typedResource } from '../blocks/blue-green-hook';
+import { containerHardening } from '../blocks/container-hardening';
 import { httpRedirectListener, httpsParameter, productionIngress, productionListenerProtocol } from '../blocks/https';
 import { LOG_RETENTION_PARAMETER, logGroup } from '../blocks/log-group';
 import { workloadRole } from '../blocks/role';
@@ -321,6 +322,7 @@ export function buildEcsServiceNativeTemplate(): Template {
     policyName: 'application',
     statements: [],
   });
+  const hardening = containerHardening(t);
   const taskDefinition = t.resource(ID.taskDefinition, 'AWS::ECS::TaskDefinition', {
     RequiresCompatibilities: ['FARGATE'],
     NetworkMode: 'awsvpc',
@@ -339,8 +341,10 @@ export function buildEcsServiceNativeTemplate(): Template {
           LogDriver: 'awslogs',
           Options: { 'awslogs-group': serviceLogGroup.ref(), 'awslogs-region': sub('${AWS::Region}'), 'awslogs-stream-prefix': CONTAINER_NAME },
         },
+        ...hardening.container,
       },
     ],
+    Volumes: hardening.volumes,
   });
 
   const serviceAlarms = alarms(

@@ -34,6 +34,7 @@ import {
 import { SERVICE_NAME, accountIdParameter } from '../core/parameters';
 import { NumberParameter, ParameterHandle, ResourceHandle, StringParameter, Template, TemplateBuilder } from '../core/template';
 import { Typed, blueGreenHook, typedResource } from '../blocks/blue-green-hook';
+import { HARDENING_IDS, containerHardening } from '../blocks/container-hardening';
 import { HTTPS_IDS, httpRedirectListener, httpsParameter, productionIngress, productionListenerProtocol } from '../blocks/https';
 import { LOG_RETENTION_PARAMETER, logGroup } from '../blocks/log-group';
 import { workloadRole } from '../blocks/role';
@@ -436,6 +437,7 @@ export function buildEcsServiceTemplate(strategy: DeploymentStrategy): Template 
   });
   // No Family: the blue/green transform replaces the task definition, and a fixed name
   // would collide with the replacement (CloudFormation generates one from the stack name).
+  const hardening = containerHardening(t);
   const taskDefinition = typedResource(t, ID.taskDefinition, 'AWS::ECS::TaskDefinition', {
     RequiresCompatibilities: ['FARGATE'],
     NetworkMode: 'awsvpc',
@@ -454,8 +456,10 @@ export function buildEcsServiceTemplate(strategy: DeploymentStrategy): Template 
           LogDriver: 'awslogs',
           Options: { 'awslogs-group': serviceLogGroup.ref(), 'awslogs-region': sub('${AWS::Region}'), 'awslogs-stream-prefix': CONTAINER_NAME },
         },
+        ...hardening.container,
       },
     ],
+    Volumes: hardening.volumes,
   });
 
   const cluster = clusterName(project, suffix);
@@ -732,6 +736,8 @@ export function ecsServiceParameterFiles(config: ResolvedConfig, strategy: Deplo
           [ID.cpuArchitecture]: svc.cpuArchitecture,
           [ID.desiredCount]: String(settings.desiredCount),
           ...(settings.certificateArn ? { [HTTPS_IDS.certificateArn]: settings.certificateArn } : {}),
+          [HARDENING_IDS.readonlyRootFilesystem]: String(svc.readOnlyRootFilesystem),
+          [HARDENING_IDS.dropLinuxCapabilities]: String(svc.dropLinuxCapabilities),
           [ID.vpcId]: network.vpcId,
           [ID.publicSubnetIds]: network.publicSubnetIds,
           [ID.privateSubnetIds]: network.privateSubnetIds,
