@@ -22,6 +22,7 @@ import {
 } from './templates/pipeline';
 import { buildNetworkTemplate, networkParameterFiles } from './templates/network';
 import { ECS_SERVICE_TEMPLATE_FILES, buildEcsServiceTemplate, ecsServiceParameterFiles } from './templates/ecs-service';
+import { ECS_NATIVE_FILE, buildEcsServiceNativeTemplate, ecsServiceNativeParameterFiles } from './templates/ecs-service-native';
 import { SERVICE_CANARY_FILE, buildServiceCanaryTemplate, serviceCanaryParameterFiles } from './templates/service-canary';
 import { templateChecks } from './validate';
 import { checkParameterValues, checkTags } from './validate/parameter-values';
@@ -57,6 +58,7 @@ export const TEMPLATES: readonly TemplateEntry[] = [
     build: () => buildEcsServiceTemplate('blue-green'),
     parameterFiles: (config) => ecsServiceParameterFiles(config, 'blue-green'),
   },
+  { file: ECS_NATIVE_FILE, build: () => buildEcsServiceNativeTemplate(), parameterFiles: ecsServiceNativeParameterFiles },
   {
     file: ECS_SERVICE_TEMPLATE_FILES.rolling,
     build: () => buildEcsServiceTemplate('rolling'),

@@ -17,11 +17,13 @@
  * properties are read by the transform before parameters are resolved. So the image is
  * written into the template as a literal (and as the ImageUri parameter's default), and
  * every intrinsic function in the Hooks section is resolved with the environment's
- * parameter values. The rolling template is rendered the same way, which keeps one
- * deploy action for both strategies.
+ * parameter values. The rolling and ECS-native templates (no Hooks) are rendered the
+ * same way, which writes in only the image and keeps one deploy action, with plain change
+ * sets, for every strategy.
  *
  * The environment's strategy is the folder its parameter file was generated into:
- * parameters/ecs-service/ (blue/green) or parameters/ecs-service-rolling/ (rolling).
+ * parameters/ecs-service/ (blue/green hook), parameters/ecs-service-native/ (ECS-native
+ * blue/green) or parameters/ecs-service-rolling/ (rolling).
  *
  * Runs in CodeBuild from the repository that holds templates/, with Node.js alone: no
  * dependencies, no build step.
@@ -32,6 +34,7 @@ const path = require('node:path');
 const IMAGE_PARAMETER = 'ImageUri';
 const STRATEGIES = [
   { name: 'blue-green', template: 'ecs-service.json', parameters: 'ecs-service' },
+  { name: 'ecs-blue-green', template: 'ecs-service-native.json', parameters: 'ecs-service-native' },
   { name: 'rolling', template: 'ecs-service-rolling.json', parameters: 'ecs-service-rolling' },
 ];
 const NO_VALUE = Symbol('AWS::NoValue');
@@ -213,7 +216,7 @@ function locate(templatesDir, service, environment) {
     throw new RenderError(
       found.length === 0
         ? `no parameter file for service ${service} in ${environment} (looked for ${looked})`
-        : `service ${service} has parameter files for both strategies in ${environment}`,
+        : `service ${service} has parameter files for more than one strategy in ${environment}`,
     );
   }
   return { strategy: found[0].name, templateFile: path.join(templatesDir, found[0].template), parameterFile: found[0].file };

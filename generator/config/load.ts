@@ -16,7 +16,8 @@ import { CONFIGURED_NAMES, NameShape, measureName } from '../core/naming';
 import { PATTERNS } from '../core/parameters';
 import { PROJECT_ROOT, SCHEMA_DIR } from '../core/paths';
 import { describeMemory, fargateMemoryFor } from './fargate';
-import { ProjectConfig, ResolvedConfig, resolveConfig } from './types';
+import { ECS_STRATEGY, nativeTrafficProblems } from './ecs-traffic';
+import { NATIVE_DEFAULTS, NativeTrafficSettings, ProjectConfig, ResolvedConfig, TrafficRouting, resolveConfig } from './types';
 
 export const CONFIG_SCHEMA_PATH = path.join(SCHEMA_DIR, 'config.schema.json');
 export const EXAMPLE_CONFIG_PATH = path.join(PROJECT_ROOT, 'generator', 'config', 'example.json');
@@ -348,7 +349,40 @@ function serviceRules(data: Json, envs: readonly Env[], problems: string[]): voi
           `services[${i}].environments.${key}.trafficRouting: ${show(own.trafficRouting)} applies to blue-green deployments only; deploymentStrategy is "rolling"`,
         );
       }
+      const cert = isObject(own) ? str(own, 'certificateArn') : undefined;
+      const certAccount = cert === undefined ? undefined : /^arn:[^:]+:acm:[^:]*:([0-9]{12}):/.exec(cert)?.[1];
+      const envAccount = str(objects(data.environments).find(([, e]) => e.name === key)?.[1], 'accountId', PATTERNS.accountId);
+      // An account given to two environments is reported already; its certificates are not checked against it.
+      const shared = objects(data.environments).filter(([, e]) => e.accountId === envAccount).length > 1;
+      if (certAccount && envAccount && !shared && certAccount !== envAccount) {
+        problems.push(`services[${i}].environments.${key}.certificateArn: the certificate is in account ${certAccount}; the load balancer is in ${key}'s account ${envAccount}, and ACM certificates work only in their own account`);
+      }
+      if (isObject(own)) nativeTrafficRules(own, `services[${i}].environments.${key}`, envs.findIndex((e) => e.name === key), problems);
     }
+  }
+}
+
+const NATIVE_FIELDS = ['trafficStepPercent', 'trafficStepBakeTimeMinutes', 'bakeTimeMinutes'] as const;
+
+/** ECS-native traffic settings: only with ecs-blue-green, and only what ECS and CloudFormation accept. */
+function nativeTrafficRules(own: Json, where: string, envIndex: number, problems: string[]): void {
+  const strategy = own.deploymentStrategy ?? 'blue-green';
+  if (strategy !== 'ecs-blue-green') {
+    for (const field of NATIVE_FIELDS) {
+      if (own[field] !== undefined) problems.push(`${where}.${field}: applies to deploymentStrategy "ecs-blue-green" only; deploymentStrategy is ${show(strategy)}`);
+    }
+    return;
+  }
+  const num = (k: string, d: number) => (own[k] === undefined ? d : typeof own[k] === 'number' ? (own[k] as number) : undefined);
+  const settings = {
+    trafficStepPercent: num('trafficStepPercent', NATIVE_DEFAULTS.trafficStepPercent),
+    trafficStepBakeTimeMinutes: num('trafficStepBakeTimeMinutes', NATIVE_DEFAULTS.trafficStepBakeTimeMinutes),
+    bakeTimeMinutes: num('bakeTimeMinutes', NATIVE_DEFAULTS.bakeTimeMinutes),
+  };
+  const routing = own.trafficRouting ?? (envIndex === 0 ? 'AllAtOnce' : 'TimeBasedCanary');
+  if (Object.values(settings).some((v) => v === undefined) || !(typeof routing === 'string' && routing in ECS_STRATEGY)) return; // the schema reports it
+  for (const p of nativeTrafficProblems(routing as TrafficRouting, settings as NativeTrafficSettings)) {
+    problems.push(`${where}.${p.field}: ${p.message}`);
   }
 }
 

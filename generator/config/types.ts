@@ -6,7 +6,12 @@
  * default in one place, so builders only ever see `ResolvedConfig`.
  */
 
-export type DeploymentStrategy = 'blue-green' | 'rolling';
+/**
+ * How a service's environment deploys: `blue-green` through the CodeDeploy hook
+ * (ecs-service.json), `ecs-blue-green` with ECS's own blue/green, canary or linear
+ * traffic shifting (ecs-service-native.json), `rolling` in place (ecs-service-rolling.json).
+ */
+export type DeploymentStrategy = 'blue-green' | 'ecs-blue-green' | 'rolling';
 export type TrafficRouting = 'AllAtOnce' | 'TimeBasedCanary' | 'TimeBasedLinear';
 export type SourceProvider = 'CodeStarSourceConnection' | 'CodeCommit';
 /** The CPU architecture Fargate runs a service's tasks on (the task definition's RuntimePlatform). */
@@ -93,6 +98,27 @@ export interface ServiceEnvironmentConfig {
   readonly trafficRouting?: TrafficRouting;
   /** @default the service's desiredCount */
   readonly desiredCount?: number;
+  /**
+   * ACM certificate of the production listener (the environment's account): HTTPS on
+   * 443 and a redirect from 80. @default none: HTTP on 80
+   */
+  readonly certificateArn?: string;
+  /**
+   * ecs-blue-green only: percent of production traffic in the canary step, or in each
+   * linear step; a multiple of 0.1 (canary 0.1 to 100, linear 3 to 100). @default 10
+   */
+  readonly trafficStepPercent?: number;
+  /** ecs-blue-green only: minutes after the canary step or between linear steps. @default 5 */
+  readonly trafficStepBakeTimeMinutes?: number;
+  /** ecs-blue-green only: minutes both revisions stay up after the full shift. @default 10 */
+  readonly bakeTimeMinutes?: number;
+}
+
+/** ECS-native traffic shifting of one environment (used by ecs-blue-green). */
+export interface NativeTrafficSettings {
+  readonly trafficStepPercent: number;
+  readonly trafficStepBakeTimeMinutes: number;
+  readonly bakeTimeMinutes: number;
 }
 
 export interface ServiceConfig {
@@ -119,6 +145,10 @@ export interface ServiceConfig {
    * instead of the cpuArchitecture image alone. @default false
    */
   readonly multiArchitectureImage?: boolean;
+  /** Run the container with a read-only root file system; `/tmp` stays writable. @default true */
+  readonly readOnlyRootFilesystem?: boolean;
+  /** Drop every Linux capability of the container. @default true */
+  readonly dropLinuxCapabilities?: boolean;
   /** Per-environment settings, keyed by environment name. @default {} */
   readonly environments?: Readonly<Record<string, ServiceEnvironmentConfig>>;
 }
@@ -155,14 +185,24 @@ export interface ResolvedConfig {
     readonly scanCriticalThreshold: number;
     readonly cpuArchitecture: CpuArchitecture;
     readonly multiArchitectureImage: boolean;
+    readonly readOnlyRootFilesystem: boolean;
+    readonly dropLinuxCapabilities: boolean;
     readonly environments: Readonly<
       Record<
         string,
-        { readonly deploymentStrategy: DeploymentStrategy; readonly trafficRouting: TrafficRouting; readonly desiredCount: number }
+        {
+          readonly deploymentStrategy: DeploymentStrategy;
+          readonly trafficRouting: TrafficRouting;
+          readonly desiredCount: number;
+          readonly certificateArn: string | undefined;
+          readonly native: NativeTrafficSettings;
+        }
       >
     >;
   }>;
 }
+
+export const NATIVE_DEFAULTS: NativeTrafficSettings = { trafficStepPercent: 10, trafficStepBakeTimeMinutes: 5, bakeTimeMinutes: 10 };
 
 export function resolveConfig(c: ProjectConfig): ResolvedConfig {
   const environments = c.environments.map((e, i) => ({
@@ -200,6 +240,8 @@ export function resolveConfig(c: ProjectConfig): ResolvedConfig {
         scanCriticalThreshold: s.scanCriticalThreshold ?? 0,
         cpuArchitecture: s.cpuArchitecture ?? 'X86_64',
         multiArchitectureImage: s.multiArchitectureImage ?? false,
+        readOnlyRootFilesystem: s.readOnlyRootFilesystem ?? true,
+        dropLinuxCapabilities: s.dropLinuxCapabilities ?? true,
         environments: Object.fromEntries(
           environments.map((e, i) => {
             const own = s.environments?.[e.name] ?? {};
@@ -209,6 +251,12 @@ export function resolveConfig(c: ProjectConfig): ResolvedConfig {
                 deploymentStrategy: own.deploymentStrategy ?? 'blue-green',
                 trafficRouting: own.trafficRouting ?? (i === 0 ? 'AllAtOnce' : 'TimeBasedCanary'),
                 desiredCount: own.desiredCount ?? desiredCount,
+                certificateArn: own.certificateArn,
+                native: {
+                  trafficStepPercent: own.trafficStepPercent ?? NATIVE_DEFAULTS.trafficStepPercent,
+                  trafficStepBakeTimeMinutes: own.trafficStepBakeTimeMinutes ?? NATIVE_DEFAULTS.trafficStepBakeTimeMinutes,
+                  bakeTimeMinutes: own.bakeTimeMinutes ?? NATIVE_DEFAULTS.bakeTimeMinutes,
+                },
               },
             ];
           }),

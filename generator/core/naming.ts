@@ -125,6 +125,8 @@ export function standardName(
 export const MEMBER_ROLES = {
   execution: 'cfn-exec',
   codeDeploy: 'codedeploy',
+  /** ECS's infrastructure role of ECS-native blue/green: shifts traffic, invokes the lifecycle hook. */
+  ecsInfrastructure: 'ecs-infra',
 } as const;
 export type MemberRole = keyof typeof MEMBER_ROLES;
 
@@ -487,6 +489,19 @@ export function hookFunctionName(
   suffix: ParameterHandle<string>,
 ): Value<string> {
   return physicalName('lambda-function', hookFunctionNameParts(project, service, suffix));
+}
+
+/**
+ * The lifecycle hook function of an ECS-native blue/green service,
+ * `{project}-{service}-check-{suffix}`: the ECS infrastructure role of member-roles.json
+ * may invoke exactly these (`{project}-*-check-{suffix}`).
+ */
+export function checkFunctionName(
+  project: ParameterHandle<string>,
+  service: ParameterHandle<string>,
+  suffix: ParameterHandle<string>,
+): Value<string> {
+  return standardName('lambda-function', 'check', { project, service, suffix });
 }
 
 /** Log groups live under `/{project}/`, where member-roles.json allows CloudFormation to manage them. */

@@ -34,6 +34,7 @@ export const RESOURCE_TYPES = {
   'AWS::ECS::TaskDefinition': { tags: 'list' },
   'AWS::ECS::TaskSet': { tags: 'list' },
   'AWS::ElasticLoadBalancingV2::Listener': { tags: null },
+  'AWS::ElasticLoadBalancingV2::ListenerRule': { tags: null },
   'AWS::ElasticLoadBalancingV2::LoadBalancer': { tags: 'list' },
   'AWS::ElasticLoadBalancingV2::TargetGroup': { tags: 'list' },
   'AWS::Events::EventBusPolicy': { tags: null },

@@ -1,5 +1,6 @@
 /** The project rules, run on every template when it is generated and in the tests. */
 import { blueGreenStack } from './blue-green-stack';
+import { ecsNativeBlueGreen } from './ecs-native-blue-green';
 import { denyTerminateInstances } from './deny-terminate-instances';
 import { iamNamedActions } from './iam-named-actions';
 import { noHardCodedAccounts } from './no-hard-coded-accounts';
@@ -14,6 +15,7 @@ export const RULES: readonly Rule[] = [
   noManagedPolicies,
   noHardCodedAccounts,
   blueGreenStack,
+  ecsNativeBlueGreen,
 ];
 
 export type { Rule };

@@ -34,6 +34,8 @@ import {
 import { SERVICE_NAME, accountIdParameter } from '../core/parameters';
 import { NumberParameter, ParameterHandle, ResourceHandle, StringParameter, Template, TemplateBuilder } from '../core/template';
 import { Typed, blueGreenHook, typedResource } from '../blocks/blue-green-hook';
+import { HARDENING_IDS, containerHardening } from '../blocks/container-hardening';
+import { HTTPS_IDS, httpRedirectListener, httpsParameter, productionIngress, productionListenerProtocol } from '../blocks/https';
 import { LOG_RETENTION_PARAMETER, logGroup } from '../blocks/log-group';
 import { suppress } from '../core/suppressions';
 import { workloadRole } from '../blocks/role';
@@ -44,6 +46,7 @@ import { networkParameterPaths } from './network';
 
 export const ECS_SERVICE_TEMPLATE_FILES: Readonly<Record<DeploymentStrategy, string>> = {
   'blue-green': 'ecs-service.json',
+  'ecs-blue-green': 'ecs-service-native.json',
   rolling: 'ecs-service-rolling.json',
 };
 
@@ -129,7 +132,7 @@ export const IMAGE_URI: StringParameter = {
   ConstraintDescription: 'registry/repository:tag or registry/repository@sha256:digest',
 };
 
-const CONTAINER_PORT: NumberParameter = {
+export const CONTAINER_PORT: NumberParameter = {
   Type: 'Number',
   Description: 'Port the container listens on',
   MinValue: 1,
@@ -148,14 +151,14 @@ export const HEALTH_CHECK_PATH: StringParameter = {
 
 export const FARGATE_CPU_UNITS = ['256', '512', '1024', '2048', '4096', '8192', '16384'] as const;
 
-const TASK_CPU: StringParameter = {
+export const TASK_CPU: StringParameter = {
   Type: 'String',
   Description: 'Fargate CPU units of the task',
   Default: '256',
   AllowedValues: FARGATE_CPU_UNITS,
 };
 
-const TASK_MEMORY: StringParameter = {
+export const TASK_MEMORY: StringParameter = {
   Type: 'String',
   Description: 'Fargate memory of the task in MiB; must suit TaskCpu (see the Fargate task size table)',
   Default: '512',
@@ -166,14 +169,14 @@ const TASK_MEMORY: StringParameter = {
 };
 
 /** The image must hold this platform (a single image of it, or an image index that includes it). */
-const CPU_ARCHITECTURE: StringParameter = {
+export const CPU_ARCHITECTURE: StringParameter = {
   Type: 'String',
   Description: 'CPU architecture of the Fargate tasks; the image must be built for it (linux/amd64 or linux/arm64)',
   Default: 'X86_64',
   AllowedValues: ['X86_64', 'ARM64'],
 };
 
-const DESIRED_COUNT: NumberParameter = {
+export const DESIRED_COUNT: NumberParameter = {
   Type: 'Number',
   Description: 'Number of tasks the service runs',
   Default: 2,
@@ -212,7 +215,7 @@ const TERMINATION_WAIT: NumberParameter = {
   MaxValue: 2880,
 };
 
-const ERROR_ALARM_THRESHOLD: NumberParameter = {
+export const ERROR_ALARM_THRESHOLD: NumberParameter = {
   Type: 'Number',
   Description: 'Target 5xx responses per minute, two minutes in a row, that raise the error alarm and roll a deployment back',
   Default: 5,
@@ -286,7 +289,7 @@ exports.handler = async (event) => {
 
 // --- The template -----------------------------------------------------------------------
 
-interface Common {
+export interface Common {
   readonly project: ParameterHandle<string>;
   readonly service: ParameterHandle<string>;
   readonly suffix: ParameterHandle<string>;
@@ -337,9 +340,8 @@ export function buildEcsServiceTemplate(strategy: DeploymentStrategy): Template 
     VpcId: ref(vpcId),
     SecurityGroupEgress: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '0.0.0.0/0', Description: 'HTTPS to AWS APIs and the registry' }],
   });
-  const loadBalancerIngress: Array<Record<string, unknown>> = [
-    { IpProtocol: 'tcp', FromPort: PRODUCTION_PORT, ToPort: PRODUCTION_PORT, CidrIp: '0.0.0.0/0', Description: 'Production listener' },
-  ];
+  const https = httpsParameter(t);
+  const loadBalancerIngress: Array<Value<Record<string, unknown>>> = productionIngress(https);
   let natPublicIps: ParameterHandle<string[]> | undefined;
   if (blueGreen) {
     // The test listener answers only the pre-traffic check, which runs in the private
@@ -417,16 +419,16 @@ export function buildEcsServiceTemplate(strategy: DeploymentStrategy): Template 
       TargetGroupAttributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: String(HEALTH_CHECK.deregistrationDelaySeconds) }],
     });
   const tg1 = targetGroup(ID.targetGroup1, 1);
-  const listener = (id: string, port: number) =>
+  const listener = (id: string, protocol: Record<string, unknown>) =>
     typedResource(t, id, 'AWS::ElasticLoadBalancingV2::Listener', {
       LoadBalancerArn: loadBalancer.ref(),
-      Port: port,
-      Protocol: 'HTTP',
+      ...protocol,
       DefaultActions: [{ Type: 'forward', ForwardConfig: { TargetGroups: [{ TargetGroupArn: tg1.ref(), Weight: 1 }] } }],
     });
-  const productionListener = listener(ID.productionListener, PRODUCTION_PORT);
+  const productionListener = listener(ID.productionListener, productionListenerProtocol(https));
+  httpRedirectListener(t, https, loadBalancer, productionListener);
   const tg2 = blueGreen ? targetGroup(ID.targetGroup2, 2) : undefined;
-  const testListener = blueGreen ? listener(ID.testListener, TEST_PORT) : undefined;
+  const testListener = blueGreen ? listener(ID.testListener, { Port: TEST_PORT, Protocol: 'HTTP' }) : undefined;
 
   // --- Task definition and its roles.
   const serviceLogGroup = logGroup(t, ID.logGroup, { logGroupName: logGroupName(project, { service, suffix }, 'ecs'), retentionDays: ref(retention) });
@@ -444,6 +446,7 @@ export function buildEcsServiceTemplate(strategy: DeploymentStrategy): Template 
   });
   // No Family: the blue/green transform replaces the task definition, and a fixed name
   // would collide with the replacement (CloudFormation generates one from the stack name).
+  const hardening = containerHardening(t);
   const taskDefinition = typedResource(t, ID.taskDefinition, 'AWS::ECS::TaskDefinition', {
     RequiresCompatibilities: ['FARGATE'],
     NetworkMode: 'awsvpc',
@@ -462,8 +465,10 @@ export function buildEcsServiceTemplate(strategy: DeploymentStrategy): Template 
           LogDriver: 'awslogs',
           Options: { 'awslogs-group': serviceLogGroup.ref(), 'awslogs-region': sub('${AWS::Region}'), 'awslogs-stream-prefix': CONTAINER_NAME },
         },
+        ...hardening.container,
       },
     ],
+    Volumes: hardening.volumes,
   });
 
   const cluster = clusterName(project, suffix);
@@ -579,7 +584,7 @@ export function buildEcsServiceTemplate(strategy: DeploymentStrategy): Template 
 }
 
 /** Pull from the project's repositories in the tools account; write to the service log group. */
-function executionRoleStatements(c: Common, toolsAccount: ParameterHandle<string>, serviceLogGroup: ResourceHandle): Statement[] {
+export function executionRoleStatements(c: Common, toolsAccount: ParameterHandle<string>, serviceLogGroup: ResourceHandle): Statement[] {
   return [
     allow('AuthenticateToRegistry', ['ecr:GetAuthorizationToken'], anyResource('ecr:GetAuthorizationToken has no resource-level permissions')),
     allow(
@@ -591,7 +596,7 @@ function executionRoleStatements(c: Common, toolsAccount: ParameterHandle<string
   ];
 }
 
-function alarms(
+export function alarms(
   t: TemplateBuilder,
   loadBalancer: ResourceHandle,
   targetGroups: ReadonlyArray<Typed<'AWS::ElasticLoadBalancingV2::TargetGroup'>>,
@@ -742,6 +747,9 @@ export function ecsServiceParameterFiles(config: ResolvedConfig, strategy: Deplo
           [ID.taskMemory]: String(svc.memoryMiB),
           [ID.cpuArchitecture]: svc.cpuArchitecture,
           [ID.desiredCount]: String(settings.desiredCount),
+          ...(settings.certificateArn ? { [HTTPS_IDS.certificateArn]: settings.certificateArn } : {}),
+          [HARDENING_IDS.readonlyRootFilesystem]: String(svc.readOnlyRootFilesystem),
+          [HARDENING_IDS.dropLinuxCapabilities]: String(svc.dropLinuxCapabilities),
           [ID.vpcId]: network.vpcId,
           [ID.publicSubnetIds]: network.publicSubnetIds,
           [ID.privateSubnetIds]: network.privateSubnetIds,

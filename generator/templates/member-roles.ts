@@ -17,6 +17,8 @@
  *   create: the actions the workload roles use and nothing of IAM, Organizations,
  *   account settings or STS.
  * - CodeDeployRole: the service role of the AWS::CodeDeploy::BlueGreen hook.
+ * - EcsInfrastructureRole: what ECS assumes in ECS-native blue/green deployments
+ *   (ecs-service-native.json) to move listener rules and invoke the lifecycle hook.
  */
 import { Intrinsic, join, sub } from '../core/intrinsics';
 import { DENY_TERMINATE_INSTANCES, Statement, allow, anyResource, deny, packStatements, policyDocument } from '../core/iam';
@@ -42,6 +44,7 @@ import { ResolvedConfig } from '../config/types';
 import type { ParameterFile } from '../render';
 import { buildNetworkTemplate } from './network';
 import { buildEcsServiceTemplate } from './ecs-service';
+import { buildEcsServiceNativeTemplate } from './ecs-service-native';
 import { buildServiceCanaryTemplate } from './service-canary';
 import { buildDoraForwardingTemplate } from './dora-forwarding';
 
@@ -58,6 +61,7 @@ export const MEMBER_ROLES_IDS = {
   workloadBoundary: 'WorkloadBoundary',
   executionPolicy: 'ExecutionPolicy',
   deployPolicy: 'DeployPolicy',
+  ecsInfrastructureRole: 'EcsInfrastructureRole',
 } as const;
 
 const ID = MEMBER_ROLES_IDS;
@@ -78,6 +82,7 @@ export function memberStackTemplates(): ReadonlyArray<{ readonly file: string; r
     { file: 'network.json', template: buildNetworkTemplate() },
     { file: 'ecs-service.json', template: buildEcsServiceTemplate('blue-green') },
     { file: 'ecs-service-rolling.json', template: buildEcsServiceTemplate('rolling') },
+    { file: 'ecs-service-native.json', template: buildEcsServiceNativeTemplate() },
     { file: 'service-canary.json', template: buildServiceCanaryTemplate() },
     { file: 'dora-forwarding.json', template: buildDoraForwardingTemplate() },
   ];
@@ -293,6 +298,7 @@ export const EXECUTION_ROLE_EXCLUSIONS: readonly Exclusion[] = [
   ),
   exclude('AWS::S3::Bucket', ['s3:PutBucketObjectLockConfiguration', 's3:PutObjectLockConfiguration'], 'called only for ObjectLockEnabled / ObjectLockConfiguration, which are never set'),
   exclude('AWS::S3::Bucket', ['s3:PutBucketVersioning'], 'called only for VersioningConfiguration; the canary bucket is not versioned'),
+  exclude('AWS::ElasticLoadBalancingV2::ListenerRule', ['cognito-idp:DescribeUserPoolClient'], 'called only for authenticate-cognito rule actions; every rule forwards'),
   exclude('AWS::S3::Bucket', ['s3:DeleteBucketEncryption', 's3:DeleteBucketLifecycle'], 'called only when BucketEncryption or LifecycleConfiguration is removed; every bucket keeps both'),
 ];
 
@@ -417,7 +423,11 @@ function executionScopes(s: Scope, boundaryArn: Intrinsic<string>): PermissionSc
     {
       sid: 'Functions',
       actions: /^lambda:\w+$/,
-      resources: [arn('lambda', `function:CodeDeployHook_${project}-*`), arn('lambda', 'function:cwsyn-*')],
+      resources: [
+        arn('lambda', `function:CodeDeployHook_${project}-*`),
+        arn('lambda', `function:${project}-*-check-${suffix}`),
+        arn('lambda', 'function:cwsyn-*'),
+      ],
     },
     // CreateCanary has no resource type: it is held to canaries tagged with this project.
     {
@@ -471,7 +481,12 @@ function executionScopes(s: Scope, boundaryArn: Intrinsic<string>): PermissionSc
  */
 export function executionStatements(
   s: Scope,
-  roles: { codeDeploy: Intrinsic<string>; protected: readonly Intrinsic<string>[]; boundary: Intrinsic<string> },
+  roles: {
+    codeDeploy: Intrinsic<string>;
+    ecsInfrastructure: Intrinsic<string>;
+    protected: readonly Intrinsic<string>[];
+    boundary: Intrinsic<string>;
+  },
   templates = memberStackTemplates(),
 ): { handler: Statement[]; inline: Statement[] } {
   const { granted } = requiredActions(resourceTypesOf(templates), EXECUTION_ROLE_EXCLUSIONS);
@@ -479,6 +494,11 @@ export function executionStatements(
   const inline = [
     allow('PassCodeDeployRole', ['iam:PassRole'], [roles.codeDeploy], {
       condition: { StringEquals: { 'iam:PassedToService': 'codedeploy.amazonaws.com' } },
+    }),
+    // ecs-service-native.json names the ECS infrastructure role in its load balancers'
+    // AdvancedConfiguration and lifecycle hooks; the ECS service handler passes it to ECS.
+    allow('PassEcsInfrastructureRole', ['iam:PassRole'], [roles.ecsInfrastructure], {
+      condition: { StringEquals: { 'iam:PassedToService': 'ecs.amazonaws.com' } },
     }),
     // What the AWS::CodeDeploy::BlueGreen hook needs, as the CloudFormation User Guide
     // lists it ("IAM permissions necessary for blue/green deployments"): codedeploy:Get*
@@ -524,6 +544,33 @@ export function executionStatements(
   return { handler, inline };
 }
 
+// --- ECS-native blue/green (ecs-service-native.json) ------------------------------------
+
+/**
+ * The ECS infrastructure role: the inline, project-scoped equivalent of the managed
+ * AmazonECSInfrastructureRolePolicyForLoadBalancers (AWS Managed Policy Reference) plus
+ * the invocation of the lifecycle hook (ECS Developer Guide, "Amazon ECS infrastructure
+ * IAM role" for Lambda hooks). Load balancer resources end in `-{suffix}` (naming.ts),
+ * hook functions are `{project}-{service}-check-{suffix}`.
+ */
+function ecsInfrastructureStatements(s: Scope): Statement[] {
+  const project = `\${${s.project.logicalId}}`;
+  const suffix = `\${${s.suffix.logicalId}}`;
+  return [
+    allow(
+      'ReadLoadBalancing',
+      ['elasticloadbalancing:DescribeListeners', 'elasticloadbalancing:DescribeRules', 'elasticloadbalancing:DescribeTargetGroups', 'elasticloadbalancing:DescribeTargetHealth'],
+      anyResource('Elastic Load Balancing Describe* calls have no resource-level permissions'),
+    ),
+    allow('RegisterTasks', ['elasticloadbalancing:DeregisterTargets', 'elasticloadbalancing:RegisterTargets'], [arn('elasticloadbalancing', `targetgroup/*-${suffix}/*`)]),
+    allow('ShiftTraffic', ['elasticloadbalancing:ModifyListener', 'elasticloadbalancing:ModifyRule'], [
+      arn('elasticloadbalancing', `listener/app/*-${suffix}/*`),
+      arn('elasticloadbalancing', `listener-rule/app/*-${suffix}/*`),
+    ]),
+    allow('InvokeLifecycleHooks', ['lambda:InvokeFunction'], [arn('lambda', `function:${project}-*-check-${suffix}`)]),
+  ];
+}
+
 /** The tag on each deploy role that names its service; the shared deploy policy reads it as aws:PrincipalTag/Service. */
 export const SERVICE_TAG = 'Service';
 
@@ -556,6 +603,7 @@ export function buildMemberRolesTemplate(config: ResolvedConfig): Template {
     Description: 'Permissions boundary of every role the member stacks create: what workloads use, nothing of IAM, Organizations, STS or account settings',
     PolicyDocument: policyDocument(boundaryStatements()),
   });
+  const ecsInfrastructure = nameOf('ecsInfrastructure');
 
   const codeDeployRole = role(t, ID.codeDeployRole, {
     roleName: codeDeploy.value,
@@ -607,7 +655,8 @@ export function buildMemberRolesTemplate(config: ResolvedConfig): Template {
 
   const execution$ = executionStatements(scope, {
     codeDeploy: codeDeploy.arn,
-    protected: [execution.arn, codeDeploy.arn, ...deployArns],
+    ecsInfrastructure: ecsInfrastructure.arn,
+    protected: [execution.arn, codeDeploy.arn, ecsInfrastructure.arn, ...deployArns],
     boundary: boundaryArn,
   });
   const executionRole = role(t, ID.executionRole, {
@@ -625,6 +674,15 @@ export function buildMemberRolesTemplate(config: ResolvedConfig): Template {
       PolicyDocument: policyDocument(statements),
       Roles: [executionRole.ref()],
     });
+  });
+
+  const ecsInfrastructureRole = role(t, ID.ecsInfrastructureRole, {
+    roleName: ecsInfrastructure.value,
+    description: 'ECS infrastructure role of ECS-native blue/green: moves listener rules between target groups and invokes the lifecycle hook',
+    // The trust policy the ECS Developer Guide gives for this role, without conditions.
+    assumedBy: { Service: 'ecs.amazonaws.com' },
+    policyName: 'ecs-blue-green-deployments',
+    statements: ecsInfrastructureStatements(scope),
   });
 
   const deployRoles = services.map((svc) =>
@@ -651,6 +709,10 @@ export function buildMemberRolesTemplate(config: ResolvedConfig): Template {
   });
 
   t.output('ExecutionRoleArn', { description: 'ARN of the CloudFormation execution role', value: executionRole.getAtt('Arn') });
+  t.output('EcsInfrastructureRoleArn', {
+    description: 'ARN of the ECS infrastructure role of ECS-native blue/green deployments',
+    value: ecsInfrastructureRole.getAtt('Arn'),
+  });
   t.output('CodeDeployRoleArn', { description: 'ARN of the CodeDeploy role of the blue/green hook', value: codeDeployRole.getAtt('Arn') });
   t.output('WorkloadBoundaryArn', { description: 'ARN of the permissions boundary of every workload role', value: boundary.ref() });
   return t.build();

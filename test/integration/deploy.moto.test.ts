@@ -17,7 +17,7 @@ import { parameterFileWith } from '../helpers/parameters';
 const DEV = path.resolve(__dirname, '..', '..', 'templates', 'parameters', 'member-roles', 'dev.json');
 const FIXTURES = path.resolve(__dirname, '..', 'fixtures');
 const STACK = 'shop-member-roles-dev';
-const ROLES = ['shop-cfn-deploy-dev-us-east-1', 'shop-cfn-exec-dev-us-east-1', 'shop-codedeploy-dev-us-east-1'];
+const ROLES = ['shop-cfn-deploy-dev-us-east-1', 'shop-cfn-exec-dev-us-east-1', 'shop-codedeploy-dev-us-east-1', 'shop-ecs-infra-dev-us-east-1'];
 
 let moto: Moto;
 let tmp: string;
@@ -46,7 +46,7 @@ describe('deploy member-roles.json to moto', () => {
     expect(r.out).toContain(`change set deploy-`);
     expect(r.out).toContain('capabilities CAPABILITY_NAMED_IAM');
     expect(r.out).toMatch(/^\+ add {4}DeployRole \(AWS::IAM::Role\) {2}\[IAM\]$/m);
-    expect(r.out).toContain('3 to add, 0 to modify');
+    expect(r.out).toContain('4 to add, 0 to modify');
     expect(r.out).toContain(`stack ${STACK}: CREATE_COMPLETE`);
     const roles = await rolesWithDenies(iamClient(moto.endpoint), 'shop-');
     expect(roles.map((x) => x.name)).toEqual(ROLES);

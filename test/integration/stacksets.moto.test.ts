@@ -43,7 +43,7 @@ describe('stacksets rolls member-roles.json out to three accounts', () => {
 
   test.each(Object.entries(ACCOUNTS))('account %s (%s) has its own roles, each with the deny', async (env, account) => {
     const roles = await rolesWithDenies(iamClient(moto.endpoint, account), 'shop-');
-    expect(roles.map((x) => x.name)).toEqual([`shop-cfn-deploy-${env}-us-east-1`, `shop-cfn-exec-${env}-us-east-1`, `shop-codedeploy-${env}-us-east-1`]);
+    expect(roles.map((x) => x.name)).toEqual([`shop-cfn-deploy-${env}-us-east-1`, `shop-cfn-exec-${env}-us-east-1`, `shop-codedeploy-${env}-us-east-1`, `shop-ecs-infra-${env}-us-east-1`]);
     for (const role of roles) expect(role.deniedActions).toEqual(['ec2:TerminateInstances']);
   });
 

@@ -4,6 +4,8 @@
 import { Template } from '../../generator/core/template';
 import { RULES } from '../../generator/rules';
 import { blueGreenStack } from '../../generator/rules/blue-green-stack';
+import { ecsNativeBlueGreen } from '../../generator/rules/ecs-native-blue-green';
+import { loadTemplate } from '../helpers/template';
 import { denyTerminateInstances } from '../../generator/rules/deny-terminate-instances';
 import { iamNamedActions } from '../../generator/rules/iam-named-actions';
 import { noHardCodedAccounts } from '../../generator/rules/no-hard-coded-accounts';
@@ -95,7 +97,24 @@ const CASES: Array<[Rule, Template, string, Template, string]> = [
     '',
   ],
   [blueGreenStack, blueGreen(), '', blueGreen({ Outputs: { X: { Description: 'x', Value: 'y' } } }), ''],
+  [ecsNativeBlueGreen, loadTemplate('ecs-service-native.json'), '', nativeWith((t) => forwardOnly(t, 'TestListenerRule', 'TargetGroup1')), ''],
 ];
+
+/** The generated ECS-native template, changed by `edit` (on a copy). */
+function nativeWith(edit: (t: Template) => void): Template {
+  const t = JSON.parse(JSON.stringify(loadTemplate('ecs-service-native.json'))) as Template;
+  edit(t);
+  return t;
+}
+
+function forwardOnly(t: Template, ruleId: string, targetGroupId: string): void {
+  const props = t.Resources[ruleId].Properties as { Actions: Array<{ ForwardConfig: { TargetGroups: Array<{ TargetGroupArn: unknown }> } }> };
+  props.Actions[0].ForwardConfig.TargetGroups = [{ TargetGroupArn: { Ref: targetGroupId } }];
+}
+
+function serviceProps(t: Template): Record<string, any> {
+  return t.Resources.Service.Properties as Record<string, any>;
+}
 
 describe.each(CASES)('rule %#', (rule, good, goodText, bad, badText) => {
   test(`${rule.id} passes its good fixture`, () => {
@@ -126,5 +145,33 @@ describe('rules', () => {
     ['a hook without the transform', { ...blueGreen(), Transform: undefined }, 'needs the AWS::CodeDeployBlueGreen transform'],
   ])('CD006 finds %s', (_name, template, message) => {
     expect(blueGreenStack.check(template as Template, '').join('\n')).toContain(message);
+  });
+});
+
+describe('CD007: ECS-native blue/green wiring', () => {
+  test.each([
+    ['a production rule that forwards to one target group', nativeWith((t) => forwardOnly(t, 'ProductionListenerRule', 'TargetGroup2')), 'ProductionListenerRule of Service must forward to both target groups; it does not forward to TargetGroup1'],
+    ['a test rule that forwards to one target group', nativeWith((t) => forwardOnly(t, 'TestListenerRule', 'TargetGroup1')), 'it does not forward to TargetGroup2'],
+    ['a listener where a rule belongs', nativeWith((t) => (serviceProps(t).LoadBalancers[0].AdvancedConfiguration.ProductionListenerRule = { Ref: 'ProductionListener' })), 'must be a Ref to an AWS::ElasticLoadBalancingV2::ListenerRule'],
+    ['no production rule', nativeWith((t) => delete serviceProps(t).LoadBalancers[0].AdvancedConfiguration.ProductionListenerRule), 'ProductionListenerRule: is required'],
+    ['an alternate target group given as text', nativeWith((t) => (serviceProps(t).LoadBalancers[0].AdvancedConfiguration.AlternateTargetGroupArn = 'arn:aws:x')), 'must each be a Ref to a target group'],
+    ['the EXTERNAL controller', nativeWith((t) => (serviceProps(t).DeploymentController = { Type: 'EXTERNAL' })), 'needs DeploymentController ECS'],
+    [
+      'linear baking over 33 hours',
+      nativeWith((t) => (serviceProps(t).DeploymentConfiguration = { Strategy: 'LINEAR', BakeTimeInMinutes: 60, LinearConfiguration: { StepPercent: 11, StepBakeTimeInMinutes: 214 } })),
+      '1986 minutes of baking exceeds the 1980',
+    ],
+    [
+      'canary baking over 33 hours',
+      nativeWith((t) => (serviceProps(t).DeploymentConfiguration = { Strategy: 'CANARY', BakeTimeInMinutes: 1440, CanaryConfiguration: { CanaryPercent: 5, CanaryBakeTimeInMinutes: 541 } })),
+      '1981 minutes of baking exceeds',
+    ],
+  ])('finds %s', (_name, template, message) => {
+    expect(ecsNativeBlueGreen.check(template, '').join('\n')).toContain(message);
+  });
+
+  test('accepts linear baking of exactly 33 hours (10 % steps: 9 bakes)', () => {
+    const t = nativeWith((x) => (serviceProps(x).DeploymentConfiguration = { Strategy: 'LINEAR', BakeTimeInMinutes: 0, LinearConfiguration: { StepPercent: 10, StepBakeTimeInMinutes: 220 } }));
+    expect(ecsNativeBlueGreen.check(t, '')).toEqual([]);
   });
 });

@@ -124,7 +124,7 @@ describe('render-service-template', () => {
       const missing = spawnSync('node', [SCRIPT, ...args, '--environment', 'qa'], { encoding: 'utf8' });
       expect(missing.status).toBe(1);
       expect(missing.stderr).toBe(
-        'error: no parameter file for service web in qa (looked for parameters/ecs-service/web/qa.json or parameters/ecs-service-rolling/web/qa.json)\n',
+        'error: no parameter file for service web in qa (looked for parameters/ecs-service/web/qa.json or parameters/ecs-service-native/web/qa.json or parameters/ecs-service-rolling/web/qa.json)\n',
       );
       const usage = spawnSync('node', [SCRIPT, '--service'], { encoding: 'utf8' });
       expect(usage.status).toBe(1);

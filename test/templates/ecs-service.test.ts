@@ -22,12 +22,15 @@ import {
   ecsServiceParameterFilePath,
 } from '../../generator/templates/ecs-service';
 import { checkParameterValues } from '../../generator/validate/parameter-values';
+import { HTTPS_IDS } from '../../generator/blocks/https';
 import { TEMPLATES_DIR, exampleConfig, loadTemplate, policyStatements, resolve, resource, resourcesOfType } from '../helpers/template';
 import { longestValues, nameViolations, resolvedNames } from '../helpers/names';
 
 const ID = ECS_SERVICE_IDS;
 const bg = loadTemplate(ECS_SERVICE_TEMPLATE_FILES['blue-green']);
 const rolling = loadTemplate(ECS_SERVICE_TEMPLATE_FILES.rolling);
+const native = loadTemplate(ECS_SERVICE_TEMPLATE_FILES['ecs-blue-green']);
+const byStrategy = { 'blue-green': bg, rolling, 'ecs-blue-green': native } as const;
 const memberRoles = loadTemplate('member-roles.json');
 const config = exampleConfig();
 
@@ -230,9 +233,9 @@ describe('ecs-service.json: load balancer, target groups, listeners', () => {
   });
 
   test('a production and a test listener on different ports, both starting on target group 1', () => {
-    const listeners = resourcesOfType(bg, 'AWS::ElasticLoadBalancingV2::Listener');
+    const listeners = resourcesOfType(bg, 'AWS::ElasticLoadBalancingV2::Listener').filter(([id]) => id !== HTTPS_IDS.httpRedirectListener);
     expect(listeners.map(([id, r]) => [id, r.Properties!.Port])).toEqual([
-      [ID.productionListener, PRODUCTION_PORT],
+      [ID.productionListener, { 'Fn::If': [HTTPS_IDS.hasCertificate, 443, PRODUCTION_PORT] }],
       [ID.testListener, TEST_PORT],
     ]);
     for (const [, l] of listeners) {
@@ -427,7 +430,7 @@ describe('ecs-service-rolling.json', () => {
       Subnets: refTo(ID.privateSubnetIds),
     });
     expect(resourcesOfType(rolling, 'AWS::ElasticLoadBalancingV2::TargetGroup').map(([id]) => id)).toEqual([ID.targetGroup1]);
-    expect(resourcesOfType(rolling, 'AWS::ElasticLoadBalancingV2::Listener').map(([id]) => id)).toEqual([ID.productionListener]);
+    expect(resourcesOfType(rolling, 'AWS::ElasticLoadBalancingV2::Listener').map(([id]) => id)).toEqual([ID.productionListener, HTTPS_IDS.httpRedirectListener]);
     expect(resource(rolling, ID.service).DependsOn).toBe(ID.productionListener);
   });
 });
@@ -439,7 +442,7 @@ describe('parameter files', () => {
     '%s matches the template of its deployment strategy and leaves ImageUri to the pipeline',
     (_name, { svc, env, settings }) => {
       const file = parameterFile(ecsServiceParameterFilePath(svc.name, env.name, settings.deploymentStrategy));
-      const template = settings.deploymentStrategy === 'blue-green' ? bg : rolling;
+      const template = byStrategy[settings.deploymentStrategy];
       expect(file.Parameters[ID.imageUri]).toBeUndefined();
       expect(checkParameterValues(template, { ...file.Parameters, [ID.imageUri]: '111111111111.dkr.ecr.eu-west-1.amazonaws.com/shop-web:3f2a9c1' })).toEqual([]);
       expect(checkParameterValues(template, file.Parameters)).toEqual([`${ID.imageUri}: is required (no default)`]);
@@ -456,8 +459,8 @@ describe('parameter files', () => {
     ]);
   });
 
-  test('both templates run the tasks on the CpuArchitecture parameter, X86_64 unless a file says otherwise', () => {
-    for (const template of [bg, rolling]) {
+  test('every template runs the tasks on the CpuArchitecture parameter, X86_64 unless a file says otherwise', () => {
+    for (const template of [bg, rolling, native]) {
       expect(template.Parameters![ID.cpuArchitecture]).toMatchObject({ Type: 'String', Default: 'X86_64', AllowedValues: ['X86_64', 'ARM64'] });
       expect(resource(template, ID.taskDefinition).Properties!.RuntimePlatform).toEqual({
         CpuArchitecture: refTo(ID.cpuArchitecture),
@@ -471,8 +474,8 @@ describe('parameter files', () => {
     expect(file.Parameters[ID.cpuArchitecture]).toBe(svc.name === 'orders' ? 'ARM64' : 'X86_64');
   });
 
-  test('the example configuration uses both strategies, so both templates are exercised', () => {
-    expect(new Set(pairs.map((p) => p.settings.deploymentStrategy))).toEqual(new Set(['blue-green', 'rolling']));
+  test('the example configuration uses every strategy, so every template is exercised', () => {
+    expect(new Set(pairs.map((p) => p.settings.deploymentStrategy))).toEqual(new Set(['blue-green', 'ecs-blue-green', 'rolling']));
   });
 
   test('the ImageUri pattern accepts immutable tags and digests', () => {

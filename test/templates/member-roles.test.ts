@@ -9,7 +9,7 @@ import { TEMPLATES_DIR, asList, exampleConfig, loadTemplate, policyStatements, r
 const template = loadTemplate('member-roles.json');
 const config = exampleConfig();
 const DEPLOY_ROLES = config.services.map((s) => deployRoleLogicalId(s.name));
-const ROLES = [...DEPLOY_ROLES, ID.executionRole, ID.codeDeployRole];
+const ROLES = [...DEPLOY_ROLES, ID.executionRole, ID.codeDeployRole, ID.ecsInfrastructureRole];
 
 function paramsFor(env: string): Record<string, string> {
   const file = path.join(TEMPLATES_DIR, 'parameters', 'member-roles', `${env}.json`);
@@ -22,7 +22,7 @@ function paramsFor(env: string): Record<string, string> {
 }
 
 describe('member-roles.json', () => {
-  test('creates a deploy role per service, the execution and CodeDeploy roles, and their policies', () => {
+  test('creates a deploy role per service, the execution, CodeDeploy and ECS infrastructure roles, and their policies', () => {
     expect(resourcesOfType(template, 'AWS::IAM::Role').map(([id]) => id).sort()).toEqual([...ROLES].sort());
     const policies = resourcesOfType(template, 'AWS::IAM::ManagedPolicy').map(([id]) => id);
     expect(policies).toEqual(expect.arrayContaining([ID.workloadBoundary, ID.deployPolicy, `${ID.executionPolicy}1`]));
@@ -133,6 +133,7 @@ describe('member-roles.json', () => {
       ExecutionRoleArn: expect.objectContaining({ Value: { 'Fn::GetAtt': [ID.executionRole, 'Arn'] } }),
       CodeDeployRoleArn: expect.objectContaining({ Value: { 'Fn::GetAtt': [ID.codeDeployRole, 'Arn'] } }),
       WorkloadBoundaryArn: expect.objectContaining({ Value: { Ref: ID.workloadBoundary } }),
+      EcsInfrastructureRoleArn: expect.objectContaining({ Value: { 'Fn::GetAtt': [ID.ecsInfrastructureRole, 'Arn'] } }),
     });
   });
 

@@ -265,7 +265,12 @@ describe('deploy actions in the member accounts', () => {
       const dev = JSON.parse(fs.readFileSync(path.join(out, 'rendered', 'dev.json'), 'utf8'));
       expect(dev.Transform).toBeUndefined(); // orders deploys to dev with the rolling strategy
       const prod = JSON.parse(fs.readFileSync(path.join(out, 'rendered', 'prod.json'), 'utf8'));
-      expect(prod.Transform).toBe('AWS::CodeDeployBlueGreen');
+      // orders deploys to prod with ECS-native blue/green: a plain template, only the image written in.
+      expect(prod.Transform).toBeUndefined();
+      expect(prod.Resources.Service.Properties.DeploymentController).toEqual({ Type: 'ECS' });
+      expect(prod.Resources.TaskDefinition.Properties.ContainerDefinitions[0].Image).toBe(
+        '111111111111.dkr.ecr.eu-west-1.amazonaws.com/shop-orders-tools:3f2a9c1',
+      );
       expect(prod.Parameters.ImageUri.Default).toBe('111111111111.dkr.ecr.eu-west-1.amazonaws.com/shop-orders-tools:3f2a9c1');
     } finally {
       fs.rmSync(out, { recursive: true, force: true });
