@@ -13,6 +13,8 @@ export async function runCommand<P>(
   plan: (args: ParsedArgs) => P,
   run: (plan: P) => Promise<number>,
   helpFooter: () => string[] = () => [],
+  /** Exit status for an error that is not a usage error (diff uses 3: 1 means "differs"). */
+  errorCode = 1,
 ): Promise<number> {
   const usageError = (e: UsageError) => {
     term.err(`error: ${e.message}`);
@@ -37,6 +39,6 @@ export async function runCommand<P>(
   } catch (e) {
     if (e instanceof UsageError) return usageError(e);
     term.err(`error: ${describeAwsError(e)}`);
-    return 1;
+    return errorCode;
   }
 }
