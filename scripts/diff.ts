@@ -18,7 +18,8 @@ import * as path from 'node:path';
 import { loadConfig, USER_CONFIG_PATH } from '../generator/config/load';
 import { renderAll } from '../generator/render';
 import { AWS_FLAGS, choiceFlag, CommandSpec, ParsedArgs, TEMPLATES_DIR_FLAG, UsageError } from './lib/args';
-import { awsOptions, AwsOptions, clientConfig } from './lib/aws';
+import { awsClient, awsOptions, AwsOptions } from './lib/aws';
+import { establish, IdentityResolver } from './lib/identity';
 import { valueChanges } from './lib/changeset';
 import { formatDiff, loadWideningAnalyser, markdownReport, summarizeDiff, TemplateJsonObject, WideningAnalyser } from './lib/diff';
 import { loadTemplate, parseParameterFile, templateName, templatesDir } from './lib/templates';
@@ -231,9 +232,10 @@ function print(plan: DiffPlan, title: string, result: { changed: FileReport[]; u
 }
 
 /** A deployed stack's template against the committed one. */
-async function againstStack(plan: DiffPlan, stack: string, term: Terminal, analyser?: WideningAnalyser): Promise<number> {
+async function againstStack(plan: DiffPlan, stack: string, term: Terminal, analyser?: WideningAnalyser, resolveIdentity?: IdentityResolver): Promise<number> {
   const template = loadTemplate(plan.dir, plan.templates[0]);
-  const cf = new CloudFormationClient(clientConfig(plan.aws));
+  await establish(plan.aws, [], false, term, resolveIdentity);
+  const cf = awsClient(CloudFormationClient, plan.aws);
   try {
     const out = await cf.send(new GetTemplateCommand({ StackName: stack, TemplateStage: 'Original' }));
     const deployed = parseJson(out.TemplateBody ?? '{}', `the template of stack ${stack}`);
@@ -262,7 +264,7 @@ export function otherTemplate(deployed: TemplateJsonObject, committed: TemplateJ
   return `its Description differs and it shares ${common} of ${Math.max(a.size, b.length)} logical IDs`;
 }
 
-export async function main(argv: string[], term: Terminal): Promise<number> {
+export async function main(argv: string[], term: Terminal, resolveIdentity?: IdentityResolver): Promise<number> {
   return runCommand(
     DIFF_SPEC,
     argv,
@@ -271,7 +273,7 @@ export async function main(argv: string[], term: Terminal): Promise<number> {
     async (plan) => {
       const analyser = loadWideningAnalyser();
       const mode = plan.mode;
-      if (mode.kind === 'stack') return againstStack(plan, mode.stack, term, analyser);
+      if (mode.kind === 'stack') return againstStack(plan, mode.stack, term, analyser, resolveIdentity);
       let result: { changed: FileReport[]; unchanged: string[] };
       let title: string;
       const shown = path.relative(process.cwd(), plan.dir) || '.';

@@ -4,6 +4,7 @@
  */
 import { CommandSpec, parseArgs, ParsedArgs, usage, UsageError } from './args';
 import { describeAwsError } from './aws';
+import { Interrupted, INTERRUPTED_EXIT, interruptLines } from './interrupt';
 import { Terminal } from './terminal';
 
 export async function runCommand<P>(
@@ -38,6 +39,12 @@ export async function runCommand<P>(
     return await run(planned);
   } catch (e) {
     if (e instanceof UsageError) return usageError(e);
+    if (e instanceof Interrupted) {
+      const lines = interruptLines();
+      term.err(lines.length ? 'interrupted; this keeps running in AWS:' : 'interrupted');
+      for (const line of lines) term.err(`  ${line}`);
+      return INTERRUPTED_EXIT;
+    }
     term.err(`error: ${describeAwsError(e)}`);
     return errorCode;
   }
