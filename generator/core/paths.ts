@@ -15,3 +15,5 @@ function findRoot(start: string): string {
 
 export const PROJECT_ROOT = findRoot(__dirname);
 export const SCHEMA_DIR = path.join(PROJECT_ROOT, 'schemas');
+/** The project's own configuration, read by every script unless --config names another. */
+export const USER_CONFIG_PATH = path.join(PROJECT_ROOT, 'delivery.config.json');
