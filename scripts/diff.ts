@@ -15,7 +15,7 @@ import { CloudFormationClient, GetTemplateCommand } from '@aws-sdk/client-cloudf
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { loadConfig, USER_CONFIG_PATH } from '../generator/config/load';
+import { loadConfig, userConfigPath } from '../generator/config/load';
 import { renderAll } from '../generator/render';
 import { AWS_FLAGS, choiceFlag, CommandSpec, ParsedArgs, TEMPLATES_DIR_FLAG, UsageError } from './lib/args';
 import { awsClient, awsOptions, AwsOptions } from './lib/aws';
@@ -30,7 +30,7 @@ export const DIFF_SPEC: CommandSpec = {
   command: 'diff',
   positional: { name: '[TEMPLATE...]', min: 0, max: 20 },
   flags: [
-    { name: 'base', kind: 'string', valueName: 'REF', description: 'compare templates/ at this git ref with the working tree (default in a pull request: origin/$GITHUB_BASE_REF)' },
+    { name: 'base', kind: 'string', valueName: 'REF', description: 'compare templates/ at this git ref with the working tree (default in a pull request, GITHUB_BASE_REF set: origin/$GITHUB_BASE_REF)' },
     { name: 'stack', kind: 'string', valueName: 'NAME', description: 'compare the template of this deployed stack (GetTemplate) with the committed one' },
     { name: 'config', kind: 'string', valueName: 'FILE', description: 'configuration to generate from (default: delivery.config.json)' },
     { name: 'format', kind: 'string', valueName: 'FORMAT', description: 'text (default) or markdown (a pull-request comment)' },
@@ -71,9 +71,9 @@ export function planDiff(args: ParsedArgs, env: Readonly<Record<string, string |
   let mode: DiffMode;
   if (stack !== undefined) mode = { kind: 'stack', stack };
   else if (base !== undefined) mode = { kind: 'base', ref: base };
-  else if (!args.strings.config && pullRequestBase(env)) mode = { kind: 'base', ref: pullRequestBase(env)! };
+  else if (!args.strings.config && !args.strings['templates-dir'] && pullRequestBase(env)) mode = { kind: 'base', ref: pullRequestBase(env)! };
   else {
-    const config = args.strings.config ? path.resolve(args.strings.config) : USER_CONFIG_PATH;
+    const config = args.strings.config ? path.resolve(args.strings.config) : userConfigPath(env);
     if (!fs.existsSync(config)) {
       throw new UsageError(
         args.strings.config ? `configuration file ${config} does not exist` : `no configuration: ${path.basename(config)} does not exist; create it with npm run init, or pass --config FILE`,

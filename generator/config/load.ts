@@ -20,7 +20,7 @@ import { ProjectConfig, ResolvedConfig, resolveConfig } from './types';
 
 export const CONFIG_SCHEMA_PATH = path.join(SCHEMA_DIR, 'config.schema.json');
 export const EXAMPLE_CONFIG_PATH = path.join(PROJECT_ROOT, 'generator', 'config', 'example.json');
-export { USER_CONFIG_PATH } from '../core/paths';
+export { USER_CONFIG_PATH, userConfigPath } from '../core/paths';
 
 export class ConfigError extends Error {
   constructor(

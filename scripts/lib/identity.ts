@@ -5,7 +5,7 @@
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { USER_CONFIG_PATH } from '../../generator/core/paths';
+import { userConfigPath } from '../../generator/core/paths';
 import { AwsOptions, awsClient, checkProfile } from './aws';
 import { PRODUCTION_ENVIRONMENTS } from './destroy';
 import { Terminal } from './terminal';
@@ -29,7 +29,7 @@ export interface Accounts {
  * The accounts named in a configuration (`tools` and every environment), or undefined
  * when there is no readable configuration. Only the account fields are read.
  */
-export function configuredAccounts(file: string = USER_CONFIG_PATH): Accounts | undefined {
+export function configuredAccounts(file: string = userConfigPath()): Accounts | undefined {
   let data: { project?: { name?: unknown }; tools?: { accountId?: unknown; environmentSuffix?: unknown }; environments?: { name?: unknown; accountId?: unknown }[] };
   try {
     data = JSON.parse(fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, ''));

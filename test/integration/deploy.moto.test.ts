@@ -14,13 +14,15 @@ import { cfClient, iamClient, rolesWithDenies } from '../helpers/aws';
 import { configuredAccounts } from '../../scripts/lib/identity';
 import { Moto, motoProfiles, startMoto } from '../helpers/moto';
 import { parameterFileWith } from '../helpers/parameters';
+import { TEMPLATES_DIR } from '../helpers/template';
 
-const DEV = path.resolve(__dirname, '..', '..', 'templates', 'parameters', 'member-roles', 'dev.json');
+/** The fixture configuration's parameter file (the user's templates/ may hold other values). */
+const DEV = path.join(TEMPLATES_DIR, 'parameters', 'member-roles', 'dev.json');
 const FIXTURES = path.resolve(__dirname, '..', 'fixtures');
 const STACK = 'shop-member-roles-dev';
 const ROLES = ['shop-cfn-deploy-dev-us-east-1', 'shop-cfn-exec-dev-us-east-1', 'shop-codedeploy-dev-us-east-1'];
 
-/** The accounts of delivery.config.json; the scripts run with the dev profile, as the README's rehearsal does. */
+/** The accounts of the configuration the tests read (DELIVERY_CONFIG); the scripts run with the dev profile, as the README's rehearsal does. */
 const ACCOUNTS = Object.fromEntries(configuredAccounts()!.byEnvironment);
 const DEV_ACCOUNT = ACCOUNTS.dev;
 
@@ -129,7 +131,7 @@ describe('deploy member-roles.json to moto', () => {
     const r = await run(deploy, ['member-roles', '--parameters', prod, '--yes']);
     expect(r.code).toBe(1);
     expect(r.out).toBe(`account ${DEV_ACCOUNT} (dev), region us-east-1`);
-    expect(r.err).toContain(`is for prod (account ${ACCOUNTS.prod} in delivery.config.json), but the credentials are of account ${DEV_ACCOUNT} (dev)`);
+    expect(r.err).toContain(`is for prod (account ${ACCOUNTS.prod} in example.json), but the credentials are of account ${DEV_ACCOUNT} (dev)`);
     for (const account of [DEV_ACCOUNT, ACCOUNTS.prod]) {
       await expect(cfClient(moto.endpoint, account).send(new DescribeStacksCommand({ StackName: 'shop-member-roles-prod' }))).rejects.toThrow(/does not exist/);
     }

@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { configuredAccounts } from '../../scripts/lib/identity';
 import { Moto, motoProfiles, startMoto } from '../helpers/moto';
 
-/** The member accounts of delivery.config.json; the StackSet is administered with the tools profile. */
+/** The member accounts of the configuration the tests read; the StackSet is administered with the tools profile. */
 const ALL = Object.fromEntries(configuredAccounts()!.byEnvironment);
 const ACCOUNTS = { dev: ALL.dev, staging: ALL.staging, prod: ALL.prod };
 const TARGETS = Object.entries(ACCOUNTS).map(([env, account]) => `${env}=${account}`);

@@ -12,23 +12,25 @@ import { parseArgs } from '../../scripts/lib/args';
 import { formatDiff, loadWideningAnalyser, markdownReport, readable, summarizeDiff } from '../../scripts/lib/diff';
 import { painter } from '../../scripts/lib/color';
 import { recordingTerminal } from '../../scripts/lib/terminal';
-import { TEMPLATES_DIR } from '../helpers/template';
+import { COMMITTED_TEMPLATES_DIR, TEMPLATES_DIR } from '../helpers/template';
 
 async function run(argv: string[], env: Record<string, string | undefined> = {}) {
-  const saved = { GITHUB_BASE_REF: process.env.GITHUB_BASE_REF, CI_MERGE_REQUEST_TARGET_BRANCH_NAME: process.env.CI_MERGE_REQUEST_TARGET_BRANCH_NAME };
-  delete process.env.GITHUB_BASE_REF;
-  delete process.env.CI_MERGE_REQUEST_TARGET_BRANCH_NAME;
-  Object.assign(process.env, env);
+  // Outside a pull request unless a test says otherwise.
+  const vars = { GITHUB_BASE_REF: undefined, CI_MERGE_REQUEST_TARGET_BRANCH_NAME: undefined, ...env };
+  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  const set = (values: Record<string, string | undefined>) => {
+    for (const [k, v] of Object.entries(values)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  };
+  set(vars);
   try {
     const term = recordingTerminal();
     const code = await diff(argv, term);
     return { code, out: term.lines.join('\n'), err: term.errors.join('\n') };
   } finally {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-    for (const k of Object.keys(env)) if (!(k in saved)) delete process.env[k];
+    set(saved);
   }
 }
 
@@ -53,23 +55,25 @@ const role = (actions: string[]) => ({
 
 describe('the bare command over the committed templates/', () => {
   test('reads every file of the committed layout (per-service parameter folders included) and exits 0', async () => {
-    const r = await run([]);
+    // As a user runs it: the user's configuration against the committed templates/.
+    const r = await run([], { DELIVERY_CONFIG: undefined });
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    const tree = readTree(TEMPLATES_DIR);
+    const tree = readTree(COMMITTED_TEMPLATES_DIR);
     expect([...tree.keys()].some((f) => /^parameters\/[^/]+\/[^/]+\/[^/]+\.json$/.test(f))).toBe(true);
     expect(r.out).toContain('no changes: ');
     expect(r.out).toContain('--base origin/main');
   });
 
   test('--exit-code is still accepted', async () => {
-    expect((await run(['--exit-code'])).code).toBe(0);
+    expect((await run(['--exit-code'], { DELIVERY_CONFIG: undefined })).code).toBe(0);
   });
 
   test('a pull request (GITHUB_BASE_REF) compares with origin/<base> by default', () => {
     const args = parseArgs(DIFF_SPEC, []);
     expect(planDiff(args, { GITHUB_BASE_REF: 'main' }).mode).toEqual({ kind: 'base', ref: 'origin/main' });
     expect(planDiff(args, {}).mode.kind).toBe('generated');
+    expect(planDiff(parseArgs(DIFF_SPEC, ['--templates-dir', TEMPLATES_DIR]), { GITHUB_BASE_REF: 'main' }).mode.kind).toBe('generated');
     expect(pullRequestBase({ CI_MERGE_REQUEST_TARGET_BRANCH_NAME: 'release' })).toBe('origin/release');
   });
 });

@@ -9,8 +9,10 @@ import { parseArgs } from '../../scripts/lib/args';
 import { recordingTerminal } from '../../scripts/lib/terminal';
 import { main as stacksetsMain } from '../../scripts/stacksets';
 import { fakeClient, Handler, serviceError } from '../helpers/fake-aws';
+import { TEMPLATES_DIR } from '../helpers/template';
 
-const DEV = path.resolve(__dirname, '..', '..', 'templates', 'parameters', 'member-roles', 'dev.json');
+/** The fixture configuration's parameter file (the user's templates/ may hold other values). */
+const DEV = path.join(TEMPLATES_DIR, 'parameters', 'member-roles', 'dev.json');
 const plan = () => planDeploy(parseArgs(DEPLOY_SPEC, ['member-roles', '--parameters', DEV, '--yes']));
 const t = (s: number) => new Date(Date.UTC(2026, 0, 1, 12, 0, s));
 

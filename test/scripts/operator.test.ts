@@ -55,7 +55,7 @@ describe('the account guard', () => {
     expect(code).toBe(1);
     expect(term.lines).toEqual(['account 222222222222 (dev), region eu-west-1']);
     expect(term.errors.join('\n')).toMatch(
-      /^error: .*network\/prod\.json is for prod \(account 444444444444 in delivery\.config\.json\), but the credentials are of account 222222222222 \(dev\); use that account's profile, or pass --allow-account-mismatch$/,
+      /^error: .*network\/prod\.json is for prod \(account 444444444444 in example\.json\), but the credentials are of account 222222222222 \(dev\); use that account's profile, or pass --allow-account-mismatch$/,
     );
   });
 
@@ -63,7 +63,7 @@ describe('the account guard', () => {
     const term = recordingTerminal();
     const accounts2 = configuredAccounts()!;
     await establish({}, [{ environment: 'prod', what: 'x.json' }], true, term, as('222222222222'), accounts2);
-    expect(term.errors).toEqual(['WARNING: x.json is for prod (account 444444444444 in delivery.config.json), but the credentials are of account 222222222222 (dev); going on because of --allow-account-mismatch']);
+    expect(term.errors).toEqual(['WARNING: x.json is for prod (account 444444444444 in example.json), but the credentials are of account 222222222222 (dev); going on because of --allow-account-mismatch']);
   });
 
   test('nothing to compare with is not a problem', () => {
@@ -78,7 +78,7 @@ describe('the account guard', () => {
     const term = recordingTerminal();
     const code = await stacksetsMain(['member-roles', '--target', 'dev=222222222222', '--region', 'eu-west-1'], term, as('222222222222'));
     expect(code).toBe(1);
-    expect(term.errors[0]).toContain('a self-managed StackSet is for tools (account 111111111111 in delivery.config.json)');
+    expect(term.errors[0]).toContain('a self-managed StackSet is for tools (account 111111111111 in example.json)');
   });
 
   test('stacksets --delete finds the StackSet name in the configuration', () => {
@@ -87,7 +87,7 @@ describe('the account guard', () => {
   });
 
   test('stacksets of a template without per-environment parameter files says StackSets cannot roll it out', () => {
-    expect(() => planStackSet(parseArgs(STACKSETS_SPEC, ['ecs-service', '--target', 'dev=222222222222', '--region', 'eu-west-1']), {}, accounts)).toThrow(
+    expect(() => planStackSet(parseArgs(STACKSETS_SPEC, ['ecs-service', '--target', 'dev=222222222222', '--region', 'eu-west-1', '--templates-dir', TEMPLATES_DIR]), {}, accounts)).toThrow(
       /^ecs-service cannot be rolled out by StackSets: .* per service; deploy it with npm run deploy$/,
     );
   });
@@ -259,7 +259,7 @@ describe('deploy takes exactly the file given', () => {
   test('a template outside templates/ is refused, not replaced by its namesake', () => {
     const other = path.join(tmp, 'network.json');
     fs.copyFileSync(path.join(TEMPLATES_DIR, 'network.json'), other);
-    expect(() => templateFile(TEMPLATES_DIR, other)).toThrow(/is not a template in .*templates\/: the scripts deploy only the generated templates there/);
+    expect(() => templateFile(TEMPLATES_DIR, other)).toThrow(/is not a template in .*\/: the scripts deploy only the generated templates there/);
     expect(templateFile(TEMPLATES_DIR, path.join(TEMPLATES_DIR, 'network.json'))).toBe(fs.realpathSync(path.join(TEMPLATES_DIR, 'network.json')));
     expect(templateFile(TEMPLATES_DIR, 'network')).toBeUndefined();
     expect(() => planDeploy(parseArgs(DEPLOY_SPEC, [other, '--parameters', DEV]))).toThrow('is not a template in');
