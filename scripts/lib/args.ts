@@ -124,7 +124,7 @@ export function keyValuePairs(flag: string, items: readonly string[]): Record<st
 
 export function usage(spec: CommandSpec): string {
   const width = Math.max(...spec.flags.map((f) => flagLabel(f).length), 10);
-  const lines = [`usage: npm run ${spec.command} -- ${spec.positional.name} [flags]`, '', 'flags:'];
+  const lines = [`usage: npm run ${spec.command} -- ${spec.positional.name ? `${spec.positional.name} ` : ''}[flags]`, '', 'flags:'];
   for (const f of spec.flags) lines.push(`  ${flagLabel(f).padEnd(width)}  ${f.description}`);
   lines.push(`  ${'--help'.padEnd(width)}  show this text`);
   return lines.join('\n');
