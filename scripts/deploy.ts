@@ -1,8 +1,12 @@
 /**
  * Deploys one committed template as one stack, always through a change set.
  *
- *   npm run deploy -- TEMPLATE --parameters FILE [--stack-name NAME] [--tags K=V,...] [--yes]
+ *   npm run deploy -- TEMPLATE --parameters FILE [--stack-name NAME] [--tags K=V,...] [--yes | --plan]
  *                     [--rollback-alarms ALARM,...|none] [--monitoring-minutes N]
+ *
+ * TEMPLATE is a name (`network`) or the path of a file directly in templates/; nothing
+ * else is deployed. Before any change the account of the credentials is checked against
+ * the one the configuration gives the parameters' environment.
  *
  * Creates the change set, waits for it, prints a preview (+ add, ~ modify, - remove;
  * replacement and IAM called out), executes it after confirmation (or with --yes), then
@@ -10,6 +14,8 @@
  * deleted and the script exits 0. CloudFormation rolls the update back when a watched alarm
  * goes to ALARM during it or within the monitoring window (lib/rollback.ts: a service
  * stack's own alarms by default); a rollback is reported with the alarm that caused it.
+ * `--plan` shows the change set, deletes it (and the empty stack of a first deployment)
+ * and exits 0. Ctrl-C at the prompt is "no" (exit 130).
  */
 import {
   Capability,
@@ -25,7 +31,9 @@ import {
 import * as path from 'node:path';
 import { stackName as standardStackName } from '../generator/core/naming';
 import { AWS_FLAGS, CommandSpec, keyValuePairs, ParsedArgs, TEMPLATES_DIR_FLAG, UsageError } from './lib/args';
-import { awsOptions, AwsOptions, clientConfig, describeAwsError, pollUntil } from './lib/aws';
+import { awsClient, awsOptions, AwsOptions, describeAwsError, pollUntil } from './lib/aws';
+import { establish, IdentityResolver } from './lib/identity';
+import { INTERRUPTED_EXIT, whileRunning } from './lib/interrupt';
 import { formatPreview, isNoChangeReason, previewLines, valueChanges } from './lib/changeset';
 import { describeStack, seenEvents, waitForStack } from './lib/stacks';
 import {
@@ -35,6 +43,7 @@ import {
   loadParameterFile,
   loadTemplate,
   LoadedTemplate,
+  parameterEnvironment,
   parameterProblems,
   requiredCapabilities,
 } from './lib/templates';
@@ -50,7 +59,7 @@ import {
   RollbackRequest,
   rollbackTriggers,
 } from './lib/rollback';
-import { runMain, Terminal } from './lib/terminal';
+import { ask, runMain, Terminal } from './lib/terminal';
 
 export const DEPLOY_SPEC: CommandSpec = {
   command: 'deploy',
@@ -60,6 +69,7 @@ export const DEPLOY_SPEC: CommandSpec = {
     { name: 'stack-name', kind: 'string', valueName: 'NAME', description: 'stack name (default: {ProjectName}-[{ServiceName}-]{template}-{EnvironmentSuffix} from the parameters)' },
     { name: 'tags', kind: 'list', valueName: 'K=V,...', description: 'stack tags, added to (and overriding) the parameter file\'s Tags' },
     { name: 'yes', kind: 'boolean', description: 'execute the change set without asking' },
+    { name: 'plan', kind: 'boolean', description: 'show the change set, then delete it and exit 0 (nothing is changed)' },
     ...ROLLBACK_FLAGS,
     ...AWS_FLAGS,
     TEMPLATES_DIR_FLAG,
@@ -74,6 +84,12 @@ export interface DeployPlan {
   readonly tags: Record<string, string>;
   readonly capabilities: Capability[];
   readonly yes: boolean;
+  /** Preview only: the change set is deleted after the preview. */
+  readonly planOnly: boolean;
+  /** The environment the parameters are for (the account guard's expectation). */
+  readonly environment?: string;
+  readonly parametersFile?: string;
+  readonly allowAccountMismatch: boolean;
   readonly aws: AwsOptions;
   readonly rollback: RollbackRequest;
 }
@@ -107,6 +123,7 @@ export function planDeploy(args: ParsedArgs): DeployPlan {
     const service = pf.parameters.ServiceName;
     stackName = standardStackName(project, service ? `${service}-${template.name}` : template.name, suffix);
   }
+  if (args.booleans.has('yes') && args.booleans.has('plan')) throw new UsageError('--plan and --yes exclude each other');
   if (!/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(stackName)) {
     throw new UsageError(`--stack-name ${JSON.stringify(stackName)} must start with a letter and hold only letters, digits and hyphens (at most 128)`);
   }
@@ -117,6 +134,10 @@ export function planDeploy(args: ParsedArgs): DeployPlan {
     tags,
     capabilities: requiredCapabilities(template.json),
     yes: args.booleans.has('yes'),
+    planOnly: args.booleans.has('plan'),
+    environment: file ? parameterEnvironment(pf) : undefined,
+    ...(file ? { parametersFile: file } : {}),
+    allowAccountMismatch: args.booleans.has('allow-account-mismatch'),
     aws: awsOptions(args),
     rollback: rollbackRequest(args),
   };
@@ -184,14 +205,20 @@ export async function deploy(cf: CloudFormationClient, plan: DeployPlan, term: T
     throw e;
   }
 
-  const settled = await pollUntil(
-    `change set ${changeSetName}`,
-    async () => {
-      const all = await describeAllChanges(cf, id);
-      const s = all.first.Status ?? '';
-      return s === 'CREATE_COMPLETE' || s === 'FAILED' || s === 'DELETE_COMPLETE' ? all : undefined;
-    },
-    30 * 60 * 1000,
+  const leftBehind = [
+    `change set ${changeSetName} of stack ${stackName}; delete it: aws cloudformation delete-change-set --stack-name ${stackName} --change-set-name ${changeSetName}`,
+    ...(type === 'CREATE' ? [`the empty stack ${stackName} (REVIEW_IN_PROGRESS); delete it: aws cloudformation delete-stack --stack-name ${stackName}`] : []),
+  ];
+  const settled = await whileRunning(leftBehind, () =>
+    pollUntil(
+      `change set ${changeSetName}`,
+      async () => {
+        const all = await describeAllChanges(cf, id);
+        const s = all.first.Status ?? '';
+        return s === 'CREATE_COMPLETE' || s === 'FAILED' || s === 'DELETE_COMPLETE' ? all : undefined;
+      },
+      30 * 60 * 1000,
+    ),
   );
   const discard = async () => {
     await cf.send(new DeleteChangeSetCommand({ ChangeSetName: id }));
@@ -221,13 +248,24 @@ export async function deploy(cf: CloudFormationClient, plan: DeployPlan, term: T
   term.out(`${p.cyan('==')} preview`);
   for (const line of formatPreview(lines, paramChanges, tagChanges, p)) term.out(line);
 
+  if (plan.planOnly) {
+    await discard();
+    term.out(`plan only: change set ${changeSetName} deleted${type === 'CREATE' ? ' with the empty stack' : ''}; nothing was changed`);
+    return 0;
+  }
   if (!plan.yes) {
     if (!term.interactive) {
       await discard();
-      term.err('error: refusing to execute without --yes: stdin is not a terminal; change set deleted');
+      term.err('error: refusing to execute without --yes: stdin is not a terminal; change set deleted (--plan previews and exits 0)');
       return 1;
     }
-    if (!(await term.confirm(`execute change set ${changeSetName} on ${stackName}?`))) {
+    const answer = await ask(term, `execute change set ${changeSetName} on ${stackName}?`);
+    if (answer === 'interrupted') {
+      await discard();
+      term.err(`interrupted; change set deleted${type === 'CREATE' ? ' with the empty stack' : ''}, nothing was changed`);
+      return INTERRUPTED_EXIT;
+    }
+    if (answer === 'no') {
       await discard();
       term.err('cancelled; change set deleted');
       return 1;
@@ -247,7 +285,13 @@ export async function deploy(cf: CloudFormationClient, plan: DeployPlan, term: T
     }
     return 1;
   }
-  const result = await waitForStack(cf, stackName, seen, lines.length, term);
+  const result = await whileRunning(
+    [
+      `stack ${stackName}: change set ${changeSetName} is being executed (CloudFormation finishes or rolls it back on its own)`,
+      `watch it: aws cloudformation describe-stack-events --stack-name ${stackName}`,
+    ],
+    () => waitForStack(cf, stackName, seen, lines.length, term),
+  );
   if (result.outcome !== 'succeeded') {
     term.err(p.red(`error: stack ${stackName} ended ${result.status ?? 'deleted'}`));
     for (const f of result.failures) term.err(`  ${f}`);
@@ -264,14 +308,15 @@ export async function deploy(cf: CloudFormationClient, plan: DeployPlan, term: T
   return 0;
 }
 
-export async function main(argv: string[], term: Terminal): Promise<number> {
+export async function main(argv: string[], term: Terminal, resolveIdentity?: IdentityResolver): Promise<number> {
   return runCommand(
     DEPLOY_SPEC,
     argv,
     term,
     planDeploy,
     async (plan) => {
-      const cf = new CloudFormationClient(clientConfig(plan.aws));
+      await establish(plan.aws, [{ environment: plan.environment, what: plan.parametersFile ?? 'the deployment' }], plan.allowAccountMismatch, term, resolveIdentity);
+      const cf = awsClient(CloudFormationClient, plan.aws);
       try {
         return await deploy(cf, plan, term);
       } finally {

@@ -6,7 +6,9 @@
  * Several stacks are deleted importers first. Before each deletion the stack's S3
  * buckets are emptied of every object version and delete marker, and its ECR
  * repositories of every image, so CloudFormation can delete them. Production stacks
- * (Environment tag or name part `prod`) are refused without --allow-production.
+ * (Environment tag, EnvironmentName parameter, name part `prod`, or an account the
+ * configuration calls prod) are refused without --allow-production, whether named by
+ * name or by stack ID. A stack that is already gone is skipped with a note.
  */
 import {
   CloudFormationClient,
@@ -20,12 +22,14 @@ import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { S3Client } from '@aws-sdk/client-s3';
 import { AWS_FLAGS, CommandSpec, ParsedArgs, UsageError } from './lib/args';
-import { awsOptions, AwsOptions, clientConfig } from './lib/aws';
-import { deletionOrder, isProduction } from './lib/destroy';
+import { awsClient, awsOptions, AwsOptions } from './lib/aws';
+import { deletionOrder, isProduction, stackNameOf } from './lib/destroy';
+import { checkAccount, configuredAccounts, establish, IdentityResolver, isProductionAccount } from './lib/identity';
+import { whileRunning } from './lib/interrupt';
 import { deleteCanaryLogGroups, emptyBucket, emptyRepository } from './lib/empty';
 import { describeStack, seenEvents, waitForStack } from './lib/stacks';
 import { runCommand } from './lib/command';
-import { runMain, Terminal } from './lib/terminal';
+import { confirmDeletion, runMain, Terminal } from './lib/terminal';
 
 export const DESTROY_SPEC: CommandSpec = {
   command: 'destroy',
@@ -41,6 +45,7 @@ export interface DestroyPlan {
   readonly stacks: string[];
   readonly yes: boolean;
   readonly allowProduction: boolean;
+  readonly allowAccountMismatch: boolean;
   readonly aws: AwsOptions;
 }
 
@@ -52,7 +57,13 @@ export function planDestroy(args: ParsedArgs): DestroyPlan {
   }
   const dup = args.positionals.find((s, i) => args.positionals.indexOf(s) !== i);
   if (dup) throw new UsageError(`stack ${dup} is named twice`);
-  return { stacks: args.positionals, yes: args.booleans.has('yes'), allowProduction: args.booleans.has('allow-production'), aws: awsOptions(args) };
+  return {
+    stacks: args.positionals,
+    yes: args.booleans.has('yes'),
+    allowProduction: args.booleans.has('allow-production'),
+    allowAccountMismatch: args.booleans.has('allow-account-mismatch'),
+    aws: awsOptions(args),
+  };
 }
 
 async function listResources(cf: CloudFormationClient, stack: string): Promise<StackResourceSummary[]> {
@@ -85,24 +96,46 @@ async function importers(cf: CloudFormationClient, stack: Stack): Promise<string
   return [...names].sort();
 }
 
-export async function destroy(plan: DestroyPlan, term: Terminal): Promise<number> {
+const record = <T>(items: readonly T[] | undefined, key: (x: T) => string | undefined, value: (x: T) => string | undefined) =>
+  Object.fromEntries((items ?? []).map((x) => [key(x) ?? '', value(x) ?? '']));
+
+export async function destroy(plan: DestroyPlan, term: Terminal, resolveIdentity?: IdentityResolver): Promise<number> {
   const p = term.paint;
-  const config = clientConfig(plan.aws);
-  const cf = new CloudFormationClient(config);
-  const s3 = new S3Client(config);
-  const ecr = new ECRClient(config);
-  const logs = new CloudWatchLogsClient(config);
+  const accounts = configuredAccounts();
+  const id = await establish(plan.aws, [], plan.allowAccountMismatch, term, resolveIdentity, accounts);
+  const cf = awsClient(CloudFormationClient, plan.aws);
+  const s3 = awsClient(S3Client, plan.aws);
+  const ecr = awsClient(ECRClient, plan.aws);
+  const logs = awsClient(CloudWatchLogsClient, plan.aws);
   try {
+    // Each argument (a name or a stack ID) is resolved to the stack it is, by its real name.
     const stacks = new Map<string, Stack>();
-    for (const name of plan.stacks) {
-      const stack = await describeStack(cf, name);
+    const names: string[] = [];
+    for (const arg of plan.stacks) {
+      const stack = await describeStack(cf, arg);
       if (!stack) {
-        term.err(`error: stack ${name} does not exist`);
-        return 1;
+        term.out(`stack ${arg} does not exist (already deleted?); skipped`);
+        continue;
       }
+      const name = stack.StackName ?? stackNameOf(arg);
+      if (stacks.has(name)) continue;
       stacks.set(name, stack);
+      names.push(name);
     }
-    const production = plan.stacks.filter((n) => isProduction(n, Object.fromEntries((stacks.get(n)!.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']))));
+    if (!names.length) {
+      term.out('nothing to destroy');
+      return 0;
+    }
+    const tagsOf = (n: string) => record(stacks.get(n)!.Tags, (t) => t.Key, (t) => t.Value);
+    const paramsOf = (n: string) => record(stacks.get(n)!.Parameters, (x) => x.ParameterKey, (x) => x.ParameterValue);
+    checkAccount(
+      id,
+      names.map((n) => ({ environment: tagsOf(n).Environment ?? paramsOf(n).EnvironmentName, what: `stack ${n}` })),
+      accounts,
+      plan.allowAccountMismatch,
+      term,
+    );
+    const production = names.filter((n) => isProduction(n, tagsOf(n), paramsOf(n)) || isProductionAccount(id.account, accounts));
     if (production.length && !plan.allowProduction) {
       term.err(`error: refusing to destroy production stack${production.length > 1 ? 's' : ''} ${production.join(', ')} without --allow-production`);
       return 1;
@@ -110,7 +143,7 @@ export async function destroy(plan: DestroyPlan, term: Terminal): Promise<number
     let order: string[];
     try {
       const links = [];
-      for (const name of plan.stacks) links.push({ name, importedBy: await importers(cf, stacks.get(name)!) });
+      for (const name of names) links.push({ name, importedBy: await importers(cf, stacks.get(name)!) });
       order = deletionOrder(links);
     } catch (e) {
       term.err(`error: ${(e as Error).message}`);
@@ -124,16 +157,8 @@ export async function destroy(plan: DestroyPlan, term: Terminal): Promise<number
       const holders = res.filter((r) => r.ResourceType === 'AWS::S3::Bucket' || r.ResourceType === 'AWS::ECR::Repository');
       term.out(`${p.red('-')} ${name} (${stacks.get(name)!.StackStatus}, ${res.length} resources${holders.length ? `; empties ${holders.map((h) => h.PhysicalResourceId).join(', ')}` : ''})`);
     }
-    if (!plan.yes) {
-      if (!term.interactive) {
-        term.err('error: refusing to destroy without --yes: stdin is not a terminal');
-        return 1;
-      }
-      if (!(await term.confirm(`delete ${order.length} stack(s) and all their data?`))) {
-        term.err('cancelled');
-        return 1;
-      }
-    }
+    const declined = await confirmDeletion(term, plan.yes, `delete ${order.length} stack(s) and all their data?`);
+    if (declined !== undefined) return declined;
     for (const name of order) {
       term.out(`${p.cyan('==')} ${name}`);
       for (const r of resources.get(name)!) {
@@ -148,7 +173,14 @@ export async function destroy(plan: DestroyPlan, term: Terminal): Promise<number
       const stackId = stacks.get(name)!.StackId ?? name;
       const seen = await seenEvents(cf, stackId);
       await cf.send(new DeleteStackCommand({ StackName: stackId }));
-      const result = await waitForStack(cf, stackId, seen, resources.get(name)!.length, term);
+      const rest = order.slice(order.indexOf(name) + 1);
+      const result = await whileRunning(
+        [
+          `deletion of stack ${name} (CloudFormation finishes it on its own); watch it: aws cloudformation describe-stack-events --stack-name ${stackId}`,
+          ...(rest.length ? [`not started: ${rest.join(', ')}; resume: npm run destroy -- ${order.join(' ')}`] : []),
+        ],
+        () => waitForStack(cf, stackId, seen, resources.get(name)!.length, term),
+      );
       if (result.outcome !== 'gone') {
         term.err(p.red(`error: stack ${name} ended ${result.status}`));
         for (const f of result.failures) term.err(`  ${f}`);
@@ -170,8 +202,8 @@ export async function destroy(plan: DestroyPlan, term: Terminal): Promise<number
   }
 }
 
-export async function main(argv: string[], term: Terminal): Promise<number> {
-  return runCommand(DESTROY_SPEC, argv, term, planDestroy, (plan) => destroy(plan, term));
+export async function main(argv: string[], term: Terminal, resolveIdentity?: IdentityResolver): Promise<number> {
+  return runCommand(DESTROY_SPEC, argv, term, planDestroy, (plan) => destroy(plan, term, resolveIdentity));
 }
 
 if (require.main === module) runMain(main);

@@ -11,7 +11,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PROJECT_ROOT } from '../generator/core/paths';
-import { ConfigError, EXAMPLE_CONFIG_PATH, loadConfig } from '../generator/config/load';
+import { ConfigError, loadConfig, userConfigPath } from '../generator/config/load';
 import { GenerationError, RenderedFile, renderAll } from '../generator/render';
 
 export const DEFAULT_OUT_DIR = path.join(PROJECT_ROOT, 'templates');
@@ -27,7 +27,7 @@ export class UsageError extends Error {}
 export class WriteError extends Error {}
 
 export function parseArgs(argv: readonly string[]): GenerateOptions {
-  let config = EXAMPLE_CONFIG_PATH;
+  let config = userConfigPath();
   let out = DEFAULT_OUT_DIR;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];

@@ -4,7 +4,13 @@
  *
  *   npm run stacksets -- TEMPLATE --target dev=222222222222 --target staging=333333333333 [--regions R,...]
  *   npm run stacksets -- TEMPLATE --permission-model service-managed --organizational-units ou-... --target ...
- *   npm run stacksets -- TEMPLATE --delete [--stack-set-name NAME]
+ *   npm run stacksets -- TEMPLATE --delete [--target ENV=ACCOUNT...] [--yes] [--allow-production]
+ *
+ * Every --target account must be the one the configuration gives that environment, and
+ * a self-managed StackSet is administered from the tools account. Deleting instances
+ * asks first (or takes --yes) and needs --allow-production when a production account is
+ * among them. Ctrl-C at the prompt deletes nothing (exit 130); during an operation it
+ * prints the operation ID and how to watch it.
  *
  * Per-account values come from templates/parameters/<template>/<env>.json: the values
  * shared by every environment become the StackSet's parameters, the others per-account
@@ -33,7 +39,9 @@ import {
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AWS_FLAGS, choiceFlag, CommandSpec, intFlag, ParsedArgs, TEMPLATES_DIR_FLAG, UsageError } from './lib/args';
-import { awsOptions, AwsOptions, clientConfig, pollUntil } from './lib/aws';
+import { awsClient, awsOptions, AwsOptions, pollUntil } from './lib/aws';
+import { Accounts, checkAccount, configuredAccounts, establish, Expectation, IdentityResolver, isProductionAccount } from './lib/identity';
+import { whileRunning } from './lib/interrupt';
 import {
   defaultStackSetName,
   EnvironmentValues,
@@ -48,7 +56,8 @@ import {
 } from './lib/stacksets';
 import { Capability, hasTransform, templatesDir, loadParameterFile, loadTemplate, LoadedTemplate, parameterProblems, requiredCapabilities } from './lib/templates';
 import { runCommand } from './lib/command';
-import { runMain, Terminal } from './lib/terminal';
+import { PRODUCTION_ENVIRONMENTS } from './lib/destroy';
+import { confirmDeletion, runMain, Terminal } from './lib/terminal';
 
 export const STACKSETS_SPEC: CommandSpec = {
   command: 'stacksets',
@@ -67,6 +76,8 @@ export const STACKSETS_SPEC: CommandSpec = {
     { name: 'region-concurrency', kind: 'string', valueName: 'MODE', description: 'SEQUENTIAL or PARALLEL (default PARALLEL)' },
     { name: 'parameters-dir', kind: 'string', valueName: 'DIR', description: 'directory of the <env>.json parameter files (default: templates/parameters/<template>)' },
     { name: 'delete', kind: 'boolean', description: 'remove the stack instances (of --target accounts, or all) and then the StackSet' },
+    { name: 'yes', kind: 'boolean', description: '--delete: delete without asking' },
+    { name: 'allow-production', kind: 'boolean', description: '--delete: allow deleting instances in production accounts' },
     ...AWS_FLAGS,
     TEMPLATES_DIR_FLAG,
   ],
@@ -88,10 +99,17 @@ export interface StackSetPlan {
   readonly preferences: StackSetOperationPreferences;
   readonly capabilities: Capability[];
   readonly remove: boolean;
+  readonly yes: boolean;
+  readonly allowProduction: boolean;
+  readonly allowAccountMismatch: boolean;
   readonly aws: AwsOptions;
 }
 
-export function planStackSet(args: ParsedArgs, env: Readonly<Record<string, string | undefined>> = process.env): StackSetPlan {
+export function planStackSet(
+  args: ParsedArgs,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  accounts: Accounts | undefined = configuredAccounts(),
+): StackSetPlan {
   const dir = templatesDir(args);
   const template = loadTemplate(dir, args.positionals[0]);
   const model = choiceFlag(args, 'permission-model', ['self-managed', 'service-managed'] as const) ?? 'self-managed';
@@ -115,6 +133,14 @@ export function planStackSet(args: ParsedArgs, env: Readonly<Record<string, stri
   const targets = parseTargets(args.lists.target ?? []);
   if (targets.length === 0 && !remove) throw new UsageError('at least one --target ENV=ACCOUNT is needed');
   const paramDir = args.strings['parameters-dir'] ? path.resolve(args.strings['parameters-dir']) : path.join(dir, 'parameters', template.name);
+  if (!args.strings['parameters-dir'] && !remove) {
+    const perEnvironment = fs.existsSync(paramDir) && fs.statSync(paramDir).isDirectory() && fs.readdirSync(paramDir).some((f) => f.endsWith('.json'));
+    if (!perEnvironment) {
+      throw new UsageError(
+        `${template.name} cannot be rolled out by StackSets: a StackSet takes one parameter file per environment (templates/parameters/${template.name}/<env>.json), and ${template.name}'s are ${fs.existsSync(`${paramDir}.json`) ? `one file for the tools account (templates/parameters/${template.name}.json)` : 'per service'}; deploy it with npm run deploy`,
+      );
+    }
+  }
   const envValues: EnvironmentValues[] = targets.map((t) => {
     const file = path.join(paramDir, `${t.env}.json`);
     if (!fs.existsSync(file)) throw new UsageError(`parameter file ${file} for environment ${t.env} does not exist`);
@@ -127,8 +153,17 @@ export function planStackSet(args: ParsedArgs, env: Readonly<Record<string, stri
   const aws = awsOptions(args);
   const regions = args.lists.regions ?? [aws.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? ''].filter((r) => r !== '');
   if (regions.length === 0) throw new UsageError('no region: pass --regions or --region, or set AWS_REGION');
-  const name = args.strings['stack-set-name'] ?? (values ? defaultStackSetName(template.name, values.parameters) : undefined);
-  if (!name) throw new UsageError('--stack-set-name is required (the parameters have no ProjectName)');
+  const name =
+    args.strings['stack-set-name'] ??
+    (values ? defaultStackSetName(template.name, values.parameters) : undefined) ??
+    (accounts?.project ? defaultStackSetName(template.name, { ProjectName: accounts.project }) : undefined);
+  if (!name) throw new UsageError('--stack-set-name is required (neither the parameters nor delivery.config.json name the project)');
+  for (const t of targets) {
+    const expected = accounts?.byEnvironment.get(t.env);
+    if (expected !== undefined && expected !== t.account && !args.booleans.has('allow-account-mismatch')) {
+      throw new UsageError(`--target ${t.env}=${t.account}: ${path.basename(accounts!.file)} gives ${t.env} account ${expected}; pass --allow-account-mismatch to override`);
+    }
+  }
   if (!/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(name)) throw new UsageError(`--stack-set-name ${JSON.stringify(name)} must start with a letter and hold only letters, digits and hyphens`);
   return {
     template,
@@ -148,6 +183,9 @@ export function planStackSet(args: ParsedArgs, env: Readonly<Record<string, stri
     }),
     capabilities: requiredCapabilities(template.json),
     remove,
+    yes: args.booleans.has('yes'),
+    allowProduction: args.booleans.has('allow-production'),
+    allowAccountMismatch: args.booleans.has('allow-account-mismatch'),
     aws,
   };
 }
@@ -187,7 +225,11 @@ async function waitForOperation(cf: CloudFormationClient, name: string, operatio
   if (!operationId) return 'SUCCEEDED';
   let last = '';
   const started = Date.now();
-  return pollUntil(
+  const watching = [
+    `StackSet operation ${operationId} (${what}) on ${name}; CloudFormation finishes it on its own`,
+    `watch it: aws cloudformation describe-stack-set-operation --stack-set-name ${name} --operation-id ${operationId}`,
+  ];
+  return whileRunning(watching, () => pollUntil(
     `StackSet operation ${operationId}`,
     async () => {
       const out = await cf.send(new DescribeStackSetOperationCommand({ StackSetName: name, OperationId: operationId }));
@@ -208,7 +250,7 @@ async function waitForOperation(cf: CloudFormationClient, name: string, operatio
       return ['SUCCEEDED', 'FAILED', 'STOPPED'].includes(status) ? status : undefined;
     },
     3 * 60 * 60 * 1000,
-  );
+  ));
 }
 
 async function rollOut(cf: CloudFormationClient, plan: StackSetPlan, term: Terminal): Promise<number> {
@@ -292,7 +334,15 @@ async function remove(cf: CloudFormationClient, plan: StackSetPlan, term: Termin
   const accounts = [...new Set(instances.map((i) => i.Account ?? ''))].sort();
   const regions = [...new Set(instances.map((i) => i.Region ?? ''))].sort();
   if (instances.length) {
-    term.out(`${p.cyan('==')} delete ${instances.length} instance(s) in ${accounts.join(', ')} / ${regions.join(', ')}`);
+    const configured = configuredAccounts();
+    const production = accounts.filter((a) => isProductionAccount(a, configured) || plan.targets.some((t) => t.account === a && isProductionName(t.env)));
+    term.out(`${p.cyan('==')} delete ${instances.length} instance(s) of StackSet ${plan.name} in ${accounts.map((a) => `${a}${configured?.byAccount.get(a) ? ` (${configured.byAccount.get(a)})` : ''}`).join(', ')} / ${regions.join(', ')}`);
+    if (production.length && !plan.allowProduction) {
+      term.err(`error: refusing to delete instances in production account${production.length > 1 ? 's' : ''} ${production.join(', ')} without --allow-production`);
+      return 1;
+    }
+    const declined = await confirmDeletion(term, plan.yes, `delete ${instances.length} stack instance(s) and their resources?`);
+    if (declined !== undefined) return declined;
     const ous = [...new Set(instances.map((i) => i.OrganizationalUnitId).filter((o): o is string => !!o))];
     const target =
       model === 'SERVICE_MANAGED'
@@ -312,9 +362,15 @@ async function remove(cf: CloudFormationClient, plan: StackSetPlan, term: Termin
   return 0;
 }
 
-export async function main(argv: string[], term: Terminal): Promise<number> {
+const isProductionName = (env: string) => PRODUCTION_ENVIRONMENTS.includes(env.toLowerCase());
+
+export async function main(argv: string[], term: Terminal, resolveIdentity?: IdentityResolver): Promise<number> {
   return runCommand(STACKSETS_SPEC, argv, term, (args) => planStackSet(args), async (plan) => {
-    const cf = new CloudFormationClient(clientConfig(plan.aws));
+    // A self-managed StackSet is administered from the tools account.
+    const expectations: Expectation[] = plan.permissionModel === 'SELF_MANAGED' ? [{ environment: 'tools', what: 'a self-managed StackSet' }] : [];
+    const id = await establish(plan.aws, [], plan.allowAccountMismatch, term, resolveIdentity);
+    checkAccount(id, expectations, configuredAccounts(), plan.allowAccountMismatch, term);
+    const cf = awsClient(CloudFormationClient, plan.aws);
     try {
       return plan.remove ? await remove(cf, plan, term) : await rollOut(cf, plan, term);
     } finally {

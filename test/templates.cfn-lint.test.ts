@@ -1,5 +1,6 @@
 /**
- * cfn-lint over every committed template: no errors, no warnings.
+ * cfn-lint over every committed template (generated from the user's configuration,
+ * whatever it is): no errors, no warnings.
  *
  * cfn-lint 1.51 does not know the top-level Hooks section: it reports exactly one
  * `E1001 ... 'Hooks' was unexpected` for it and checks nothing inside, while it still
@@ -8,8 +9,13 @@
  * own tests (test/templates/ecs-service.test.ts and rule CD006).
  */
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { TEMPLATES_DIR, loadTemplate, templateFiles } from './helpers/template';
+import { Template } from '../generator/core/template';
+import { COMMITTED_TEMPLATES_DIR as TEMPLATES_DIR } from './helpers/template';
+
+const templateFiles = () => fs.readdirSync(TEMPLATES_DIR).filter((f) => f.endsWith('.json')).sort();
+const loadTemplate = (file: string) => JSON.parse(fs.readFileSync(path.join(TEMPLATES_DIR, file), 'utf8')) as Template;
 
 interface LintFinding {
   Rule: { Id: string };

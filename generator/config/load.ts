@@ -21,6 +21,7 @@ import { NATIVE_DEFAULTS, NativeTrafficSettings, ProjectConfig, ResolvedConfig, 
 
 export const CONFIG_SCHEMA_PATH = path.join(SCHEMA_DIR, 'config.schema.json');
 export const EXAMPLE_CONFIG_PATH = path.join(PROJECT_ROOT, 'generator', 'config', 'example.json');
+export { USER_CONFIG_PATH, userConfigPath } from '../core/paths';
 
 export class ConfigError extends Error {
   constructor(

@@ -15,3 +15,10 @@ function findRoot(start: string): string {
 
 export const PROJECT_ROOT = findRoot(__dirname);
 export const SCHEMA_DIR = path.join(PROJECT_ROOT, 'schemas');
+/** The project's own configuration, read by every script unless --config names another. */
+export const USER_CONFIG_PATH = path.join(PROJECT_ROOT, 'delivery.config.json');
+
+/** The configuration the scripts read: DELIVERY_CONFIG when set (the tests point it at a fixture), else USER_CONFIG_PATH. */
+export function userConfigPath(env: Readonly<Record<string, string | undefined>> = process.env): string {
+  return env.DELIVERY_CONFIG ? path.resolve(env.DELIVERY_CONFIG) : USER_CONFIG_PATH;
+}

@@ -35,6 +35,7 @@ export const AWS_FLAGS: readonly FlagSpec[] = [
   { name: 'region', kind: 'string', valueName: 'REGION', description: 'AWS region (default: AWS_REGION or the profile\'s region)' },
   { name: 'profile', kind: 'string', valueName: 'NAME', description: 'named profile from ~/.aws/config' },
   { name: 'endpoint-url', kind: 'string', valueName: 'URL', description: 'send AWS calls to this endpoint (a local emulator)' },
+  { name: 'allow-account-mismatch', kind: 'boolean', description: 'go on (with a warning) when the credentials are not of the account the configuration gives the environment' },
 ];
 
 export const TEMPLATES_DIR_FLAG: FlagSpec = {
@@ -123,7 +124,7 @@ export function keyValuePairs(flag: string, items: readonly string[]): Record<st
 
 export function usage(spec: CommandSpec): string {
   const width = Math.max(...spec.flags.map((f) => flagLabel(f).length), 10);
-  const lines = [`usage: npm run ${spec.command} -- ${spec.positional.name} [flags]`, '', 'flags:'];
+  const lines = [`usage: npm run ${spec.command} -- ${spec.positional.name ? `${spec.positional.name} ` : ''}[flags]`, '', 'flags:'];
   for (const f of spec.flags) lines.push(`  ${flagLabel(f).padEnd(width)}  ${f.description}`);
   lines.push(`  ${'--help'.padEnd(width)}  show this text`);
   return lines.join('\n');

@@ -4,6 +4,7 @@
  */
 import { CommandSpec, parseArgs, ParsedArgs, usage, UsageError } from './args';
 import { describeAwsError } from './aws';
+import { Interrupted, INTERRUPTED_EXIT, interruptLines } from './interrupt';
 import { Terminal } from './terminal';
 
 export async function runCommand<P>(
@@ -13,6 +14,8 @@ export async function runCommand<P>(
   plan: (args: ParsedArgs) => P,
   run: (plan: P) => Promise<number>,
   helpFooter: () => string[] = () => [],
+  /** Exit status for an error that is not a usage error (diff uses 3: 1 means "differs"). */
+  errorCode = 1,
 ): Promise<number> {
   const usageError = (e: UsageError) => {
     term.err(`error: ${e.message}`);
@@ -36,7 +39,13 @@ export async function runCommand<P>(
     return await run(planned);
   } catch (e) {
     if (e instanceof UsageError) return usageError(e);
+    if (e instanceof Interrupted) {
+      const lines = interruptLines();
+      term.err(lines.length ? 'interrupted; this keeps running in AWS:' : 'interrupted');
+      for (const line of lines) term.err(`  ${line}`);
+      return INTERRUPTED_EXIT;
+    }
     term.err(`error: ${describeAwsError(e)}`);
-    return 1;
+    return errorCode;
   }
 }

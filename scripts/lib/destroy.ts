@@ -6,14 +6,21 @@
 /** Environment names treated as production. */
 export const PRODUCTION_ENVIRONMENTS: readonly string[] = ['prod', 'production'];
 
+/** `shop-network-prod` from a stack ID (`arn:aws:cloudformation:...:stack/shop-network-prod/uuid`) or a name. */
+export function stackNameOf(nameOrArn: string): string {
+  const m = /^arn:[^:]+:cloudformation:[^:]*:\d*:stack\/([^/]+)\//.exec(nameOrArn);
+  return m ? m[1] : nameOrArn;
+}
+
 /**
- * A stack is production when its Environment tag says so, or when one of the
- * hyphen-separated parts of its name does (`shop-network-prod`).
+ * A stack is production when its Environment tag says so, or its EnvironmentName or
+ * EnvironmentSuffix parameter, or one of the hyphen-separated parts of its name
+ * (`shop-network-prod`; of the name inside a stack ID).
  */
-export function isProduction(stackName: string, tags: Readonly<Record<string, string>>): boolean {
-  const env = tags.Environment ?? tags.environment;
-  if (env !== undefined && PRODUCTION_ENVIRONMENTS.includes(env.toLowerCase())) return true;
-  return stackName
+export function isProduction(stackName: string, tags: Readonly<Record<string, string>>, parameters: Readonly<Record<string, string>> = {}): boolean {
+  const named = [tags.Environment, tags.environment, parameters.EnvironmentName, parameters.EnvironmentSuffix];
+  if (named.some((env) => env !== undefined && PRODUCTION_ENVIRONMENTS.includes(env.toLowerCase()))) return true;
+  return stackNameOf(stackName)
     .toLowerCase()
     .split(/[-_]/)
     .some((part) => PRODUCTION_ENVIRONMENTS.includes(part));

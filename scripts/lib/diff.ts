@@ -45,10 +45,58 @@ export interface TemplateDiffSummary {
   readonly securityGroupRules: string[][];
   /** An Allow statement or a security group rule added, or a Deny removed. */
   readonly permissionsBroadened: boolean;
+  /**
+   * The net effect of the IAM changes, statement by statement, when a widening analyser
+   * is given (see `WideningAnalyser`); absent otherwise.
+   */
+  readonly netEffect?: NetEffect;
   readonly empty: boolean;
 }
 
+/**
+ * One statement whose net effect an analyser found: a message, or the parts it is
+ * made of. Only these fields are read; others are ignored.
+ */
+export interface WideningFinding {
+  readonly message?: string;
+  readonly logicalId?: string;
+  readonly resource?: string;
+  readonly sid?: string;
+  readonly statement?: string;
+  readonly actions?: readonly string[];
+  readonly [key: string]: unknown;
+}
+
+export interface NetEffect {
+  readonly widened: readonly WideningFinding[];
+  readonly narrowed: readonly WideningFinding[];
+}
+
+/**
+ * `widening(oldTemplate, newTemplate)` of scripts/lib/widening: for each changed
+ * statement, whether the change widens or narrows what it allows (one of the two).
+ */
+export type WideningAnalyser = (oldTemplate: object, newTemplate: object) => NetEffect;
+
+/** scripts/lib/widening's analyser when that module is present, else undefined. */
+export function loadWideningAnalyser(load: (id: string) => unknown = require): WideningAnalyser | undefined {
+  try {
+    const mod = load('./widening') as { widening?: unknown };
+    return typeof mod.widening === 'function' ? (mod.widening as WideningAnalyser) : undefined;
+  } catch (e) {
+    if ((e as { code?: string }).code === 'MODULE_NOT_FOUND' && /widening/.test((e as Error).message)) return undefined;
+    throw e;
+  }
+}
+
 type Json = unknown;
+
+/** A template as the diff reads it. */
+export interface TemplateJsonObject {
+  readonly Description?: unknown;
+  readonly Resources?: Record<string, unknown>;
+  readonly [key: string]: unknown;
+}
 
 /** Keys that identify the items of a list (policy statements, policies, tags), so an insertion is one change. */
 const ALIGNMENT_KEYS = ['Sid', 'PolicyName', 'Key', 'Name', 'Id'];
@@ -109,7 +157,7 @@ function replacementOf(impact: ResourceImpact | undefined): PropertyChange['repl
 }
 
 /** Compares two templates: `before` is what is committed or deployed, `after` what would replace it. */
-export function summarizeDiff(before: object, after: object): TemplateDiffSummary {
+export function summarizeDiff(before: object, after: object, analyser?: WideningAnalyser): TemplateDiffSummary {
   const diff = fullDiff(before as Record<string, unknown>, after as Record<string, unknown>);
   const resources: ResourceChange[] = [];
   diff.resources.forEachDifference((logicalId, change) => {
@@ -144,11 +192,42 @@ export function summarizeDiff(before: object, after: object): TemplateDiffSummar
     iamStatements,
     securityGroupRules,
     permissionsBroadened: iamStatements.some(statementWidens) || securityGroupRules.some((r) => r[0] === '+'),
+    ...(analyser && iamStatements.length ? { netEffect: analyser(before, after) } : {}),
     empty: resources.length === 0 && sections.length === 0,
   };
 }
 
-const show = (v: unknown) => (v === undefined ? '(none)' : JSON.stringify(v));
+const show = (v: unknown) => (v === undefined ? '(none)' : readable(v));
+
+const SHORT_FORM = /^Fn::(\w+)$/;
+
+/**
+ * A JSON value as a reviewer reads it, intrinsics in their YAML short form:
+ * `!Ref Bucket`, `!GetAtt Role.Arn`, `!Sub "arn:${AWS::Partition}:s3:::x"`, `!Join ["-", [...]]`.
+ */
+export function readable(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(readable).join(', ')}]`;
+  if (typeof v === 'object' && v !== null) {
+    const entries = Object.entries(v as Record<string, unknown>);
+    if (entries.length === 1) {
+      const [key, arg] = entries[0];
+      if (key === 'Ref' && typeof arg === 'string') return `!Ref ${arg}`;
+      if (key === 'Fn::GetAtt' && Array.isArray(arg) && arg.every((x) => typeof x === 'string')) return `!GetAtt ${arg.join('.')}`;
+      const m = SHORT_FORM.exec(key);
+      if (m) return `!${m[1]} ${readable(arg)}`;
+    }
+    return `{${entries.map(([k, x]) => `${/^[A-Za-z_][\w:.-]*$/.test(k) ? k : JSON.stringify(k)}: ${readable(x)}`).join(', ')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+/** One finding of the widening analyser as a line. */
+export function describeFinding(f: WideningFinding): string {
+  if (typeof f.message === 'string' && f.message) return f.message;
+  const where = [f.logicalId ?? f.resource, f.sid ?? f.statement].filter((x): x is string => typeof x === 'string' && x !== '').join(' ');
+  const actions = Array.isArray(f.actions) ? ` ${f.actions.join(', ')}` : '';
+  return `${where || 'statement'}${actions}`;
+}
 
 /**
  * Whether an IAM row widens access: an Allow added or a Deny removed. (An added Deny,
@@ -159,7 +238,17 @@ export function statementWidens(row: readonly string[]): boolean {
   return (marker === '+' && effect === 'Allow') || (marker === '-' && effect === 'Deny');
 }
 
-const list = (cell: string | undefined) => (cell ?? '').split('\n').map((x) => x.trim()).filter((x) => x !== '').join(', ');
+/** A cell item that is an intrinsic in JSON (`{"Fn::Sub":"..."}`), in its short form. */
+function readableItem(item: string): string {
+  if (!item.startsWith('{')) return item;
+  try {
+    return readable(JSON.parse(item));
+  } catch {
+    return item;
+  }
+}
+
+const list = (cell: string | undefined) => (cell ?? '').split('\n').map((x) => readableItem(x.trim())).filter((x) => x !== '').join(', ');
 const collapse = (cell: string | undefined) => (cell ?? '').replace(/\s*\n\s*/g, ' ').trim();
 
 /** One block per statement: marker, widens/narrows, effect and principal; then actions, resources, condition. */
@@ -212,6 +301,12 @@ export function formatDiff(title: string, s: TemplateDiffSummary, p: Painter): s
   if (s.iamStatements.length) {
     out.push(`  IAM statements (+ added, - removed)${s.permissionsBroadened ? `  ${p.bold(p.red('permissions widened'))}` : ''}`);
     out.push(...iamBlocks(s.iamStatements, p));
+    if (s.netEffect) {
+      const { widened, narrowed } = s.netEffect;
+      for (const f of widened) out.push(p.red(`    net effect: widened   ${describeFinding(f)}`));
+      for (const f of narrowed) out.push(p.green(`    net effect: narrowed  ${describeFinding(f)}`));
+      if (!widened.length && !narrowed.length) out.push('    net effect: neither widened nor narrowed');
+    }
   }
   if (s.securityGroupRules.length) {
     out.push('  security group rules (+ added, - removed)');
@@ -220,5 +315,21 @@ export function formatDiff(title: string, s: TemplateDiffSummary, p: Painter): s
   out.push(
     `  ${count('added')} added, ${count('modified')} modified, ${count('replaced')} replaced, ${count('may-replace')} maybe replaced, ${count('removed') + count('orphaned')} removed`,
   );
+  return out;
+}
+
+/**
+ * A pull-request comment: one heading, one fenced diff block per changed file (so + and -
+ * lines are coloured), and the unchanged files on one line.
+ */
+export function markdownReport(title: string, blocks: readonly { readonly file: string; readonly lines: readonly string[] }[], unchanged: readonly string[]): string[] {
+  const fence = '`'.repeat(3);
+  const out = [`### ${title}`, ''];
+  if (!blocks.length) out.push('No changes.');
+  for (const b of blocks) {
+    out.push(`**${b.file}**`, '', `${fence}diff`, ...b.lines.map((l) => l.replace(/^ {2}/, '').split(fence).join("'''")), fence, '');
+  }
+  if (unchanged.length) out.push(`Unchanged: ${unchanged.join(', ')}`);
+  while (out[out.length - 1] === '') out.pop();
   return out;
 }

@@ -66,6 +66,13 @@ export interface SettledStack {
 }
 
 /**
+ * How long a stack may stay in REVIEW_IN_PROGRESS (a stack that holds only change sets)
+ * once its change set was executed: CloudFormation moves it on within seconds, so
+ * after this the execution did not start and waiting longer is pointless.
+ */
+export const REVIEW_GRACE_MS = 2 * 60 * 1000;
+
+/**
  * Waits until the stack is no longer in progress, printing each new event with a
  * `[done/total]` count of resources that reached a final state.
  */
@@ -76,8 +83,10 @@ export async function waitForStack(
   total: number,
   term: Terminal,
   timeoutMs = 3 * 60 * 60 * 1000,
+  reviewGraceMs = REVIEW_GRACE_MS,
 ): Promise<SettledStack> {
   const events: StackEvent[] = [];
+  let reviewSince: number | undefined;
   const finished = new Set<string>();
   return pollUntil(
     `stack ${stackName}`,
@@ -96,6 +105,16 @@ export async function waitForStack(
           finished.add(e.LogicalResourceId ?? '');
         }
         term.out(formatEvent(e, Math.min(finished.size, total), total, term.paint));
+      }
+      if (stack?.StackStatus === 'REVIEW_IN_PROGRESS') {
+        reviewSince ??= Date.now();
+        if (Date.now() - reviewSince < reviewGraceMs) return undefined;
+        return {
+          outcome: 'failed' as const,
+          status: stack.StackStatus,
+          stack,
+          failures: [`stack ${stackName} stayed REVIEW_IN_PROGRESS for ${Math.round(reviewGraceMs / 1000)} s: no change set was executed; delete it with npm run destroy -- ${stackName}`],
+        };
       }
       const outcome = stackOutcome(stack?.StackStatus);
       if (outcome === 'in-progress') return undefined;

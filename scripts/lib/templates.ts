@@ -50,16 +50,35 @@ export function listTemplates(dir: string): string[] {
     .sort();
 }
 
+/**
+ * The file a template argument names: a bare name (`network`, `network.json`) is looked
+ * up in `dir`; a path (`templates/network.json`, `../x/network.json`) must be that very
+ * file and lie directly in `dir`, never a namesake elsewhere.
+ */
+export function templateFile(dir: string, arg: string): string | undefined {
+  if (!arg.includes('/') && !arg.includes(path.sep)) return undefined;
+  const given = path.resolve(arg);
+  const real = (p: string) => (fs.existsSync(p) ? fs.realpathSync(p) : path.resolve(p));
+  if (!fs.existsSync(given)) throw new UsageError(`template file ${arg} does not exist`);
+  if (path.dirname(real(given)) !== real(dir) || !given.endsWith('.json')) {
+    throw new UsageError(
+      `${arg} is not a template in ${path.relative(process.cwd(), dir) || dir}/: the scripts deploy only the generated templates there; name one (e.g. network) or pass --templates-dir`,
+    );
+  }
+  return real(given);
+}
+
 export function loadTemplate(dir: string, arg: string): LoadedTemplate {
+  const exact = templateFile(dir, arg);
   const name = templateName(arg);
-  const file = path.join(dir, `${name}.json`);
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name) || !fs.existsSync(file)) {
+  const file = exact ?? path.join(dir, `${name}.json`);
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
     const known = listTemplates(dir);
     throw new UsageError(
       `template ${JSON.stringify(arg)} does not exist in ${path.relative(process.cwd(), dir) || dir}/; templates there: ${known.join(', ') || '(none)'}`,
     );
   }
-  const body = fs.readFileSync(file, 'utf8');
+  const body = fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
   let json: unknown;
   try {
     json = JSON.parse(body);
@@ -74,14 +93,27 @@ export function loadTemplate(dir: string, arg: string): LoadedTemplate {
 
 /** Reads a parameter file in CodePipeline's template configuration format. */
 export function loadParameterFile(file: string): ParameterFile {
-  if (!fs.existsSync(file) || !fs.statSync(file).isFile()) throw new UsageError(`parameter file ${file} does not exist`);
+  if (!fs.existsSync(file)) throw new UsageError(`parameter file ${file} does not exist`);
+  if (fs.statSync(file).isDirectory()) throw new UsageError(`parameter file ${file} is a folder; name one of its files (${listJson(file) || 'it holds none'})`);
+  if (!fs.statSync(file).isFile()) throw new UsageError(`parameter file ${file} is not a regular file`);
   let data: unknown;
   try {
-    data = JSON.parse(fs.readFileSync(file, 'utf8'));
+    // A byte order mark is accepted, as the generator accepts one in the configuration.
+    data = JSON.parse(fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, ''));
   } catch (e) {
     throw new UsageError(`${file}: not valid JSON: ${(e as Error).message}`);
   }
   return { file, ...parseParameterFile(file, data) };
+}
+
+/** The .json files and folders directly in `dir`, for a hint. */
+function listJson(dir: string): string {
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() || e.name.endsWith('.json'))
+    .map((e) => (e.isDirectory() ? `${e.name}/` : e.name))
+    .sort()
+    .join(', ');
 }
 
 /** Checks the `{"Parameters": {...}, "Tags": {...}}` shape; every value a string. */
@@ -167,4 +199,9 @@ export function requiredCapabilities(template: TemplateJson): Capability[] {
 export function hasTransform(template: TemplateJson): boolean {
   const t = template.Transform;
   return typeof t === 'string' ? t !== '' : Array.isArray(t) && t.length > 0;
+}
+
+/** The environment a parameter file is for: EnvironmentName, the Environment tag, or EnvironmentSuffix. */
+export function parameterEnvironment(pf: { parameters: Readonly<Record<string, string>>; tags: Readonly<Record<string, string>> }): string | undefined {
+  return pf.parameters.EnvironmentName ?? pf.tags.Environment ?? pf.parameters.EnvironmentSuffix;
 }

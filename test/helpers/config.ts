@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { EXAMPLE_CONFIG_PATH } from '../../generator/config/load';
+import { FIXTURE_CONFIG_PATH as EXAMPLE_CONFIG_PATH } from './fixtures';
 
 export { syntheticConfig } from '../../generator/config/synthetic';
 

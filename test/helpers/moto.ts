@@ -4,7 +4,9 @@
  */
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import * as http from 'node:http';
+import * as fs from 'node:fs';
 import * as net from 'node:net';
+import * as path from 'node:path';
 
 export interface Moto {
   readonly endpoint: string;
@@ -93,3 +95,31 @@ export async function startMoto(timeoutMs = 20_000): Promise<Moto> {
     },
   };
 }
+
+/**
+ * One named profile per account, as a platform engineer has them: in each account an
+ * IAM user with an access key (moto maps the key to its account), written to a config
+ * and a credentials file in `dir`. Returns the environment that points the SDK at them.
+ */
+export async function motoProfiles(endpoint: string, dir: string, accounts: Readonly<Record<string, string>>): Promise<{ AWS_CONFIG_FILE: string; AWS_SHARED_CREDENTIALS_FILE: string }> {
+  const { CreateAccessKeyCommand, CreateUserCommand } = await import('@aws-sdk/client-iam');
+  const { iamClient } = await import('./aws');
+  const config: string[] = [];
+  const credentials: string[] = [];
+  for (const [name, account] of Object.entries(accounts)) {
+    const iam = iamClient(endpoint, account);
+    try {
+      await iam.send(new CreateUserCommand({ UserName: `rehearsal-${name}` }));
+      const key = (await iam.send(new CreateAccessKeyCommand({ UserName: `rehearsal-${name}` }))).AccessKey!;
+      config.push(`[profile ${name}]`, 'region = us-east-1', '');
+      credentials.push(`[${name}]`, `aws_access_key_id = ${key.AccessKeyId}`, `aws_secret_access_key = ${key.SecretAccessKey}`, '');
+    } finally {
+      iam.destroy();
+    }
+  }
+  const files = { AWS_CONFIG_FILE: path.join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'credentials') };
+  fs.writeFileSync(files.AWS_CONFIG_FILE, config.join('\n'));
+  fs.writeFileSync(files.AWS_SHARED_CREDENTIALS_FILE, credentials.join('\n'), { mode: 0o600 });
+  return files;
+}
+

@@ -3,25 +3,71 @@
  * resources by type, match their properties, and resolve Fn::Sub strings with concrete
  * parameter values.
  */
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { Template, ResourceDef } from '../../generator/core/template';
-import { EXAMPLE_CONFIG_PATH, loadConfig } from '../../generator/config/load';
+import { loadConfig } from '../../generator/config/load';
 import { ResolvedConfig } from '../../generator/config/types';
+import { renderAll } from '../../generator/render';
+import { FIXTURE_CONFIG_PATH } from './fixtures';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
-export const TEMPLATES_DIR = path.join(ROOT, 'templates');
+export { FIXTURE_CONFIG_PATH };
+/** templates/ as committed: generated from the user's configuration (checked by invariants only). */
+export const COMMITTED_TEMPLATES_DIR = path.join(ROOT, 'templates');
 
-export function exampleConfig(): ResolvedConfig {
-  return loadConfig(EXAMPLE_CONFIG_PATH);
+function sourceHash(config: string): string {
+  const hash = createHash('sha256').update(fs.readFileSync(config));
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/\.(ts|json)$/.test(e.name)) hash.update(p).update(fs.readFileSync(p));
+    }
+  };
+  walk(path.join(ROOT, 'generator'));
+  walk(path.join(ROOT, 'schemas'));
+  return hash.digest('hex').slice(0, 16);
 }
 
-/** The committed template templates/<file>, parsed. */
+/**
+ * The generator's output for `config`, written once to a folder under the system's
+ * temporary directory named by a hash of the configuration and the generator's sources
+ * (so every test file and worker reads the same bytes, and a change regenerates it).
+ */
+export function renderedTemplates(config: string): string {
+  const dir = path.join(os.tmpdir(), `cdt-rendered-${sourceHash(config)}`);
+  if (fs.existsSync(path.join(dir, '.complete'))) return dir;
+  const staging = fs.mkdtempSync(`${dir}.new-`);
+  for (const f of renderAll(loadConfig(config))) {
+    fs.mkdirSync(path.dirname(path.join(staging, f.path)), { recursive: true });
+    fs.writeFileSync(path.join(staging, f.path), f.content);
+  }
+  fs.writeFileSync(path.join(staging, '.complete'), '');
+  try {
+    fs.renameSync(staging, dir);
+  } catch {
+    // Another worker won the race: its folder holds the same bytes.
+    fs.rmSync(staging, { recursive: true, force: true });
+  }
+  return dir;
+}
+
+/** The fixture configuration's templates, as templates/ would hold them. */
+export const TEMPLATES_DIR = renderedTemplates(FIXTURE_CONFIG_PATH);
+
+export function exampleConfig(): ResolvedConfig {
+  return loadConfig(FIXTURE_CONFIG_PATH);
+}
+
+/** The fixture's template <file>, parsed. */
 export function loadTemplate(file: string): Template {
   return JSON.parse(fs.readFileSync(path.join(TEMPLATES_DIR, file), 'utf8')) as Template;
 }
 
-/** The committed template files (top level of templates/). */
+/** The fixture's template files (top level). */
 export function templateFiles(): string[] {
   return fs
     .readdirSync(TEMPLATES_DIR)

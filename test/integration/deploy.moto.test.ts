@@ -11,30 +11,43 @@ import { main as destroy } from '../../scripts/destroy';
 import { main as diff } from '../../scripts/diff';
 import { recordingTerminal } from '../../scripts/lib/terminal';
 import { cfClient, iamClient, rolesWithDenies } from '../helpers/aws';
-import { Moto, startMoto } from '../helpers/moto';
+import { configuredAccounts } from '../../scripts/lib/identity';
+import { Moto, motoProfiles, startMoto } from '../helpers/moto';
 import { parameterFileWith } from '../helpers/parameters';
+import { TEMPLATES_DIR } from '../helpers/template';
 
-const DEV = path.resolve(__dirname, '..', '..', 'templates', 'parameters', 'member-roles', 'dev.json');
+/** The fixture configuration's parameter file (the user's templates/ may hold other values). */
+const DEV = path.join(TEMPLATES_DIR, 'parameters', 'member-roles', 'dev.json');
 const FIXTURES = path.resolve(__dirname, '..', 'fixtures');
 const STACK = 'shop-member-roles-dev';
 const ROLES = ['shop-cfn-deploy-dev-us-east-1', 'shop-cfn-exec-dev-us-east-1', 'shop-codedeploy-dev-us-east-1', 'shop-ecs-infra-dev-us-east-1'];
 
+/** The accounts of the configuration the tests read (DELIVERY_CONFIG); the scripts run with the dev profile, as the README's rehearsal does. */
+const ACCOUNTS = Object.fromEntries(configuredAccounts()!.byEnvironment);
+const DEV_ACCOUNT = ACCOUNTS.dev;
+
 let moto: Moto;
 let tmp: string;
+const savedFiles = { AWS_CONFIG_FILE: process.env.AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE: process.env.AWS_SHARED_CREDENTIALS_FILE };
 
 beforeAll(async () => {
   moto = await startMoto();
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'deploy-moto-'));
+  Object.assign(process.env, await motoProfiles(moto.endpoint, tmp, ACCOUNTS));
 });
 
 afterAll(async () => {
   await moto?.stop();
+  for (const [k, v] of Object.entries(savedFiles)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 });
 
 async function run(script: typeof deploy, argv: string[], options: { interactive?: boolean; answer?: boolean } = {}) {
   const term = recordingTerminal(options);
-  const code = await script([...argv, '--endpoint-url', moto.endpoint], term);
+  const code = await script([...argv, '--endpoint-url', moto.endpoint, ...(argv.includes('--profile') ? [] : ['--profile', 'dev'])], term);
   return { code, out: term.lines.join('\n'), err: term.errors.join('\n') };
 }
 
@@ -48,7 +61,7 @@ describe('deploy member-roles.json to moto', () => {
     expect(r.out).toMatch(/^\+ add {4}DeployRole \(AWS::IAM::Role\) {2}\[IAM\]$/m);
     expect(r.out).toContain('4 to add, 0 to modify');
     expect(r.out).toContain(`stack ${STACK}: CREATE_COMPLETE`);
-    const roles = await rolesWithDenies(iamClient(moto.endpoint), 'shop-');
+    const roles = await rolesWithDenies(iamClient(moto.endpoint, DEV_ACCOUNT), 'shop-');
     expect(roles.map((x) => x.name)).toEqual(ROLES);
     for (const role of roles) expect(role.deniedActions).toEqual(['ec2:TerminateInstances']);
   });
@@ -58,7 +71,7 @@ describe('deploy member-roles.json to moto', () => {
     const r = await run(deploy, ['member-roles', '--parameters', changed]);
     expect(r.code).toBe(1);
     expect(r.err).toContain('refusing to execute without --yes: stdin is not a terminal');
-    const stack = (await cfClient(moto.endpoint).send(new DescribeStacksCommand({ StackName: STACK }))).Stacks![0];
+    const stack = (await cfClient(moto.endpoint, DEV_ACCOUNT).send(new DescribeStacksCommand({ StackName: STACK }))).Stacks![0];
     expect(stack.Parameters?.find((p) => p.ParameterKey === 'CostCenter')?.ParameterValue).toBe('cc-4711');
   });
 
@@ -77,7 +90,7 @@ describe('deploy member-roles.json to moto', () => {
     expect(r.out).toContain('(update)');
     expect(r.out).toContain('~ parameter CostCenter: cc-4711 -> cc-9000');
     expect(r.out).toContain(`stack ${STACK}: UPDATE_COMPLETE`);
-    const stack = (await cfClient(moto.endpoint).send(new DescribeStacksCommand({ StackName: STACK }))).Stacks![0];
+    const stack = (await cfClient(moto.endpoint, DEV_ACCOUNT).send(new DescribeStacksCommand({ StackName: STACK }))).Stacks![0];
     expect(stack.Parameters?.find((p) => p.ParameterKey === 'CostCenter')?.ParameterValue).toBe('cc-9000');
   });
 
@@ -92,24 +105,51 @@ describe('deploy member-roles.json to moto', () => {
   test('diff --stack finds the deployed template equal to the committed one', async () => {
     const r = await run(diff, ['member-roles', '--stack', STACK, '--exit-code']);
     expect(r.err).toBe('');
-    expect(r.out).toBe(`stack ${STACK} -> member-roles.json: no changes`);
+    expect(r.out).toBe(`account ${DEV_ACCOUNT} (dev), region us-east-1\nstack ${STACK} -> member-roles.json\nno changes: member-roles.json`);
     expect(r.code).toBe(0);
+  });
+
+  test('diff --stack refuses to compare a template with a stack of another template (exit 2)', async () => {
+    const r = await run(diff, ['network', '--stack', STACK]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(new RegExp(`^error: stack ${STACK} was not deployed from network\\.json: its Description differs and it shares 0 of \\d+ logical IDs; name the template the stack was made from`));
   });
 
   test('a template moto rejects fails with the reason and leaves no stack behind', async () => {
     const r = await run(deploy, ['rejected-by-moto', '--templates-dir', FIXTURES, '--stack-name', 'rejected', '--yes']);
     expect(r.code).toBe(1);
     expect(r.err).toContain('Fn::GetAtt references undefined resource MissingProject');
-    await expect(cfClient(moto.endpoint).send(new DescribeStacksCommand({ StackName: 'rejected' }))).rejects.toThrow(/does not exist/);
+    await expect(cfClient(moto.endpoint, DEV_ACCOUNT).send(new DescribeStacksCommand({ StackName: 'rejected' }))).rejects.toThrow(/does not exist/);
+  });
+
+  test('--plan shows the change set of a new stack and leaves nothing behind', async () => {
+    const staging = path.resolve(DEV, '..', 'staging.json');
+    const r = await run(deploy, ['member-roles', '--parameters', staging, '--plan', '--profile', 'staging']);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('3 to add, 0 to modify');
+    expect(r.out).toMatch(/plan only: change set deploy-\d+ deleted with the empty stack; nothing was changed$/);
+    await expect(cfClient(moto.endpoint, ACCOUNTS.staging).send(new DescribeStacksCommand({ StackName: STACK.replace(/dev$/, 'staging') }))).rejects.toThrow(/does not exist/);
+  });
+
+  test('prod parameters with the dev profile are refused; nothing is created in either account', async () => {
+    const prod = path.resolve(DEV, '..', 'prod.json');
+    const r = await run(deploy, ['member-roles', '--parameters', prod, '--yes']);
+    expect(r.code).toBe(1);
+    expect(r.out).toBe(`account ${DEV_ACCOUNT} (dev), region us-east-1`);
+    expect(r.err).toContain(`is for prod (account ${ACCOUNTS.prod} in example.json), but the credentials are of account ${DEV_ACCOUNT} (dev)`);
+    for (const account of [DEV_ACCOUNT, ACCOUNTS.prod]) {
+      await expect(cfClient(moto.endpoint, account).send(new DescribeStacksCommand({ StackName: 'shop-member-roles-prod' }))).rejects.toThrow(/does not exist/);
+    }
   });
 
   test('destroy refuses a production stack without --allow-production', async () => {
     const prod = path.resolve(DEV, '..', 'prod.json');
-    expect((await run(deploy, ['member-roles', '--parameters', prod, '--yes'])).code).toBe(0);
-    const refused = await run(destroy, ['shop-member-roles-prod', '--yes']);
+    expect((await run(deploy, ['member-roles', '--parameters', prod, '--yes', '--profile', 'prod'])).code).toBe(0);
+    const refused = await run(destroy, ['shop-member-roles-prod', '--yes', '--profile', 'prod']);
     expect(refused.code).toBe(1);
     expect(refused.err).toContain('refusing to destroy production stack shop-member-roles-prod without --allow-production');
-    const allowed = await run(destroy, ['shop-member-roles-prod', '--yes', '--allow-production']);
+    const allowed = await run(destroy, ['shop-member-roles-prod', '--yes', '--allow-production', '--profile', 'prod']);
     expect(allowed.err).toBe('');
     expect(allowed.code).toBe(0);
   });
@@ -119,7 +159,7 @@ describe('deploy member-roles.json to moto', () => {
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(r.out).toContain(`deleted ${STACK}`);
-    await expect(cfClient(moto.endpoint).send(new DescribeStacksCommand({ StackName: STACK }))).rejects.toThrow(/does not exist/);
-    expect(await rolesWithDenies(iamClient(moto.endpoint), 'shop-')).toEqual([]);
+    await expect(cfClient(moto.endpoint, DEV_ACCOUNT).send(new DescribeStacksCommand({ StackName: STACK }))).rejects.toThrow(/does not exist/);
+    expect(await rolesWithDenies(iamClient(moto.endpoint, DEV_ACCOUNT), 'shop-')).toEqual([]);
   });
 });

@@ -76,17 +76,20 @@ describe('destroy a stack that owns data', () => {
     await expect(ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [REPOSITORY] }))).rejects.toThrow(/does not exist/);
   });
 
-  test('a stack that does not exist is an error', async () => {
-    const r = await run(destroy, ['no-such-stack', '--yes']);
-    expect(r.code).toBe(1);
-    expect(r.err).toBe('error: stack no-such-stack does not exist');
+  test('a stack that does not exist is skipped, saying so, and the others are still deleted', async () => {
+    expect((await run(deploy, ['versioned-bucket', '--templates-dir', FIXTURES, '--stack-name', 'short-lived', '--yes'])).code).toBe(0);
+    const r = await run(destroy, ['no-such-stack', 'short-lived', '--yes']);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('stack no-such-stack does not exist (already deleted?); skipped');
+    expect(r.out).toContain('deleted short-lived');
   });
 
   test('without --yes and without a terminal it deletes nothing', async () => {
     expect((await run(deploy, ['versioned-bucket', '--templates-dir', FIXTURES, '--stack-name', 'kept', '--yes'])).code).toBe(0);
     const r = await run(destroy, ['kept']);
     expect(r.code).toBe(1);
-    expect(r.err).toContain('refusing to destroy without --yes');
+    expect(r.err).toContain('refusing to delete without --yes');
     const stack = (await cfClient(moto.endpoint).send(new DescribeStacksCommand({ StackName: 'kept' }))).Stacks?.[0];
     expect(stack?.StackStatus).toBe('CREATE_COMPLETE');
   });

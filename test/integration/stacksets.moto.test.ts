@@ -7,24 +7,39 @@ import { DescribeStackSetCommand, ListStackInstancesCommand } from '@aws-sdk/cli
 import { main as stacksets } from '../../scripts/stacksets';
 import { recordingTerminal } from '../../scripts/lib/terminal';
 import { cfClient, iamClient, rolesWithDenies } from '../helpers/aws';
-import { Moto, startMoto } from '../helpers/moto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { configuredAccounts } from '../../scripts/lib/identity';
+import { Moto, motoProfiles, startMoto } from '../helpers/moto';
 
-const ACCOUNTS = { dev: '222222222222', staging: '333333333333', prod: '444444444444' } as const;
+/** The member accounts of the configuration the tests read; the StackSet is administered with the tools profile. */
+const ALL = Object.fromEntries(configuredAccounts()!.byEnvironment);
+const ACCOUNTS = { dev: ALL.dev, staging: ALL.staging, prod: ALL.prod };
 const TARGETS = Object.entries(ACCOUNTS).map(([env, account]) => `${env}=${account}`);
 
 let moto: Moto;
+let tmp: string;
+const savedFiles = { AWS_CONFIG_FILE: process.env.AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE: process.env.AWS_SHARED_CREDENTIALS_FILE };
 
 beforeAll(async () => {
   moto = await startMoto();
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'stacksets-moto-'));
+  Object.assign(process.env, await motoProfiles(moto.endpoint, tmp, ALL));
 });
 
 afterAll(async () => {
   await moto?.stop();
+  for (const [k, v] of Object.entries(savedFiles)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 });
 
 async function run(argv: string[]) {
   const term = recordingTerminal();
-  const code = await stacksets([...argv, '--endpoint-url', moto.endpoint], term);
+  const code = await stacksets([...argv, '--endpoint-url', moto.endpoint, '--profile', 'tools'], term);
   return { code, out: term.lines.join('\n'), err: term.errors.join('\n') };
 }
 
@@ -37,7 +52,7 @@ describe('stacksets rolls member-roles.json out to three accounts', () => {
     expect(r.out).toContain('== staging (333333333333): create instances in us-east-1; values EnvironmentName=staging, EnvironmentSuffix=staging');
     expect(r.out).toContain('  prod create: SUCCEEDED, 1/1 done (SUCCEEDED 1) after');
     expect(r.out).toMatch(/^444444444444 {2}prod {5}us-east-1 {2}CURRENT {2}SUCCEEDED$/m);
-    const instances = (await cfClient(moto.endpoint).send(new ListStackInstancesCommand({ StackSetName: 'shop-member-roles' }))).Summaries ?? [];
+    const instances = (await cfClient(moto.endpoint, ALL.tools).send(new ListStackInstancesCommand({ StackSetName: 'shop-member-roles' }))).Summaries ?? [];
     expect(instances.map((i) => i.Account).sort()).toEqual(Object.values(ACCOUNTS));
   });
 
@@ -48,7 +63,7 @@ describe('stacksets rolls member-roles.json out to three accounts', () => {
   });
 
   test('the administration account itself got no roles', async () => {
-    expect(await rolesWithDenies(iamClient(moto.endpoint), 'shop-')).toEqual([]);
+    expect(await rolesWithDenies(iamClient(moto.endpoint, ALL.tools), 'shop-')).toEqual([]);
   });
 
   test('running again updates the StackSet and every instance', async () => {
@@ -58,13 +73,21 @@ describe('stacksets rolls member-roles.json out to three accounts', () => {
     expect(r.out).toContain('== dev (222222222222): update instances in us-east-1');
   });
 
-  test('--delete removes the instances, the StackSet and the roles in every account', async () => {
-    const r = await run(['member-roles', '--delete', '--stack-set-name', 'shop-member-roles']);
+  test('--delete touching the prod account is refused without --allow-production; nothing is deleted', async () => {
+    const r = await run(['member-roles', '--delete', '--yes']);
+    expect(r.code).toBe(1);
+    expect(r.err).toBe(`error: refusing to delete instances in production account ${ACCOUNTS.prod} without --allow-production`);
+    const instances = (await cfClient(moto.endpoint, ALL.tools).send(new ListStackInstancesCommand({ StackSetName: 'shop-member-roles' }))).Summaries ?? [];
+    expect(instances).toHaveLength(3);
+  });
+
+  test('--delete as the README writes it removes the instances, the StackSet and the roles in every account', async () => {
+    const r = await run(['member-roles', '--delete', '--yes', '--allow-production']);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    expect(r.out).toContain('== delete 3 instance(s) in 222222222222, 333333333333, 444444444444 / us-east-1');
+    expect(r.out).toContain(`== delete 3 instance(s) of StackSet shop-member-roles in ${ACCOUNTS.dev} (dev), ${ACCOUNTS.staging} (staging), ${ACCOUNTS.prod} (prod) / us-east-1`);
     expect(r.out).toContain('StackSet shop-member-roles deleted');
-    await expect(cfClient(moto.endpoint).send(new DescribeStackSetCommand({ StackSetName: 'shop-member-roles' }))).rejects.toThrow(/not found/i);
+    await expect(cfClient(moto.endpoint, ALL.tools).send(new DescribeStackSetCommand({ StackSetName: 'shop-member-roles' }))).rejects.toThrow(/not found/i);
     for (const account of Object.values(ACCOUNTS)) expect(await rolesWithDenies(iamClient(moto.endpoint, account), 'shop-')).toEqual([]);
   });
 });

@@ -14,9 +14,11 @@ import { main as diff } from '../../scripts/diff';
 import { recordingTerminal } from '../../scripts/lib/terminal';
 import { main as stacksets } from '../../scripts/stacksets';
 import { parameterFileWith } from '../helpers/parameters';
+import { TEMPLATES_DIR } from '../helpers/template';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const DEV = path.join(ROOT, 'templates', 'parameters', 'member-roles', 'dev.json');
+/** The fixture configuration's parameter file (the user's templates/ may hold other values). */
+const DEV = path.join(TEMPLATES_DIR, 'parameters', 'member-roles', 'dev.json');
 
 type Main = typeof deploy;
 
@@ -112,9 +114,10 @@ describe('destroy and diff arguments', () => {
   });
 
   test('diff of the committed templates against the generator', async () => {
-    const r = await run(diff, ['member-roles', '--exit-code']);
+    const r = await run(diff, ['member-roles', '--exit-code', '--templates-dir', TEMPLATES_DIR]);
     expect(r.err).toBe('');
-    expect(r.out).toBe('member-roles.json: no changes');
+    expect(r.out.split('\n')[0]).toMatch(/ -> generated from .*test\/fixtures\/configs\/example\.json$/);
+    expect(r.out.split('\n')[1]).toBe('no changes: member-roles.json');
     expect(r.code).toBe(0);
   });
 });

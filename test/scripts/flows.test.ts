@@ -9,8 +9,10 @@ import { parseArgs } from '../../scripts/lib/args';
 import { recordingTerminal } from '../../scripts/lib/terminal';
 import { main as stacksetsMain } from '../../scripts/stacksets';
 import { fakeClient, Handler, serviceError } from '../helpers/fake-aws';
+import { TEMPLATES_DIR } from '../helpers/template';
 
-const DEV = path.resolve(__dirname, '..', '..', 'templates', 'parameters', 'member-roles', 'dev.json');
+/** The fixture configuration's parameter file (the user's templates/ may hold other values). */
+const DEV = path.join(TEMPLATES_DIR, 'parameters', 'member-roles', 'dev.json');
 const plan = () => planDeploy(parseArgs(DEPLOY_SPEC, ['member-roles', '--parameters', DEV, '--yes']));
 const t = (s: number) => new Date(Date.UTC(2026, 0, 1, 12, 0, s));
 
@@ -129,7 +131,9 @@ describe('stacksets', () => {
     const spy = jest.spyOn(sdk.CloudFormationClient.prototype, 'send').mockImplementation(((cmd: never) => cf.send(cmd)) as never);
     try {
       const term = recordingTerminal();
-      const code = await stacksetsMain(['member-roles', '--target', 'staging=333333333333', '--region', 'eu-west-1'], term);
+      const tools = async () => ({ account: '111111111111', arn: 'arn:aws:iam::111111111111:user/ops', region: 'eu-west-1' });
+      const code = await stacksetsMain(['member-roles', '--target', 'staging=333333333333', '--region', 'eu-west-1'], term, tools);
+      expect(term.lines[0]).toBe('account 111111111111 (tools), region eu-west-1');
       expect(code).toBe(1);
       expect(term.lines).toContain('  staging create: FAILED, 1/1 done (FAILED 1) after 0s');
       expect(term.errors).toEqual(['error: 333333333333 eu-west-1: FAILED: Account 333333333333 should have AWSCloudFormationStackSetExecutionRole']);
