@@ -17,7 +17,7 @@ import { parameterFileWith } from '../helpers/parameters';
 const DEV = path.resolve(__dirname, '..', '..', 'templates', 'parameters', 'member-roles', 'dev.json');
 const FIXTURES = path.resolve(__dirname, '..', 'fixtures');
 const STACK = 'shop-member-roles-dev';
-const ROLES = ['shop-cfn-exec-dev-us-east-1', 'shop-codedeploy-dev-us-east-1', 'shop-orders-deploy-dev-us-east-1', 'shop-web-deploy-dev-us-east-1'];
+const ROLES = ['shop-cfn-exec-dev-us-east-1', 'shop-codedeploy-dev-us-east-1'];
 
 let moto: Moto;
 let tmp: string;
@@ -45,8 +45,8 @@ describe('deploy member-roles.json to moto', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain(`change set deploy-`);
     expect(r.out).toContain('capabilities CAPABILITY_NAMED_IAM');
-    expect(r.out).toMatch(/^\+ add {4}DeployRoleWeb \(AWS::IAM::Role\) {2}\[IAM\]$/m);
-    expect(r.out).toContain('8 to add, 0 to modify');
+    expect(r.out).toMatch(/^\+ add {4}DeployPolicy \(AWS::IAM::ManagedPolicy\) {2}\[IAM\]$/m);
+    expect(r.out).toContain('6 to add, 0 to modify');
     expect(r.out).toContain(`stack ${STACK}: CREATE_COMPLETE`);
     const roles = await rolesWithDenies(iamClient(moto.endpoint), 'shop-');
     expect(roles.map((x) => x.name)).toEqual(ROLES);

@@ -46,8 +46,6 @@ describe('stacksets rolls member-roles.json out to three accounts', () => {
     expect(roles.map((x) => x.name)).toEqual([
       `shop-cfn-exec-${env}-us-east-1`,
       `shop-codedeploy-${env}-us-east-1`,
-      `shop-orders-deploy-${env}-us-east-1`,
-      `shop-web-deploy-${env}-us-east-1`,
     ]);
     for (const role of roles) expect(role.deniedActions).toContain('ec2:TerminateInstances');
   });
