@@ -11,6 +11,7 @@ import { Template } from './core/template';
 import { serializeTemplate, toJson } from './core/serialize';
 import { buildGitHubOidcTemplate, gitHubOidcParameterFiles } from './templates/github-oidc';
 import { buildMemberRolesTemplate, memberRolesParameterFiles } from './templates/member-roles';
+import { SERVICE_DEPLOY_ROLE_FILE, buildServiceDeployRoleTemplate, serviceDeployRoleParameterFiles } from './templates/service-deploy-role';
 import { buildMonitoringTemplate, monitoringParameterFiles } from './templates/monitoring';
 import { buildDoraTemplate, doraParameterFiles } from './templates/dora';
 import { buildDoraForwardingTemplate, doraForwardingParameterFiles } from './templates/dora-forwarding';
@@ -45,7 +46,8 @@ export interface TemplateEntry {
 }
 
 export const TEMPLATES: readonly TemplateEntry[] = [
-  { file: 'member-roles.json', build: buildMemberRolesTemplate, parameterFiles: memberRolesParameterFiles },
+  { file: 'member-roles.json', build: () => buildMemberRolesTemplate(), parameterFiles: memberRolesParameterFiles },
+  { file: SERVICE_DEPLOY_ROLE_FILE, build: () => buildServiceDeployRoleTemplate(), parameterFiles: serviceDeployRoleParameterFiles },
   { file: 'github-oidc.json', build: () => buildGitHubOidcTemplate(), parameterFiles: gitHubOidcParameterFiles },
   { file: 'monitoring.json', build: buildMonitoringTemplate, parameterFiles: monitoringParameterFiles },
   { file: 'dora.json', build: buildDoraTemplate, parameterFiles: doraParameterFiles },

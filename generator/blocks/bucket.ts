@@ -51,7 +51,7 @@ export function denyInsecureTransport(bucket: ResourceHandle): Statement {
     'DenyInsecureTransport',
     's3',
     [sub(`\${${bucket.logicalId}.Arn}`), sub(`\${${bucket.logicalId}.Arn}/*`)],
-    { principal: { AWS: '*' }, condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+    { principal: '*', condition: { Bool: { 'aws:SecureTransport': 'false' } } },
   );
 }
 

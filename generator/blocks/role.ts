@@ -28,6 +28,8 @@ export interface RoleProps {
   readonly trustActions?: readonly string[];
   /** ARN of the managed policy that bounds the role (naming.workloadBoundaryArn for workload roles). */
   readonly permissionsBoundary?: Value<string>;
+  /** ARNs of this project's customer-managed policies of another stack (naming module), e.g. the deploy policy. */
+  readonly managedPolicyArns?: ReadonlyArray<Value<string>>;
   /** Tags besides the standard ones. */
   readonly tags?: ReadonlyArray<{ readonly Key: string; readonly Value: Value<string> }>;
 }
@@ -52,6 +54,7 @@ export function role(t: TemplateBuilder, id: string, props: RoleProps, options: 
       ...(props.policyName !== null
         ? { Policies: [{ PolicyName: props.policyName, PolicyDocument: policyDocument([...props.statements, DENY_TERMINATE_INSTANCES]) }] }
         : {}),
+      ...(props.managedPolicyArns !== undefined ? { ManagedPolicyArns: props.managedPolicyArns } : {}),
       ...(props.tags !== undefined ? { Tags: props.tags } : {}),
     },
     options,

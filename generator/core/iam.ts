@@ -9,6 +9,8 @@
 import { Value } from './intrinsics';
 
 export type Principal =
+  /** Everyone: only for a deny, such as the TLS-only bucket statement. */
+  | '*'
   | { readonly AWS: Value<string> | ReadonlyArray<Value<string>> }
   | { readonly Service: string | readonly string[] }
   | { readonly Federated: Value<string> };
@@ -84,6 +86,7 @@ function statement(
   options: StatementOptions,
 ): Statement {
   checkActions(sid, actions);
+  if (options.principal === '*' && effect === 'Allow') throw new Error(`statement ${sid}: an allow to everyone ("*") is not allowed`);
   const result: Statement = {
     Sid: sid,
     Effect: effect,

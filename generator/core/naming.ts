@@ -185,6 +185,29 @@ export function serviceDeployRoleArn(
 }
 
 /**
+ * The deploy policy every service's deploy role carries, created by member-roles.json:
+ * `{project}-service-deploy-{suffix}-{region}`.
+ */
+export function deployPolicyNameParts(project: NamePart, suffix: NamePart): NamePart[] {
+  return [project, '-service-deploy-', suffix, '-', 'AWS::Region'];
+}
+
+export function deployPolicyName(project: ParameterHandle<string>, suffix: ParameterHandle<string>): Value<string> {
+  return physicalName('iam-policy', deployPolicyNameParts(project, suffix));
+}
+
+export function deployPolicyArn(project: ParameterHandle<string>, suffix: ParameterHandle<string>): Intrinsic<string> {
+  const parts = deployPolicyNameParts(project, suffix);
+  physicalName('iam-policy', parts);
+  return sub(`arn:\${AWS::Partition}:iam::\${AWS::AccountId}:policy/${describe(parts)}`);
+}
+
+/** Every service's deploy role in this account, as an ARN pattern. */
+export function serviceDeployRoleArnPattern(project: ParameterHandle<string>, suffix: ParameterHandle<string>): Intrinsic<string> {
+  return sub(`arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${describe(serviceDeployRoleNameParts(project, '*', suffix))}`);
+}
+
+/**
  * The stacks a service's deploy role may create, change and delete in a member account:
  * the service stack `{project}-{service}-{suffix}` (blue/green or rolling) and its canary
  * stack `{project}-{service}-canary-{suffix}`. Never the network or member-roles stacks,

@@ -26,8 +26,14 @@ export const noManagedPolicies: Rule = {
           }
         }
       }
-      const arns = resource.Properties?.ManagedPolicyArns;
-      if (arns !== undefined) problems.push(`Resources.${id}: ManagedPolicyArns ${JSON.stringify(arns)} is not allowed`);
+      // Only this project's customer-managed policies in this account (the naming module's
+      // `arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/${ProjectName}-...`).
+      for (const arn of (resource.Properties?.ManagedPolicyArns ?? []) as unknown[]) {
+        const text = typeof arn === 'object' && arn !== null ? (arn as { 'Fn::Sub'?: unknown })['Fn::Sub'] : undefined;
+        if (typeof text !== 'string' || !text.startsWith('arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/${ProjectName}-')) {
+          problems.push(`Resources.${id}: ManagedPolicyArns entry ${JSON.stringify(arn)} is not a policy of this project`);
+        }
+      }
     }
     return problems;
   },

@@ -29,9 +29,8 @@ import {
   memberRoleArn,
   memberRoleName,
   nameText,
-  pipelineRoleArn,
-  serviceDeployRoleArn,
-  serviceDeployRoleName,
+  deployPolicyName,
+  serviceDeployRoleArnPattern,
   serviceStackNameParts,
   workloadBoundaryArn,
   workloadBoundaryName,
@@ -65,11 +64,6 @@ export const MEMBER_ROLES_IDS = {
 } as const;
 
 const ID = MEMBER_ROLES_IDS;
-
-/** `DeployRole` + the service name in PascalCase: `web` -> DeployRoleWeb, `order-api` -> DeployRoleOrderApi. */
-export function deployRoleLogicalId(service: string): string {
-  return `DeployRole${service.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('')}`;
-}
 
 /**
  * The templates whose stacks CloudFormation deploys with the execution role. Its
@@ -574,9 +568,9 @@ function ecsInfrastructureStatements(s: Scope): Statement[] {
 /** The tag on each deploy role that names its service; the shared deploy policy reads it as aws:PrincipalTag/Service. */
 export const SERVICE_TAG = 'Service';
 
-export function buildMemberRolesTemplate(config: ResolvedConfig): Template {
+export function buildMemberRolesTemplate(): Template {
   const t = new TemplateBuilder(
-    'Member-account roles for the container delivery platform: one deploy role per service, the CloudFormation execution role, the workload permissions boundary and the CodeDeploy role of the blue/green hook. Rolled out with StackSets.',
+    'Member-account roles for the container delivery platform: the service deploy policy, the CloudFormation execution role, the workload permissions boundary and the CodeDeploy role of the blue/green hook. Rolled out with StackSets.',
   );
   const { project, suffix } = standardParameters(t);
   const toolsAccount = t.parameter(ID.toolsAccountId, accountIdParameter('AWS account ID of the tools account that runs the pipelines'));
@@ -592,8 +586,7 @@ export function buildMemberRolesTemplate(config: ResolvedConfig): Template {
   });
   const execution = nameOf('execution');
   const codeDeploy = nameOf('codeDeploy');
-  const services = config.services.map((svc) => svc.name);
-  const deployArns = services.map((svc) => serviceDeployRoleArn('AWS::AccountId', project, svc, suffix));
+  const deployArns = [serviceDeployRoleArnPattern(project, suffix)];
   const boundaryArn = workloadBoundaryArn(project, suffix);
   const projectName = `\${${project.logicalId}}`;
   const suffixName = `\${${suffix.logicalId}}`;
@@ -685,27 +678,16 @@ export function buildMemberRolesTemplate(config: ResolvedConfig): Template {
     statements: ecsInfrastructureStatements(scope),
   });
 
-  const deployRoles = services.map((svc) =>
-    role(t, deployRoleLogicalId(svc), {
-      roleName: serviceDeployRoleName(project, svc, suffix),
-      description: `Deploy role of the ${svc} service's pipeline: change sets on the ${svc} stacks`,
-      assumedBy: { AWS: sub(`arn:\${AWS::Partition}:iam::\${${toolsAccount.logicalId}}:root`) },
-      trustCondition: { ArnEquals: { 'aws:PrincipalArn': pipelineRoleArn(toolsAccount, project, svc, toolsSuffix) } },
-      policyName: null,
-      statements: [],
-      maxSessionDurationSeconds: 3600,
-      tags: [{ Key: SERVICE_TAG, Value: svc }],
-    }),
-  );
-  // One policy for every deploy role: the stacks it names are those of the service in
-  // the role's own Service tag, which only an IAM administrator can change.
+  // One policy for every service's deploy role (service-deploy-role.json): the stacks it
+  // names are those of the service in the role's own Service tag, which only an IAM
+  // administrator can change.
   t.resource(ID.deployPolicy, 'AWS::IAM::ManagedPolicy', {
-    Description: "Deploy roles: change sets on the stacks of the role's own service (its Service tag)",
+    ManagedPolicyName: deployPolicyName(project, suffix),
+    Description: "Service deploy roles: change sets on the stacks of the role's own service (its Service tag)",
     PolicyDocument: policyDocument([
       ...deployStatements(scope, `\${!aws:PrincipalTag/${SERVICE_TAG}}`, { account: toolsAccount, suffix: toolsSuffix }, execution.arn),
       DENY_TERMINATE_INSTANCES,
     ]),
-    Roles: deployRoles.map((r) => r.ref()),
   });
 
   t.output('ExecutionRoleArn', { description: 'ARN of the CloudFormation execution role', value: executionRole.getAtt('Arn') });

@@ -3,7 +3,16 @@
  * the account from the `x-moto-account-id` request header.
  */
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { GetRolePolicyCommand, IAMClient, ListRolePoliciesCommand, ListRolesCommand } from '@aws-sdk/client-iam';
+import {
+  DetachRolePolicyCommand,
+  GetPolicyCommand,
+  GetPolicyVersionCommand,
+  GetRolePolicyCommand,
+  IAMClient,
+  ListAttachedRolePoliciesCommand,
+  ListRolePoliciesCommand,
+  ListRolesCommand,
+} from '@aws-sdk/client-iam';
 
 interface Client {
   middlewareStack: { add(mw: unknown, options: { step: 'build'; name: string }): void };
@@ -57,7 +66,30 @@ export async function rolesWithDenies(iam: IAMClient, prefix: string): Promise<R
       const parsed = policyDocument(decodeURIComponent(doc));
       for (const s of parsed.Statement) if (s.Effect === 'Deny') denied.push(...[s.Action].flat());
     }
+    // Managed policies of the stack attached to the role (the deploy roles carry the deny that way).
+    for (const attached of (await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: r.RoleName }))).AttachedPolicies ?? []) {
+      const policy = (await iam.send(new GetPolicyCommand({ PolicyArn: attached.PolicyArn }))).Policy;
+      const version = await iam.send(new GetPolicyVersionCommand({ PolicyArn: attached.PolicyArn, VersionId: policy?.DefaultVersionId }));
+      const parsed = policyDocument(decodeURIComponent(version.PolicyVersion?.Document ?? '{}'));
+      for (const s of parsed.Statement) if (s.Effect === 'Deny') denied.push(...[s.Action].flat());
+    }
     out.push({ name: r.RoleName!, deniedActions: denied.sort() });
   }
   return out.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/**
+ * moto's CloudFormation has no delete handler for AWS::IAM::ManagedPolicy, so a stack
+ * delete leaves the policies attached and deleting their roles fails ("must detach all
+ * policies first"). CloudFormation itself deletes a managed policy (detaching it) before
+ * the roles it names. Before a moto stack delete, the tests detach them as CloudFormation
+ * would.
+ */
+export async function detachManagedPoliciesForMoto(iam: IAMClient, prefix: string): Promise<void> {
+  const roles = (await iam.send(new ListRolesCommand({}))).Roles ?? [];
+  for (const r of roles.filter((x) => x.RoleName?.startsWith(prefix))) {
+    for (const attached of (await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: r.RoleName }))).AttachedPolicies ?? []) {
+      await iam.send(new DetachRolePolicyCommand({ RoleName: r.RoleName, PolicyArn: attached.PolicyArn }));
+    }
+  }
 }

@@ -14,7 +14,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { actionsOfType } from '../../generator/core/handler-permissions';
-import { EXECUTION_ROLE_EXCLUSIONS, MEMBER_ROLES_IDS as ID, deployRoleLogicalId, memberStackTemplates } from '../../generator/templates/member-roles';
+import { EXECUTION_ROLE_EXCLUSIONS, MEMBER_ROLES_IDS as ID, memberStackTemplates } from '../../generator/templates/member-roles';
 import { Template } from '../../generator/core/template';
 import { ActionInfo, Decision, Policy, actionInfo, arnFormat, decide, expandAction, identityPolicies, resolvePolicy, trustPolicy } from '../helpers/iam-sim';
 import { TEMPLATES_DIR, exampleConfig, loadTemplate, resolve, resource, roleStatements, templateFiles } from '../helpers/template';
@@ -27,7 +27,7 @@ const TOOLS = config.tools.accountId;
 const memberRoles = loadTemplate('member-roles.json');
 
 /** Templates deployed in the tools account or by an operator with their own credentials: the rest are member stacks. */
-const NOT_MEMBER_STACKS = ['member-roles.json', 'github-oidc.json', 'dora.json', 'monitoring.json', 'pipeline-build.json', 'pipeline.json'];
+const NOT_MEMBER_STACKS = ['member-roles.json', 'service-deploy-role.json', 'github-oidc.json', 'dora.json', 'monitoring.json', 'pipeline-build.json', 'pipeline.json'];
 const memberFiles = templateFiles().filter((f) => !NOT_MEMBER_STACKS.includes(f));
 
 function parameterFile(rel: string): Record<string, string> {
@@ -266,7 +266,9 @@ describe('the execution role allows every handler action of every member stack r
 
 const ADMIN: Policy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
 const BACKDOOR = `arn:aws:iam::${ACCOUNT}:role/shop-workload/backdoor`;
-const deployRoleArns = config.services.map((s) => roleArn(memberRoles, deployRoleLogicalId(s.name), dev));
+const deployRoleTemplate = loadTemplate('service-deploy-role.json');
+const deployRoleValues = (svc: string, env: string) => ({ ...parameterFile(`service-deploy-role/${svc}/${env}.json`), ...pseudo(envOf(env).accountId) });
+const deployRoleArns = config.services.map((s) => roleArn(deployRoleTemplate, 'DeployRole', deployRoleValues(s.name, 'dev')));
 
 describe('a template that tries to become administrator is denied at every step', () => {
   const asExec = (action: string, resource: string, context: Record<string, string> = {}) =>
@@ -348,12 +350,14 @@ function assumeStatements(svc: string): Policy {
 }
 
 function deployRole(svc: string, env: string) {
-  const values = memberValues(env);
-  const id = deployRoleLogicalId(svc);
+  const values = deployRoleValues(svc, env);
+  // The role's own inline policy and the deploy policy of member-roles.json it names by ARN.
+  const inline = identityPolicies(deployRoleTemplate, 'DeployRole', values);
+  const policy = resolvePolicy(resource(memberRoles, ID.deployPolicy).Properties!.PolicyDocument, memberValues(env)) as Policy;
   return {
-    arn: roleArn(memberRoles, id, values),
-    identity: identityPolicies(memberRoles, id, values),
-    trust: trustPolicy(memberRoles, id, values),
+    arn: roleArn(deployRoleTemplate, 'DeployRole', values),
+    identity: [...inline, policy],
+    trust: trustPolicy(deployRoleTemplate, 'DeployRole', values),
     // IAM sets the role's own tags as aws:PrincipalTag for its sessions.
     context: { 'aws:PrincipalTag/Service': svc },
   };

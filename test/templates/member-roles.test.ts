@@ -3,13 +3,13 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { MEMBER_ROLES_IDS as ID, deployRoleLogicalId } from '../../generator/templates/member-roles';
+import { MEMBER_ROLES_IDS as ID } from '../../generator/templates/member-roles';
 import { TEMPLATES_DIR, asList, exampleConfig, loadTemplate, policyStatements, resolve, resource, resourcesOfType, roleStatements } from '../helpers/template';
 
 const template = loadTemplate('member-roles.json');
 const config = exampleConfig();
-const DEPLOY_ROLES = config.services.map((s) => deployRoleLogicalId(s.name));
-const ROLES = [...DEPLOY_ROLES, ID.executionRole, ID.codeDeployRole, ID.ecsInfrastructureRole];
+const ROLES = [ID.executionRole, ID.codeDeployRole, ID.ecsInfrastructureRole];
+const deployRoleTemplate = loadTemplate('service-deploy-role.json');
 
 function paramsFor(env: string): Record<string, string> {
   const file = path.join(TEMPLATES_DIR, 'parameters', 'member-roles', `${env}.json`);
@@ -22,7 +22,7 @@ function paramsFor(env: string): Record<string, string> {
 }
 
 describe('member-roles.json', () => {
-  test('creates a deploy role per service, the execution, CodeDeploy and ECS infrastructure roles, and their policies', () => {
+  test('creates the execution, CodeDeploy and ECS infrastructure roles, the deploy policy, the boundary and the execution policies', () => {
     expect(resourcesOfType(template, 'AWS::IAM::Role').map(([id]) => id).sort()).toEqual([...ROLES].sort());
     const policies = resourcesOfType(template, 'AWS::IAM::ManagedPolicy').map(([id]) => id);
     expect(policies).toEqual(expect.arrayContaining([ID.workloadBoundary, ID.deployPolicy, `${ID.executionPolicy}1`]));
@@ -55,14 +55,18 @@ describe('member-roles.json', () => {
   });
 
   test.each(config.services.map((svc) => svc.name))("only the %s pipeline role in the tools account can assume that service's deploy role", (svc) => {
-    const r = resource(template, deployRoleLogicalId(svc));
+    const r = resource(deployRoleTemplate, 'DeployRole');
     const trust = (r.Properties?.AssumeRolePolicyDocument as { Statement: Array<Record<string, any>> }).Statement;
     expect(trust).toHaveLength(1);
-    const p = paramsFor('dev');
+    const p = { ...JSON.parse(fs.readFileSync(path.join(TEMPLATES_DIR, 'parameters', 'service-deploy-role', svc, 'dev.json'), 'utf8')).Parameters, 'AWS::Partition': 'aws', 'AWS::Region': 'eu-west-1', 'AWS::AccountId': '222222222222' };
     expect(resolve(trust[0].Principal.AWS, p)).toBe(`arn:aws:iam::${config.tools.accountId}:root`);
     expect(resolve(trust[0].Condition.ArnEquals['aws:PrincipalArn'], p)).toBe(`arn:aws:iam::${config.tools.accountId}:role/shop/shop-${svc}-pipeline-tools`);
     expect(trust[0].Action).toEqual(['sts:AssumeRole']);
-    expect(r.Properties?.Tags).toContainEqual({ Key: 'Service', Value: svc });
+    expect(resolve(resource(deployRoleTemplate, 'DeployRole').Properties?.RoleName, p)).toBe(`shop-${svc}-deploy-dev-eu-west-1`);
+    expect((r.Properties?.Tags as Array<{ Key: string; Value: unknown }>).find((x) => x.Key === 'Service')!.Value).toEqual({ Ref: 'ServiceName' });
+    expect((r.Properties?.ManagedPolicyArns as unknown[]).map((x) => resolve(x, p))).toEqual([
+      `arn:aws:iam::222222222222:policy/${resolve(resource(template, ID.deployPolicy).Properties?.ManagedPolicyName, p)}`,
+    ]);
   });
 
   test('the execution role is for CloudFormation and the CodeDeploy role for CodeDeploy', () => {

@@ -10,7 +10,6 @@ import * as path from 'node:path';
 import { ResourceDef, Template } from '../../generator/core/template';
 import { serializeTemplate } from '../../generator/core/serialize';
 import { stackName } from '../../generator/core/naming';
-import { deployRoleLogicalId } from '../../generator/templates/member-roles';
 import { TEMPLATE_BODY_LIMIT_BYTES } from '../../generator/rules/template-size';
 import { ConfigError, parseConfig } from '../../generator/config/load';
 import { ProjectConfig } from '../../generator/config/types';
@@ -70,10 +69,14 @@ function memberValues(env: string): Record<string, string> {
   };
 }
 
-/** The ARN of a role member-roles.json creates, with the given parameter values. */
+/** The ARN of a role member-roles.json (or, for `DeployRole{Service}`, service-deploy-role.json) creates in an environment. */
 function memberRoleArn(id: string, env: string): string {
-  const values = memberValues(env);
-  const props = resource(memberRoles, id).Properties!;
+  const service = id.startsWith('DeployRole') ? id.slice('DeployRole'.length).toLowerCase() : undefined;
+  const e = config.environments.find((x) => x.name === env)!;
+  const values = service
+    ? { ...parameterFile(`parameters/service-deploy-role/${service}/${env}.json`), 'AWS::Partition': 'aws', 'AWS::Region': REGION, 'AWS::AccountId': e.accountId }
+    : memberValues(env);
+  const props = resource(service ? loadTemplate('service-deploy-role.json') : memberRoles, service ? 'DeployRole' : id).Properties!;
   const path = (props.Path as string | undefined) ?? '/';
   return `arn:aws:iam::${values['AWS::AccountId']}:role${path}${resolve(props.RoleName, values)}`;
 }
@@ -194,7 +197,7 @@ describe('deploy actions in the member accounts', () => {
       const [create, execute] = stage(pipeline, deployStageName(env.name)).Actions;
       const deployRole = resolve(create.RoleArn, values);
       expect(deployRole.split(':')[4]).toBe(env.accountId);
-      expect(deployRole).toBe(memberRoleArn(deployRoleLogicalId(service), env.name));
+      expect(deployRole).toBe(memberRoleArn(`DeployRole${service}`, env.name));
       expect(resolve(execute.RoleArn, values)).toBe(deployRole);
       expect(resolve(create.Configuration.RoleArn, values)).toBe(memberRoleArn('ExecutionRole', env.name));
     }
@@ -284,9 +287,10 @@ describe('deploy actions in the member accounts', () => {
     const roleArn = `arn:aws:iam::${config.tools.accountId}:role${resolve(props.Path, values)}${resolve(props.RoleName, values)}`;
     expect(roleArn).toBe('arn:aws:iam::111111111111:role/shop/shop-web-pipeline-tools');
     for (const env of config.environments) {
-      const trust = (resource(memberRoles, 'DeployRoleWeb').Properties!.AssumeRolePolicyDocument as { Statement: Array<Record<string, any>> })
+      const trust = (resource(loadTemplate('service-deploy-role.json'), 'DeployRole').Properties!.AssumeRolePolicyDocument as { Statement: Array<Record<string, any>> })
         .Statement[0];
-      expect(resolve(trust.Condition.ArnEquals['aws:PrincipalArn'], memberValues(env.name))).toBe(roleArn);
+      const deployValues = { ...parameterFile(`parameters/service-deploy-role/web/${env.name}.json`), 'AWS::Partition': 'aws', 'AWS::AccountId': env.accountId };
+      expect(resolve(trust.Condition.ArnEquals['aws:PrincipalArn'], deployValues)).toBe(roleArn);
     }
     // Only the pipeline role is under that path: no other role of the tools account is trusted.
     for (const t of [pipeline, build]) {
