@@ -54,6 +54,8 @@ export const PIPELINE_IDS = {
   buildImageReference: 'BuildImageReference',
   unitTestCommand: 'UnitTestCommand',
   scanCriticalThreshold: 'ScanCriticalThreshold',
+  scanAllowUnsupportedImage: 'ScanAllowUnsupportedImage',
+  scanTimeoutMinutes: 'ScanTimeoutMinutes',
   imagePlatforms: 'ImagePlatforms',
   rotationFunctionArn: 'RotationFunctionArn',
 
@@ -269,6 +271,19 @@ function buildParameters(t: TemplateBuilder) {
       MaxValue: 1000,
       Default: 0,
     }),
+    scanAllowUnsupportedImage: t.parameter(ID.scanAllowUnsupportedImage, {
+      Type: 'String',
+      Description: 'true: images ECR cannot scan pass',
+      AllowedValues: ['false', 'true'],
+      Default: 'false',
+    }),
+    scanTimeoutMinutes: t.parameter(ID.scanTimeoutMinutes, {
+      Type: 'Number',
+      Description: 'Longest scan wait, minutes',
+      MinValue: 1,
+      MaxValue: 50,
+      Default: 20,
+    }),
     imagePlatforms: t.parameter(ID.imagePlatforms, {
       Type: 'String',
       Description: 'Image platforms; two make one image index',
@@ -448,9 +463,19 @@ const LIST_IMAGES = [
  * (The lines of this build spec avoid ": ", so that they stay plain YAML scalars: quoted
  * ones escape every double quote, and the template must stay small.)
  *
- * The scan waits for ECR's scan of each pushed image (both of an image index), writes
- * every finding as a JUnit test case (CRITICAL ones failed, named with their platform
- * for an index) and fails when the CRITICAL findings of all images exceed the threshold.
+ * The scan polls ECR's scan of each pushed image (both of an image index) until it ends,
+ * (PENDING, IN_PROGRESS, or not started yet), never longer than TIMEOUT_MINUTES in all,
+ * and decides on the state it ends in (ImageScanStatus, ECR API reference):
+ * - COMPLETE (basic scanning): the findings (`findings`);
+ * - ACTIVE (enhanced scanning, Amazon Inspector: continuous, so never COMPLETE): the
+ *   findings (`enhancedFindings`, named by vulnerability ID);
+ * - FAILED with UnsupportedImageError (basic) or UNSUPPORTED_IMAGE (enhanced): the OS of
+ *   the image is one ECR cannot scan (scratch, distroless); the step fails and says so,
+ *   unless ALLOW_UNSUPPORTED (the service's scanAllowUnsupportedImage) is true;
+ * - any other state (FINDINGS_UNAVAILABLE, LIMIT_EXCEEDED, ...) fails with ECR's description.
+ * Every finding becomes a JUnit test case (CRITICAL ones failed, named with their platform
+ * for an index), and the step fails when the CRITICAL findings of all images exceed the
+ * threshold.
  */
 function scanBuildSpec(reports: ResourceHandle) {
   const repository = '--repository-name "$REPOSITORY_NAME"';
@@ -462,13 +487,23 @@ function scanBuildSpec(reports: ResourceHandle) {
     'printf "<testcase classname=\\"%s\\" name=\\"%s\\">%s</testcase>\\n", $1, $2, failure }',
     `END { print "</testsuite>" }' findings.tsv > ${REPORT_DIRECTORY}/image-scan.xml`,
   ].join(' ');
+  const unsupported =
+    'ECR cannot scan this image (OS or package manager not supported, as in scratch or distroless images).' +
+    ' To pass such images of this service unscanned, set scanAllowUnsupportedImage to true for it in the configuration.';
   const scanEach = [
     'CRITICAL=0; while read -r id platform <&3; do',
-    `${withRetries(`aws ecr wait image-scan-complete ${image}`)};`,
-    `aws ecr describe-image-scan-findings ${image} --query 'imageScanFindings.findings[].[severity,name]' --output text > findings.txt || exit 1;`,
+    // Poll: a scan not started yet (ScanNotFoundException) counts as pending.
+    `while true; do s=$(aws ecr describe-image-scan-findings ${image} --no-paginate --query '[imageScanStatus.status,imageScanStatus.description]' --output text 2>&1) || s="PENDING $s";`,
+    'read -r state _ <<< "$s"; case "$state" in PENDING|IN_PROGRESS) ;; *) break ;; esac;',
+    'if [ "$SECONDS" -ge "$deadline" ]; then echo "no scan result for $id $platform after $TIMEOUT_MINUTES minutes (last state $s)"; exit 1; fi;',
+    'echo "scan of $id $platform is $state, waiting"; sleep 15; done;',
+    `if [ "$state" = UNSUPPORTED_IMAGE ] || { [ "$state" = FAILED ] && [[ "$s" == *UnsupportedImageError* ]]; }; then echo "$id $platform was not scanned - $s";`,
+    `if [ "$ALLOW_UNSUPPORTED" = true ]; then echo "passing it unscanned, as scanAllowUnsupportedImage allows"; continue; fi; echo "${unsupported}"; exit 1; fi;`,
+    'if [ "$state" != COMPLETE ] && [ "$state" != ACTIVE ]; then echo "the scan of $id $platform ended in $s"; exit 1; fi;',
+    `q='imageScanFindings.findings[].[severity,name]'; if [ "$state" = ACTIVE ]; then echo "enhanced scanning (Amazon Inspector)"; q='imageScanFindings.enhancedFindings[].[severity,packageVulnerabilityDetails.vulnerabilityId || title]'; fi;`,
+    `aws ecr describe-image-scan-findings ${image} --query "$q" --output text > findings.txt || exit 1;`,
     `grep -v '^None$' findings.txt | sed "s|$|\\t$platform|" >> findings.tsv;`,
-    `n=$(aws ecr describe-image-scan-findings ${image} --query 'imageScanFindings.findingSeverityCounts.CRITICAL' --output text) || exit 1;`,
-    'if [ "$n" != None ]; then echo "$id $platform has $n CRITICAL"; CRITICAL=$((CRITICAL + n)); fi; done 3< images.txt',
+    `n=$(grep -c '^CRITICAL' findings.txt); if [ "$n" -gt 0 ]; then echo "$id $platform has $n CRITICAL"; CRITICAL=$((CRITICAL + n)); fi; done 3< images.txt`,
   ].join(' ');
   return buildSpec({
     version: 0.2,
@@ -476,7 +511,7 @@ function scanBuildSpec(reports: ResourceHandle) {
     phases: {
       build: {
         commands: [
-          `mkdir -p ${REPORT_DIRECTORY}; printf '' > findings.tsv`,
+          `mkdir -p ${REPORT_DIRECTORY}; printf '' > findings.tsv; deadline=$((SECONDS + TIMEOUT_MINUTES * 60))`,
           `aws ecr batch-get-image ${repository} --image-ids "imageTag=$IMAGE_TAG" --accepted-media-types ${MANIFEST_MEDIA_TYPES.join(' ')} --query 'images[0].imageManifest' --output text > manifest.json`,
           `node -e '${LIST_IMAGES}' > images.txt`,
           scanEach,
@@ -788,7 +823,12 @@ export function buildPipelineBuildTemplate(config: ResolvedConfig): Template {
     name: CODEBUILD_PROJECTS.scan,
     role: testRole,
     buildSpec: scanBuildSpec(scanReports),
-    variables: [repositoryName, { Name: 'CRITICAL_THRESHOLD', Value: sub(v(p.scanCriticalThreshold)) }],
+    variables: [
+      repositoryName,
+      { Name: 'CRITICAL_THRESHOLD', Value: sub(v(p.scanCriticalThreshold)) },
+      { Name: 'ALLOW_UNSUPPORTED', Value: ref(p.scanAllowUnsupportedImage) },
+      { Name: 'TIMEOUT_MINUTES', Value: sub(v(p.scanTimeoutMinutes)) },
+    ],
   });
 
   t.output('ArtifactKeyArn', { description: 'KMS key of the pipeline artifacts', value: att(key, 'Arn'), exportName: names.artifactKeyExport });
@@ -1074,6 +1114,8 @@ export function pipelineBuildParameterFiles(config: ResolvedConfig): ParameterFi
       [ID.buildImageRepository]: image.repository,
       [ID.buildImageReference]: image.reference,
       [ID.scanCriticalThreshold]: String(service.scanCriticalThreshold),
+      [ID.scanAllowUnsupportedImage]: String(service.scanAllowUnsupportedImage),
+      [ID.scanTimeoutMinutes]: String(service.scanTimeoutMinutes),
       [ID.imagePlatforms]: imagePlatforms(service),
     },
     tags: tags(config),

@@ -496,8 +496,13 @@ function sandbox(prefix: string) {
     dir,
     tool,
     run(commands: readonly string[], env: Record<string, string>): number {
+      return this.runWithOutput(commands, env).status;
+    },
+    /** Runs the commands in one shell, as CodeBuild runs a phase; stdout and stderr together. */
+    runWithOutput(commands: readonly string[], env: Record<string, string>): { status: number; output: string } {
       const script = commands.map((c) => `${c}\nstatus=$?; if [ "$status" -ne 0 ]; then exit "$status"; fi`).join('\n');
-      return spawnSync('bash', ['-c', script], { cwd: work, encoding: 'utf8', env: { PATH: `${bin}:${process.env.PATH}`, ...env } }).status ?? -1;
+      const r = spawnSync('bash', ['-c', `exec 2>&1\n${script}`], { cwd: work, encoding: 'utf8', env: { PATH: `${bin}:${process.env.PATH}`, ...env } });
+      return { status: r.status ?? -1, output: r.stdout };
     },
     /** A file of the working directory, empty when it was not written. */
     read(file: string): string {
@@ -614,60 +619,137 @@ describe('the image scan', () => {
   const spec = buildSpecOf('ScanProject');
   const commands: string[] = spec.phases.build.commands;
 
+  const COMPLETE = 'COMPLETE\\tThe scan was completed successfully.';
   interface ScannedImage {
     /** What the scan names the image by: `imageTag=...` or `imageDigest=...`. */
     readonly id: string;
-    /** What ECR answers for findingSeverityCounts.CRITICAL, and the findings as `severity\tname` lines. */
-    readonly critical: string;
+    /** What ECR answers for the scan status, call after call (the last one repeats); a `!` line fails like ScanNotFoundException. */
+    readonly states?: readonly string[];
+    /** The findings as `severity\tname` lines (basic scanning), or `severity\tvulnerability ID` (enhanced). */
     readonly findings: string;
   }
 
   const TAG = 'abc123';
-  const singleImage = (critical: string, findings: string): { manifest: object; images: ScannedImage[] } => ({
+  const singleImage = (findings: string, states?: readonly string[]): { manifest: object; images: ScannedImage[] } => ({
     manifest: { schemaVersion: 2, mediaType: 'application/vnd.docker.distribution.manifest.v2+json', layers: [] },
-    images: [{ id: `imageTag=${TAG}`, critical, findings }],
+    images: [{ id: `imageTag=${TAG}`, states, findings }],
   });
+
+  interface Options {
+    readonly threshold?: number;
+    readonly allowUnsupported?: boolean;
+    readonly timeoutMinutes?: number;
+  }
 
   /**
    * Runs the scan's commands against a stand-in `aws` that knows the tag's manifest and the scan of each image; any other
-   * call (an image the scan should not ask for) fails.
+   * call (an image the scan should not ask for) fails. Returns the exit status, the report and what the step printed.
    */
-  function runScan(tag: { manifest: object | 'None'; images: readonly ScannedImage[] }, threshold: number): { status: number; report: string } {
+  function runScan(tag: { manifest: object | 'None'; images: readonly ScannedImage[] }, o: Options = {}) {
     const box = sandbox('scan-');
     // The CLI prints the query result as text: the manifest, or None for an unknown tag.
     fs.writeFileSync(path.join(box.dir, 'manifest.out'), tag.manifest === 'None' ? 'None\n' : JSON.stringify(tag.manifest));
+    const status = '--no-paginate --query [imageScanStatus.status,imageScanStatus.description] --output text';
     box.tool('aws', [
       'case "$*" in',
       `  "ecr batch-get-image --repository-name shop-web-images-tools --image-ids imageTag=${TAG} --accepted-media-types "*manifest.list.v2+json*oci.image.index.v1+json*"--query images[0].imageManifest --output text") cat "${box.dir}/manifest.out" ;;`,
-      ...tag.images.flatMap((i) => [
-        `  "ecr wait image-scan-complete --repository-name shop-web-images-tools --image-id ${i.id}") exit 0 ;;`,
-        `  *"--image-id ${i.id} --query imageScanFindings.findingSeverityCounts.CRITICAL"*) echo '${i.critical}' ;;`,
-        `  *"--image-id ${i.id} --query imageScanFindings.findings[].[severity,name]"*) printf '${i.findings}' ;;`,
-      ]),
+      ...tag.images.flatMap((i, n) => {
+        const states = i.states ?? [COMPLETE];
+        return [
+          `  "ecr describe-image-scan-findings --repository-name shop-web-images-tools --image-id ${i.id} ${status}")`,
+          `    c=$(cat "${box.dir}/calls-${n}" 2>/dev/null || echo 0); echo $((c + 1)) > "${box.dir}/calls-${n}"`,
+          `    states=(${states.map((s) => `'${s}'`).join(' ')}); s=\${states[$c]:-\${states[-1]}}`,
+          '    if [ "${s:0:1}" = "!" ]; then echo "An error occurred (ScanNotFoundException)" >&2; exit 254; fi; printf "$s\\n" ;;',
+          `  "ecr describe-image-scan-findings --repository-name shop-web-images-tools --image-id ${i.id} --query imageScanFindings.findings[].[severity,name] --output text") printf '${i.findings}' ;;`,
+          `  "ecr describe-image-scan-findings --repository-name shop-web-images-tools --image-id ${i.id} --query imageScanFindings.enhancedFindings[].[severity,packageVulnerabilityDetails.vulnerabilityId || title] --output text") printf '${i.findings}' ;;`,
+        ];
+      }),
       '  *) echo "unexpected aws $*" >&2; exit 2 ;;',
       'esac',
     ]);
-    const status = box.run(commands, { REPOSITORY_NAME: 'shop-web-images-tools', IMAGE_TAG: TAG, CRITICAL_THRESHOLD: String(threshold) });
+    const result = box.runWithOutput(commands, {
+      REPOSITORY_NAME: 'shop-web-images-tools',
+      IMAGE_TAG: TAG,
+      CRITICAL_THRESHOLD: String(o.threshold ?? 0),
+      ALLOW_UNSUPPORTED: String(o.allowUnsupported ?? false),
+      TIMEOUT_MINUTES: String(o.timeoutMinutes ?? 20),
+    });
     const report = box.read('reports/image-scan.xml');
     box.remove();
-    return { status, report };
+    return { status: result.status, report, output: result.output };
   }
 
   test.each([
-    ['no findings at all: passes', 'None', 0, '', 0],
-    ['only HIGH findings: passes', 'None', 0, 'HIGH\\tCVE-2024-0001\\n', 0],
-    ['one CRITICAL finding, none tolerated: fails', '1', 0, 'CRITICAL\\tCVE-2024-0002\\n', 1],
-    ['two CRITICAL findings, two tolerated: passes', '2', 2, 'CRITICAL\\tCVE-2024-0003\\nCRITICAL\\tCVE-2024-0004\\n', 0],
-    ['three CRITICAL findings, two tolerated: fails', '3', 2, 'CRITICAL\\tCVE-1\\nCRITICAL\\tCVE-2\\nCRITICAL\\tCVE-3\\n', 1],
-  ])('a single image, %s', (_name, critical, threshold, findings, expected) => {
-    expect(runScan(singleImage(critical, findings), threshold).status).toBe(expected);
+    ['no findings at all: passes', 0, '', 0],
+    ['only HIGH findings: passes', 0, 'HIGH\\tCVE-2024-0001\\n', 0],
+    ['one CRITICAL finding, none tolerated: fails', 0, 'CRITICAL\\tCVE-2024-0002\\n', 1],
+    ['two CRITICAL findings, two tolerated: passes', 2, 'CRITICAL\\tCVE-2024-0003\\nCRITICAL\\tCVE-2024-0004\\n', 0],
+    ['three CRITICAL findings, two tolerated: fails', 2, 'CRITICAL\\tCVE-1\\nCRITICAL\\tCVE-2\\nCRITICAL\\tCVE-3\\n', 1],
+  ])('COMPLETE, a single image, %s', (_name, threshold, findings, expected) => {
+    expect(runScan(singleImage(findings), { threshold }).status).toBe(expected);
   });
 
   test('the report lists every finding, CRITICAL ones as failures, even when the scan fails', () => {
-    const { status, report } = runScan(singleImage('1', 'CRITICAL\\tCVE-2024-0002\\nMEDIUM\\tCVE-2024-0005\\n'), 0);
+    const { status, report } = runScan(singleImage('CRITICAL\\tCVE-2024-0002\\nMEDIUM\\tCVE-2024-0005\\n'));
     expect(status).toBe(1);
     expect(report).toContain('<testcase classname="CRITICAL" name="CVE-2024-0002"><failure message="CRITICAL finding"/></testcase>');
     expect(report).toContain('<testcase classname="MEDIUM" name="CVE-2024-0005"></testcase>');
+  });
+
+  test('a scan not started yet, then pending and in progress, is waited for', () => {
+    const { status, output } = runScan(singleImage('HIGH\\tCVE-2024-0001\\n', ['!', 'PENDING', 'IN_PROGRESS\\tScanning', COMPLETE]));
+    expect(status).toBe(0);
+    expect(output.match(/waiting/g)).toHaveLength(3);
+  });
+
+  test('a scan that does not end within the configured time fails and says so', () => {
+    // TIMEOUT_MINUTES 0 stands for a deadline already passed (the stand-in sleep returns at once).
+    const { status, output } = runScan(singleImage('', ['IN_PROGRESS\\tScanning']), { timeoutMinutes: 0 });
+    expect(status).toBe(1);
+    expect(output).toContain(`no scan result for imageTag=${TAG}  after 0 minutes (last state IN_PROGRESS`);
+    expect(scanVariable('TIMEOUT_MINUTES')).toEqual({ 'Fn::Sub': '${ScanTimeoutMinutes}' });
+    expect(build.Parameters!.ScanTimeoutMinutes).toMatchObject({ Type: 'Number', Default: 20, MinValue: 1, MaxValue: 50 });
+  });
+
+  const UNSUPPORTED = 'FAILED\\tUnsupportedImageError: The operating system and/or package manager are not supported.';
+  test.each([
+    ['basic scanning: FAILED with UnsupportedImageError', UNSUPPORTED],
+    ['enhanced scanning: UNSUPPORTED_IMAGE', 'UNSUPPORTED_IMAGE\\tNo supported OS found'],
+  ])('%s fails, naming the cause and the configuration switch', (_name, state) => {
+    const { status, output } = runScan(singleImage('', [state]));
+    expect(status).toBe(1);
+    expect(output).toContain('ECR cannot scan this image (OS or package manager not supported');
+    expect(output).toContain('set scanAllowUnsupportedImage to true');
+  });
+
+  test('with scanAllowUnsupportedImage on, an unsupported image passes unscanned and the step says so', () => {
+    const { status, output } = runScan(singleImage('', [UNSUPPORTED]), { allowUnsupported: true });
+    expect(status).toBe(0);
+    expect(output).toContain('passing it unscanned, as scanAllowUnsupportedImage allows');
+    expect(scanVariable('ALLOW_UNSUPPORTED')).toEqual({ Ref: 'ScanAllowUnsupportedImage' });
+    expect(build.Parameters!.ScanAllowUnsupportedImage).toMatchObject({ AllowedValues: ['false', 'true'], Default: 'false' });
+  });
+
+  test('the switch does not let through a scan that failed for another reason', () => {
+    const { status, output } = runScan(singleImage('', ['FAILED\\tInternal error']), { allowUnsupported: true });
+    expect(status).toBe(1);
+    expect(output).toContain('the scan of imageTag=abc123  ended in FAILED');
+  });
+
+  test('a scan that ends in another state (FINDINGS_UNAVAILABLE, LIMIT_EXCEEDED, ...) fails with ECR\'s description', () => {
+    const { status, output } = runScan(singleImage('', ['LIMIT_EXCEEDED\\tToo many scans today']));
+    expect(status).toBe(1);
+    expect(output).toContain('ended in LIMIT_EXCEEDED\tToo many scans today');
+  });
+
+  test.each([
+    ['a CRITICAL enhanced finding fails', 'CRITICAL\\tCVE-2024-0100\\nHIGH\\tCVE-2024-0101\\n', 1],
+    ['HIGH enhanced findings pass', 'HIGH\\tCVE-2024-0101\\n', 0],
+  ])('enhanced scanning (ACTIVE, findings in enhancedFindings): %s', (_name, findings, expected) => {
+    const { status, report, output } = runScan(singleImage(findings, ['PENDING', 'ACTIVE\\tContinuous scan is selected']));
+    expect(status).toBe(expected);
+    expect(output).toContain('enhanced scanning (Amazon Inspector)');
+    expect(report).toContain('name="CVE-2024-0101"');
   });
 
   // An image index as `docker buildx build --platform linux/amd64,linux/arm64` pushes it:
@@ -675,7 +757,7 @@ describe('the image scan', () => {
   // unknown/unknown, as BuildKit writes with provenance on) has no scan to wait for.
   const AMD64 = `sha256:${'a'.repeat(64)}`;
   const ARM64 = `sha256:${'b'.repeat(64)}`;
-  const imageIndex = (amd64: Omit<ScannedImage, 'id'>, arm64: Omit<ScannedImage, 'id'>) => ({
+  const imageIndex = (amd64: string, arm64: string, arm64States?: string[]) => ({
     manifest: {
       schemaVersion: 2,
       mediaType: 'application/vnd.oci.image.index.v1+json',
@@ -686,48 +768,61 @@ describe('the image scan', () => {
       ],
     },
     images: [
-      { id: `imageDigest=${AMD64}`, ...amd64 },
-      { id: `imageDigest=${ARM64}`, ...arm64 },
+      { id: `imageDigest=${AMD64}`, findings: amd64 },
+      { id: `imageDigest=${ARM64}`, findings: arm64, states: arm64States },
     ],
   });
 
   test('an image index: a CRITICAL finding in one platform image fails the scan; the report names each platform', () => {
-    const { status, report } = runScan(
-      imageIndex({ critical: 'None', findings: 'HIGH\\tCVE-2024-0010\\n' }, { critical: '1', findings: 'CRITICAL\\tCVE-2024-0011\\n' }),
-      0,
-    );
+    const { status, report } = runScan(imageIndex('HIGH\\tCVE-2024-0010\\n', 'CRITICAL\\tCVE-2024-0011\\n'));
     expect(status).toBe(1);
     expect(report).toContain('<testcase classname="HIGH" name="CVE-2024-0010 (linux/amd64)"></testcase>');
     expect(report).toContain('<testcase classname="CRITICAL" name="CVE-2024-0011 (linux/arm64)"><failure message="CRITICAL finding"/></testcase>');
   });
 
-  test('an image index whose platform images are both clean passes', () => {
-    const { status, report } = runScan(imageIndex({ critical: 'None', findings: '' }, { critical: 'None', findings: 'LOW\\tCVE-2024-0012\\n' }), 0);
+  test('an image index whose platform images are both clean passes; one unsupported platform image fails it', () => {
+    const { status, report } = runScan(imageIndex('', 'LOW\\tCVE-2024-0012\\n'));
     expect(status).toBe(0);
     expect(report).toContain('name="CVE-2024-0012 (linux/arm64)"');
+    expect(runScan(imageIndex('', '', [UNSUPPORTED])).status).toBe(1);
   });
 
   test.each([
     ['one each, one tolerated: the total fails', 1, 1],
     ['one each, two tolerated: passes', 2, 0],
   ])('an image index counts the CRITICAL findings of all its images: %s', (_name, threshold, expected) => {
-    const one = (cve: string) => ({ critical: '1', findings: `CRITICAL\\t${cve}\\n` });
-    expect(runScan(imageIndex(one('CVE-2024-0013'), one('CVE-2024-0014')), threshold).status).toBe(expected);
+    expect(runScan(imageIndex('CRITICAL\\tCVE-2024-0013\\n', 'CRITICAL\\tCVE-2024-0014\\n'), { threshold }).status).toBe(expected);
   });
 
   test('a tag ECR does not know fails the scan', () => {
-    const { status, report } = runScan({ manifest: 'None', images: [] }, 0);
+    const { status, report } = runScan({ manifest: 'None', images: [] });
     expect(status).toBe(1);
     expect(report).toBe('');
   });
 
+  test('no aws ecr wait (it waits for COMPLETE only, about 15 minutes): every wait is the bounded loop', () => {
+    expect(commands.join('\n')).not.toContain('aws ecr wait');
+  });
+
   test('the threshold comes from the ScanCriticalThreshold parameter, 0 by default, and the findings go to the report group', () => {
     expect(build.Parameters!.ScanCriticalThreshold).toMatchObject({ Type: 'Number', Default: 0 });
-    const vars = (resource(build, 'ScanProject').Properties!.Environment as { EnvironmentVariables: unknown[] }).EnvironmentVariables;
-    expect(vars).toContainEqual({ Name: 'CRITICAL_THRESHOLD', Value: { 'Fn::Sub': '${ScanCriticalThreshold}' } });
+    expect(scanVariable('CRITICAL_THRESHOLD')).toEqual({ 'Fn::Sub': '${ScanCriticalThreshold}' });
     expect(spec.reports['arn:aws:codebuild:eu-west-1:111111111111:report-group/image-scan']).toMatchObject({ 'file-format': 'JUNITXML' });
   });
+
+  test('the parameter files carry each service\'s scan settings from the configuration', () => {
+    for (const service of config.services) {
+      const values = parameterFile(`parameters/pipeline-build/${service.name}.json`);
+      expect([values.ScanAllowUnsupportedImage, values.ScanTimeoutMinutes]).toEqual([String(service.scanAllowUnsupportedImage), String(service.scanTimeoutMinutes)]);
+    }
+  });
 });
+
+function scanVariable(name: string): unknown {
+  const vars = (resource(build, 'ScanProject').Properties!.Environment as { EnvironmentVariables: Array<{ Name: string; Value: unknown }> })
+    .EnvironmentVariables;
+  return vars.find((v) => v.Name === name)?.Value;
+}
 
 describe('IAM', () => {
   /** Every `*` resource, with the AWS API that requires it. */
@@ -871,13 +966,13 @@ describe('parameter files and size', () => {
   });
 
   test('with the most environments the schema allows, and the longest names, both templates still fit', () => {
-    const resolved = parseConfig(JSON.stringify(withEnvironments(5)), 'five.json');
+    const resolved = parseConfig(JSON.stringify(withEnvironments(4)), 'four.json');
     for (const t of [buildPipelineTemplate(resolved), buildPipelineBuildTemplate(resolved)]) {
       expect(Buffer.byteLength(serializeTemplate(t))).toBeLessThan(TEMPLATE_BODY_LIMIT_BYTES);
     }
   });
 
-  test('the schema refuses a sixth environment', () => {
-    expect(() => parseConfig(JSON.stringify(withEnvironments(6)), 'six.json')).toThrow(ConfigError);
+  test('the schema refuses a fifth environment', () => {
+    expect(() => parseConfig(JSON.stringify(withEnvironments(5)), 'five.json')).toThrow(ConfigError);
   });
 });
