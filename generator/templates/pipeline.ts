@@ -370,8 +370,14 @@ const SHELL = { shell: 'bash' };
  * platforms cannot go through the local image store). A retry runs it again only while
  * the tag is still missing: tags are immutable, and ECR writes the tag last, so a push
  * that failed after the tag landed is done. BuildKit's cache makes a retry a re-push.
- * Emulation is set up only for a platform other than the build host's, and an image
- * index needs the docker-container builder.
+ * Emulation is set up only for a platform other than the build host's.
+ *
+ * Layer cache: every build runs on a fresh CodeBuild host, so BuildKit's own cache is
+ * empty. The build imports the layers of the last build from LAYER_CACHE and exports
+ * this build's (mode=max: every stage) to a new directory that replaces it, which the
+ * project's S3 cache keeps between builds (build spec `cache.paths`). Exporting a local
+ * cache needs the docker-container builder (the docker driver cannot), for one platform
+ * too. Docker's cache storage backends (docs.docker.com/build/cache/backends).
  */
 function buildBuildSpec(secret: ResourceHandle, environments: readonly string[]) {
   const image = '"$REGISTRY_HOST/$REPOSITORY_NAME:$IMAGE_TAG"';
@@ -386,6 +392,7 @@ function buildBuildSpec(secret: ResourceHandle, environments: readonly string[])
     version: 0.2,
     env: {
       ...SHELL,
+      variables: { LAYER_CACHE: LAYER_CACHE_DIR },
       'secrets-manager': {
         REGISTRY_USERNAME: `\${${secret.logicalId}}:username`,
         REGISTRY_PASSWORD: `\${${secret.logicalId}}:password`,
@@ -412,18 +419,30 @@ function buildBuildSpec(secret: ResourceHandle, environments: readonly string[])
           `if [ "$PUSH" = yes ] && [ "$IMAGE_PLATFORMS" != "linux/$(uname -m | sed 's/x86_64/amd64/;s/aarch64/arm64/')" ]; then ${withRetries(
             `docker run --privileged --rm ${EMULATION_IMAGE} --install arm64,amd64`,
           )}; fi`,
-          'if [ "$PUSH" = yes ] && [[ "$IMAGE_PLATFORMS" == *,* ]]; then docker buildx create --use --driver docker-container; fi',
+          'if [ "$PUSH" = yes ]; then docker buildx create --use --driver docker-container; fi',
           `if [ "$PUSH" = yes ]; then ${withRetries(
-            `{ ${exists} || docker buildx build --platform "$IMAGE_PLATFORMS" --provenance=false --pull --tag ${image} --push .; }`,
+            `{ ${exists} || docker buildx build --platform "$IMAGE_PLATFORMS" --provenance=false --pull ${LAYER_CACHE_OPTIONS} --tag ${image} --push .; }`,
           )}; fi`,
+          'if [ -d "$LAYER_CACHE-new" ]; then rm -rf "$LAYER_CACHE"; mv "$LAYER_CACHE-new" "$LAYER_CACHE"; fi',
           `printf '{"${IMAGE_FILE_KEY}":"%s"}\\n' ${image} > ${IMAGE_FILE}`,
           render,
         ],
       },
     },
     artifacts: { files: [IMAGE_FILE, `${RENDERED_DIR}/**/*`] },
+    cache: { paths: [`${LAYER_CACHE_DIR}/**/*`] },
   });
 }
+
+/** Where the build keeps BuildKit's layer cache between builds (through the S3 cache). */
+const LAYER_CACHE_DIR = '/root/.buildx-cache';
+const LAYER_CACHE_OPTIONS = '--cache-from type=local,src="$LAYER_CACHE" --cache-to type=local,dest="$LAYER_CACHE-new",mode=max';
+
+/**
+ * The package managers' download caches the unit tests reuse through the S3 cache: npm,
+ * pip, Go's build cache, Yarn and others under ~/.cache, Maven and Gradle.
+ */
+const PACKAGE_CACHES = ['/root/.npm/**/*', '/root/.cache/**/*', '/root/.m2/**/*', '/root/.gradle/caches/**/*'];
 
 function unitTestBuildSpec(reports: ResourceHandle) {
   return buildSpec({
@@ -435,7 +454,7 @@ function unitTestBuildSpec(reports: ResourceHandle) {
     reports: {
       [`\${${reports.logicalId}.Arn}`]: { files: ['**/*.xml'], 'base-directory': REPORT_DIRECTORY, 'file-format': 'JUNITXML' },
     },
-    cache: { paths: ['/root/.cache/**'] },
+    cache: { paths: PACKAGE_CACHES },
   });
 }
 

@@ -529,7 +529,7 @@ describe('the image build', () => {
   }
 
   /** Runs the build phase against stand-in `aws`, `docker` and `uname`. */
-  function runBuild(s: Scenario): { status: number; docker: string[]; image: string } {
+  function runBuild(s: Scenario): { status: number; docker: string[]; image: string; cache: string } {
     const box = sandbox('build-');
     const dir = box.dir;
     box.tool('aws', [
@@ -543,12 +543,17 @@ describe('the image build', () => {
       'if [ "$1 $2" = "buildx build" ]; then',
       `  runs=$(grep -c '^buildx build' "${dir}/docker.log")`,
       `  if [ "$runs" -le ${s.failures ?? 0} ]; then ${s.tagLandsBeforeFailure ? `touch "${dir}/tag"; ` : ''}exit 1; fi`,
+      // The layer cache export: BuildKit writes the new cache directory.
+      `  mkdir -p "${dir}/layers-new" && echo "$runs" > "${dir}/layers-new/index.json"`,
       `  touch "${dir}/tag"`,
       'fi',
     ]);
     box.tool('uname', [`echo ${s.host ?? 'x86_64'}`]);
     if (s.exists) fs.writeFileSync(path.join(dir, 'tag'), '');
+    fs.mkdirSync(path.join(dir, 'layers'));
+    fs.writeFileSync(path.join(dir, 'layers', 'index.json'), 'previous build');
     const status = box.run(buildCommands, {
+      LAYER_CACHE: path.join(dir, 'layers'),
       REGISTRY_HOST: '111111111111.dkr.ecr.eu-west-1.amazonaws.com',
       REPOSITORY_NAME: 'shop-orders-tools',
       IMAGE_TAG: '3f2a9c1',
@@ -556,45 +561,57 @@ describe('the image build', () => {
     });
     const docker = box.read('../docker.log').split('\n').filter(Boolean);
     const image = box.read('image.json');
+    const cache = box.read('../layers/index.json').trim();
     box.remove();
-    return { status, docker, image };
+    return { status, docker, image, cache };
   }
 
   const EMULATION = 'run --privileged --rm tonistiigi/binfmt --install arm64,amd64';
+  const LAYERS = '<cache>';
   const BUILDER = 'buildx create --use --driver docker-container';
   const buildFor = (platforms: string) =>
-    `buildx build --platform ${platforms} --provenance=false --pull --tag 111111111111.dkr.ecr.eu-west-1.amazonaws.com/shop-orders-tools:3f2a9c1 --push .`;
+    `buildx build --platform ${platforms} --provenance=false --pull --cache-from type=local,src=${LAYERS} --cache-to type=local,dest=${LAYERS}-new,mode=max --tag 111111111111.dkr.ecr.eu-west-1.amazonaws.com/shop-orders-tools:3f2a9c1 --push .`;
 
   test.each([
-    ['the host platform alone: no emulation, the default builder', { platforms: 'linux/amd64' }, [buildFor('linux/amd64')]],
-    ['another platform alone: emulation, the default builder', { platforms: 'linux/arm64' }, [EMULATION, buildFor('linux/arm64')]],
+    ['the host platform alone: no emulation, a docker-container builder (for the cache export)', { platforms: 'linux/amd64' }, [BUILDER, buildFor('linux/amd64')]],
+    ['another platform alone: emulation', { platforms: 'linux/arm64' }, [EMULATION, BUILDER, buildFor('linux/arm64')]],
     ['an image index: emulation and a docker-container builder', { platforms: 'linux/amd64,linux/arm64' }, [EMULATION, BUILDER, buildFor('linux/amd64,linux/arm64')]],
     ['an image index on an arm64 host: emulation for amd64', { platforms: 'linux/amd64,linux/arm64', host: 'aarch64' as const }, [EMULATION, BUILDER, buildFor('linux/amd64,linux/arm64')]],
-    ['arm64 alone on an arm64 host: no emulation', { platforms: 'linux/arm64', host: 'aarch64' as const }, [buildFor('linux/arm64')]],
+    ['arm64 alone on an arm64 host: no emulation', { platforms: 'linux/arm64', host: 'aarch64' as const }, [BUILDER, buildFor('linux/arm64')]],
     ['a tag that exists already: nothing is built', { platforms: 'linux/amd64,linux/arm64', exists: true }, []],
   ])('%s', (_name, scenario, docker) => {
     const r = runBuild(scenario);
     expect(r.status).toBe(0);
-    expect(r.docker).toEqual(docker);
+    expect(r.docker.map((d) => d.replace(/[^ =]*\/build-[^/ ]*\/layers/g, LAYERS))).toEqual(docker);
+    // The exported cache replaces the imported one; a tag that exists builds nothing and keeps it.
+    expect(r.cache).toBe((scenario as Scenario).exists ? 'previous build' : '1');
     expect(JSON.parse(r.image)).toEqual({ ImageUri: '111111111111.dkr.ecr.eu-west-1.amazonaws.com/shop-orders-tools:3f2a9c1' });
+  });
+
+  test('the layer cache directory is a cache path of the build project; the unit tests cache the package managers\' downloads', () => {
+    const spec = buildSpecOf('BuildProject');
+    expect(spec.env.variables.LAYER_CACHE).toBe('/root/.buildx-cache');
+    expect(spec.cache.paths).toEqual(['/root/.buildx-cache/**/*']);
+    expect(buildSpecOf('UnitTestProject').cache.paths).toEqual(['/root/.npm/**/*', '/root/.cache/**/*', '/root/.m2/**/*', '/root/.gradle/caches/**/*']);
   });
 
   test('a failed build and push is run again while the tag is missing', () => {
     const r = runBuild({ platforms: 'linux/amd64', failures: 2 });
     expect(r.status).toBe(0);
-    expect(r.docker).toEqual([buildFor('linux/amd64'), buildFor('linux/amd64'), buildFor('linux/amd64')]);
+    expect(r.docker.filter((d) => d.startsWith('buildx build'))).toHaveLength(3);
+    expect(r.cache).toBe('3');
   });
 
   test('a push that failed after the tag landed is not repeated (tags are immutable)', () => {
     const r = runBuild({ platforms: 'linux/amd64', failures: 1, tagLandsBeforeFailure: true });
     expect(r.status).toBe(0);
-    expect(r.docker).toEqual([buildFor('linux/amd64')]);
+    expect(r.docker.filter((d) => d.startsWith('buildx build'))).toHaveLength(1);
   });
 
   test('three failed runs fail the build before the image file is written', () => {
     const r = runBuild({ platforms: 'linux/arm64', failures: 3 });
     expect(r.status).toBe(1);
-    expect(r.docker).toEqual([EMULATION, buildFor('linux/arm64'), buildFor('linux/arm64'), buildFor('linux/arm64')]);
+    expect(r.docker.filter((d) => d.startsWith('buildx build'))).toHaveLength(3);
     expect(r.image).toBe('');
   });
 });
