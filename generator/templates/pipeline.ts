@@ -74,6 +74,7 @@ export const PIPELINE_IDS = {
   testRole: 'CodeBuildTestRole',
   buildProject: 'BuildProject',
   unitTestProject: 'UnitTestProject',
+  checkProject: 'CheckProject',
   scanProject: 'ScanProject',
   approvalTopic: 'ApprovalTopic',
   pipelineRole: 'PipelineRole',
@@ -94,6 +95,18 @@ export function environmentParameterIds(environment: string): { accountId: strin
 export const STAGES = { source: 'Source', build: 'Build', test: 'Test' } as const;
 export const approvalStageName = (environment: string) => `Approve-${environment}`;
 export const deployStageName = (environment: string) => `Deploy-${environment}`;
+/** The check before each environment's deploy: its stage is also its variable namespace. */
+export const checkStageName = (environment: string) => `Check-${environment}`;
+/** The approval of a change that widens permissions, in environments without an Approve stage. */
+export const confirmStageName = (environment: string) => `Confirm-${environment}`;
+/** The Deploy stage's actions: the first of two updates (scripts/plan-deploy.js), then the update that brings the image. */
+export const PREPARE_ACTIONS = ['PrepareChangeSet', 'ExecutePrepared'] as const;
+export const DEPLOY_ACTIONS = ['CreateChangeSet', 'ExecuteChangeSet'] as const;
+/** The check's output artifact: the updates it decided, deploy.json and prepare.json with their configurations. */
+export const planArtifact = (environment: string) => `Plan-${environment}`;
+export const PLAN_SCRIPT = 'scripts/plan-deploy.js';
+/** What the check exports (scripts/plan-deploy.js). */
+export const PLAN_VARIABLES = ['STEPS', 'WIDENED', 'SUMMARY'] as const;
 export const ARTIFACTS = { source: 'SourceOutput', templates: 'TemplatesOutput', build: 'BuildOutput' } as const;
 export const SOURCE_NAMESPACE = 'SourceVariables';
 
@@ -113,7 +126,7 @@ export const IMAGE_FILE_KEY = 'ImageUri';
 export const SERVICE_STACK_CAPABILITIES = 'CAPABILITY_IAM,CAPABILITY_AUTO_EXPAND';
 
 /** The CodeBuild projects, by the name part the naming module puts into their names. */
-export const CODEBUILD_PROJECTS = { build: 'build', unitTests: 'unit-tests', scan: 'image-scan' } as const;
+export const CODEBUILD_PROJECTS = { build: 'build', unitTests: 'unit-tests', scan: 'image-scan', check: 'deploy-check' } as const;
 
 /** The docker platform of each task CPU architecture, and both as one image index. */
 export const ARCHITECTURE_PLATFORMS: Readonly<Record<CpuArchitecture, string>> = { X86_64: 'linux/amd64', ARM64: 'linux/arm64' };
@@ -273,13 +286,13 @@ function buildParameters(t: TemplateBuilder) {
     }),
     scanAllowUnsupportedImage: t.parameter(ID.scanAllowUnsupportedImage, {
       Type: 'String',
-      Description: 'true: images ECR cannot scan pass',
+      Description: 'true: unscannable images pass',
       AllowedValues: ['false', 'true'],
       Default: 'false',
     }),
     scanTimeoutMinutes: t.parameter(ID.scanTimeoutMinutes, {
       Type: 'Number',
-      Description: 'Longest scan wait, minutes',
+      Description: 'Scan wait limit, minutes',
       MinValue: 1,
       MaxValue: 50,
       Default: 20,
@@ -335,6 +348,7 @@ function sharedNames(c: Common) {
     project: (name: string) => standardName('codebuild-project', name, s),
     /** Export of the artifact key ARN (a key ARN cannot be derived from names). */
     artifactKeyExport: sub(`${v(c.project)}-${v(c.service)}-artifact-key-${v(c.suffix)}`),
+    pipeline: standardName('codepipeline', 'pipeline', s),
   };
 }
 
@@ -344,14 +358,17 @@ const memberRole = (c: Common, e: Environment, r: 'deploy' | 'execution') => mem
 function codeBuildStatements(
   p: Build,
   r: { key: ResourceHandle; artifacts: ResourceHandle; cache: ResourceHandle; logs: ResourceHandle },
+  writesArtifacts: boolean,
 ): Statement[] {
+  const artifacts = sub(`\${${r.artifacts.logicalId}.Arn}/*`);
+  const cache = sub(`\${${r.cache.logicalId}.Arn}/*`);
   return [
     allow('WriteLogs', ['logs:CreateLogStream', 'logs:PutLogEvents'], [att(r.logs, 'Arn')]),
-    allow(
-      'ArtifactsAndCache',
-      ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject'],
-      [sub(`\${${r.artifacts.logicalId}.Arn}/*`), sub(`\${${r.cache.logicalId}.Arn}/*`)],
-    ),
+    // Only the build writes pipeline artifacts (its output, the check's plan): the unit
+    // tests run the application's code, which must not rewrite what a deploy reads.
+    ...(writesArtifacts
+      ? [allow('ArtifactsAndCache', ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject'], [artifacts, cache])]
+      : [allow('ReadArtifacts', ['s3:GetObject', 's3:GetObjectVersion'], [artifacts]), allow('Cache', ['s3:GetObject', 's3:PutObject'], [cache])]),
     allow('LocateBuckets', ['s3:GetBucketAcl', 's3:GetBucketLocation'], [att(r.artifacts, 'Arn'), att(r.cache, 'Arn')]),
     allow('ArtifactKey', ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'], [att(r.key, 'Arn')]),
     allow(
@@ -434,6 +451,28 @@ function buildBuildSpec(secret: ResourceHandle, environments: readonly string[])
   });
 }
 
+/**
+ * The check before each environment's deploy (a CodeBuild action per environment, which
+ * sets ENVIRONMENT): scripts/plan-deploy.js from the templates source compares what the
+ * build rendered with what the pipeline deployed there last, writes the updates to run
+ * and exports STEPS, WIDENED and SUMMARY for the approval and the deploy.
+ */
+function checkBuildSpec() {
+  const script = `"$CODEBUILD_SRC_DIR_${ARTIFACTS.templates}/${PLAN_SCRIPT}"`;
+  return buildSpec({
+    version: 0.2,
+    env: { ...SHELL, 'exported-variables': [...PLAN_VARIABLES] },
+    phases: {
+      build: {
+        // CodeBuild sets CODEBUILD_INITIATOR to codepipeline/<pipeline name> for a pipeline's build.
+        commands: [`out=$(node ${script} --pipeline "$(basename "$CODEBUILD_INITIATOR")" --environment "$ENVIRONMENT" --rendered-dir ${RENDERED_DIR} --out-dir .) && eval "$out"`],
+      },
+    },
+    // deploy.json, deploy.config.json, prepare.json, prepare.config.json (and the build's image.json).
+    artifacts: { files: ['*.json', 'widening.txt'] },
+  });
+}
+
 /** Where the build keeps BuildKit's layer cache between builds (through the S3 cache). */
 const LAYER_CACHE_DIR = '/root/.buildx-cache';
 const LAYER_CACHE_OPTIONS = '--cache-from type=local,src="$LAYER_CACHE" --cache-to type=local,dest="$LAYER_CACHE-new",mode=max';
@@ -507,15 +546,15 @@ function scanBuildSpec(reports: ResourceHandle) {
     `END { print "</testsuite>" }' findings.tsv > ${REPORT_DIRECTORY}/image-scan.xml`,
   ].join(' ');
   const unsupported =
-    'ECR cannot scan this image (OS or package manager not supported, as in scratch or distroless images).' +
-    ' To pass such images of this service unscanned, set scanAllowUnsupportedImage to true for it in the configuration.';
+    'ECR cannot scan this image (unsupported OS, as in scratch or distroless images).' +
+    ' To pass it unscanned, set scanAllowUnsupportedImage to true for this service.';
   const scanEach = [
     'CRITICAL=0; while read -r id platform <&3; do',
     // Poll: a scan not started yet (ScanNotFoundException) counts as pending.
     `while true; do s=$(aws ecr describe-image-scan-findings ${image} --no-paginate --query '[imageScanStatus.status,imageScanStatus.description]' --output text 2>&1) || s="PENDING $s";`,
     'read -r state _ <<< "$s"; case "$state" in PENDING|IN_PROGRESS) ;; *) break ;; esac;',
     'if [ "$SECONDS" -ge "$deadline" ]; then echo "no scan result for $id $platform after $TIMEOUT_MINUTES minutes (last state $s)"; exit 1; fi;',
-    'echo "scan of $id $platform is $state, waiting"; sleep 15; done;',
+    'echo "$id $platform $state, waiting"; sleep 15; done;',
     `if [ "$state" = UNSUPPORTED_IMAGE ] || { [ "$state" = FAILED ] && [[ "$s" == *UnsupportedImageError* ]]; }; then echo "$id $platform was not scanned - $s";`,
     `if [ "$ALLOW_UNSUPPORTED" = true ]; then echo "passing it unscanned, as scanAllowUnsupportedImage allows"; continue; fi; echo "${unsupported}"; exit 1; fi;`,
     'if [ "$state" != COMPLETE ] && [ "$state" != ACTIVE ]; then echo "the scan of $id $platform ended in $s"; exit 1; fi;',
@@ -551,6 +590,8 @@ interface ProjectProps {
   readonly role: ResourceHandle;
   readonly buildSpec: Value<string>;
   readonly privileged?: boolean;
+  /** Keep build spec cache paths in the cache bucket (the build and the unit tests). */
+  readonly cached?: boolean;
   readonly variables: ReadonlyArray<{ Name: string; Value: Value<string> }>;
 }
 
@@ -573,9 +614,9 @@ function codeBuildProject(
       Image: sub(`\${AWS::AccountId}.dkr.ecr.\${AWS::Region}.\${AWS::URLSuffix}/${v(p.buildImageRepository)}${v(p.buildImageReference)}`),
       ImagePullCredentialsType: 'SERVICE_ROLE',
       ...(props.privileged ? { PrivilegedMode: true } : {}),
-      EnvironmentVariables: props.variables,
+      ...(props.variables.length ? { EnvironmentVariables: props.variables } : {}),
     },
-    Cache: { Type: 'S3', Location: sub(`\${${r.cache.logicalId}}/${props.name}`) },
+    ...(props.cached ? { Cache: { Type: 'S3', Location: sub(`\${${r.cache.logicalId}}/${props.name}`) } } : {}),
     EncryptionKey: att(r.key, 'Arn'),
     LogsConfig: { CloudWatchLogs: { Status: 'ENABLED', GroupName: r.logs.ref(), StreamName: props.name } },
   });
@@ -595,6 +636,16 @@ function action(
     RunOrder: 1,
     ...extra,
   };
+}
+
+/**
+ * A stage entry condition that skips the stage unless a pipeline variable has a value
+ * (CodePipeline V2 stage conditions, VariableCheck rule: a condition whose rules fail
+ * engages its result).
+ */
+function skipUnless(variable: string, value: string): Record<string, unknown> {
+  const rule = { Name: 'Needed', RuleTypeId: { Category: 'Rule', Owner: 'AWS', Provider: 'VariableCheck', Version: '1' } };
+  return { Conditions: [{ Result: 'SKIP', Rules: [{ ...rule, Configuration: { Variable: variable, Value: value, Operator: 'EQ' } }] }] };
 }
 
 /** A source action whose provider and configuration follow the SourceProvider parameter. */
@@ -641,7 +692,7 @@ function sourceAction(
  */
 export function buildPipelineBuildTemplate(config: ResolvedConfig): Template {
   const t = new TemplateBuilder(
-    "Build side of one service's delivery pipeline in the tools account: artifact bucket and KMS key, CodeBuild cache, ECR repository, registry secret, CodeBuild projects (build, unit tests, image scan). Deploy before pipeline.json.",
+    "Build side of one service's pipeline (tools account): artifact bucket and key, cache, ECR repository, registry secret, CodeBuild projects (build, unit tests, image scan, deploy check). Deploy before pipeline.json.",
   );
   const c = commonParameters(t, config);
   const p = buildParameters(t);
@@ -781,7 +832,9 @@ export function buildPipelineBuildTemplate(config: ResolvedConfig): Template {
     assumedBy: { Service: 'codebuild.amazonaws.com' },
     policyName: 'codebuild-build',
     statements: [
-      ...codeBuildStatements(p, buildResources),
+      ...codeBuildStatements(p, buildResources, true),
+      // The deploy check reads what the pipeline deployed last (scripts/plan-deploy.js).
+      allow('ReadDeployHistory', ['codepipeline:ListActionExecutions'], [arn('codepipeline', subText(names.pipeline))]),
       allow(
         'PushImage',
         [
@@ -805,7 +858,7 @@ export function buildPipelineBuildTemplate(config: ResolvedConfig): Template {
     assumedBy: { Service: 'codebuild.amazonaws.com' },
     policyName: 'codebuild-test',
     statements: [
-      ...codeBuildStatements(p, buildResources),
+      ...codeBuildStatements(p, buildResources, false),
       // BatchGetImage: the manifest of the tag, to scan each image of an image index.
       allow('ReadScanFindings', ['ecr:BatchGetImage', 'ecr:DescribeImageScanFindings', 'ecr:DescribeImages'], [att(repository, 'Arn')]),
       allow(
@@ -825,6 +878,7 @@ export function buildPipelineBuildTemplate(config: ResolvedConfig): Template {
       envs.map((e) => e.name),
     ),
     privileged: true,
+    cached: true,
     variables: [
       repositoryName,
       { Name: 'REGISTRY_HOST', Value: sub('${AWS::AccountId}.dkr.ecr.${AWS::Region}.${AWS::URLSuffix}') },
@@ -832,10 +886,17 @@ export function buildPipelineBuildTemplate(config: ResolvedConfig): Template {
       { Name: 'IMAGE_PLATFORMS', Value: ref(p.imagePlatforms) },
     ],
   });
+  codeBuildProject(t, ID.checkProject, s, p, buildResources, {
+    name: CODEBUILD_PROJECTS.check,
+    role: buildRole,
+    buildSpec: checkBuildSpec(),
+    variables: [],
+  });
   codeBuildProject(t, ID.unitTestProject, s, p, buildResources, {
     name: CODEBUILD_PROJECTS.unitTests,
     role: testRole,
     buildSpec: unitTestBuildSpec(unitTestReports),
+    cached: true,
     variables: [{ Name: 'UNIT_TEST_COMMAND', Value: ref(p.unitTestCommand) }],
   });
   codeBuildProject(t, ID.scanProject, s, p, buildResources, {
@@ -894,6 +955,7 @@ export function buildPipelineTemplate(config: ResolvedConfig): Template {
   const pipelineName = subText(standardName('codepipeline', 'pipeline', s));
   const pipelineArn = arn('codepipeline', pipelineName);
   const codeCommitArn = (repo: ParameterHandle<string>) => arn('codecommit', v(repo));
+  const artifactObjects = sub(`arn:\${AWS::Partition}:s3:::${subText(names.artifactBucket)}/*`);
   const pipelineRole = role(t, ID.pipelineRole, {
     roleName: standardName('iam-role', 'pipeline', s),
     path: pipelineRolePath(c.project),
@@ -904,7 +966,7 @@ export function buildPipelineTemplate(config: ResolvedConfig): Template {
       allow(
         'Artifacts',
         ['s3:GetBucketLocation', 's3:GetBucketVersioning', 's3:GetObject', 's3:GetObjectVersion', 's3:PutObject'],
-        [bucketArn, sub(`arn:\${AWS::Partition}:s3:::${subText(names.artifactBucket)}/*`)],
+        [bucketArn, artifactObjects],
       ),
       allow('ArtifactKey', ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'], [keyArn]),
       // One statement for either source provider: its resources are the connection or the
@@ -969,49 +1031,82 @@ export function buildPipelineTemplate(config: ResolvedConfig): Template {
   ];
 
   const changeSetName = sub(`${v(c.project)}-${v(c.service)}-pipeline`);
+  const approval = (message: Intrinsic<string>) =>
+    action('Approve', 'Approval', 'Manual', {
+      NotificationArn: topic.ref(),
+      CustomData: message,
+      ExternalEntityLink: sub(
+        `https://\${AWS::Region}.console.aws.amazon.com/codesuite/codepipeline/pipelines/${pipelineName}/executions/#{codepipeline.PipelineExecutionId}/timeline`,
+      ),
+    });
   for (const e of envs) {
-    if (e.requiresApproval) {
-      stages.push({
-        Name: approvalStageName(e.name),
-        Actions: [
-          action('Approve', 'Approval', 'Manual', {
-            NotificationArn: topic.ref(),
-            CustomData: sub(`Deploy ${v(c.service)} ${commitId} to ${e.name}? Check the tests, the scan and the earlier environments.`),
-            ExternalEntityLink: sub(
-              `https://\${AWS::Region}.console.aws.amazon.com/codesuite/codepipeline/pipelines/${pipelineName}/executions/#{codepipeline.PipelineExecutionId}/timeline`,
-            ),
-          }),
-        ],
-      });
-    }
+    const check = checkStageName(e.name);
+    const plan = planArtifact(e.name);
     const stackName = physicalName('cloudformation-stack', [c.project, '-', c.service, '-', e.suffix]);
     const deployRole = memberRole(c, e, 'deploy');
+    /** Create and execute a change set of the files the check wrote as `<file>.json` and `<file>.config.json`. */
+    const changeSet = (file: string, names: readonly [string, string], runOrder: number) => [
+      action(
+        names[0],
+        'Deploy',
+        'CloudFormation',
+        {
+          ActionMode: 'CHANGE_SET_REPLACE',
+          StackName: stackName,
+          ChangeSetName: changeSetName,
+          TemplatePath: `${plan}::${file}.json`,
+          TemplateConfiguration: `${plan}::${file}.config.json`,
+          Capabilities: SERVICE_STACK_CAPABILITIES,
+          RoleArn: memberRole(c, e, 'execution'),
+        },
+        { InputArtifacts: [{ Name: plan }], RoleArn: deployRole, RunOrder: runOrder },
+      ),
+      action(
+        names[1],
+        'Deploy',
+        'CloudFormation',
+        { ActionMode: 'CHANGE_SET_EXECUTE', StackName: stackName, ChangeSetName: changeSetName },
+        { RoleArn: deployRole, RunOrder: runOrder + 1 },
+      ),
+    ];
+    // The check: what the rendered template changes against the last deploy here, in how
+    // many updates, and what it widens (scripts/plan-deploy.js from the templates source).
     stages.push({
-      Name: deployStageName(e.name),
+      Name: check,
       Actions: [
         action(
-          'CreateChangeSet',
-          'Deploy',
-          'CloudFormation',
+          'Plan',
+          'Build',
+          'CodeBuild',
           {
-            ActionMode: 'CHANGE_SET_REPLACE',
-            StackName: stackName,
-            ChangeSetName: changeSetName,
-            TemplatePath: `${ARTIFACTS.build}::${renderedTemplatePath(e.name)}`,
-            TemplateConfiguration: `${ARTIFACTS.build}::${renderedConfigurationPath(e.name)}`,
-            Capabilities: SERVICE_STACK_CAPABILITIES,
-            RoleArn: memberRole(c, e, 'execution'),
+            ProjectName: names.project(CODEBUILD_PROJECTS.check),
+            PrimarySource: ARTIFACTS.build,
+            EnvironmentVariables: JSON.stringify([{ name: 'ENVIRONMENT', value: e.name, type: 'PLAINTEXT' }]),
           },
-          { InputArtifacts: [{ Name: ARTIFACTS.build }], RoleArn: deployRole },
-        ),
-        action(
-          'ExecuteChangeSet',
-          'Deploy',
-          'CloudFormation',
-          { ActionMode: 'CHANGE_SET_EXECUTE', StackName: stackName, ChangeSetName: changeSetName },
-          { RoleArn: deployRole, RunOrder: 2 },
+          { InputArtifacts: [{ Name: ARTIFACTS.build }, { Name: ARTIFACTS.templates }], OutputArtifacts: [{ Name: plan }], Namespace: check },
         ),
       ],
+    });
+    const summary = `#{${check}.SUMMARY}`;
+    if (e.requiresApproval) {
+      // The environment's approval says what the change widens.
+      stages.push({
+        Name: approvalStageName(e.name),
+        Actions: [approval(sub(`Deploy ${v(c.service)} ${commitId} to ${e.name}? The change ${summary}. Check the tests, the scan and the earlier environments.`))],
+      });
+    } else {
+      // No approval here unless the change widens permissions.
+      stages.push({
+        Name: confirmStageName(e.name),
+        BeforeEntry: skipUnless(`#{${check}.WIDENED}`, 'yes'),
+        Actions: [approval(sub(`Deploy ${v(c.service)} ${commitId} to ${e.name}? The change ${summary}.`))],
+      });
+    }
+    // Two updates when the check says so (prepare.json differs from deploy.json); otherwise
+    // prepare.json is deploy.json, and the second change set finds nothing to do.
+    stages.push({
+      Name: deployStageName(e.name),
+      Actions: [...changeSet('prepare', PREPARE_ACTIONS, 1), ...changeSet('deploy', DEPLOY_ACTIONS, 3)],
     });
   }
 

@@ -19,6 +19,9 @@ import {
   RENDER_SCRIPT,
   approvalStageName,
   buildPipelineBuildTemplate,
+  checkStageName,
+  confirmStageName,
+  PLAN_SCRIPT,
   buildPipelineTemplate,
   deployStageName,
   environmentParameterIds,
@@ -108,9 +111,13 @@ describe('pipeline.json stages', () => {
       'Source',
       'Build',
       'Test',
+      'Check-dev',
+      'Confirm-dev',
       'Deploy-dev',
+      'Check-staging',
       'Approve-staging',
       'Deploy-staging',
+      'Check-prod',
       'Approve-prod',
       'Deploy-prod',
     ]);
@@ -129,8 +136,13 @@ describe('pipeline.json stages', () => {
       'Source',
       'Build',
       'Test',
+      'Check-qa',
+      'Confirm-qa',
       'Deploy-qa',
+      'Check-uat',
+      'Confirm-uat',
       'Deploy-uat',
+      'Check-live',
       'Approve-live',
       'Deploy-live',
     ]);
@@ -144,11 +156,15 @@ describe('pipeline.json stages', () => {
     expect(kinds('Build')).toEqual(['Image:Build:"CodeBuild"']);
     expect(kinds('Test')).toEqual(['UnitTests:Test:"CodeBuild"', 'ImageScan:Test:"CodeBuild"']);
     for (const env of ['staging', 'prod']) expect(kinds(approvalStageName(env))).toEqual(['Approve:Approval:"Manual"']);
+    expect(kinds(confirmStageName('dev'))).toEqual(['Approve:Approval:"Manual"']);
     for (const env of ['dev', 'staging', 'prod']) {
+      expect(kinds(checkStageName(env))).toEqual(['Plan:Build:"CodeBuild"']);
       const deploy = stage(pipeline, deployStageName(env)).Actions;
       expect(deploy.map((a) => [a.Name, a.ActionTypeId.Provider, a.Configuration.ActionMode, a.RunOrder])).toEqual([
-        ['CreateChangeSet', 'CloudFormation', 'CHANGE_SET_REPLACE', 1],
-        ['ExecuteChangeSet', 'CloudFormation', 'CHANGE_SET_EXECUTE', 2],
+        ['PrepareChangeSet', 'CloudFormation', 'CHANGE_SET_REPLACE', 1],
+        ['ExecutePrepared', 'CloudFormation', 'CHANGE_SET_EXECUTE', 2],
+        ['CreateChangeSet', 'CloudFormation', 'CHANGE_SET_REPLACE', 3],
+        ['ExecuteChangeSet', 'CloudFormation', 'CHANGE_SET_EXECUTE', 4],
       ]);
     }
   });
@@ -216,15 +232,20 @@ describe('deploy actions in the member accounts', () => {
     }
   });
 
-  test('the change set deploys the template the build rendered for that environment, with its configuration', () => {
+  test('the change sets deploy the updates the check decided for that environment, with their configuration', () => {
     for (const env of config.environments) {
-      const create = stage(pipeline, deployStageName(env.name)).Actions[0];
-      expect(create.Configuration.TemplatePath).toBe(`BuildOutput::rendered/${env.name}.json`);
-      expect(create.Configuration.TemplateConfiguration).toBe(`BuildOutput::rendered/${env.name}.config.json`);
-      // The image is written into the rendered template: nothing is overridden.
-      expect(create.Configuration.ParameterOverrides).toBeUndefined();
-      expect(create.Configuration.Capabilities).toBe('CAPABILITY_IAM,CAPABILITY_AUTO_EXPAND');
-      expect(create.InputArtifacts).toEqual([{ Name: 'BuildOutput' }]);
+      const [prepare, , create] = stage(pipeline, deployStageName(env.name)).Actions;
+      for (const [a, file] of [
+        [prepare, 'prepare'],
+        [create, 'deploy'],
+      ] as const) {
+        expect(a.Configuration.TemplatePath).toBe(`Plan-${env.name}::${file}.json`);
+        expect(a.Configuration.TemplateConfiguration).toBe(`Plan-${env.name}::${file}.config.json`);
+        // The image is written into the rendered template: nothing is overridden.
+        expect(a.Configuration.ParameterOverrides).toBeUndefined();
+        expect(a.Configuration.Capabilities).toBe('CAPABILITY_IAM,CAPABILITY_AUTO_EXPAND');
+        expect(a.InputArtifacts).toEqual([{ Name: `Plan-${env.name}` }]);
+      }
     }
   });
 
@@ -409,8 +430,8 @@ describe('ECR repository and registry secret', () => {
 describe('CodeBuild', () => {
   const projects = resourcesOfType(build, 'AWS::CodeBuild::Project');
 
-  test('three projects, all BUILD_GENERAL1_SMALL with the ECR build image pulled with the service role', () => {
-    expect(projects.map(([id]) => id)).toEqual(['BuildProject', 'UnitTestProject', 'ScanProject']);
+  test('four projects, all BUILD_GENERAL1_SMALL with the ECR build image pulled with the service role', () => {
+    expect(projects.map(([id]) => id)).toEqual(['BuildProject', 'CheckProject', 'UnitTestProject', 'ScanProject']);
     for (const [, p] of projects) {
       const env = p.Properties!.Environment as Record<string, unknown>;
       expect(env.ComputeType).toBe('BUILD_GENERAL1_SMALL');
@@ -421,10 +442,14 @@ describe('CodeBuild', () => {
     }
   });
 
-  test('each project encrypts with the artifact key by ARN, caches in the cache bucket and logs to the log group', () => {
-    for (const [, p] of projects) {
+  test('each project encrypts with the artifact key by ARN and logs to the log group; the build and the unit tests cache in the cache bucket', () => {
+    for (const [id, p] of projects) {
       const props = p.Properties!;
       expect(props.EncryptionKey).toEqual({ 'Fn::Sub': '${ArtifactKey.Arn}' });
+      if (id === 'CheckProject' || id === 'ScanProject') {
+        expect(props.Cache).toBeUndefined();
+        continue;
+      }
       expect((props.Cache as { Type: string }).Type).toBe('S3');
       expect(JSON.stringify(props.Cache)).toContain('${CacheBucket}');
       expect(props.LogsConfig).toMatchObject({ CloudWatchLogs: { Status: 'ENABLED', GroupName: { Ref: 'BuildLogGroup' } } });
@@ -735,8 +760,8 @@ describe('the image scan', () => {
   ])('%s fails, naming the cause and the configuration switch', (_name, state) => {
     const { status, output } = runScan(singleImage('', [state]));
     expect(status).toBe(1);
-    expect(output).toContain('ECR cannot scan this image (OS or package manager not supported');
-    expect(output).toContain('set scanAllowUnsupportedImage to true');
+    expect(output).toContain('ECR cannot scan this image (unsupported OS, as in scratch or distroless images)');
+    expect(output).toContain('set scanAllowUnsupportedImage to true for this service');
   });
 
   test('with scanAllowUnsupportedImage on, an unsupported image passes unscanned and the step says so', () => {
@@ -983,13 +1008,106 @@ describe('parameter files and size', () => {
   });
 
   test('with the most environments the schema allows, and the longest names, both templates still fit', () => {
-    const resolved = parseConfig(JSON.stringify(withEnvironments(4)), 'four.json');
+    const resolved = parseConfig(JSON.stringify(withEnvironments(3)), 'three.json');
     for (const t of [buildPipelineTemplate(resolved), buildPipelineBuildTemplate(resolved)]) {
       expect(Buffer.byteLength(serializeTemplate(t))).toBeLessThan(TEMPLATE_BODY_LIMIT_BYTES);
     }
   });
 
-  test('the schema refuses a fifth environment', () => {
-    expect(() => parseConfig(JSON.stringify(withEnvironments(5)), 'five.json')).toThrow(ConfigError);
+  test('the schema refuses a fourth environment', () => {
+    expect(() => parseConfig(JSON.stringify(withEnvironments(4)), 'four.json')).toThrow(ConfigError);
   });
 });
+
+describe('the check before each deploy: permission widening and the order of updates', () => {
+  test('each environment is checked first, by the deploy-check project, with the build output and the templates source', () => {
+    const values = toolsValues('pipeline', 'web');
+    for (const env of config.environments) {
+      const [plan] = stage(pipeline, checkStageName(env.name)).Actions as Array<Action & Record<string, any>>;
+      expect(resolve(plan.Configuration.ProjectName, values)).toBe('shop-web-deploy-check-tools');
+      expect(JSON.parse(plan.Configuration.EnvironmentVariables as string)).toEqual([{ name: 'ENVIRONMENT', value: env.name, type: 'PLAINTEXT' }]);
+      expect(plan.InputArtifacts).toEqual([{ Name: 'BuildOutput' }, { Name: 'TemplatesOutput' }]);
+      expect(plan.OutputArtifacts).toEqual([{ Name: `Plan-${env.name}` }]);
+      expect(plan.Namespace).toBe(checkStageName(env.name));
+    }
+  });
+
+  test('without an approval stage, a change that widens waits for an approval that says what widened; one that does not is skipped', () => {
+    const confirm = stage(pipeline, confirmStageName('dev')) as Stage & Record<string, any>;
+    expect(confirm.BeforeEntry).toEqual({
+      Conditions: [
+        {
+          Result: 'SKIP',
+          Rules: [
+            {
+              Name: 'Needed',
+              RuleTypeId: { Category: 'Rule', Owner: 'AWS', Provider: 'VariableCheck', Version: '1' },
+              Configuration: { Variable: '#{Check-dev.WIDENED}', Value: 'yes', Operator: 'EQ' },
+            },
+          ],
+        },
+      ],
+    });
+    expect(resolve(confirm.Actions[0].Configuration.CustomData, toolsValues('pipeline', 'web'))).toBe(
+      'Deploy web #{SourceVariables.CommitId} to dev? The change #{Check-dev.SUMMARY}.',
+    );
+  });
+
+  test('the approvals before staging and prod always run and carry the same summary; no deploy stage is ever skipped', () => {
+    for (const env of ['staging', 'prod']) {
+      const approve = stage(pipeline, approvalStageName(env)) as Stage & Record<string, any>;
+      expect(approve.BeforeEntry).toBeUndefined();
+      expect(resolve(approve.Actions[0].Configuration.CustomData, toolsValues('pipeline', 'web'))).toContain(`The change #{Check-${env}.SUMMARY}.`);
+    }
+    for (const env of config.environments) expect((stage(pipeline, deployStageName(env.name)) as Stage & Record<string, any>).BeforeEntry).toBeUndefined();
+    // The approval message stays within CodePipeline's 500 characters with the longest summary the check writes.
+    const longest = resolve(stage(pipeline, approvalStageName('prod')).Actions[0].Configuration.CustomData, toolsValues('pipeline', 'web'))
+      .replace('#{SourceVariables.CommitId}', 'f'.repeat(40))
+      .replace('#{Check-prod.SUMMARY}', `widens ${'x'.repeat(300)}`);
+    expect(longest.length).toBeLessThanOrEqual(500);
+  });
+
+  test('the check runs scripts/plan-deploy.js from the templates source, exports its variables and hands on the updates', () => {
+    const spec = buildSpecOf('CheckProject');
+    expect(spec.env['exported-variables']).toEqual(['STEPS', 'WIDENED', 'SUMMARY']);
+    expect(spec.artifacts.files).toEqual(['*.json', 'widening.txt']);
+    // Run it as CodeBuild would for prod, with no deploy in the pipeline's history yet.
+    const box = sandbox('check-');
+    fs.mkdirSync(path.join(box.dir, 'work', 'rendered'));
+    const rendered = spawnSync('node', [path.join(ROOT, RENDER_SCRIPT), '--templates-dir', TEMPLATES_DIR, '--service', 'web', '--environment', 'prod',
+      '--image', '111111111111.dkr.ecr.eu-west-1.amazonaws.com/shop-web-images-tools:3f2a9c1', '--region', REGION, '--out-dir', path.join(box.dir, 'work', 'rendered')]);
+    expect(rendered.status).toBe(0);
+    box.tool('aws', [
+      'case "$*" in',
+      '  "codepipeline list-action-executions --pipeline-name shop-web-pipeline-tools --max-results 100 --no-paginate --output json") echo \'{"actionExecutionDetails": []}\' ;;',
+      '  *) echo "unexpected aws $*" >&2; exit 2 ;;',
+      'esac',
+    ]);
+    const r = box.runWithOutput([...spec.phases.build.commands, 'echo "variables $STEPS $WIDENED"'], {
+      CODEBUILD_SRC_DIR_TemplatesOutput: ROOT,
+      CODEBUILD_INITIATOR: 'codepipeline/shop-web-pipeline-tools',
+      ENVIRONMENT: 'prod',
+    });
+    const files = ['deploy.json', 'deploy.config.json', 'prepare.json', 'prepare.config.json', 'widening.txt'].map((f) => box.read(f) !== '');
+    box.remove();
+    expect(r.status).toBe(0);
+    expect(r.output).toContain('variables 1 yes');
+    expect(files).toEqual([true, true, true, true, true]);
+    expect(PLAN_SCRIPT).toBe('scripts/plan-deploy.js');
+  });
+
+  test('the build role reads the pipeline history; the unit tests cannot rewrite pipeline artifacts', () => {
+    const values = toolsValues('pipeline-build', 'web');
+    const history = statement(resource(build, 'CodeBuildBuildRole'), 'ReadDeployHistory');
+    expect(asList(history.Resource).map((r) => resolve(r, values))).toEqual(['arn:aws:codepipeline:eu-west-1:111111111111:shop-web-pipeline-tools']);
+    expect(resource(build, 'CheckProject').Properties!.ServiceRole).toEqual(att('CodeBuildBuildRole'));
+    const writes = policyStatements(resource(build, 'CodeBuildTestRole'))
+      .filter((s) => s.Effect === 'Allow' && asList(s.Action as string[]).includes('s3:PutObject'))
+      .flatMap((s) => asList(s.Resource).map((r) => JSON.stringify(r)));
+    expect(writes).toEqual([JSON.stringify({ 'Fn::Sub': '${CacheBucket.Arn}/*' })]);
+  });
+});
+
+function att(id: string): unknown {
+  return { 'Fn::Sub': `\${${id}.Arn}` };
+}
