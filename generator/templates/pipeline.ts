@@ -629,12 +629,14 @@ function action(
   configuration: Record<string, unknown>,
   extra: Record<string, unknown> = {},
 ): Record<string, unknown> {
+  const { RunOrder: runOrder = 1, ...rest } = extra as { RunOrder?: number };
   return {
     Name: name,
     ActionTypeId: { Category: category, Owner: 'AWS', Provider: provider, Version: '1' },
     Configuration: configuration,
-    RunOrder: 1,
-    ...extra,
+    // RunOrder defaults to 1 (CodePipeline ActionDeclaration).
+    ...(runOrder === 1 ? {} : { RunOrder: runOrder }),
+    ...rest,
   };
 }
 
@@ -644,7 +646,7 @@ function action(
  * engages its result).
  */
 function skipUnless(variable: string, value: string): Record<string, unknown> {
-  const rule = { Name: 'Needed', RuleTypeId: { Category: 'Rule', Owner: 'AWS', Provider: 'VariableCheck', Version: '1' } };
+  const rule = { Name: 'Go', RuleTypeId: { Category: 'Rule', Owner: 'AWS', Provider: 'VariableCheck', Version: '1' } };
   return { Conditions: [{ Result: 'SKIP', Rules: [{ ...rule, Configuration: { Variable: variable, Value: value, Operator: 'EQ' } }] }] };
 }
 
@@ -677,7 +679,6 @@ function sourceAction(
       },
       { RepositoryName: ref(repository), BranchName: ref(branch), PollForSourceChanges: 'false' },
     ),
-    RunOrder: 1,
     OutputArtifacts: [{ Name: output }],
     ...extra,
   };
@@ -926,7 +927,7 @@ export function buildPipelineBuildTemplate(config: ResolvedConfig): Template {
  */
 export function buildPipelineTemplate(config: ResolvedConfig): Template {
   const t = new TemplateBuilder(
-    "One service's delivery pipeline in the tools account: source, build, unit tests and image scan, then a CloudFormation change set per member environment, with manual approvals. Deploy after pipeline-build.json.",
+    "One service's pipeline (tools account): build, tests, scan, then per environment a check, approval and change sets. Deploy after pipeline-build.json.",
   );
   const c = commonParameters(t, config);
   const p = sourceParameters(t);
@@ -959,7 +960,7 @@ export function buildPipelineTemplate(config: ResolvedConfig): Template {
   const pipelineRole = role(t, ID.pipelineRole, {
     roleName: standardName('iam-role', 'pipeline', s),
     path: pipelineRolePath(c.project),
-    description: 'CodePipeline: runs the pipeline, assumes the member deploy roles',
+    description: 'CodePipeline: runs the pipeline, assumes member deploy roles',
     assumedBy: { Service: 'codepipeline.amazonaws.com' },
     policyName: 'pipeline',
     statements: [
@@ -1031,13 +1032,17 @@ export function buildPipelineTemplate(config: ResolvedConfig): Template {
   ];
 
   const changeSetName = sub(`${v(c.project)}-${v(c.service)}-pipeline`);
-  const approval = (message: Intrinsic<string>) =>
+  const approval = (message: Intrinsic<string>, link: boolean) =>
     action('Approve', 'Approval', 'Manual', {
       NotificationArn: topic.ref(),
       CustomData: message,
-      ExternalEntityLink: sub(
-        `https://\${AWS::Region}.console.aws.amazon.com/codesuite/codepipeline/pipelines/${pipelineName}/executions/#{codepipeline.PipelineExecutionId}/timeline`,
-      ),
+      ...(link
+        ? {
+            ExternalEntityLink: sub(
+              `https://\${AWS::Region}.console.aws.amazon.com/codesuite/codepipeline/pipelines/${pipelineName}/executions/#{codepipeline.PipelineExecutionId}/timeline`,
+            ),
+          }
+        : {}),
     });
   for (const e of envs) {
     const check = checkStageName(e.name);
@@ -1071,39 +1076,39 @@ export function buildPipelineTemplate(config: ResolvedConfig): Template {
     ];
     // The check: what the rendered template changes against the last deploy here, in how
     // many updates, and what it widens (scripts/plan-deploy.js from the templates source).
-    stages.push({
-      Name: check,
-      Actions: [
-        action(
-          'Plan',
-          'Build',
-          'CodeBuild',
-          {
-            ProjectName: names.project(CODEBUILD_PROJECTS.check),
-            PrimarySource: ARTIFACTS.build,
-            EnvironmentVariables: JSON.stringify([{ name: 'ENVIRONMENT', value: e.name, type: 'PLAINTEXT' }]),
-          },
-          { InputArtifacts: [{ Name: ARTIFACTS.build }, { Name: ARTIFACTS.templates }], OutputArtifacts: [{ Name: plan }], Namespace: check },
-        ),
-      ],
-    });
+    const planAction = action(
+      'Plan',
+      'Build',
+      'CodeBuild',
+      {
+        ProjectName: names.project(CODEBUILD_PROJECTS.check),
+        PrimarySource: ARTIFACTS.build,
+        EnvironmentVariables: JSON.stringify([{ name: 'ENVIRONMENT', value: e.name }]),
+      },
+      { InputArtifacts: [{ Name: ARTIFACTS.build }, { Name: ARTIFACTS.templates }], OutputArtifacts: [{ Name: plan }], Namespace: check },
+    );
     const summary = `#{${check}.SUMMARY}`;
     if (e.requiresApproval) {
-      // The environment's approval says what the change widens.
+      // The environment's approval, after the check, says what the change widens.
       stages.push({
         Name: approvalStageName(e.name),
-        Actions: [approval(sub(`Deploy ${v(c.service)} ${commitId} to ${e.name}? The change ${summary}. Check the tests, the scan and the earlier environments.`))],
+        Actions: [planAction, { ...approval(sub(`Deploy ${v(c.service)} ${commitId} to ${e.name}? The change ${summary}. Mind tests, scan, earlier stages.`), true), RunOrder: 2 }],
       });
     } else {
-      // No approval here unless the change widens permissions.
+      // No approval here unless the change widens permissions: the check needs a stage of
+      // its own, whose variables the next stage's entry condition reads.
+      stages.push({ Name: check, Actions: [planAction] });
       stages.push({
         Name: confirmStageName(e.name),
         BeforeEntry: skipUnless(`#{${check}.WIDENED}`, 'yes'),
-        Actions: [approval(sub(`Deploy ${v(c.service)} ${commitId} to ${e.name}? The change ${summary}.`))],
+        // The summary says what widened; widening.txt in the check's output lists all of it.
+        Actions: [approval(sub(`Deploy ${v(c.service)} ${commitId} to ${e.name}? The change ${summary}.`), false)],
       });
     }
-    // Two updates when the check says so (prepare.json differs from deploy.json); otherwise
-    // prepare.json is deploy.json, and the second change set finds nothing to do.
+    // Two updates: prepare.json, then deploy.json. When one update is enough, prepare.json
+    // is deploy.json, so the second change set finds no changes and executing it changes
+    // nothing. (A stage of its own with an entry condition would skip it instead, but
+    // pipeline.json has no room for one per environment within the template body limit.)
     stages.push({
       Name: deployStageName(e.name),
       Actions: [...changeSet('prepare', PREPARE_ACTIONS, 1), ...changeSet('deploy', DEPLOY_ACTIONS, 3)],
@@ -1172,7 +1177,7 @@ export function buildPipelineTemplate(config: ResolvedConfig): Template {
   );
 
   t.output('PipelineArn', { description: 'ARN of the pipeline', value: pipelineArn });
-  t.output('PipelineRoleArn', { description: 'Pipeline service role (trusted by the member deploy roles)', value: att(pipelineRole, 'Arn') });
+  t.output('PipelineRoleArn', { description: 'Pipeline role (member deploy roles trust it)', value: att(pipelineRole, 'Arn') });
   t.output('ArtifactBucketName', { description: 'Artifact bucket', value: names.artifactBucket });
   t.output('RepositoryUri', {
     description: 'ECR repository of the service images',

@@ -114,10 +114,8 @@ describe('pipeline.json stages', () => {
       'Check-dev',
       'Confirm-dev',
       'Deploy-dev',
-      'Check-staging',
       'Approve-staging',
       'Deploy-staging',
-      'Check-prod',
       'Approve-prod',
       'Deploy-prod',
     ]);
@@ -142,7 +140,6 @@ describe('pipeline.json stages', () => {
       'Check-uat',
       'Confirm-uat',
       'Deploy-uat',
-      'Check-live',
       'Approve-live',
       'Deploy-live',
     ]);
@@ -155,12 +152,13 @@ describe('pipeline.json stages', () => {
     expect(kinds('Source')).toEqual([`App:Source:${sourceProvider}`, `Templates:Source:${sourceProvider}`]);
     expect(kinds('Build')).toEqual(['Image:Build:"CodeBuild"']);
     expect(kinds('Test')).toEqual(['UnitTests:Test:"CodeBuild"', 'ImageScan:Test:"CodeBuild"']);
-    for (const env of ['staging', 'prod']) expect(kinds(approvalStageName(env))).toEqual(['Approve:Approval:"Manual"']);
+    // Where there is an approval, the check runs first in its stage; elsewhere in a stage of its own.
+    for (const env of ['staging', 'prod']) expect(kinds(approvalStageName(env))).toEqual(['Plan:Build:"CodeBuild"', 'Approve:Approval:"Manual"']);
+    expect(kinds(checkStageName('dev'))).toEqual(['Plan:Build:"CodeBuild"']);
     expect(kinds(confirmStageName('dev'))).toEqual(['Approve:Approval:"Manual"']);
     for (const env of ['dev', 'staging', 'prod']) {
-      expect(kinds(checkStageName(env))).toEqual(['Plan:Build:"CodeBuild"']);
       const deploy = stage(pipeline, deployStageName(env)).Actions;
-      expect(deploy.map((a) => [a.Name, a.ActionTypeId.Provider, a.Configuration.ActionMode, a.RunOrder])).toEqual([
+      expect(deploy.map((a) => [a.Name, a.ActionTypeId.Provider, a.Configuration.ActionMode, a.RunOrder ?? 1])).toEqual([
         ['PrepareChangeSet', 'CloudFormation', 'CHANGE_SET_REPLACE', 1],
         ['ExecutePrepared', 'CloudFormation', 'CHANGE_SET_EXECUTE', 2],
         ['CreateChangeSet', 'CloudFormation', 'CHANGE_SET_REPLACE', 3],
@@ -189,7 +187,7 @@ describe('pipeline.json stages', () => {
 
   test('approvals notify the approval topic with a message and a review link', () => {
     for (const env of ['staging', 'prod']) {
-      const c = stage(pipeline, approvalStageName(env)).Actions[0].Configuration;
+      const c = stage(pipeline, approvalStageName(env)).Actions.find((a) => a.Name === 'Approve')!.Configuration;
       expect(c.NotificationArn).toEqual({ Ref: 'ApprovalTopic' });
       expect(resolve(c.CustomData, toolsValues('pipeline', 'web'))).toContain(`to ${env}?`);
       expect(resolve(c.ExternalEntityLink, toolsValues('pipeline', 'web'))).toMatch(
@@ -1023,9 +1021,10 @@ describe('the check before each deploy: permission widening and the order of upd
   test('each environment is checked first, by the deploy-check project, with the build output and the templates source', () => {
     const values = toolsValues('pipeline', 'web');
     for (const env of config.environments) {
-      const [plan] = stage(pipeline, checkStageName(env.name)).Actions as Array<Action & Record<string, any>>;
+      const stageName = env.requiresApproval ? approvalStageName(env.name) : checkStageName(env.name);
+      const plan = stage(pipeline, stageName).Actions.find((a) => a.Name === 'Plan') as Action & Record<string, any>;
       expect(resolve(plan.Configuration.ProjectName, values)).toBe('shop-web-deploy-check-tools');
-      expect(JSON.parse(plan.Configuration.EnvironmentVariables as string)).toEqual([{ name: 'ENVIRONMENT', value: env.name, type: 'PLAINTEXT' }]);
+      expect(JSON.parse(plan.Configuration.EnvironmentVariables as string)).toEqual([{ name: 'ENVIRONMENT', value: env.name }]);
       expect(plan.InputArtifacts).toEqual([{ Name: 'BuildOutput' }, { Name: 'TemplatesOutput' }]);
       expect(plan.OutputArtifacts).toEqual([{ Name: `Plan-${env.name}` }]);
       expect(plan.Namespace).toBe(checkStageName(env.name));
@@ -1040,7 +1039,7 @@ describe('the check before each deploy: permission widening and the order of upd
           Result: 'SKIP',
           Rules: [
             {
-              Name: 'Needed',
+              Name: 'Go',
               RuleTypeId: { Category: 'Rule', Owner: 'AWS', Provider: 'VariableCheck', Version: '1' },
               Configuration: { Variable: '#{Check-dev.WIDENED}', Value: 'yes', Operator: 'EQ' },
             },
@@ -1057,11 +1056,13 @@ describe('the check before each deploy: permission widening and the order of upd
     for (const env of ['staging', 'prod']) {
       const approve = stage(pipeline, approvalStageName(env)) as Stage & Record<string, any>;
       expect(approve.BeforeEntry).toBeUndefined();
-      expect(resolve(approve.Actions[0].Configuration.CustomData, toolsValues('pipeline', 'web'))).toContain(`The change #{Check-${env}.SUMMARY}.`);
+      const [plan, approval] = approve.Actions;
+      expect([plan.Name, plan.RunOrder ?? 1, approval.RunOrder]).toEqual(['Plan', 1, 2]);
+      expect(resolve(approval.Configuration.CustomData, toolsValues('pipeline', 'web'))).toContain(`The change #{Check-${env}.SUMMARY}.`);
     }
     for (const env of config.environments) expect((stage(pipeline, deployStageName(env.name)) as Stage & Record<string, any>).BeforeEntry).toBeUndefined();
     // The approval message stays within CodePipeline's 500 characters with the longest summary the check writes.
-    const longest = resolve(stage(pipeline, approvalStageName('prod')).Actions[0].Configuration.CustomData, toolsValues('pipeline', 'web'))
+    const longest = resolve(stage(pipeline, approvalStageName('prod')).Actions[1].Configuration.CustomData, toolsValues('pipeline', 'web'))
       .replace('#{SourceVariables.CommitId}', 'f'.repeat(40))
       .replace('#{Check-prod.SUMMARY}', `widens ${'x'.repeat(300)}`);
     expect(longest.length).toBeLessThanOrEqual(500);
