@@ -33,8 +33,8 @@
  * first deploy there, or history older than CodePipeline keeps), the whole template
  * counts as new: every grant in it is reported as widened, and it goes in one update.
  *
- * Plain Node.js and the AWS CLI (the CodePipeline Commands action's image has both); the
- * decision itself, planDeploy(), is a pure function.
+ * Plain Node.js, the AWS CLI and unzip (in the pipeline's build image); the decision
+ * itself, planDeploy(), is a pure function.
  */
 const fs = require('node:fs');
 const path = require('node:path');
