@@ -107,6 +107,7 @@ export function planDeploy(args: ParsedArgs): DeployPlan {
   if (Buffer.byteLength(template.body) > TEMPLATE_BODY_LIMIT) {
     throw new UsageError(`${template.file} has ${Buffer.byteLength(template.body)} bytes; CloudFormation takes at most ${TEMPLATE_BODY_LIMIT} inline`);
   }
+  refuseUnrendered(template);
   const file = args.strings.parameters;
   const pf: { parameters: Record<string, string>; tags: Record<string, string> } = file ? loadParameterFile(path.resolve(file)) : { parameters: {}, tags: {} };
   const problems = parameterProblems(template.json, pf.parameters);
@@ -141,6 +142,22 @@ export function planDeploy(args: ParsedArgs): DeployPlan {
     aws: awsOptions(args),
     rollback: rollbackRequest(args),
   };
+}
+
+/**
+ * The committed service templates cannot be deployed as they are: `ImageUri` has no value
+ * (the parameter files never carry one) and the hook holds intrinsics that only the render
+ * step resolves. A rendered template gives `ImageUri` a default.
+ */
+function refuseUnrendered(template: LoadedTemplate): void {
+  const image = (template.json.Parameters ?? {}).ImageUri as { Default?: unknown } | undefined;
+  if (image && image.Default === undefined) {
+    throw new UsageError(
+      `${template.file} is a service template before rendering (ImageUri has no value); render it with the image to run, then deploy the result: ` +
+        'node scripts/render-service-template.js --templates-dir templates --service SERVICE --environment ENV --image IMAGE --region REGION --out-dir rendered, ' +
+        'then npm run deploy -- ENV --templates-dir rendered --parameters rendered/ENV.config.json --stack-name STACK',
+    );
+  }
 }
 
 async function describeAllChanges(cf: CloudFormationClient, id: string): Promise<{ first: DescribeChangeSetCommandOutput; changes: Change[] }> {

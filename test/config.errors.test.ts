@@ -43,7 +43,7 @@ const CASES: readonly Case[] = [
   { name: 'no services', input: edit((c) => (c.services = [])), problems: ['services: has 0 items; must have at least 1'] },
   { name: 'too many file path filters', input: edit((c) => (c.source.filePaths = Array.from({ length: 9 }, (_, i) => `dir${i}/**`))), problems: ['source.filePaths: has 9 items; must have at most 8'] },
   { name: 'an unknown top-level key', input: edit((c) => (c.region = 'eu-west-1')), problems: ['region: unknown key; allowed here: project, tools, environments, source, notifications, build, services'] },
-  { name: 'an unknown key in a service', input: edit((c) => (c.services[1].port = 80)), problems: ['services[1].port: unknown key; allowed here: name, containerPort, healthCheckPath, cpu, memoryMiB, desiredCount, scanCriticalThreshold, cpuArchitecture, multiArchitectureImage, readOnlyRootFilesystem, dropLinuxCapabilities, environments'] },
+  { name: 'an unknown key in a service', input: edit((c) => (c.services[1].port = 80)), problems: ['services[1].port: unknown key; allowed here: name, containerPort, healthCheckPath, cpu, memoryMiB, desiredCount, scanCriticalThreshold, scanAllowUnsupportedImage, scanTimeoutMinutes, cpuArchitecture, multiArchitectureImage, readOnlyRootFilesystem, dropLinuxCapabilities, environments'] },
   // Values
   { name: 'a service name with capitals and an underscore', input: edit((c) => (c.services[0].name = 'Web_App')), problems: ['services[0].name: "Web_App" must match ^[a-z][a-z0-9-]{0,15}$'] },
   { name: 'a tools account ID of 11 digits', input: edit((c) => (c.tools.accountId = '11111111111')), problems: ['tools.accountId: "11111111111" must match ^[0-9]{12}$'] },

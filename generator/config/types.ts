@@ -136,6 +136,14 @@ export interface ServiceConfig {
   /** CRITICAL findings the image scan tolerates. @default 0 */
   readonly scanCriticalThreshold?: number;
   /**
+   * Let an image pass the scan unscanned when ECR cannot scan it (basic scanning ends in
+   * UnsupportedImageError for scratch and distroless images; enhanced scanning in
+   * UNSUPPORTED_IMAGE). @default false
+   */
+  readonly scanAllowUnsupportedImage?: boolean;
+  /** The longest the scan step waits for ECR's scan results, in minutes (1 to 50). @default 20 */
+  readonly scanTimeoutMinutes?: number;
+  /**
    * What the Fargate tasks run on; the image is built for this platform (linux/amd64 or
    * linux/arm64) unless multiArchitectureImage builds both. @default "X86_64"
    */
@@ -183,6 +191,8 @@ export interface ResolvedConfig {
     readonly memoryMiB: number;
     readonly desiredCount: number;
     readonly scanCriticalThreshold: number;
+    readonly scanAllowUnsupportedImage: boolean;
+    readonly scanTimeoutMinutes: number;
     readonly cpuArchitecture: CpuArchitecture;
     readonly multiArchitectureImage: boolean;
     readonly readOnlyRootFilesystem: boolean;
@@ -238,6 +248,8 @@ export function resolveConfig(c: ProjectConfig): ResolvedConfig {
         memoryMiB: s.memoryMiB ?? 512,
         desiredCount,
         scanCriticalThreshold: s.scanCriticalThreshold ?? 0,
+        scanAllowUnsupportedImage: s.scanAllowUnsupportedImage ?? false,
+        scanTimeoutMinutes: s.scanTimeoutMinutes ?? 20,
         cpuArchitecture: s.cpuArchitecture ?? 'X86_64',
         multiArchitectureImage: s.multiArchitectureImage ?? false,
         readOnlyRootFilesystem: s.readOnlyRootFilesystem ?? true,

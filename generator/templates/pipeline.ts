@@ -62,6 +62,8 @@ export const PIPELINE_IDS = {
   buildImageReference: 'BuildImageReference',
   unitTestCommand: 'UnitTestCommand',
   scanCriticalThreshold: 'ScanCriticalThreshold',
+  scanAllowUnsupportedImage: 'ScanAllowUnsupportedImage',
+  scanTimeoutMinutes: 'ScanTimeoutMinutes',
   imagePlatforms: 'ImagePlatforms',
   rotationFunctionArn: 'RotationFunctionArn',
 
@@ -80,6 +82,7 @@ export const PIPELINE_IDS = {
   testRole: 'CodeBuildTestRole',
   buildProject: 'BuildProject',
   unitTestProject: 'UnitTestProject',
+  checkProject: 'CheckProject',
   scanProject: 'ScanProject',
   approvalTopic: 'ApprovalTopic',
   pipelineRole: 'PipelineRole',
@@ -100,6 +103,18 @@ export function environmentParameterIds(environment: string): { accountId: strin
 export const STAGES = { source: 'Source', build: 'Build', test: 'Test' } as const;
 export const approvalStageName = (environment: string) => `Approve-${environment}`;
 export const deployStageName = (environment: string) => `Deploy-${environment}`;
+/** The check before each environment's deploy: its stage is also its variable namespace. */
+export const checkStageName = (environment: string) => `Check-${environment}`;
+/** The approval of a change that widens permissions, in environments without an Approve stage. */
+export const confirmStageName = (environment: string) => `Confirm-${environment}`;
+/** The Deploy stage's actions: the first of two updates (scripts/plan-deploy.js), then the update that brings the image. */
+export const PREPARE_ACTIONS = ['PrepareChangeSet', 'ExecutePrepared'] as const;
+export const DEPLOY_ACTIONS = ['CreateChangeSet', 'ExecuteChangeSet'] as const;
+/** The check's output artifact: the updates it decided, deploy.json and prepare.json with their configurations. */
+export const planArtifact = (environment: string) => `Plan-${environment}`;
+export const PLAN_SCRIPT = 'scripts/plan-deploy.js';
+/** What the check exports (scripts/plan-deploy.js). */
+export const PLAN_VARIABLES = ['STEPS', 'WIDENED', 'SUMMARY'] as const;
 export const ARTIFACTS = { source: 'SourceOutput', templates: 'TemplatesOutput', build: 'BuildOutput' } as const;
 export const SOURCE_NAMESPACE = 'SourceVariables';
 
@@ -119,7 +134,7 @@ export const IMAGE_FILE_KEY = 'ImageUri';
 export const SERVICE_STACK_CAPABILITIES = 'CAPABILITY_IAM,CAPABILITY_AUTO_EXPAND';
 
 /** The CodeBuild projects, by the name part the naming module puts into their names. */
-export const CODEBUILD_PROJECTS = { build: 'build', unitTests: 'unit-tests', scan: 'image-scan' } as const;
+export const CODEBUILD_PROJECTS = { build: 'build', unitTests: 'unit-tests', scan: 'image-scan', check: 'deploy-check' } as const;
 
 /** The docker platform of each task CPU architecture, and both as one image index. */
 export const ARCHITECTURE_PLATFORMS: Readonly<Record<CpuArchitecture, string>> = { X86_64: 'linux/amd64', ARM64: 'linux/arm64' };
@@ -277,6 +292,19 @@ function buildParameters(t: TemplateBuilder) {
       MaxValue: 1000,
       Default: 0,
     }),
+    scanAllowUnsupportedImage: t.parameter(ID.scanAllowUnsupportedImage, {
+      Type: 'String',
+      Description: 'true: unscannable images pass',
+      AllowedValues: ['false', 'true'],
+      Default: 'false',
+    }),
+    scanTimeoutMinutes: t.parameter(ID.scanTimeoutMinutes, {
+      Type: 'Number',
+      Description: 'Scan wait limit, minutes',
+      MinValue: 1,
+      MaxValue: 50,
+      Default: 20,
+    }),
     imagePlatforms: t.parameter(ID.imagePlatforms, {
       Type: 'String',
       Description: 'Image platforms; two make one image index',
@@ -328,6 +356,7 @@ function sharedNames(c: Common) {
     project: (name: string) => standardName('codebuild-project', name, s),
     /** Export of the artifact key ARN (a key ARN cannot be derived from names). */
     artifactKeyExport: sub(`${v(c.project)}-${v(c.service)}-artifact-key-${v(c.suffix)}`),
+    pipeline: standardName('codepipeline', 'pipeline', s),
   };
 }
 
@@ -339,14 +368,17 @@ const memberRole = (c: Common, e: Environment, r: 'deploy' | 'execution') =>
 function codeBuildStatements(
   p: Build,
   r: { key: ResourceHandle; artifacts: ResourceHandle; cache: ResourceHandle; logs: ResourceHandle },
+  writesArtifacts: boolean,
 ): Statement[] {
+  const artifacts = sub(`\${${r.artifacts.logicalId}.Arn}/*`);
+  const cache = sub(`\${${r.cache.logicalId}.Arn}/*`);
   return [
     allow('WriteLogs', ['logs:CreateLogStream', 'logs:PutLogEvents'], [att(r.logs, 'Arn')]),
-    allow(
-      'ArtifactsAndCache',
-      ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject'],
-      [sub(`\${${r.artifacts.logicalId}.Arn}/*`), sub(`\${${r.cache.logicalId}.Arn}/*`)],
-    ),
+    // Only the build writes pipeline artifacts (its output, the check's plan): the unit
+    // tests run the application's code, which must not rewrite what a deploy reads.
+    ...(writesArtifacts
+      ? [allow('ArtifactsAndCache', ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject'], [artifacts, cache])]
+      : [allow('ReadArtifacts', ['s3:GetObject', 's3:GetObjectVersion'], [artifacts]), allow('Cache', ['s3:GetObject', 's3:PutObject'], [cache])]),
     allow('LocateBuckets', ['s3:GetBucketAcl', 's3:GetBucketLocation'], [att(r.artifacts, 'Arn'), att(r.cache, 'Arn')]),
     allow('ArtifactKey', ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'], [att(r.key, 'Arn')]),
     allow(
@@ -365,8 +397,14 @@ const SHELL = { shell: 'bash' };
  * platforms cannot go through the local image store). A retry runs it again only while
  * the tag is still missing: tags are immutable, and ECR writes the tag last, so a push
  * that failed after the tag landed is done. BuildKit's cache makes a retry a re-push.
- * Emulation is set up only for a platform other than the build host's, and an image
- * index needs the docker-container builder.
+ * Emulation is set up only for a platform other than the build host's.
+ *
+ * Layer cache: every build runs on a fresh CodeBuild host, so BuildKit's own cache is
+ * empty. The build imports the layers of the last build from LAYER_CACHE and exports
+ * this build's (mode=max: every stage) to a new directory that replaces it, which the
+ * project's S3 cache keeps between builds (build spec `cache.paths`). Exporting a local
+ * cache needs the docker-container builder (the docker driver cannot), for one platform
+ * too. Docker's cache storage backends (docs.docker.com/build/cache/backends).
  */
 function buildBuildSpec(secret: ResourceHandle, environments: readonly string[]) {
   const image = '"$REGISTRY_HOST/$REPOSITORY_NAME:$IMAGE_TAG"';
@@ -381,6 +419,7 @@ function buildBuildSpec(secret: ResourceHandle, environments: readonly string[])
     version: 0.2,
     env: {
       ...SHELL,
+      variables: { LAYER_CACHE: LAYER_CACHE_DIR },
       'secrets-manager': {
         REGISTRY_USERNAME: `\${${secret.logicalId}}:username`,
         REGISTRY_PASSWORD: `\${${secret.logicalId}}:password`,
@@ -407,18 +446,52 @@ function buildBuildSpec(secret: ResourceHandle, environments: readonly string[])
           `if [ "$PUSH" = yes ] && [ "$IMAGE_PLATFORMS" != "linux/$(uname -m | sed 's/x86_64/amd64/;s/aarch64/arm64/')" ]; then ${withRetries(
             `docker run --privileged --rm ${EMULATION_IMAGE} --install arm64,amd64`,
           )}; fi`,
-          'if [ "$PUSH" = yes ] && [[ "$IMAGE_PLATFORMS" == *,* ]]; then docker buildx create --use --driver docker-container; fi',
+          'if [ "$PUSH" = yes ]; then docker buildx create --use --driver docker-container; fi',
           `if [ "$PUSH" = yes ]; then ${withRetries(
-            `{ ${exists} || docker buildx build --platform "$IMAGE_PLATFORMS" --provenance=false --pull --tag ${image} --push .; }`,
+            `{ ${exists} || docker buildx build --platform "$IMAGE_PLATFORMS" --provenance=false --pull ${LAYER_CACHE_OPTIONS} --tag ${image} --push .; }`,
           )}; fi`,
+          'if [ -d "$LAYER_CACHE-new" ]; then rm -rf "$LAYER_CACHE"; mv "$LAYER_CACHE-new" "$LAYER_CACHE"; fi',
           `printf '{"${IMAGE_FILE_KEY}":"%s"}\\n' ${image} > ${IMAGE_FILE}`,
           render,
         ],
       },
     },
     artifacts: { files: [IMAGE_FILE, `${RENDERED_DIR}/**/*`] },
+    cache: { paths: [`${LAYER_CACHE_DIR}/**/*`] },
   });
 }
+
+/**
+ * The check before each environment's deploy (a CodeBuild action per environment, which
+ * sets ENVIRONMENT): scripts/plan-deploy.js from the templates source compares what the
+ * build rendered with what the pipeline deployed there last, writes the updates to run
+ * and exports STEPS, WIDENED and SUMMARY for the approval and the deploy.
+ */
+function checkBuildSpec() {
+  const script = `"$CODEBUILD_SRC_DIR_${ARTIFACTS.templates}/${PLAN_SCRIPT}"`;
+  return buildSpec({
+    version: 0.2,
+    env: { ...SHELL, 'exported-variables': [...PLAN_VARIABLES] },
+    phases: {
+      build: {
+        // CodeBuild sets CODEBUILD_INITIATOR to codepipeline/<pipeline name> for a pipeline's build.
+        commands: [`out=$(node ${script} --pipeline "$(basename "$CODEBUILD_INITIATOR")" --environment "$ENVIRONMENT" --rendered-dir ${RENDERED_DIR} --out-dir .) && eval "$out"`],
+      },
+    },
+    // deploy.json, deploy.config.json, prepare.json, prepare.config.json (and the build's image.json).
+    artifacts: { files: ['*.json', 'widening.txt'] },
+  });
+}
+
+/** Where the build keeps BuildKit's layer cache between builds (through the S3 cache). */
+const LAYER_CACHE_DIR = '/root/.buildx-cache';
+const LAYER_CACHE_OPTIONS = '--cache-from type=local,src="$LAYER_CACHE" --cache-to type=local,dest="$LAYER_CACHE-new",mode=max';
+
+/**
+ * The package managers' download caches the unit tests reuse through the S3 cache: npm,
+ * pip, Go's build cache, Yarn and others under ~/.cache, Maven and Gradle.
+ */
+const PACKAGE_CACHES = ['/root/.npm/**/*', '/root/.cache/**/*', '/root/.m2/**/*', '/root/.gradle/caches/**/*'];
 
 function unitTestBuildSpec(reports: ResourceHandle) {
   return buildSpec({
@@ -430,7 +503,7 @@ function unitTestBuildSpec(reports: ResourceHandle) {
     reports: {
       [`\${${reports.logicalId}.Arn}`]: { files: ['**/*.xml'], 'base-directory': REPORT_DIRECTORY, 'file-format': 'JUNITXML' },
     },
-    cache: { paths: ['/root/.cache/**'] },
+    cache: { paths: PACKAGE_CACHES },
   });
 }
 
@@ -458,9 +531,19 @@ const LIST_IMAGES = [
  * (The lines of this build spec avoid ": ", so that they stay plain YAML scalars: quoted
  * ones escape every double quote, and the template must stay small.)
  *
- * The scan waits for ECR's scan of each pushed image (both of an image index), writes
- * every finding as a JUnit test case (CRITICAL ones failed, named with their platform
- * for an index) and fails when the CRITICAL findings of all images exceed the threshold.
+ * The scan polls ECR's scan of each pushed image (both of an image index) until it ends,
+ * (PENDING, IN_PROGRESS, or not started yet), never longer than TIMEOUT_MINUTES in all,
+ * and decides on the state it ends in (ImageScanStatus, ECR API reference):
+ * - COMPLETE (basic scanning): the findings (`findings`);
+ * - ACTIVE (enhanced scanning, Amazon Inspector: continuous, so never COMPLETE): the
+ *   findings (`enhancedFindings`, named by vulnerability ID);
+ * - FAILED with UnsupportedImageError (basic) or UNSUPPORTED_IMAGE (enhanced): the OS of
+ *   the image is one ECR cannot scan (scratch, distroless); the step fails and says so,
+ *   unless ALLOW_UNSUPPORTED (the service's scanAllowUnsupportedImage) is true;
+ * - any other state (FINDINGS_UNAVAILABLE, LIMIT_EXCEEDED, ...) fails with ECR's description.
+ * Every finding becomes a JUnit test case (CRITICAL ones failed, named with their platform
+ * for an index), and the step fails when the CRITICAL findings of all images exceed the
+ * threshold.
  */
 function scanBuildSpec(reports: ResourceHandle) {
   const repository = '--repository-name "$REPOSITORY_NAME"';
@@ -472,13 +555,23 @@ function scanBuildSpec(reports: ResourceHandle) {
     'printf "<testcase classname=\\"%s\\" name=\\"%s\\">%s</testcase>\\n", $1, $2, failure }',
     `END { print "</testsuite>" }' findings.tsv > ${REPORT_DIRECTORY}/image-scan.xml`,
   ].join(' ');
+  const unsupported =
+    'ECR cannot scan this image (unsupported OS, as in scratch or distroless images).' +
+    ' To pass it unscanned, set scanAllowUnsupportedImage to true for this service.';
   const scanEach = [
     'CRITICAL=0; while read -r id platform <&3; do',
-    `${withRetries(`aws ecr wait image-scan-complete ${image}`)};`,
-    `aws ecr describe-image-scan-findings ${image} --query 'imageScanFindings.findings[].[severity,name]' --output text > findings.txt || exit 1;`,
+    // Poll: a scan not started yet (ScanNotFoundException) counts as pending.
+    `while true; do s=$(aws ecr describe-image-scan-findings ${image} --no-paginate --query '[imageScanStatus.status,imageScanStatus.description]' --output text 2>&1) || s="PENDING $s";`,
+    'read -r state _ <<< "$s"; case "$state" in PENDING|IN_PROGRESS) ;; *) break ;; esac;',
+    'if [ "$SECONDS" -ge "$deadline" ]; then echo "no scan result for $id $platform after $TIMEOUT_MINUTES minutes (last state $s)"; exit 1; fi;',
+    'echo "$id $platform $state, waiting"; sleep 15; done;',
+    `if [ "$state" = UNSUPPORTED_IMAGE ] || { [ "$state" = FAILED ] && [[ "$s" == *UnsupportedImageError* ]]; }; then echo "$id $platform was not scanned - $s";`,
+    `if [ "$ALLOW_UNSUPPORTED" = true ]; then echo "passing it unscanned, as scanAllowUnsupportedImage allows"; continue; fi; echo "${unsupported}"; exit 1; fi;`,
+    'if [ "$state" != COMPLETE ] && [ "$state" != ACTIVE ]; then echo "the scan of $id $platform ended in $s"; exit 1; fi;',
+    `q='imageScanFindings.findings[].[severity,name]'; if [ "$state" = ACTIVE ]; then echo "enhanced scanning (Amazon Inspector)"; q='imageScanFindings.enhancedFindings[].[severity,packageVulnerabilityDetails.vulnerabilityId || title]'; fi;`,
+    `aws ecr describe-image-scan-findings ${image} --query "$q" --output text > findings.txt || exit 1;`,
     `grep -v '^None$' findings.txt | sed "s|$|\\t$platform|" >> findings.tsv;`,
-    `n=$(aws ecr describe-image-scan-findings ${image} --query 'imageScanFindings.findingSeverityCounts.CRITICAL' --output text) || exit 1;`,
-    'if [ "$n" != None ]; then echo "$id $platform has $n CRITICAL"; CRITICAL=$((CRITICAL + n)); fi; done 3< images.txt',
+    `n=$(grep -c '^CRITICAL' findings.txt); if [ "$n" -gt 0 ]; then echo "$id $platform has $n CRITICAL"; CRITICAL=$((CRITICAL + n)); fi; done 3< images.txt`,
   ].join(' ');
   return buildSpec({
     version: 0.2,
@@ -486,7 +579,7 @@ function scanBuildSpec(reports: ResourceHandle) {
     phases: {
       build: {
         commands: [
-          `mkdir -p ${REPORT_DIRECTORY}; printf '' > findings.tsv`,
+          `mkdir -p ${REPORT_DIRECTORY}; printf '' > findings.tsv; deadline=$((SECONDS + TIMEOUT_MINUTES * 60))`,
           `aws ecr batch-get-image ${repository} --image-ids "imageTag=$IMAGE_TAG" --accepted-media-types ${MANIFEST_MEDIA_TYPES.join(' ')} --query 'images[0].imageManifest' --output text > manifest.json`,
           `node -e '${LIST_IMAGES}' > images.txt`,
           scanEach,
@@ -507,6 +600,8 @@ interface ProjectProps {
   readonly role: ResourceHandle;
   readonly buildSpec: Value<string>;
   readonly privileged?: boolean;
+  /** Keep build spec cache paths in the cache bucket (the build and the unit tests). */
+  readonly cached?: boolean;
   readonly variables: ReadonlyArray<{ Name: string; Value: Value<string> }>;
 }
 
@@ -529,9 +624,9 @@ function codeBuildProject(
       Image: sub(`\${AWS::AccountId}.dkr.ecr.\${AWS::Region}.\${AWS::URLSuffix}/${v(p.buildImageRepository)}${v(p.buildImageReference)}`),
       ImagePullCredentialsType: 'SERVICE_ROLE',
       ...(props.privileged ? { PrivilegedMode: true } : {}),
-      EnvironmentVariables: props.variables,
+      ...(props.variables.length ? { EnvironmentVariables: props.variables } : {}),
     },
-    Cache: { Type: 'S3', Location: sub(`\${${r.cache.logicalId}}/${props.name}`) },
+    ...(props.cached ? { Cache: { Type: 'S3', Location: sub(`\${${r.cache.logicalId}}/${props.name}`) } } : {}),
     EncryptionKey: att(r.key, 'Arn'),
     LogsConfig: { CloudWatchLogs: { Status: 'ENABLED', GroupName: r.logs.ref(), StreamName: props.name } },
   });
@@ -544,13 +639,25 @@ function action(
   configuration: Record<string, unknown>,
   extra: Record<string, unknown> = {},
 ): Record<string, unknown> {
+  const { RunOrder: runOrder = 1, ...rest } = extra as { RunOrder?: number };
   return {
     Name: name,
     ActionTypeId: { Category: category, Owner: 'AWS', Provider: provider, Version: '1' },
     Configuration: configuration,
-    RunOrder: 1,
-    ...extra,
+    // RunOrder defaults to 1 (CodePipeline ActionDeclaration).
+    ...(runOrder === 1 ? {} : { RunOrder: runOrder }),
+    ...rest,
   };
+}
+
+/**
+ * A stage entry condition that skips the stage unless a pipeline variable has a value
+ * (CodePipeline V2 stage conditions, VariableCheck rule: a condition whose rules fail
+ * engages its result).
+ */
+function skipUnless(variable: string, value: string): Record<string, unknown> {
+  const rule = { Name: 'Go', RuleTypeId: { Category: 'Rule', Owner: 'AWS', Provider: 'VariableCheck', Version: '1' } };
+  return { Conditions: [{ Result: 'SKIP', Rules: [{ ...rule, Configuration: { Variable: variable, Value: value, Operator: 'EQ' } }] }] };
 }
 
 /** A source action whose provider and configuration follow the SourceProvider parameter. */
@@ -582,7 +689,6 @@ function sourceAction(
       },
       { RepositoryName: ref(repository), BranchName: ref(branch), PollForSourceChanges: 'false' },
     ),
-    RunOrder: 1,
     OutputArtifacts: [{ Name: output }],
     ...extra,
   };
@@ -597,7 +703,7 @@ function sourceAction(
  */
 export function buildPipelineBuildTemplate(config: ResolvedConfig): Template {
   const t = new TemplateBuilder(
-    "Build side of one service's delivery pipeline in the tools account: artifact bucket and KMS key, CodeBuild cache, ECR repository, registry secret, CodeBuild projects (build, unit tests, image scan). Deploy before pipeline.json.",
+    "Build side of one service's pipeline (tools account): artifact bucket and key, cache, ECR repository, registry secret, CodeBuild projects (build, unit tests, image scan, deploy check). Deploy before pipeline.json.",
   );
   const c = commonParameters(t, config);
   const p = buildParameters(t);
@@ -737,7 +843,9 @@ export function buildPipelineBuildTemplate(config: ResolvedConfig): Template {
     assumedBy: { Service: 'codebuild.amazonaws.com' },
     policyName: 'codebuild-build',
     statements: [
-      ...codeBuildStatements(p, buildResources),
+      ...codeBuildStatements(p, buildResources, true),
+      // The deploy check reads what the pipeline deployed last (scripts/plan-deploy.js).
+      allow('ReadDeployHistory', ['codepipeline:ListActionExecutions'], [arn('codepipeline', subText(names.pipeline))]),
       allow(
         'PushImage',
         [
@@ -761,7 +869,7 @@ export function buildPipelineBuildTemplate(config: ResolvedConfig): Template {
     assumedBy: { Service: 'codebuild.amazonaws.com' },
     policyName: 'codebuild-test',
     statements: [
-      ...codeBuildStatements(p, buildResources),
+      ...codeBuildStatements(p, buildResources, false),
       // BatchGetImage: the manifest of the tag, to scan each image of an image index.
       allow('ReadScanFindings', ['ecr:BatchGetImage', 'ecr:DescribeImageScanFindings', 'ecr:DescribeImages'], [att(repository, 'Arn')]),
       allow(
@@ -781,6 +889,7 @@ export function buildPipelineBuildTemplate(config: ResolvedConfig): Template {
       envs.map((e) => e.name),
     ),
     privileged: true,
+    cached: true,
     variables: [
       repositoryName,
       { Name: 'REGISTRY_HOST', Value: sub('${AWS::AccountId}.dkr.ecr.${AWS::Region}.${AWS::URLSuffix}') },
@@ -788,17 +897,29 @@ export function buildPipelineBuildTemplate(config: ResolvedConfig): Template {
       { Name: 'IMAGE_PLATFORMS', Value: ref(p.imagePlatforms) },
     ],
   });
+  codeBuildProject(t, ID.checkProject, s, p, buildResources, {
+    name: CODEBUILD_PROJECTS.check,
+    role: buildRole,
+    buildSpec: checkBuildSpec(),
+    variables: [],
+  });
   codeBuildProject(t, ID.unitTestProject, s, p, buildResources, {
     name: CODEBUILD_PROJECTS.unitTests,
     role: testRole,
     buildSpec: unitTestBuildSpec(unitTestReports),
+    cached: true,
     variables: [{ Name: 'UNIT_TEST_COMMAND', Value: ref(p.unitTestCommand) }],
   });
   codeBuildProject(t, ID.scanProject, s, p, buildResources, {
     name: CODEBUILD_PROJECTS.scan,
     role: testRole,
     buildSpec: scanBuildSpec(scanReports),
-    variables: [repositoryName, { Name: 'CRITICAL_THRESHOLD', Value: sub(v(p.scanCriticalThreshold)) }],
+    variables: [
+      repositoryName,
+      { Name: 'CRITICAL_THRESHOLD', Value: sub(v(p.scanCriticalThreshold)) },
+      { Name: 'ALLOW_UNSUPPORTED', Value: ref(p.scanAllowUnsupportedImage) },
+      { Name: 'TIMEOUT_MINUTES', Value: sub(v(p.scanTimeoutMinutes)) },
+    ],
   });
 
   t.output('ArtifactKeyArn', { description: 'KMS key of the pipeline artifacts', value: att(key, 'Arn'), exportName: names.artifactKeyExport });
@@ -816,7 +937,7 @@ export function buildPipelineBuildTemplate(config: ResolvedConfig): Template {
  */
 export function buildPipelineTemplate(config: ResolvedConfig): Template {
   const t = new TemplateBuilder(
-    "One service's delivery pipeline in the tools account: source, build, unit tests and image scan, then a CloudFormation change set per member environment, with manual approvals. Deploy after pipeline-build.json.",
+    "One service's pipeline (tools account): build, tests, scan, then per environment a check, approval and change sets. Deploy after pipeline-build.json.",
   );
   const c = commonParameters(t, config);
   const p = sourceParameters(t);
@@ -845,17 +966,18 @@ export function buildPipelineTemplate(config: ResolvedConfig): Template {
   const pipelineName = subText(standardName('codepipeline', 'pipeline', s));
   const pipelineArn = arn('codepipeline', pipelineName);
   const codeCommitArn = (repo: ParameterHandle<string>) => arn('codecommit', v(repo));
+  const artifactObjects = sub(`arn:\${AWS::Partition}:s3:::${subText(names.artifactBucket)}/*`);
   const pipelineRole = role(t, ID.pipelineRole, {
     roleName: physicalName('iam-role', pipelineRoleNameParts(c.project, c.service, c.suffix)),
     path: pipelineRolePath(c.project),
-    description: 'CodePipeline: runs the pipeline, assumes the member deploy roles',
+    description: 'CodePipeline: runs the pipeline, assumes member deploy roles',
     assumedBy: { Service: 'codepipeline.amazonaws.com' },
     policyName: 'pipeline',
     statements: [
       allow(
         'Artifacts',
         ['s3:GetBucketLocation', 's3:GetBucketVersioning', 's3:GetObject', 's3:GetObjectVersion', 's3:PutObject'],
-        [bucketArn, sub(`arn:\${AWS::Partition}:s3:::${subText(names.artifactBucket)}/*`)],
+        [bucketArn, artifactObjects],
       ),
       allow('ArtifactKey', ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'], [keyArn]),
       // One statement for either source provider: its resources are the connection or the
@@ -920,49 +1042,86 @@ export function buildPipelineTemplate(config: ResolvedConfig): Template {
   ];
 
   const changeSetName = sub(`${v(c.project)}-${v(c.service)}-pipeline`);
-  for (const e of envs) {
-    if (e.requiresApproval) {
-      stages.push({
-        Name: approvalStageName(e.name),
-        Actions: [
-          action('Approve', 'Approval', 'Manual', {
-            NotificationArn: topic.ref(),
-            CustomData: sub(`Deploy ${v(c.service)} ${commitId} to ${e.name}? Check the tests, the scan and the earlier environments.`),
+  const approval = (message: Intrinsic<string>, link: boolean) =>
+    action('Approve', 'Approval', 'Manual', {
+      NotificationArn: topic.ref(),
+      CustomData: message,
+      ...(link
+        ? {
             ExternalEntityLink: sub(
               `https://\${AWS::Region}.console.aws.amazon.com/codesuite/codepipeline/pipelines/${pipelineName}/executions/#{codepipeline.PipelineExecutionId}/timeline`,
             ),
-          }),
-        ],
-      });
-    }
+          }
+        : {}),
+    });
+  for (const e of envs) {
+    const check = checkStageName(e.name);
+    const plan = planArtifact(e.name);
     const stackName = physicalName('cloudformation-stack', [c.project, '-', c.service, '-', e.suffix]);
     const deployRole = memberRole(c, e, 'deploy');
+    /** Create and execute a change set of the files the check wrote as `<file>.json` and `<file>.config.json`. */
+    const changeSet = (file: string, names: readonly [string, string], runOrder: number) => [
+      action(
+        names[0],
+        'Deploy',
+        'CloudFormation',
+        {
+          ActionMode: 'CHANGE_SET_REPLACE',
+          StackName: stackName,
+          ChangeSetName: changeSetName,
+          TemplatePath: `${plan}::${file}.json`,
+          TemplateConfiguration: `${plan}::${file}.config.json`,
+          Capabilities: SERVICE_STACK_CAPABILITIES,
+          RoleArn: memberRole(c, e, 'execution'),
+        },
+        { InputArtifacts: [{ Name: plan }], RoleArn: deployRole, RunOrder: runOrder },
+      ),
+      action(
+        names[1],
+        'Deploy',
+        'CloudFormation',
+        { ActionMode: 'CHANGE_SET_EXECUTE', StackName: stackName, ChangeSetName: changeSetName },
+        { RoleArn: deployRole, RunOrder: runOrder + 1 },
+      ),
+    ];
+    // The check: what the rendered template changes against the last deploy here, in how
+    // many updates, and what it widens (scripts/plan-deploy.js from the templates source).
+    const planAction = action(
+      'Plan',
+      'Build',
+      'CodeBuild',
+      {
+        ProjectName: names.project(CODEBUILD_PROJECTS.check),
+        PrimarySource: ARTIFACTS.build,
+        EnvironmentVariables: JSON.stringify([{ name: 'ENVIRONMENT', value: e.name }]),
+      },
+      { InputArtifacts: [{ Name: ARTIFACTS.build }, { Name: ARTIFACTS.templates }], OutputArtifacts: [{ Name: plan }], Namespace: check },
+    );
+    const summary = `#{${check}.SUMMARY}`;
+    if (e.requiresApproval) {
+      // The environment's approval, after the check, says what the change widens.
+      stages.push({
+        Name: approvalStageName(e.name),
+        Actions: [planAction, { ...approval(sub(`Deploy ${v(c.service)} ${commitId} to ${e.name}? The change ${summary}. Mind tests, scan, earlier stages.`), true), RunOrder: 2 }],
+      });
+    } else {
+      // No approval here unless the change widens permissions: the check needs a stage of
+      // its own, whose variables the next stage's entry condition reads.
+      stages.push({ Name: check, Actions: [planAction] });
+      stages.push({
+        Name: confirmStageName(e.name),
+        BeforeEntry: skipUnless(`#{${check}.WIDENED}`, 'yes'),
+        // The summary says what widened; widening.txt in the check's output lists all of it.
+        Actions: [approval(sub(`Deploy ${v(c.service)} ${commitId} to ${e.name}? The change ${summary}.`), false)],
+      });
+    }
+    // Two updates: prepare.json, then deploy.json. When one update is enough, prepare.json
+    // is deploy.json, so the second change set finds no changes and executing it changes
+    // nothing. (A stage of its own with an entry condition would skip it instead, but
+    // pipeline.json has no room for one per environment within the template body limit.)
     stages.push({
       Name: deployStageName(e.name),
-      Actions: [
-        action(
-          'CreateChangeSet',
-          'Deploy',
-          'CloudFormation',
-          {
-            ActionMode: 'CHANGE_SET_REPLACE',
-            StackName: stackName,
-            ChangeSetName: changeSetName,
-            TemplatePath: `${ARTIFACTS.build}::${renderedTemplatePath(e.name)}`,
-            TemplateConfiguration: `${ARTIFACTS.build}::${renderedConfigurationPath(e.name)}`,
-            Capabilities: SERVICE_STACK_CAPABILITIES,
-            RoleArn: memberRole(c, e, 'execution'),
-          },
-          { InputArtifacts: [{ Name: ARTIFACTS.build }], RoleArn: deployRole },
-        ),
-        action(
-          'ExecuteChangeSet',
-          'Deploy',
-          'CloudFormation',
-          { ActionMode: 'CHANGE_SET_EXECUTE', StackName: stackName, ChangeSetName: changeSetName },
-          { RoleArn: deployRole, RunOrder: 2 },
-        ),
-      ],
+      Actions: [...changeSet('prepare', PREPARE_ACTIONS, 1), ...changeSet('deploy', DEPLOY_ACTIONS, 3)],
     });
   }
 
@@ -1028,7 +1187,7 @@ export function buildPipelineTemplate(config: ResolvedConfig): Template {
   );
 
   t.output('PipelineArn', { description: 'ARN of the pipeline', value: pipelineArn });
-  t.output('PipelineRoleArn', { description: 'Pipeline service role (trusted by the member deploy roles)', value: att(pipelineRole, 'Arn') });
+  t.output('PipelineRoleArn', { description: 'Pipeline role (member deploy roles trust it)', value: att(pipelineRole, 'Arn') });
   t.output('ArtifactBucketName', { description: 'Artifact bucket', value: names.artifactBucket });
   t.output('RepositoryUri', {
     description: 'ECR repository of the service images',
@@ -1084,6 +1243,8 @@ export function pipelineBuildParameterFiles(config: ResolvedConfig): ParameterFi
       [ID.buildImageRepository]: image.repository,
       [ID.buildImageReference]: image.reference,
       [ID.scanCriticalThreshold]: String(service.scanCriticalThreshold),
+      [ID.scanAllowUnsupportedImage]: String(service.scanAllowUnsupportedImage),
+      [ID.scanTimeoutMinutes]: String(service.scanTimeoutMinutes),
       [ID.imagePlatforms]: imagePlatforms(service),
     },
     tags: tags(config),

@@ -174,3 +174,32 @@ describe('the default stack name', () => {
     expect(planDeploy(parseArgs(DEPLOY_SPEC, ['pipeline', '--templates-dir', dir, '--parameters', path.join(dir, 'web.json')])).stackName).toBe('shop-web-pipeline-tools');
   });
 });
+
+describe('deploy of a service template', () => {
+  const PARAMETERS = path.join(ROOT, 'templates', 'parameters', 'ecs-service', 'web', 'prod.json');
+
+  test.each(['ecs-service', 'ecs-service-rolling'])('the committed %s is refused with the render command, before any AWS call', async (template) => {
+    const file = template === 'ecs-service' ? PARAMETERS : path.join(ROOT, 'templates', 'parameters', 'ecs-service-rolling', 'orders', 'dev.json');
+    const r = await run(deploy, [template, '--parameters', file]);
+    expect(r.code).not.toBe(0);
+    expect(r.err).toContain('is a service template before rendering (ImageUri has no value)');
+    expect(r.err).toContain('node scripts/render-service-template.js --templates-dir templates');
+  });
+
+  test('the rendered template is accepted', () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'rendered-'));
+    try {
+      const r = spawnSync(
+        'node',
+        [path.join(ROOT, 'scripts', 'render-service-template.js'), '--templates-dir', path.join(ROOT, 'templates'), '--service', 'web', '--environment', 'prod',
+          '--image', '111111111111.dkr.ecr.eu-west-1.amazonaws.com/shop-web-tools:3f2a9c1', '--region', 'eu-west-1', '--out-dir', out],
+        { encoding: 'utf8' },
+      );
+      expect(r.status).toBe(0);
+      const plan = planDeploy(parseArgs(DEPLOY_SPEC, ['prod', '--templates-dir', out, '--parameters', path.join(out, 'prod.config.json'), '--stack-name', 'shop-web-prod']));
+      expect(plan.parameters.ServiceName).toBe('web');
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
+  });
+});

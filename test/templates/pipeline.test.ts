@@ -19,6 +19,9 @@ import {
   RENDER_SCRIPT,
   approvalStageName,
   buildPipelineBuildTemplate,
+  checkStageName,
+  confirmStageName,
+  PLAN_SCRIPT,
   buildPipelineTemplate,
   deployStageName,
   environmentParameterIds,
@@ -112,6 +115,8 @@ describe('pipeline.json stages', () => {
       'Source',
       'Build',
       'Test',
+      'Check-dev',
+      'Confirm-dev',
       'Deploy-dev',
       'Approve-staging',
       'Deploy-staging',
@@ -133,7 +138,11 @@ describe('pipeline.json stages', () => {
       'Source',
       'Build',
       'Test',
+      'Check-qa',
+      'Confirm-qa',
       'Deploy-qa',
+      'Check-uat',
+      'Confirm-uat',
       'Deploy-uat',
       'Approve-live',
       'Deploy-live',
@@ -147,12 +156,17 @@ describe('pipeline.json stages', () => {
     expect(kinds('Source')).toEqual([`App:Source:${sourceProvider}`, `Templates:Source:${sourceProvider}`]);
     expect(kinds('Build')).toEqual(['Image:Build:"CodeBuild"']);
     expect(kinds('Test')).toEqual(['UnitTests:Test:"CodeBuild"', 'ImageScan:Test:"CodeBuild"']);
-    for (const env of ['staging', 'prod']) expect(kinds(approvalStageName(env))).toEqual(['Approve:Approval:"Manual"']);
+    // Where there is an approval, the check runs first in its stage; elsewhere in a stage of its own.
+    for (const env of ['staging', 'prod']) expect(kinds(approvalStageName(env))).toEqual(['Plan:Build:"CodeBuild"', 'Approve:Approval:"Manual"']);
+    expect(kinds(checkStageName('dev'))).toEqual(['Plan:Build:"CodeBuild"']);
+    expect(kinds(confirmStageName('dev'))).toEqual(['Approve:Approval:"Manual"']);
     for (const env of ['dev', 'staging', 'prod']) {
       const deploy = stage(pipeline, deployStageName(env)).Actions;
-      expect(deploy.map((a) => [a.Name, a.ActionTypeId.Provider, a.Configuration.ActionMode, a.RunOrder])).toEqual([
-        ['CreateChangeSet', 'CloudFormation', 'CHANGE_SET_REPLACE', 1],
-        ['ExecuteChangeSet', 'CloudFormation', 'CHANGE_SET_EXECUTE', 2],
+      expect(deploy.map((a) => [a.Name, a.ActionTypeId.Provider, a.Configuration.ActionMode, a.RunOrder ?? 1])).toEqual([
+        ['PrepareChangeSet', 'CloudFormation', 'CHANGE_SET_REPLACE', 1],
+        ['ExecutePrepared', 'CloudFormation', 'CHANGE_SET_EXECUTE', 2],
+        ['CreateChangeSet', 'CloudFormation', 'CHANGE_SET_REPLACE', 3],
+        ['ExecuteChangeSet', 'CloudFormation', 'CHANGE_SET_EXECUTE', 4],
       ]);
     }
   });
@@ -177,7 +191,7 @@ describe('pipeline.json stages', () => {
 
   test('approvals notify the approval topic with a message and a review link', () => {
     for (const env of ['staging', 'prod']) {
-      const c = stage(pipeline, approvalStageName(env)).Actions[0].Configuration;
+      const c = stage(pipeline, approvalStageName(env)).Actions.find((a) => a.Name === 'Approve')!.Configuration;
       expect(c.NotificationArn).toEqual({ Ref: 'ApprovalTopic' });
       expect(resolve(c.CustomData, toolsValues('pipeline', 'web'))).toContain(`to ${env}?`);
       expect(resolve(c.ExternalEntityLink, toolsValues('pipeline', 'web'))).toMatch(
@@ -219,15 +233,20 @@ describe('deploy actions in the member accounts', () => {
     }
   });
 
-  test('the change set deploys the template the build rendered for that environment, with its configuration', () => {
+  test('the change sets deploy the updates the check decided for that environment, with their configuration', () => {
     for (const env of config.environments) {
-      const create = stage(pipeline, deployStageName(env.name)).Actions[0];
-      expect(create.Configuration.TemplatePath).toBe(`BuildOutput::rendered/${env.name}.json`);
-      expect(create.Configuration.TemplateConfiguration).toBe(`BuildOutput::rendered/${env.name}.config.json`);
-      // The image is written into the rendered template: nothing is overridden.
-      expect(create.Configuration.ParameterOverrides).toBeUndefined();
-      expect(create.Configuration.Capabilities).toBe('CAPABILITY_IAM,CAPABILITY_AUTO_EXPAND');
-      expect(create.InputArtifacts).toEqual([{ Name: 'BuildOutput' }]);
+      const [prepare, , create] = stage(pipeline, deployStageName(env.name)).Actions;
+      for (const [a, file] of [
+        [prepare, 'prepare'],
+        [create, 'deploy'],
+      ] as const) {
+        expect(a.Configuration.TemplatePath).toBe(`Plan-${env.name}::${file}.json`);
+        expect(a.Configuration.TemplateConfiguration).toBe(`Plan-${env.name}::${file}.config.json`);
+        // The image is written into the rendered template: nothing is overridden.
+        expect(a.Configuration.ParameterOverrides).toBeUndefined();
+        expect(a.Configuration.Capabilities).toBe('CAPABILITY_IAM,CAPABILITY_AUTO_EXPAND');
+        expect(a.InputArtifacts).toEqual([{ Name: `Plan-${env.name}` }]);
+      }
     }
   });
 
@@ -417,8 +436,8 @@ describe('ECR repository and registry secret', () => {
 describe('CodeBuild', () => {
   const projects = resourcesOfType(build, 'AWS::CodeBuild::Project');
 
-  test('three projects, all BUILD_GENERAL1_SMALL with the ECR build image pulled with the service role', () => {
-    expect(projects.map(([id]) => id)).toEqual(['BuildProject', 'UnitTestProject', 'ScanProject']);
+  test('four projects, all BUILD_GENERAL1_SMALL with the ECR build image pulled with the service role', () => {
+    expect(projects.map(([id]) => id)).toEqual(['BuildProject', 'CheckProject', 'UnitTestProject', 'ScanProject']);
     for (const [, p] of projects) {
       const env = p.Properties!.Environment as Record<string, unknown>;
       expect(env.ComputeType).toBe('BUILD_GENERAL1_SMALL');
@@ -429,10 +448,14 @@ describe('CodeBuild', () => {
     }
   });
 
-  test('each project encrypts with the artifact key by ARN, caches in the cache bucket and logs to the log group', () => {
-    for (const [, p] of projects) {
+  test('each project encrypts with the artifact key by ARN and logs to the log group; the build and the unit tests cache in the cache bucket', () => {
+    for (const [id, p] of projects) {
       const props = p.Properties!;
       expect(props.EncryptionKey).toEqual({ 'Fn::Sub': '${ArtifactKey.Arn}' });
+      if (id === 'CheckProject' || id === 'ScanProject') {
+        expect(props.Cache).toBeUndefined();
+        continue;
+      }
       expect((props.Cache as { Type: string }).Type).toBe('S3');
       expect(JSON.stringify(props.Cache)).toContain('${CacheBucket}');
       expect(props.LogsConfig).toMatchObject({ CloudWatchLogs: { Status: 'ENABLED', GroupName: { Ref: 'BuildLogGroup' } } });
@@ -504,8 +527,13 @@ function sandbox(prefix: string) {
     dir,
     tool,
     run(commands: readonly string[], env: Record<string, string>): number {
+      return this.runWithOutput(commands, env).status;
+    },
+    /** Runs the commands in one shell, as CodeBuild runs a phase; stdout and stderr together. */
+    runWithOutput(commands: readonly string[], env: Record<string, string>): { status: number; output: string } {
       const script = commands.map((c) => `${c}\nstatus=$?; if [ "$status" -ne 0 ]; then exit "$status"; fi`).join('\n');
-      return spawnSync('bash', ['-c', script], { cwd: work, encoding: 'utf8', env: { PATH: `${bin}:${process.env.PATH}`, ...env } }).status ?? -1;
+      const r = spawnSync('bash', ['-c', `exec 2>&1\n${script}`], { cwd: work, encoding: 'utf8', env: { PATH: `${bin}:${process.env.PATH}`, ...env } });
+      return { status: r.status ?? -1, output: r.stdout };
     },
     /** A file of the working directory, empty when it was not written. */
     read(file: string): string {
@@ -532,7 +560,7 @@ describe('the image build', () => {
   }
 
   /** Runs the build phase against stand-in `aws`, `docker` and `uname`. */
-  function runBuild(s: Scenario): { status: number; docker: string[]; image: string } {
+  function runBuild(s: Scenario): { status: number; docker: string[]; image: string; cache: string } {
     const box = sandbox('build-');
     const dir = box.dir;
     box.tool('aws', [
@@ -546,12 +574,17 @@ describe('the image build', () => {
       'if [ "$1 $2" = "buildx build" ]; then',
       `  runs=$(grep -c '^buildx build' "${dir}/docker.log")`,
       `  if [ "$runs" -le ${s.failures ?? 0} ]; then ${s.tagLandsBeforeFailure ? `touch "${dir}/tag"; ` : ''}exit 1; fi`,
+      // The layer cache export: BuildKit writes the new cache directory.
+      `  mkdir -p "${dir}/layers-new" && echo "$runs" > "${dir}/layers-new/index.json"`,
       `  touch "${dir}/tag"`,
       'fi',
     ]);
     box.tool('uname', [`echo ${s.host ?? 'x86_64'}`]);
     if (s.exists) fs.writeFileSync(path.join(dir, 'tag'), '');
+    fs.mkdirSync(path.join(dir, 'layers'));
+    fs.writeFileSync(path.join(dir, 'layers', 'index.json'), 'previous build');
     const status = box.run(buildCommands, {
+      LAYER_CACHE: path.join(dir, 'layers'),
       REGISTRY_HOST: '111111111111.dkr.ecr.eu-west-1.amazonaws.com',
       REPOSITORY_NAME: 'shop-orders-tools',
       IMAGE_TAG: '3f2a9c1',
@@ -559,45 +592,57 @@ describe('the image build', () => {
     });
     const docker = box.read('../docker.log').split('\n').filter(Boolean);
     const image = box.read('image.json');
+    const cache = box.read('../layers/index.json').trim();
     box.remove();
-    return { status, docker, image };
+    return { status, docker, image, cache };
   }
 
   const EMULATION = 'run --privileged --rm tonistiigi/binfmt --install arm64,amd64';
+  const LAYERS = '<cache>';
   const BUILDER = 'buildx create --use --driver docker-container';
   const buildFor = (platforms: string) =>
-    `buildx build --platform ${platforms} --provenance=false --pull --tag 111111111111.dkr.ecr.eu-west-1.amazonaws.com/shop-orders-tools:3f2a9c1 --push .`;
+    `buildx build --platform ${platforms} --provenance=false --pull --cache-from type=local,src=${LAYERS} --cache-to type=local,dest=${LAYERS}-new,mode=max --tag 111111111111.dkr.ecr.eu-west-1.amazonaws.com/shop-orders-tools:3f2a9c1 --push .`;
 
   test.each([
-    ['the host platform alone: no emulation, the default builder', { platforms: 'linux/amd64' }, [buildFor('linux/amd64')]],
-    ['another platform alone: emulation, the default builder', { platforms: 'linux/arm64' }, [EMULATION, buildFor('linux/arm64')]],
+    ['the host platform alone: no emulation, a docker-container builder (for the cache export)', { platforms: 'linux/amd64' }, [BUILDER, buildFor('linux/amd64')]],
+    ['another platform alone: emulation', { platforms: 'linux/arm64' }, [EMULATION, BUILDER, buildFor('linux/arm64')]],
     ['an image index: emulation and a docker-container builder', { platforms: 'linux/amd64,linux/arm64' }, [EMULATION, BUILDER, buildFor('linux/amd64,linux/arm64')]],
     ['an image index on an arm64 host: emulation for amd64', { platforms: 'linux/amd64,linux/arm64', host: 'aarch64' as const }, [EMULATION, BUILDER, buildFor('linux/amd64,linux/arm64')]],
-    ['arm64 alone on an arm64 host: no emulation', { platforms: 'linux/arm64', host: 'aarch64' as const }, [buildFor('linux/arm64')]],
+    ['arm64 alone on an arm64 host: no emulation', { platforms: 'linux/arm64', host: 'aarch64' as const }, [BUILDER, buildFor('linux/arm64')]],
     ['a tag that exists already: nothing is built', { platforms: 'linux/amd64,linux/arm64', exists: true }, []],
   ])('%s', (_name, scenario, docker) => {
     const r = runBuild(scenario);
     expect(r.status).toBe(0);
-    expect(r.docker).toEqual(docker);
+    expect(r.docker.map((d) => d.replace(/[^ =]*\/build-[^/ ]*\/layers/g, LAYERS))).toEqual(docker);
+    // The exported cache replaces the imported one; a tag that exists builds nothing and keeps it.
+    expect(r.cache).toBe((scenario as Scenario).exists ? 'previous build' : '1');
     expect(JSON.parse(r.image)).toEqual({ ImageUri: '111111111111.dkr.ecr.eu-west-1.amazonaws.com/shop-orders-tools:3f2a9c1' });
+  });
+
+  test('the layer cache directory is a cache path of the build project; the unit tests cache the package managers\' downloads', () => {
+    const spec = buildSpecOf('BuildProject');
+    expect(spec.env.variables.LAYER_CACHE).toBe('/root/.buildx-cache');
+    expect(spec.cache.paths).toEqual(['/root/.buildx-cache/**/*']);
+    expect(buildSpecOf('UnitTestProject').cache.paths).toEqual(['/root/.npm/**/*', '/root/.cache/**/*', '/root/.m2/**/*', '/root/.gradle/caches/**/*']);
   });
 
   test('a failed build and push is run again while the tag is missing', () => {
     const r = runBuild({ platforms: 'linux/amd64', failures: 2 });
     expect(r.status).toBe(0);
-    expect(r.docker).toEqual([buildFor('linux/amd64'), buildFor('linux/amd64'), buildFor('linux/amd64')]);
+    expect(r.docker.filter((d) => d.startsWith('buildx build'))).toHaveLength(3);
+    expect(r.cache).toBe('3');
   });
 
   test('a push that failed after the tag landed is not repeated (tags are immutable)', () => {
     const r = runBuild({ platforms: 'linux/amd64', failures: 1, tagLandsBeforeFailure: true });
     expect(r.status).toBe(0);
-    expect(r.docker).toEqual([buildFor('linux/amd64')]);
+    expect(r.docker.filter((d) => d.startsWith('buildx build'))).toHaveLength(1);
   });
 
   test('three failed runs fail the build before the image file is written', () => {
     const r = runBuild({ platforms: 'linux/arm64', failures: 3 });
     expect(r.status).toBe(1);
-    expect(r.docker).toEqual([EMULATION, buildFor('linux/arm64'), buildFor('linux/arm64'), buildFor('linux/arm64')]);
+    expect(r.docker.filter((d) => d.startsWith('buildx build'))).toHaveLength(3);
     expect(r.image).toBe('');
   });
 });
@@ -622,60 +667,137 @@ describe('the image scan', () => {
   const spec = buildSpecOf('ScanProject');
   const commands: string[] = spec.phases.build.commands;
 
+  const COMPLETE = 'COMPLETE\\tThe scan was completed successfully.';
   interface ScannedImage {
     /** What the scan names the image by: `imageTag=...` or `imageDigest=...`. */
     readonly id: string;
-    /** What ECR answers for findingSeverityCounts.CRITICAL, and the findings as `severity\tname` lines. */
-    readonly critical: string;
+    /** What ECR answers for the scan status, call after call (the last one repeats); a `!` line fails like ScanNotFoundException. */
+    readonly states?: readonly string[];
+    /** The findings as `severity\tname` lines (basic scanning), or `severity\tvulnerability ID` (enhanced). */
     readonly findings: string;
   }
 
   const TAG = 'abc123';
-  const singleImage = (critical: string, findings: string): { manifest: object; images: ScannedImage[] } => ({
+  const singleImage = (findings: string, states?: readonly string[]): { manifest: object; images: ScannedImage[] } => ({
     manifest: { schemaVersion: 2, mediaType: 'application/vnd.docker.distribution.manifest.v2+json', layers: [] },
-    images: [{ id: `imageTag=${TAG}`, critical, findings }],
+    images: [{ id: `imageTag=${TAG}`, states, findings }],
   });
+
+  interface Options {
+    readonly threshold?: number;
+    readonly allowUnsupported?: boolean;
+    readonly timeoutMinutes?: number;
+  }
 
   /**
    * Runs the scan's commands against a stand-in `aws` that knows the tag's manifest and the scan of each image; any other
-   * call (an image the scan should not ask for) fails.
+   * call (an image the scan should not ask for) fails. Returns the exit status, the report and what the step printed.
    */
-  function runScan(tag: { manifest: object | 'None'; images: readonly ScannedImage[] }, threshold: number): { status: number; report: string } {
+  function runScan(tag: { manifest: object | 'None'; images: readonly ScannedImage[] }, o: Options = {}) {
     const box = sandbox('scan-');
     // The CLI prints the query result as text: the manifest, or None for an unknown tag.
     fs.writeFileSync(path.join(box.dir, 'manifest.out'), tag.manifest === 'None' ? 'None\n' : JSON.stringify(tag.manifest));
+    const status = '--no-paginate --query [imageScanStatus.status,imageScanStatus.description] --output text';
     box.tool('aws', [
       'case "$*" in',
       `  "ecr batch-get-image --repository-name shop-web-images-tools --image-ids imageTag=${TAG} --accepted-media-types "*manifest.list.v2+json*oci.image.index.v1+json*"--query images[0].imageManifest --output text") cat "${box.dir}/manifest.out" ;;`,
-      ...tag.images.flatMap((i) => [
-        `  "ecr wait image-scan-complete --repository-name shop-web-images-tools --image-id ${i.id}") exit 0 ;;`,
-        `  *"--image-id ${i.id} --query imageScanFindings.findingSeverityCounts.CRITICAL"*) echo '${i.critical}' ;;`,
-        `  *"--image-id ${i.id} --query imageScanFindings.findings[].[severity,name]"*) printf '${i.findings}' ;;`,
-      ]),
+      ...tag.images.flatMap((i, n) => {
+        const states = i.states ?? [COMPLETE];
+        return [
+          `  "ecr describe-image-scan-findings --repository-name shop-web-images-tools --image-id ${i.id} ${status}")`,
+          `    c=$(cat "${box.dir}/calls-${n}" 2>/dev/null || echo 0); echo $((c + 1)) > "${box.dir}/calls-${n}"`,
+          `    states=(${states.map((s) => `'${s}'`).join(' ')}); s=\${states[$c]:-\${states[-1]}}`,
+          '    if [ "${s:0:1}" = "!" ]; then echo "An error occurred (ScanNotFoundException)" >&2; exit 254; fi; printf "$s\\n" ;;',
+          `  "ecr describe-image-scan-findings --repository-name shop-web-images-tools --image-id ${i.id} --query imageScanFindings.findings[].[severity,name] --output text") printf '${i.findings}' ;;`,
+          `  "ecr describe-image-scan-findings --repository-name shop-web-images-tools --image-id ${i.id} --query imageScanFindings.enhancedFindings[].[severity,packageVulnerabilityDetails.vulnerabilityId || title] --output text") printf '${i.findings}' ;;`,
+        ];
+      }),
       '  *) echo "unexpected aws $*" >&2; exit 2 ;;',
       'esac',
     ]);
-    const status = box.run(commands, { REPOSITORY_NAME: 'shop-web-images-tools', IMAGE_TAG: TAG, CRITICAL_THRESHOLD: String(threshold) });
+    const result = box.runWithOutput(commands, {
+      REPOSITORY_NAME: 'shop-web-images-tools',
+      IMAGE_TAG: TAG,
+      CRITICAL_THRESHOLD: String(o.threshold ?? 0),
+      ALLOW_UNSUPPORTED: String(o.allowUnsupported ?? false),
+      TIMEOUT_MINUTES: String(o.timeoutMinutes ?? 20),
+    });
     const report = box.read('reports/image-scan.xml');
     box.remove();
-    return { status, report };
+    return { status: result.status, report, output: result.output };
   }
 
   test.each([
-    ['no findings at all: passes', 'None', 0, '', 0],
-    ['only HIGH findings: passes', 'None', 0, 'HIGH\\tCVE-2024-0001\\n', 0],
-    ['one CRITICAL finding, none tolerated: fails', '1', 0, 'CRITICAL\\tCVE-2024-0002\\n', 1],
-    ['two CRITICAL findings, two tolerated: passes', '2', 2, 'CRITICAL\\tCVE-2024-0003\\nCRITICAL\\tCVE-2024-0004\\n', 0],
-    ['three CRITICAL findings, two tolerated: fails', '3', 2, 'CRITICAL\\tCVE-1\\nCRITICAL\\tCVE-2\\nCRITICAL\\tCVE-3\\n', 1],
-  ])('a single image, %s', (_name, critical, threshold, findings, expected) => {
-    expect(runScan(singleImage(critical, findings), threshold).status).toBe(expected);
+    ['no findings at all: passes', 0, '', 0],
+    ['only HIGH findings: passes', 0, 'HIGH\\tCVE-2024-0001\\n', 0],
+    ['one CRITICAL finding, none tolerated: fails', 0, 'CRITICAL\\tCVE-2024-0002\\n', 1],
+    ['two CRITICAL findings, two tolerated: passes', 2, 'CRITICAL\\tCVE-2024-0003\\nCRITICAL\\tCVE-2024-0004\\n', 0],
+    ['three CRITICAL findings, two tolerated: fails', 2, 'CRITICAL\\tCVE-1\\nCRITICAL\\tCVE-2\\nCRITICAL\\tCVE-3\\n', 1],
+  ])('COMPLETE, a single image, %s', (_name, threshold, findings, expected) => {
+    expect(runScan(singleImage(findings), { threshold }).status).toBe(expected);
   });
 
   test('the report lists every finding, CRITICAL ones as failures, even when the scan fails', () => {
-    const { status, report } = runScan(singleImage('1', 'CRITICAL\\tCVE-2024-0002\\nMEDIUM\\tCVE-2024-0005\\n'), 0);
+    const { status, report } = runScan(singleImage('CRITICAL\\tCVE-2024-0002\\nMEDIUM\\tCVE-2024-0005\\n'));
     expect(status).toBe(1);
     expect(report).toContain('<testcase classname="CRITICAL" name="CVE-2024-0002"><failure message="CRITICAL finding"/></testcase>');
     expect(report).toContain('<testcase classname="MEDIUM" name="CVE-2024-0005"></testcase>');
+  });
+
+  test('a scan not started yet, then pending and in progress, is waited for', () => {
+    const { status, output } = runScan(singleImage('HIGH\\tCVE-2024-0001\\n', ['!', 'PENDING', 'IN_PROGRESS\\tScanning', COMPLETE]));
+    expect(status).toBe(0);
+    expect(output.match(/waiting/g)).toHaveLength(3);
+  });
+
+  test('a scan that does not end within the configured time fails and says so', () => {
+    // TIMEOUT_MINUTES 0 stands for a deadline already passed (the stand-in sleep returns at once).
+    const { status, output } = runScan(singleImage('', ['IN_PROGRESS\\tScanning']), { timeoutMinutes: 0 });
+    expect(status).toBe(1);
+    expect(output).toContain(`no scan result for imageTag=${TAG}  after 0 minutes (last state IN_PROGRESS`);
+    expect(scanVariable('TIMEOUT_MINUTES')).toEqual({ 'Fn::Sub': '${ScanTimeoutMinutes}' });
+    expect(build.Parameters!.ScanTimeoutMinutes).toMatchObject({ Type: 'Number', Default: 20, MinValue: 1, MaxValue: 50 });
+  });
+
+  const UNSUPPORTED = 'FAILED\\tUnsupportedImageError: The operating system and/or package manager are not supported.';
+  test.each([
+    ['basic scanning: FAILED with UnsupportedImageError', UNSUPPORTED],
+    ['enhanced scanning: UNSUPPORTED_IMAGE', 'UNSUPPORTED_IMAGE\\tNo supported OS found'],
+  ])('%s fails, naming the cause and the configuration switch', (_name, state) => {
+    const { status, output } = runScan(singleImage('', [state]));
+    expect(status).toBe(1);
+    expect(output).toContain('ECR cannot scan this image (unsupported OS, as in scratch or distroless images)');
+    expect(output).toContain('set scanAllowUnsupportedImage to true for this service');
+  });
+
+  test('with scanAllowUnsupportedImage on, an unsupported image passes unscanned and the step says so', () => {
+    const { status, output } = runScan(singleImage('', [UNSUPPORTED]), { allowUnsupported: true });
+    expect(status).toBe(0);
+    expect(output).toContain('passing it unscanned, as scanAllowUnsupportedImage allows');
+    expect(scanVariable('ALLOW_UNSUPPORTED')).toEqual({ Ref: 'ScanAllowUnsupportedImage' });
+    expect(build.Parameters!.ScanAllowUnsupportedImage).toMatchObject({ AllowedValues: ['false', 'true'], Default: 'false' });
+  });
+
+  test('the switch does not let through a scan that failed for another reason', () => {
+    const { status, output } = runScan(singleImage('', ['FAILED\\tInternal error']), { allowUnsupported: true });
+    expect(status).toBe(1);
+    expect(output).toContain('the scan of imageTag=abc123  ended in FAILED');
+  });
+
+  test('a scan that ends in another state (FINDINGS_UNAVAILABLE, LIMIT_EXCEEDED, ...) fails with ECR\'s description', () => {
+    const { status, output } = runScan(singleImage('', ['LIMIT_EXCEEDED\\tToo many scans today']));
+    expect(status).toBe(1);
+    expect(output).toContain('ended in LIMIT_EXCEEDED\tToo many scans today');
+  });
+
+  test.each([
+    ['a CRITICAL enhanced finding fails', 'CRITICAL\\tCVE-2024-0100\\nHIGH\\tCVE-2024-0101\\n', 1],
+    ['HIGH enhanced findings pass', 'HIGH\\tCVE-2024-0101\\n', 0],
+  ])('enhanced scanning (ACTIVE, findings in enhancedFindings): %s', (_name, findings, expected) => {
+    const { status, report, output } = runScan(singleImage(findings, ['PENDING', 'ACTIVE\\tContinuous scan is selected']));
+    expect(status).toBe(expected);
+    expect(output).toContain('enhanced scanning (Amazon Inspector)');
+    expect(report).toContain('name="CVE-2024-0101"');
   });
 
   // An image index as `docker buildx build --platform linux/amd64,linux/arm64` pushes it:
@@ -683,7 +805,7 @@ describe('the image scan', () => {
   // unknown/unknown, as BuildKit writes with provenance on) has no scan to wait for.
   const AMD64 = `sha256:${'a'.repeat(64)}`;
   const ARM64 = `sha256:${'b'.repeat(64)}`;
-  const imageIndex = (amd64: Omit<ScannedImage, 'id'>, arm64: Omit<ScannedImage, 'id'>) => ({
+  const imageIndex = (amd64: string, arm64: string, arm64States?: string[]) => ({
     manifest: {
       schemaVersion: 2,
       mediaType: 'application/vnd.oci.image.index.v1+json',
@@ -694,48 +816,61 @@ describe('the image scan', () => {
       ],
     },
     images: [
-      { id: `imageDigest=${AMD64}`, ...amd64 },
-      { id: `imageDigest=${ARM64}`, ...arm64 },
+      { id: `imageDigest=${AMD64}`, findings: amd64 },
+      { id: `imageDigest=${ARM64}`, findings: arm64, states: arm64States },
     ],
   });
 
   test('an image index: a CRITICAL finding in one platform image fails the scan; the report names each platform', () => {
-    const { status, report } = runScan(
-      imageIndex({ critical: 'None', findings: 'HIGH\\tCVE-2024-0010\\n' }, { critical: '1', findings: 'CRITICAL\\tCVE-2024-0011\\n' }),
-      0,
-    );
+    const { status, report } = runScan(imageIndex('HIGH\\tCVE-2024-0010\\n', 'CRITICAL\\tCVE-2024-0011\\n'));
     expect(status).toBe(1);
     expect(report).toContain('<testcase classname="HIGH" name="CVE-2024-0010 (linux/amd64)"></testcase>');
     expect(report).toContain('<testcase classname="CRITICAL" name="CVE-2024-0011 (linux/arm64)"><failure message="CRITICAL finding"/></testcase>');
   });
 
-  test('an image index whose platform images are both clean passes', () => {
-    const { status, report } = runScan(imageIndex({ critical: 'None', findings: '' }, { critical: 'None', findings: 'LOW\\tCVE-2024-0012\\n' }), 0);
+  test('an image index whose platform images are both clean passes; one unsupported platform image fails it', () => {
+    const { status, report } = runScan(imageIndex('', 'LOW\\tCVE-2024-0012\\n'));
     expect(status).toBe(0);
     expect(report).toContain('name="CVE-2024-0012 (linux/arm64)"');
+    expect(runScan(imageIndex('', '', [UNSUPPORTED])).status).toBe(1);
   });
 
   test.each([
     ['one each, one tolerated: the total fails', 1, 1],
     ['one each, two tolerated: passes', 2, 0],
   ])('an image index counts the CRITICAL findings of all its images: %s', (_name, threshold, expected) => {
-    const one = (cve: string) => ({ critical: '1', findings: `CRITICAL\\t${cve}\\n` });
-    expect(runScan(imageIndex(one('CVE-2024-0013'), one('CVE-2024-0014')), threshold).status).toBe(expected);
+    expect(runScan(imageIndex('CRITICAL\\tCVE-2024-0013\\n', 'CRITICAL\\tCVE-2024-0014\\n'), { threshold }).status).toBe(expected);
   });
 
   test('a tag ECR does not know fails the scan', () => {
-    const { status, report } = runScan({ manifest: 'None', images: [] }, 0);
+    const { status, report } = runScan({ manifest: 'None', images: [] });
     expect(status).toBe(1);
     expect(report).toBe('');
   });
 
+  test('no aws ecr wait (it waits for COMPLETE only, about 15 minutes): every wait is the bounded loop', () => {
+    expect(commands.join('\n')).not.toContain('aws ecr wait');
+  });
+
   test('the threshold comes from the ScanCriticalThreshold parameter, 0 by default, and the findings go to the report group', () => {
     expect(build.Parameters!.ScanCriticalThreshold).toMatchObject({ Type: 'Number', Default: 0 });
-    const vars = (resource(build, 'ScanProject').Properties!.Environment as { EnvironmentVariables: unknown[] }).EnvironmentVariables;
-    expect(vars).toContainEqual({ Name: 'CRITICAL_THRESHOLD', Value: { 'Fn::Sub': '${ScanCriticalThreshold}' } });
+    expect(scanVariable('CRITICAL_THRESHOLD')).toEqual({ 'Fn::Sub': '${ScanCriticalThreshold}' });
     expect(spec.reports['arn:aws:codebuild:eu-west-1:111111111111:report-group/image-scan']).toMatchObject({ 'file-format': 'JUNITXML' });
   });
+
+  test('the parameter files carry each service\'s scan settings from the configuration', () => {
+    for (const service of config.services) {
+      const values = parameterFile(`parameters/pipeline-build/${service.name}.json`);
+      expect([values.ScanAllowUnsupportedImage, values.ScanTimeoutMinutes]).toEqual([String(service.scanAllowUnsupportedImage), String(service.scanTimeoutMinutes)]);
+    }
+  });
 });
+
+function scanVariable(name: string): unknown {
+  const vars = (resource(build, 'ScanProject').Properties!.Environment as { EnvironmentVariables: Array<{ Name: string; Value: unknown }> })
+    .EnvironmentVariables;
+  return vars.find((v) => v.Name === name)?.Value;
+}
 
 describe('IAM', () => {
   /** Every `*` resource, with the AWS API that requires it. */
@@ -880,13 +1015,109 @@ describe('parameter files and size', () => {
   });
 
   test('with the most environments the schema allows, and the longest names, both templates still fit', () => {
-    const resolved = parseConfig(JSON.stringify(withEnvironments(5)), 'five.json');
+    const resolved = parseConfig(JSON.stringify(withEnvironments(3)), 'three.json');
     for (const t of [buildPipelineTemplate(resolved), buildPipelineBuildTemplate(resolved)]) {
       expect(Buffer.byteLength(serializeTemplate(t))).toBeLessThan(TEMPLATE_BODY_LIMIT_BYTES);
     }
   });
 
-  test('the schema refuses a sixth environment', () => {
-    expect(() => parseConfig(JSON.stringify(withEnvironments(6)), 'six.json')).toThrow(ConfigError);
+  test('the schema refuses a fourth environment', () => {
+    expect(() => parseConfig(JSON.stringify(withEnvironments(4)), 'four.json')).toThrow(ConfigError);
   });
 });
+
+describe('the check before each deploy: permission widening and the order of updates', () => {
+  test('each environment is checked first, by the deploy-check project, with the build output and the templates source', () => {
+    const values = toolsValues('pipeline', 'web');
+    for (const env of config.environments) {
+      const stageName = env.requiresApproval ? approvalStageName(env.name) : checkStageName(env.name);
+      const plan = stage(pipeline, stageName).Actions.find((a) => a.Name === 'Plan') as Action & Record<string, any>;
+      expect(resolve(plan.Configuration.ProjectName, values)).toBe('shop-web-deploy-check-tools');
+      expect(JSON.parse(plan.Configuration.EnvironmentVariables as string)).toEqual([{ name: 'ENVIRONMENT', value: env.name }]);
+      expect(plan.InputArtifacts).toEqual([{ Name: 'BuildOutput' }, { Name: 'TemplatesOutput' }]);
+      expect(plan.OutputArtifacts).toEqual([{ Name: `Plan-${env.name}` }]);
+      expect(plan.Namespace).toBe(checkStageName(env.name));
+    }
+  });
+
+  test('without an approval stage, a change that widens waits for an approval that says what widened; one that does not is skipped', () => {
+    const confirm = stage(pipeline, confirmStageName('dev')) as Stage & Record<string, any>;
+    expect(confirm.BeforeEntry).toEqual({
+      Conditions: [
+        {
+          Result: 'SKIP',
+          Rules: [
+            {
+              Name: 'Go',
+              RuleTypeId: { Category: 'Rule', Owner: 'AWS', Provider: 'VariableCheck', Version: '1' },
+              Configuration: { Variable: '#{Check-dev.WIDENED}', Value: 'yes', Operator: 'EQ' },
+            },
+          ],
+        },
+      ],
+    });
+    expect(resolve(confirm.Actions[0].Configuration.CustomData, toolsValues('pipeline', 'web'))).toBe(
+      'Deploy web #{SourceVariables.CommitId} to dev? The change #{Check-dev.SUMMARY}.',
+    );
+  });
+
+  test('the approvals before staging and prod always run and carry the same summary; no deploy stage is ever skipped', () => {
+    for (const env of ['staging', 'prod']) {
+      const approve = stage(pipeline, approvalStageName(env)) as Stage & Record<string, any>;
+      expect(approve.BeforeEntry).toBeUndefined();
+      const [plan, approval] = approve.Actions;
+      expect([plan.Name, plan.RunOrder ?? 1, approval.RunOrder]).toEqual(['Plan', 1, 2]);
+      expect(resolve(approval.Configuration.CustomData, toolsValues('pipeline', 'web'))).toContain(`The change #{Check-${env}.SUMMARY}.`);
+    }
+    for (const env of config.environments) expect((stage(pipeline, deployStageName(env.name)) as Stage & Record<string, any>).BeforeEntry).toBeUndefined();
+    // The approval message stays within CodePipeline's 500 characters with the longest summary the check writes.
+    const longest = resolve(stage(pipeline, approvalStageName('prod')).Actions[1].Configuration.CustomData, toolsValues('pipeline', 'web'))
+      .replace('#{SourceVariables.CommitId}', 'f'.repeat(40))
+      .replace('#{Check-prod.SUMMARY}', `widens ${'x'.repeat(300)}`);
+    expect(longest.length).toBeLessThanOrEqual(500);
+  });
+
+  test('the check runs scripts/plan-deploy.js from the templates source, exports its variables and hands on the updates', () => {
+    const spec = buildSpecOf('CheckProject');
+    expect(spec.env['exported-variables']).toEqual(['STEPS', 'WIDENED', 'SUMMARY']);
+    expect(spec.artifacts.files).toEqual(['*.json', 'widening.txt']);
+    // Run it as CodeBuild would for prod, with no deploy in the pipeline's history yet.
+    const box = sandbox('check-');
+    fs.mkdirSync(path.join(box.dir, 'work', 'rendered'));
+    const rendered = spawnSync('node', [path.join(ROOT, RENDER_SCRIPT), '--templates-dir', TEMPLATES_DIR, '--service', 'web', '--environment', 'prod',
+      '--image', '111111111111.dkr.ecr.eu-west-1.amazonaws.com/shop-web-images-tools:3f2a9c1', '--region', REGION, '--out-dir', path.join(box.dir, 'work', 'rendered')]);
+    expect(rendered.status).toBe(0);
+    box.tool('aws', [
+      'case "$*" in',
+      '  "codepipeline list-action-executions --pipeline-name shop-web-pipeline-tools --max-results 100 --no-paginate --output json") echo \'{"actionExecutionDetails": []}\' ;;',
+      '  *) echo "unexpected aws $*" >&2; exit 2 ;;',
+      'esac',
+    ]);
+    const r = box.runWithOutput([...spec.phases.build.commands, 'echo "variables $STEPS $WIDENED"'], {
+      CODEBUILD_SRC_DIR_TemplatesOutput: ROOT,
+      CODEBUILD_INITIATOR: 'codepipeline/shop-web-pipeline-tools',
+      ENVIRONMENT: 'prod',
+    });
+    const files = ['deploy.json', 'deploy.config.json', 'prepare.json', 'prepare.config.json', 'widening.txt'].map((f) => box.read(f) !== '');
+    box.remove();
+    expect(r.status).toBe(0);
+    expect(r.output).toContain('variables 1 yes');
+    expect(files).toEqual([true, true, true, true, true]);
+    expect(PLAN_SCRIPT).toBe('scripts/plan-deploy.js');
+  });
+
+  test('the build role reads the pipeline history; the unit tests cannot rewrite pipeline artifacts', () => {
+    const values = toolsValues('pipeline-build', 'web');
+    const history = statement(resource(build, 'CodeBuildBuildRole'), 'ReadDeployHistory');
+    expect(asList(history.Resource).map((r) => resolve(r, values))).toEqual(['arn:aws:codepipeline:eu-west-1:111111111111:shop-web-pipeline-tools']);
+    expect(resource(build, 'CheckProject').Properties!.ServiceRole).toEqual(att('CodeBuildBuildRole'));
+    const writes = policyStatements(resource(build, 'CodeBuildTestRole'))
+      .filter((s) => s.Effect === 'Allow' && asList(s.Action as string[]).includes('s3:PutObject'))
+      .flatMap((s) => asList(s.Resource).map((r) => JSON.stringify(r)));
+    expect(writes).toEqual([JSON.stringify({ 'Fn::Sub': '${CacheBucket.Arn}/*' })]);
+  });
+});
+
+function att(id: string): unknown {
+  return { 'Fn::Sub': `\${${id}.Arn}` };
+}
