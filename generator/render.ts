@@ -63,7 +63,7 @@ export const TEMPLATES: readonly TemplateEntry[] = [
 
 export class GenerationError extends Error {
   constructor(readonly problems: readonly string[]) {
-    super(`generation failed; templates/ was left as it was\n  ${problems.join('\n  ')}`);
+    super(`generation failed\n  ${problems.join('\n  ')}`);
   }
 }
 

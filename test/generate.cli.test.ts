@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { loadConfig } from '../generator/config/load';
 import { renderAll } from '../generator/render';
 import { USAGE, main } from '../scripts/generate';
+import { MARKER, MARKER_CONTENT } from '../scripts/lib/write-tree';
 import { capture, exampleRaw, removeTempDirs, snapshot, tempDir } from './helpers/config';
 import { ROOT } from './helpers/template';
 
@@ -60,6 +61,7 @@ describe('generate, in process', () => {
     const dir = tempDir('gen-stale');
     const out = path.join(dir, 'templates');
     fs.mkdirSync(path.join(out, 'parameters', 'gone'), { recursive: true });
+    fs.writeFileSync(path.join(out, MARKER), MARKER_CONTENT);
     fs.writeFileSync(path.join(out, 'old-service.json'), '{}\n');
     fs.writeFileSync(path.join(out, 'parameters', 'gone', 'dev.json'), '{}\n');
     fs.writeFileSync(path.join(out, 'member-roles.json'), 'edited by hand\n');
@@ -79,7 +81,7 @@ describe('generate, in process', () => {
     const first = snapshot(out);
     const io = capture();
     expect(main(['--config', config, '--out', out], io)).toBe(0);
-    expect(io.out).not.toContain('removed');
+    expect(io.out).toBe(`${path.relative(process.cwd(), out)} is up to date (${renderAll(loadConfig(config)).length} files)\n`);
     expect(snapshot(out)).toEqual(first);
   });
 
@@ -121,7 +123,32 @@ describe('generate, in process', () => {
       fs.mkdirSync(path.join(out, 'lib'), { recursive: true });
       fs.writeFileSync(path.join(out, 'lib', 'index.ts'), 'export {};\n');
       return out;
-    }, 'holds lib/index.ts, which the generator does not write; refusing to replace it'],
+    }, `holds files the generator did not write (lib) and no ${MARKER} marker; refusing to replace it: give a new or empty directory, or one an earlier generate wrote`],
+    ['a folder of schemas (no source file in it)', (dir: string) => {
+      const out = path.join(dir, 'schemas');
+      fs.mkdirSync(out);
+      fs.writeFileSync(path.join(out, 'config.schema.json'), '{}\n');
+      return out;
+    }, `holds files the generator did not write (config.schema.json) and no ${MARKER} marker; refusing to replace it: give a new or empty directory, or one an earlier generate wrote`],
+    ['a repository folder', (dir: string) => {
+      const out = path.join(dir, '.git');
+      fs.mkdirSync(path.join(out, 'objects'), { recursive: true });
+      fs.writeFileSync(path.join(out, 'HEAD'), 'ref: refs/heads/main\n');
+      return out;
+    }, `holds files the generator did not write (HEAD, objects) and no ${MARKER} marker; refusing to replace it: give a new or empty directory, or one an earlier generate wrote`],
+    ['a home folder', (dir: string) => {
+      const out = path.join(dir, 'home');
+      fs.mkdirSync(path.join(out, '.ssh'), { recursive: true });
+      fs.writeFileSync(path.join(out, '.ssh', 'id_ed25519'), 'key\n');
+      for (const f of ['a.txt', 'b.txt', 'c.txt', 'd.txt', 'e.txt']) fs.writeFileSync(path.join(out, f), 'document\n');
+      return out;
+    }, `holds files the generator did not write (.ssh, a.txt, b.txt, c.txt, d.txt, and 1 more) and no ${MARKER} marker; refusing to replace it: give a new or empty directory, or one an earlier generate wrote`],
+    ['a folder whose marker is a directory', (dir: string) => {
+      const out = path.join(dir, 'fake');
+      fs.mkdirSync(path.join(out, MARKER), { recursive: true });
+      fs.writeFileSync(path.join(out, 'notes.txt'), 'mine\n');
+      return out;
+    }, `holds files the generator did not write (${MARKER}, notes.txt) and no ${MARKER} marker; refusing to replace it: give a new or empty directory, or one an earlier generate wrote`],
   ])('--out naming %s is refused (exit 2) and nothing changes', (_name, setUp, message) => {
     const dir = tempDir('gen-guard');
     const config = writeConfig(dir, exampleRaw());
@@ -212,5 +239,6 @@ function snapshotOf(files: ReadonlyArray<{ path: string; content: string }>): Re
     for (let i = 1; i < parts.length; i++) out[`${parts.slice(0, i).join('/')}/`] = '';
     out[f.path] = Buffer.from(f.content).toString('base64');
   }
+  out[MARKER] = Buffer.from(MARKER_CONTENT).toString('base64');
   return out;
 }
