@@ -52,13 +52,14 @@ export interface WriteResult {
   readonly warnings: readonly string[];
 }
 
-/** The file operations the swap uses; tests replace some to make them fail. */
+/** The file operations that change the tree; tests replace some to make them fail. */
 export interface SwapOps {
   renameSync(from: string, to: string): void;
   rmSync(target: string, options: fs.RmOptions): void;
+  writeFileSync(file: string, data: Buffer): void;
 }
 
-const REAL_OPS: SwapOps = { renameSync: fs.renameSync, rmSync: fs.rmSync };
+const REAL_OPS: SwapOps = { renameSync: fs.renameSync, rmSync: fs.rmSync, writeFileSync: (file, data) => fs.writeFileSync(file, data) };
 
 const WRITE_REASONS: Record<string, string> = {
   EEXIST: 'is a file, not a directory',
@@ -295,7 +296,7 @@ function swapIn(
           // a file system without hard links: write the bytes
         }
       }
-      fs.writeFileSync(dest, f.bytes);
+      ops.writeFileSync(dest, f.bytes);
     }
   } catch (e) {
     removeQuietly(staging, ops);
