@@ -22,6 +22,7 @@ import { buildNetworkTemplate, networkParameterFiles } from './templates/network
 import { ECS_SERVICE_TEMPLATE_FILES, buildEcsServiceTemplate, ecsServiceParameterFiles } from './templates/ecs-service';
 import { SERVICE_CANARY_FILE, buildServiceCanaryTemplate, serviceCanaryParameterFiles } from './templates/service-canary';
 import { templateChecks } from './validate';
+import { configFieldOf } from './validate/config-field';
 import { checkParameterValues, checkTags } from './validate/parameter-values';
 
 /** A parameter file in CodePipeline's template configuration format. */
@@ -91,7 +92,13 @@ export function buildAll(config: ResolvedConfig): { templates: RenderedTemplate[
     }
     templates.push({ path: entry.file, template, content: serializeTemplate(template) });
     for (const pf of entry.parameterFiles?.(config) ?? []) {
-      for (const p of checkParameterValues(template, pf.parameters, pf.suppliedAtDeploy)) problems.push(`${pf.path}: ${p}`);
+      for (const p of checkParameterValues(template, pf.parameters, pf.suppliedAtDeploy)) {
+        // Named by the configuration field the value came from, when one did.
+        const parameter = p.slice(0, p.indexOf(':'));
+        const value = pf.parameters[parameter];
+        const field = typeof value === 'string' ? configFieldOf(config, parameter, value, pf.path) : undefined;
+        problems.push(field ? `${field} (in ${pf.path}): ${p}` : `${pf.path}: ${p}`);
+      }
       parameterFiles.push(pf);
     }
   }

@@ -109,6 +109,17 @@ const CASES: readonly Case[] = [
     input: edit((c) => (c.build = { buildImage: '111111111111.dkr.ecr.us-east-1.amazonaws.com/build:1' })),
     problems: ['build.buildImage: "111111111111.dkr.ecr.us-east-1.amazonaws.com/build:1" is in us-east-1, but the pipeline runs in eu-west-1 (the region of source.connectionArn) and pulls its build image from there: push the image to the pipeline\'s region'],
   },
+  {
+    name: 'a build image repository ECR refuses',
+    input: edit((c) => (c.build = { buildImage: '111111111111.dkr.ecr.eu-west-1.amazonaws.com/build..x:1' })),
+    problems: ['build.buildImage: "111111111111.dkr.ecr.eu-west-1.amazonaws.com/build..x:1": the repository name "build..x" must be words of a-z and 0-9 joined by single ".", "_" or "-", separated by "/" (ECR\'s rule)'],
+  },
+  {
+    name: 'a build image tag ECR refuses',
+    input: edit((c) => (c.build = { buildImage: '111111111111.dkr.ecr.eu-west-1.amazonaws.com/build:-1' })),
+    problems: ['build.buildImage: "111111111111.dkr.ecr.eu-west-1.amazonaws.com/build:-1": the tag "-1" must start with a letter, digit or "_" and have at most 128 characters (ECR\'s rule)'],
+  },
+  { name: 'a VPC CIDR block with a leading zero', input: edit((c) => (c.environments[0].vpcCidr = '10.010.0.0/16')), problems: ['environments[0].vpcCidr: "10.010.0.0/16" must write each number without a leading zero (the network template\'s VpcCidr pattern refuses it)'] },
   // Several at once: every problem, in one report
   {
     name: 'several problems at once',

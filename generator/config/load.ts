@@ -428,6 +428,18 @@ function awsValueRules(data: Json, problems: string[]): void {
     if (region.startsWith('cn-') !== (cn !== undefined)) {
       problems.push(`build.buildImage: ${show(image)}: region ${region} ${cn ? 'is not a China region but the host ends in .amazonaws.com.cn' : 'is a China region; its host ends in .amazonaws.com.cn'}`);
     }
+    // ECR's own rules for the parts, as the pipeline template's parameters hold them:
+    // https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_CreateRepository.html
+    // and https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_PutImage.html
+    const parts = /\/([^:@]+)(?::(.*))?(?:@sha256:[a-f0-9]{64})?$/.exec(image!.slice(image!.indexOf('/')));
+    const repository = parts?.[1];
+    if (repository !== undefined && !/^[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/.test(repository)) {
+      problems.push(`build.buildImage: ${show(image)}: the repository name "${repository}" must be words of a-z and 0-9 joined by single ".", "_" or "-", separated by "/" (ECR's rule)`);
+    }
+    const tag = parts?.[2];
+    if (tag !== undefined && !/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/.test(tag)) {
+      problems.push(`build.buildImage: ${show(image)}: the tag "${tag}" must start with a letter, digit or "_" and have at most 128 characters (ECR's rule)`);
+    }
     const connection = str(source, 'connectionArn');
     const pipelineRegion = connection?.split(':')[3];
     if (pipelineRegion && pipelineRegion !== region) {
@@ -444,6 +456,10 @@ function networkRules(data: Json, problems: string[]): void {
     const cidr = str(e, 'vpcCidr');
     const m = cidr === undefined ? null : /^(\d+)\.(\d+)\.0\.0\/16$/.exec(cidr);
     if (!m) continue;
+    if (/^0\d/.test(m[2])) {
+      problems.push(`environments[${i}].vpcCidr: "${cidr}" must write each number without a leading zero (the network template's VpcCidr pattern refuses it)`);
+      continue;
+    }
     const [a, b] = [Number(m[1]), Number(m[2])];
     const isPrivate = (a === 10 && b <= 255) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168);
     if (!isPrivate) {
