@@ -6,6 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { EXAMPLE_CONFIG_PATH, loadConfig } from '../generator/config/load';
+import * as render from '../generator/render';
 import { renderAll } from '../generator/render';
 import { USAGE, main } from '../scripts/generate';
 import { MARKER, MARKER_CONTENT } from '../scripts/lib/write-tree';
@@ -182,6 +183,28 @@ describe('generate, in process', () => {
     expect(io.err).toBe(`error: cannot write ${out}: ${blocker} is a file, not a directory; nothing was changed\n`);
     expect(fs.readFileSync(blocker, 'utf8')).toBe('a file where a directory would go\n');
     expect(fs.readdirSync(dir).sort()).toEqual(['blocker', 'config.json']);
+  });
+
+  test.each([
+    ['a template problem names the --out given', () => new render.GenerationError(['network.json: [rule] broken']), (out: string) => `error: generation failed; ${out} was left as it was\n  network.json: [rule] broken\n`],
+    ['an unexpected error is one line, without a stack', () => new RangeError('Maximum call stack size exceeded'), (out: string) => `error: generation failed unexpectedly: Maximum call stack size exceeded (the input is nested or sized beyond what the generator handles); ${out} was left as it was\n`],
+    ['a file-system error outside the writer is one line', () => Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', path: '/x' }), (out: string) => `error: generation failed unexpectedly: /x is on a full disk; ${out} was left as it was\n`],
+  ])('%s (exit 1, --out untouched)', (_name, error, message) => {
+    const dir = tempDir('gen-fail');
+    const out = path.join(dir, 'out');
+    const config = writeConfig(dir, exampleRaw());
+    const spy = jest.spyOn(render, 'renderAll').mockImplementation(() => {
+      throw error();
+    });
+    try {
+      const io = capture();
+      expect(main(['--config', config, '--out', out], io)).toBe(1);
+      expect(io.err).toBe(message(path.relative(process.cwd(), out)));
+      expect(io.out).toBe('');
+      expect(fs.existsSync(out)).toBe(false);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   test('a configuration file that starts with a byte order mark is read', () => {
