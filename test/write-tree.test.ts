@@ -211,7 +211,9 @@ describe('one writer at a time', () => {
     fs.writeFileSync(path.join(dir, '.out.lock'), `${process.ppid}\n`);
     const e = thrown(() => writeTree(out, changed));
     expect(e).toBeInstanceOf(WriteError);
-    expect(e.message).toBe(`cannot write ${out}: another generate (process ${process.ppid}) is writing it; nothing was changed`);
+    expect(e.message).toBe(
+      `cannot write ${out}: another generate (process ${process.ppid}) is writing it; nothing was changed (if no generate is running, remove ${path.join(dir, '.out.lock')})`,
+    );
     expect(snapshot(out)).toEqual(before);
     expect(fs.readdirSync(dir).sort()).toEqual(['.out.lock', 'out']);
   });

@@ -158,7 +158,10 @@ function lock(parent: string, base: string): () => void {
         // removed meanwhile: try again
       }
       if (processAlive(holder) && holder !== process.pid) {
-        throw new WriteError(`cannot write ${path.join(parent, base)}: another generate (process ${holder}) is writing it; nothing was changed`);
+        throw new WriteError(
+          `cannot write ${path.join(parent, base)}: another generate (process ${holder}) is writing it; nothing was changed ` +
+            `(if no generate is running, remove ${file})`,
+        );
       }
       fs.rmSync(file, { force: true });
     }
