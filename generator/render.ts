@@ -26,6 +26,7 @@ import { ECS_SERVICE_TEMPLATE_FILES, buildEcsServiceTemplate, ecsServiceParamete
 import { ECS_NATIVE_FILE, buildEcsServiceNativeTemplate, ecsServiceNativeParameterFiles } from './templates/ecs-service-native';
 import { SERVICE_CANARY_FILE, buildServiceCanaryTemplate, serviceCanaryParameterFiles } from './templates/service-canary';
 import { templateChecks } from './validate';
+import { configFieldOf } from './validate/config-field';
 import { checkParameterValues, checkTags } from './validate/parameter-values';
 
 /** A parameter file in CodePipeline's template configuration format. */
@@ -71,7 +72,7 @@ export const TEMPLATES: readonly TemplateEntry[] = [
 
 export class GenerationError extends Error {
   constructor(readonly problems: readonly string[]) {
-    super(`generation failed; templates/ was left as it was\n  ${problems.join('\n  ')}`);
+    super(`generation failed\n  ${problems.join('\n  ')}`);
   }
 }
 
@@ -99,7 +100,13 @@ export function buildAll(config: ResolvedConfig): { templates: RenderedTemplate[
     }
     templates.push({ path: entry.file, template, content: serializeTemplate(template) });
     for (const pf of entry.parameterFiles?.(config) ?? []) {
-      for (const p of checkParameterValues(template, pf.parameters, pf.suppliedAtDeploy)) problems.push(`${pf.path}: ${p}`);
+      for (const p of checkParameterValues(template, pf.parameters, pf.suppliedAtDeploy)) {
+        // Named by the configuration field the value came from, when one did.
+        const parameter = p.slice(0, p.indexOf(':'));
+        const value = pf.parameters[parameter];
+        const field = typeof value === 'string' ? configFieldOf(config, parameter, value, pf.path) : undefined;
+        problems.push(field ? `${field} (in ${pf.path}): ${p}` : `${pf.path}: ${p}`);
+      }
       parameterFiles.push(pf);
     }
   }

@@ -4,15 +4,19 @@
  *   npm run generate [-- --config FILE] [-- --out DIR]
  *
  * Everything is built and checked in memory first. Only when every check passes is the
- * output directory replaced, in one step: the new tree is written beside it and renamed
- * into place, so on any error the directory is exactly as it was. Files the generator
- * no longer produces disappear with the old tree.
+ * output directory touched, by scripts/lib/write-tree.ts: it replaces only a directory the
+ * generator wrote (or an empty or new one), rewrites nothing that has not changed, and
+ * swaps the new tree in atomically, so on any error the directory is exactly as it was.
+ * Files the generator no longer produces disappear with the old tree.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PROJECT_ROOT } from '../generator/core/paths';
-import { ConfigError, loadConfig, userConfigPath } from '../generator/config/load';
+import { ConfigError, capProblems, loadConfig, userConfigPath } from '../generator/config/load';
 import { GenerationError, RenderedFile, renderAll } from '../generator/render';
+import { OutDirRefused, WriteError, checkOwnership, describeFsError, resolveOut, writeTree } from './lib/write-tree';
+
+export { WriteError } from './lib/write-tree';
 
 export const DEFAULT_OUT_DIR = path.join(PROJECT_ROOT, 'templates');
 
@@ -23,123 +27,89 @@ export interface GenerateOptions {
 
 export class UsageError extends Error {}
 
-/** The file system refused the output directory (permissions, a file in the way, a full disk). */
-export class WriteError extends Error {}
+/**
+ * The folder relative paths are given from: the caller's, also under `npm run generate`
+ * (npm starts scripts in the project root and says where it was called in INIT_CWD).
+ */
+export function callerDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.npm_lifecycle_event === 'generate' && env.INIT_CWD ? env.INIT_CWD : process.cwd();
+}
 
-export function parseArgs(argv: readonly string[]): GenerateOptions {
-  let config = userConfigPath();
-  let out = DEFAULT_OUT_DIR;
+export function parseArgs(argv: readonly string[], base: string = callerDir()): GenerateOptions {
+  let config: string | undefined;
+  let out: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    const value = () => {
+    const value = (given: string | undefined) => {
+      if (given !== undefined) throw new UsageError(`${arg} is given twice`);
       const v = argv[++i];
       if (v === undefined || v.startsWith('--')) throw new UsageError(`${arg} needs a value`);
-      return v;
+      if (v === '') throw new UsageError(`${arg} needs a value (an empty string was given)`);
+      return path.resolve(base, v);
     };
-    if (arg === '--config') config = path.resolve(value());
-    else if (arg === '--out') out = path.resolve(value());
+    if (arg === '--config') config = value(config);
+    else if (arg === '--out') out = value(out);
     else if (arg === '--help' || arg === '-h') throw new UsageError('');
     else throw new UsageError(`unknown argument ${JSON.stringify(arg)}`);
   }
-  return { config, out };
+  return { config: config ?? userConfigPath(), out: out ?? DEFAULT_OUT_DIR };
 }
-
-/** Replaces `out` with exactly `files`, atomically. Returns what changed. */
-export function writeTree(out: string, files: readonly RenderedFile[]): { written: number; removed: string[] } {
-  const parent = path.dirname(out);
-  fs.mkdirSync(parent, { recursive: true });
-  const staging = fs.mkdtempSync(path.join(parent, `.${path.basename(out)}.new-`));
-  const previous = listFiles(out);
-  try {
-    const made = new Set<string>([staging]);
-    for (const f of files) {
-      const target = path.join(staging, f.path);
-      const dir = path.dirname(target);
-      if (!made.has(dir)) {
-        fs.mkdirSync(dir, { recursive: true });
-        made.add(dir);
-      }
-      fs.writeFileSync(target, f.content);
-    }
-    const old = `${staging.replace('.new-', '.old-')}`;
-    const existed = fs.existsSync(out);
-    if (existed) fs.renameSync(out, old);
-    fs.renameSync(staging, out);
-    if (existed) fs.rmSync(old, { recursive: true, force: true });
-  } catch (e) {
-    fs.rmSync(staging, { recursive: true, force: true });
-    throw e;
-  }
-  const now = new Set(files.map((f) => f.path));
-  return { written: files.length, removed: previous.filter((p) => !now.has(p)) };
-}
-
-function listFiles(dir: string, prefix = ''): string[] {
-  if (!fs.existsSync(dir)) return [];
-  const out: string[] = [];
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) out.push(...listFiles(path.join(dir, entry.name), rel));
-    else out.push(rel);
-  }
-  return out.sort();
-}
-
-const WRITE_ERRORS: Record<string, string> = {
-  EEXIST: 'is a file, not a directory',
-  ENOTDIR: 'is a file, not a directory',
-  EACCES: 'is not writable (permission denied)',
-  EPERM: 'is not writable (permission denied)',
-  ENOSPC: 'is on a full disk',
-  EROFS: 'is on a read-only file system',
-};
 
 function isWithin(child: string, parent: string): boolean {
   const rel = path.relative(parent, child);
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
-function holdsSource(dir: string): string | undefined {
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name === '.git' || entry.name === 'package.json' || /\.(ts|js)$/.test(entry.name)) return entry.name;
-    if (entry.isDirectory()) {
-      const inner = holdsSource(path.join(dir, entry.name));
-      if (inner) return `${entry.name}/${inner}`;
-    }
+function realpath(p: string): string {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return p;
   }
-  return undefined;
 }
 
 /**
  * The output directory is replaced as a whole, so it must be one the generator owns: not
- * the project or a folder above it, not the folder of the configuration, and not one
- * that holds source code or a repository.
+ * the project or a folder above it, not the folder of the configuration, and either new,
+ * empty, or holding the marker of an earlier run.
  */
 function checkOutDir(options: GenerateOptions): void {
-  const out = path.resolve(options.out);
-  if (!fs.existsSync(out)) return;
-  if (!fs.statSync(out).isDirectory()) throw new UsageError(`--out ${options.out} is a file; expected a directory`);
-  if (isWithin(PROJECT_ROOT, out)) throw new UsageError(`--out ${options.out} holds the project; it would be replaced by the generated files`);
-  if (isWithin(path.resolve(options.config), out)) {
+  const out = resolveOut(options.out);
+  if (isWithin(realpath(PROJECT_ROOT), out) || isWithin(PROJECT_ROOT, out)) {
+    throw new UsageError(`--out ${options.out} holds the project; it would be replaced by the generated files`);
+  }
+  if (isWithin(realpath(options.config), out) || isWithin(path.resolve(options.config), out)) {
     throw new UsageError(`--out ${options.out} holds the configuration file; it would be replaced by the generated files`);
   }
-  const source = holdsSource(out);
-  if (source) throw new UsageError(`--out ${options.out} holds ${source}, which the generator does not write; refusing to replace it`);
+  try {
+    checkOwnership(out, options.out);
+  } catch (e) {
+    if (e instanceof OutDirRefused) throw new UsageError(e.message);
+    throw e;
+  }
 }
 
-export function generate(options: GenerateOptions): { files: RenderedFile[]; removed: string[] } {
-  checkOutDir(options);
+export interface Generated {
+  readonly files: RenderedFile[];
+  readonly written: readonly string[];
+  readonly removed: readonly string[];
+  readonly warnings: readonly string[];
+}
+
+export function generate(options: GenerateOptions): Generated {
+  try {
+    checkOutDir(options);
+  } catch (e) {
+    if (e instanceof OutDirRefused) throw new UsageError(e.message);
+    throw e;
+  }
   const config = loadConfig(options.config);
   const files = renderAll(config);
   try {
-    const { removed } = writeTree(options.out, files);
-    return { files, removed };
+    const { written, removed, warnings } = writeTree(options.out, files);
+    return { files, written, removed, warnings };
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    if (err.code && err.path) {
-      const reason = WRITE_ERRORS[err.code] ?? err.code;
-      throw new WriteError(`cannot write ${options.out}: ${err.path} ${reason}; nothing was changed`);
-    }
+    if (e instanceof OutDirRefused) throw new UsageError(e.message);
     throw e;
   }
 }
@@ -156,17 +126,35 @@ const PROCESS_OUTPUT: Output = {
   stderr: (text) => process.stderr.write(text),
 };
 
+/** At most `max` names, then how many more. */
+function listSome(names: readonly string[], max = 20): string {
+  return names.length <= max ? names.join(', ') : `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
+}
+
+export function summary(rel: string, g: Generated): string {
+  const head =
+    g.written.length === 0 && g.removed.length === 0
+      ? `${rel} is up to date (${g.files.length} files)`
+      : g.written.length === g.files.length
+        ? `wrote ${g.files.length} files to ${rel}`
+        : `wrote ${g.written.length} of ${g.files.length} files to ${rel}`;
+  return `${head}${g.removed.length ? `; removed ${listSome(g.removed)}` : ''}\n`;
+}
+
 /**
  * The command line: returns the exit status. 0 when the files were written (or for
  * --help), 1 when the configuration or a template has a problem or the output directory
- * cannot be written, 2 for a usage error.
+ * cannot be written, 2 for a usage error (including an --out the generator may not
+ * replace). Every failure is one message; no stack trace.
  */
 export function main(argv: readonly string[], io: Output = PROCESS_OUTPUT): number {
+  let out = DEFAULT_OUT_DIR;
   try {
     const options = parseArgs(argv);
-    const { files, removed } = generate(options);
-    const rel = path.relative(process.cwd(), options.out) || '.';
-    io.stdout(`wrote ${files.length} files to ${rel}${removed.length ? `; removed ${removed.join(', ')}` : ''}\n`);
+    out = options.out;
+    const g = generate(options);
+    for (const w of g.warnings) io.stderr(`warning: ${w}\n`);
+    io.stdout(summary(path.relative(process.cwd(), options.out) || '.', g));
     return 0;
   } catch (e) {
     if (e instanceof UsageError) {
@@ -177,11 +165,23 @@ export function main(argv: readonly string[], io: Output = PROCESS_OUTPUT): numb
       io.stderr(`error: ${e.message}\n${USAGE}\n`);
       return 2;
     }
-    if (e instanceof ConfigError || e instanceof GenerationError || e instanceof WriteError) {
+    if (e instanceof GenerationError) {
+      const lines = capProblems(e.problems);
+      io.stderr(`error: generation failed; ${path.relative(process.cwd(), out) || '.'} was left as it was\n  ${lines.join('\n  ')}\n`);
+      return 1;
+    }
+    if (e instanceof ConfigError || e instanceof WriteError) {
       io.stderr(`error: ${e.message}\n`);
       return 1;
     }
-    io.stderr(`error: ${(e as Error).stack ?? String(e)}\n`);
+    // Anything else is a defect of the generator; still one line, not a stack.
+    const message =
+      e instanceof RangeError
+        ? `${e.message} (the input is nested or sized beyond what the generator handles)`
+        : (e as NodeJS.ErrnoException)?.code
+          ? describeFsError(e)
+          : (e as Error)?.message ?? String(e);
+    io.stderr(`error: generation failed unexpectedly: ${message}; ${path.relative(process.cwd(), out) || '.'} was left as it was\n`);
     return 1;
   }
 }

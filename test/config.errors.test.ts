@@ -7,11 +7,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ConfigError } from '../generator/config/load';
 import { generate, main } from '../scripts/generate';
+import { MARKER, MARKER_CONTENT } from '../scripts/lib/write-tree';
 import { RawConfig, capture, exampleRaw, removeTempDirs, snapshot, tempDir } from './helpers/config';
 
 type Input =
   | { readonly edit: (c: RawConfig) => void }
   | { readonly text: string }
+  | { readonly bytes: Buffer }
   | { readonly file: 'missing' | 'directory' };
 
 interface Case {
@@ -28,7 +30,7 @@ const CASES: readonly Case[] = [
   { name: 'truncated JSON', input: { text: '{"project": ' }, problems: ['(root): not valid JSON: Unexpected end of JSON input'] },
   { name: 'an empty file', input: { text: '' }, problems: ['(root): the file is empty; expected a JSON object'] },
   { name: 'a file of blanks', input: { text: '  \n\t\n' }, problems: ['(root): the file is empty; expected a JSON object'] },
-  { name: 'a directory in place of a file', input: { file: 'directory' }, problems: ['(root): is a directory; expected a JSON configuration file'] },
+  { name: 'a directory in place of a file', input: { file: 'directory' }, problems: ['(root): is a directory; expected a regular file'] },
   { name: 'a missing file', input: { file: 'missing' }, problems: ['(root): cannot read the file: no such file'] },
   { name: 'a key given twice', input: { text: JSON.stringify(exampleRaw()).replace('"containerPort":3000', '"containerPort":3000,"containerPort":3001').replace('"project":{', '"project":{"name":"x",') }, problems: ['project.name: the key appears twice in one object; only the last would count', 'services[1].containerPort: the key appears twice in one object; only the last would count'] },
   { name: 'an array at the top', input: { text: '[1, 2]' }, problems: ['(root): [1,2] must be an object'] },
@@ -96,6 +98,42 @@ const CASES: readonly Case[] = [
   { name: 'a connection source without its connection', input: edit((c) => delete c.source.connectionArn), problems: ['source.connectionArn: is required when source.provider is "CodeStarSourceConnection"'] },
   { name: 'a CodeCommit source with a connection and an owner', input: edit((c) => (c.source.provider = 'CodeCommit')), problems: ['source.connectionArn: must be left out when source.provider is "CodeCommit"', 'source.repository: "example-org/shop" must be a CodeCommit repository name (no "/") when source.provider is "CodeCommit"', 'source.templatesRepository: "example-org/shop-delivery-templates" must be a CodeCommit repository name (no "/") when source.provider is "CodeCommit"'] },
   { name: 'a connection ARN of another service', input: edit((c) => (c.source.connectionArn = 'arn:aws:iam::111111111111:role/x')), problems: ['source.connectionArn: "arn:aws:iam::111111111111:role/x" must match ^arn:aws[a-z-]*:(codestar-connections|codeconnections):[a-z0-9-]+:[0-9]{12}:connection/[a-f0-9-]{36}$'] },
+  // Hostile files: encodings, sizes, nesting, numbers beyond what JSON.parse keeps
+  { name: 'UTF-16 with a byte order mark', input: { bytes: Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('{"project": {}}', 'utf16le')]) }, problems: ['(root): is UTF-16 (little-endian, with a byte order mark); save it as UTF-8'] },
+  { name: 'UTF-16 without a byte order mark', input: { bytes: Buffer.from('{"project": {}}', 'utf16le') }, problems: ['(root): is UTF-16 (little-endian, without a byte order mark); save it as UTF-8'] },
+  { name: 'a NUL byte in the text', input: { bytes: Buffer.from('{"project":\u0000{}}') }, problems: ['(root): holds a NUL byte at offset 11; expected UTF-8 text'] },
+  { name: 'bytes that are not UTF-8', input: { bytes: Buffer.from([0x7b, 0xc3, 0x28, 0x7d]) }, problems: ['(root): is not valid UTF-8; save it as UTF-8'] },
+  { name: 'a file over the size limit', input: { text: `{"project": {}, "x": "${'a'.repeat(4 * 1024 * 1024)}"}` }, problems: ['(root): is 4194328 bytes; the limit is 4194304 bytes (4 MiB)'] },
+  { name: 'JSON nested 100,000 levels deep', input: { text: `{"project": ${'['.repeat(100000)}${']'.repeat(100000)}}` }, problems: ['(root): nested more than 32 levels deep (at line 1, column 44); a configuration nests at most a few levels'] },
+  { name: 'a number beyond the largest double', input: { text: JSON.stringify(exampleRaw()).replace('"containerPort":8080', '"containerPort":1e309') }, problems: ['services[0].containerPort: 1e309 must be an integer'] },
+  { name: 'an integer beyond the exact range', input: { text: JSON.stringify(exampleRaw()).replace('"containerPort":8080', '"containerPort":9007199254740993') }, problems: ['services[0].containerPort: 9007199254740993 must be at most 65535'] },
+  // Values AWS or git would refuse later, or whose meaning would change silently
+  { name: 'a project name S3 refuses as a bucket prefix (sthree-)', input: edit((c) => (c.project.name = 'sthree-shop')), problems: ['project.name: "sthree-shop" starts every S3 bucket name, and S3 bucket names may not start with "sthree-" (nor "xn--" or "amzn-s3-demo-")'] },
+  { name: 'a project name S3 refuses as a bucket prefix (xn--)', input: edit((c) => (c.project.name = 'xn--shop')), problems: ['project.name: "xn--shop" starts every S3 bucket name, and S3 bucket names may not start with "xn--" (nor "sthree-" or "amzn-s3-demo-")'] },
+  { name: 'an e-mail address with a display name', input: edit((c) => (c.notifications.alertEmail = 'Ops<ops@example.com>')), problems: ['notifications.alertEmail: "Ops<ops@example.com>" is not an e-mail address SNS can send to: it must be a bare address (no display name, quotes, angle brackets or spaces)'] },
+  { name: 'an e-mail address with a NUL', input: edit((c) => (c.notifications.approvalEmail = 'ops\u0000@example.com')), problems: ['notifications.approvalEmail: "ops\\u0000@example.com" is not an e-mail address SNS can send to: it may not hold control characters'] },
+  { name: 'an e-mail domain without a top-level label', input: edit((c) => (c.notifications.alertEmail = 'ops@example.c0m')), problems: ['notifications.alertEmail: "ops@example.c0m" is not an e-mail address SNS can send to: it must have a domain of dot-separated labels (letters, digits, inner hyphens) ending in a top-level domain of letters'] },
+  { name: 'a branch with ".."', input: edit((c) => (c.source.branch = 'a..b')), problems: ['source.branch: "a..b" is not a git branch name: it may not hold ".."'] },
+  { name: 'a branch ending in .lock', input: edit((c) => (c.source.templatesBranch = 'main.lock')), problems: ['source.templatesBranch: "main.lock" is not a git branch name: it may not have a part that ends with ".lock" ("main.lock")'] },
+  { name: 'a branch starting with "-"', input: edit((c) => (c.source.branch = '-main')), problems: ['source.branch: "-main" is not a git branch name: it may not start with "-"'] },
+  { name: 'a repository of ".." parts', input: edit((c) => (c.source.repository = '../..')), problems: ['source.repository: "../.." may not have ".." as a part; give "owner/name" or a repository name'] },
+  { name: 'a file path glob with a comma', input: edit((c) => (c.source.filePaths = ['src/{a,b}/**'])), problems: ['source.filePaths[0]: "src/{a,b}/**" holds a comma; the pipeline receives the globs as one comma-separated list, so it would become two globs: give one glob per item (for {a,b}, one item for each alternative)'] },
+  {
+    name: 'a build image in another region than the pipeline',
+    input: edit((c) => (c.build = { buildImage: '111111111111.dkr.ecr.us-east-1.amazonaws.com/build:1' })),
+    problems: ['build.buildImage: "111111111111.dkr.ecr.us-east-1.amazonaws.com/build:1" is in us-east-1, but the pipeline runs in eu-west-1 (the region of source.connectionArn) and pulls its build image from there: push the image to the pipeline\'s region'],
+  },
+  {
+    name: 'a build image repository ECR refuses',
+    input: edit((c) => (c.build = { buildImage: '111111111111.dkr.ecr.eu-west-1.amazonaws.com/build..x:1' })),
+    problems: ['build.buildImage: "111111111111.dkr.ecr.eu-west-1.amazonaws.com/build..x:1": the repository name "build..x" must be words of a-z and 0-9 joined by single ".", "_" or "-", separated by "/" (ECR\'s rule)'],
+  },
+  {
+    name: 'a build image tag ECR refuses',
+    input: edit((c) => (c.build = { buildImage: '111111111111.dkr.ecr.eu-west-1.amazonaws.com/build:-1' })),
+    problems: ['build.buildImage: "111111111111.dkr.ecr.eu-west-1.amazonaws.com/build:-1": the tag "-1" must start with a letter, digit or "_" and have at most 128 characters (ECR\'s rule)'],
+  },
+  { name: 'a VPC CIDR block with a leading zero', input: edit((c) => (c.environments[0].vpcCidr = '10.010.0.0/16')), problems: ['environments[0].vpcCidr: "10.010.0.0/16" must write each number without a leading zero (the network template\'s VpcCidr pattern refuses it)'] },
   // Several at once: every problem, in one report
   {
     name: 'several problems at once',
@@ -125,6 +163,10 @@ function configFile(dir: string, input: Input): string {
     fs.writeFileSync(file, input.text);
     return file;
   }
+  if ('bytes' in input) {
+    fs.writeFileSync(file, input.bytes);
+    return file;
+  }
   const config = exampleRaw();
   input.edit(config);
   fs.writeFileSync(file, `${JSON.stringify(config, null, 2)}\n`);
@@ -136,6 +178,7 @@ function previousOutput(dir: string): string {
   const out = path.join(dir, 'templates');
   fs.mkdirSync(path.join(out, 'parameters', 'member-roles'), { recursive: true });
   fs.writeFileSync(path.join(out, 'member-roles.json'), '{"previous": true}\n');
+  fs.writeFileSync(path.join(out, MARKER), MARKER_CONTENT);
   fs.writeFileSync(path.join(out, 'parameters', 'member-roles', 'dev.json'), '{"Parameters": {}}\n');
   return out;
 }

@@ -3,7 +3,8 @@
  * and every generated parameter file against its template.
  */
 import { ParameterDef, Template } from '../generator/core/template';
-import { TEMPLATES, parameterFileContent, renderAll } from '../generator/render';
+import { GenerationError, TEMPLATES, parameterFileContent, renderAll } from '../generator/render';
+import { configFieldOf } from '../generator/validate/config-field';
 import { checkParameterValues, checkTags } from '../generator/validate/parameter-values';
 import { exampleConfig } from './helpers/template';
 
@@ -122,5 +123,28 @@ describe('every generated parameter file deploys its template', () => {
     const parsed = JSON.parse(content ?? '{}') as Record<string, unknown>;
     expect(Object.keys(parsed).filter((k) => k !== 'Parameters' && k !== 'Tags')).toEqual([]);
     expect(parsed.Parameters).toEqual(pf.parameters);
+  });
+});
+
+describe('a parameter value the templates refuse is reported by its configuration field', () => {
+  test('a VPC CIDR block that passed no configuration check names environments[0].vpcCidr', () => {
+    const config = exampleConfig();
+    const bad = { ...config, environments: config.environments.map((e, i) => (i === 0 ? { ...e, vpcCidr: '10.010.0.0/16' } : e)) };
+    let thrown: unknown;
+    try {
+      renderAll(bad);
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(GenerationError);
+    const problems = (thrown as GenerationError).problems.filter((p) => p.includes('VpcCidr'));
+    expect(problems.length).toBeGreaterThan(0);
+    for (const p of problems) expect(p).toMatch(/^environments\[0\]\.vpcCidr \(in parameters\/network\/dev\.json\): VpcCidr: /);
+  });
+
+  test('a value the generator derives keeps the file as its place', () => {
+    expect(configFieldOf(exampleConfig(), 'VpcId', 'vpc-123', 'parameters/ecs-service/web/dev.json')).toBeUndefined();
+    expect(configFieldOf(exampleConfig(), 'EnvironmentSuffix', 'staging', 'parameters/network/staging.json')).toBe('environments[1].environmentSuffix');
+    expect(configFieldOf(exampleConfig(), 'ContainerPort', '3000', 'parameters/ecs-service/orders/dev.json')).toBe('services[1].containerPort');
   });
 });

@@ -9,6 +9,7 @@ import { loadConfig, USER_CONFIG_PATH } from '../generator/config/load';
 import { COMMITTED_TEMPLATES_DIR as TEMPLATES_DIR } from './helpers/template';
 
 const userConfig = () => loadConfig(USER_CONFIG_PATH);
+import { MARKER, MARKER_CONTENT } from '../scripts/lib/write-tree';
 
 function committedFiles(dir: string, prefix = ''): string[] {
   const out: string[] = [];
@@ -27,7 +28,7 @@ describe('templates/ is fresh', () => {
 
   test('the same files exist', () => {
     const expected = files.map((f) => f.path).sort();
-    const actual = committedFiles(TEMPLATES_DIR);
+    const actual = committedFiles(TEMPLATES_DIR).filter((f) => f !== MARKER);
     if (JSON.stringify(expected) !== JSON.stringify(actual)) {
       const missing = expected.filter((f) => !actual.includes(f));
       const extra = actual.filter((f) => !expected.includes(f));
@@ -38,6 +39,10 @@ describe('templates/ is fresh', () => {
   test.each(files.map((f) => [f.path, f.content]))('%s is byte for byte what the generator writes', (file, content) => {
     const committed = fs.existsSync(path.join(TEMPLATES_DIR, file)) ? fs.readFileSync(path.join(TEMPLATES_DIR, file), 'utf8') : '';
     if (committed !== content) throw new Error(`${FIX} (${file} differs)`);
+  });
+
+  test('templates/ carries the marker that lets generate replace it', () => {
+    expect(fs.readFileSync(path.join(TEMPLATES_DIR, MARKER), 'utf8')).toBe(MARKER_CONTENT);
   });
 
   test('generation is deterministic', () => {

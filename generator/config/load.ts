@@ -15,6 +15,7 @@ import * as path from 'node:path';
 import { CONFIGURED_NAMES, NameShape, measureName } from '../core/naming';
 import { PATTERNS } from '../core/parameters';
 import { PROJECT_ROOT, SCHEMA_DIR } from '../core/paths';
+import { CONFIG_MAX_BYTES, ReadFileError, readTextFile } from '../core/read-file';
 import { describeMemory, fargateMemoryFor } from './fargate';
 import { ECS_STRATEGY, nativeTrafficProblems } from './ecs-traffic';
 import { NATIVE_DEFAULTS, NativeTrafficSettings, ProjectConfig, ResolvedConfig, TrafficRouting, resolveConfig } from './types';
@@ -23,12 +24,22 @@ export const CONFIG_SCHEMA_PATH = path.join(SCHEMA_DIR, 'config.schema.json');
 export const EXAMPLE_CONFIG_PATH = path.join(PROJECT_ROOT, 'generator', 'config', 'example.json');
 export { USER_CONFIG_PATH, userConfigPath } from '../core/paths';
 
+/** How many problems a report lists; the rest are counted. */
+export const MAX_REPORTED_PROBLEMS = 50;
+
+/** The first MAX_REPORTED_PROBLEMS lines, and a line counting the others. */
+export function capProblems(problems: readonly string[], max = MAX_REPORTED_PROBLEMS): string[] {
+  if (problems.length <= max) return [...problems];
+  const rest = problems.length - max;
+  return [...problems.slice(0, max), `... and ${rest} more problem${rest === 1 ? '' : 's'} (fix these and run again to see them)`];
+}
+
 export class ConfigError extends Error {
   constructor(
     readonly file: string,
     readonly problems: readonly string[],
   ) {
-    super(`${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'} in the configuration\n  ${problems.join('\n  ')}`);
+    super(`${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'} in the configuration\n  ${capProblems(problems).join('\n  ')}`);
   }
 }
 
@@ -70,7 +81,10 @@ function valueAt(root: unknown, pointer: string): unknown {
 
 /** A value as it reads in the file, shortened when long. */
 function show(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
+  return shorten(JSON.stringify(value) ?? String(value));
+}
+
+function shorten(text: string): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
@@ -103,7 +117,7 @@ function allowedKeys(e: ErrorObject): string {
  * One ajv error as a sentence. Every keyword the configuration schema uses has its own
  * wording; the rest (should the schema grow) still name the path, the value and the rule.
  */
-function describeError(root: unknown, e: ErrorObject): string | undefined {
+function describeError(root: unknown, e: ErrorObject, numbers: ReadonlyMap<string, string> = new Map()): string | undefined {
   const p = e.params as Record<string, unknown>;
   // A propertyNames failure arrives twice: as the inner keyword with `propertyName` set,
   // and as a summary; the inner one says what is wrong.
@@ -115,7 +129,9 @@ function describeError(root: unknown, e: ErrorObject): string | undefined {
   }
   const where = configPath(e.instancePath);
   const value = valueAt(root, e.instancePath);
-  const v = show(value);
+  // A number as written: JSON.parse makes 1e309 Infinity (shown as null) and rounds big integers.
+  const source = numbers.get(e.instancePath);
+  const v = source === undefined ? show(value) : shorten(source);
   switch (e.keyword) {
     case 'required':
       return `${configPath(`${e.instancePath}/${String(p.missingProperty)}`)}: is required`;
@@ -309,11 +325,143 @@ function sourceRules(data: Json, problems: string[]): void {
   }
 }
 
+// --- What AWS and git accept, checked where the value is configured --------------------
+
+/**
+ * S3 bucket names may not start with these (and every bucket name starts with
+ * project.name): https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
+ */
+export const S3_FORBIDDEN_PREFIXES = ['xn--', 'sthree-', 'amzn-s3-demo-'] as const;
+
+/**
+ * Why a branch name is not a git branch (`git check-ref-format --branch`; the schema's
+ * pattern already limits the characters to letters, digits and ._/-), or undefined.
+ * https://git-scm.com/docs/git-check-ref-format
+ */
+export function branchProblem(name: string): string | undefined {
+  if (name.startsWith('-')) return 'may not start with "-"';
+  if (name.startsWith('/') || name.endsWith('/')) return 'may not start or end with "/"';
+  if (name.includes('//')) return 'may not hold "//"';
+  if (name.includes('..')) return 'may not hold ".."';
+  if (name.endsWith('.')) return 'may not end with "."';
+  for (const part of name.split('/')) {
+    if (part.startsWith('.')) return `may not have a part that starts with "." ("${part}")`;
+    if (part.endsWith('.lock')) return `may not have a part that ends with ".lock" ("${part}")`;
+  }
+  return undefined;
+}
+
+/**
+ * An e-mail address as SNS's email protocol takes it: an RFC 5321 mailbox (dot-atom local
+ * part of at most 64 characters, a domain of letters, digits and hyphens with a top-level
+ * label of letters), no display name, no quoted local part, no control characters.
+ * https://www.rfc-editor.org/rfc/rfc5321#section-4.1.2 and section 4.5.3.1.1
+ */
+export function mailboxProblem(address: string): string | undefined {
+  if (/[<>"\s]/.test(address)) return 'must be a bare address (no display name, quotes, angle brackets or spaces)';
+  // eslint-disable-next-line no-control-regex
+  if (/[\x00-\x1f\x7f]/.test(address)) return 'may not hold control characters';
+  const at = address.lastIndexOf('@');
+  const local = address.slice(0, at);
+  const domain = address.slice(at + 1);
+  if (at <= 0 || !/^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/.test(local)) {
+    return 'must have a local part of letters, digits and !#$%&\'*+/=?^_`{|}~- in dot-separated words before "@"';
+  }
+  if (local.length > 64) return `has a local part of ${local.length} characters; at most 64 are allowed`;
+  if (!/^([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/.test(domain)) {
+    return 'must have a domain of dot-separated labels (letters, digits, inner hyphens) ending in a top-level domain of letters';
+  }
+  return undefined;
+}
+
+function awsValueRules(data: Json, problems: string[]): void {
+  const project = isObject(data.project) ? data.project : undefined;
+  const name = str(project, 'name');
+  const prefix = name === undefined ? undefined : S3_FORBIDDEN_PREFIXES.find((p) => name.startsWith(p));
+  if (prefix) {
+    problems.push(
+      `project.name: ${show(name)} starts every S3 bucket name, and S3 bucket names may not start with "${prefix}" ` +
+        `(nor ${S3_FORBIDDEN_PREFIXES.filter((p) => p !== prefix).map((p) => `"${p}"`).join(' or ')})`,
+    );
+  }
+
+  const source = isObject(data.source) ? data.source : undefined;
+  for (const key of ['branch', 'templatesBranch']) {
+    const branch = str(source, key, '^[A-Za-z0-9._/-]{1,255}$');
+    const problem = branch === undefined ? undefined : branchProblem(branch);
+    if (problem) problems.push(`source.${key}: ${show(branch)} is not a git branch name: it ${problem}`);
+  }
+  for (const key of ['repository', 'templatesRepository']) {
+    const repo = str(source, key, '^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$');
+    if (repo === undefined) continue;
+    const dots = repo.split('/').find((part) => part === '.' || part === '..');
+    if (dots) problems.push(`source.${key}: ${show(repo)} may not have "${dots}" as a part; give "owner/name" or a repository name`);
+    if (source?.provider === 'CodeCommit' && /\.git$/i.test(repo)) {
+      problems.push(`source.${key}: ${show(repo)} may not end in ".git": CodeCommit repository names cannot (https://docs.aws.amazon.com/codecommit/latest/userguide/limits.html)`);
+    }
+  }
+  if (Array.isArray(source?.filePaths)) {
+    source.filePaths.forEach((glob, i) => {
+      if (typeof glob === 'string' && glob.includes(',')) {
+        problems.push(
+          `source.filePaths[${i}]: ${show(glob)} holds a comma; the pipeline receives the globs as one comma-separated list, ` +
+            'so it would become two globs: give one glob per item (for {a,b}, one item for each alternative)',
+        );
+      }
+    });
+  }
+
+  const notifications = isObject(data.notifications) ? data.notifications : undefined;
+  for (const key of ['approvalEmail', 'alertEmail']) {
+    const address = str(notifications, key, '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$'); // the schema's pattern, else the schema reports it
+    const problem = address === undefined ? undefined : mailboxProblem(address);
+    if (problem) problems.push(`notifications.${key}: ${show(address)} is not an e-mail address SNS can send to: it ${problem}`);
+  }
+
+  // The pipeline pulls the build image from its own region (${AWS::Region} in the
+  // template), so an image URI of another region would be silently replaced by the
+  // pipeline's. Source actions run in the pipeline's region (CodePipeline refuses others:
+  // https://github.com/aws/aws-cdk/pull/4303), so the connection's ARN names that region.
+  const build = isObject(data.build) ? data.build : undefined;
+  const image = str(build, 'buildImage');
+  const imageRegion = image === undefined ? undefined : /^[0-9]{12}\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?\//.exec(image);
+  if (imageRegion) {
+    const [, region, cn] = imageRegion;
+    if (region.startsWith('cn-') !== (cn !== undefined)) {
+      problems.push(`build.buildImage: ${show(image)}: region ${region} ${cn ? 'is not a China region but the host ends in .amazonaws.com.cn' : 'is a China region; its host ends in .amazonaws.com.cn'}`);
+    }
+    // ECR's own rules for the parts, as the pipeline template's parameters hold them:
+    // https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_CreateRepository.html
+    // and https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_PutImage.html
+    const parts = /\/([^:@]+)(?::(.*))?(?:@sha256:[a-f0-9]{64})?$/.exec(image!.slice(image!.indexOf('/')));
+    const repository = parts?.[1];
+    if (repository !== undefined && !/^[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/.test(repository)) {
+      problems.push(`build.buildImage: ${show(image)}: the repository name "${repository}" must be words of a-z and 0-9 joined by single ".", "_" or "-", separated by "/" (ECR's rule)`);
+    }
+    const tag = parts?.[2];
+    if (tag !== undefined && !/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/.test(tag)) {
+      problems.push(`build.buildImage: ${show(image)}: the tag "${tag}" must start with a letter, digit or "_" and have at most 128 characters (ECR's rule)`);
+    }
+    const connection = str(source, 'connectionArn');
+    const pipelineRegion = connection?.split(':')[3];
+    if (pipelineRegion && pipelineRegion !== region) {
+      problems.push(
+        `build.buildImage: ${show(image)} is in ${region}, but the pipeline runs in ${pipelineRegion} (the region of source.connectionArn) ` +
+          'and pulls its build image from there: push the image to the pipeline\'s region',
+      );
+    }
+  }
+}
+
 function networkRules(data: Json, problems: string[]): void {
   for (const [i, e] of objects(data.environments)) {
     const cidr = str(e, 'vpcCidr');
     const m = cidr === undefined ? null : /^(\d+)\.(\d+)\.0\.0\/16$/.exec(cidr);
     if (!m) continue;
+    if (/^0\d/.test(m[2])) {
+      problems.push(`environments[${i}].vpcCidr: "${cidr}" must write each number without a leading zero (the network template's VpcCidr pattern refuses it)`);
+      continue;
+    }
     const [a, b] = [Number(m[1]), Number(m[2])];
     const isPrivate = (a === 10 && b <= 255) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168);
     if (!isPrivate) {
@@ -458,6 +606,7 @@ function semanticProblems(data: unknown): string[] {
   const envs = environmentsOf(data);
   uniqueness(data, envs, problems);
   sourceRules(data, problems);
+  awsValueRules(data, problems);
   networkRules(data, problems);
   serviceRules(data, envs, problems);
   nameRules(data, envs, problems);
@@ -465,6 +614,11 @@ function semanticProblems(data: unknown): string[] {
 }
 
 // --- Reading -------------------------------------------------------------------------------------
+
+function lineColumn(text: string, offset: number): string {
+  const before = text.slice(0, offset);
+  return `line ${before.split('\n').length}, column ${offset - before.lastIndexOf('\n')}`;
+}
 
 /** `line 3, column 7` for a JSON.parse error that names a position. */
 function jsonErrorAt(text: string, message: string): string {
@@ -477,28 +631,48 @@ function jsonErrorAt(text: string, message: string): string {
   return `${detail} at line ${line}, column ${column}`;
 }
 
+/** How deep a configuration may nest; the schema's deepest field is 5 levels down. */
+export const MAX_DEPTH = 32;
+
+interface SourceScan {
+  /** Keys that appear twice in one object. */
+  readonly duplicates: string[];
+  /** The source text of every number, by JSON pointer: 1e309 and 9007199254740993 as written. */
+  readonly numbers: Map<string, string>;
+  /** Where the nesting first goes deeper than MAX_DEPTH, as a character offset. */
+  readonly tooDeepAt: number | undefined;
+}
+
 /**
- * Keys that appear twice in one object. JSON.parse keeps the last silently, so a second
- * `services` list would hide the first; the text has already parsed, so a scan over its
- * strings and brackets is enough.
+ * One pass over text that has already parsed: its strings, numbers and brackets. It finds
+ * keys that appear twice in one object (JSON.parse keeps the last silently, so a second
+ * `services` list would hide the first), the source text of numbers (JSON.parse turns
+ * 1e309 into Infinity and rounds 9007199254740993), and nesting too deep to check. It
+ * keeps its own stack, so no depth overflows it.
  */
-export function duplicateKeys(text: string): string[] {
+function scanSource(text: string): SourceScan {
   interface Frame {
     readonly object: boolean;
     readonly path: string;
+    readonly pointer: string;
     readonly keys: Set<string>;
     expectKey: boolean;
     key: string;
     index: number;
   }
-  const problems: string[] = [];
+  const duplicates: string[] = [];
+  const numbers = new Map<string, string>();
   const stack: Frame[] = [];
   const childPath = (f: Frame | undefined) =>
     f === undefined ? '' : f.object ? (f.path ? `${f.path}.${f.key}` : f.key) : `${f.path}[${f.index}]`;
-  for (const [token] of text.matchAll(/"(?:[^"\\]|\\.)*"|[{}[\],]/g)) {
+  const childPointer = (f: Frame | undefined) =>
+    f === undefined ? '' : `${f.pointer}/${f.object ? f.key.replace(/~/g, '~0').replace(/\//g, '~1') : f.index}`;
+  for (const m of text.matchAll(/"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|[{}[\],]/g)) {
+    const token = m[0];
     const top = stack[stack.length - 1];
     if (token === '{' || token === '[') {
-      stack.push({ object: token === '{', path: childPath(top), keys: new Set(), expectKey: token === '{', key: '', index: 0 });
+      if (stack.length >= MAX_DEPTH) return { duplicates, numbers, tooDeepAt: m.index };
+      stack.push({ object: token === '{', path: childPath(top), pointer: childPointer(top), keys: new Set(), expectKey: token === '{', key: '', index: 0 });
     } else if (token === '}' || token === ']') {
       stack.pop();
     } else if (token === ',') {
@@ -508,11 +682,18 @@ export function duplicateKeys(text: string): string[] {
       const key = JSON.parse(token) as string;
       top.key = key;
       top.expectKey = false;
-      if (top.keys.has(key)) problems.push(`${childPath(top) || key}: the key appears twice in one object; only the last would count`);
+      if (top.keys.has(key)) duplicates.push(`${childPath(top) || key}: the key appears twice in one object; only the last would count`);
       top.keys.add(key);
+    } else if (token[0] !== '"') {
+      numbers.set(childPointer(top), token);
     }
   }
-  return problems;
+  return { duplicates, numbers, tooDeepAt: undefined };
+}
+
+/** Keys that appear twice in one object, each as a problem line. */
+export function duplicateKeys(text: string): string[] {
+  return scanSource(text).duplicates;
 }
 
 /** Parses and checks configuration text; throws ConfigError listing every problem. */
@@ -524,11 +705,15 @@ export function parseConfig(text: string, file: string): ResolvedConfig {
   } catch (e) {
     throw new ConfigError(file, [`(root): not valid JSON: ${jsonErrorAt(text, (e as Error).message)}`]);
   }
+  const scan = scanSource(text);
+  if (scan.tooDeepAt !== undefined) {
+    throw new ConfigError(file, [`(root): nested more than ${MAX_DEPTH} levels deep (at ${lineColumn(text, scan.tooDeepAt)}); a configuration nests at most a few levels`]);
+  }
   const validate = validator();
-  const problems: string[] = duplicateKeys(text);
+  const problems: string[] = scan.duplicates;
   if (!validate(data)) {
     for (const e of validate.errors ?? []) {
-      const line = describeError(data, e);
+      const line = describeError(data, e, scan.numbers);
       if (line !== undefined) problems.push(line);
     }
   }
@@ -541,14 +726,11 @@ export function parseConfig(text: string, file: string): ResolvedConfig {
 export function loadConfig(file: string): ResolvedConfig {
   let text: string;
   try {
-    if (fs.statSync(file).isDirectory()) throw new ConfigError(file, ['(root): is a directory; expected a JSON configuration file']);
-    // An editor may start the file with a byte order mark; JSON.parse does not accept one.
-    text = fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+    // A regular file of at most CONFIG_MAX_BYTES, UTF-8 with or without a byte order mark.
+    text = readTextFile(file, CONFIG_MAX_BYTES);
   } catch (e) {
-    if (e instanceof ConfigError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code ?? (e as Error).message;
-    throw new ConfigError(file, [`(root): cannot read the file: ${reason}`]);
+    if (e instanceof ReadFileError) throw new ConfigError(file, [`(root): ${e.reason}`]);
+    throw e;
   }
   return parseConfig(text, file);
 }

@@ -29,7 +29,10 @@ export function removeTempDirs(): void {
   for (const dir of created.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 }
 
-/** Every file below `dir` with its bytes (base64), or null when `dir` does not exist. */
+/**
+ * Every file below `dir` with its bytes (base64), a link with its target, or null when
+ * `dir` does not exist.
+ */
 export function snapshot(dir: string): Record<string, string> | null {
   if (!fs.existsSync(dir)) return null;
   const out: Record<string, string> = {};
@@ -39,7 +42,9 @@ export function snapshot(dir: string): Record<string, string> | null {
       if (e.isDirectory()) {
         out[`${rel}/`] = '';
         walk(path.join(d, e.name), rel);
-      } else out[rel] = fs.readFileSync(path.join(d, e.name)).toString('base64');
+      } else if (e.isSymbolicLink()) out[rel] = `symbolic link to ${fs.readlinkSync(path.join(d, e.name))}`;
+      else if (!e.isFile()) out[rel] = 'not a regular file'; // a FIFO would block a read
+      else out[rel] = fs.readFileSync(path.join(d, e.name)).toString('base64');
     }
   };
   walk(dir, '');

@@ -1,0 +1,352 @@
+/**
+ * Puts a generated tree in place of an output directory: only a directory the generator
+ * made, atomically, and without touching what did not change.
+ *
+ * - Ownership: the generator writes a marker file (MARKER) into every tree it writes, and
+ *   replaces an existing directory only when the marker is there or the directory is
+ *   empty. Anything else is refused (OutDirRefused) before a byte is written.
+ * - Nothing to do: when every file already has its bytes and nothing is to be removed,
+ *   nothing is written, renamed or removed (the files keep their times).
+ * - Otherwise the new tree is staged beside the output (`.NAME.new-PID-RANDOM`), unchanged
+ *   files hard-linked from the current tree rather than written again, and swapped in by
+ *   two renames: output -> `.NAME.old-PID-RANDOM`, staging -> output. When the second
+ *   rename fails, the first is undone before the error says "nothing was changed"; when
+ *   even that fails, the error says where the previous tree is. A process killed between
+ *   the renames leaves the previous tree in `.NAME.old-*`: the next run puts it back.
+ * - One writer at a time: `.NAME.lock` beside the output (created exclusively, holding the
+ *   writer's process id; a lock whose process is gone is taken over). Leftover staging and
+ *   old trees of interrupted runs are removed by the next run, under the lock.
+ * - A symbolic link as the output is followed: the directory it points to is replaced and
+ *   the link stays. Directories and files are created with the default modes, so the
+ *   process umask decides who can read them, as for any other file.
+ */
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export const MARKER = '.generated';
+export const MARKER_CONTENT =
+  'This folder is written by `npm run generate`, which replaces it as a whole.\nAnything else kept here is lost on the next run.\n';
+
+export interface TreeFile {
+  /** Path below the output directory, `/`-separated. */
+  readonly path: string;
+  readonly content: string;
+}
+
+/** The output directory is not one the generator may replace (a usage error). */
+export class OutDirRefused extends Error {}
+
+/** The file system refused the write; `changed` says whether the output is still the previous tree. */
+export class WriteError extends Error {}
+
+export interface WriteResult {
+  /** The directory written (the target of `out` when it is a symbolic link). */
+  readonly dir: string;
+  /** Files written because they are new or their bytes changed. */
+  readonly written: readonly string[];
+  /** Files of the previous tree that the new one does not have. */
+  readonly removed: readonly string[];
+  readonly unchanged: number;
+  /** Things that went wrong after the new tree was in place, or were repaired before. */
+  readonly warnings: readonly string[];
+}
+
+/** The file operations that change the tree; tests replace some to make them fail. */
+export interface SwapOps {
+  renameSync(from: string, to: string): void;
+  rmSync(target: string, options: fs.RmOptions): void;
+  writeFileSync(file: string, data: Buffer): void;
+}
+
+const REAL_OPS: SwapOps = { renameSync: fs.renameSync, rmSync: fs.rmSync, writeFileSync: (file, data) => fs.writeFileSync(file, data) };
+
+const WRITE_REASONS: Record<string, string> = {
+  EEXIST: 'is a file, not a directory',
+  ENOTDIR: 'is a file, not a directory',
+  EACCES: 'is not writable (permission denied)',
+  EPERM: 'is not writable (permission denied)',
+  ENOSPC: 'is on a full disk',
+  EDQUOT: 'is over the disk quota',
+  EROFS: 'is on a read-only file system',
+  EIO: 'could not be written (an I/O error)',
+  ENOTEMPTY: 'is in the way (not empty)',
+  EBUSY: 'is in use',
+};
+
+/** `PATH REASON` for a file-system error, without a stack. */
+export function describeFsError(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  if (err && typeof err === 'object' && err.code) {
+    const reason = WRITE_REASONS[err.code] ?? `failed (${err.code})`;
+    return err.path ? `${err.path} ${reason}` : reason;
+  }
+  return e instanceof Error ? e.message : String(e);
+}
+
+function lstat(p: string): fs.Stats | undefined {
+  try {
+    return fs.lstatSync(p);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw e;
+  }
+}
+
+/** Where `out` really is: a symbolic link is followed to its directory. */
+export function resolveOut(out: string): string {
+  const abs = path.resolve(out);
+  const st = lstat(abs);
+  if (!st?.isSymbolicLink()) return abs;
+  let target: string;
+  try {
+    target = fs.realpathSync(abs);
+  } catch {
+    throw new OutDirRefused(`--out ${out} is a symbolic link to ${fs.readlinkSync(abs)}, which does not exist; create that directory or remove the link`);
+  }
+  return target;
+}
+
+/**
+ * Whether the generator may replace `dir`: it does not exist, is empty, or holds the
+ * marker. Throws OutDirRefused saying why not. `shown` is the path as the user gave it.
+ */
+export function checkOwnership(dir: string, shown: string): void {
+  const st = lstat(dir);
+  if (!st) return;
+  if (!st.isDirectory()) throw new OutDirRefused(`--out ${shown} is a file; expected a directory`);
+  let entries: string[];
+  try {
+    entries = fs.readdirSync(dir);
+  } catch (e) {
+    throw new OutDirRefused(`--out ${shown} cannot be read (${describeFsError(e).replace(`${dir} `, '')}); refusing to replace it`);
+  }
+  if (entries.length === 0) return;
+  const marker = lstat(path.join(dir, MARKER));
+  if (marker?.isFile()) return;
+  const shownEntries = entries.sort().slice(0, 5).join(', ') + (entries.length > 5 ? `, and ${entries.length - 5} more` : '');
+  throw new OutDirRefused(
+    `--out ${shown} holds files the generator did not write (${shownEntries}) and no ${MARKER} marker; ` +
+      'refusing to replace it: give a new or empty directory, or one an earlier generate wrote',
+  );
+}
+
+function processAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Takes `.NAME.lock` beside the output; returns its release. */
+function lock(parent: string, base: string): () => void {
+  const file = path.join(parent, `.${base}.lock`);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(file, `${process.pid}\n`, { flag: 'wx' });
+      return () => fs.rmSync(file, { force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      let holder = NaN;
+      try {
+        holder = Number(fs.readFileSync(file, 'utf8').trim());
+      } catch {
+        // removed meanwhile: try again
+      }
+      if (processAlive(holder) && holder !== process.pid) {
+        throw new WriteError(
+          `cannot write ${path.join(parent, base)}: another generate (process ${holder}) is writing it; nothing was changed ` +
+            `(if no generate is running, remove ${file})`,
+        );
+      }
+      fs.rmSync(file, { force: true });
+    }
+  }
+  throw new WriteError(`cannot write ${path.join(parent, base)}: cannot take ${file}; nothing was changed`);
+}
+
+/**
+ * Leftovers of interrupted runs beside the output. When the output itself is missing and
+ * an old tree is there, a run was killed between its two renames: the old tree goes back.
+ */
+function recover(parent: string, base: string, target: string, ops: SwapOps, warnings: string[]): void {
+  const prefix = `.${base}.`;
+  const leftovers = fs
+    .readdirSync(parent)
+    .filter((n) => n.startsWith(prefix) && /^(new|old)-/.test(n.slice(prefix.length)))
+    .map((n) => path.join(parent, n));
+  if (!leftovers.length) return;
+  if (!lstat(target)) {
+    const olds = leftovers
+      .filter((p) => path.basename(p).startsWith(`${prefix}old-`))
+      .map((p) => ({ p, t: fs.lstatSync(p).mtimeMs }))
+      .sort((a, b) => b.t - a.t);
+    if (olds.length) {
+      ops.renameSync(olds[0].p, target);
+      warnings.push(`put back ${target} from ${olds[0].p}, left by an interrupted run`);
+    }
+  }
+  for (const p of leftovers) {
+    if (!lstat(p)) continue;
+    try {
+      ops.rmSync(p, { recursive: true, force: true });
+    } catch (e) {
+      warnings.push(`cannot remove ${p}, left by an interrupted run: ${describeFsError(e)}`);
+    }
+  }
+}
+
+/** Regular files below `dir` (relative, `/`-separated) with their sizes; other entries too, as -1. */
+function listTree(dir: string): Map<string, number> {
+  const out = new Map<string, number>();
+  const walk = (d: string, prefix: string): void => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const rel = prefix ? `${prefix}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(path.join(d, e.name), rel);
+      else out.set(rel, e.isFile() ? fs.statSync(path.join(d, e.name)).size : -1);
+    }
+  };
+  if (lstat(dir)?.isDirectory()) walk(dir, '');
+  return out;
+}
+
+function sameBytes(file: string, content: Buffer): boolean {
+  try {
+    return fs.readFileSync(file).equals(content);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Makes `out` hold exactly `files` plus the marker. Throws OutDirRefused when `out` is not
+ * the generator's, WriteError when the file system refuses (saying whether anything changed).
+ */
+export function writeTree(out: string, files: readonly TreeFile[], ops: SwapOps = REAL_OPS): WriteResult {
+  const target = resolveOut(out);
+  const parent = path.dirname(target);
+  const base = path.basename(target);
+  const fail = (e: unknown, outcome: string): WriteError => new WriteError(`cannot write ${out}: ${describeFsError(e)}; ${outcome}`);
+  try {
+    fs.mkdirSync(parent, { recursive: true });
+  } catch (e) {
+    throw fail(e, 'nothing was changed');
+  }
+  let release: () => void;
+  try {
+    release = lock(parent, base);
+  } catch (e) {
+    if (e instanceof WriteError) throw e;
+    throw fail(e, 'nothing was changed');
+  }
+  try {
+    const warnings: string[] = [];
+    try {
+      recover(parent, base, target, ops, warnings);
+    } catch (e) {
+      throw fail(e, 'nothing was changed');
+    }
+    checkOwnership(target, out);
+    return swapIn(target, files, ops, warnings, fail);
+  } finally {
+    release();
+  }
+}
+
+function swapIn(
+  target: string,
+  files: readonly TreeFile[],
+  ops: SwapOps,
+  warnings: string[],
+  fail: (e: unknown, outcome: string) => WriteError,
+): WriteResult {
+  const all: Array<{ path: string; bytes: Buffer }> = [
+    ...files.map((f) => ({ path: f.path, bytes: Buffer.from(f.content) })),
+    { path: MARKER, bytes: Buffer.from(MARKER_CONTENT) },
+  ];
+  const previous = listTree(target);
+  const unchanged = new Set<string>();
+  for (const f of all) {
+    if (previous.get(f.path) === f.bytes.length && sameBytes(path.join(target, f.path), f.bytes)) unchanged.add(f.path);
+  }
+  const wanted = new Set(all.map((f) => f.path));
+  const removed = [...previous.keys()].filter((p) => !wanted.has(p)).sort();
+  const written = all.filter((f) => !unchanged.has(f.path) && f.path !== MARKER).map((f) => f.path);
+  const result = (): WriteResult => ({ dir: target, written, removed, unchanged: unchanged.size - (unchanged.has(MARKER) ? 1 : 0), warnings });
+  if (unchanged.size === all.length && removed.length === 0) return result();
+
+  const tag = `${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
+  const staging = path.join(path.dirname(target), `.${path.basename(target)}.new-${tag}`);
+  try {
+    fs.mkdirSync(staging);
+    const made = new Set<string>([staging]);
+    for (const f of all) {
+      const dest = path.join(staging, f.path);
+      const dir = path.dirname(dest);
+      if (!made.has(dir)) {
+        fs.mkdirSync(dir, { recursive: true });
+        made.add(dir);
+      }
+      if (unchanged.has(f.path)) {
+        try {
+          fs.linkSync(path.join(target, f.path), dest);
+          continue;
+        } catch {
+          // a file system without hard links: write the bytes
+        }
+      }
+      ops.writeFileSync(dest, f.bytes);
+    }
+  } catch (e) {
+    removeQuietly(staging, ops);
+    throw fail(e, 'nothing was changed');
+  }
+
+  const old = path.join(path.dirname(target), `.${path.basename(target)}.old-${tag}`);
+  const existed = lstat(target) !== undefined;
+  if (existed) {
+    try {
+      ops.renameSync(target, old);
+    } catch (e) {
+      removeQuietly(staging, ops);
+      throw fail(e, 'nothing was changed');
+    }
+  }
+  try {
+    ops.renameSync(staging, target);
+  } catch (e) {
+    if (existed) {
+      try {
+        ops.renameSync(old, target);
+      } catch (restore) {
+        throw fail(
+          e,
+          `and putting the previous tree back failed too (${describeFsError(restore)}): it is in ${old} ` +
+            `and the new one in ${staging}; the next generate puts the previous one back`,
+        );
+      }
+    }
+    removeQuietly(staging, ops);
+    throw fail(e, 'nothing was changed');
+  }
+  if (existed) {
+    try {
+      ops.rmSync(old, { recursive: true, force: true });
+    } catch (e) {
+      warnings.push(`the new tree is in place, but the previous one could not be removed: ${describeFsError(e)}; the next generate removes ${old}`);
+    }
+  }
+  return result();
+}
+
+function removeQuietly(dir: string, ops: SwapOps): void {
+  try {
+    ops.rmSync(dir, { recursive: true, force: true });
+  } catch {
+    // the next run removes it with the other leftovers
+  }
+}
