@@ -6,5 +6,7 @@ module.exports = {
   transform: {
     '^.+\\.ts$': 'ts-jest',
   },
+  // The compiled validators and scripts (dist/) are built first when a source changed.
+  globalSetup: '<rootDir>/test/helpers/build.js',
   testTimeout: 60000,
 };

@@ -26,10 +26,10 @@ interface Run {
   readonly stderr: string;
 }
 
-/** `node -r ts-node/register/transpile-only scripts/generate.ts ARGS`, as npm run generate does. */
+/** `node scripts/run.js generate ARGS`, as npm run generate does. */
 function cli(args: readonly string[]): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'scripts/generate.ts', ...args], {
+    const child = spawn(process.execPath, ['scripts/run.js', 'generate', ...args], {
       cwd: ROOT,
       env: { ...process.env, NO_COLOR: '1' },
     });
