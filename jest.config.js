@@ -8,5 +8,8 @@ module.exports = {
   },
   // The compiled validators and scripts (dist/) are built first when a source changed.
   globalSetup: '<rootDir>/test/helpers/build.js',
+  // Test files are independent (each moto_server on a free port, scratch directories of
+  // their own): one worker per core, where jest's default leaves one core unused.
+  maxWorkers: '100%',
   testTimeout: 60000,
 };

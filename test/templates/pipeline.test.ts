@@ -25,6 +25,7 @@ import {
   pipelineBuildParameterFiles,
 } from '../../generator/templates/pipeline';
 import { exampleRaw } from '../helpers/config';
+import { BASH_OPTIONS, SandboxCase, sandboxTable } from '../helpers/sandbox';
 import {
   ROOT,
   TEMPLATES_DIR,
@@ -246,6 +247,7 @@ describe('deploy actions in the member accounts', () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'render-'));
     try {
       const r = spawnSync('bash', ['-c', commands[render]], {
+        ...BASH_OPTIONS,
         cwd: out,
         encoding: 'utf8',
         env: {
@@ -478,36 +480,6 @@ describe('CodeBuild', () => {
   });
 });
 
-/**
- * A scratch directory to run build spec commands in as CodeBuild does (one bash, stopping
- * at the first failing command), with stand-in commands first on the PATH. `sleep` is
- * one of them, so that retries do not wait.
- */
-function sandbox(prefix: string) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  const bin = path.join(dir, 'bin');
-  const work = path.join(dir, 'work');
-  fs.mkdirSync(bin);
-  fs.mkdirSync(work);
-  const tool = (name: string, lines: readonly string[]) =>
-    fs.writeFileSync(path.join(bin, name), ['#!/bin/bash', ...lines, ''].join('\n'), { mode: 0o755 });
-  tool('sleep', ['exit 0']);
-  return {
-    dir,
-    tool,
-    run(commands: readonly string[], env: Record<string, string>): number {
-      const script = commands.map((c) => `${c}\nstatus=$?; if [ "$status" -ne 0 ]; then exit "$status"; fi`).join('\n');
-      return spawnSync('bash', ['-c', script], { cwd: work, encoding: 'utf8', env: { PATH: `${bin}:${process.env.PATH}`, ...env } }).status ?? -1;
-    },
-    /** A file of the working directory, empty when it was not written. */
-    read(file: string): string {
-      const f = path.join(work, file);
-      return fs.existsSync(f) ? fs.readFileSync(f, 'utf8') : '';
-    },
-    remove: () => fs.rmSync(dir, { recursive: true, force: true }),
-  };
-}
-
 describe('the image build', () => {
   const commands: string[] = buildSpecOf('BuildProject').phases.build.commands;
   // Everything up to the image file; the render step is run in its own test above.
@@ -523,36 +495,45 @@ describe('the image build', () => {
     readonly tagLandsBeforeFailure?: boolean;
   }
 
-  /** Runs the build phase against stand-in `aws`, `docker` and `uname`. */
+  /** The build phase against stand-in `aws`, `docker` and `uname`: one case of the table. */
+  function buildCase(s: Scenario): SandboxCase {
+    return {
+      name: JSON.stringify(s),
+      env: {
+        REGISTRY_HOST: '111111111111.dkr.ecr.eu-west-1.amazonaws.com',
+        REPOSITORY_NAME: 'shop-orders-tools',
+        IMAGE_TAG: '3f2a9c1',
+        IMAGE_PLATFORMS: s.platforms,
+      },
+      setup(box) {
+        const dir = box.dir;
+        box.tool('aws', [
+          'case "$*" in',
+          `  "ecr describe-images --repository-name shop-orders-tools --image-ids imageTag=3f2a9c1") [ -e "${dir}/tag" ] || exit 254 ;;`,
+          '  *) echo "unexpected aws $*" >&2; exit 2 ;;',
+          'esac',
+        ]);
+        box.tool('docker', [
+          `echo "$*" >> "${dir}/docker.log"`,
+          'if [ "$1 $2" = "buildx build" ]; then',
+          `  runs=$(grep -c '^buildx build' "${dir}/docker.log")`,
+          `  if [ "$runs" -le ${s.failures ?? 0} ]; then ${s.tagLandsBeforeFailure ? `touch "${dir}/tag"; ` : ''}exit 1; fi`,
+          `  touch "${dir}/tag"`,
+          'fi',
+        ]);
+        box.tool('uname', [`echo ${s.host ?? 'x86_64'}`]);
+        if (s.exists) fs.writeFileSync(path.join(dir, 'tag'), '');
+      },
+    };
+  }
+
+  // Every scenario runs in one bash, when the first test asks for its result.
+  const builds = sandboxTable(buildCommands, ['image.json', '../docker.log']);
+  const scenario = (s: Scenario): Scenario => (builds.add(buildCase(s)), s);
+
   function runBuild(s: Scenario): { status: number; docker: string[]; image: string } {
-    const box = sandbox('build-');
-    const dir = box.dir;
-    box.tool('aws', [
-      'case "$*" in',
-      `  "ecr describe-images --repository-name shop-orders-tools --image-ids imageTag=3f2a9c1") [ -e "${dir}/tag" ] || exit 254 ;;`,
-      '  *) echo "unexpected aws $*" >&2; exit 2 ;;',
-      'esac',
-    ]);
-    box.tool('docker', [
-      `echo "$*" >> "${dir}/docker.log"`,
-      'if [ "$1 $2" = "buildx build" ]; then',
-      `  runs=$(grep -c '^buildx build' "${dir}/docker.log")`,
-      `  if [ "$runs" -le ${s.failures ?? 0} ]; then ${s.tagLandsBeforeFailure ? `touch "${dir}/tag"; ` : ''}exit 1; fi`,
-      `  touch "${dir}/tag"`,
-      'fi',
-    ]);
-    box.tool('uname', [`echo ${s.host ?? 'x86_64'}`]);
-    if (s.exists) fs.writeFileSync(path.join(dir, 'tag'), '');
-    const status = box.run(buildCommands, {
-      REGISTRY_HOST: '111111111111.dkr.ecr.eu-west-1.amazonaws.com',
-      REPOSITORY_NAME: 'shop-orders-tools',
-      IMAGE_TAG: '3f2a9c1',
-      IMAGE_PLATFORMS: s.platforms,
-    });
-    const docker = box.read('../docker.log').split('\n').filter(Boolean);
-    const image = box.read('image.json');
-    box.remove();
-    return { status, docker, image };
+    const r = builds.result(builds.add(buildCase(s)));
+    return { status: r.status, docker: r.files['../docker.log'].split('\n').filter(Boolean), image: r.files['image.json'] };
   }
 
   const EMULATION = 'run --privileged --rm tonistiigi/binfmt --install arm64,amd64';
@@ -561,12 +542,12 @@ describe('the image build', () => {
     `buildx build --platform ${platforms} --provenance=false --pull --tag 111111111111.dkr.ecr.eu-west-1.amazonaws.com/shop-orders-tools:3f2a9c1 --push .`;
 
   test.each([
-    ['the host platform alone: no emulation, the default builder', { platforms: 'linux/amd64' }, [buildFor('linux/amd64')]],
-    ['another platform alone: emulation, the default builder', { platforms: 'linux/arm64' }, [EMULATION, buildFor('linux/arm64')]],
-    ['an image index: emulation and a docker-container builder', { platforms: 'linux/amd64,linux/arm64' }, [EMULATION, BUILDER, buildFor('linux/amd64,linux/arm64')]],
-    ['an image index on an arm64 host: emulation for amd64', { platforms: 'linux/amd64,linux/arm64', host: 'aarch64' as const }, [EMULATION, BUILDER, buildFor('linux/amd64,linux/arm64')]],
-    ['arm64 alone on an arm64 host: no emulation', { platforms: 'linux/arm64', host: 'aarch64' as const }, [buildFor('linux/arm64')]],
-    ['a tag that exists already: nothing is built', { platforms: 'linux/amd64,linux/arm64', exists: true }, []],
+    ['the host platform alone: no emulation, the default builder', scenario({ platforms: 'linux/amd64' }), [buildFor('linux/amd64')]],
+    ['another platform alone: emulation, the default builder', scenario({ platforms: 'linux/arm64' }), [EMULATION, buildFor('linux/arm64')]],
+    ['an image index: emulation and a docker-container builder', scenario({ platforms: 'linux/amd64,linux/arm64' }), [EMULATION, BUILDER, buildFor('linux/amd64,linux/arm64')]],
+    ['an image index on an arm64 host: emulation for amd64', scenario({ platforms: 'linux/amd64,linux/arm64', host: 'aarch64' as const }), [EMULATION, BUILDER, buildFor('linux/amd64,linux/arm64')]],
+    ['arm64 alone on an arm64 host: no emulation', scenario({ platforms: 'linux/arm64', host: 'aarch64' as const }), [buildFor('linux/arm64')]],
+    ['a tag that exists already: nothing is built', scenario({ platforms: 'linux/amd64,linux/arm64', exists: true }), []],
   ])('%s', (_name, scenario, docker) => {
     const r = runBuild(scenario);
     expect(r.status).toBe(0);
@@ -574,28 +555,37 @@ describe('the image build', () => {
     expect(JSON.parse(r.image)).toEqual({ ImageUri: '111111111111.dkr.ecr.eu-west-1.amazonaws.com/shop-orders-tools:3f2a9c1' });
   });
 
+  const retried = scenario({ platforms: 'linux/amd64', failures: 2 });
   test('a failed build and push is run again while the tag is missing', () => {
-    const r = runBuild({ platforms: 'linux/amd64', failures: 2 });
+    const r = runBuild(retried);
     expect(r.status).toBe(0);
     expect(r.docker).toEqual([buildFor('linux/amd64'), buildFor('linux/amd64'), buildFor('linux/amd64')]);
   });
 
+  const landedBeforeFailure = scenario({ platforms: 'linux/amd64', failures: 1, tagLandsBeforeFailure: true });
   test('a push that failed after the tag landed is not repeated (tags are immutable)', () => {
-    const r = runBuild({ platforms: 'linux/amd64', failures: 1, tagLandsBeforeFailure: true });
+    const r = runBuild(landedBeforeFailure);
     expect(r.status).toBe(0);
     expect(r.docker).toEqual([buildFor('linux/amd64')]);
   });
 
+  const failsThreeTimes = scenario({ platforms: 'linux/arm64', failures: 3 });
   test('three failed runs fail the build before the image file is written', () => {
-    const r = runBuild({ platforms: 'linux/arm64', failures: 3 });
+    const r = runBuild(failsThreeTimes);
     expect(r.status).toBe(1);
     expect(r.docker).toEqual([EMULATION, buildFor('linux/arm64'), buildFor('linux/arm64'), buildFor('linux/arm64')]);
     expect(r.image).toBe('');
   });
 });
 
-/** A project's build spec, parsed as YAML with the template values filled in. */
+/** A project's build spec, parsed as YAML with the template values filled in (once per project). */
 function buildSpecOf(projectId: string): any {
+  const specs = (buildSpecOf as { specs?: Map<string, any> }).specs ??= new Map<string, any>();
+  if (!specs.has(projectId)) specs.set(projectId, parseBuildSpec(projectId));
+  return JSON.parse(JSON.stringify(specs.get(projectId)));
+}
+
+function parseBuildSpec(projectId: string): any {
   const raw = resource(build, projectId).Properties!.Source as { BuildSpec: unknown };
   const text = resolve(raw.BuildSpec, {
     RegistrySecret: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:registry',
@@ -628,38 +618,53 @@ describe('the image scan', () => {
     images: [{ id: `imageTag=${TAG}`, critical, findings }],
   });
 
+  type Tag = { manifest: object | 'None'; images: readonly ScannedImage[] };
+
+  function scanCase(tag: Tag, threshold: number): SandboxCase {
+    return {
+      name: JSON.stringify({ tag, threshold }),
+      env: { REPOSITORY_NAME: 'shop-web-images-tools', IMAGE_TAG: TAG, CRITICAL_THRESHOLD: String(threshold) },
+      setup(box) {
+        // The CLI prints the query result as text: the manifest, or None for an unknown tag.
+        fs.writeFileSync(path.join(box.dir, 'manifest.out'), tag.manifest === 'None' ? 'None\n' : JSON.stringify(tag.manifest));
+        box.tool('aws', [
+          'case "$*" in',
+          `  "ecr batch-get-image --repository-name shop-web-images-tools --image-ids imageTag=${TAG} --accepted-media-types "*manifest.list.v2+json*oci.image.index.v1+json*"--query images[0].imageManifest --output text") cat "${box.dir}/manifest.out" ;;`,
+          ...tag.images.flatMap((i) => [
+            `  "ecr wait image-scan-complete --repository-name shop-web-images-tools --image-id ${i.id}") exit 0 ;;`,
+            `  *"--image-id ${i.id} --query imageScanFindings.findingSeverityCounts.CRITICAL"*) echo '${i.critical}' ;;`,
+            `  *"--image-id ${i.id} --query imageScanFindings.findings[].[severity,name]"*) printf '${i.findings}' ;;`,
+          ]),
+          '  *) echo "unexpected aws $*" >&2; exit 2 ;;',
+          'esac',
+        ]);
+      },
+    };
+  }
+
+  // The scans of the tables below run in one bash, when the first test asks for a result.
+  const scans = sandboxTable(commands, ['reports/image-scan.xml']);
+  const scanned = <T extends readonly unknown[]>(rows: T[], input: (row: T) => [Tag, number]): T[] => {
+    for (const row of rows) scans.add(scanCase(...input(row)));
+    return rows;
+  };
+
   /**
    * Runs the scan's commands against a stand-in `aws` that knows the tag's manifest and the scan of each image; any other
    * call (an image the scan should not ask for) fails.
    */
-  function runScan(tag: { manifest: object | 'None'; images: readonly ScannedImage[] }, threshold: number): { status: number; report: string } {
-    const box = sandbox('scan-');
-    // The CLI prints the query result as text: the manifest, or None for an unknown tag.
-    fs.writeFileSync(path.join(box.dir, 'manifest.out'), tag.manifest === 'None' ? 'None\n' : JSON.stringify(tag.manifest));
-    box.tool('aws', [
-      'case "$*" in',
-      `  "ecr batch-get-image --repository-name shop-web-images-tools --image-ids imageTag=${TAG} --accepted-media-types "*manifest.list.v2+json*oci.image.index.v1+json*"--query images[0].imageManifest --output text") cat "${box.dir}/manifest.out" ;;`,
-      ...tag.images.flatMap((i) => [
-        `  "ecr wait image-scan-complete --repository-name shop-web-images-tools --image-id ${i.id}") exit 0 ;;`,
-        `  *"--image-id ${i.id} --query imageScanFindings.findingSeverityCounts.CRITICAL"*) echo '${i.critical}' ;;`,
-        `  *"--image-id ${i.id} --query imageScanFindings.findings[].[severity,name]"*) printf '${i.findings}' ;;`,
-      ]),
-      '  *) echo "unexpected aws $*" >&2; exit 2 ;;',
-      'esac',
-    ]);
-    const status = box.run(commands, { REPOSITORY_NAME: 'shop-web-images-tools', IMAGE_TAG: TAG, CRITICAL_THRESHOLD: String(threshold) });
-    const report = box.read('reports/image-scan.xml');
-    box.remove();
-    return { status, report };
+  function runScan(tag: Tag, threshold: number): { status: number; report: string } {
+    const r = scans.result(scans.add(scanCase(tag, threshold)));
+    return { status: r.status, report: r.files['reports/image-scan.xml'] };
   }
 
-  test.each([
+  test.each(scanned([
     ['no findings at all: passes', 'None', 0, '', 0],
     ['only HIGH findings: passes', 'None', 0, 'HIGH\\tCVE-2024-0001\\n', 0],
     ['one CRITICAL finding, none tolerated: fails', '1', 0, 'CRITICAL\\tCVE-2024-0002\\n', 1],
     ['two CRITICAL findings, two tolerated: passes', '2', 2, 'CRITICAL\\tCVE-2024-0003\\nCRITICAL\\tCVE-2024-0004\\n', 0],
     ['three CRITICAL findings, two tolerated: fails', '3', 2, 'CRITICAL\\tCVE-1\\nCRITICAL\\tCVE-2\\nCRITICAL\\tCVE-3\\n', 1],
-  ])('a single image, %s', (_name, critical, threshold, findings, expected) => {
+  ] as Array<[string, string, number, string, number]>, ([, critical, threshold, findings]) => [singleImage(critical, findings), threshold]))('a single image, %s', (_name, critical, threshold, findings, expected) => {
     expect(runScan(singleImage(critical, findings), threshold).status).toBe(expected);
   });
 
@@ -707,11 +712,11 @@ describe('the image scan', () => {
     expect(report).toContain('name="CVE-2024-0012 (linux/arm64)"');
   });
 
-  test.each([
+  const one = (cve: string) => ({ critical: '1', findings: `CRITICAL\\t${cve}\\n` });
+  test.each(scanned([
     ['one each, one tolerated: the total fails', 1, 1],
     ['one each, two tolerated: passes', 2, 0],
-  ])('an image index counts the CRITICAL findings of all its images: %s', (_name, threshold, expected) => {
-    const one = (cve: string) => ({ critical: '1', findings: `CRITICAL\\t${cve}\\n` });
+  ] as Array<[string, number, number]>, ([, threshold]) => [imageIndex(one('CVE-2024-0013'), one('CVE-2024-0014')), threshold]))('an image index counts the CRITICAL findings of all its images: %s', (_name, threshold, expected) => {
     expect(runScan(imageIndex(one('CVE-2024-0013'), one('CVE-2024-0014')), threshold).status).toBe(expected);
   });
 
