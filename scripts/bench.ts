@@ -3,6 +3,8 @@
  * and 1,000 services across dev, staging and prod, in one run, in rounds:
  *
  *   npm run bench [-- --rounds N]
+ *   npm run bench -- --cdk [--rounds N]   against the CDK app of bench/cdk (installed apart:
+ *                                          npm ci --prefix bench/cdk)
  *
  * Each round runs, one after the other (paired, so that a busy machine slows all alike):
  * - `node -e ''`: the start of any Node process;
@@ -104,15 +106,69 @@ const times = (v: number) => `${v.toFixed(2)}x`;
 
 interface Options {
   readonly rounds: number;
+  readonly cdk: boolean;
 }
 
+const USAGE = 'usage: npm run bench [-- --rounds N] [-- --cdk]';
+
 function parseArgs(argv: readonly string[]): Options {
-  let rounds = 5;
+  let rounds: number | undefined;
+  let cdk = false;
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--rounds' && /^[1-9][0-9]*$/.test(argv[i + 1] ?? '')) rounds = Number(argv[++i]);
-    else throw new Error(`unknown argument ${JSON.stringify(argv[i])}; usage: npm run bench [-- --rounds N]`);
+    else if (argv[i] === '--cdk') cdk = true;
+    else throw new Error(`unknown argument ${JSON.stringify(argv[i])}; ${USAGE}`);
   }
-  return { rounds };
+  // A CDK synth of 100 services takes about a minute of CPU: one round by default.
+  return { rounds: rounds ?? (cdk ? 1 : 5), cdk };
+}
+
+const CDK_DIR = path.join(PROJECT_ROOT, 'bench', 'cdk');
+
+function installedVersion(pkg: string): string {
+  const file = path.join(CDK_DIR, 'node_modules', pkg, 'package.json');
+  if (!fs.existsSync(file)) throw new Error(`${pkg} is not installed for the CDK comparison: run \`npm ci --prefix bench/cdk\``);
+  return (JSON.parse(fs.readFileSync(file, 'utf8')) as { version: string }).version;
+}
+
+/**
+ * `npm run bench -- --cdk`: generation of 100 services against a synth of the same stacks
+ * by the CDK app of bench/cdk (see its app.js), in paired rounds.
+ */
+function compareWithCdk(options: Options): void {
+  const versions = `aws-cdk-lib ${installedVersion('aws-cdk-lib')}, constructs ${installedVersion('constructs')}`;
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cdt-bench-cdk-'));
+  try {
+    fs.writeFileSync(path.join(work, 'probe.js'), PROBE);
+    const load = os.loadavg().map((l) => l.toFixed(1)).join(' ');
+    process.stdout.write(`${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${versions}, ${os.cpus().length} CPUs, load average ${load} at the start, ${options.rounds} rounds\n\n`);
+    const config = path.join(work, 'config-100.json');
+    fs.writeFileSync(config, JSON.stringify(syntheticConfig(100)));
+    const runJs = path.join(PROJECT_ROOT, 'scripts', 'run.js');
+    const templates = path.join(work, 'templates');
+    run(work, process.execPath, [runJs, 'generate', '--config', config, '--out', templates]);
+    const gen: Measure[] = [];
+    const cdk: Measure[] = [];
+    let stacks = 0;
+    for (let round = 0; round < options.rounds; round++) {
+      gen.push(run(work, process.execPath, [runJs, 'generate', '--config', config, '--out', templates]));
+      const out = path.join(work, `cdk.out-${round}`);
+      cdk.push(run(work, process.execPath, [path.join(CDK_DIR, 'app.js'), '--templates', templates, '--out', out]));
+      stacks = fs.readdirSync(out).filter((f) => f.endsWith('.template.json')).length;
+      fs.rmSync(out, { recursive: true, force: true });
+      process.stderr.write(`round ${round + 1} of ${options.rounds}\n`);
+    }
+    const m = (xs: Measure[], f: (x: Measure) => number) => median(xs.map(f));
+    const rows = [
+      ['node scripts/run.js generate, 100 services', ms(m(gen, (x) => x.wallMs)), ms(m(gen, (x) => x.cpuMs)), mib(m(gen, (x) => x.peakRssMiB))],
+      [`node bench/cdk/app.js (${stacks} stacks)`, ms(m(cdk, (x) => x.wallMs)), ms(m(cdk, (x) => x.cpuMs)), mib(m(cdk, (x) => x.peakRssMiB))],
+    ];
+    process.stdout.write(`${table(['command', 'wall', 'CPU', 'peak RSS'], rows)}\n\n`);
+    const ratio = (f: (x: Measure) => number) => times(median(cdk.map((c, i) => f(c) / f(gen[i]))));
+    process.stdout.write(`CDK synth / generate: ${ratio((x) => x.wallMs)} wall, ${ratio((x) => x.cpuMs)} CPU\n`);
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
 }
 
 function main(options: Options): void {
@@ -189,7 +245,9 @@ function main(options: Options): void {
 
 if (require.main === module) {
   try {
-    main(parseArgs(process.argv.slice(2)));
+    const options = parseArgs(process.argv.slice(2));
+    if (options.cdk) compareWithCdk(options);
+    else main(options);
   } catch (e) {
     process.stderr.write(`error: ${(e as Error).message}\n`);
     process.exitCode = 1;
