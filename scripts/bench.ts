@@ -1,17 +1,26 @@
 /**
- * How generation scales: for synthetic projects of 1, 10 and 100 services across dev,
- * staging and prod, generates into a temporary directory (removed afterwards) and
- * prints, for each way of running the generator, the wall time, peak memory and what
- * was written.
+ * How fast generation is, against the floor of any run: for synthetic projects of 1, 100
+ * and 1,000 services across dev, staging and prod, in one run, in rounds:
  *
- *   npm run bench
+ *   npm run bench [-- --rounds N]
+ *   npm run bench -- --cdk [--rounds N]   against the CDK app of bench/cdk (installed apart:
+ *                                          npm ci --prefix bench/cdk)
  *
- * Each command-line run is a fresh child process, so its time includes start-up:
- * - compiled: `npm run build` (tsc to dist/) first, then `node dist/scripts/generate.js`;
- * - ts-node: `node -r ts-node/register/transpile-only scripts/generate.ts`, which is what
- *   `npm run generate`, the documented way, runs.
- * Then `renderAll` alone, in this process: its first call (which compiles the schemas)
- * and the median of 10 warm calls per size.
+ * Each round runs, one after the other (paired, so that a busy machine slows all alike):
+ * - `node -e ''`: the start of any Node process;
+ * - the write floor: a Node process that writes the same files, byte for byte, into a new
+ *   directory (its content handed over in one file): the least any generator must do;
+ * - `node scripts/run.js generate --config C --out DIR` for each size, what `npm run
+ *   generate` runs, over the tree the previous round wrote (as a regeneration of
+ *   templates/ does);
+ * - `npm run generate` itself at 100 services, to show what npm adds.
+ * Every Node process of a command (npm's included) reports its CPU time and peak memory
+ * when it exits; a command's CPU time is their sum, its memory the largest. The figures
+ * are medians over the rounds, and each ratio is the median of the per-round ratios.
+ * CPU time is the steadier figure on a shared machine.
+ *
+ * Then `renderAll` in this process (building and checking, no start-up, no writing), the
+ * median of a few calls per size, to show how the generator itself grows.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -22,56 +31,61 @@ import { syntheticConfig } from '../generator/config/synthetic';
 import { PROJECT_ROOT } from '../generator/core/paths';
 import { renderAll } from '../generator/render';
 
-const SIZES = [1, 10, 100] as const;
-const RUNS = 3;
+const SIZES = [1, 100, 1000] as const;
 
 interface Measure {
   readonly wallMs: number;
-  /** User plus system CPU time: steadier than wall time on a busy machine. */
+  /** User plus system CPU time of every Node process of the command. */
   readonly cpuMs: number;
+  /** The largest peak resident set size among them. */
   readonly peakRssMiB: number;
 }
 
-interface Output {
-  readonly files: number;
-  readonly bytes: number;
-  readonly largest: { readonly file: string; readonly bytes: number };
-}
-
-// --- Measuring ------------------------------------------------------------------------------
-
-/** Preloaded into each child: writes its peak resident set size when it exits. */
+/** Preloaded into every Node process of a command: writes its CPU time and peak RSS when it exits. */
 const PROBE = `process.on('exit', () => {
   const u = process.resourceUsage();
-  require('node:fs').writeFileSync(process.env.BENCH_PROBE_OUT, JSON.stringify({ maxRssKiB: u.maxRSS, cpuUs: u.userCPUTime + u.systemCPUTime }));
+  require('node:fs').writeFileSync(require('node:path').join(process.env.BENCH_PROBE_DIR, String(process.pid)), JSON.stringify({ maxRssKiB: u.maxRSS, cpuUs: u.userCPUTime + u.systemCPUTime }));
 });
+`;
+
+/** The write floor: the files of a manifest ([path, content] pairs) written into a new directory. */
+const WRITER = `const fs = require('node:fs');
+const path = require('node:path');
+const [manifest, out] = process.argv.slice(2);
+const made = new Set();
+for (const [file, content] of JSON.parse(fs.readFileSync(manifest, 'utf8'))) {
+  const target = path.join(out, file);
+  const dir = path.dirname(target);
+  if (!made.has(dir)) { fs.mkdirSync(dir, { recursive: true }); made.add(dir); }
+  fs.writeFileSync(target, content);
+}
 `;
 
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-function runChild(work: string, args: readonly string[]): Measure {
-  const probe = path.join(work, 'probe.js');
-  const probeOut = path.join(work, 'probe.out');
-  const walls: number[] = [];
-  const rss: number[] = [];
-  const cpu: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const start = process.hrtime.bigint();
-    const r = spawnSync(process.execPath, ['-r', probe, ...args], {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env, BENCH_PROBE_OUT: probeOut },
-      encoding: 'utf8',
-    });
-    walls.push(Number(process.hrtime.bigint() - start) / 1e6);
-    if (r.status !== 0) throw new Error(`${args.join(' ')} exited with ${r.status}:\n${r.stderr}`);
-    const probed = JSON.parse(fs.readFileSync(probeOut, 'utf8')) as { maxRssKiB: number; cpuUs: number };
-    rss.push(probed.maxRssKiB / 1024);
-    cpu.push(probed.cpuUs / 1000);
-  }
-  return { wallMs: median(walls), cpuMs: median(cpu), peakRssMiB: median(rss) };
+function run(work: string, command: string, args: readonly string[]): Measure {
+  const probes = fs.mkdtempSync(path.join(work, 'probe-'));
+  const start = process.hrtime.bigint();
+  const r = spawnSync(command, args, {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} -r ${path.join(work, 'probe.js')}`.trim(), BENCH_PROBE_DIR: probes },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
+  if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${r.status}:\n${r.stderr}`);
+  const reports = fs.readdirSync(probes).map((f) => JSON.parse(fs.readFileSync(path.join(probes, f), 'utf8')) as { maxRssKiB: number; cpuUs: number });
+  fs.rmSync(probes, { recursive: true, force: true });
+  if (reports.length === 0) throw new Error(`${command} ${args.join(' ')}: no process reported`);
+  return {
+    wallMs,
+    cpuMs: reports.reduce((n, p) => n + p.cpuUs, 0) / 1000,
+    peakRssMiB: Math.max(...reports.map((p) => p.maxRssKiB)) / 1024,
+  };
 }
 
 function timeMs(f: () => void): number {
@@ -79,23 +93,6 @@ function timeMs(f: () => void): number {
   f();
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
-
-function describeOutput(dir: string): Output {
-  const files: Array<{ file: string; bytes: number }> = [];
-  const walk = (d: string, prefix: string): void => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const rel = prefix ? `${prefix}/${e.name}` : e.name;
-      if (e.isDirectory()) walk(path.join(d, e.name), rel);
-      else files.push({ file: rel, bytes: fs.statSync(path.join(d, e.name)).size });
-    }
-  };
-  walk(dir, '');
-  const templates = files.filter((f) => !f.file.includes('/'));
-  const largest = templates.reduce((a, b) => (b.bytes > a.bytes ? b : a), { file: '-', bytes: 0 });
-  return { files: files.length, bytes: files.reduce((n, f) => n + f.bytes, 0), largest };
-}
-
-// --- Output ---------------------------------------------------------------------------------
 
 function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
@@ -105,59 +102,154 @@ function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>
 
 const ms = (v: number) => `${Math.round(v)} ms`;
 const mib = (v: number) => `${Math.round(v)} MiB`;
-const kb = (v: number) => `${(v / 1000).toFixed(1)} kB`;
+const times = (v: number) => `${v.toFixed(2)}x`;
 
-function main(): void {
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cdt-bench-'));
+interface Options {
+  readonly rounds: number;
+  readonly cdk: boolean;
+}
+
+const USAGE = 'usage: npm run bench [-- --rounds N] [-- --cdk]';
+
+function parseArgs(argv: readonly string[]): Options {
+  let rounds: number | undefined;
+  let cdk = false;
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--rounds' && /^[1-9][0-9]*$/.test(argv[i + 1] ?? '')) rounds = Number(argv[++i]);
+    else if (argv[i] === '--cdk') cdk = true;
+    else throw new Error(`unknown argument ${JSON.stringify(argv[i])}; ${USAGE}`);
+  }
+  // A CDK synth of 100 services takes about a minute of CPU: one round by default.
+  return { rounds: rounds ?? (cdk ? 1 : 5), cdk };
+}
+
+const CDK_DIR = path.join(PROJECT_ROOT, 'bench', 'cdk');
+
+function installedVersion(pkg: string): string {
+  const file = path.join(CDK_DIR, 'node_modules', pkg, 'package.json');
+  if (!fs.existsSync(file)) throw new Error(`${pkg} is not installed for the CDK comparison: run \`npm ci --prefix bench/cdk\``);
+  return (JSON.parse(fs.readFileSync(file, 'utf8')) as { version: string }).version;
+}
+
+/**
+ * `npm run bench -- --cdk`: generation of 100 services against a synth of the same stacks
+ * by the CDK app of bench/cdk (see its app.js), in paired rounds.
+ */
+function compareWithCdk(options: Options): void {
+  const versions = `aws-cdk-lib ${installedVersion('aws-cdk-lib')}, constructs ${installedVersion('constructs')}`;
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cdt-bench-cdk-'));
   try {
     fs.writeFileSync(path.join(work, 'probe.js'), PROBE);
-    const load = os.loadavg()[0].toFixed(1);
-    process.stdout.write(`node ${process.version}, ${os.cpus().length} CPUs, load average ${load}, ${RUNS} runs each (median)\n\n`);
-
-    const buildMs = timeMs(() => {
-      const r = spawnSync('npm', ['run', '--silent', 'build'], { cwd: PROJECT_ROOT, encoding: 'utf8' });
-      if (r.status !== 0) throw new Error(`npm run build failed:\n${r.stdout}${r.stderr}`);
-    });
-    process.stdout.write(`npm run build (tsc to dist/): ${ms(buildMs)}\n\n`);
-
-    const rows: string[][] = [];
-    const warm: Array<{ services: number; ms: number }> = [];
-    let firstCallMs = 0;
-    for (const services of SIZES) {
-      const text = JSON.stringify(syntheticConfig(services));
-      const config = path.join(work, `config-${services}.json`);
-      fs.writeFileSync(config, text);
-      const modes: Array<[string, string[]]> = [
-        ['compiled', [path.join('dist', 'scripts', 'generate.js')]],
-        ['ts-node', ['-r', 'ts-node/register/transpile-only', path.join('scripts', 'generate.ts')]],
-      ];
-      let out: Output | undefined;
-      for (const [mode, args] of modes) {
-        const dir = path.join(work, `out-${services}-${mode}`);
-        const m = runChild(work, [...args, '--config', config, '--out', dir]);
-        out = describeOutput(dir);
-        rows.push([`${services}`, mode, ms(m.wallMs), ms(m.cpuMs), mib(m.peakRssMiB), `${out.files}`, kb(out.bytes), `${out.largest.file} ${kb(out.largest.bytes)}`]);
-      }
-      const resolved = parseConfig(text, config);
-      if (services === SIZES[0]) firstCallMs = timeMs(() => renderAll(resolved));
-      const calls = Array.from({ length: 10 }, () => timeMs(() => renderAll(resolved)));
-      warm.push({ services, ms: median(calls) });
-      rows.push([`${services}`, 'renderAll (in process, warm)', ms(median(calls)), '', '', `${out?.files ?? 0}`, '', '']);
+    const load = os.loadavg().map((l) => l.toFixed(1)).join(' ');
+    process.stdout.write(`${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${versions}, ${os.cpus().length} CPUs, load average ${load} at the start, ${options.rounds} rounds\n\n`);
+    const config = path.join(work, 'config-100.json');
+    fs.writeFileSync(config, JSON.stringify(syntheticConfig(100)));
+    const runJs = path.join(PROJECT_ROOT, 'scripts', 'run.js');
+    const templates = path.join(work, 'templates');
+    run(work, process.execPath, [runJs, 'generate', '--config', config, '--out', templates]);
+    const gen: Measure[] = [];
+    const cdk: Measure[] = [];
+    let stacks = 0;
+    for (let round = 0; round < options.rounds; round++) {
+      gen.push(run(work, process.execPath, [runJs, 'generate', '--config', config, '--out', templates]));
+      const out = path.join(work, `cdk.out-${round}`);
+      cdk.push(run(work, process.execPath, [path.join(CDK_DIR, 'app.js'), '--templates', templates, '--out', out]));
+      stacks = fs.readdirSync(out).filter((f) => f.endsWith('.template.json')).length;
+      fs.rmSync(out, { recursive: true, force: true });
+      process.stderr.write(`round ${round + 1} of ${options.rounds}\n`);
     }
-
-    process.stdout.write(
-      `${table(['services', 'how', 'wall time', 'CPU time', 'peak RSS', 'files', 'total', 'largest template'], rows)}\n\n`,
-    );
-    process.stdout.write(`renderAll, first call in a process (compiles the template and provider schemas): ${ms(firstCallMs)}\n`);
-    const [a, b] = [warm[1], warm[2]];
-    process.stdout.write(
-      `growth of renderAll from ${a.services} to ${b.services} services: x${(b.ms / Math.max(a.ms, 0.001)).toFixed(1)} for x${b.services / a.services} services\n`,
-    );
-    process.stdout.write('\nThe documented way to run the generator is `npm run generate` (ts-node, the ts-node rows above);\n');
-    process.stdout.write('`npm run build && node dist/scripts/generate.js` runs the same code compiled (the compiled rows).\n');
+    const m = (xs: Measure[], f: (x: Measure) => number) => median(xs.map(f));
+    const rows = [
+      ['node scripts/run.js generate, 100 services', ms(m(gen, (x) => x.wallMs)), ms(m(gen, (x) => x.cpuMs)), mib(m(gen, (x) => x.peakRssMiB))],
+      [`node bench/cdk/app.js (${stacks} stacks)`, ms(m(cdk, (x) => x.wallMs)), ms(m(cdk, (x) => x.cpuMs)), mib(m(cdk, (x) => x.peakRssMiB))],
+    ];
+    process.stdout.write(`${table(['command', 'wall', 'CPU', 'peak RSS'], rows)}\n\n`);
+    const ratio = (f: (x: Measure) => number) => times(median(cdk.map((c, i) => f(c) / f(gen[i]))));
+    process.stdout.write(`CDK synth / generate: ${ratio((x) => x.wallMs)} wall, ${ratio((x) => x.cpuMs)} CPU\n`);
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
 }
 
-main();
+function main(options: Options): void {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cdt-bench-'));
+  try {
+    fs.writeFileSync(path.join(work, 'probe.js'), PROBE);
+    fs.writeFileSync(path.join(work, 'writer.js'), WRITER);
+    const load = os.loadavg().map((l) => l.toFixed(1)).join(' ');
+    process.stdout.write(`node ${process.version}, ${os.cpus().length} CPUs, load average ${load} at the start, ${options.rounds} rounds\n\n`);
+
+    const configs = new Map<number, string>();
+    const bytes = new Map<number, { files: number; bytes: number }>();
+    for (const n of SIZES) {
+      const text = JSON.stringify(syntheticConfig(n));
+      const config = path.join(work, `config-${n}.json`);
+      fs.writeFileSync(config, text);
+      configs.set(n, config);
+      const files = renderAll(parseConfig(text, config));
+      fs.writeFileSync(path.join(work, `manifest-${n}.json`), JSON.stringify(files.map((f) => [f.path, f.content])));
+      bytes.set(n, { files: files.length, bytes: files.reduce((s, f) => s + Buffer.byteLength(f.content), 0) });
+    }
+
+    const samples = new Map<string, Measure[]>();
+    const add = (key: string, m: Measure) => samples.set(key, [...(samples.get(key) ?? []), m]);
+    const runJs = path.join(PROJECT_ROOT, 'scripts', 'run.js');
+    // A first generation of each size, not counted: the later rounds replace a tree, as a
+    // regeneration of templates/ does.
+    for (const n of SIZES) run(work, process.execPath, [runJs, 'generate', '--config', configs.get(n)!, '--out', path.join(work, `out-${n}`)]);
+    for (let round = 0; round < options.rounds; round++) {
+      add('node', run(work, process.execPath, ['-e', '']));
+      for (const n of SIZES) {
+        const floorDir = path.join(work, `floor-${n}-${round}`);
+        add(`floor-${n}`, run(work, process.execPath, [path.join(work, 'writer.js'), path.join(work, `manifest-${n}.json`), floorDir]));
+        fs.rmSync(floorDir, { recursive: true, force: true });
+        add(`generate-${n}`, run(work, process.execPath, [runJs, 'generate', '--config', configs.get(n)!, '--out', path.join(work, `out-${n}`)]));
+      }
+      add('npm-100', run(work, 'npm', ['run', '--silent', 'generate', '--', '--config', configs.get(100)!, '--out', path.join(work, 'out-100')]));
+      process.stderr.write(`round ${round + 1} of ${options.rounds}\n`);
+    }
+
+    const med = (key: string, f: (m: Measure) => number) => median(samples.get(key)!.map(f));
+    const ratio = (a: string, b: string, f: (m: Measure) => number) => median(samples.get(a)!.map((m, i) => f(m) / f(samples.get(b)![i])));
+    const wall = (m: Measure) => m.wallMs;
+    const cpu = (m: Measure) => m.cpuMs;
+    const row = (label: string, key: string, n?: number) => {
+      const out = n === undefined ? undefined : bytes.get(n)!;
+      return [label, ms(med(key, wall)), ms(med(key, cpu)), mib(med(key, (m) => m.peakRssMiB)), out ? `${out.files}` : '', out ? `${(out.bytes / 1e6).toFixed(2)} MB` : ''];
+    };
+    const rows = [
+      row("node -e ''", 'node'),
+      ...SIZES.flatMap((n) => [row(`write floor, ${n} services`, `floor-${n}`, n), row(`node scripts/run.js generate, ${n} services`, `generate-${n}`, n)]),
+      row('npm run generate, 100 services', 'npm-100', 100),
+    ];
+    process.stdout.write(`${table(['command', 'wall', 'CPU', 'peak RSS', 'files', 'bytes'], rows)}\n\n`);
+
+    const ratios = [
+      ['generate / write floor, 100 services', ratio('generate-100', 'floor-100', wall), ratio('generate-100', 'floor-100', cpu)],
+      ['npm run generate / write floor, 100 services', ratio('npm-100', 'floor-100', wall), ratio('npm-100', 'floor-100', cpu)],
+      ['generate, 1,000 services / 1 service', ratio('generate-1000', 'generate-1', wall), ratio('generate-1000', 'generate-1', cpu)],
+      ["write floor, 100 services / node -e ''", ratio('floor-100', 'node', wall), ratio('floor-100', 'node', cpu)],
+    ] as const;
+    process.stdout.write(`${table(['ratio (median of the rounds)', 'wall', 'CPU'], ratios.map(([l, w, c]) => [l, times(w), times(c)]))}\n\n`);
+
+    const inProcess = SIZES.map((n) => {
+      const config = parseConfig(fs.readFileSync(configs.get(n)!, 'utf8'), configs.get(n)!);
+      renderAll(config);
+      return [`${n}`, ms(median(Array.from({ length: 5 }, () => timeMs(() => renderAll(config)))))];
+    });
+    process.stdout.write(`${table(['services', 'renderAll in process (build and check, warm)'], inProcess)}\n`);
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  try {
+    const options = parseArgs(process.argv.slice(2));
+    if (options.cdk) compareWithCdk(options);
+    else main(options);
+  } catch (e) {
+    process.stderr.write(`error: ${(e as Error).message}\n`);
+    process.exitCode = 1;
+  }
+}

@@ -10,6 +10,7 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { PROJECT_ROOT } from '../generator/core/paths';
 import { RESOURCE_TYPES } from '../generator/core/resource-types';
 import { toJson } from '../generator/core/serialize';
 import { providerSchemaFile } from '../generator/validate/provider-schemas';
@@ -26,14 +27,13 @@ function cfnLintSchemaDir(): string {
 }
 
 function main(): void {
-  const root = path.resolve(__dirname, '..');
   const dir = cfnLintSchemaDir();
   const index = fs.readFileSync(path.join(dir, 'providers', `${REGION}.py`), 'utf8');
   const hashes = new Map<string, string>();
   for (const m of index.matchAll(/"([A-Za-z0-9:]+)": "([0-9a-f]+)"/g)) hashes.set(m[1], m[2]);
   const version = execFileSync('python3', ['-c', 'import cfnlint.version as v; print(v.__version__)'], { encoding: 'utf8' }).trim();
 
-  const outDir = path.join(root, 'schemas', 'providers');
+  const outDir = path.join(PROJECT_ROOT, 'schemas', 'providers');
   fs.mkdirSync(outDir, { recursive: true });
   const wanted = new Set<string>();
   for (const type of Object.keys(RESOURCE_TYPES).sort()) {

@@ -35,14 +35,14 @@ interface CliOptions {
   readonly umask?: string;
 }
 
-/** `node -r ts-node/register/transpile-only scripts/generate.ts ARGS`, as npm run generate does. */
+/** `node scripts/run.js generate ARGS`, as npm run generate does. */
 function cli(args: readonly string[], options: CliOptions = {}): Promise<Run> {
-  const node = [process.execPath, '-r', require.resolve('ts-node/register/transpile-only'), path.join(ROOT, 'scripts', 'generate.ts'), ...args];
+  const node = [process.execPath, path.join(ROOT, 'scripts', 'run.js'), 'generate', ...args];
   const [command, ...rest] = options.umask ? ['/bin/sh', '-c', `umask ${options.umask} && exec "$@"`, 'sh', ...node] : node;
   return new Promise((resolve, reject) => {
     const child = spawn(command, rest, {
       cwd: options.cwd ?? ROOT,
-      env: { ...process.env, NO_COLOR: '1', npm_lifecycle_event: '', TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json'), ...options.env },
+      env: { ...process.env, NO_COLOR: '1', npm_lifecycle_event: '', ...options.env },
       timeout: 120_000,
     });
     let stdout = '';

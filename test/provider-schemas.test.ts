@@ -1,7 +1,8 @@
 /**
  * Provider-schema validation as generation uses it: every stored schema compiles, and a
  * schema specialised to a resource's properties accepts and refuses as the whole schema
- * does, for every resource the generator writes and for broken variants of each.
+ * does, and so does the validator compiled ahead of time, for every resource the
+ * generator writes and for broken variants of each.
  */
 import Ajv, { ErrorObject } from 'ajv';
 import * as fs from 'node:fs';
@@ -9,6 +10,7 @@ import * as path from 'node:path';
 import { SCHEMA_DIR } from '../generator/core/paths';
 import { ResourceDef, Template } from '../generator/core/template';
 import { buildAll } from '../generator/render';
+import { compiledValidators } from '../generator/validate/compiled';
 import { ProviderSchemas, providerSchemaAjv } from '../generator/validate/provider-schemas';
 import { exampleConfig } from './helpers/template';
 
@@ -104,6 +106,8 @@ describe('provider schemas', () => {
       // document is free-form), and then both must say so.
       if (generated) expect(fullOk).toBe(true);
       expect(specialised(props)).toBe(fullOk);
+      // The validator compiled ahead of time (the whole schema, first error only) agrees.
+      expect(compiledValidators('providers')[type](props)).toBe(fullOk);
       // The specialised errors are among the whole schema's (without the intrinsic branch's
       // "must be object" for a literal), and every place the whole schema finds a problem
       // has one at it or below it.

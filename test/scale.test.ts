@@ -30,3 +30,15 @@ describe('100 services', () => {
     },
   );
 });
+
+describe('the services cap', () => {
+  // CodePipeline's default quota: 1000 pipelines per Region in an account, one per service
+  // in the tools account (https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html).
+  test('1,000 services are a valid configuration', () => {
+    expect(parseConfig(JSON.stringify(syntheticConfig(1000)), 'synthetic-1000.json').services).toHaveLength(1000);
+  });
+
+  test('1,001 are refused, naming the field and the limit', () => {
+    expect(() => parseConfig(JSON.stringify(syntheticConfig(1001)), 'synthetic-1001.json')).toThrow('services: has 1001 items; must have at most 1000');
+  });
+});

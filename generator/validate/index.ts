@@ -4,23 +4,25 @@
  * project rules. `npm run generate` refuses to write when any of them finds a problem,
  * and the tests run the same checks.
  */
-import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
-import * as fs from 'node:fs';
+import type { ErrorObject, Options, ValidateFunction } from 'ajv';
 import * as path from 'node:path';
 import { SCHEMA_DIR } from '../core/paths';
 import { Template } from '../core/template';
 import { RULES } from '../rules';
+import { compiledValidators } from './compiled';
 import { ProviderSchemas } from './provider-schemas';
-
 
 export interface Finding {
   readonly check: string;
   readonly message: string;
 }
 
-function loadSchema(file: string): Record<string, unknown> {
-  return JSON.parse(fs.readFileSync(path.join(SCHEMA_DIR, file), 'utf8')) as Record<string, unknown>;
-}
+/**
+ * The options the anatomy and policy schemas are compiled with, ahead of time by the build
+ * (generator/validate/aot.ts). The project's schemas are checked against draft-07 by the
+ * tests, not at every start.
+ */
+export const TEMPLATE_AJV_OPTIONS: Options = { strict: false, allErrors: true, validateSchema: false };
 
 function formatAjv(errors: ErrorObject[] | null | undefined): string[] {
   return (errors ?? []).map((e) => {
@@ -31,15 +33,14 @@ function formatAjv(errors: ErrorObject[] | null | undefined): string[] {
 }
 
 export class TemplateChecks {
-  // The project's schemas are checked against draft-07 by the tests, not at every start.
-  private readonly ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false });
   readonly anatomy: ValidateFunction;
   readonly policy: ValidateFunction;
   readonly providers: ProviderSchemas;
 
   constructor() {
-    this.anatomy = this.ajv.compile(loadSchema('template.schema.json'));
-    this.policy = this.ajv.compile(loadSchema('policy-rules.schema.json'));
+    const compiled = compiledValidators('template');
+    this.anatomy = compiled.anatomy;
+    this.policy = compiled.policy;
     this.providers = new ProviderSchemas(path.join(SCHEMA_DIR, 'providers'));
   }
 

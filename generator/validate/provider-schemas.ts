@@ -8,11 +8,12 @@
  * function call". Everything else, property names, required properties, enums,
  * patterns and lengths, is checked as AWS publishes it.
  */
-import Ajv, { ValidateFunction } from 'ajv';
+import type { default as AjvClass, Options, ValidateFunction } from 'ajv';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SCHEMA_DIR } from '../core/paths';
 import { Template } from '../core/template';
+import { compiledValidators } from './compiled';
 
 export function providerSchemaFile(type: string): string {
   return `${type.replace(/::/g, '-')}.json`;
@@ -185,32 +186,43 @@ export interface SchemaFinding {
  * character class, as in AWS::Events::Rule's Targets.InputTransformer paths) are
  * compiled without the `u` flag instead of failing the whole schema.
  */
-function providerRegExp(pattern: string, flags: string): RegExp {
+export function providerRegExp(pattern: string, flags: string): RegExp {
   try {
     return new RegExp(pattern, flags);
   } catch {
     return new RegExp(pattern, flags.replace('u', ''));
   }
 }
-providerRegExp.code = 'new RegExp';
+// Standalone code (generator/validate/aot.ts) writes this function out as its `code`,
+// since `new RegExp` alone would throw on those patterns when the module loads. The text
+// is fixed, not the function's own source, so the generated code is the same whichever
+// compiler built this module.
+providerRegExp.code = '((pattern, flags) => { try { return new RegExp(pattern, flags); } catch { return new RegExp(pattern, flags.replace("u", "")); } })';
 
 /**
- * The ajv that compiles provider schemas: every error, Unicode patterns (with the fallback
- * above), no format checks; no meta-schema check first (AWS publishes the schemas, and the
- * tests compile every stored one); the intrinsic-function definition compiled once, not
- * inlined; and no optimisation pass, which costs more than it saves for code that runs a
- * few times.
+ * The options provider schemas are compiled with: every error, Unicode patterns (with the
+ * fallback above), no format checks; no meta-schema check first (AWS publishes the
+ * schemas, and the tests compile every stored one); the intrinsic-function definition
+ * compiled once, not inlined; and no optimisation pass, which costs more than it saves
+ * for code that runs a few times.
  */
-export function providerSchemaAjv(): Ajv {
-  return new Ajv({
-    strict: false,
-    allErrors: true,
-    unicodeRegExp: true,
-    validateFormats: false,
-    validateSchema: false,
-    inlineRefs: false,
-    code: { optimize: false, regExp: providerRegExp },
-  });
+export const PROVIDER_AJV_OPTIONS: Options = {
+  strict: false,
+  allErrors: true,
+  unicodeRegExp: true,
+  validateFormats: false,
+  validateSchema: false,
+  inlineRefs: false,
+  code: { optimize: false, regExp: providerRegExp },
+};
+
+/** The ajv that compiles provider schemas (PROVIDER_AJV_OPTIONS). */
+export function providerSchemaAjv(): AjvClass {
+  // Loaded here, not at the top: generation only compiles a provider schema to explain a
+  // resource the compiled validators refused.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { default: Ajv } = require('ajv') as typeof import('ajv');
+  return new Ajv(PROVIDER_AJV_OPTIONS);
 }
 
 /** Compiles provider schemas on first use and validates templates against them. */
@@ -221,11 +233,28 @@ export class ProviderSchemas {
   //   (`specialize`): only the subschemas that can run on them are compiled, and a
   //   specialised schema seen before reuses its compiled validator;
   // - the options of `providerSchemaAjv`.
-  private readonly ajv = providerSchemaAjv();
+  // - properties the whole schema accepts, as the validators compiled ahead of time say
+  //   (generator/validate/compiled.ts), are not compiled for at all: only a resource they
+  //   refuse is compiled for, to say why.
+  private ajvInstance: AjvClass | undefined;
+  private readonly stored: boolean;
   private readonly widened = new Map<string, Schema>();
   private readonly compiled = new Map<string, ValidateFunction>();
 
-  constructor(private readonly dir: string = path.join(SCHEMA_DIR, 'providers')) {}
+  constructor(private readonly dir: string = path.join(SCHEMA_DIR, 'providers')) {
+    this.stored = path.resolve(dir) === path.join(SCHEMA_DIR, 'providers');
+  }
+
+  private get ajv(): AjvClass {
+    this.ajvInstance ??= providerSchemaAjv();
+    return this.ajvInstance;
+  }
+
+  /** The compiled whole-schema validator of a type, for the stored schemas only. */
+  private ahead(type: string): ValidateFunction | undefined {
+    if (!this.stored) return undefined;
+    return compiledValidators('providers')[type];
+  }
 
   /** The provider schema of a type as published, or undefined when none is stored. */
   raw(type: string): Schema | undefined {
@@ -257,7 +286,6 @@ export class ProviderSchemas {
     return schema;
   }
 
-  /** A validator for these properties of a resource of `type`, compiled from the part of the schema they use. */
   /** The part of the type's schema that can run on these properties (see `specialize`). */
   specialized(type: string, properties: Schema): Schema {
     const whole = this.schemaOf(type);
@@ -279,6 +307,7 @@ export class ProviderSchemas {
     const findings: SchemaFinding[] = [];
     for (const [id, resource] of Object.entries(template.Resources)) {
       const properties = resource.Properties ?? {};
+      if (this.ahead(resource.Type)?.(properties)) continue;
       const validate = this.validator(resource.Type, properties);
       if (!validate(properties)) {
         for (const e of validate.errors ?? []) {

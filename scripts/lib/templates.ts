@@ -4,9 +4,10 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { PROJECT_ROOT } from '../../generator/core/paths';
 import { ParsedArgs, UsageError } from './args';
 
-export const DEFAULT_TEMPLATES_DIR = path.resolve(__dirname, '..', '..', 'templates');
+export const DEFAULT_TEMPLATES_DIR = path.join(PROJECT_ROOT, 'templates');
 
 export interface TemplateJson {
   readonly Parameters?: Record<string, { Type?: string; Default?: unknown; NoEcho?: unknown }>;

@@ -54,8 +54,12 @@ function ping(url: string): Promise<boolean> {
   });
 }
 
-/** Sets the SDK's environment to the dummy credentials (restored by `stop`). */
-export async function startMoto(timeoutMs = 20_000): Promise<Moto> {
+/**
+ * Sets the SDK's environment to the dummy credentials (restored by `stop`). The start is
+ * bounded at 45 s: moto imports for several seconds of CPU, and jest runs the integration
+ * files in parallel, one per core, on machines that may be busy with other work.
+ */
+export async function startMoto(timeoutMs = 45_000): Promise<Moto> {
   if (!motoAvailable()) throw new Error('moto_server is not on PATH: install moto[server] (python3 -m pip install "moto[server]")');
   const saved: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries(MOTO_ENV)) {

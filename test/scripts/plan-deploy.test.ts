@@ -10,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Template } from '../../generator/core/template';
 import { ROOT, TEMPLATES_DIR } from '../helpers/template';
+import { BASH_OPTIONS } from '../helpers/sandbox';
 
 type Json = Record<string, any>;
 interface Rendered {
@@ -196,7 +197,7 @@ describe('the command in the pipeline', () => {
       });
       const file = (name: string) => (fs.existsSync(path.join(out, name)) ? JSON.parse(fs.readFileSync(path.join(out, name), 'utf8')) : undefined);
       // The exported variables, as the Commands action's shell sees them.
-      const variables = spawnSync('bash', ['-c', `${r.stdout}\nprintf '%s\\n' "$STEPS" "$WIDENED" "$SUMMARY"`], { encoding: 'utf8' }).stdout.split('\n');
+      const variables = spawnSync('bash', ['-c', `${r.stdout}\nprintf '%s\\n' "$STEPS" "$WIDENED" "$SUMMARY"`], { ...BASH_OPTIONS, encoding: 'utf8' }).stdout.split('\n');
       return { status: r.status, stderr: r.stderr, steps: variables[0], widened: variables[1], summary: variables[2], prepare: file('prepare.json'), deploy: file('deploy.json') };
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

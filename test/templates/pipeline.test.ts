@@ -4,6 +4,7 @@
  * member-roles.json, whose roles the deploy actions assume.
  */
 import { spawnSync } from 'node:child_process';
+import { BASH_OPTIONS } from '../helpers/sandbox';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -268,6 +269,7 @@ describe('deploy actions in the member accounts', () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'render-'));
     try {
       const r = spawnSync('bash', ['-c', commands[render]], {
+        ...BASH_OPTIONS,
         cwd: out,
         encoding: 'utf8',
         env: {
@@ -532,7 +534,7 @@ function sandbox(prefix: string) {
     /** Runs the commands in one shell, as CodeBuild runs a phase; stdout and stderr together. */
     runWithOutput(commands: readonly string[], env: Record<string, string>): { status: number; output: string } {
       const script = commands.map((c) => `${c}\nstatus=$?; if [ "$status" -ne 0 ]; then exit "$status"; fi`).join('\n');
-      const r = spawnSync('bash', ['-c', `exec 2>&1\n${script}`], { cwd: work, encoding: 'utf8', env: { PATH: `${bin}:${process.env.PATH}`, ...env } });
+      const r = spawnSync('bash', ['-c', `exec 2>&1\n${script}`], { ...BASH_OPTIONS, cwd: work, encoding: 'utf8', env: { PATH: `${bin}:${process.env.PATH}`, ...env } });
       return { status: r.status ?? -1, output: r.stdout };
     },
     /** A file of the working directory, empty when it was not written. */

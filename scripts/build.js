@@ -1,0 +1,154 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * The build: every command-line script bundled to plain JavaScript in dist/scripts/ (one
+ * file each, by esbuild, so nothing is transpiled when a script starts), and the schemas
+ * compiled to ajv standalone code in dist/validators/ (generator/validate/aot.ts).
+ *
+ *   npm run build            builds when a source, schema or the lock file changed
+ *   npm run build -- --force builds anyway
+ *
+ * `npm run generate`, the other scripts (scripts/run.js) and the tests (jest's global
+ * setup) call `ensureBuilt` first, so the build is never stale: it compares a hash of its
+ * inputs with the one recorded in dist/.build.json, and costs a few milliseconds when
+ * nothing changed. Type checking is `npm run typecheck`; the bundler only strips types.
+ * Plain JavaScript itself, so that it needs no build.
+ */
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '..');
+const DIST = path.join(ROOT, 'dist');
+const STAMP = path.join(DIST, '.build.json');
+const VALIDATORS = path.join(DIST, 'validators');
+
+/** The command-line scripts, each bundled to dist/scripts/NAME.js. */
+const ENTRIES = ['generate', 'deploy', 'stacksets', 'diff', 'destroy', 'init', 'bench', 'export-schemas', 'refresh-handler-permissions', 'compile-validators'];
+
+/** What the build reads: a change to any of these files rebuilds. */
+const INPUT_DIRS = ['generator', 'scripts', 'schemas'];
+const INPUT_FILES = ['package-lock.json', 'tsconfig.json'];
+
+function listFiles(dir) {
+  const out = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...listFiles(full));
+    else if (/\.(ts|js|json|md)$/.test(entry.name)) out.push(full);
+  }
+  return out;
+}
+
+/** A hash of the files, names and contents. */
+function hashFiles(files) {
+  const hash = crypto.createHash('sha256');
+  for (const file of files) {
+    hash.update(path.relative(ROOT, file));
+    hash.update('\0');
+    hash.update(fs.readFileSync(file));
+    hash.update('\0');
+  }
+  return hash.digest('hex');
+}
+
+function sourceHash() {
+  const files = INPUT_DIRS.flatMap((d) => listFiles(path.join(ROOT, d)));
+  for (const f of INPUT_FILES) files.push(path.join(ROOT, f));
+  return hashFiles(files.sort());
+}
+
+function readStamp() {
+  try {
+    return JSON.parse(fs.readFileSync(STAMP, 'utf8'));
+  } catch {
+    return {};
+  }
+}
+
+function writeAtomically(file, text) {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(temp, text);
+  fs.renameSync(temp, file);
+}
+
+/** Whether dist/ was built from the sources as they are now; the hash either way. */
+function freshness() {
+  const sources = sourceHash();
+  const stamp = readStamp();
+  const outputs = [...ENTRIES.map((e) => path.join(DIST, 'scripts', `${e}.js`)), path.join(VALIDATORS, 'providers.js')];
+  return { sources, stamp, fresh: stamp.sources === sources && outputs.every((f) => fs.existsSync(f)) };
+}
+
+function bundle() {
+  // Loaded only to build: starting a script does not pay for it.
+  const esbuild = require('esbuild');
+  const outdir = path.join(DIST, `.scripts-${process.pid}`);
+  fs.rmSync(outdir, { recursive: true, force: true });
+  const result = esbuild.buildSync({
+    entryPoints: ENTRIES.map((e) => path.join(ROOT, 'scripts', `${e}.ts`)),
+    outdir,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    // Packages stay in node_modules and load as they do from the sources.
+    packages: 'external',
+    logLevel: 'error',
+    // The compiled validators are found at run time (generator/validate/compiled.ts).
+    logOverride: { 'unsupported-require-call': 'silent' },
+  });
+  if (result.errors.length) throw new Error(`the build failed: ${result.errors.map((e) => e.text).join('; ')}`);
+  const target = path.join(DIST, 'scripts');
+  fs.mkdirSync(target, { recursive: true });
+  for (const file of fs.readdirSync(outdir)) fs.renameSync(path.join(outdir, file), path.join(target, file));
+  fs.rmSync(outdir, { recursive: true, force: true });
+}
+
+/**
+ * The validators depend on the schemas, the code that compiles them (all of it bundled in
+ * dist/scripts/compile-validators.js) and the installed ajv: they are compiled again only
+ * when one of these changed, since that takes a few seconds.
+ */
+function compileValidators() {
+  const compiler = path.join(DIST, 'scripts', 'compile-validators.js');
+  const inputs = hashFiles([compiler, ...listFiles(path.join(ROOT, 'schemas')).sort(), path.join(ROOT, 'package-lock.json')]);
+  const stamp = readStamp();
+  const present = ['config.js', 'template.js', 'providers.js'].every((f) => fs.existsSync(path.join(VALIDATORS, f)));
+  if (stamp.validators === inputs && present) return { inputs, compiled: false };
+  const { writeValidators, warmCodeCache } = require(compiler);
+  writeValidators(VALIDATORS);
+  warmCodeCache(VALIDATORS);
+  return { inputs, compiled: true };
+}
+
+/** Builds when dist/ is stale (or `force`); returns what was done. */
+function ensureBuilt({ force = false, log = () => {} } = {}) {
+  const { sources, fresh } = freshness();
+  if (fresh && !force) return { built: false };
+  const started = Date.now();
+  bundle();
+  const validators = compileValidators();
+  writeAtomically(STAMP, `${JSON.stringify({ sources, validators: validators.inputs }, null, 2)}\n`);
+  log(`built dist/ in ${Date.now() - started} ms${validators.compiled ? ' (validators compiled)' : ''}`);
+  return { built: true, validatorsCompiled: validators.compiled };
+}
+
+module.exports = { ensureBuilt, freshness, ROOT, DIST, ENTRIES };
+
+if (require.main === module) {
+  const args = process.argv.slice(2);
+  const unknown = args.filter((a) => a !== '--force');
+  if (unknown.length) {
+    process.stderr.write(`error: unknown argument ${JSON.stringify(unknown[0])}\nusage: npm run build [-- --force]\n`);
+    process.exit(2);
+  }
+  try {
+    const r = ensureBuilt({ force: args.includes('--force'), log: (m) => process.stdout.write(`${m}\n`) });
+    if (!r.built) process.stdout.write('dist/ is up to date\n');
+  } catch (e) {
+    process.stderr.write(`error: ${e.stack || e}\n`);
+    process.exit(1);
+  }
+}
