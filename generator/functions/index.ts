@@ -7,6 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { PROJECT_ROOT } from '../core/paths';
 
 export const ZIP_FILE_LIMIT = 4096;
 
@@ -20,14 +21,10 @@ export function inlineCode(source: string): string {
     .concat('\n');
 }
 
-/**
- * The source file: beside this module under ts-node, in the source tree when this module
- * runs compiled from dist/generator/functions (tsc copies no .js file).
- */
+/** The source file, found from the project root, so that the bundled scripts in dist/ find it too. */
 function sourcePath(file: string): string {
-  const candidates = [path.join(__dirname, file), path.resolve(__dirname, '..', '..', '..', 'generator', 'functions', file)];
-  const found = candidates.find((c) => fs.existsSync(c));
-  if (!found) throw new Error(`function code generator/functions/${file} not found (looked in ${candidates.join(', ')})`);
+  const found = path.join(PROJECT_ROOT, 'generator', 'functions', file);
+  if (!fs.existsSync(found)) throw new Error(`function code generator/functions/${file} not found (looked in ${found})`);
   return found;
 }
 
