@@ -3,8 +3,8 @@
  *
  * Sections, resource attributes, parameter and output attributes are written in a fixed
  * order whatever order the builders used; everything else keeps the builders' order,
- * which is deterministic. Two-space indentation and a final newline, so that a one-line
- * change in a builder is a small diff in templates/.
+ * which is deterministic. Two-space indentation, small values on one line and a final
+ * newline, so that a one-line change in a builder is a small diff in templates/.
  */
 import { RESOURCE_ATTRIBUTE_ORDER, SECTION_ORDER, Template } from './template';
 
@@ -58,9 +58,58 @@ export function canonicalTemplate(template: Template): Record<string, unknown> {
   return ordered(withOrderedEntries, SECTION_ORDER, 'template');
 }
 
-/** Serializes any JSON document the generator writes: two spaces, final newline. */
+/** The widest line a value is folded onto (indentation and key included). */
+export const LINE_WIDTH = 100;
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+const isScalar = (v: unknown): boolean => v === null || typeof v !== 'object';
+
+/**
+ * Small values that read as one thing stay on one line: a list of scalars
+ * (`["logs:CreateLogStream", "logs:PutLogEvents"]`), an intrinsic function
+ * (`{ "Ref": "ProjectName" }`, `{ "Fn::GetAtt": ["LoadBalancer", "Arn"] }`) and a pair
+ * such as a tag (`{ "Key": "Project", "Value": { "Ref": "ProjectName" } }`). Anything
+ * larger, a policy statement say, keeps one member a line.
+ */
+function foldable(v: unknown, depth = 0): boolean {
+  if (isScalar(v)) return true;
+  if (depth > 2) return false;
+  if (Array.isArray(v)) return v.length > 0 && v.every((item) => isScalar(item) || (!Array.isArray(item) && foldable(item, depth + 1)));
+  const values = Object.values(v as Record<string, unknown>);
+  if (values.length === 1) return foldable(values[0], depth + 1);
+  return values.length === 2 && values.every((x) => isScalar(x) || (!Array.isArray(x) && Object.keys(x as object).length === 1 && foldable(x, depth + 1)));
+}
+
+function oneLine(v: Json): string {
+  if (isScalar(v)) return JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.map(oneLine).join(', ')}]`;
+  return `{ ${Object.entries(v as { [key: string]: Json }).map(([k, x]) => `${JSON.stringify(k)}: ${oneLine(x)}`).join(', ')} }`;
+}
+
+function print(v: Json, indent: string, lead: number): string {
+  if (isScalar(v)) return JSON.stringify(v);
+  const entries: [string | null, Json][] = Array.isArray(v) ? v.map((x) => [null, x]) : Object.entries(v as { [key: string]: Json });
+  if (entries.length === 0) return Array.isArray(v) ? '[]' : '{}';
+  if (foldable(v)) {
+    const line = oneLine(v);
+    if (indent.length + lead + line.length <= LINE_WIDTH) return line;
+  }
+  const inner = `${indent}  `;
+  const lines = entries.map(([key, x]) => {
+    const prefix = key === null ? '' : `${JSON.stringify(key)}: `;
+    return `${inner}${prefix}${print(x, inner, prefix.length)}`;
+  });
+  const [open, close] = Array.isArray(v) ? ['[', ']'] : ['{', '}'];
+  return `${open}\n${lines.join(',\n')}\n${indent}${close}`;
+}
+
+/**
+ * Serializes any JSON document the generator writes: two spaces, small values folded
+ * onto one line (see `foldable`), a final newline.
+ */
 export function toJson(document: unknown): string {
-  return `${JSON.stringify(document, null, 2)}\n`;
+  return `${print(JSON.parse(JSON.stringify(document)) as Json, '', 0)}\n`;
 }
 
 export function serializeTemplate(template: Template): string {
