@@ -43,6 +43,8 @@ import {
   ERROR_ALARM_THRESHOLD,
   HEALTH_CHECK,
   HEALTH_CHECK_PATH,
+  NO_ACCESS_LOGS_YET,
+  PUBLIC_LOAD_BALANCER,
   PRODUCTION_PORT,
   IMAGE_URI,
   TASK_CPU,
@@ -235,7 +237,7 @@ export function buildEcsServiceNativeTemplate(): Template {
     SecurityGroupEgress: [
       { IpProtocol: 'tcp', FromPort: ref(containerPort), ToPort: ref(containerPort), DestinationSecurityGroupId: serviceSg.getAtt('GroupId'), Description: 'To the service tasks' },
     ],
-  });
+   }, { suppressions: [PUBLIC_LOAD_BALANCER] });
   t.resource(ID.serviceIngressFromLoadBalancer, 'AWS::EC2::SecurityGroupIngress', {
     GroupId: serviceSg.getAtt('GroupId'),
     IpProtocol: 'tcp',
@@ -257,7 +259,7 @@ export function buildEcsServiceNativeTemplate(): Template {
       { Key: 'deletion_protection.enabled', Value: 'false' },
       { Key: 'routing.http.drop_invalid_header_fields.enabled', Value: 'true' },
     ],
-  });
+   }, { suppressions: [NO_ACCESS_LOGS_YET] });
   const [tg1, tg2] = ([1, 2] as const).map((ordinal) =>
     typedResource(t, ordinal === 1 ? ID.targetGroup1 : ID.targetGroup2, 'AWS::ElasticLoadBalancingV2::TargetGroup', {
       Name: targetGroupName(service, suffix, ordinal),

@@ -50,6 +50,16 @@ export const ECS_SERVICE_TEMPLATE_FILES: Readonly<Record<DeploymentStrategy, str
   rolling: 'ecs-service-rolling.json',
 };
 
+/** Scanner findings every service template accepts on its load balancer and its security group. */
+export const PUBLIC_LOAD_BALANCER = suppress(
+  'AwsSolutions-EC23',
+  'an internet-facing load balancer serves the public on its production listener; the test listener admits only the pre-traffic check',
+);
+export const NO_ACCESS_LOGS_YET = suppress(
+  'AwsSolutions-ELB2',
+  'access logs need an S3 log bucket the load balancer can write to in this account and region; the network stack does not provide one yet',
+);
+
 /** Logical IDs: a public contract (renaming one replaces the live resource). */
 export const ECS_SERVICE_IDS = {
   ...STANDARD_PARAMETER_IDS,
@@ -371,7 +381,7 @@ export function buildEcsServiceTemplate(strategy: DeploymentStrategy): Template 
     ],
   }, {
     suppressions: [
-      suppress('AwsSolutions-EC23', 'an internet-facing load balancer serves the public on its production listener; the test listener admits only the pre-traffic check'),
+      PUBLIC_LOAD_BALANCER,
     ],
   });
   t.resource(ID.serviceIngressFromLoadBalancer, 'AWS::EC2::SecurityGroupIngress', {
@@ -397,7 +407,7 @@ export function buildEcsServiceTemplate(strategy: DeploymentStrategy): Template 
     ],
   }, {
     suppressions: [
-      suppress('AwsSolutions-ELB2', 'access logs need an S3 log bucket the load balancer can write to in this account and region; the network stack does not provide one yet'),
+      NO_ACCESS_LOGS_YET,
     ],
   });
   const targetGroup = (id: string, ordinal: 1 | 2) =>
