@@ -11,6 +11,7 @@ import { loadConfig, USER_CONFIG_PATH } from '../generator/config/load';
 import { ResolvedConfig } from '../generator/config/types';
 import { Template } from '../generator/core/template';
 import { renderAll } from '../generator/render';
+import { toJson } from '../generator/core/serialize';
 import { templateChecks } from '../generator/validate';
 import { main as init } from '../scripts/init';
 import { parameterProblems, parseParameterFile, TemplateJson } from '../scripts/lib/templates';
@@ -24,7 +25,7 @@ function invariantProblems(config: ResolvedConfig, files: { path: string; conten
   const problems: string[] = [];
   const templates = new Map<string, Template>();
   for (const f of files) {
-    if (!f.content.endsWith('}\n') || f.content !== `${JSON.stringify(JSON.parse(f.content), null, 2)}\n`) problems.push(`${f.path}: not two-space JSON with a final newline`);
+    if (!f.content.endsWith('}\n') || f.content !== toJson(JSON.parse(f.content))) problems.push(`${f.path}: not in the serializer's form (two-space JSON, small values on one line, a final newline)`);
     if (!f.path.includes('/')) templates.set(f.path.replace(/\.json$/, ''), JSON.parse(f.content) as Template);
   }
   for (const [name, t] of templates) {

@@ -354,7 +354,7 @@ describe('hostile input, as a child process', () => {
       stderr: (dir) =>
         [
           `error: ${path.join(dir, 'config.json')}: 5000 problems in the configuration`,
-          '  services: has 5000 items; must have at most 200',
+          '  services: has 5000 items; must have at most 1000',
           ...Array.from({ length: 49 }, (_, i) => `  services[${i + 1}].name: "web" is already the name of services[0]; service names must be unique`),
           '  ... and 4950 more problems (fix these and run again to see them)',
           '',

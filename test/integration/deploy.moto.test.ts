@@ -127,7 +127,7 @@ describe('deploy member-roles.json to moto', () => {
     const r = await run(deploy, ['member-roles', '--parameters', staging, '--plan', '--profile', 'staging']);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    expect(r.out).toContain('3 to add, 0 to modify');
+    expect(r.out).toContain('7 to add, 0 to modify');
     expect(r.out).toMatch(/plan only: change set deploy-\d+ deleted with the empty stack; nothing was changed$/);
     await expect(cfClient(moto.endpoint, ACCOUNTS.staging).send(new DescribeStacksCommand({ StackName: STACK.replace(/dev$/, 'staging') }))).rejects.toThrow(/does not exist/);
   });
@@ -156,7 +156,7 @@ describe('deploy member-roles.json to moto', () => {
   });
 
   test('destroy deletes the stack and its roles; nothing remains', async () => {
-    await detachManagedPoliciesForMoto(iamClient(moto.endpoint), 'shop-');
+    await detachManagedPoliciesForMoto(iamClient(moto.endpoint, DEV_ACCOUNT), 'shop-');
     const r = await run(destroy, [STACK, '--yes']);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);

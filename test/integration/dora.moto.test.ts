@@ -4,35 +4,49 @@
  * no function and delivers no event; the figures are tested in test/templates/dora.test.ts.
  */
 import { ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { main as deploy } from '../../scripts/deploy';
 import { recordingTerminal } from '../../scripts/lib/terminal';
+import { configuredAccounts } from '../../scripts/lib/identity';
 import { cfClient } from '../helpers/aws';
-import { Moto, startMoto } from '../helpers/moto';
-import { loadTemplate } from '../helpers/template';
+import { Moto, motoProfiles, startMoto } from '../helpers/moto';
+import { TEMPLATES_DIR, loadTemplate } from '../helpers/template';
 
-const PARAMETERS = path.resolve(__dirname, '..', '..', 'templates', 'parameters');
+/** The accounts of the configuration the tests read: one profile each, as the README's rehearsal does. */
+const ACCOUNTS = Object.fromEntries(configuredAccounts()!.byEnvironment);
+const PARAMETERS = path.join(TEMPLATES_DIR, 'parameters');
 
 let moto: Moto;
+let tmp: string;
+const savedFiles = { AWS_CONFIG_FILE: process.env.AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE: process.env.AWS_SHARED_CREDENTIALS_FILE };
 
 beforeAll(async () => {
   moto = await startMoto();
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dora-moto-'));
+  Object.assign(process.env, await motoProfiles(moto.endpoint, tmp, ACCOUNTS));
 });
 
 afterAll(async () => {
   await moto?.stop();
+  for (const [k, v] of Object.entries(savedFiles)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 });
 
 test.each([
-  ['dora', 'dora.json', 'shop-dora-tools'],
-  ['dora-forwarding', path.join('dora-forwarding', 'dev.json'), 'shop-dora-forwarding-dev'],
-])('%s is created with every resource of its template', async (template, parameters, stack) => {
+  ['dora', 'dora.json', 'shop-dora-tools', 'tools'],
+  ['dora-forwarding', path.join('dora-forwarding', 'dev.json'), 'shop-dora-forwarding-dev', 'dev'],
+])('%s is created with every resource of its template', async (template, parameters, stack, profile) => {
   const term = recordingTerminal();
-  const code = await deploy([template, '--parameters', path.join(PARAMETERS, parameters), '--yes', '--endpoint-url', moto.endpoint], term);
+  const code = await deploy([template, '--parameters', path.join(PARAMETERS, parameters), '--yes', '--endpoint-url', moto.endpoint, '--profile', profile], term);
   expect(term.errors).toEqual([]);
   expect(code).toBe(0);
   expect(term.lines).toContain(`stack ${stack}: CREATE_COMPLETE`);
-  const listed = await cfClient(moto.endpoint).send(new ListStackResourcesCommand({ StackName: stack }));
+  const listed = await cfClient(moto.endpoint, ACCOUNTS[profile]).send(new ListStackResourcesCommand({ StackName: stack }));
   // moto lists an event bus policy with neither logical ID nor type: it stands in as "?".
   const created = (listed.StackResourceSummaries ?? []).map((r) => `${r.LogicalResourceId || '?'} ${r.ResourceStatus}`).sort();
   const declared = Object.entries(loadTemplate(`${template}.json`).Resources)

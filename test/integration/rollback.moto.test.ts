@@ -5,30 +5,45 @@
  * test/scripts/rollback.test.ts).
  */
 import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { main as deploy } from '../../scripts/deploy';
 import { main as destroy } from '../../scripts/destroy';
 import { recordingTerminal } from '../../scripts/lib/terminal';
-import { cfClient } from '../helpers/aws';
-import { Moto, startMoto } from '../helpers/moto';
+import { configuredAccounts } from '../../scripts/lib/identity';
+import { cfClient, detachManagedPoliciesForMoto, iamClient } from '../helpers/aws';
+import { Moto, motoProfiles, startMoto } from '../helpers/moto';
+import { TEMPLATES_DIR } from '../helpers/template';
 
-const DEV = path.resolve(__dirname, '..', '..', 'templates', 'parameters', 'member-roles', 'dev.json');
+/** The accounts of the configuration the tests read; the scripts run with the dev profile. */
+const ACCOUNTS = Object.fromEntries(configuredAccounts()!.byEnvironment);
+const DEV = path.join(TEMPLATES_DIR, 'parameters', 'member-roles', 'dev.json');
 const STACK = 'shop-member-roles-dev';
-const ALARM = 'arn:aws:cloudwatch:us-east-1:123456789012:alarm:shop-orders-target-5xx-dev';
+const ALARM = `arn:aws:cloudwatch:us-east-1:${ACCOUNTS.dev}:alarm:shop-orders-target-5xx-dev`;
 
 let moto: Moto;
+let tmp: string;
+const savedFiles = { AWS_CONFIG_FILE: process.env.AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE: process.env.AWS_SHARED_CREDENTIALS_FILE };
 
 beforeAll(async () => {
   moto = await startMoto();
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rollback-moto-'));
+  Object.assign(process.env, await motoProfiles(moto.endpoint, tmp, ACCOUNTS));
 });
 
 afterAll(async () => {
   await moto?.stop();
+  for (const [k, v] of Object.entries(savedFiles)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 });
 
 async function run(script: typeof deploy, argv: string[]) {
   const term = recordingTerminal();
-  const code = await script([...argv, '--endpoint-url', moto.endpoint], term);
+  const code = await script([...argv, '--endpoint-url', moto.endpoint, '--profile', 'dev'], term);
   return { code, out: term.lines.join('\n'), err: term.errors.join('\n') };
 }
 
@@ -38,7 +53,8 @@ test('a stack is created through a change set that names an alarm and a monitori
   expect(r.code).toBe(0);
   expect(r.out).toContain('rolls back if shop-orders-target-5xx-dev goes to ALARM during the update or 5 min after it');
   expect(r.out).toContain(`stack ${STACK}: CREATE_COMPLETE`);
+  await detachManagedPoliciesForMoto(iamClient(moto.endpoint, ACCOUNTS.dev), 'shop-');
   const gone = await run(destroy, [STACK, '--yes']);
   expect(gone.code).toBe(0);
-  await expect(cfClient(moto.endpoint).send(new DescribeStacksCommand({ StackName: STACK }))).rejects.toThrow(/does not exist/);
+  await expect(cfClient(moto.endpoint, ACCOUNTS.dev).send(new DescribeStacksCommand({ StackName: STACK }))).rejects.toThrow(/does not exist/);
 });

@@ -24,7 +24,8 @@ import { recordingTerminal } from '../../scripts/lib/terminal';
 import { fakeClient, Handler, serviceError } from '../helpers/fake-aws';
 import { loadTemplate } from '../helpers/template';
 
-const args = (...argv: string[]) => parseArgs(DEPLOY_SPEC, ['ecs-service-rolling', ...argv]);
+/** deploy's arguments for orders' rolling stack, with the template as the render step leaves it (deploy refuses it unrendered). */
+const args = (...argv: string[]) => parseArgs(DEPLOY_SPEC, ['ecs-service-rolling', '--templates-dir', renderedDir(), ...argv]);
 const rolling = loadTemplate('ecs-service-rolling.json') as any;
 const STACK_ID = 'arn:aws:cloudformation:eu-west-1:222222222222:stack/shop-orders-dev/4f1c';
 const ERRORS_ARN = 'arn:aws:cloudwatch:eu-west-1:222222222222:alarm:shop-orders-target-5xx-dev';
@@ -156,6 +157,18 @@ afterAll(() => {
   else process.env.CDT_POLL_SECONDS = savedPoll;
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+/** A templates folder with ecs-service-rolling.json rendered: its ImageUri has the image as default. */
+function renderedDir(): string {
+  const out = path.join(dir, 'rendered');
+  if (!fs.existsSync(out)) {
+    fs.mkdirSync(out);
+    const template = JSON.parse(JSON.stringify(rolling));
+    template.Parameters.ImageUri.Default = '111111111111.dkr.ecr.eu-west-1.amazonaws.com/shop-images-tools:orders-1a2b3c4';
+    fs.writeFileSync(path.join(out, 'ecs-service-rolling.json'), JSON.stringify(template));
+  }
+  return out;
+}
 
 /** The committed parameter file of orders in dev, with the image the pipeline would supply. */
 function parameterFile(): string {
