@@ -21,7 +21,7 @@ import { AWS_FLAGS, choiceFlag, CommandSpec, ParsedArgs, TEMPLATES_DIR_FLAG, Usa
 import { awsClient, awsOptions, AwsOptions } from './lib/aws';
 import { establish, IdentityResolver } from './lib/identity';
 import { valueChanges } from './lib/changeset';
-import { formatDiff, loadWideningAnalyser, markdownReport, summarizeDiff, TemplateJsonObject, WideningAnalyser } from './lib/diff';
+import { formatDiff, markdownReport, summarizeDiff, TemplateJsonObject, WideningAnalyser, wideningAnalyser } from './lib/diff';
 import { loadTemplate, parseParameterFile, templateName, templatesDir } from './lib/templates';
 import { runCommand } from './lib/command';
 import { runMain, Terminal } from './lib/terminal';
@@ -271,7 +271,7 @@ export async function main(argv: string[], term: Terminal, resolveIdentity?: Ide
     term,
     (args) => planDiff(args),
     async (plan) => {
-      const analyser = loadWideningAnalyser();
+      const analyser = wideningAnalyser;
       const mode = plan.mode;
       if (mode.kind === 'stack') return againstStack(plan, mode.stack, term, analyser, resolveIdentity);
       let result: { changed: FileReport[]; unchanged: string[] };

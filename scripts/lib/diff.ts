@@ -58,6 +58,7 @@ export interface TemplateDiffSummary {
  * made of. Only these fields are read; others are ignored.
  */
 export interface WideningFinding {
+  readonly summary?: string;
   readonly message?: string;
   readonly logicalId?: string;
   readonly resource?: string;
@@ -78,16 +79,12 @@ export interface NetEffect {
  */
 export type WideningAnalyser = (oldTemplate: object, newTemplate: object) => NetEffect;
 
-/** scripts/lib/widening's analyser when that module is present, else undefined. */
-export function loadWideningAnalyser(load: (id: string) => unknown = require): WideningAnalyser | undefined {
-  try {
-    const mod = load('./widening') as { widening?: unknown };
-    return typeof mod.widening === 'function' ? (mod.widening as WideningAnalyser) : undefined;
-  } catch (e) {
-    if ((e as { code?: string }).code === 'MODULE_NOT_FOUND' && /widening/.test((e as Error).message)) return undefined;
-    throw e;
-  }
-}
+/**
+ * The analyser of scripts/lib/widening.js, the module the pipeline's deploy check runs in
+ * CodeBuild: the diff and the gate judge a change alike. (A plain `require` of a literal
+ * path, so that the bundled scripts carry it.)
+ */
+export const wideningAnalyser: WideningAnalyser = (require('./widening.js') as { widening: WideningAnalyser }).widening;
 
 type Json = unknown;
 
@@ -223,6 +220,7 @@ export function readable(v: unknown): string {
 
 /** One finding of the widening analyser as a line. */
 export function describeFinding(f: WideningFinding): string {
+  if (typeof f.summary === 'string' && f.summary) return f.summary;
   if (typeof f.message === 'string' && f.message) return f.message;
   const where = [f.logicalId ?? f.resource, f.sid ?? f.statement].filter((x): x is string => typeof x === 'string' && x !== '').join(' ');
   const actions = Array.isArray(f.actions) ? ` ${f.actions.join(', ')}` : '';

@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { compareTrees, gitTree, main as diff, otherTemplate, parameterFileTemplate, planDiff, pullRequestBase, readTree, DIFF_SPEC } from '../../scripts/diff';
 import { parseArgs } from '../../scripts/lib/args';
-import { formatDiff, loadWideningAnalyser, markdownReport, readable, summarizeDiff } from '../../scripts/lib/diff';
+import { formatDiff, markdownReport, readable, summarizeDiff, wideningAnalyser } from '../../scripts/lib/diff';
 import { painter } from '../../scripts/lib/color';
 import { recordingTerminal } from '../../scripts/lib/terminal';
 import { COMMITTED_TEMPLATES_DIR, TEMPLATES_DIR } from '../helpers/template';
@@ -176,17 +176,13 @@ describe('pure parts', () => {
     expect(formatDiff('app.json', none, painter(false))).toContain('    net effect: neither widened nor narrowed');
   });
 
-  test('the analyser module is optional; other load errors are not hidden', () => {
-    const missing = () => {
-      throw Object.assign(new Error("Cannot find module './widening'"), { code: 'MODULE_NOT_FOUND' });
-    };
-    expect(loadWideningAnalyser(missing)).toBeUndefined();
-    expect(loadWideningAnalyser(() => ({ widening: () => ({ widened: [], narrowed: [] }) }))).toBeInstanceOf(Function);
-    expect(() =>
-      loadWideningAnalyser(() => {
-        throw new SyntaxError('bad');
-      }),
-    ).toThrow('bad');
+  test('the pipeline gate\'s analyser gives a changed statement one net effect', () => {
+    const s = summarizeDiff(role(['s3:GetObject']), role(['s3:GetObject', 's3:PutObject']), wideningAnalyser);
+    expect(s.netEffect?.narrowed).toEqual([]);
+    expect(s.netEffect?.widened.length).toBeGreaterThan(0);
+    const text = formatDiff('app.json', s, painter(false)).join('\n');
+    expect(text).toMatch(/net effect: widened {3}.*s3:PutObject/);
+    expect(text).not.toContain('net effect: narrowed');
   });
 
   test('compareTrees names a template in neither tree', () => {
