@@ -136,7 +136,11 @@ export function parseParameterFile(file: string, data: unknown): { parameters: R
     }
     const out: Record<string, string> = {};
     for (const [k, val] of Object.entries(v)) {
-      if (typeof val !== 'string') problems.push(`${key}.${k}: ${JSON.stringify(val)} must be a string`);
+      // A key like __proto__ would not become an entry of `out` but its prototype: refused
+      // by name instead of dropped without a word.
+      if (k === '__proto__' || k === 'constructor' || k === 'prototype') problems.push(`${key}.${k}: not a name this file may use`);
+      else if (key === 'Parameters' && !/^[A-Za-z0-9]+$/.test(k)) problems.push(`${key}.${k}: parameter names are alphanumeric`);
+      else if (typeof val !== 'string') problems.push(`${key}.${k}: ${JSON.stringify(val)} must be a string`);
       else out[k] = val;
     }
     return out;

@@ -57,6 +57,8 @@ describe('templates and parameter files', () => {
     ['an unknown key', { Parameters: {}, Params: {} }, 'f.json: Params: unknown key; allowed: Parameters, Tags, StackPolicy'],
     ['a number value', { Parameters: { A: 1 } }, 'f.json: Parameters.A: 1 must be a string'],
     ['tags as a list', { Tags: [] }, 'f.json: Tags: must be an object of strings'],
+    ['a __proto__ parameter (as JSON.parse reads it)', JSON.parse('{"Parameters": {"__proto__": "x"}}'), 'f.json: Parameters.__proto__: not a name this file may use'],
+    ['a parameter name CloudFormation cannot have', { Parameters: { 'Vpc-Id': 'x' } }, 'f.json: Parameters.Vpc-Id: parameter names are alphanumeric'],
   ])('parseParameterFile rejects %s', (_name, data, message) => {
     expect(() => parseParameterFile('f.json', data)).toThrow(new UsageError(message));
   });
