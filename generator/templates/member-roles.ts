@@ -25,6 +25,7 @@ import { DENY_TERMINATE_INSTANCES, Statement, allow, anyResource, deny, packStat
 import { Exclusion, Scope as PermissionScope, exclude, requiredActions, scopedStatements } from '../core/handler-permissions';
 import {
   MemberRole,
+  accessLogBucketArn,
   artifactBucketArnPattern,
   memberRoleArn,
   memberRoleName,
@@ -447,6 +448,15 @@ function executionScopes(s: Scope, boundaryArn: Intrinsic<string>): PermissionSc
       sid: 'ListBuckets',
       actions: /^s3:ListAllMyBuckets$/,
       resources: anyResource('s3:ListAllMyBuckets has no resource-level permissions'),
+    },
+    // network.json: the load balancer access log bucket of this account, region and
+    // environment (naming.ts accessLogBucketName); its S3 actions also go to the canaries'.
+    {
+      sid: 'AccessLogBucket',
+      actions: /^s3:\w+$/,
+      resources: [accessLogBucketArn(s.project, s.suffix)],
+      collapse: ['s3:Get*Configuration', 's3:GetBucket*'],
+      shared: true,
     },
     // The canaries' artifact buckets, `{project}-{service}-canary-{suffix}-{account}`.
     {
