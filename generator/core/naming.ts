@@ -350,7 +350,6 @@ export const CONFIGURED_NAMES: readonly NameShape[] = [
     scope: 'service-environment',
     parts: (v) => serviceDeployRoleNameParts(v.project, v.service, v.suffix),
   },
-  { what: 'access log bucket', kind: 's3-bucket', scope: 'environment', parts: (v) => accessLogBucketNameParts(v.project, v.suffix) },
   { what: 'target group tg1', kind: 'target-group', scope: 'service-environment', parts: (v) => targetGroupNameParts(v.service, 1, v.suffix) },
   { what: 'target group tg2', kind: 'target-group', scope: 'service-environment', parts: (v) => targetGroupNameParts(v.service, 2, v.suffix) },
   { what: 'load balancer', kind: 'alb', scope: 'service-environment', parts: (v) => loadBalancerNameParts(v.service, v.suffix) },
@@ -360,6 +359,7 @@ export const CONFIGURED_NAMES: readonly NameShape[] = [
     scope: 'service-tools',
     parts: (v) => artifactBucketNameParts(v.project, v.service, v.suffix),
   },
+  { what: 'access log bucket', kind: 's3-bucket', scope: 'environment', parts: (v) => accessLogBucketNameParts(v.project, v.suffix) },
   // canaryName shortens the service to fit 21 characters, so two services may collide.
   { what: 'Synthetics canary', kind: 'synthetics-canary', scope: 'service-environment', parts: (v) => [canaryName(String(v.service), String(v.suffix))] },
 ];
