@@ -284,7 +284,7 @@ export const EXECUTION_ROLE_EXCLUSIONS: readonly Exclusion[] = [
       's3:PutMetricsConfiguration',
       's3:PutReplicationConfiguration',
     ],
-    'called only for acceleration, analytics, ABAC, CORS, notification, replication, website, tiering, inventory or metrics configurations, which the canary bucket never sets',
+    'called only for acceleration, analytics, ABAC, CORS, notification, replication, website, tiering, inventory or metrics configurations, which the canary and access log buckets never set',
   ),
   exclude(
     'AWS::S3::Bucket',
@@ -292,7 +292,7 @@ export const EXECUTION_ROLE_EXCLUSIONS: readonly Exclusion[] = [
     'called only for AccessControl and OwnershipControls; the bucket keeps S3\'s defaults (ACLs disabled, bucket owner enforced)',
   ),
   exclude('AWS::S3::Bucket', ['s3:PutBucketObjectLockConfiguration', 's3:PutObjectLockConfiguration'], 'called only for ObjectLockEnabled / ObjectLockConfiguration, which are never set'),
-  exclude('AWS::S3::Bucket', ['s3:PutBucketVersioning'], 'called only for VersioningConfiguration; the canary bucket is not versioned'),
+  exclude('AWS::S3::Bucket', ['s3:PutBucketVersioning'], 'called only for VersioningConfiguration; neither the canary bucket nor the access log bucket is versioned'),
   exclude('AWS::ElasticLoadBalancingV2::ListenerRule', ['cognito-idp:DescribeUserPoolClient'], 'called only for authenticate-cognito rule actions; every rule forwards'),
   exclude('AWS::S3::Bucket', ['s3:DeleteBucketEncryption', 's3:DeleteBucketLifecycle'], 'called only when BucketEncryption or LifecycleConfiguration is removed; every bucket keeps both'),
 ];
