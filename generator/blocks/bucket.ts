@@ -6,13 +6,15 @@
 import { Value, sub } from '../core/intrinsics';
 import { Statement, denyEveryAction, policyDocument } from '../core/iam';
 import { ResourceHandle, TemplateBuilder } from '../core/template';
-import { suppress } from '../core/suppressions';
+import { Suppression, suppress } from '../core/suppressions';
 
 export interface BucketProps {
   /** A name from the naming module. */
   readonly bucketName: Value<string>;
   readonly versioned?: boolean;
   readonly lifecycleRules: ReadonlyArray<Record<string, unknown>>;
+  /** Why the bucket keeps no S3 server access logs, when NO_ACCESS_LOGS's reason does not fit. */
+  readonly noAccessLogs?: Suppression;
 }
 
 /**
@@ -38,7 +40,7 @@ export function privateBucket(t: TemplateBuilder, id: string, props: BucketProps
     },
     ...(props.versioned ? { VersioningConfiguration: { Status: 'Enabled' } } : {}),
     LifecycleConfiguration: { Rules: props.lifecycleRules },
-  }, { suppressions: [NO_ACCESS_LOGS] });
+  }, { suppressions: [props.noAccessLogs ?? NO_ACCESS_LOGS] });
 }
 
 /**

@@ -131,6 +131,12 @@ export interface Scope {
    * that each one expands to read and list actions only).
    */
   readonly collapse?: readonly string[];
+  /**
+   * The scope grants the actions it matches on its own resources and passes them on to
+   * the next matching scope as well: two statements for one set of actions on two kinds
+   * of resource (e.g. two buckets), without widening either.
+   */
+  readonly shared?: boolean;
 }
 
 function wildcardMatches(pattern: string, action: string): boolean {
@@ -152,9 +158,14 @@ export function scopedStatements(role: string, actions: Iterable<string>, scopes
   const byScope = new Map<Scope, string[]>();
   const unplaced: string[] = [];
   for (const a of actions) {
-    const scope = scopes.find((s) => s.actions.test(a));
-    if (scope === undefined) unplaced.push(a);
-    else byScope.set(scope, [...(byScope.get(scope) ?? []), a]);
+    let placed = false;
+    for (const scope of scopes) {
+      if (!scope.actions.test(a)) continue;
+      byScope.set(scope, [...(byScope.get(scope) ?? []), a]);
+      placed = true;
+      if (!scope.shared) break;
+    }
+    if (!placed) unplaced.push(a);
   }
   if (unplaced.length > 0) {
     throw new Error(`${role}: no scope takes ${unplaced.join(', ')}; add a scope (its resources) or an exclusion (its reason)`);

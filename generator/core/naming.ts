@@ -359,6 +359,7 @@ export const CONFIGURED_NAMES: readonly NameShape[] = [
     scope: 'service-tools',
     parts: (v) => artifactBucketNameParts(v.project, v.service, v.suffix),
   },
+  { what: 'access log bucket', kind: 's3-bucket', scope: 'environment', parts: (v) => accessLogBucketNameParts(v.project, v.suffix) },
   // canaryName shortens the service to fit 21 characters, so two services may collide.
   { what: 'Synthetics canary', kind: 'synthetics-canary', scope: 'service-environment', parts: (v) => [canaryName(String(v.service), String(v.suffix))] },
 ];
@@ -458,6 +459,7 @@ export const NETWORK_PARAMETER_KEYS = {
   publicSubnetIds: 'public-subnet-ids',
   privateSubnetIds: 'private-subnet-ids',
   natPublicIps: 'nat-public-ips',
+  accessLogBucket: 'access-log-bucket',
 } as const;
 export type NetworkParameterKey = keyof typeof NETWORK_PARAMETER_KEYS;
 
@@ -559,6 +561,29 @@ export function canaryName(service: string, suffix: string): string {
   const name = `${service.slice(0, room).replace(/-+$/, '')}-${suffix}`;
   if (!rule.pattern.test(name)) throw new NameError(`canary name ${name} does not match ${rule.pattern.source}`);
   return name;
+}
+
+// --- Load balancer access logs --------------------------------------------------------
+//
+// The network stack owns one bucket per account, region and environment for the access
+// logs of every load balancer there: `{project}-alb-logs-{suffix}-{account}-{region}`
+// (at most 62 characters). Bucket names are global, so the account and region are part of it.
+
+export const ACCESS_LOG_BUCKET_TYPE = 'alb-logs';
+
+export function accessLogBucketNameParts(project: NamePart, suffix: NamePart): NamePart[] {
+  return [project, '-', ACCESS_LOG_BUCKET_TYPE, '-', suffix, '-', 'AWS::AccountId', '-', 'AWS::Region'];
+}
+
+export function accessLogBucketName(project: ParameterHandle<string>, suffix: ParameterHandle<string>): Value<string> {
+  return physicalName('s3-bucket', accessLogBucketNameParts(project, suffix));
+}
+
+/** The access log bucket's ARN in this account and region, as the execution role is scoped to it. */
+export function accessLogBucketArn(project: ParameterHandle<string>, suffix: ParameterHandle<string>): Intrinsic<string> {
+  const parts = accessLogBucketNameParts(project, suffix);
+  physicalName('s3-bucket', parts);
+  return sub(`arn:\${AWS::Partition}:s3:::${describe(parts)}`);
 }
 
 /** The canary's artifact bucket, `{project}-{service}-canary-{suffix}-{account}` (at most 60 characters). */

@@ -59,7 +59,8 @@ export type StringParameterType =
   | 'AWS::EC2::Subnet::Id'
   | 'AWS::EC2::SecurityGroup::Id'
   | 'AWS::EC2::AvailabilityZone::Name'
-  | 'AWS::SSM::Parameter::Value<AWS::EC2::VPC::Id>';
+  | 'AWS::SSM::Parameter::Value<AWS::EC2::VPC::Id>'
+  | 'AWS::SSM::Parameter::Value<String>';
 export type ListParameterType =
   | 'CommaDelimitedList'
   | 'List<AWS::EC2::Subnet::Id>'

@@ -23,6 +23,7 @@ import { allow, anyResource } from '../core/iam';
 import { checkFunctionName, clusterName, loadBalancerName, logGroupName, memberRoleArn, standardName, targetGroupName } from '../core/naming';
 import { SERVICE_NAME, accountIdParameter } from '../core/parameters';
 import { NumberParameter, ParameterHandle, StringParameter, Template, TemplateBuilder } from '../core/template';
+import { accessLogAttributes, accessLogBucketParameter } from '../blocks/access-logs';
 import { typedResource } from '../blocks/blue-green-hook';
 import { containerHardening } from '../blocks/container-hardening';
 import { httpRedirectListener, httpsParameter, productionIngress, productionListenerProtocol } from '../blocks/https';
@@ -43,7 +44,6 @@ import {
   ERROR_ALARM_THRESHOLD,
   HEALTH_CHECK,
   HEALTH_CHECK_PATH,
-  NO_ACCESS_LOGS_YET,
   PUBLIC_LOAD_BALANCER,
   PRODUCTION_PORT,
   IMAGE_URI,
@@ -203,6 +203,7 @@ export function buildEcsServiceNativeTemplate(): Template {
     Type: 'AWS::SSM::Parameter::Value<List<String>>',
     Description: 'SSM parameter holding the NAT gateway addresses (/{project}/network-{suffix}/nat-public-ips); only they reach the test listener',
   });
+  const accessLogBucket = accessLogBucketParameter(t);
   const routing = t.parameter(ID.trafficRouting, TRAFFIC_ROUTING);
   const canaryPercent = t.parameter(ID.canaryPercentage, CANARY_PERCENTAGE);
   const linearPercent = t.parameter(ID.linearStepPercentage, LINEAR_STEP_PERCENTAGE);
@@ -258,8 +259,9 @@ export function buildEcsServiceNativeTemplate(): Template {
     LoadBalancerAttributes: [
       { Key: 'deletion_protection.enabled', Value: 'false' },
       { Key: 'routing.http.drop_invalid_header_fields.enabled', Value: 'true' },
+      ...accessLogAttributes(accessLogBucket, service, suffix),
     ],
-   }, { suppressions: [NO_ACCESS_LOGS_YET] });
+  });
   const [tg1, tg2] = ([1, 2] as const).map((ordinal) =>
     typedResource(t, ordinal === 1 ? ID.targetGroup1 : ID.targetGroup2, 'AWS::ElasticLoadBalancingV2::TargetGroup', {
       Name: targetGroupName(service, suffix, ordinal),

@@ -35,6 +35,7 @@ import { SERVICE_NAME, accountIdParameter } from '../core/parameters';
 import { NumberParameter, ParameterHandle, ResourceHandle, StringParameter, Template, TemplateBuilder } from '../core/template';
 import { Typed, blueGreenHook, typedResource } from '../blocks/blue-green-hook';
 import { HARDENING_IDS, containerHardening } from '../blocks/container-hardening';
+import { ACCESS_LOG_IDS, accessLogAttributes, accessLogBucketParameter } from '../blocks/access-logs';
 import { HTTPS_IDS, httpRedirectListener, httpsParameter, productionIngress, productionListenerProtocol } from '../blocks/https';
 import { LOG_RETENTION_PARAMETER, logGroup } from '../blocks/log-group';
 import { suppress } from '../core/suppressions';
@@ -54,10 +55,6 @@ export const ECS_SERVICE_TEMPLATE_FILES: Readonly<Record<DeploymentStrategy, str
 export const PUBLIC_LOAD_BALANCER = suppress(
   'AwsSolutions-EC23',
   'an internet-facing load balancer serves the public on its production listener; the test listener admits only the pre-traffic check',
-);
-export const NO_ACCESS_LOGS_YET = suppress(
-  'AwsSolutions-ELB2',
-  'access logs need an S3 log bucket the load balancer can write to in this account and region; the network stack does not provide one yet',
 );
 
 /** Logical IDs: a public contract (renaming one replaces the live resource). */
@@ -339,6 +336,7 @@ export function buildEcsServiceTemplate(strategy: DeploymentStrategy): Template 
     Type: 'AWS::SSM::Parameter::Value<List<AWS::EC2::Subnet::Id>>',
     Description: 'SSM parameter holding the private subnet IDs (/{project}/network-{suffix}/private-subnet-ids)',
   });
+  const accessLogBucket = accessLogBucketParameter(t);
   const errorThreshold = t.parameter(ID.errorAlarmThreshold, ERROR_ALARM_THRESHOLD);
   const retention = t.parameter(ID.logRetentionDays, LOG_RETENTION_PARAMETER);
   const c: Common = { project, service, suffix };
@@ -404,10 +402,7 @@ export function buildEcsServiceTemplate(strategy: DeploymentStrategy): Template 
     LoadBalancerAttributes: [
       { Key: 'deletion_protection.enabled', Value: 'false' },
       { Key: 'routing.http.drop_invalid_header_fields.enabled', Value: 'true' },
-    ],
-  }, {
-    suppressions: [
-      NO_ACCESS_LOGS_YET,
+      ...accessLogAttributes(accessLogBucket, service, suffix),
     ],
   });
   const targetGroup = (id: string, ordinal: 1 | 2) =>
@@ -763,6 +758,7 @@ export function ecsServiceParameterFiles(config: ResolvedConfig, strategy: Deplo
           [ID.vpcId]: network.vpcId,
           [ID.publicSubnetIds]: network.publicSubnetIds,
           [ID.privateSubnetIds]: network.privateSubnetIds,
+          [ACCESS_LOG_IDS.bucketNameParameter]: network.accessLogBucket,
           ...(strategy === 'blue-green' ? { [ID.natPublicIps]: network.natPublicIps, [ID.trafficRouting]: settings.trafficRouting } : {}),
         },
         tags: standardTagValues(config, env),

@@ -25,6 +25,7 @@ import { DENY_TERMINATE_INSTANCES, Statement, allow, anyResource, deny, packStat
 import { Exclusion, Scope as PermissionScope, exclude, requiredActions, scopedStatements } from '../core/handler-permissions';
 import {
   MemberRole,
+  accessLogBucketArn,
   artifactBucketArnPattern,
   memberRoleArn,
   memberRoleName,
@@ -283,7 +284,7 @@ export const EXECUTION_ROLE_EXCLUSIONS: readonly Exclusion[] = [
       's3:PutMetricsConfiguration',
       's3:PutReplicationConfiguration',
     ],
-    'called only for acceleration, analytics, ABAC, CORS, notification, replication, website, tiering, inventory or metrics configurations, which the canary bucket never sets',
+    'called only for acceleration, analytics, ABAC, CORS, notification, replication, website, tiering, inventory or metrics configurations, which the canary and access log buckets never set',
   ),
   exclude(
     'AWS::S3::Bucket',
@@ -291,7 +292,7 @@ export const EXECUTION_ROLE_EXCLUSIONS: readonly Exclusion[] = [
     'called only for AccessControl and OwnershipControls; the bucket keeps S3\'s defaults (ACLs disabled, bucket owner enforced)',
   ),
   exclude('AWS::S3::Bucket', ['s3:PutBucketObjectLockConfiguration', 's3:PutObjectLockConfiguration'], 'called only for ObjectLockEnabled / ObjectLockConfiguration, which are never set'),
-  exclude('AWS::S3::Bucket', ['s3:PutBucketVersioning'], 'called only for VersioningConfiguration; the canary bucket is not versioned'),
+  exclude('AWS::S3::Bucket', ['s3:PutBucketVersioning'], 'called only for VersioningConfiguration; neither the canary bucket nor the access log bucket is versioned'),
   exclude('AWS::ElasticLoadBalancingV2::ListenerRule', ['cognito-idp:DescribeUserPoolClient'], 'called only for authenticate-cognito rule actions; every rule forwards'),
   exclude('AWS::S3::Bucket', ['s3:DeleteBucketEncryption', 's3:DeleteBucketLifecycle'], 'called only when BucketEncryption or LifecycleConfiguration is removed; every bucket keeps both'),
 ];
@@ -447,6 +448,15 @@ function executionScopes(s: Scope, boundaryArn: Intrinsic<string>): PermissionSc
       sid: 'ListBuckets',
       actions: /^s3:ListAllMyBuckets$/,
       resources: anyResource('s3:ListAllMyBuckets has no resource-level permissions'),
+    },
+    // network.json: the load balancer access log bucket of this account, region and
+    // environment (naming.ts accessLogBucketName); its S3 actions also go to the canaries'.
+    {
+      sid: 'AccessLogBucket',
+      actions: /^s3:\w+$/,
+      resources: [accessLogBucketArn(s.project, s.suffix)],
+      collapse: ['s3:Get*Configuration', 's3:GetBucket*'],
+      shared: true,
     },
     // The canaries' artifact buckets, `{project}-{service}-canary-{suffix}-{account}`.
     {

@@ -8,15 +8,20 @@
  *   own zone, so that losing a zone never cuts the other zone off the internet.
  * - VPC flow logs to a CloudWatch Logs group with a retention.
  * - The ECS cluster `{project}-cluster-{suffix}` with Container Insights.
+ * - The load balancer access log bucket `{project}-alb-logs-{suffix}-{account}-{region}`
+ *   (SSE-S3, public access blocked, TLS only, expiry after LogRetentionDays) with the
+ *   Elastic Load Balancing log delivery policy of the Region (blocks/access-logs.ts).
  * - SSM parameters `/{project}/network-{suffix}/...` holding the VPC, subnet and NAT
- *   address values: the blue/green service stacks may not import outputs, so they take
+ *   address values and the access log bucket name: the blue/green service stacks may not import outputs, so they take
  *   these as `AWS::SSM::Parameter::Value<...>` parameters instead.
  */
 import { Value, cidr, getAZs, join, ref, select } from '../core/intrinsics';
 import { allow } from '../core/iam';
-import { NetworkParameterKey, clusterName, logGroupName, networkParameterName, networkParameterPath, standardName } from '../core/naming';
+import { NetworkParameterKey, accessLogBucketName, clusterName, logGroupName, networkParameterName, networkParameterPath, standardName } from '../core/naming';
 import { ResourceHandle, StringParameter, Template, TemplateBuilder } from '../core/template';
 import { LOG_RETENTION_PARAMETER, logGroup } from '../blocks/log-group';
+import { LOG_BUCKET_NO_ACCESS_LOGS, elbLogDeliveryStatement } from '../blocks/access-logs';
+import { bucketPolicy, privateBucket } from '../blocks/bucket';
 import { workloadRole } from '../blocks/role';
 import { STANDARD_PARAMETER_IDS, standardParameterValues, standardParameters, standardTagValues } from '../blocks/standard-parameters';
 import { ResolvedConfig } from '../config/types';
@@ -48,8 +53,16 @@ export const NETWORK_IDS = {
   flowLogRole: 'FlowLogRole',
   flowLog: 'FlowLog',
   cluster: 'Cluster',
+  accessLogBucket: 'AccessLogBucket',
+  accessLogBucketPolicy: 'AccessLogBucketPolicy',
   parameter: (key: NetworkParameterKey) =>
-    ({ vpcId: 'VpcIdParameter', publicSubnetIds: 'PublicSubnetIdsParameter', privateSubnetIds: 'PrivateSubnetIdsParameter', natPublicIps: 'NatPublicIpsParameter' })[key],
+    ({
+      vpcId: 'VpcIdParameter',
+      publicSubnetIds: 'PublicSubnetIdsParameter',
+      privateSubnetIds: 'PrivateSubnetIdsParameter',
+      natPublicIps: 'NatPublicIpsParameter',
+      accessLogBucket: 'AccessLogBucketParameter',
+    })[key],
 } as const;
 
 const ID = NETWORK_IDS;
@@ -184,12 +197,26 @@ export function buildNetworkTemplate(): Template {
     ClusterSettings: [{ Name: 'containerInsights', Value: 'enabled' }],
   });
 
+  // Access logs of every load balancer of this account, region and environment. The
+  // expiry follows the flow logs' retention; a bucket emptied by the destroy script
+  // (scripts/destroy.ts empties every bucket of a stack) can be deleted with the stack.
+  const accessLogBucket = privateBucket(t, ID.accessLogBucket, {
+    bucketName: accessLogBucketName(project, suffix),
+    lifecycleRules: [
+      { Id: 'expire-access-logs', Status: 'Enabled', ExpirationInDays: ref(retention) },
+      { Id: 'abort-incomplete-uploads', Status: 'Enabled', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } },
+    ],
+    noAccessLogs: LOG_BUCKET_NO_ACCESS_LOGS,
+  });
+  bucketPolicy(t, ID.accessLogBucketPolicy, accessLogBucket, [elbLogDeliveryStatement(t, accessLogBucket)]);
+
   // What the service stacks need, where they can read it without Fn::ImportValue.
   const handOver: Array<[NetworkParameterKey, 'String' | 'StringList', Value<string>, string]> = [
     ['vpcId', 'String', vpc.ref(), 'ID of the VPC'],
     ['publicSubnetIds', 'StringList', join(',', publicSubnets.map((s) => s.ref())), 'IDs of the public subnets (load balancers)'],
     ['privateSubnetIds', 'StringList', join(',', privateSubnets.map((s) => s.ref())), 'IDs of the private subnets (tasks, functions)'],
     ['natPublicIps', 'StringList', join(',', natAddresses.map((a) => a.ref())), 'Public IPv4 addresses of the NAT gateways (egress of the private subnets)'],
+    ['accessLogBucket', 'String', accessLogBucket.ref(), 'Name of the load balancer access log bucket'],
   ];
   for (const [key, type, value, description] of handOver) {
     t.resource(ID.parameter(key), 'AWS::SSM::Parameter', {
@@ -204,6 +231,7 @@ export function buildNetworkTemplate(): Template {
   t.output('PublicSubnetIds', { description: 'IDs of the public subnets, comma-separated', value: join(',', publicSubnets.map((s) => s.ref())) });
   t.output('PrivateSubnetIds', { description: 'IDs of the private subnets, comma-separated', value: join(',', privateSubnets.map((s) => s.ref())) });
   t.output('NatPublicIps', { description: 'Public addresses of the NAT gateways, comma-separated', value: join(',', natAddresses.map((a) => a.ref())) });
+  t.output('AccessLogBucketName', { description: 'Name of the load balancer access log bucket', value: accessLogBucket.ref() });
   t.output('ClusterName', { description: 'Name of the ECS cluster', value: cluster.ref() });
   return t.build();
 }
@@ -224,5 +252,6 @@ export function networkParameterPaths(project: string, suffix: string): Record<N
     publicSubnetIds: networkParameterPath(project, suffix, 'publicSubnetIds'),
     privateSubnetIds: networkParameterPath(project, suffix, 'privateSubnetIds'),
     natPublicIps: networkParameterPath(project, suffix, 'natPublicIps'),
+    accessLogBucket: networkParameterPath(project, suffix, 'accessLogBucket'),
   };
 }

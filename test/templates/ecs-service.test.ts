@@ -23,6 +23,7 @@ import {
 } from '../../generator/templates/ecs-service';
 import { checkParameterValues } from '../../generator/validate/parameter-values';
 import { HTTPS_IDS } from '../../generator/blocks/https';
+import { ACCESS_LOG_IDS } from '../../generator/blocks/access-logs';
 import { TEMPLATES_DIR, exampleConfig, loadTemplate, policyStatements, resolve, resource, resourcesOfType } from '../helpers/template';
 import { longestValues, nameViolations, resolvedNames } from '../helpers/names';
 
@@ -206,6 +207,31 @@ describe('ecs-service.json: what the blue/green hook forbids', () => {
       .map(([id]) => id);
     expect(users).toEqual([ID.taskDefinition]);
     expect(JSON.stringify(bg.Hooks)).not.toContain(ID.imageUri);
+  });
+});
+
+describe('access logs: every service template delivers its load balancer logs to the network\'s bucket', () => {
+  const files = (strategy: keyof typeof byStrategy) =>
+    config.services.flatMap((svc) => config.environments.filter((env) => svc.environments[env.name].deploymentStrategy === strategy).map((env) => ({ svc, env })));
+
+  test.each(Object.keys(byStrategy) as Array<keyof typeof byStrategy>)('%s: enabled, to the bucket named in SSM, under {service}/{suffix}', (strategy) => {
+    const t = byStrategy[strategy];
+    const lb = resource(t, ID.loadBalancer);
+    const attributes = lb.Properties!.LoadBalancerAttributes as Array<{ Key: string; Value: unknown }>;
+    const byKey = Object.fromEntries(attributes.map((a) => [a.Key, a.Value]));
+    expect(byKey['access_logs.s3.enabled']).toBe('true');
+    expect(byKey['access_logs.s3.bucket']).toEqual(refTo(ACCESS_LOG_IDS.bucketNameParameter));
+    expect(t.Parameters![ACCESS_LOG_IDS.bucketNameParameter].Type).toBe('AWS::SSM::Parameter::Value<String>');
+    // No scanner finding on load balancer access logs is accepted any more.
+    expect(JSON.stringify(lb.Metadata ?? {})).not.toMatch(/ELB2|W52|CKV_AWS_91/);
+    expect(files(strategy).length).toBeGreaterThan(0);
+    for (const { svc, env } of files(strategy)) {
+      const params = parameterFile(ecsServiceParameterFilePath(svc.name, env.name, strategy)).Parameters;
+      expect(params[ACCESS_LOG_IDS.bucketNameParameter]).toBe(`/${config.project.name}/network-${env.environmentSuffix}/access-log-bucket`);
+      const prefix = resolve(byKey['access_logs.s3.prefix'], params);
+      expect(prefix).toBe(`${svc.name}/${env.environmentSuffix}`);
+      expect(prefix).not.toMatch(/^\/|\/$|AWSLogs/);
+    }
   });
 });
 
