@@ -177,6 +177,8 @@ function lastDeployed(pipeline, environment, workDir) {
 
 const shellQuote = (s) => `'${String(s).replace(/'/g, "'\\''")}'`;
 const writeJson = (file, value) => fs.writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
+/** A template CloudFormation deploys: on one line, far from the 51,200-byte body limit (see render-service-template.js). */
+const writeTemplate = (file, value) => fs.writeFileSync(file, `${JSON.stringify(value)}\n`);
 
 function parseArgs(argv) {
   const names = { '--pipeline': 'pipeline', '--environment': 'environment', '--rendered-dir': 'renderedDir', '--out-dir': 'outDir' };
@@ -199,9 +201,9 @@ function main(argv) {
     const before = lastDeployed(o.pipeline, o.environment, fs.mkdtempSync(path.join(o.outDir, '.work-')));
     const plan = planDeploy(before, after);
     const prepare = plan.prepare || plan.deploy;
-    writeJson(path.join(o.outDir, 'deploy.json'), plan.deploy.template);
+    writeTemplate(path.join(o.outDir, 'deploy.json'), plan.deploy.template);
     writeJson(path.join(o.outDir, 'deploy.config.json'), plan.deploy.configuration);
-    writeJson(path.join(o.outDir, 'prepare.json'), prepare.template);
+    writeTemplate(path.join(o.outDir, 'prepare.json'), prepare.template);
     writeJson(path.join(o.outDir, 'prepare.config.json'), prepare.configuration);
     fs.writeFileSync(path.join(o.outDir, 'widening.txt'), plan.widened.map((f) => `${f.summary}\n`).join(''));
     const log = (line) => process.stderr.write(`${line}\n`);

@@ -353,6 +353,7 @@ export const CONFIGURED_NAMES: readonly NameShape[] = [
   { what: 'target group tg1', kind: 'target-group', scope: 'service-environment', parts: (v) => targetGroupNameParts(v.service, 1, v.suffix) },
   { what: 'target group tg2', kind: 'target-group', scope: 'service-environment', parts: (v) => targetGroupNameParts(v.service, 2, v.suffix) },
   { what: 'load balancer', kind: 'alb', scope: 'service-environment', parts: (v) => loadBalancerNameParts(v.service, v.suffix) },
+  { what: 'EventBridge rule check-warm', kind: 'events-rule', scope: 'service-environment', parts: (v) => keepWarmRuleNameParts(v.project, v.service, v.suffix) },
   {
     what: 'artifact bucket',
     kind: 's3-bucket',
@@ -527,6 +528,25 @@ export function checkFunctionName(
   suffix: ParameterHandle<string>,
 ): Value<string> {
   return standardName('lambda-function', 'check', { project, service, suffix });
+}
+
+/**
+ * The daily schedule that keeps a service's lifecycle-hook check function active,
+ * `{project}-{service}-check-warm-{suffix}` (at most 51 of EventBridge's 64 characters).
+ * It starts with `{project}-`, where member-roles.json lets CloudFormation manage rules.
+ */
+export const KEEP_WARM_RULE_TYPE = 'check-warm';
+
+export function keepWarmRuleNameParts(project: NamePart, service: NamePart, suffix: NamePart): NamePart[] {
+  return [project, '-', service, '-', KEEP_WARM_RULE_TYPE, '-', suffix];
+}
+
+export function keepWarmRuleName(
+  project: ParameterHandle<string>,
+  service: ParameterHandle<string>,
+  suffix: ParameterHandle<string>,
+): Value<string> {
+  return physicalName('events-rule', keepWarmRuleNameParts(project, service, suffix));
 }
 
 /** Log groups live under `/{project}/`, where member-roles.json allows CloudFormation to manage them. */

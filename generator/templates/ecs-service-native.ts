@@ -20,12 +20,13 @@
  */
 import { AWS, Value, equals, getAtt, ifCond, join, ref, select, sub } from '../core/intrinsics';
 import { allow, anyResource } from '../core/iam';
-import { checkFunctionName, clusterName, loadBalancerName, logGroupName, memberRoleArn, standardName, targetGroupName } from '../core/naming';
+import { checkFunctionName, clusterName, keepWarmRuleName, loadBalancerName, logGroupName, memberRoleArn, standardName, targetGroupName } from '../core/naming';
 import { SERVICE_NAME, accountIdParameter } from '../core/parameters';
 import { NumberParameter, ParameterHandle, StringParameter, Template, TemplateBuilder } from '../core/template';
 import { accessLogAttributes, accessLogBucketParameter } from '../blocks/access-logs';
 import { typedResource } from '../blocks/blue-green-hook';
 import { containerHardening } from '../blocks/container-hardening';
+import { keepWarmSchedule } from '../blocks/keep-warm';
 import { httpRedirectListener, httpsParameter, productionIngress, productionListenerProtocol } from '../blocks/https';
 import { LOG_RETENTION_PARAMETER, logGroup } from '../blocks/log-group';
 import { workloadRole } from '../blocks/role';
@@ -122,6 +123,11 @@ const BAKE_TIME_MINS: NumberParameter = {
  * hooks for Amazon ECS service deployments"): the test listener's health path must
  * answer 2xx CHECK_ATTEMPTS times and none of the service's alarms may be in ALARM.
  * Anything else, including an error of its own, answers FAILED and ECS rolls back.
+ *
+ * Every hook event of ECS carries the serviceArn (ECS Developer Guide, "Lifecycle hooks
+ * for Amazon ECS service deployments", lifecycle payloads); an event without it is the
+ * daily keep-warm schedule (blocks/keep-warm.ts), answered at once with nothing probed.
+ * That answer has no hookStatus, so ECS would roll back should it ever send such an event.
  */
 export const NATIVE_CHECK_FUNCTION_SOURCE = `'use strict';
 const http = require('node:http');
@@ -162,7 +168,11 @@ async function verdict() {
 }
 
 exports.handler = async (event) => {
-  console.log(JSON.stringify({ serviceArn: event && event.serviceArn, targetServiceRevisionArn: event && event.targetServiceRevisionArn }));
+  if (!(event && event.serviceArn)) {
+    console.log(JSON.stringify({ keepWarm: true, source: event && event.source, time: event && event.time }));
+    return { keepWarm: true };
+  }
+  console.log(JSON.stringify({ serviceArn: event.serviceArn, targetServiceRevisionArn: event.targetServiceRevisionArn }));
   let hookStatus = 'FAILED';
   try {
     hookStatus = await verdict();
@@ -406,7 +416,7 @@ export function buildEcsServiceNativeTemplate(): Template {
   return t.build();
 }
 
-/** The lifecycle hook function, its role, log group and security group. */
+/** The lifecycle hook function, its role, log group and security group, and the daily schedule that keeps it active. */
 function lifecycleCheck(
   t: TemplateBuilder,
   c: { project: ParameterHandle<string>; service: ParameterHandle<string>; suffix: ParameterHandle<string> },
@@ -447,7 +457,7 @@ function lifecycleCheck(
       allow('DescribeNetworkInterfaces', ['ec2:DescribeNetworkInterfaces'], anyResource('ec2:DescribeNetworkInterfaces has no resource-level permissions')),
     ],
   });
-  return t.resource(ID.checkFunction, 'AWS::Lambda::Function', {
+  const checkFunction = t.resource(ID.checkFunction, 'AWS::Lambda::Function', {
     FunctionName: checkFunctionName(c.project, c.service, c.suffix),
     Description: 'ECS lifecycle hook: fails the deployment when the test listener is unhealthy or an alarm fires',
     Runtime: 'nodejs24.x',
@@ -467,6 +477,12 @@ function lifecycleCheck(
     LoggingConfig: { LogGroup: checkLogGroup.ref(), LogFormat: 'Text' },
     VpcConfig: { SubnetIds: ref(p.privateSubnets), SecurityGroupIds: [sg.getAtt('GroupId')] },
   });
+  keepWarmSchedule(t, checkFunction, {
+    ids: { rule: ID.checkKeepWarmRule, permission: ID.checkKeepWarmPermission },
+    name: keepWarmRuleName(c.project, c.service, c.suffix),
+    description: 'Invokes the lifecycle-hook check daily so that Lambda keeps it active between deployments',
+  });
+  return checkFunction;
 }
 
 /**

@@ -25,6 +25,7 @@ import { Statement, allow, anyResource } from '../core/iam';
 import {
   clusterName,
   hookFunctionName,
+  keepWarmRuleName,
   loadBalancerName,
   logGroupName,
   memberRoleName,
@@ -36,6 +37,7 @@ import { NumberParameter, ParameterHandle, ResourceHandle, StringParameter, Temp
 import { Typed, blueGreenHook, typedResource } from '../blocks/blue-green-hook';
 import { HARDENING_IDS, containerHardening } from '../blocks/container-hardening';
 import { ACCESS_LOG_IDS, accessLogAttributes, accessLogBucketParameter } from '../blocks/access-logs';
+import { keepWarmSchedule } from '../blocks/keep-warm';
 import { HTTPS_IDS, httpRedirectListener, httpsParameter, productionIngress, productionListenerProtocol } from '../blocks/https';
 import { LOG_RETENTION_PARAMETER, logGroup } from '../blocks/log-group';
 import { suppress } from '../core/suppressions';
@@ -100,6 +102,8 @@ export const ECS_SERVICE_IDS = {
   checkLogGroup: 'CheckFunctionLogGroup',
   checkRole: 'CheckFunctionRole',
   checkFunction: 'CheckFunction',
+  checkKeepWarmRule: 'CheckFunctionKeepWarmRule',
+  checkKeepWarmPermission: 'CheckFunctionKeepWarmPermission',
   errorAlarm: 'TargetErrorsAlarm',
   unhealthyAlarm: 'UnhealthyTargetsAlarm',
   hook: 'CodeDeployBlueGreenHook',
@@ -237,6 +241,11 @@ export const ERROR_ALARM_THRESHOLD: NumberParameter = {
  * It calls the test listener's health path CHECK_ATTEMPTS times; every answer must be
  * 2xx, and none of the service's alarms may be in ALARM. Anything else, including an
  * error of its own, reports Failed, and CodeDeploy rolls the deployment back.
+ *
+ * An event without a LifecycleEventHookExecutionId is not CodeDeploy's: it is the daily
+ * keep-warm schedule (blocks/keep-warm.ts), answered at once with nothing probed or
+ * reported. Should CodeDeploy ever send such an event, nothing reports a verdict and
+ * the hook times out as Failed.
  */
 export const CHECK_FUNCTION_SOURCE = `'use strict';
 const http = require('node:http');
@@ -279,6 +288,10 @@ async function verdict() {
 }
 
 exports.handler = async (event) => {
+  if (!(event && event.LifecycleEventHookExecutionId)) {
+    console.log(JSON.stringify({ keepWarm: true, source: event && event.source, time: event && event.time }));
+    return { keepWarm: true };
+  }
   let status = 'Failed';
   try {
     status = await verdict();
@@ -653,7 +666,10 @@ export function alarms(
   return [errorAlarm, unhealthyAlarm];
 }
 
-/** The lifecycle hook function, its role, log group and security group; returns its name. */
+/**
+ * The lifecycle hook function, its role, log group and security group, and the daily
+ * schedule that keeps it active; returns its name.
+ */
 function preTrafficCheck(
   t: TemplateBuilder,
   c: Common,
@@ -703,7 +719,7 @@ function preTrafficCheck(
       )),
     ],
   });
-  t.resource(ID.checkFunction, 'AWS::Lambda::Function', {
+  const checkFunction = t.resource(ID.checkFunction, 'AWS::Lambda::Function', {
     FunctionName: functionName,
     Description: 'CodeDeploy lifecycle hook: fails the blue/green deployment when the test listener is unhealthy or an alarm fires',
     // Node.js 20 can no longer be created (deprecated 2026-04-30); 24 is supported until 2028.
@@ -723,6 +739,11 @@ function preTrafficCheck(
     },
     LoggingConfig: { LogGroup: checkLogGroup.ref(), LogFormat: 'Text' },
     VpcConfig: { SubnetIds: ref(p.privateSubnets), SecurityGroupIds: [sg.getAtt('GroupId')] },
+  });
+  keepWarmSchedule(t, checkFunction, {
+    ids: { rule: ID.checkKeepWarmRule, permission: ID.checkKeepWarmPermission },
+    name: keepWarmRuleName(c.project, c.service, c.suffix),
+    description: 'Invokes the pre-traffic check daily so that Lambda keeps it active between deployments',
   });
   return functionName;
 }

@@ -17,6 +17,7 @@ export const NAME_PROPERTIES: ReadonlyArray<{ type: string; property: string; ki
   { type: 'AWS::CloudWatch::Alarm', property: 'AlarmName', kind: 'cloudwatch-alarm' },
   { type: 'AWS::IAM::Role', property: 'RoleName', kind: 'iam-role' },
   { type: 'AWS::SSM::Parameter', property: 'Name', kind: 'ssm-parameter' },
+  { type: 'AWS::Events::Rule', property: 'Name', kind: 'events-rule' },
 ];
 
 /** Every string parameter with a MaxLength at that length, and the pseudo parameters at their longest. */

@@ -14,7 +14,7 @@ import { main as diff } from '../../scripts/diff';
 import { recordingTerminal } from '../../scripts/lib/terminal';
 import { main as stacksets } from '../../scripts/stacksets';
 import { parameterFileWith } from '../helpers/parameters';
-import { TEMPLATES_DIR } from '../helpers/template';
+import { TEMPLATES_DIR, exampleConfig } from '../helpers/template';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 /** The fixture configuration's parameter file (the user's templates/ may hold other values). */
@@ -184,6 +184,25 @@ describe('deploy of a service template', () => {
     expect(r.code).not.toBe(0);
     expect(r.err).toContain('is a service template before rendering (ImageUri has no value)');
     expect(r.err).toContain('node scripts/render-service-template.js --templates-dir templates');
+  });
+
+  test.each(
+    exampleConfig().services.flatMap((svc) => exampleConfig().environments.map((env) => [svc.name, env.name] as const)),
+  )('the rendered template of %s in %s stays under the 51,200-byte body limit', (service, environment) => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'rendered-'));
+    try {
+      const r = spawnSync(
+        'node',
+        [path.join(ROOT, 'scripts', 'render-service-template.js'), '--templates-dir', TEMPLATES_DIR, '--service', service, '--environment', environment,
+          '--image', `111111111111.dkr.ecr.eu-west-1.amazonaws.com/shop-${service}-tools:3f2a9c1`, '--region', 'eu-west-1', '--out-dir', out],
+        { encoding: 'utf8' },
+      );
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      expect(fs.statSync(path.join(out, `${environment}.json`)).size).toBeLessThanOrEqual(51_200);
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
   });
 
   test('the rendered template is accepted', () => {

@@ -218,7 +218,7 @@ describe('the command in the pipeline', () => {
     expect(r.status).toBe(0);
     expect(r.stderr).toContain('no earlier deploy to prod by this pipeline');
     expect([r.steps, r.widened]).toEqual(['1', 'yes']);
-    expect(r.summary).toMatch(/^widens CheckFunctionRole \(trust\)/);
+    expect(r.summary).toMatch(/^widens CheckFunctionKeepWarmPermission \(resource policy\): allows lambda:InvokeFunction to Service:events\.amazonaws\.com .*; CheckFunctionRole \(trust\)/);
     expect(r.summary.length).toBeLessThanOrEqual(320);
     expect(JSON.stringify(r.prepare)).toBe(JSON.stringify(r.deploy));
   });

@@ -248,7 +248,7 @@ describe('changes that widen', () => {
   test('a stack not created yet: every grant of the new template is new', () => {
     const service = loadTemplate('ecs-service.json');
     const widened = widening(null, service).widened;
-    expect(new Set(widened.map((f) => f.logicalId))).toEqual(new Set(['CheckFunctionRole', 'TaskExecutionRole', 'TaskRole', 'LoadBalancerSecurityGroup', 'ServiceIngressFromLoadBalancer']));
+    expect(new Set(widened.map((f) => f.logicalId))).toEqual(new Set(['CheckFunctionKeepWarmPermission', 'CheckFunctionRole', 'TaskExecutionRole', 'TaskRole', 'LoadBalancerSecurityGroup', 'ServiceIngressFromLoadBalancer']));
     expect(widened.find((f) => f.cidr === '0.0.0.0/0')).toMatchObject({ logicalId: 'LoadBalancerSecurityGroup', ports: '80' });
   });
 });

@@ -10,6 +10,7 @@ import { RULES } from '../../generator/rules';
 import { CHECK_ATTEMPTS, TEST_PORT, ecsServiceParameterFilePath } from '../../generator/templates/ecs-service';
 import { CHECK_STAGES, ECS_NATIVE_FILE, ECS_NATIVE_IDS } from '../../generator/templates/ecs-service-native';
 import { MEMBER_ROLES_IDS } from '../../generator/templates/member-roles';
+import { scheduledEvent } from '../fixtures/scheduled-events';
 import { TEMPLATES_DIR, exampleConfig, loadTemplate, policyStatements, resolve, resource, resourcesOfType } from '../helpers/template';
 import { longestValues, nameViolations, resolvedNames } from '../helpers/names';
 
@@ -223,12 +224,24 @@ describe('parameter files', () => {
   });
 });
 
+/** What ECS sends the hook (ECS Developer Guide, lifecycle payloads): every stage carries the serviceArn. */
+const HOOK_EVENT = {
+  serviceArn: 'arn:aws:ecs:eu-west-1:444444444444:service/shop-cluster-prod/orders',
+  targetServiceRevisionArn: 'arn:aws:ecs:eu-west-1:444444444444:service-revision/shop-cluster-prod/orders/01275892',
+  testTrafficWeights: {},
+  productionTrafficWeights: {},
+};
+/** What the daily schedule rule sends (EventBridge's scheduled event). */
+const SCHEDULED_EVENT = scheduledEvent('shop-orders-check-warm-prod');
+
 /** Runs the lifecycle hook's inline code with fake HTTP and CloudWatch clients. */
-async function runCheck(answers: Array<number | 'refused'>, firing: string[] = []) {
+async function runCheck(answers: Array<number | 'refused'>, firing: string[] = [], event: unknown = HOOK_EVENT) {
   const fn = resource(native, ID.checkFunction).Properties!;
   const source = (fn.Code as { ZipFile: string }).ZipFile;
   const env = Object.fromEntries(Object.entries((fn.Environment as { Variables: Record<string, unknown> }).Variables).map(([k, v]) => [k, resolve(v, values)]));
   const calls: string[] = [];
+  const alarmReads: unknown[] = [];
+  const logs: string[] = [];
   class DescribeAlarmsCommand {
     constructor(readonly input: Record<string, unknown>) {}
   }
@@ -247,13 +260,14 @@ async function runCheck(answers: Array<number | 'refused'>, firing: string[] = [
       DescribeAlarmsCommand,
       CloudWatchClient: class {
         async send(cmd: DescribeAlarmsCommand) {
+          alarmReads.push(cmd.input);
           return { MetricAlarms: (cmd.input.AlarmNames as string[]).map((n) => ({ AlarmName: n, StateValue: firing.includes(n) ? 'ALARM' : 'OK' })) };
         }
       },
     },
   };
   const module = { exports: {} as { handler?: (e: unknown) => Promise<unknown> } };
-  const quiet = { log: () => undefined, error: () => undefined };
+  const quiet = { log: (line: string) => logs.push(line), error: () => undefined };
   const wrapper = new vm.Script(`(function (require, module, exports, process, console, setTimeout) {\n${source}\n})`).runInThisContext();
   wrapper(
     (name: string) => {
@@ -266,8 +280,8 @@ async function runCheck(answers: Array<number | 'refused'>, firing: string[] = [
     quiet,
     (cb: () => void) => setImmediate(cb),
   );
-  const result = await module.exports.handler!({ serviceArn: 'arn:aws:ecs:eu-west-1:444444444444:service/shop-cluster-prod/orders', targetServiceRevisionArn: 'rev' });
-  return { result, calls };
+  const result = await module.exports.handler!(event);
+  return { result, calls, alarmReads, logs };
 }
 
 describe('ecs-service-native.json: the lifecycle hook function', () => {
@@ -291,6 +305,19 @@ describe('ecs-service-native.json: the lifecycle hook function', () => {
     ['a firing alarm', [200, 200, 200], ['shop-orders-target-5xx-prod']],
   ] as Array<[string, Array<number | 'refused'>, string[]]>)('answers FAILED on %s, so ECS rolls back', async (_name, answers, firing) => {
     expect((await runCheck(answers, firing)).result).toEqual({ hookStatus: 'FAILED' });
+  });
+
+  test('answers the keep-warm schedule at once: no probe, no alarm read, no hookStatus', async () => {
+    const { result, calls, alarmReads, logs } = await runCheck([200, 200, 200], [], SCHEDULED_EVENT);
+    expect(result).toEqual({ keepWarm: true });
+    expect({ calls, alarmReads }).toEqual({ calls: [], alarmReads: [] });
+    expect(logs.map((l) => JSON.parse(l))).toEqual([{ keepWarm: true, source: 'aws.events', time: SCHEDULED_EVENT.time }]);
+  });
+
+  test('a hook event is never taken for the schedule, even with a failing listener', async () => {
+    const { result, logs } = await runCheck(['refused'], [], { ...SCHEDULED_EVENT, ...HOOK_EVENT });
+    expect(result).toEqual({ hookStatus: 'FAILED' });
+    expect(logs.join('\n')).not.toContain('keepWarm');
   });
 
   test('its role reads the alarms and writes its logs; nothing of ECS, ELB or CodeDeploy', () => {

@@ -24,6 +24,8 @@ import {
 import { checkParameterValues } from '../../generator/validate/parameter-values';
 import { HTTPS_IDS } from '../../generator/blocks/https';
 import { ACCESS_LOG_IDS } from '../../generator/blocks/access-logs';
+import { KEEP_WARM_SCHEDULE } from '../../generator/blocks/keep-warm';
+import { scheduledEvent } from '../fixtures/scheduled-events';
 import { TEMPLATES_DIR, exampleConfig, loadTemplate, policyStatements, resolve, resource, resourcesOfType } from '../helpers/template';
 import { longestValues, nameViolations, resolvedNames } from '../helpers/names';
 
@@ -339,13 +341,20 @@ describe('ecs-service.json: service, task set, task definition', () => {
   });
 });
 
+/** The hook event CodeDeploy sends at a lifecycle event. */
+const HOOK_EVENT = { DeploymentId: 'd-123', LifecycleEventHookExecutionId: 'hook-456' };
+/** What an EventBridge schedule rule sends its target (EventBridge User Guide, scheduled events). */
+const SCHEDULED_EVENT = scheduledEvent('shop-web-check-warm-prod');
+
 /** Runs the check function's inline code with fake HTTP, CodeDeploy and CloudWatch clients. */
-async function runCheck(answers: Array<number | 'refused'>, firing: string[] = []) {
+async function runCheck(answers: Array<number | 'refused'>, firing: string[] = [], event: unknown = HOOK_EVENT) {
   const fn = resource(bg, ID.checkFunction).Properties!;
   const source = (fn.Code as { ZipFile: string }).ZipFile;
   const env = Object.fromEntries(Object.entries((fn.Environment as { Variables: Record<string, unknown> }).Variables).map(([k, v]) => [k, resolve(v, values)]));
   const calls: string[] = [];
   const reported: Array<Record<string, unknown>> = [];
+  const alarmReads: Array<Record<string, unknown>> = [];
+  const logs: string[] = [];
   class Command {
     constructor(readonly input: Record<string, unknown>) {}
   }
@@ -374,14 +383,15 @@ async function runCheck(answers: Array<number | 'refused'>, firing: string[] = [
       DescribeAlarmsCommand,
       CloudWatchClient: class {
         async send(cmd: Command) {
+          alarmReads.push(cmd.input);
           const asked = cmd.input.AlarmNames as string[];
           return { MetricAlarms: asked.map((n) => ({ AlarmName: n, StateValue: firing.includes(n) ? 'ALARM' : 'OK' })) };
         }
       },
     },
   };
-  const module = { exports: {} as { handler?: (e: unknown) => Promise<{ status: string }> } };
-  const quiet = { log: () => undefined, error: () => undefined };
+  const module = { exports: {} as { handler?: (e: unknown) => Promise<unknown> } };
+  const quiet = { log: (line: string) => logs.push(line), error: () => undefined };
   const wrapper = new vm.Script(`(function (require, module, exports, process, console, setTimeout) {\n${source}\n})`).runInThisContext();
   wrapper(
     (name: string) => {
@@ -394,8 +404,8 @@ async function runCheck(answers: Array<number | 'refused'>, firing: string[] = [
     quiet,
     (cb: () => void) => setImmediate(cb),
   );
-  const result = await module.exports.handler!({ DeploymentId: 'd-123', LifecycleEventHookExecutionId: 'hook-456' });
-  return { result, reported, calls };
+  const result = await module.exports.handler!(event);
+  return { result, reported, calls, alarmReads, logs };
 }
 
 describe('ecs-service.json: the pre-traffic check function', () => {
@@ -427,12 +437,71 @@ describe('ecs-service.json: the pre-traffic check function', () => {
     expect(reported).toEqual([{ deploymentId: 'd-123', lifecycleEventHookExecutionId: 'hook-456', status: 'Failed' }]);
   });
 
+  test('answers the keep-warm schedule at once: no probe, no alarm read, nothing reported to CodeDeploy', async () => {
+    const { result, reported, calls, alarmReads, logs } = await runCheck([200, 200, 200], [], SCHEDULED_EVENT);
+    expect(result).toEqual({ keepWarm: true });
+    expect({ reported, calls, alarmReads }).toEqual({ reported: [], calls: [], alarmReads: [] });
+    expect(logs.map((l) => JSON.parse(l))).toEqual([{ keepWarm: true, source: 'aws.events', time: SCHEDULED_EVENT.time }]);
+  });
+
+  test('a hook event is never taken for the schedule, even with a failing listener', async () => {
+    const { result, reported, logs } = await runCheck(['refused'], [], { ...SCHEDULED_EVENT, ...HOOK_EVENT });
+    expect(result).toEqual({ status: 'Failed' });
+    expect(reported).toEqual([{ deploymentId: 'd-123', lifecycleEventHookExecutionId: 'hook-456', status: 'Failed' }]);
+    expect(logs.join('\n')).not.toContain('keepWarm');
+  });
+
   test('its role may report to CodeDeploy and read the alarms, nothing else of CodeDeploy or CloudWatch', () => {
     const actions = policyStatements(resource(bg, ID.checkRole))
       .filter((s) => s.Effect === 'Allow')
       .flatMap((s) => s.Action as string[])
       .filter((a) => /^(codedeploy|cloudwatch):/.test(a));
     expect(actions.sort()).toEqual(['cloudwatch:DescribeAlarms', 'codedeploy:PutLifecycleEventHookExecutionStatus']);
+  });
+});
+
+describe.each([
+  ['ecs-service.json', bg],
+  ['ecs-service-native.json', native],
+] as const)('%s: the daily schedule that keeps the check function active', (_file, template) => {
+  const rules = resourcesOfType(template, 'AWS::Events::Rule');
+  const permissions = resourcesOfType(template, 'AWS::Lambda::Permission');
+
+  test('every function in the VPC has a schedule rule that invokes it', () => {
+    const vpcFunctions = resourcesOfType(template, 'AWS::Lambda::Function').filter(([, f]) => f.Properties!.VpcConfig !== undefined);
+    expect(vpcFunctions.map(([id]) => id)).toEqual([ID.checkFunction]);
+    for (const [id] of vpcFunctions) {
+      const scheduled = rules.filter(([, r]) => r.Properties!.ScheduleExpression !== undefined && JSON.stringify(r.Properties!.Targets).includes(`{"Fn::GetAtt":["${id}","Arn"]}`));
+      expect(scheduled.map(([ruleId]) => ruleId)).toEqual([ID.checkKeepWarmRule]);
+    }
+  });
+
+  test('a daily schedule, enabled, whose one target gets EventBridge\'s own event (no Input, so no hook fields)', () => {
+    expect(rules.map(([id]) => id)).toEqual([ID.checkKeepWarmRule]);
+    const rule = resource(template, ID.checkKeepWarmRule).Properties!;
+    expect(KEEP_WARM_SCHEDULE).toBe('rate(1 day)');
+    expect(rule).toMatchObject({ State: 'ENABLED', ScheduleExpression: KEEP_WARM_SCHEDULE });
+    expect(rule.EventPattern).toBeUndefined();
+    expect(rule.Targets).toEqual([{ Id: 'CheckFunction', Arn: { 'Fn::GetAtt': [ID.checkFunction, 'Arn'] } }]);
+  });
+
+  test('named {project}-{service}-check-warm-{suffix}, within 64 characters at the longest parameter values', () => {
+    const name = resource(template, ID.checkKeepWarmRule).Properties!.Name;
+    expect(resolve(name, values)).toBe('shop-web-check-warm-prod');
+    const longest = resolve(name, longestValues(template));
+    expect(longest.length).toBeLessThanOrEqual(64);
+    expect(longest).toMatch(/^[.\-_A-Za-z0-9]+$/);
+  });
+
+  test('the function admits EventBridge for this rule of this account only', () => {
+    expect(permissions.map(([id]) => id)).toEqual([ID.checkKeepWarmPermission]);
+    expect(resource(template, ID.checkKeepWarmPermission).Properties).toEqual({
+      FunctionName: { 'Fn::GetAtt': [ID.checkFunction, 'Arn'] },
+      Action: 'lambda:InvokeFunction',
+      Principal: 'events.amazonaws.com',
+      SourceArn: { 'Fn::GetAtt': [ID.checkKeepWarmRule, 'Arn'] },
+      SourceAccount: refTo('AWS::AccountId'),
+    });
   });
 });
 
@@ -447,6 +516,11 @@ describe('ecs-service-rolling.json', () => {
       Alarms: { AlarmNames: [refTo(ID.errorAlarm), refTo(ID.unhealthyAlarm)], Enable: true, Rollback: true },
     });
     expect(resourcesOfType(rolling, 'AWS::ECS::TaskSet')).toHaveLength(0);
+  });
+
+  test('no check function, so no keep-warm schedule', () => {
+    expect(resourcesOfType(rolling, 'AWS::Lambda::Function')).toHaveLength(0);
+    expect(resourcesOfType(rolling, 'AWS::Events::Rule')).toHaveLength(0);
   });
 
   test('tasks in the private subnets without a public IP, one target group and one listener', () => {

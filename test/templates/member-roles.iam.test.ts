@@ -491,6 +491,40 @@ describe('every step of a deploy is allowed', () => {
   });
 });
 
+describe('the daily schedules that keep the check functions active', () => {
+  // The blue/green check of web in dev and the ECS-native check of orders in staging, each
+  // against the execution role of its own account and environment.
+  test.each([
+    ['ecs-service.json', 'ecs-service/web/dev.json', 'dev'],
+    ['ecs-service-native.json', 'ecs-service-native/orders/staging.json', 'staging'],
+  ])('%s (%s): the execution role may manage the rule and the function\'s permission', async (file, values, env) => {
+    const t = loadTemplate(file);
+    const account = envOf(env).accountId;
+    const stackValues = { ...parameterFile(values), ...pseudo(account) };
+    const member = memberValues(env);
+    const identity = identityPolicies(memberRoles, ID.executionRole, member);
+    const principal = roleArn(memberRoles, ID.executionRole, member);
+    const targets = resource(t, 'CheckFunctionKeepWarmRule').Properties!.Targets as Array<Record<string, unknown>>;
+    // iam:PassRole is called only for a target's RoleArn; a Lambda target has none.
+    expect(targets.map((x) => x.RoleArn)).toEqual([undefined]);
+    const arns: Record<string, string> = {
+      'AWS::Events::Rule': `arn:aws:events:${REGION}:${account}:rule/${prop(t, 'CheckFunctionKeepWarmRule', 'Name', stackValues)}`,
+      'AWS::Lambda::Permission': `arn:aws:lambda:${REGION}:${account}:function:${prop(t, 'CheckFunction', 'FunctionName', stackValues)}`,
+    };
+    expect(arns['AWS::Events::Rule']).toMatch(new RegExp(`:rule/shop-${file === 'ecs-service.json' ? 'web' : 'orders'}-check-warm-${envOf(env).environmentSuffix}$`));
+    const denied: string[] = [];
+    for (const [type, arn] of Object.entries(arns)) {
+      for (const action of actionsOfType(type).filter((a) => a !== 'iam:PassRole')) {
+        const info = (await actionInfo(action))!;
+        const target = info.wildcardOnly || info.resourceTypes.length === 0 ? '*' : arn;
+        const d = await decide({ principal, action, resource: target, context: handlerContext(type), identity });
+        if (d !== 'Allowed') denied.push(`${action} on ${target}: ${d}`);
+      }
+    }
+    expect(denied).toEqual([]);
+  });
+});
+
 describe('the pre-traffic check function can run in the VPC', () => {
   test('its role allows what Lambda calls for a VPC function, inside the boundary', async () => {
     const identity = identityPolicies(bg, 'CheckFunctionRole', { ...webValues, 'CheckFunctionLogGroup.Arn': `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/shop/web-check-dev:*` });
