@@ -6,6 +6,7 @@ import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import * as http from 'node:http';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 export interface Moto {
@@ -127,3 +128,34 @@ export async function motoProfiles(endpoint: string, dir: string, accounts: Read
   return files;
 }
 
+
+/**
+ * The set-up of an integration test file that runs the scripts as an operator would: its
+ * own moto_server and one profile per account of `accounts` (motoProfiles), started
+ * before the file's tests and stopped, with the AWS file variables restored, after them.
+ * Read `endpoint` inside tests, once the server is up.
+ */
+export function motoWithProfiles(prefix: string, accounts: Readonly<Record<string, string>>): { readonly endpoint: string } {
+  let moto: Moto | undefined;
+  let tmp: string | undefined;
+  const saved = { AWS_CONFIG_FILE: process.env.AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE: process.env.AWS_SHARED_CREDENTIALS_FILE };
+  beforeAll(async () => {
+    moto = await startMoto();
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
+    Object.assign(process.env, await motoProfiles(moto.endpoint, tmp, accounts));
+  });
+  afterAll(async () => {
+    await moto?.stop();
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+  return {
+    get endpoint(): string {
+      if (!moto) throw new Error('moto_server is not started yet: read endpoint inside a test');
+      return moto.endpoint;
+    },
+  };
+}

@@ -12,7 +12,7 @@ import { main as diff } from '../../scripts/diff';
 import { recordingTerminal } from '../../scripts/lib/terminal';
 import { cfClient, detachManagedPoliciesForMoto, iamClient, rolesWithDenies } from '../helpers/aws';
 import { configuredAccounts } from '../../scripts/lib/identity';
-import { Moto, motoProfiles, startMoto } from '../helpers/moto';
+import { motoWithProfiles } from '../helpers/moto';
 import { parameterFileWith } from '../helpers/parameters';
 import { TEMPLATES_DIR } from '../helpers/template';
 
@@ -26,24 +26,10 @@ const ROLES = ['shop-cfn-exec-dev-us-east-1', 'shop-codedeploy-dev-us-east-1', '
 const ACCOUNTS = Object.fromEntries(configuredAccounts()!.byEnvironment);
 const DEV_ACCOUNT = ACCOUNTS.dev;
 
-let moto: Moto;
-let tmp: string;
-const savedFiles = { AWS_CONFIG_FILE: process.env.AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE: process.env.AWS_SHARED_CREDENTIALS_FILE };
-
-beforeAll(async () => {
-  moto = await startMoto();
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'deploy-moto-'));
-  Object.assign(process.env, await motoProfiles(moto.endpoint, tmp, ACCOUNTS));
-});
-
-afterAll(async () => {
-  await moto?.stop();
-  for (const [k, v] of Object.entries(savedFiles)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
-  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
-});
+const moto = motoWithProfiles('deploy-moto', ACCOUNTS);
+/** Parameter files the tests write. */
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'deploy-moto-files-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 async function run(script: typeof deploy, argv: string[], options: { interactive?: boolean; answer?: boolean } = {}) {
   const term = recordingTerminal(options);

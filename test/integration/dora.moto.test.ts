@@ -4,38 +4,19 @@
  * no function and delivers no event; the figures are tested in test/templates/dora.test.ts.
  */
 import { ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { main as deploy } from '../../scripts/deploy';
 import { recordingTerminal } from '../../scripts/lib/terminal';
 import { configuredAccounts } from '../../scripts/lib/identity';
 import { cfClient } from '../helpers/aws';
-import { Moto, motoProfiles, startMoto } from '../helpers/moto';
+import { motoWithProfiles } from '../helpers/moto';
 import { TEMPLATES_DIR, loadTemplate } from '../helpers/template';
 
 /** The accounts of the configuration the tests read: one profile each, as the README's rehearsal does. */
 const ACCOUNTS = Object.fromEntries(configuredAccounts()!.byEnvironment);
 const PARAMETERS = path.join(TEMPLATES_DIR, 'parameters');
 
-let moto: Moto;
-let tmp: string;
-const savedFiles = { AWS_CONFIG_FILE: process.env.AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE: process.env.AWS_SHARED_CREDENTIALS_FILE };
-
-beforeAll(async () => {
-  moto = await startMoto();
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dora-moto-'));
-  Object.assign(process.env, await motoProfiles(moto.endpoint, tmp, ACCOUNTS));
-});
-
-afterAll(async () => {
-  await moto?.stop();
-  for (const [k, v] of Object.entries(savedFiles)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
-  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
-});
+const moto = motoWithProfiles('dora-moto', ACCOUNTS);
 
 test.each([
   ['dora', 'dora.json', 'shop-dora-tools', 'tools'],

@@ -5,15 +5,13 @@
  * test/scripts/rollback.test.ts).
  */
 import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { main as deploy } from '../../scripts/deploy';
 import { main as destroy } from '../../scripts/destroy';
 import { recordingTerminal } from '../../scripts/lib/terminal';
 import { configuredAccounts } from '../../scripts/lib/identity';
 import { cfClient, detachManagedPoliciesForMoto, iamClient } from '../helpers/aws';
-import { Moto, motoProfiles, startMoto } from '../helpers/moto';
+import { motoWithProfiles } from '../helpers/moto';
 import { TEMPLATES_DIR } from '../helpers/template';
 
 /** The accounts of the configuration the tests read; the scripts run with the dev profile. */
@@ -22,24 +20,7 @@ const DEV = path.join(TEMPLATES_DIR, 'parameters', 'member-roles', 'dev.json');
 const STACK = 'shop-member-roles-dev';
 const ALARM = `arn:aws:cloudwatch:us-east-1:${ACCOUNTS.dev}:alarm:shop-orders-target-5xx-dev`;
 
-let moto: Moto;
-let tmp: string;
-const savedFiles = { AWS_CONFIG_FILE: process.env.AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE: process.env.AWS_SHARED_CREDENTIALS_FILE };
-
-beforeAll(async () => {
-  moto = await startMoto();
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rollback-moto-'));
-  Object.assign(process.env, await motoProfiles(moto.endpoint, tmp, ACCOUNTS));
-});
-
-afterAll(async () => {
-  await moto?.stop();
-  for (const [k, v] of Object.entries(savedFiles)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
-  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
-});
+const moto = motoWithProfiles('rollback-moto', ACCOUNTS);
 
 async function run(script: typeof deploy, argv: string[]) {
   const term = recordingTerminal();

@@ -7,35 +7,15 @@ import { DescribeStackSetCommand, ListStackInstancesCommand } from '@aws-sdk/cli
 import { main as stacksets } from '../../scripts/stacksets';
 import { recordingTerminal } from '../../scripts/lib/terminal';
 import { cfClient, detachManagedPoliciesForMoto, iamClient, rolesWithDenies } from '../helpers/aws';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { configuredAccounts } from '../../scripts/lib/identity';
-import { Moto, motoProfiles, startMoto } from '../helpers/moto';
+import { motoWithProfiles } from '../helpers/moto';
 
 /** The member accounts of the configuration the tests read; the StackSet is administered with the tools profile. */
 const ALL = Object.fromEntries(configuredAccounts()!.byEnvironment);
 const ACCOUNTS = { dev: ALL.dev, staging: ALL.staging, prod: ALL.prod };
 const TARGETS = Object.entries(ACCOUNTS).map(([env, account]) => `${env}=${account}`);
 
-let moto: Moto;
-let tmp: string;
-const savedFiles = { AWS_CONFIG_FILE: process.env.AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE: process.env.AWS_SHARED_CREDENTIALS_FILE };
-
-beforeAll(async () => {
-  moto = await startMoto();
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'stacksets-moto-'));
-  Object.assign(process.env, await motoProfiles(moto.endpoint, tmp, ALL));
-});
-
-afterAll(async () => {
-  await moto?.stop();
-  for (const [k, v] of Object.entries(savedFiles)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
-  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
-});
+const moto = motoWithProfiles('stacksets-moto', ALL);
 
 async function run(argv: string[]) {
   const term = recordingTerminal();
