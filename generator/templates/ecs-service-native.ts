@@ -26,6 +26,7 @@ import { NumberParameter, ParameterHandle, StringParameter, Template, TemplateBu
 import { accessLogAttributes, accessLogBucketParameter } from '../blocks/access-logs';
 import { typedResource } from '../blocks/blue-green-hook';
 import { containerHardening } from '../blocks/container-hardening';
+import { checkVerdictSource } from '../blocks/check-verdict';
 import { keepWarmSchedule } from '../blocks/keep-warm';
 import { httpRedirectListener, httpsParameter, productionIngress, productionListenerProtocol } from '../blocks/https';
 import { LOG_RETENTION_PARAMETER, logGroup } from '../blocks/log-group';
@@ -134,40 +135,7 @@ const http = require('node:http');
 const { CloudWatchClient, DescribeAlarmsCommand } = require('@aws-sdk/client-cloudwatch');
 const cloudwatch = new CloudWatchClient({});
 
-function probe(url) {
-  return new Promise((resolve) => {
-    const req = http.get(url, { timeout: 5000 }, (res) => {
-      res.resume();
-      resolve(res.statusCode);
-    });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', (err) => {
-      console.log(JSON.stringify({ url, error: err.message }));
-      resolve(0);
-    });
-  });
-}
-
-async function verdict() {
-  const url = process.env.TEST_URL;
-  const attempts = Number(process.env.ATTEMPTS);
-  for (let i = 1; i <= attempts; i++) {
-    if (i > 1) await new Promise((r) => setTimeout(r, Number(process.env.DELAY_MS)));
-    const status = await probe(url);
-    console.log(JSON.stringify({ attempt: i, url, status }));
-    if (!(status >= 200 && status < 300)) return 'FAILED';
-  }
-  const names = process.env.ALARM_NAMES.split(',');
-  const out = await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: names }));
-  const firing = (out.MetricAlarms || []).filter((a) => a.StateValue === 'ALARM').map((a) => a.AlarmName);
-  if (firing.length > 0) {
-    console.log(JSON.stringify({ alarms: firing }));
-    return 'FAILED';
-  }
-  return 'SUCCEEDED';
-}
-
-exports.handler = async (event) => {
+${checkVerdictSource('SUCCEEDED', 'FAILED')}exports.handler = async (event) => {
   if (!(event && event.serviceArn)) {
     console.log(JSON.stringify({ keepWarm: true, source: event && event.source, time: event && event.time }));
     return { keepWarm: true };

@@ -38,6 +38,7 @@ import { Typed, blueGreenHook, typedResource } from '../blocks/blue-green-hook';
 import { HARDENING_IDS, containerHardening } from '../blocks/container-hardening';
 import { ACCESS_LOG_IDS, accessLogAttributes, accessLogBucketParameter } from '../blocks/access-logs';
 import { keepWarmSchedule } from '../blocks/keep-warm';
+import { checkVerdictSource } from '../blocks/check-verdict';
 import { HTTPS_IDS, httpRedirectListener, httpsParameter, productionIngress, productionListenerProtocol } from '../blocks/https';
 import { LOG_RETENTION_PARAMETER, logGroup } from '../blocks/log-group';
 import { suppress } from '../core/suppressions';
@@ -254,40 +255,7 @@ const { CloudWatchClient, DescribeAlarmsCommand } = require('@aws-sdk/client-clo
 const codedeploy = new CodeDeployClient({});
 const cloudwatch = new CloudWatchClient({});
 
-function probe(url) {
-  return new Promise((resolve) => {
-    const req = http.get(url, { timeout: 5000 }, (res) => {
-      res.resume();
-      resolve(res.statusCode);
-    });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', (err) => {
-      console.log(JSON.stringify({ url, error: err.message }));
-      resolve(0);
-    });
-  });
-}
-
-async function verdict() {
-  const url = process.env.TEST_URL;
-  const attempts = Number(process.env.ATTEMPTS);
-  for (let i = 1; i <= attempts; i++) {
-    if (i > 1) await new Promise((r) => setTimeout(r, Number(process.env.DELAY_MS)));
-    const status = await probe(url);
-    console.log(JSON.stringify({ attempt: i, url, status }));
-    if (!(status >= 200 && status < 300)) return 'Failed';
-  }
-  const names = process.env.ALARM_NAMES.split(',');
-  const out = await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: names }));
-  const firing = (out.MetricAlarms || []).filter((a) => a.StateValue === 'ALARM').map((a) => a.AlarmName);
-  if (firing.length > 0) {
-    console.log(JSON.stringify({ alarms: firing }));
-    return 'Failed';
-  }
-  return 'Succeeded';
-}
-
-exports.handler = async (event) => {
+${checkVerdictSource('Succeeded', 'Failed')}exports.handler = async (event) => {
   if (!(event && event.LifecycleEventHookExecutionId)) {
     console.log(JSON.stringify({ keepWarm: true, source: event && event.source, time: event && event.time }));
     return { keepWarm: true };
