@@ -21,7 +21,6 @@
 import { AWS, Value, equals, getAtt, ifCond, join, ref, select, sub } from '../core/intrinsics';
 import { allow, anyResource } from '../core/iam';
 import { checkFunctionName, clusterName, keepWarmRuleName, loadBalancerName, logGroupName, memberRoleArn, standardName, targetGroupName } from '../core/naming';
-import { SERVICE_NAME, accountIdParameter } from '../core/parameters';
 import { NumberParameter, ParameterHandle, StringParameter, Template, TemplateBuilder } from '../core/template';
 import { accessLogAttributes, accessLogBucketParameter } from '../blocks/access-logs';
 import { typedResource } from '../blocks/blue-green-hook';
@@ -39,22 +38,16 @@ import {
   CHECK_ATTEMPTS,
   CHECK_DELAY_MS,
   CONTAINER_NAME,
-  CONTAINER_PORT,
-  CPU_ARCHITECTURE,
-  DESIRED_COUNT,
   ECS_SERVICE_IDS,
   ERROR_ALARM_THRESHOLD,
   HEALTH_CHECK,
-  HEALTH_CHECK_PATH,
   PUBLIC_LOAD_BALANCER,
   PRODUCTION_PORT,
-  IMAGE_URI,
-  TASK_CPU,
-  TASK_MEMORY,
   TEST_PORT,
   alarms,
   ecsServiceParameterFiles,
   executionRoleStatements,
+  serviceParameters,
 } from './ecs-service';
 import { networkParameterPaths } from './network';
 
@@ -156,27 +149,8 @@ export function buildEcsServiceNativeTemplate(): Template {
     'One ECS Fargate service with ECS-native blue/green, canary or linear deployments (no transform): internet-facing ALB with production and test listener rules over two target groups, lifecycle-hook check, alarm and circuit-breaker rollback.',
   );
   const { project, suffix } = standardParameters(t);
-  const service = t.parameter(ID.serviceName, SERVICE_NAME);
-  const toolsAccount = t.parameter(ID.toolsAccountId, accountIdParameter('AWS account ID of the tools account whose ECR repositories hold the images'));
-  const imageUri = t.parameter(ID.imageUri, IMAGE_URI);
-  const containerPort = t.parameter(ID.containerPort, CONTAINER_PORT);
-  const healthCheckPath = t.parameter(ID.healthCheckPath, HEALTH_CHECK_PATH);
-  const taskCpu = t.parameter(ID.taskCpu, TASK_CPU);
-  const taskMemory = t.parameter(ID.taskMemory, TASK_MEMORY);
-  const cpuArchitecture = t.parameter(ID.cpuArchitecture, CPU_ARCHITECTURE);
-  const desiredCount = t.parameter(ID.desiredCount, DESIRED_COUNT);
-  const vpcId = t.parameter(ID.vpcId, {
-    Type: 'AWS::SSM::Parameter::Value<AWS::EC2::VPC::Id>',
-    Description: 'SSM parameter holding the VPC ID (written by the network stack: /{project}/network-{suffix}/vpc-id)',
-  });
-  const publicSubnets = t.parameter(ID.publicSubnetIds, {
-    Type: 'AWS::SSM::Parameter::Value<List<AWS::EC2::Subnet::Id>>',
-    Description: 'SSM parameter holding the public subnet IDs (/{project}/network-{suffix}/public-subnet-ids)',
-  });
-  const privateSubnets = t.parameter(ID.privateSubnetIds, {
-    Type: 'AWS::SSM::Parameter::Value<List<AWS::EC2::Subnet::Id>>',
-    Description: 'SSM parameter holding the private subnet IDs (/{project}/network-{suffix}/private-subnet-ids)',
-  });
+  const { service, toolsAccount, imageUri, containerPort, healthCheckPath, taskCpu, taskMemory, cpuArchitecture, desiredCount, vpcId, publicSubnets, privateSubnets } =
+    serviceParameters(t);
   const natPublicIps = t.parameter(ID.natPublicIps, {
     Type: 'AWS::SSM::Parameter::Value<List<String>>',
     Description: 'SSM parameter holding the NAT gateway addresses (/{project}/network-{suffix}/nat-public-ips); only they reach the test listener',

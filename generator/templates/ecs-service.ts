@@ -287,14 +287,12 @@ function arn(service: string, resource: string): Value<string> {
   return sub(`arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}:${resource}`);
 }
 
-export function buildEcsServiceTemplate(strategy: DeploymentStrategy): Template {
-  const blueGreen = strategy === 'blue-green';
-  const t = new TemplateBuilder(
-    blueGreen
-      ? 'One ECS Fargate service with CodeDeploy blue/green deployments through the AWS::CodeDeployBlueGreen transform: internet-facing ALB with production and test listeners, two target groups, task set, pre-traffic check and alarms.'
-      : 'One ECS Fargate service with rolling deployments, the deployment circuit breaker and alarm-based rollback: internet-facing ALB, target group, task definition and alarms.',
-  );
-  const { project, suffix } = standardParameters(t);
+/**
+ * The parameters every service template declares first, in this order: the service, the
+ * image and its task size, and the network stack's IDs read from SSM when the change set
+ * is created.
+ */
+export function serviceParameters(t: TemplateBuilder) {
   const service = t.parameter(ID.serviceName, SERVICE_NAME);
   const toolsAccount = t.parameter(ID.toolsAccountId, accountIdParameter('AWS account ID of the tools account whose ECR repositories hold the images'));
   const imageUri = t.parameter(ID.imageUri, IMAGE_URI);
@@ -304,7 +302,6 @@ export function buildEcsServiceTemplate(strategy: DeploymentStrategy): Template 
   const taskMemory = t.parameter(ID.taskMemory, TASK_MEMORY);
   const cpuArchitecture = t.parameter(ID.cpuArchitecture, CPU_ARCHITECTURE);
   const desiredCount = t.parameter(ID.desiredCount, DESIRED_COUNT);
-  // The network stack's IDs, read from SSM when the change set is created.
   const vpcId = t.parameter(ID.vpcId, {
     Type: 'AWS::SSM::Parameter::Value<AWS::EC2::VPC::Id>',
     Description: 'SSM parameter holding the VPC ID (written by the network stack: /{project}/network-{suffix}/vpc-id)',
@@ -317,6 +314,19 @@ export function buildEcsServiceTemplate(strategy: DeploymentStrategy): Template 
     Type: 'AWS::SSM::Parameter::Value<List<AWS::EC2::Subnet::Id>>',
     Description: 'SSM parameter holding the private subnet IDs (/{project}/network-{suffix}/private-subnet-ids)',
   });
+  return { service, toolsAccount, imageUri, containerPort, healthCheckPath, taskCpu, taskMemory, cpuArchitecture, desiredCount, vpcId, publicSubnets, privateSubnets };
+}
+
+export function buildEcsServiceTemplate(strategy: DeploymentStrategy): Template {
+  const blueGreen = strategy === 'blue-green';
+  const t = new TemplateBuilder(
+    blueGreen
+      ? 'One ECS Fargate service with CodeDeploy blue/green deployments through the AWS::CodeDeployBlueGreen transform: internet-facing ALB with production and test listeners, two target groups, task set, pre-traffic check and alarms.'
+      : 'One ECS Fargate service with rolling deployments, the deployment circuit breaker and alarm-based rollback: internet-facing ALB, target group, task definition and alarms.',
+  );
+  const { project, suffix } = standardParameters(t);
+  const { service, toolsAccount, imageUri, containerPort, healthCheckPath, taskCpu, taskMemory, cpuArchitecture, desiredCount, vpcId, publicSubnets, privateSubnets } =
+    serviceParameters(t);
   const accessLogBucket = accessLogBucketParameter(t);
   const errorThreshold = t.parameter(ID.errorAlarmThreshold, ERROR_ALARM_THRESHOLD);
   const retention = t.parameter(ID.logRetentionDays, LOG_RETENTION_PARAMETER);
