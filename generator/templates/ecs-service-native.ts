@@ -20,9 +20,9 @@
  */
 import { AWS, Value, equals, getAtt, ifCond, join, ref, select, sub } from '../core/intrinsics';
 import { allow, anyResource } from '../core/iam';
-import { checkFunctionName, clusterName, keepWarmRuleName, loadBalancerName, logGroupName, memberRoleArn, standardName, targetGroupName } from '../core/naming';
+import { checkFunctionName, clusterName, keepWarmRuleName, logGroupName, memberRoleArn, standardName, targetGroupName } from '../core/naming';
 import { NumberParameter, ParameterHandle, StringParameter, Template, TemplateBuilder } from '../core/template';
-import { accessLogAttributes, accessLogBucketParameter } from '../blocks/access-logs';
+import { accessLogBucketParameter } from '../blocks/access-logs';
 import { typedResource } from '../blocks/blue-green-hook';
 import { containerHardening } from '../blocks/container-hardening';
 import { checkVerdictSource } from '../blocks/check-verdict';
@@ -47,6 +47,7 @@ import {
   alarms,
   ecsServiceParameterFiles,
   executionRoleStatements,
+  loadBalancerWithIngress,
   serviceParameters,
 } from './ecs-service';
 import { networkParameterPaths } from './network';
@@ -190,30 +191,9 @@ export function buildEcsServiceNativeTemplate(): Template {
     SecurityGroupEgress: [
       { IpProtocol: 'tcp', FromPort: ref(containerPort), ToPort: ref(containerPort), DestinationSecurityGroupId: serviceSg.getAtt('GroupId'), Description: 'To the service tasks' },
     ],
-   }, { suppressions: [PUBLIC_LOAD_BALANCER] });
-  t.resource(ID.serviceIngressFromLoadBalancer, 'AWS::EC2::SecurityGroupIngress', {
-    GroupId: serviceSg.getAtt('GroupId'),
-    IpProtocol: 'tcp',
-    FromPort: ref(containerPort),
-    ToPort: ref(containerPort),
-    SourceSecurityGroupId: loadBalancerSg.getAtt('GroupId'),
-    Description: 'From the load balancer',
-  });
-
+  }, { suppressions: [PUBLIC_LOAD_BALANCER] });
   // --- Load balancer, target groups, listeners and the two rules ECS moves.
-  const loadBalancer = t.resource(ID.loadBalancer, 'AWS::ElasticLoadBalancingV2::LoadBalancer', {
-    Name: loadBalancerName(service, suffix),
-    Type: 'application',
-    Scheme: 'internet-facing',
-    IpAddressType: 'ipv4',
-    Subnets: ref(publicSubnets),
-    SecurityGroups: [loadBalancerSg.getAtt('GroupId')],
-    LoadBalancerAttributes: [
-      { Key: 'deletion_protection.enabled', Value: 'false' },
-      { Key: 'routing.http.drop_invalid_header_fields.enabled', Value: 'true' },
-      ...accessLogAttributes(accessLogBucket, service, suffix),
-    ],
-  });
+  const loadBalancer = loadBalancerWithIngress(t, { serviceSg, loadBalancerSg, containerPort, publicSubnets, accessLogBucket, service, suffix });
   const [tg1, tg2] = ([1, 2] as const).map((ordinal) =>
     typedResource(t, ordinal === 1 ? ID.targetGroup1 : ID.targetGroup2, 'AWS::ElasticLoadBalancingV2::TargetGroup', {
       Name: targetGroupName(service, suffix, ordinal),

@@ -288,6 +288,47 @@ function arn(service: string, resource: string): Value<string> {
 }
 
 /**
+ * The service's internet-facing load balancer in the public subnets, with access logs,
+ * and the ingress that lets it reach the tasks: the same in every service template.
+ */
+export function loadBalancerWithIngress(
+  t: TemplateBuilder,
+  p: {
+    serviceSg: ResourceHandle;
+    loadBalancerSg: ResourceHandle;
+    containerPort: ParameterHandle<number>;
+    publicSubnets: ParameterHandle<string[]>;
+    accessLogBucket: ParameterHandle<string>;
+    service: ParameterHandle<string>;
+    suffix: ParameterHandle<string>;
+  },
+): ResourceHandle {
+  const { serviceSg, loadBalancerSg, containerPort, publicSubnets, accessLogBucket, service, suffix } = p;
+  t.resource(ID.serviceIngressFromLoadBalancer, 'AWS::EC2::SecurityGroupIngress', {
+    GroupId: serviceSg.getAtt('GroupId'),
+    IpProtocol: 'tcp',
+    FromPort: ref(containerPort),
+    ToPort: ref(containerPort),
+    SourceSecurityGroupId: loadBalancerSg.getAtt('GroupId'),
+    Description: 'From the load balancer',
+  });
+
+  return t.resource(ID.loadBalancer, 'AWS::ElasticLoadBalancingV2::LoadBalancer', {
+    Name: loadBalancerName(service, suffix),
+    Type: 'application',
+    Scheme: 'internet-facing',
+    IpAddressType: 'ipv4',
+    Subnets: ref(publicSubnets),
+    SecurityGroups: [loadBalancerSg.getAtt('GroupId')],
+    LoadBalancerAttributes: [
+      { Key: 'deletion_protection.enabled', Value: 'false' },
+      { Key: 'routing.http.drop_invalid_header_fields.enabled', Value: 'true' },
+      ...accessLogAttributes(accessLogBucket, service, suffix),
+    ],
+  });
+}
+
+/**
  * The parameters every service template declares first, in this order: the service, the
  * image and its task size, and the network stack's IDs read from SSM when the change set
  * is created.
@@ -373,29 +414,8 @@ export function buildEcsServiceTemplate(strategy: DeploymentStrategy): Template 
       PUBLIC_LOAD_BALANCER,
     ],
   });
-  t.resource(ID.serviceIngressFromLoadBalancer, 'AWS::EC2::SecurityGroupIngress', {
-    GroupId: serviceSg.getAtt('GroupId'),
-    IpProtocol: 'tcp',
-    FromPort: ref(containerPort),
-    ToPort: ref(containerPort),
-    SourceSecurityGroupId: loadBalancerSg.getAtt('GroupId'),
-    Description: 'From the load balancer',
-  });
-
   // --- Load balancer, target groups, listeners.
-  const loadBalancer = t.resource(ID.loadBalancer, 'AWS::ElasticLoadBalancingV2::LoadBalancer', {
-    Name: loadBalancerName(service, suffix),
-    Type: 'application',
-    Scheme: 'internet-facing',
-    IpAddressType: 'ipv4',
-    Subnets: ref(publicSubnets),
-    SecurityGroups: [loadBalancerSg.getAtt('GroupId')],
-    LoadBalancerAttributes: [
-      { Key: 'deletion_protection.enabled', Value: 'false' },
-      { Key: 'routing.http.drop_invalid_header_fields.enabled', Value: 'true' },
-      ...accessLogAttributes(accessLogBucket, service, suffix),
-    ],
-  });
+  const loadBalancer = loadBalancerWithIngress(t, { serviceSg, loadBalancerSg, containerPort, publicSubnets, accessLogBucket, service, suffix });
   const targetGroup = (id: string, ordinal: 1 | 2) =>
     typedResource(t, id, 'AWS::ElasticLoadBalancingV2::TargetGroup', {
       Name: targetGroupName(service, suffix, ordinal),
