@@ -11,7 +11,7 @@ import { ACCOUNT_ID_LENGTH, CONFIGURED_NAMES, NAME_RULES, NameKind, REGION_MAX_L
 import { CONFIG_MAX_BYTES } from '../../../generator/core/read-file';
 import { probeDefaults } from './config-defaults';
 import { JsonSchema, SchemaField, constraintsOf, schemaFields, typeOf } from './config-schema';
-import { code, generatedBanner, link, page, table } from './markdown';
+import { code, generatedBanner, link, page, prose, table } from './markdown';
 
 function readSchema(): JsonSchema {
   return JSON.parse(fs.readFileSync(CONFIG_SCHEMA_PATH, 'utf8')) as JsonSchema;
@@ -32,7 +32,7 @@ function fieldTable(fields: readonly SchemaField[], defaultOf: (f: SchemaField) 
       f.required && f.segments[f.segments.length - 1].kind === 'key' ? 'yes' : '',
       constraintsOf(f.schema).join('; '),
       defaultOf(f) ?? '',
-      typeof f.schema.description === 'string' ? f.schema.description : '',
+      typeof f.schema.description === 'string' ? prose(f.schema.description) : '',
     ]),
   );
 }
@@ -48,7 +48,7 @@ function sections(schema: JsonSchema): Array<{ name: string; blocks: string[] }>
     const about = [
       required.has(name) ? '**Required.**' : '**Optional.**',
       `${typeOf(section.schema)}${constraintsOf(section.schema).length ? `, ${constraintsOf(section.schema).join('; ')}` : ''}.`,
-      typeof section.schema.description === 'string' ? section.schema.description : '',
+      typeof section.schema.description === 'string' ? prose(section.schema.description) : '',
     ]
       .filter(Boolean)
       .join(' ');
@@ -128,7 +128,7 @@ export function renderConfigurationPage(): string {
   return page([
     generatedBanner(['schemas/config.schema.json', 'generator/config', 'generator/core/naming.ts']),
     '# Configuration reference',
-    `${typeof schema.description === 'string' ? schema.description : ''} The file is \`delivery.config.json\` at the project root; \`npm run init\` writes a first one. Defaults are those the loader applies (\`resolveConfig\`).`,
+    `${typeof schema.description === 'string' ? prose(schema.description) : ''} The file is \`delivery.config.json\` at the project root; \`npm run init\` writes a first one. Defaults are those the loader applies (\`resolveConfig\`).`,
     `Sections: ${[...parts.map((p) => link(p.name)), link('Checks beyond the schema')].join(' · ')}`,
     ...parts.flatMap((p) => p.blocks),
     ...limitsBlocks(),

@@ -45,3 +45,15 @@ export function page(blocks: readonly string[]): string {
   return `${blocks.filter((b) => b !== '').join('\n\n')}\n`;
 }
 
+
+/**
+ * Text from the code (descriptions, reasons, comments) as Markdown that reads as written:
+ * outside code spans, `<` would open an HTML tag (`<template>` hides what follows) and `*`
+ * or `_` emphasis.
+ */
+export function prose(text: string): string {
+  return text
+    .split(/(`[^`]*`)/)
+    .map((part, i) => (i % 2 === 1 ? part : part.replace(/</g, '&lt;').replace(/([*_])/g, '\\$1')))
+    .join('');
+}

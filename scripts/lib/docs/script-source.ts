@@ -12,6 +12,8 @@ export interface ScriptHeader {
   readonly summary: string;
   /** The paragraphs of `npm run ...` lines, as written. */
   readonly usage: string[];
+  /** The other paragraphs that say how the script exits, each as one line. */
+  readonly exits: string[];
 }
 
 /** The paragraphs of the first doc comment of a source text, each a list of lines without the ` * `. */
@@ -36,10 +38,11 @@ export function scriptHeader(script: string): ScriptHeader {
   const source = fs.readFileSync(path.join(PROJECT_ROOT, 'scripts', `${script}.ts`), 'utf8');
   const paragraphs = commentParagraphs(source);
   const isUsage = (p: readonly string[]) => /^\s+npm run /.test(p[0]);
-  const summary = paragraphs.find((p) => !isUsage(p)) ?? [];
+  const prose = paragraphs.filter((p) => !isUsage(p)).map((p) => p.join(' ').replace(/\s+/g, ' ').trim());
   return {
-    summary: summary.join(' ').replace(/\s+/g, ' ').trim(),
+    summary: prose[0] ?? '',
     usage: paragraphs.filter(isUsage).flatMap((p) => dedent(p)),
+    exits: prose.slice(1).filter((p) => /\bexits? (status|\d)|\(exit \d/i.test(p)),
   };
 }
 

@@ -16,7 +16,7 @@ import { DIFF_ERROR, DIFF_SPEC } from '../../diff';
 import { INIT_SPEC } from '../../init';
 import { STACKSETS_SPEC } from '../../stacksets';
 import { DOCS_SPEC } from './spec';
-import { anchor, code, generatedBanner, link, page, table } from './markdown';
+import { anchor, code, generatedBanner, link, page, prose, table } from './markdown';
 import { NpmScript, npmScripts, scriptHeader } from './script-source';
 
 interface Declared {
@@ -76,7 +76,7 @@ function flagRows(flags: readonly FlagSpec[]): string[][] {
   return flags.map((f) => [
     code(f.kind === 'boolean' ? `--${f.name}` : `--${f.name} ${f.valueName ?? 'VALUE'}`),
     f.kind === 'list' ? 'list' : f.kind,
-    f.description,
+    prose(f.description),
   ]);
 }
 
@@ -84,8 +84,9 @@ const AWS_HEADING = 'Flags of the AWS-calling scripts';
 
 function scriptSection(npm: NpmScript, declared: Declared | undefined): string[] {
   const header = scriptHeader(npm.script!);
-  const blocks = [`## npm run ${npm.name}`, header.summary];
+  const blocks = [`## npm run ${npm.name}`, prose(header.summary)];
   if (header.usage.length) blocks.push(['```', ...header.usage, '```'].join('\n'));
+  blocks.push(...header.exits.map(prose));
   if (!declared) {
     blocks.push('Its arguments are read by the script itself; the usage above lists them.');
     return blocks;
@@ -123,7 +124,7 @@ export async function renderScriptsPage(): Promise<string> {
     `Scripts: ${own.map((s) => `[${s.name}](#${anchor(`npm run ${s.name}`)})`).join(' · ')} · ${link('Exit status')} · ${link(AWS_HEADING)} · ${link('Other npm scripts')}`,
     ...own.flatMap((s) => scriptSection(s, DECLARED[s.script!])),
     '## Exit status',
-    'The scripts with declared flags share one runner (scripts/lib/command.ts); what it returns, by script. Each script\'s own statuses (a change found, a refused deletion) are in its summary above.',
+    'The scripts with declared flags share one runner (scripts/lib/command.ts); what it returns, by script. What a script returns otherwise is in its section above.',
     exitTable(
       declared.map((s) => s.name),
       codes,
