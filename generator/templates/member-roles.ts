@@ -627,9 +627,9 @@ export function buildMemberRolesTemplate(): Template {
   const executionRole = role(t, ID.executionRole, {
     roleName: execution.value,
     description: 'CloudFormation execution role for the network, ECS service and service canary stacks of this project',
-    // CloudFormation documents no aws:SourceArn/aws:SourceAccount for service roles; only
-    // a principal allowed iam:PassRole on this role (the deploy roles) can hand it over.
     assumedBy: { Service: 'cloudformation.amazonaws.com' },
+    trustWithoutSourceAccount:
+      'CloudFormation documents no aws:SourceAccount/aws:SourceArn for service roles; only a principal allowed iam:PassRole on this role (the deploy roles) can hand it over',
     policyName: 'blue-green-hook-and-guards',
     statements: execution$.inline,
   });
@@ -644,8 +644,9 @@ export function buildMemberRolesTemplate(): Template {
   const ecsInfrastructureRole = role(t, ID.ecsInfrastructureRole, {
     roleName: ecsInfrastructure.value,
     description: 'ECS-native blue/green: moves listener rules between target groups, invokes the lifecycle hook',
-    // The trust policy the ECS Developer Guide gives for this role, without conditions.
     assumedBy: { Service: 'ecs.amazonaws.com' },
+    trustWithoutSourceAccount:
+      'the ECS Developer Guide ("Amazon ECS infrastructure IAM role for load balancers") gives the trust without conditions and documents no aws:SourceAccount; only the execution role may pass it, to ECS',
     policyName: 'ecs-blue-green-deployments',
     statements: ecsInfrastructureStatements(scope),
   });

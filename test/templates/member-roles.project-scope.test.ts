@@ -7,14 +7,18 @@
  *   the same account and environment (other names, or the same kind of name with another
  *   Project tag), except what the API leaves reachable by name, listed here with the reason;
  * - every create call is denied without this project's Project tag in the request, and
- *   tagging is allowed at creation only as part of a create call.
+ *   tagging is allowed at creation only as part of a create call;
+ * - every role a service assumes, in every template, is held to this account
+ *   (aws:SourceAccount), but where the service documents none.
  */
 import { CREATES, LISTENERS_BECAUSE } from '../../generator/blocks/network-scopes';
 import { actionsOfType } from '../../generator/core/handler-permissions';
 import { EXECUTION_ROLE_EXCLUSIONS, MEMBER_ROLES_IDS as ID } from '../../generator/templates/member-roles';
 import { actionInfo, decide, identityPolicies } from '../helpers/iam-sim';
 import { ACCOUNT, EXEC_ARN, PLACEHOLDERS, REGION, arnOf, concreteArns, creates, dev, envOf, execIdentity, handlerContext, memberFiles, memberRoles, roleArn } from '../helpers/member-roles-values';
-import { loadTemplate } from '../helpers/template';
+import { loadTemplate, templateFiles } from '../helpers/template';
+import { TemplateBuilder } from '../../generator/core/template';
+import { role, serviceTrust } from '../../generator/blocks/role';
 
 jest.setTimeout(120_000);
 
@@ -152,5 +156,31 @@ describe('create calls need this project\'s Project tag in the request', () => {
       const d = await decide({ principal: EXEC_ARN, action, resource, context, identity: execIdentity, unvalidated: action.startsWith('elasticloadbalancing:') });
       expect(`${action} ${JSON.stringify(context)}: ${d === 'Allowed'}`).toBe(`${action} ${JSON.stringify(context)}: ${allowed}`);
     }
+  });
+});
+
+describe('service principals assume roles only for this account', () => {
+  /** The roles whose service documents no aws:SourceAccount (blocks/role.ts trustWithoutSourceAccount). */
+  const WITHOUT = ['member-roles.json EcsInfrastructureRole', 'member-roles.json ExecutionRole'];
+
+  test('every trust of a service principal carries aws:SourceAccount, but for the roles whose service sets none', () => {
+    const missing: string[] = [];
+    for (const file of templateFiles()) {
+      for (const [id, r] of Object.entries(loadTemplate(file).Resources)) {
+        if (r.Type !== 'AWS::IAM::Role') continue;
+        for (const st of (r.Properties!.AssumeRolePolicyDocument as { Statement: Array<Record<string, any>> }).Statement) {
+          if (st.Principal?.Service === undefined) continue;
+          const keys = Object.values((st.Condition ?? {}) as Record<string, object>).flatMap((c) => Object.keys(c));
+          if (!keys.includes('aws:SourceAccount')) missing.push(`${file} ${id}`);
+        }
+      }
+    }
+    expect(missing.sort()).toEqual(WITHOUT);
+  });
+
+  test('a role for a service without aws:SourceAccount or a reason is refused', () => {
+    const t = new TemplateBuilder('test');
+    expect(() => role(t, 'R', { description: 'x', assumedBy: { Service: 'lambda.amazonaws.com' }, policyName: null, statements: [] })).toThrow(/aws:SourceAccount/);
+    expect(() => role(t, 'S', { description: 'x', assumedBy: { Service: 'lambda.amazonaws.com' }, trustCondition: serviceTrust(), policyName: null, statements: [] })).not.toThrow();
   });
 });
