@@ -67,7 +67,6 @@ const CREATE_GROUPS: ReadonlyArray<{ sid: string; creates: Readonly<Record<strin
   {
     sid: 'CreateTopLevel',
     creates: {
-      'ec2:AllocateAddress': 'ec2:elastic-ip',
       'ec2:CreateInternetGateway': 'ec2:internet-gateway',
       'ec2:CreateVpc': 'ec2:vpc',
       'elasticloadbalancing:CreateLoadBalancer': 'elasticloadbalancing:loadbalancer/app',
@@ -86,10 +85,19 @@ const CREATE_GROUPS: ReadonlyArray<{ sid: string; creates: Readonly<Record<strin
 /** Each create call and the IAM resource type (`service:type`) it creates, for the permissions test. */
 export const CREATES: Readonly<Record<string, string>> = Object.assign({}, ...CREATE_GROUPS.map((g) => g.creates));
 
+/**
+ * Create calls whose handler sends no tags and tags the new resource afterwards: the
+ * AWS::EC2::EIP handler allocates the address, then calls CreateTags (aws-cdk#26878:
+ * tag-on-create policies fail for Elastic IP addresses). AllocateAddress names no
+ * existing resource of the member stacks, so it is held to this account and region;
+ * the CreateTags that follows may only tag an address that has no Project tag yet.
+ */
+export const CREATES_UNTAGGED: Readonly<Record<string, string>> = { 'ec2:AllocateAddress': 'ec2:elastic-ip' };
+
 const EC2_CREATES = Object.keys(CREATES).filter((a) => a.startsWith('ec2:')).map((a) => a.slice('ec2:'.length));
 /** ec2:CreateAction values: every EC2 create call above matches one. */
-export const EC2_CREATE_ACTION_PATTERNS = ['AllocateAddress', 'Create*'];
-if (!EC2_CREATES.every((a) => a === 'AllocateAddress' || a.startsWith('Create'))) throw new Error('EC2_CREATE_ACTION_PATTERNS must cover every EC2 create call');
+export const EC2_CREATE_ACTION_PATTERNS = ['Create*'];
+if (!EC2_CREATES.every((a) => a.startsWith('Create'))) throw new Error('EC2_CREATE_ACTION_PATTERNS must cover every EC2 create call');
 const LB_CREATES = Object.keys(CREATES).filter((a) => a.startsWith('elasticloadbalancing:')).map((a) => a.slice('elasticloadbalancing:'.length));
 
 /** Why listener and rule ARNs are held to names only. */
@@ -123,6 +131,16 @@ export function networkScopes(n: SubNames): Scope[] {
       options: { condition: projectRequestTag(n), because: NEW_RESOURCE_BECAUSE },
       shared: g.shared,
     })),
+    {
+      sid: 'Ec2TagNewAddresses',
+      actions: /^ec2:CreateTags$/,
+      resources: [arn('ec2', 'elastic-ip/*')],
+      options: {
+        condition: { ...projectRequestTag(n), Null: { 'aws:ResourceTag/Project': 'true' } },
+        because: 'EC2 assigns the address its ID; only an address without a Project tag may get this project\'s',
+      },
+      shared: true,
+    },
     // Tagging at creation, only as part of a create call (ec2:CreateAction is set only
     // then), each of which is held to this project above: `Create*` stands for the EC2
     // create calls listed in CREATE_GROUPS, to keep member-roles.json within 51,200 bytes.
@@ -143,19 +161,22 @@ export function networkScopes(n: SubNames): Scope[] {
       options: { condition: projectRequestTag(n, { 'elasticloadbalancing:CreateAction': LB_CREATES }), because: NEW_RESOURCE_BECAUSE },
       shared: true,
     },
-    // Tagging passes on to the load balancers and target groups below.
+    // What no tag can hold, in one statement (each call applies to its own service's
+    // resources only): listeners and rules by their load balancers' names, and new
+    // Elastic IP addresses (CREATES_UNTAGGED). Tagging passes on to the load balancers and
+    // target groups below.
     {
-      sid: 'LoadBalancingListeners',
-      actions: new RegExp(`^elasticloadbalancing:(AddTags|RemoveTags|${LISTENER_ONLY.join('|')})$`),
-      resources: lb.listeners,
-      options: { because: LISTENERS_BECAUSE },
+      sid: 'WithoutTags',
+      actions: new RegExp(`^(ec2:AllocateAddress|elasticloadbalancing:(AddTags|RemoveTags|${LISTENER_ONLY.join('|')}))$`),
+      resources: [...lb.listeners, arn('ec2', 'elastic-ip/*')],
+      options: { because: `${LISTENERS_BECAUSE}; the AWS::EC2::EIP handler allocates addresses without tags, and EC2 assigns the new address its ID` },
       shared: true,
     },
     // Everything else, and the existing resources the create calls name (CreateListener
     // names the load balancer): only resources that carry this project's Project tag.
     {
       sid: 'NetworkProjectResources',
-      actions: new RegExp(`^(ec2:\\w+|elasticloadbalancing:(?!(${LISTENER_ONLY.join('|')})$)\\w+)$`),
+      actions: new RegExp(`^(ec2:(?!AllocateAddress$)\\w+|elasticloadbalancing:(?!(${LISTENER_ONLY.join('|')})$)\\w+)$`),
       resources: [arn('ec2', '*'), arn('elasticloadbalancing', '*')],
       options: { condition: projectResourceTag(n), because: 'EC2 and Elastic Load Balancing assign the IDs; only resources tagged with this project qualify' },
     },

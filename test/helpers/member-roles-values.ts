@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CREATES } from '../../generator/blocks/network-scopes';
+import { CREATES, CREATES_UNTAGGED } from '../../generator/blocks/network-scopes';
 import { MEMBER_ROLES_IDS as ID } from '../../generator/templates/member-roles';
 import { Template } from '../../generator/core/template';
 import { ActionInfo, Policy, arnFormat, identityPolicies, resolvePolicy } from './iam-sim';
@@ -166,9 +166,10 @@ export const PASSED_TO: Record<string, string> = {
 /** Resource types that carry no tags: CloudFormation gives listeners and rules none. */
 const UNTAGGED = new Set(['listener/app', 'listener-rule/app']);
 
-/** Whether `action` creates the resource of IAM resource type `name` (blocks/network-scopes.ts CREATES). */
+/** Whether `action` creates the resource of IAM resource type `name` (blocks/network-scopes.ts CREATES, CREATES_UNTAGGED). */
 export function creates(action: string, name: string): boolean {
-  return CREATES[action] === `${action.split(':')[0]}:${name.replace(/\/$/, '')}`;
+  const type = `${action.split(':')[0]}:${name.replace(/\/$/, '')}`;
+  return CREATES[action] === type || CREATES_UNTAGGED[action] === type;
 }
 
 /**

@@ -7,7 +7,8 @@
  *   the same account and environment (other names, or the same kind of name with another
  *   Project tag), except what the API leaves reachable by name, listed here with the reason;
  * - every create call is denied without this project's Project tag in the request, and
- *   tagging is allowed at creation only as part of a create call;
+ *   tagging is allowed at creation only as part of a create call (Elastic IP addresses,
+ *   which their handler tags afterwards: only while they carry no Project tag);
  * - every role a service assumes, in every template, is held to this account
  *   (aws:SourceAccount), but where the service documents none.
  */
@@ -132,6 +133,20 @@ describe('create calls need this project\'s Project tag in the request', () => {
     expect(await ask({ 'aws:RequestTag/Project': 'shop' })).toBe('Allowed');
     expect(await ask({})).not.toBe('Allowed');
     expect(await ask({ 'aws:RequestTag/Project': 'other' })).not.toBe('Allowed');
+  });
+
+  test('Elastic IP addresses, which the EIP handler tags after allocating: only an address without a Project tag gets this project\'s', async () => {
+    const address = `arn:aws:ec2:${REGION}:${ACCOUNT}:elastic-ip/eipalloc-0a1b2c3d4e5f60718`;
+    const ask = (action: string, context: Record<string, string>) => decide({ principal: EXEC_ARN, action, resource: address, context, identity: execIdentity });
+    expect(await ask('ec2:AllocateAddress', {})).toBe('Allowed');
+    expect(await ask('ec2:CreateTags', { 'aws:RequestTag/Project': 'shop' })).toBe('Allowed');
+    expect(await ask('ec2:CreateTags', { 'aws:RequestTag/Project': 'shop', 'aws:ResourceTag/Project': 'other' })).not.toBe('Allowed');
+    expect(await ask('ec2:CreateTags', { 'aws:RequestTag/Project': 'other' })).not.toBe('Allowed');
+    expect(await ask('ec2:ReleaseAddress', { 'aws:ResourceTag/Project': 'other' })).not.toBe('Allowed');
+    expect(await ask('ec2:ReleaseAddress', {})).not.toBe('Allowed');
+    // Untagged resources of any other type stay out of reach.
+    const vpc = `arn:aws:ec2:${REGION}:${ACCOUNT}:vpc/vpc-0a1b2c3d4e5f60718`;
+    expect(await decide({ principal: EXEC_ARN, action: 'ec2:CreateTags', resource: vpc, context: { 'aws:RequestTag/Project': 'shop' }, identity: execIdentity })).not.toBe('Allowed');
   });
 
   test('synthetics:CreateCanary', async () => {
