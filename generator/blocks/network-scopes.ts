@@ -8,18 +8,21 @@
  *   (ec2:CreateAction, elasticloadbalancing:CreateAction). CloudFormation's handlers pass
  *   the resource's tags in the create call (TagSpecifications, Tags), and every such
  *   resource of the member stacks carries the Project tag (TemplateBuilder.resource).
- *   Amazon EC2 User Guide, "Grant permission to tag Amazon EC2 resources during
+ *   The exception, the Elastic IP address, is in CREATES_UNTAGGED. Amazon EC2 User Guide, "Grant permission to tag Amazon EC2 resources during
  *   creation"; Elastic Load Balancing User Guide, "Identity-based policies ... tag on
  *   create".
  * - Every other call acts on existing resources, which must carry the project's Project
  *   tag (aws:ResourceTag/Project): the VPC a subnet goes into, the subnet and address of
  *   a NAT gateway, the security group of a rule, the gateway and VPC of an attachment.
+ *   The member stacks' types that take no tags (routes, route table associations,
+ *   gateway attachments, security group ingress rules) are reached only through these
+ *   tagged resources: their calls name the route table, subnet, gateway, VPC or group.
  * - IAM authorizes each resource of a call on its own, so a statement that allows a
  *   create call on a new-resource pattern must not name a type that another of its calls
  *   touches as an existing resource (CreateSubnet names an existing VPC, CreateVpc a new
  *   one): the create calls are grouped so that no group mixes the two
- *   (test/templates/member-roles.iam.test.ts checks it against the Service Authorization
- *   Reference).
+ *   (test/templates/member-roles.project-scope.test.ts checks it against the Service
+ *   Authorization Reference).
  * - Listeners and listener rules take no tags in CloudFormation and their ARNs carry the
  *   load balancer's name, which cannot hold the project (32 characters: project,
  *   service and suffix do not fit): they are held to load balancers named the way

@@ -377,8 +377,9 @@ function executionScopes(s: Scope, boundaryArn: Intrinsic<string>): PermissionSc
     { sid: 'ReadWorkloadRoles', actions: /^iam:\w+$/, resources: workloadRoles },
     { sid: 'LogGroups', actions: /^logs:\w+$/, resources: [arn('logs', `log-group:/${project}/*`)] },
     // service-canary.json: CloudWatch Synthetics creates the canary's Lambda function and
-    // layer (`cwsyn-{canary}-*`, the canary `{service}-{suffix}`) with the caller's permissions and deletes them with the
-    // canary (ProvisionedResourceCleanup); the runtime's own layers belong to AWS accounts.
+    // layer (`cwsyn-{canary}-*`, the canary `{service}-{suffix}`) with the caller's
+    // permissions and deletes them with the canary (ProvisionedResourceCleanup); the
+    // runtime's own layers belong to AWS accounts.
     {
       sid: 'Layers',
       actions: /^lambda:\w*Layer\w*$/,
@@ -388,7 +389,10 @@ function executionScopes(s: Scope, boundaryArn: Intrinsic<string>): PermissionSc
         sub('arn:${AWS::Partition}:lambda:${AWS::Region}:*:layer:Synthetics:*'),
         sub('arn:${AWS::Partition}:lambda:${AWS::Region}:*:layer:AWS-CW-Synthetics*'),
       ],
-      options: { because: 'CloudWatch Synthetics names a canary\'s function and layer cwsyn-{canary}-{id}, and canary names ({service}-{suffix}, 21 characters) cannot hold the project' },
+      options: {
+        because:
+          'CloudWatch Synthetics names a canary\'s function and layer cwsyn-{canary}-{id}, and canary names ({service}-{suffix}, 21 characters) cannot hold the project; the runtime\'s layers belong to AWS accounts',
+      },
     },
     // The pre-traffic check functions (CodeDeployHook_{project}-*) and the canaries'
     // functions (cwsyn-{canary}-*, named by Synthetics).
