@@ -124,6 +124,26 @@ describe("the execution role's handler calls are denied on another project's res
   });
 });
 
+describe('"*" only where the API has no resource types', () => {
+  test('every named action allowed on "*" in member-roles.json (the boundary aside) has no resource types in the reference', async () => {
+    const wide: string[] = [];
+    for (const [id, r] of Object.entries(memberRoles.Resources)) {
+      if (id === ID.workloadBoundary) continue;
+      const docs = r.Properties!.PolicyDocument ? [r.Properties!.PolicyDocument] : ((r.Properties!.Policies ?? []) as Array<{ PolicyDocument: unknown }>).map((p) => p.PolicyDocument);
+      for (const doc of docs as Array<{ Statement: Array<{ Effect: string; Resource: unknown; Action: string[] }> }>) {
+        for (const st of doc.Statement.filter((x) => x.Effect === 'Allow' && x.Resource === '*')) {
+          // Wildcards (ec2:Describe*) are read-only by member-roles.iam.test.ts.
+          for (const action of st.Action.filter((a) => !a.includes('*'))) {
+            const info = await actionInfo(action);
+            if (info === undefined || !(info.wildcardOnly || info.resourceTypes.length === 0)) wide.push(`${id} ${action}`);
+          }
+        }
+      }
+    }
+    expect(wide).toEqual([]);
+  });
+});
+
 describe('create calls need this project\'s Project tag in the request', () => {
   test.each(Object.entries(CREATES))('%s (%s)', async (action, type) => {
     const name = type.split(':')[1];
