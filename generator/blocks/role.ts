@@ -15,8 +15,17 @@ export interface RoleProps {
   readonly description: string;
   /** Who may assume the role. */
   readonly assumedBy: Principal;
-  /** Conditions on the trust statement, e.g. sts:ExternalId or aws:PrincipalArn. */
+  /**
+   * Conditions on the trust statement, e.g. sts:ExternalId or aws:PrincipalArn; for a
+   * service principal at least aws:SourceAccount (serviceTrust).
+   */
   readonly trustCondition?: Record<string, Record<string, unknown>>;
+  /**
+   * Why a service principal's trust carries no aws:SourceAccount: only for a service
+   * that documents none for the role (the CloudFormation service role, the ECS
+   * infrastructure role).
+   */
+  readonly trustWithoutSourceAccount?: string;
   /**
    * The permissions; the deny of ec2:TerminateInstances is added to them. `policyName`
    * null: the role has no inline policy, because a managed policy of the same template
@@ -34,8 +43,29 @@ export interface RoleProps {
   readonly tags?: ReadonlyArray<{ readonly Key: string; readonly Value: Value<string> }>;
 }
 
+/**
+ * The trust condition of a role a service assumes on behalf of this account: the
+ * account, and the resource it acts for where the service sets aws:SourceArn (IAM User
+ * Guide, "The confused deputy problem"; each service's confused deputy page).
+ */
+export function serviceTrust(sourceArn?: Value<string>): Record<string, Record<string, unknown>> {
+  return {
+    StringEquals: { 'aws:SourceAccount': AWS.accountId },
+    ...(sourceArn !== undefined ? { ArnLike: { 'aws:SourceArn': sourceArn } } : {}),
+  };
+}
+
+function checkServiceTrust(id: string, props: RoleProps): void {
+  if (typeof props.assumedBy === 'string' || !('Service' in props.assumedBy)) return;
+  const hasSourceAccount = Object.values(props.trustCondition ?? {}).some((c) => 'aws:SourceAccount' in c);
+  if (!hasSourceAccount && (props.trustWithoutSourceAccount ?? '').trim().length < 10) {
+    throw new Error(`role ${id}: a service's trust carries aws:SourceAccount (serviceTrust()), or trustWithoutSourceAccount gives the reason the service sets none`);
+  }
+}
+
 export function role(t: TemplateBuilder, id: string, props: RoleProps, options: ResourceOptions = {}): ResourceHandle {
   if (props.policyName === null && props.statements.length > 0) throw new Error(`role ${id}: statements need an inline policy name`);
+  checkServiceTrust(id, props);
   return t.resource(
     id,
     'AWS::IAM::Role',
@@ -86,7 +116,7 @@ export function workloadRole(
     path: workloadRolePath(scope.project),
     description: props.description,
     assumedBy: { Service: props.service },
-    trustCondition: { StringEquals: { 'aws:SourceAccount': AWS.accountId } },
+    trustCondition: serviceTrust(),
     policyName: props.policyName,
     statements: props.statements,
     permissionsBoundary: workloadBoundaryArn(scope.project, scope.suffix),

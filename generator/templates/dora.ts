@@ -18,7 +18,7 @@ import { DEPLOY_STAGE_PREFIX, physicalName, pipelineNamePattern, standardName } 
 import { COST_CENTER, ENVIRONMENT_SUFFIX, PATTERNS, PROJECT_NAME } from '../core/parameters';
 import { ParameterHandle, ResourceHandle, Template, TemplateBuilder } from '../core/template';
 import { LOG_RETENTION_PARAMETER } from '../blocks/log-group';
-import { role } from '../blocks/role';
+import { role, serviceTrust } from '../blocks/role';
 import { ResolvedConfig } from '../config/types';
 import { DORA_METRICS_FILE, functionCode } from '../functions';
 import type { ParameterFile } from '../render';
@@ -170,6 +170,7 @@ export function buildDoraTemplate(config: ResolvedConfig): Template {
     roleName: physicalName('iam-role', [project, '-dora-metrics-', suffix, '-', 'AWS::Region']),
     description: 'Runs the function that puts the DORA figures of the project services as metrics',
     assumedBy: { Service: 'lambda.amazonaws.com' },
+    trustCondition: serviceTrust(),
     policyName: 'dora-metrics',
     statements: doraStatements(pipelineNamePattern(project, suffix), namespace, table, logGroup),
   }, {

@@ -39,6 +39,7 @@ import {
 import { ENVIRONMENT_SUFFIX, accountIdParameter } from '../core/parameters';
 import { ParameterHandle, Template, TemplateBuilder } from '../core/template';
 import { role } from '../blocks/role';
+import { LISTENERS_BECAUSE, loadBalancingArns, networkScopes, projectResourceTag } from '../blocks/network-scopes';
 import { standardParameterValues, standardParameters, standardTagValues } from '../blocks/standard-parameters';
 import { ResolvedConfig } from '../config/types';
 import type { ParameterFile } from '../render';
@@ -298,6 +299,22 @@ export const EXECUTION_ROLE_EXCLUSIONS: readonly Exclusion[] = [
 ];
 
 /**
+ * The handler actions that have no resource-level permissions (Service Authorization
+ * Reference: no resource types), in one statement on `*` ahead of the scopes below.
+ */
+const WITHOUT_RESOURCE_TYPES: ReadonlyArray<{ readonly actions: RegExp; readonly calls: string }> = [
+  { actions: /ec2:Describe\w+|autoscaling:DescribeTags|elasticloadbalancing:Describe\w+/, calls: 'EC2 and Elastic Load Balancing Describe* calls, autoscaling:DescribeTags' },
+  { actions: /ecs:(DeregisterTaskDefinition|DescribeTaskDefinition|ListClusters|ListServices|ListTaskDefinitions)/, calls: 'ecs:DeregisterTaskDefinition, DescribeTaskDefinition and the List* calls' },
+  { actions: /iam:ListRoles/, calls: 'iam:ListRoles' },
+  { actions: /logs:(DescribeIndexPolicies|DescribeLogGroups|DescribeResourcePolicies)/, calls: 'logs:DescribeLogGroups, DescribeIndexPolicies and DescribeResourcePolicies' },
+  { actions: /lambda:ListFunctions/, calls: 'lambda:ListFunctions' },
+  { actions: /synthetics:DescribeCanaries/, calls: 'synthetics:DescribeCanaries' },
+  { actions: /s3:ListAllMyBuckets/, calls: 's3:ListAllMyBuckets' },
+  { actions: /events:ListRules/, calls: 'events:ListRules' },
+  { actions: /ssm:DescribeParameters/, calls: 'ssm:DescribeParameters' },
+];
+
+/**
  * Where each granted action goes: the first scope whose pattern matches it. Mutations
  * are held to this account and region and, where the service allows, to this project's
  * names or its Project tag; every `*` says which APIs require it.
@@ -309,46 +326,12 @@ function executionScopes(s: Scope, boundaryArn: Intrinsic<string>): PermissionSc
   const workloadRoles = [iamArn(`role/${project}-workload/*`)];
   return [
     {
-      sid: 'Ec2Describe',
-      actions: /^(ec2:Describe\w+|autoscaling:DescribeTags)$/,
-      resources: anyResource('EC2 Describe* calls (and autoscaling:DescribeTags) have no resource-level permissions'),
-      collapse: ['ec2:Describe*'],
+      sid: 'WithoutResourceTypes',
+      actions: new RegExp(`^(${WITHOUT_RESOURCE_TYPES.map((w) => w.actions.source).join('|')})$`),
+      resources: anyResource(`${WITHOUT_RESOURCE_TYPES.map((w) => w.calls).join('; ')}: no resource-level permissions`),
+      collapse: ['ec2:Describe*', 'elasticloadbalancing:Describe*'],
     },
-    // Deleting, releasing and detaching act on existing resources, which carry the
-    // project's Project tag: never another project's networking.
-    {
-      sid: 'Ec2RemoveProjectResources',
-      actions: /^ec2:(Delete|Detach|Disassociate|Release)\w+$/,
-      resources: [arn('ec2', '*')],
-      options: { condition: projectTag, because: 'EC2 assigns the IDs; only resources tagged with this project qualify' },
-    },
-    {
-      sid: 'Ec2Networking',
-      actions: /^ec2:\w+$/,
-      resources: [arn('ec2', '*')],
-      options: { because: 'EC2 create and attach calls name resources (VPC, subnets, gateways, rule IDs) whose IDs EC2 assigns at creation; held to this account and region' },
-    },
-    {
-      sid: 'LoadBalancingDescribe',
-      actions: /^elasticloadbalancing:Describe\w+$/,
-      resources: anyResource('Elastic Load Balancing Describe* calls have no resource-level permissions'),
-      collapse: ['elasticloadbalancing:Describe*'],
-    },
-    {
-      sid: 'LoadBalancing',
-      actions: /^elasticloadbalancing:\w+$/,
-      resources: [
-        arn('elasticloadbalancing', `loadbalancer/app/*-${suffix}/*`),
-        arn('elasticloadbalancing', `listener/app/*-${suffix}/*`),
-        arn('elasticloadbalancing', `listener-rule/app/*-${suffix}/*`),
-        arn('elasticloadbalancing', `targetgroup/*-${suffix}/*`),
-      ],
-    },
-    {
-      sid: 'EcsAnyResource',
-      actions: /^ecs:(DeregisterTaskDefinition|DescribeTaskDefinition|ListClusters|ListServices|ListTaskDefinitions)$/,
-      resources: anyResource('ecs:DeregisterTaskDefinition, DescribeTaskDefinition and the List* calls have no resource-level permissions'),
-    },
+    ...networkScopes({ project, suffix, projectId: s.project.logicalId }),
     {
       sid: 'EcsClusterAndServices',
       actions: /^ecs:\w+$/,
@@ -391,27 +374,25 @@ function executionScopes(s: Scope, boundaryArn: Intrinsic<string>): PermissionSc
       ],
       options: { condition: { StringEquals: { 'iam:AWSServiceName': ['ecs.amazonaws.com', 'elasticloadbalancing.amazonaws.com'] } } },
     },
-    { sid: 'ListRoles', actions: /^iam:ListRoles$/, resources: anyResource('iam:ListRoles has no resource-level permissions') },
     { sid: 'ReadWorkloadRoles', actions: /^iam:\w+$/, resources: workloadRoles },
-    {
-      sid: 'LogsAnyResource',
-      actions: /^logs:(DescribeIndexPolicies|DescribeLogGroups|DescribeResourcePolicies)$/,
-      resources: anyResource('logs:DescribeLogGroups, DescribeIndexPolicies and DescribeResourcePolicies have no resource-level permissions'),
-    },
     { sid: 'LogGroups', actions: /^logs:\w+$/, resources: [arn('logs', `log-group:/${project}/*`)] },
-    { sid: 'ListFunctions', actions: /^lambda:ListFunctions$/, resources: anyResource('lambda:ListFunctions has no resource-level permissions') },
     // service-canary.json: CloudWatch Synthetics creates the canary's Lambda function and
-    // layer (`cwsyn-{canary}-*`) with the caller's permissions and deletes them with the
-    // canary (ProvisionedResourceCleanup); the runtime's own layers belong to AWS accounts.
+    // layer (`cwsyn-{canary}-*`, the canary `{service}-{suffix}`) with the caller's
+    // permissions and deletes them with the canary (ProvisionedResourceCleanup); the
+    // runtime's own layers belong to AWS accounts.
     {
       sid: 'Layers',
       actions: /^lambda:\w*Layer\w*$/,
       resources: [
-        arn('lambda', 'layer:cwsyn-*'),
-        arn('lambda', 'layer:cwsyn-*:*'),
+        arn('lambda', `layer:cwsyn-*-${suffix}-*`),
+        arn('lambda', `layer:cwsyn-*-${suffix}-*:*`),
         sub('arn:${AWS::Partition}:lambda:${AWS::Region}:*:layer:Synthetics:*'),
         sub('arn:${AWS::Partition}:lambda:${AWS::Region}:*:layer:AWS-CW-Synthetics*'),
       ],
+      options: {
+        because:
+          'CloudWatch Synthetics names a canary\'s function and layer cwsyn-{canary}-{id}, and canary names ({service}-{suffix}, 21 characters) cannot hold the project; the runtime\'s layers belong to AWS accounts',
+      },
     },
     // The pre-traffic check functions (CodeDeployHook_{project}-*) and the canaries'
     // functions (cwsyn-{canary}-*, named by Synthetics).
@@ -421,8 +402,9 @@ function executionScopes(s: Scope, boundaryArn: Intrinsic<string>): PermissionSc
       resources: [
         arn('lambda', `function:CodeDeployHook_${project}-*`),
         arn('lambda', `function:${project}-*-check-${suffix}`),
-        arn('lambda', 'function:cwsyn-*'),
+        arn('lambda', `function:cwsyn-*-${suffix}-*`),
       ],
+      options: { because: 'CloudWatch Synthetics names a canary\'s function and layer cwsyn-{canary}-{id}, and canary names ({service}-{suffix}, 21 characters) cannot hold the project' },
     },
     // CreateCanary has no resource type: it is held to canaries tagged with this project.
     {
@@ -431,11 +413,6 @@ function executionScopes(s: Scope, boundaryArn: Intrinsic<string>): PermissionSc
       resources: anyResource('synthetics:CreateCanary has no resource-level permissions'),
       options: { condition: { StringEquals: { 'aws:RequestTag/Project': sub(project) } } },
     },
-    {
-      sid: 'DescribeCanaries',
-      actions: /^synthetics:DescribeCanaries$/,
-      resources: anyResource('synthetics:DescribeCanaries has no resource-level permissions'),
-    },
     // Canary names cannot hold the project (21 characters): they end in `-{suffix}`, and
     // only canaries tagged with this project qualify.
     {
@@ -443,11 +420,6 @@ function executionScopes(s: Scope, boundaryArn: Intrinsic<string>): PermissionSc
       actions: /^synthetics:\w+$/,
       resources: [arn('synthetics', `canary:*-${suffix}`)],
       options: { condition: projectTag, because: 'canary names (21 characters) cannot hold the project; only canaries tagged with this project qualify' },
-    },
-    {
-      sid: 'ListBuckets',
-      actions: /^s3:ListAllMyBuckets$/,
-      resources: anyResource('s3:ListAllMyBuckets has no resource-level permissions'),
     },
     // network.json: the load balancer access log bucket of this account, region and
     // environment (naming.ts accessLogBucketName); its S3 actions also go to the canaries'.
@@ -467,11 +439,9 @@ function executionScopes(s: Scope, boundaryArn: Intrinsic<string>): PermissionSc
     },
     { sid: 'Alarms', actions: /^cloudwatch:\w+$/, resources: [arn('cloudwatch', `alarm:${project}-*`)] },
     // dora-forwarding.json: the rule that forwards ECS deployment events, `{project}-dora-forward-{suffix}`.
-    { sid: 'ListEventRules', actions: /^events:ListRules$/, resources: anyResource('events:ListRules has no resource-level permissions') },
     { sid: 'EventRules', actions: /^events:\w+$/, resources: [arn('events', `rule/${project}-*`)] },
     // The network stack hands its IDs to the service stacks through SSM parameters
     // under /{project}/.
-    { sid: 'DescribeParameters', actions: /^ssm:DescribeParameters$/, resources: anyResource('ssm:DescribeParameters has no resource-level permissions') },
     { sid: 'NetworkParameters', actions: /^ssm:\w+$/, resources: [arn('ssm', `parameter/${project}/*`)] },
   ];
 }
@@ -554,23 +524,25 @@ export function executionStatements(
  * The ECS infrastructure role: the inline, project-scoped equivalent of the managed
  * AmazonECSInfrastructureRolePolicyForLoadBalancers (AWS Managed Policy Reference) plus
  * the invocation of the lifecycle hook (ECS Developer Guide, "Amazon ECS infrastructure
- * IAM role" for Lambda hooks). Load balancer resources end in `-{suffix}` (naming.ts),
- * hook functions are `{project}-{service}-check-{suffix}`.
+ * IAM role" for Lambda hooks). Target groups carry the Project tag; listeners and rules
+ * are those of `{service}-alb-{suffix}` (blocks/network-scopes.ts); hook functions are
+ * `{project}-{service}-check-{suffix}`.
  */
 function ecsInfrastructureStatements(s: Scope): Statement[] {
   const project = `\${${s.project.logicalId}}`;
   const suffix = `\${${s.suffix.logicalId}}`;
+  const lb = loadBalancingArns({ project, suffix, projectId: s.project.logicalId });
   return [
     allow(
       'ReadLoadBalancing',
       ['elasticloadbalancing:DescribeListeners', 'elasticloadbalancing:DescribeRules', 'elasticloadbalancing:DescribeTargetGroups', 'elasticloadbalancing:DescribeTargetHealth'],
       anyResource('Elastic Load Balancing Describe* calls have no resource-level permissions'),
     ),
-    allow('RegisterTasks', ['elasticloadbalancing:DeregisterTargets', 'elasticloadbalancing:RegisterTargets'], [arn('elasticloadbalancing', `targetgroup/*-${suffix}/*`)]),
-    allow('ShiftTraffic', ['elasticloadbalancing:ModifyListener', 'elasticloadbalancing:ModifyRule'], [
-      arn('elasticloadbalancing', `listener/app/*-${suffix}/*`),
-      arn('elasticloadbalancing', `listener-rule/app/*-${suffix}/*`),
-    ]),
+    allow('RegisterTasks', ['elasticloadbalancing:DeregisterTargets', 'elasticloadbalancing:RegisterTargets'], [lb.targetGroup], {
+      condition: projectResourceTag({ project, suffix, projectId: s.project.logicalId }),
+      because: 'Elastic Load Balancing assigns the IDs; only target groups tagged with this project qualify',
+    }),
+    allow('ShiftTraffic', ['elasticloadbalancing:ModifyListener', 'elasticloadbalancing:ModifyRule'], lb.listeners, { because: LISTENERS_BECAUSE }),
     allow('InvokeLifecycleHooks', ['lambda:InvokeFunction'], [arn('lambda', `function:${project}-*-check-${suffix}`)]),
   ];
 }
@@ -600,6 +572,7 @@ export function buildMemberRolesTemplate(): Template {
   const boundaryArn = workloadBoundaryArn(project, suffix);
   const projectName = `\${${project.logicalId}}`;
   const suffixName = `\${${suffix.logicalId}}`;
+  const lbArns = loadBalancingArns({ project: projectName, suffix: suffixName, projectId: project.logicalId });
 
   const boundary = t.resource(ID.workloadBoundary, 'AWS::IAM::ManagedPolicy', {
     ManagedPolicyName: workloadBoundaryName(project, suffix),
@@ -635,14 +608,7 @@ export function buildMemberRolesTemplate(): Template {
       allow('TagGreenTaskSets', ['ecs:TagResource'], [arn('ecs', `task-set/${projectName}-cluster-${suffixName}/*/*`)], {
         condition: { StringEquals: { 'ecs:CreateAction': 'CreateTaskSet' } },
       }),
-      allow(
-        'ShiftTraffic',
-        ['elasticloadbalancing:ModifyListener', 'elasticloadbalancing:ModifyRule'],
-        [
-          arn('elasticloadbalancing', `listener/app/*-${suffixName}/*`),
-          arn('elasticloadbalancing', `listener-rule/app/*-${suffixName}/*`),
-        ],
-      ),
+      allow('ShiftTraffic', ['elasticloadbalancing:ModifyListener', 'elasticloadbalancing:ModifyRule'], lbArns.listeners, { because: LISTENERS_BECAUSE }),
       allow(
         'DescribeLoadBalancing',
         ['elasticloadbalancing:DescribeListeners', 'elasticloadbalancing:DescribeRules', 'elasticloadbalancing:DescribeTargetGroups'],
@@ -665,15 +631,15 @@ export function buildMemberRolesTemplate(): Template {
   const executionRole = role(t, ID.executionRole, {
     roleName: execution.value,
     description: 'CloudFormation execution role for the network, ECS service and service canary stacks of this project',
-    // CloudFormation documents no aws:SourceArn/aws:SourceAccount for service roles; only
-    // a principal allowed iam:PassRole on this role (the deploy roles) can hand it over.
     assumedBy: { Service: 'cloudformation.amazonaws.com' },
+    trustWithoutSourceAccount:
+      'CloudFormation documents no aws:SourceAccount/aws:SourceArn for service roles; only a principal allowed iam:PassRole on this role (the deploy roles) can hand it over',
     policyName: 'blue-green-hook-and-guards',
     statements: execution$.inline,
   });
   packStatements(execution$.handler).forEach((statements, i) => {
     t.resource(`${ID.executionPolicy}${i + 1}`, 'AWS::IAM::ManagedPolicy', {
-      Description: `Execution role, part ${i + 1}: the resource handlers' actions for the member stacks' resource types`,
+      Description: `Execution role, part ${i + 1}: the resource handlers' actions`,
       PolicyDocument: policyDocument(statements),
       Roles: [executionRole.ref()],
     });
@@ -681,9 +647,10 @@ export function buildMemberRolesTemplate(): Template {
 
   const ecsInfrastructureRole = role(t, ID.ecsInfrastructureRole, {
     roleName: ecsInfrastructure.value,
-    description: 'ECS infrastructure role of ECS-native blue/green: moves listener rules between target groups and invokes the lifecycle hook',
-    // The trust policy the ECS Developer Guide gives for this role, without conditions.
+    description: 'ECS-native blue/green: moves listener rules between target groups, invokes the lifecycle hook',
     assumedBy: { Service: 'ecs.amazonaws.com' },
+    trustWithoutSourceAccount:
+      'the ECS Developer Guide ("Amazon ECS infrastructure IAM role for load balancers") gives the trust without conditions and documents no aws:SourceAccount; only the execution role may pass it, to ECS',
     policyName: 'ecs-blue-green-deployments',
     statements: ecsInfrastructureStatements(scope),
   });

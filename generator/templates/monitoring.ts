@@ -35,7 +35,7 @@ import {
 } from '../core/naming';
 import { COST_CENTER, ENVIRONMENT_SUFFIX, PROJECT_NAME } from '../core/parameters';
 import { ParameterHandle, ResourceHandle, Template, TemplateBuilder } from '../core/template';
-import { role } from '../blocks/role';
+import { role, serviceTrust } from '../blocks/role';
 import { Dashboard, HorizontalAnnotation, MetricWidget, Series, Statistic, UnitAxis, dashboardBody, timeSeries } from '../blocks/dashboard';
 import { ResolvedConfig } from '../config/types';
 import type { ParameterFile } from '../render';
@@ -426,6 +426,7 @@ export function buildMonitoringTemplate(config: ResolvedConfig): Template {
     roleName: physicalName('iam-role', [project, '-deploy-duration-', suffix, '-', 'AWS::Region']),
     description: 'Runs the function that puts the duration of each deployment of the project pipelines as a metric',
     assumedBy: { Service: 'lambda.amazonaws.com' },
+    trustCondition: serviceTrust(),
     policyName: 'deployment-duration-metric',
     statements: durationStatements(s, namespace, durationLogGroup),
   });

@@ -37,7 +37,7 @@ import {
 } from '../core/naming';
 import { COST_CENTER, ENVIRONMENT_NAME, ENVIRONMENT_SUFFIX, MAX_LENGTH, PATTERNS, PROJECT_NAME, SERVICE_NAME } from '../core/parameters';
 import { ParameterHandle, ResourceHandle, StringParameter, Template, TemplateBuilder } from '../core/template';
-import { role } from '../blocks/role';
+import { role, serviceTrust } from '../blocks/role';
 import { bucketPolicy, privateBucket } from '../blocks/bucket';
 import { buildSpec, withRetries } from '../blocks/buildspec';
 import { CpuArchitecture, ResolvedConfig } from '../config/types';
@@ -837,10 +837,13 @@ export function buildPipelineBuildTemplate(config: ResolvedConfig): Template {
   // Two roles: the build pushes images and reads the registry credentials; the unit tests
   // (which run the application's code with the role's credentials) and the scan may only
   // read scan results and write reports.
+  const codeBuildProjects = sub(`arn:\${AWS::Partition}:codebuild:\${AWS::Region}:\${AWS::AccountId}:project/\${${s.project.logicalId}}-*`);
   const buildRole = role(t, ID.buildRole, {
     roleName: standardName('iam-role', 'codebuild-build', s),
     description: 'CodeBuild: builds and pushes the image, renders the service templates',
     assumedBy: { Service: 'codebuild.amazonaws.com' },
+    // CodeBuild sets the build project's ARN (CodeBuild User Guide, "Cross-service confused deputy prevention").
+    trustCondition: serviceTrust(codeBuildProjects),
     policyName: 'codebuild-build',
     statements: [
       ...codeBuildStatements(p, buildResources, true),
@@ -867,6 +870,7 @@ export function buildPipelineBuildTemplate(config: ResolvedConfig): Template {
     roleName: standardName('iam-role', 'codebuild-test', s),
     description: 'CodeBuild: unit tests and image scan',
     assumedBy: { Service: 'codebuild.amazonaws.com' },
+    trustCondition: serviceTrust(codeBuildProjects),
     policyName: 'codebuild-test',
     statements: [
       ...codeBuildStatements(p, buildResources, false),
@@ -972,6 +976,7 @@ export function buildPipelineTemplate(config: ResolvedConfig): Template {
     path: pipelineRolePath(c.project),
     description: 'CodePipeline: runs the pipeline, assumes member deploy roles',
     assumedBy: { Service: 'codepipeline.amazonaws.com' },
+    trustCondition: serviceTrust(),
     policyName: 'pipeline',
     statements: [
       allow(
@@ -1160,6 +1165,8 @@ export function buildPipelineTemplate(config: ResolvedConfig): Template {
       roleName: standardName('iam-role', 'source-events', s),
       description: 'EventBridge: starts the pipeline on a push to the CodeCommit branch',
       assumedBy: { Service: 'events.amazonaws.com' },
+      // EventBridge sets the rule's account and ARN (EventBridge User Guide, "Using IAM policy conditions").
+      trustCondition: serviceTrust(sub(`arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/\${${s.project.logicalId}}-*`)),
       policyName: 'start-pipeline',
       statements: [allow('StartPipeline', ['codepipeline:StartPipelineExecution'], [pipelineArn])],
     },

@@ -36,8 +36,9 @@ const values: Record<string, string> = {
 for (const id of [ID.errorAlarm, ID.unhealthyAlarm]) values[id] = resolve(resource(native, id).Properties!.AlarmName, values);
 const memberValues = { ...values, ToolsEnvironmentSuffix: 'tools' };
 
-/** Whether an IAM resource pattern (with * wildcards) matches an ARN. */
-const covers = (pattern: string, arnText: string) => new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.?+^$|()[\]{}\\]/g, '\\$&')).join('.*')}$`).test(arnText);
+/** IAM's ARN matching: `*` any characters, `?` one. */
+const covers = (pattern: string, arnText: string) =>
+  new RegExp(`^${pattern.split('*').map((p) => p.split('?').map((q) => q.replace(/[.+^$|()[\]{}\\]/g, '\\$&')).join('.')).join('.*')}$`).test(arnText);
 
 describe('ecs-service-native.json: the ECS deployment controller does the blue/green', () => {
   test('no transform, no hook, no task sets: one service with the ECS controller', () => {

@@ -11,204 +11,43 @@
  * - every legitimate step of a deploy is allowed, and every workload role's own
  *   permissions fit inside the boundary.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { actionsOfType } from '../../generator/core/handler-permissions';
 import { EXECUTION_ROLE_EXCLUSIONS, MEMBER_ROLES_IDS as ID, memberStackTemplates } from '../../generator/templates/member-roles';
-import { Template } from '../../generator/core/template';
-import { ActionInfo, Decision, Policy, actionInfo, arnFormat, decide, expandAction, identityPolicies, resolvePolicy, trustPolicy } from '../helpers/iam-sim';
-import { TEMPLATES_DIR, exampleConfig, loadTemplate, resolve, resource, roleStatements, templateFiles } from '../helpers/template';
+import { Decision, Policy, actionInfo, decide, expandAction, identityPolicies, resolvePolicy, trustPolicy } from '../helpers/iam-sim';
+import { loadTemplate, resource, roleStatements } from '../helpers/template';
+import {
+  ACCOUNT,
+  ALARM,
+  BOUNDARY_ARN,
+  CHECK_FUNCTION,
+  CLUSTER,
+  CODEDEPLOY_ARN,
+  EXEC_ARN,
+  LOAD_BALANCER,
+  PLACEHOLDERS,
+  REGION,
+  STACK,
+  TOOLS,
+  WORKLOAD_ROLE,
+  bg,
+  boundary,
+  concreteArns,
+  config,
+  dev,
+  envOf,
+  execIdentity,
+  handlerContext,
+  memberFiles,
+  memberRoles,
+  memberValues,
+  parameterFile,
+  prop,
+  pseudo,
+  roleArn,
+  webValues,
+} from '../helpers/member-roles-values';
 
 jest.setTimeout(120_000);
-
-const config = exampleConfig();
-const REGION = 'eu-west-1';
-const TOOLS = config.tools.accountId;
-const memberRoles = loadTemplate('member-roles.json');
-
-/** Templates deployed in the tools account or by an operator with their own credentials: the rest are member stacks. */
-const NOT_MEMBER_STACKS = ['member-roles.json', 'service-deploy-role.json', 'github-oidc.json', 'dora.json', 'monitoring.json', 'pipeline-build.json', 'pipeline.json'];
-const memberFiles = templateFiles().filter((f) => !NOT_MEMBER_STACKS.includes(f));
-
-function parameterFile(rel: string): Record<string, string> {
-  return JSON.parse(fs.readFileSync(path.join(TEMPLATES_DIR, 'parameters', rel), 'utf8')).Parameters;
-}
-
-function envOf(name: string) {
-  return config.environments.find((e) => e.name === name)!;
-}
-
-function pseudo(account: string): Record<string, string> {
-  return { 'AWS::Partition': 'aws', 'AWS::Region': REGION, 'AWS::AccountId': account };
-}
-
-function memberValues(env: string): Record<string, string> {
-  return { ...parameterFile(`member-roles/${env}.json`), ...pseudo(envOf(env).accountId) };
-}
-
-function roleArn(t: Template, id: string, values: Record<string, string>): string {
-  const props = resource(t, id).Properties!;
-  return `arn:aws:iam::${values['AWS::AccountId']}:role${props.Path !== undefined ? resolve(props.Path, values) : '/'}${resolve(props.RoleName, values)}`;
-}
-
-// --- Real names of the web service in dev, from the generated templates ------------------
-
-const DEV = envOf('dev');
-const ACCOUNT = DEV.accountId;
-const dev = memberValues('dev');
-const execIdentity = identityPolicies(memberRoles, ID.executionRole, dev);
-const EXEC_ARN = roleArn(memberRoles, ID.executionRole, dev);
-const CODEDEPLOY_ARN = roleArn(memberRoles, ID.codeDeployRole, dev);
-const BOUNDARY_ARN = `arn:aws:iam::${ACCOUNT}:policy/${resolve(resource(memberRoles, ID.workloadBoundary).Properties!.ManagedPolicyName, dev)}`;
-const boundary = resolvePolicy(resource(memberRoles, ID.workloadBoundary).Properties!.PolicyDocument, dev) as Policy;
-
-const bg = loadTemplate('ecs-service.json');
-const network = loadTemplate('network.json');
-const canary = loadTemplate('service-canary.json');
-const webValues = { ...parameterFile('ecs-service/web/dev.json'), ...pseudo(ACCOUNT) };
-const canaryValues = { ...parameterFile('service-canary/web/dev.json'), ...pseudo(ACCOUNT) };
-const networkValues = { ...parameterFile('network/dev.json'), ...pseudo(ACCOUNT) };
-const prop = (t: Template, id: string, key: string, values: Record<string, string>) => resolve(resource(t, id).Properties![key], values);
-
-const LOAD_BALANCER = prop(bg, 'LoadBalancer', 'Name', webValues);
-const TARGET_GROUP = prop(bg, 'TargetGroup1', 'Name', webValues);
-const CLUSTER = prop(network, 'Cluster', 'ClusterName', networkValues);
-const STACK = `shop-web-${DEV.environmentSuffix}`;
-const CHECK_FUNCTION = prop(bg, 'CheckFunction', 'FunctionName', webValues);
-const CANARY = canaryValues.CanaryName;
-const CANARY_BUCKET = prop(canary, 'ArtifactBucket', 'BucketName', canaryValues);
-const LOG_GROUP = prop(bg, 'ServiceLogGroup', 'LogGroupName', webValues);
-const ALARM = prop(bg, 'TargetErrorsAlarm', 'AlarmName', webValues);
-const PARAMETER = prop(network, 'VpcIdParameter', 'Name', networkValues);
-const WORKLOAD_ROLE = `shop-workload/${STACK}-TaskRole-1A2B3C4D5E6F`;
-const doraForwarding = loadTemplate('dora-forwarding.json');
-const FORWARD_RULE = prop(doraForwarding, 'ForwardDeploymentEventsRule', 'Name', { ...parameterFile('dora-forwarding/dev.json'), ...pseudo(ACCOUNT) });
-
-/** Values for the placeholders of the Service Authorization Reference's ARN formats. */
-const PLACEHOLDERS: Record<string, string> = {
-  Partition: 'aws',
-  Region: REGION,
-  Account: ACCOUNT,
-  VpcId: 'vpc-0a1b2c3d4e5f60718',
-  SubnetId: 'subnet-0a1b2c3d4e5f60718',
-  SecurityGroupId: 'sg-0a1b2c3d4e5f60718',
-  SecurityGroupRuleId: 'sgr-0a1b2c3d4e5f60718',
-  RouteTableId: 'rtb-0a1b2c3d4e5f60718',
-  InternetGatewayId: 'igw-0a1b2c3d4e5f60718',
-  NatGatewayId: 'nat-0a1b2c3d4e5f60718',
-  AllocationId: 'eipalloc-0a1b2c3d4e5f60718',
-  VpcFlowLogId: 'fl-0a1b2c3d4e5f60718',
-  NetworkInterfaceId: 'eni-0a1b2c3d4e5f60718',
-  IpamPoolId: 'ipam-pool-0a1b2c3d4e5f60718',
-  LoadBalancerName: LOAD_BALANCER,
-  LoadBalancerId: '50dc6c495c0c9188',
-  ListenerId: 'f2f7dc8efc522ab2',
-  ListenerRuleId: '9683b2d02a6cabee',
-  TargetGroupName: TARGET_GROUP,
-  TargetGroupId: '6d0ecf831eec9f09',
-  ClusterName: CLUSTER,
-  ServiceName: `${STACK}-Service-1A2B3C4D5E6F`,
-  TaskSetId: 'ecs-svc/1234567890123456789',
-  ServiceDeploymentId: 'r9sPTSJxwRNNRmDm',
-  TaskDefinitionFamilyName: `${STACK}-TaskDefinition-1A2B3C4D5E6F`,
-  TaskDefinitionRevisionNumber: '3',
-  RoleNameWithPath: WORKLOAD_ROLE,
-  FunctionName: CHECK_FUNCTION,
-  LayerName: `cwsyn-${CANARY}-0a1b2c3d`,
-  LayerVersion: '1',
-  LogGroupName: LOG_GROUP,
-  AlarmName: ALARM,
-  ParameterNameWithoutLeadingSlash: PARAMETER.replace(/^\//, ''),
-  CanaryName: CANARY,
-  BucketName: CANARY_BUCKET,
-};
-
-/** Where a resource type's handlers act on something else than the defaults above. */
-const PLACEHOLDERS_BY_TYPE: Record<string, Record<string, string>> = {
-  'AWS::Synthetics::Canary': { FunctionName: `cwsyn-${CANARY}-0a1b2c3d-1a2b-4c3d-8e9f-0a1b2c3d4e5f` },
-  'AWS::ECS::Cluster': { RoleNameWithPath: 'aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS' },
-  'AWS::Events::Rule': { RuleName: FORWARD_RULE },
-};
-
-/** The IAM resource type each handler acts on when an action accepts several (e.g. ecs:TagResource). */
-const PREFERRED_RESOURCE_TYPE: Record<string, readonly string[]> = {
-  'AWS::Events::Rule': ['rule-on-default-event-bus'],
-  'AWS::EC2::VPC': ['vpc'],
-  'AWS::EC2::Subnet': ['subnet'],
-  'AWS::EC2::SecurityGroup': ['security-group'],
-  'AWS::EC2::SecurityGroupIngress': ['security-group'],
-  'AWS::EC2::RouteTable': ['route-table'],
-  'AWS::EC2::Route': ['route-table'],
-  'AWS::EC2::InternetGateway': ['internet-gateway'],
-  'AWS::EC2::VPCGatewayAttachment': ['internet-gateway', 'vpc'],
-  'AWS::EC2::NatGateway': ['natgateway'],
-  'AWS::EC2::EIP': ['elastic-ip'],
-  'AWS::EC2::FlowLog': ['vpc-flow-log'],
-  'AWS::EC2::SubnetRouteTableAssociation': ['route-table', 'subnet'],
-  'AWS::ECS::Cluster': ['cluster'],
-  'AWS::ECS::Service': ['service'],
-  'AWS::ECS::TaskSet': ['task-set'],
-  'AWS::ECS::PrimaryTaskSet': ['service'],
-  'AWS::ECS::TaskDefinition': ['task-definition'],
-  'AWS::ElasticLoadBalancingV2::LoadBalancer': ['loadbalancer/app/'],
-  'AWS::ElasticLoadBalancingV2::Listener': ['listener/app', 'loadbalancer/app/'],
-  'AWS::ElasticLoadBalancingV2::ListenerRule': ['listener-rule/app', 'listener/app', 'loadbalancer/app/'],
-  'AWS::ElasticLoadBalancingV2::TargetGroup': ['targetgroup'],
-  'AWS::Lambda::Function': ['function'],
-  'AWS::Logs::LogGroup': ['log-group'],
-  'AWS::S3::Bucket': ['bucket'],
-  'AWS::S3::BucketPolicy': ['bucket'],
-  'AWS::SSM::Parameter': ['parameter'],
-  'AWS::CloudWatch::Alarm': ['alarm'],
-  'AWS::Synthetics::Canary': ['canary', 'function', 'layerVersion', 'layer', 'bucket', 'role'],
-};
-
-/** What the handler passes a role to, per resource type (iam:PassedToService). */
-const PASSED_TO: Record<string, string> = {
-  'AWS::ECS::Service': 'ecs-tasks.amazonaws.com',
-  'AWS::ECS::TaskDefinition': 'ecs-tasks.amazonaws.com',
-  'AWS::Lambda::Function': 'lambda.amazonaws.com',
-  'AWS::Synthetics::Canary': 'synthetics.amazonaws.com',
-  'AWS::EC2::FlowLog': 'vpc-flow-logs.amazonaws.com',
-  'AWS::Events::Rule': 'events.amazonaws.com',
-};
-
-/** Context every handler request of the project carries: its Project tag, the boundary of the roles it creates. */
-function handlerContext(type: string): Record<string, string> {
-  return {
-    'aws:ResourceTag/Project': 'shop',
-    'aws:RequestTag/Project': 'shop',
-    'iam:PermissionsBoundary': BOUNDARY_ARN,
-    'iam:AWSServiceName': 'ecs.amazonaws.com',
-    ...(PASSED_TO[type] ? { 'iam:PassedToService': PASSED_TO[type] } : {}),
-  };
-}
-
-async function concreteArns(action: string, info: ActionInfo, type: string): Promise<string[]> {
-  if (info.wildcardOnly || info.resourceTypes.length === 0) return ['*'];
-  const service = action.split(':')[0].toLowerCase();
-  // Where the reference lists several resource types (an ARN of one of them is what a call
-  // names), the one this resource type's handler acts on; otherwise every required one.
-  // The Service Authorization Reference lists Elastic Load Balancing v1 and v2 under one
-  // prefix; for an action both have, the data holds v1's entry (classic `loadbalancer`),
-  // while our handlers act on v2's resource types.
-  const elbV2 = service === 'elasticloadbalancing' && info.resourceTypes.every((r) => r.name === 'loadbalancer');
-  const preferred = (PREFERRED_RESOURCE_TYPE[type] ?? []).filter((p) => elbV2 || info.resourceTypes.some((r) => r.name === p));
-  const required = info.resourceTypes.filter((r) => r.required).map((r) => r.name);
-  const names = preferred.length > 0 ? [preferred[0]] : required.length > 0 ? required : [info.resourceTypes[0].name];
-  const values = { ...PLACEHOLDERS, ...(PLACEHOLDERS_BY_TYPE[type] ?? {}) };
-  const arns: string[] = [];
-  for (const name of names) {
-    const format = await arnFormat(service, name);
-    arns.push(
-      format.replace(/\$\{([A-Za-z]+)\}/g, (_m, key: string) => {
-        if (!(key in values)) throw new Error(`${action} (${type}) acts on ${name}: add a concrete value for \${${key}} (${format})`);
-        return values[key];
-      }),
-    );
-  }
-  return arns;
-}
 
 describe('member stacks: what the generated templates contain', () => {
   test('member-roles builds its roles from exactly the member-account templates in templates/', () => {
@@ -229,9 +68,9 @@ describe('the execution role allows every handler action of every member stack r
         denied.push(`${action}: not an IAM action (exclude it with the reason)`);
         continue;
       }
-      for (const arn of await concreteArns(action, info, type)) {
+      for (const { name, arn } of await concreteArns(action, info, type)) {
         const unvalidated = action.startsWith('elasticloadbalancing:') && info.resourceTypes.every((r) => r.name === 'loadbalancer');
-        const d = await decide({ principal: EXEC_ARN, action, resource: arn, context: handlerContext(type), identity: execIdentity, unvalidated });
+        const d = await decide({ principal: EXEC_ARN, action, resource: arn, context: handlerContext(type, action, name), identity: execIdentity, unvalidated });
         if (d !== 'Allowed') denied.push(`${action} on ${arn}: ${d}`);
       }
     }

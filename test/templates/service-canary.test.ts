@@ -272,8 +272,8 @@ describe('member-roles.json ExecutionRole and the canary stack', () => {
   });
 
   test("manages only the Lambda resources Synthetics makes for canaries, and this project's canary buckets", () => {
-    expect((sid('Functions').Resource as unknown[]).map((r) => resolve(r, roleValues))).toContain('arn:aws:lambda:eu-west-1:444444444444:function:cwsyn-*');
-    expect((sid('Layers').Resource as unknown[]).map((r) => resolve(r, roleValues))).toContain('arn:aws:lambda:eu-west-1:444444444444:layer:cwsyn-*');
+    expect((sid('Functions').Resource as unknown[]).map((r) => resolve(r, roleValues))).toContain('arn:aws:lambda:eu-west-1:444444444444:function:cwsyn-*-prod-*');
+    expect((sid('Layers').Resource as unknown[]).map((r) => resolve(r, roleValues))).toContain('arn:aws:lambda:eu-west-1:444444444444:layer:cwsyn-*-prod-*');
     const [bucketPattern] = (sid('CanaryArtifactBuckets').Resource as unknown[]).map((r) => resolve(r, roleValues));
     const bucketName = resolve(props(ID.artifactBucket).BucketName, values);
     expect(new RegExp(`^${bucketPattern.replace(/\*/g, '.*')}$`).test(`arn:aws:s3:::${bucketName}`)).toBe(true);
