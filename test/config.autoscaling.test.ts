@@ -5,7 +5,9 @@
  * scales), [1] orders (dev rolling and scaling on CPU and requests, staging and prod
  * ecs-blue-green, prod scaling on CPU).
  */
-import { ConfigError, parseConfig } from '../generator/config/load';
+import * as fs from 'node:fs';
+import { CONFIG_SCHEMA_PATH, ConfigError, parseConfig } from '../generator/config/load';
+import { PATTERNS } from '../generator/core/parameters';
 import { RawConfig, exampleRaw } from './helpers/config';
 
 function problemsOf(edit: (c: RawConfig) => void): readonly string[] {
@@ -93,6 +95,12 @@ describe('autoScaling and publicHostname: refused with the field, the value and 
         c.services[0].environments.dev = { autoScaling: { minCount: 1, maxCount: 5000, cpuTargetPercent: 100 } };
       }),
     ).toEqual([]);
+  });
+
+  test('publicHostname has the pattern the canary template takes', () => {
+    const schema = JSON.parse(fs.readFileSync(CONFIG_SCHEMA_PATH, 'utf8'));
+    const env = schema.properties.services.items.properties.environments.additionalProperties.properties;
+    expect(env.publicHostname.pattern).toBe(PATTERNS.hostname);
   });
 
   test('the resolved configuration carries the defaults', () => {
