@@ -45,8 +45,11 @@ export const COOLDOWN_RANGE = { min: 0, max: 3600 } as const;
  */
 export const AUTO_SCALING_DEFAULTS = { scaleInCooldownSeconds: 300, scaleOutCooldownSeconds: 60, disableScaleIn: false } as const;
 
-/** Strategies whose production target group stays the same across deployments. */
-export const REQUEST_TRACKING_STRATEGIES: readonly DeploymentStrategy[] = ['rolling'];
+/**
+ * Whether a strategy may track requests per target: only where the production target
+ * group stays the same across deployments.
+ */
+export const TRACKS_REQUESTS: Readonly<Record<DeploymentStrategy, boolean>> = { 'blue-green': false, 'ecs-blue-green': false, rolling: true };
 
 export function resolveAutoScaling(c: AutoScalingConfig | undefined): ResolvedAutoScaling | undefined {
   if (!c) return undefined;
@@ -74,14 +77,16 @@ export function autoScalingProblems(own: Json, where: string): string[] {
   const s = a as Json;
   const at = `${where}.autoScaling`;
   const problems: string[] = [];
-  const strategy = typeof own.deploymentStrategy === 'string' ? own.deploymentStrategy : 'blue-green';
+  const strategy = own.deploymentStrategy ?? 'blue-green';
   if (typeof s.minCount === 'number' && typeof s.maxCount === 'number' && s.minCount > s.maxCount) {
     problems.push(`${at}.minCount: ${s.minCount} is above maxCount ${s.maxCount}; the scaler keeps the task count between the two`);
   }
   if (s.cpuTargetPercent === undefined && s.requestsPerTarget === undefined) {
     problems.push(`${at}: names no policy; give cpuTargetPercent, requestsPerTarget or both (without one the task count would stay at minCount)`);
   }
-  if (s.requestsPerTarget !== undefined && !REQUEST_TRACKING_STRATEGIES.includes(strategy as DeploymentStrategy)) {
+  // An unknown strategy is the schema's to report.
+  const known = typeof strategy === 'string' && Object.prototype.hasOwnProperty.call(TRACKS_REQUESTS, strategy);
+  if (s.requestsPerTarget !== undefined && known && !TRACKS_REQUESTS[strategy as DeploymentStrategy]) {
     problems.push(
       `${at}.requestsPerTarget: request-count tracking (ALBRequestCountPerTarget) follows one target group, and with deploymentStrategy ${JSON.stringify(strategy)} production traffic moves to the other target group at every deployment, leaving the policy without requests; use cpuTargetPercent, or deploymentStrategy "rolling"`,
     );

@@ -45,7 +45,7 @@ import { LOG_RETENTION_PARAMETER, logGroup } from '../blocks/log-group';
 import { suppress } from '../core/suppressions';
 import { workloadRole } from '../blocks/role';
 import { STANDARD_PARAMETER_IDS, standardParameterValues, standardParameters, standardTagValues } from '../blocks/standard-parameters';
-import { REQUEST_TRACKING_STRATEGIES } from '../config/autoscaling';
+import { TRACKS_REQUESTS } from '../config/autoscaling';
 import { DeploymentStrategy, ResolvedConfig } from '../config/types';
 import type { ParameterFile } from '../render';
 import { networkParameterPaths } from './network';
@@ -510,7 +510,7 @@ export function buildEcsServiceTemplate(strategy: DeploymentStrategy): Template 
   ).map((a) => a.ref());
 
   // Request tracking follows tg1, which serves production only with rolling deployments.
-  const scaling = autoScaling(t, REQUEST_TRACKING_STRATEGIES.includes(strategy) ? { requests: { loadBalancer, targetGroup: tg1 } } : {});
+  const scaling = autoScaling(t, TRACKS_REQUESTS[strategy] ? { requests: { loadBalancer, targetGroup: tg1 } } : {});
   if (!blueGreen) {
     // Rolling: ECS replaces tasks in place; the circuit breaker rolls back tasks that
     // never become healthy, the deployment alarms roll back a deployment that errors.
@@ -777,7 +777,7 @@ export function ecsServiceParameterFiles(config: ResolvedConfig, strategy: Deplo
           [ID.taskMemory]: String(svc.memoryMiB),
           [ID.cpuArchitecture]: svc.cpuArchitecture,
           [ID.desiredCount]: String(settings.desiredCount),
-          ...autoScalingParameterValues(settings.autoScaling, REQUEST_TRACKING_STRATEGIES.includes(strategy)),
+          ...autoScalingParameterValues(settings.autoScaling, TRACKS_REQUESTS[strategy]),
           ...(settings.certificateArn ? { [HTTPS_IDS.certificateArn]: settings.certificateArn } : {}),
           [HARDENING_IDS.readonlyRootFilesystem]: String(svc.readOnlyRootFilesystem),
           [HARDENING_IDS.dropLinuxCapabilities]: String(svc.dropLinuxCapabilities),
