@@ -492,6 +492,22 @@ function executionScopes(s: Scope, boundaryArn: Intrinsic<string>): PermissionSc
       resources: [sub(`arn:\${AWS::Partition}:s3:::${project}-*-canary-${suffix}-\${AWS::AccountId}`)],
       collapse: ['s3:Get*Configuration', 's3:GetBucket*'],
     },
+    // RegisterScalableTarget and PutScalingPolicy first check the caller's CloudWatch
+    // permissions with calls that name no alarm (PutMetricAlarm and DeleteAlarms without
+    // parameters, DescribeAlarms of one record), made on the caller's behalf (Application
+    // Auto Scaling User Guide, "Permissions validation for API calls on target resources").
+    // Only such service-made calls qualify here; CloudFormation's own alarm calls stay
+    // with this project's alarms (Alarms, below).
+    {
+      sid: 'ScalingPermissionChecks',
+      actions: /^cloudwatch:(DeleteAlarms|DescribeAlarms|PutMetricAlarm)$/,
+      resources: [arn('cloudwatch', 'alarm:*')],
+      options: {
+        condition: { Bool: { 'aws:ViaAWSService': 'true' } },
+        because: 'the permission checks of Application Auto Scaling name no alarm; only calls an AWS service makes for this role qualify',
+      },
+      shared: true,
+    },
     // A target tracking policy reads its metric when it is created or changed.
     { sid: 'ReadMetrics', actions: /^cloudwatch:GetMetricData$/, resources: anyResource('cloudwatch:GetMetricData has no resource-level permissions for CloudWatch metrics') },
     { sid: 'Alarms', actions: /^cloudwatch:\w+$/, resources: [arn('cloudwatch', `alarm:${project}-*`)] },
