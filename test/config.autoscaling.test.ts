@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import { CONFIG_SCHEMA_PATH, ConfigError, parseConfig } from '../generator/config/load';
 import { PATTERNS } from '../generator/core/parameters';
+import { AUTO_SCALING_DEFAULTS, COOLDOWN_RANGE, CPU_TARGET_RANGE, MAX_TASKS_PER_SERVICE, MIN_TASK_COUNT, REQUESTS_PER_TARGET_RANGE } from '../generator/config/autoscaling';
 import { RawConfig, exampleRaw } from './helpers/config';
 
 function problemsOf(edit: (c: RawConfig) => void): readonly string[] {
@@ -97,10 +98,23 @@ describe('autoScaling and publicHostname: refused with the field, the value and 
     ).toEqual([]);
   });
 
+  const schemaEnv = () => JSON.parse(fs.readFileSync(CONFIG_SCHEMA_PATH, 'utf8')).properties.services.items.properties.environments.additionalProperties.properties;
+
   test('publicHostname has the pattern the canary template takes', () => {
-    const schema = JSON.parse(fs.readFileSync(CONFIG_SCHEMA_PATH, 'utf8'));
-    const env = schema.properties.services.items.properties.environments.additionalProperties.properties;
-    expect(env.publicHostname.pattern).toBe(PATTERNS.hostname);
+    expect(schemaEnv().publicHostname.pattern).toBe(PATTERNS.hostname);
+  });
+
+  test("the schema's limits are the generator's (config/autoscaling.ts), which the templates' parameters use", () => {
+    const p = schemaEnv().autoScaling.properties;
+    const range = (k: string) => ({ min: p[k].minimum, max: p[k].maximum });
+    expect(range('minCount')).toEqual({ min: MIN_TASK_COUNT, max: MAX_TASKS_PER_SERVICE });
+    expect(range('maxCount')).toEqual({ min: MIN_TASK_COUNT, max: MAX_TASKS_PER_SERVICE });
+    expect(range('cpuTargetPercent')).toEqual(CPU_TARGET_RANGE);
+    expect(range('requestsPerTarget')).toEqual(REQUESTS_PER_TARGET_RANGE);
+    expect(range('scaleInCooldownSeconds')).toEqual(COOLDOWN_RANGE);
+    expect(range('scaleOutCooldownSeconds')).toEqual(COOLDOWN_RANGE);
+    expect(p.scaleInCooldownSeconds.description).toContain(`Default ${AUTO_SCALING_DEFAULTS.scaleInCooldownSeconds}`);
+    expect(p.scaleOutCooldownSeconds.description).toContain(`Default ${AUTO_SCALING_DEFAULTS.scaleOutCooldownSeconds}`);
   });
 
   test('the resolved configuration carries the defaults', () => {

@@ -20,7 +20,7 @@
 import { AWS, ConditionHandle, Value, and, equals, getAtt, ifCond, join, not, ref } from '../core/intrinsics';
 import { NumberParameter, ParameterHandle, ResourceHandle, StringParameter, TemplateBuilder } from '../core/template';
 import { AUTO_SCALING_DEFAULTS, COOLDOWN_RANGE, CPU_TARGET_RANGE, MAX_TASKS_PER_SERVICE, MIN_TASK_COUNT, REQUESTS_PER_TARGET_RANGE } from '../config/autoscaling';
-import { ResolvedAutoScaling } from '../config/types';
+import type { ResolvedAutoScaling } from '../config/types';
 
 export const AUTO_SCALING_IDS = {
   minCount: 'AutoScalingMinCount',

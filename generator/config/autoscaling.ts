@@ -23,7 +23,7 @@
  *   are in progress" (troubleshooting service auto scaling), so a deployment of the ECS
  *   controller is not shrunk under it; scale-out continues.
  */
-import { AutoScalingConfig, DeploymentStrategy, ResolvedAutoScaling } from './types';
+import type { AutoScalingConfig, DeploymentStrategy, ResolvedAutoScaling } from './types';
 
 /**
  * The default Amazon ECS quota "Tasks per service" (ECS service quotas, Service Quotas
