@@ -404,10 +404,12 @@ function executionScopes(s: Scope, boundaryArn: Intrinsic<string>): PermissionSc
     },
     // Service auto scaling (blocks/autoscaling.ts): scalable targets have generated IDs, so
     // they are held to ECS services' task counts in this account and region.
+    // A target tracking policy also reads its metric when it is created or changed.
     {
-      sid: 'ScalingDescribe',
-      actions: /^application-autoscaling:Describe\w+$/,
-      resources: anyResource('Application Auto Scaling Describe* calls have no resource-level permissions'),
+      sid: 'ScalingReads',
+      actions: /^(application-autoscaling:Describe\w+|cloudwatch:GetMetricData)$/,
+      resources: anyResource('Application Auto Scaling Describe* calls and cloudwatch:GetMetricData (of CloudWatch metrics) have no resource-level permissions'),
+      collapse: ['application-autoscaling:Describe*'],
     },
     {
       sid: 'EcsScalableTargets',
@@ -501,15 +503,10 @@ function executionScopes(s: Scope, boundaryArn: Intrinsic<string>): PermissionSc
     {
       sid: 'ScalingPermissionChecks',
       actions: /^cloudwatch:(DeleteAlarms|DescribeAlarms|PutMetricAlarm)$/,
-      resources: [arn('cloudwatch', 'alarm:*')],
-      options: {
-        condition: { Bool: { 'aws:ViaAWSService': 'true' } },
-        because: 'the permission checks of Application Auto Scaling name no alarm; only calls an AWS service makes for this role qualify',
-      },
+      resources: anyResource('the permission checks of Application Auto Scaling call CloudWatch naming no alarm; only calls an AWS service makes for this role qualify'),
+      options: { condition: { Bool: { 'aws:ViaAWSService': 'true' } } },
       shared: true,
     },
-    // A target tracking policy reads its metric when it is created or changed.
-    { sid: 'ReadMetrics', actions: /^cloudwatch:GetMetricData$/, resources: anyResource('cloudwatch:GetMetricData has no resource-level permissions for CloudWatch metrics') },
     { sid: 'Alarms', actions: /^cloudwatch:\w+$/, resources: [arn('cloudwatch', `alarm:${project}-*`)] },
     // dora-forwarding.json: the rule that forwards ECS deployment events, `{project}-dora-forward-{suffix}`.
     { sid: 'ListEventRules', actions: /^events:ListRules$/, resources: anyResource('events:ListRules has no resource-level permissions') },
