@@ -24,7 +24,7 @@ const STAMP = path.join(DIST, '.build.json');
 const VALIDATORS = path.join(DIST, 'validators');
 
 /** The command-line scripts, each bundled to dist/scripts/NAME.js. */
-const ENTRIES = ['generate', 'deploy', 'stacksets', 'diff', 'destroy', 'init', 'bench', 'export-schemas', 'refresh-handler-permissions', 'compile-validators'];
+const ENTRIES = ['generate', 'deploy', 'stacksets', 'diff', 'destroy', 'init', 'bench', 'docs', 'export-schemas', 'refresh-handler-permissions', 'compile-validators'];
 
 /** What the build reads: a change to any of these files rebuilds. */
 const INPUT_DIRS = ['generator', 'scripts', 'schemas'];
