@@ -16,6 +16,7 @@ import { PATTERNS } from '../core/parameters';
 import { PROJECT_ROOT, SCHEMA_DIR } from '../core/paths';
 import { CONFIG_MAX_BYTES, ReadFileError, readTextFile } from '../core/read-file';
 import { compiledValidators } from '../validate/compiled';
+import { autoScalingProblems } from './autoscaling';
 import { describeMemory, fargateMemoryFor } from './fargate';
 import { ECS_STRATEGY, nativeTrafficProblems } from './ecs-traffic';
 import { NATIVE_DEFAULTS, NativeTrafficSettings, ProjectConfig, ResolvedConfig, TrafficRouting, resolveConfig } from './types';
@@ -510,6 +511,7 @@ function serviceRules(data: Json, envs: readonly Env[], problems: string[]): voi
         problems.push(`services[${i}].environments.${key}.certificateArn: the certificate is in account ${certAccount}; the load balancer is in ${key}'s account ${envAccount}, and ACM certificates work only in their own account`);
       }
       if (isObject(own)) nativeTrafficRules(own, `services[${i}].environments.${key}`, envs.findIndex((e) => e.name === key), problems);
+      if (isObject(own)) problems.push(...autoScalingProblems(own, `services[${i}].environments.${key}`));
     }
   }
 }

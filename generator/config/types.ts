@@ -5,6 +5,7 @@
  * Optional fields say what happens when they are left out; `resolveConfig` applies every
  * default in one place, so builders only ever see `ResolvedConfig`.
  */
+import { resolveAutoScaling } from './autoscaling';
 
 /**
  * How a service's environment deploys: `blue-green` through the CodeDeploy hook
@@ -112,6 +113,41 @@ export interface ServiceEnvironmentConfig {
   readonly trafficStepBakeTimeMinutes?: number;
   /** ecs-blue-green only: minutes both revisions stay up after the full shift. @default 10 */
   readonly bakeTimeMinutes?: number;
+  /** Application Auto Scaling of the task count (config/autoscaling.ts). @default none: desiredCount tasks */
+  readonly autoScaling?: AutoScalingConfig;
+  /**
+   * The host name users reach the service by (a DNS record of yours pointing at the load
+   * balancer); the canary requests it, over HTTPS with certificateArn. @default none: the
+   * canary requests the load balancer's own DNS name
+   */
+  readonly publicHostname?: string;
+}
+
+/** Target tracking of one environment's task count; see config/autoscaling.ts for the limits. */
+export interface AutoScalingConfig {
+  readonly minCount: number;
+  readonly maxCount: number;
+  /** Average CPU utilization of the service's tasks to hold, in percent. */
+  readonly cpuTargetPercent?: number;
+  /** Load balancer requests per task and minute to hold (rolling only). */
+  readonly requestsPerTarget?: number;
+  /** @default 300 */
+  readonly scaleInCooldownSeconds?: number;
+  /** @default 60 */
+  readonly scaleOutCooldownSeconds?: number;
+  /** The policies only add tasks; none are removed. @default false */
+  readonly disableScaleIn?: boolean;
+}
+
+/** AutoScalingConfig with its defaults applied. */
+export interface ResolvedAutoScaling {
+  readonly minCount: number;
+  readonly maxCount: number;
+  readonly cpuTargetPercent: number | undefined;
+  readonly requestsPerTarget: number | undefined;
+  readonly scaleInCooldownSeconds: number;
+  readonly scaleOutCooldownSeconds: number;
+  readonly disableScaleIn: boolean;
 }
 
 /** ECS-native traffic shifting of one environment (used by ecs-blue-green). */
@@ -206,6 +242,8 @@ export interface ResolvedConfig {
           readonly desiredCount: number;
           readonly certificateArn: string | undefined;
           readonly native: NativeTrafficSettings;
+          readonly autoScaling: ResolvedAutoScaling | undefined;
+          readonly publicHostname: string | undefined;
         }
       >
     >;
@@ -269,6 +307,8 @@ export function resolveConfig(c: ProjectConfig): ResolvedConfig {
                   trafficStepBakeTimeMinutes: own.trafficStepBakeTimeMinutes ?? NATIVE_DEFAULTS.trafficStepBakeTimeMinutes,
                   bakeTimeMinutes: own.bakeTimeMinutes ?? NATIVE_DEFAULTS.bakeTimeMinutes,
                 },
+                autoScaling: resolveAutoScaling(own.autoScaling),
+                publicHostname: own.publicHostname,
               },
             ];
           }),

@@ -12,6 +12,8 @@ export const PATTERNS = {
   environmentName: '^[a-z][a-z0-9]{1,9}$',
   environmentSuffix: '^[a-z][a-z0-9]{1,9}$',
   costCenter: '^[A-Za-z0-9][A-Za-z0-9_.:/=+@-]{0,63}$',
+  /** A DNS host name in lower case, at least two labels (services' publicHostname). */
+  hostname: '^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$',
 } as const;
 
 export const MAX_LENGTH = {

@@ -8,6 +8,8 @@
  * is one line here plus a refresh.
  */
 export const RESOURCE_TYPES = {
+  'AWS::ApplicationAutoScaling::ScalableTarget': { tags: null },
+  'AWS::ApplicationAutoScaling::ScalingPolicy': { tags: null },
   'AWS::CloudWatch::Alarm': { tags: 'list' },
   'AWS::CloudWatch::Dashboard': { tags: null },
   'AWS::CodeBuild::Project': { tags: 'list' },

@@ -23,6 +23,7 @@ import { allow, anyResource } from '../core/iam';
 import { checkFunctionName, clusterName, keepWarmRuleName, logGroupName, memberRoleArn, standardName, targetGroupName } from '../core/naming';
 import { NumberParameter, ParameterHandle, StringParameter, Template, TemplateBuilder } from '../core/template';
 import { accessLogBucketParameter } from '../blocks/access-logs';
+import { autoScaling } from '../blocks/autoscaling';
 import { typedResource } from '../blocks/blue-green-hook';
 import { containerHardening } from '../blocks/container-hardening';
 import { checkVerdictSource } from '../blocks/check-verdict';
@@ -297,13 +298,15 @@ export function buildEcsServiceNativeTemplate(): Template {
   const checkFunction = lifecycleCheck(t, scope, { privateSubnets, vpcId, healthCheckPath, alarmNames: serviceAlarms, retention: ref(retention) });
   const infrastructureRole = memberRoleArn('ecsInfrastructure', 'AWS::AccountId', project, suffix);
 
-  t.resource(
+  // Request tracking would follow tg1, which serves production only until the next deployment.
+  const scaling = autoScaling(t);
+  const ecsService = t.resource(
     ID.service,
     'AWS::ECS::Service',
     {
       Cluster: clusterName(project, suffix),
       LaunchType: 'FARGATE',
-      DesiredCount: ref(desiredCount),
+      DesiredCount: scaling.desiredCount(desiredCount),
       TaskDefinition: taskDefinition.ref(),
       DeploymentController: { Type: 'ECS' },
       DeploymentConfiguration: {
@@ -335,6 +338,7 @@ export function buildEcsServiceNativeTemplate(): Template {
       PropagateTags: 'SERVICE',
     },
   );
+  scaling.attach(ecsService, clusterName(project, suffix));
   return t.build();
 }
 

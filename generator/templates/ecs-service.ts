@@ -38,12 +38,14 @@ import { Typed, blueGreenHook, typedResource } from '../blocks/blue-green-hook';
 import { HARDENING_IDS, containerHardening } from '../blocks/container-hardening';
 import { ACCESS_LOG_IDS, accessLogAttributes, accessLogBucketParameter } from '../blocks/access-logs';
 import { keepWarmSchedule } from '../blocks/keep-warm';
+import { autoScaling, autoScalingParameterValues } from '../blocks/autoscaling';
 import { checkVerdictSource } from '../blocks/check-verdict';
 import { HTTPS_IDS, httpRedirectListener, httpsParameter, productionIngress, productionListenerProtocol } from '../blocks/https';
 import { LOG_RETENTION_PARAMETER, logGroup } from '../blocks/log-group';
 import { suppress } from '../core/suppressions';
 import { workloadRole } from '../blocks/role';
 import { STANDARD_PARAMETER_IDS, standardParameterValues, standardParameters, standardTagValues } from '../blocks/standard-parameters';
+import { TRACKS_REQUESTS } from '../config/autoscaling';
 import { DeploymentStrategy, ResolvedConfig } from '../config/types';
 import type { ParameterFile } from '../render';
 import { networkParameterPaths } from './network';
@@ -507,16 +509,18 @@ export function buildEcsServiceTemplate(strategy: DeploymentStrategy): Template 
     ref(errorThreshold),
   ).map((a) => a.ref());
 
+  // Request tracking follows tg1, which serves production only with rolling deployments.
+  const scaling = autoScaling(t, TRACKS_REQUESTS[strategy] ? { requests: { loadBalancer, targetGroup: tg1 } } : {});
   if (!blueGreen) {
     // Rolling: ECS replaces tasks in place; the circuit breaker rolls back tasks that
     // never become healthy, the deployment alarms roll back a deployment that errors.
-    t.resource(
+    const rollingService = t.resource(
       ID.service,
       'AWS::ECS::Service',
       {
         Cluster: cluster,
         LaunchType: 'FARGATE',
-        DesiredCount: ref(desiredCount),
+        DesiredCount: scaling.desiredCount(desiredCount),
         TaskDefinition: taskDefinition.ref(),
         DeploymentController: { Type: 'ECS' },
         DeploymentConfiguration: {
@@ -532,15 +536,17 @@ export function buildEcsServiceTemplate(strategy: DeploymentStrategy): Template 
       },
       { dependsOn: [productionListener] },
     );
+    scaling.attach(rollingService, cluster);
     return t.build();
   }
 
   // --- Blue/green: the service only holds the task sets; CodeDeploy moves traffic.
   const ecsService = typedResource(t, ID.service, 'AWS::ECS::Service', {
     Cluster: cluster,
-    DesiredCount: ref(desiredCount),
+    DesiredCount: scaling.desiredCount(desiredCount),
     DeploymentController: { Type: 'EXTERNAL' },
   });
+  scaling.attach(ecsService, cluster);
   // No name either: the transform creates the green task set beside this one.
   const taskSet = typedResource(
     t,
@@ -771,6 +777,7 @@ export function ecsServiceParameterFiles(config: ResolvedConfig, strategy: Deplo
           [ID.taskMemory]: String(svc.memoryMiB),
           [ID.cpuArchitecture]: svc.cpuArchitecture,
           [ID.desiredCount]: String(settings.desiredCount),
+          ...autoScalingParameterValues(settings.autoScaling, TRACKS_REQUESTS[strategy]),
           ...(settings.certificateArn ? { [HTTPS_IDS.certificateArn]: settings.certificateArn } : {}),
           [HARDENING_IDS.readonlyRootFilesystem]: String(svc.readOnlyRootFilesystem),
           [HARDENING_IDS.dropLinuxCapabilities]: String(svc.dropLinuxCapabilities),

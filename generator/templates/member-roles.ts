@@ -205,6 +205,9 @@ function deployStatements(
 
 // --- The execution role ------------------------------------------------------------------
 
+/** The service principal of Application Auto Scaling's service-linked role for ECS services. */
+const APP_AUTOSCALING_ECS = 'ecs.application-autoscaling.amazonaws.com';
+
 /**
  * The handler actions of the member stacks' resource types that the execution role does
  * not get, each with the reason. One table: the permissions test lists it.
@@ -296,6 +299,13 @@ export const EXECUTION_ROLE_EXCLUSIONS: readonly Exclusion[] = [
   exclude('AWS::S3::Bucket', ['s3:PutBucketVersioning'], 'called only for VersioningConfiguration; neither the canary bucket nor the access log bucket is versioned'),
   exclude('AWS::ElasticLoadBalancingV2::ListenerRule', ['cognito-idp:DescribeUserPoolClient'], 'called only for authenticate-cognito rule actions; every rule forwards'),
   exclude('AWS::S3::Bucket', ['s3:DeleteBucketEncryption', 's3:DeleteBucketLifecycle'], 'called only when BucketEncryption or LifecycleConfiguration is removed; every bucket keeps both'),
+  exclude('AWS::ApplicationAutoScaling::ScalableTarget', ['iam:PassRole'], 'called only for RoleARN, which is never set: Application Auto Scaling uses its service-linked role'),
+  exclude('AWS::ApplicationAutoScaling::ScalableTarget', ['application-autoscaling:DeleteScheduledAction', 'application-autoscaling:PutScheduledAction'], 'called only for ScheduledActions, which are never set'),
+  exclude(
+    'AWS::ApplicationAutoScaling::ScalableTarget',
+    ['lambda:DeleteProvisionedConcurrencyConfig', 'lambda:GetProvisionedConcurrencyConfig', 'lambda:PutProvisionedConcurrencyConfig'],
+    'called only for Lambda provisioned concurrency; every scalable target is an ECS service',
+  ),
 ];
 
 /**
@@ -363,16 +373,35 @@ function executionScopes(s: Scope, boundaryArn: Intrinsic<string>): PermissionSc
         },
       },
     },
-    // The first load balancer and the first ECS cluster of an account create their
-    // service-linked roles; nothing else may be created that way.
+    // The first load balancer, the first ECS cluster and the first scalable ECS service of
+    // an account create their service-linked roles; nothing else may be created that way.
     {
       sid: 'ServiceLinkedRoles',
       actions: /^iam:CreateServiceLinkedRole$/,
       resources: [
         iamArn('role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS'),
         iamArn('role/aws-service-role/elasticloadbalancing.amazonaws.com/AWSServiceRoleForElasticLoadBalancing'),
+        iamArn(`role/aws-service-role/${APP_AUTOSCALING_ECS}/AWSServiceRoleForApplicationAutoScaling_ECSService`),
       ],
-      options: { condition: { StringEquals: { 'iam:AWSServiceName': ['ecs.amazonaws.com', 'elasticloadbalancing.amazonaws.com'] } } },
+      options: { condition: { StringEquals: { 'iam:AWSServiceName': ['ecs.amazonaws.com', 'elasticloadbalancing.amazonaws.com', APP_AUTOSCALING_ECS] } } },
+    },
+    // Service auto scaling (blocks/autoscaling.ts): scalable targets have generated IDs, so
+    // they are held to ECS services' task counts in this account and region.
+    // A target tracking policy also reads its metric when it is created or changed.
+    {
+      sid: 'ScalingReads',
+      actions: /^(application-autoscaling:Describe\w+|cloudwatch:GetMetricData)$/,
+      resources: anyResource('Application Auto Scaling Describe* calls and cloudwatch:GetMetricData (of CloudWatch metrics) have no resource-level permissions'),
+      collapse: ['application-autoscaling:Describe*'],
+    },
+    {
+      sid: 'EcsScalableTargets',
+      actions: /^application-autoscaling:\w+$/,
+      resources: [arn('application-autoscaling', 'scalable-target/*')],
+      options: {
+        condition: { StringEquals: { 'application-autoscaling:service-namespace': 'ecs', 'application-autoscaling:scalable-dimension': 'ecs:service:DesiredCount' } },
+        because: 'Application Auto Scaling names scalable targets by generated IDs; only ECS service task counts qualify',
+      },
     },
     { sid: 'ReadWorkloadRoles', actions: /^iam:\w+$/, resources: workloadRoles },
     { sid: 'LogGroups', actions: /^logs:\w+$/, resources: [arn('logs', `log-group:/${project}/*`)] },
@@ -436,6 +465,19 @@ function executionScopes(s: Scope, boundaryArn: Intrinsic<string>): PermissionSc
       actions: /^s3:\w+$/,
       resources: [sub(`arn:\${AWS::Partition}:s3:::${project}-*-canary-${suffix}-\${AWS::AccountId}`)],
       collapse: ['s3:Get*Configuration', 's3:GetBucket*'],
+    },
+    // RegisterScalableTarget and PutScalingPolicy first check the caller's CloudWatch
+    // permissions with calls that name no alarm (PutMetricAlarm and DeleteAlarms without
+    // parameters, DescribeAlarms of one record), made on the caller's behalf (Application
+    // Auto Scaling User Guide, "Permissions validation for API calls on target resources").
+    // Only such service-made calls qualify here; CloudFormation's own alarm calls stay
+    // with this project's alarms (Alarms, below).
+    {
+      sid: 'ScalingPermissionChecks',
+      actions: /^cloudwatch:(DeleteAlarms|DescribeAlarms|PutMetricAlarm)$/,
+      resources: anyResource('the permission checks of Application Auto Scaling call CloudWatch naming no alarm; only calls an AWS service makes for this role qualify'),
+      options: { condition: { Bool: { 'aws:ViaAWSService': 'true' } } },
+      shared: true,
     },
     { sid: 'Alarms', actions: /^cloudwatch:\w+$/, resources: [arn('cloudwatch', `alarm:${project}-*`)] },
     // dora-forwarding.json: the rule that forwards ECS deployment events, `{project}-dora-forward-{suffix}`.

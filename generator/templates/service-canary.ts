@@ -9,20 +9,28 @@
  * Outputs, an Fn::ImportValue would pin the service stack's exports, and a replaced load
  * balancer (new DNS name, same name) is found on the next run without a deploy.
  *
+ * It requests what users request: HTTPS on 443 when the environment has a certificate
+ * (port 80 then only redirects), HTTP on 80 otherwise; at the environment's
+ * `publicHostname` when one is configured (DNS, certificate and service checked end to
+ * end), else at the load balancer's DNS name. The certificate cannot name that DNS name
+ * (an `elb.amazonaws.com` name), so without a public host name the HTTPS probe verifies
+ * the certificate chain but not the name.
+ *
  * Run artifacts (HAR files, logs, reports) go to a bucket of this stack; a run that fails
  * lowers the canary's SuccessPercent, and the alarm fires after two failed runs in three.
  */
-import { ref, sub } from '../core/intrinsics';
+import { equals, ifCond, ref, sub } from '../core/intrinsics';
 import { allow, anyResource } from '../core/iam';
 import { CANARY_TYPE, canaryBucketName, canaryName, loadBalancerName, physicalName, standardName } from '../core/naming';
-import { SERVICE_NAME } from '../core/parameters';
+import { PATTERNS, SERVICE_NAME } from '../core/parameters';
 import { StringParameter, Template, TemplateBuilder } from '../core/template';
 import { bucketPolicy, privateBucket } from '../blocks/bucket';
+import { HTTPS_PORT, HTTP_PORT } from '../blocks/https';
 import { workloadRole } from '../blocks/role';
 import { STANDARD_PARAMETER_IDS, standardParameterValues, standardParameters, standardTagValues } from '../blocks/standard-parameters';
 import { ResolvedConfig } from '../config/types';
 import type { ParameterFile } from '../render';
-import { HEALTH_CHECK_PATH, PRODUCTION_PORT } from './ecs-service';
+import { HEALTH_CHECK_PATH } from './ecs-service';
 
 export const SERVICE_CANARY_FILE = 'service-canary.json';
 
@@ -32,6 +40,9 @@ export const SERVICE_CANARY_IDS = {
   serviceName: 'ServiceName',
   canaryName: 'CanaryName',
   checkPath: 'CheckPath',
+  checkProtocol: 'CheckProtocol',
+  publicHostname: 'PublicHostname',
+  usesHttps: 'UsesHttps',
   artifactBucket: 'ArtifactBucket',
   artifactBucketPolicy: 'ArtifactBucketPolicy',
   canaryRole: 'CanaryRole',
@@ -70,10 +81,29 @@ export const CANARY_NAME_PARAMETER: StringParameter = {
   ConstraintDescription: 'lower-case letters, digits, - and _, at most 21 characters',
 };
 
+const CHECK_PROTOCOL: StringParameter = {
+  Type: 'String',
+  Description: 'https when the production listener has a certificate (port 80 only redirects), http otherwise',
+  Default: 'http',
+  AllowedValues: ['http', 'https'],
+};
+
+const PUBLIC_HOSTNAME: StringParameter = {
+  Type: 'String',
+  Description: 'Host name users reach the service by; empty: the load balancer DNS name (HTTPS then verifies the certificate chain, not its name)',
+  Default: '',
+  AllowedPattern: `^$|${PATTERNS.hostname}`,
+  MaxLength: 253,
+  ConstraintDescription: 'empty, or a lower-case DNS name such as shop.example.com',
+};
+
 /**
- * The canary script (CommonJS, AWS SDK v3 of the runtime). It looks the load balancer up
- * by name, then runs one HTTP step against its production listener: any answer outside
- * 2xx, a missing load balancer or a timeout fails the run.
+ * The canary script (CommonJS, AWS SDK v3 of the runtime). It requests the public host
+ * name, or looks the load balancer up by name, then runs one HTTP step against the
+ * production listener: any answer outside 2xx, a missing load balancer, a TLS failure or
+ * a timeout fails the run. executeHttpStep takes Node.js http.request options (CloudWatch
+ * User Guide, "Library functions available for Node.js canary"), so https.request's TLS
+ * options apply: `checkServerIdentity` skips only the name check, the chain is verified.
  */
 export const CANARY_SOURCE = `'use strict';
 const synthetics = require('@aws/synthetics-puppeteer');
@@ -89,13 +119,17 @@ async function dnsName(name) {
 
 exports.handler = async () => {
   const path = process.env.CHECK_PATH;
+  const https = process.env.PROTOCOL === 'https';
+  const publicName = process.env.PUBLIC_HOSTNAME;
   const options = {
-    hostname: await dnsName(process.env.LOAD_BALANCER_NAME),
+    hostname: publicName || await dnsName(process.env.LOAD_BALANCER_NAME),
     port: Number(process.env.PORT),
-    protocol: 'http:',
+    protocol: https ? 'https:' : 'http:',
     method: 'GET',
     path,
   };
+  // The certificate names the service's domain, never the load balancer's DNS name.
+  if (https && !publicName) options.checkServerIdentity = () => undefined;
   await synthetics.executeHttpStep('GET ' + path, options, (res) => new Promise((resolve, reject) => {
     res.on('error', reject);
     res.on('end', () => {
@@ -118,6 +152,9 @@ export function buildServiceCanaryTemplate(): Template {
     ...HEALTH_CHECK_PATH,
     Description: 'Path the canary requests on the production listener; a healthy answer is 2xx',
   });
+  const protocol = t.parameter(ID.checkProtocol, CHECK_PROTOCOL);
+  const publicHostname = t.parameter(ID.publicHostname, PUBLIC_HOSTNAME);
+  const usesHttps = t.condition(ID.usesHttps, equals(ref(protocol), 'https'));
   const scope = { project, service, suffix };
   // The parameter's MaxLength proves the fit; the name is the parameter itself.
   physicalName('synthetics-canary', [name]);
@@ -171,7 +208,9 @@ export function buildServiceCanaryTemplate(): Template {
       MemoryInMB: CANARY_MEMORY_MB,
       EnvironmentVariables: {
         LOAD_BALANCER_NAME: loadBalancerName(service, suffix),
-        PORT: String(PRODUCTION_PORT),
+        PROTOCOL: ref(protocol),
+        PORT: ifCond(usesHttps, String(HTTPS_PORT), String(HTTP_PORT)),
+        PUBLIC_HOSTNAME: ref(publicHostname),
         CHECK_PATH: ref(checkPath),
       },
     },
@@ -219,6 +258,7 @@ export function serviceCanaryParameterFiles(config: ResolvedConfig): ParameterFi
         throw new Error(`services ${other} and ${svc.name} would both name their canary ${name} in environment ${env.name}; rename one`);
       }
       taken.set(name, svc.name);
+      const settings = svc.environments[env.name];
       files.push({
         path: `parameters/${SERVICE_CANARY_FILE.replace(/\.json$/, '')}/${svc.name}/${env.name}.json`,
         parameters: {
@@ -226,6 +266,8 @@ export function serviceCanaryParameterFiles(config: ResolvedConfig): ParameterFi
           [ID.serviceName]: svc.name,
           [ID.canaryName]: name,
           [ID.checkPath]: svc.healthCheckPath,
+          ...(settings.certificateArn ? { [ID.checkProtocol]: 'https' } : {}),
+          ...(settings.publicHostname ? { [ID.publicHostname]: settings.publicHostname } : {}),
         },
         tags: standardTagValues(config, env),
       });

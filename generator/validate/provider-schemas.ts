@@ -187,17 +187,21 @@ export interface SchemaFinding {
  * compiled without the `u` flag instead of failing the whole schema.
  */
 export function providerRegExp(pattern: string, flags: string): RegExp {
+  // Java's POSIX class \p{Print} (AWS::ApplicationAutoScaling::ScalingPolicy's PolicyName),
+  // printable ASCII, which JavaScript does not know.
+  const source = pattern.split('\\p{Print}').join('[\\x20-\\x7E]');
   try {
-    return new RegExp(pattern, flags);
+    return new RegExp(source, flags);
   } catch {
-    return new RegExp(pattern, flags.replace('u', ''));
+    return new RegExp(source, flags.replace('u', ''));
   }
 }
 // Standalone code (generator/validate/aot.ts) writes this function out as its `code`,
 // since `new RegExp` alone would throw on those patterns when the module loads. The text
 // is fixed, not the function's own source, so the generated code is the same whichever
 // compiler built this module.
-providerRegExp.code = '((pattern, flags) => { try { return new RegExp(pattern, flags); } catch { return new RegExp(pattern, flags.replace("u", "")); } })';
+providerRegExp.code =
+  '((pattern, flags) => { const source = pattern.split("\\\\p{Print}").join("[\\\\x20-\\\\x7E]"); try { return new RegExp(source, flags); } catch { return new RegExp(source, flags.replace("u", "")); } })';
 
 /**
  * The options provider schemas are compiled with: every error, Unicode patterns (with the

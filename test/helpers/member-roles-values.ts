@@ -118,6 +118,23 @@ export const PLACEHOLDERS_BY_TYPE: Record<string, Record<string, string>> = {
   'AWS::Synthetics::Canary': { FunctionName: `cwsyn-${CANARY}-0a1b2c3d-1a2b-4c3d-8e9f-0a1b2c3d4e5f` },
   'AWS::ECS::Cluster': { RoleNameWithPath: 'aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS' },
   'AWS::Events::Rule': { RuleName: FORWARD_RULE },
+  // Application Auto Scaling generates the scalable target's ID; its service-linked role for ECS.
+  'AWS::ApplicationAutoScaling::ScalableTarget': {
+    ResourceId: '1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f',
+    RoleNameWithPath: 'aws-service-role/ecs.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_ECSService',
+  },
+  // cloudwatch:GetMetricData's only resource type is the optional OTLP dataset; classic metrics have none.
+  'AWS::ApplicationAutoScaling::ScalingPolicy': { ResourceId: '1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f', DatasetId: 'a1b2c3d4e5f6' },
+};
+
+/** Context of the Application Auto Scaling calls: the services' task counts, the ECS service-linked role. */
+const SCALING_CONTEXT = {
+  'application-autoscaling:service-namespace': 'ecs',
+  'application-autoscaling:scalable-dimension': 'ecs:service:DesiredCount',
+};
+const CONTEXT_BY_TYPE: Record<string, Record<string, string>> = {
+  'AWS::ApplicationAutoScaling::ScalableTarget': { ...SCALING_CONTEXT, 'iam:AWSServiceName': 'ecs.application-autoscaling.amazonaws.com' },
+  'AWS::ApplicationAutoScaling::ScalingPolicy': SCALING_CONTEXT,
 };
 
 /** The IAM resource type each handler acts on when an action accepts several (e.g. ecs:TagResource). */
@@ -186,6 +203,7 @@ export function handlerContext(type: string, action = '', name = '', tags: { req
     'iam:PermissionsBoundary': BOUNDARY_ARN,
     'iam:AWSServiceName': 'ecs.amazonaws.com',
     ...(PASSED_TO[type] ? { 'iam:PassedToService': PASSED_TO[type] } : {}),
+    ...(CONTEXT_BY_TYPE[type] ?? {}),
   };
 }
 

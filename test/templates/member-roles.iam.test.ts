@@ -109,6 +109,49 @@ const deployRoleTemplate = loadTemplate('service-deploy-role.json');
 const deployRoleValues = (svc: string, env: string) => ({ ...parameterFile(`service-deploy-role/${svc}/${env}.json`), ...pseudo(envOf(env).accountId) });
 const deployRoleArns = config.services.map((s) => roleArn(deployRoleTemplate, 'DeployRole', deployRoleValues(s.name, 'dev')));
 
+describe('service auto scaling: what the execution role may do beyond its handler actions', () => {
+  const asExec = (action: string, resource: string, context: Record<string, string> = {}) =>
+    decide({ principal: EXEC_ARN, action, resource, context, identity: execIdentity });
+  const alarm = (name: string) => `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:${name}`;
+  const target = `arn:aws:application-autoscaling:${REGION}:${ACCOUNT}:scalable-target/1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f`;
+
+  test("Application Auto Scaling's permission checks (made for the role, naming no alarm) pass", async () => {
+    for (const action of ['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms', 'cloudwatch:DescribeAlarms']) {
+      // The simulator needs an alarm name; the checks name none, so any name stands for them.
+      expect(`${action}: ${await asExec(action, alarm('any'), { 'aws:ViaAWSService': 'true' })}`).toBe(`${action}: Allowed`);
+    }
+  });
+
+  test("called directly, the role reaches only this project's alarms", async () => {
+    expect(await asExec('cloudwatch:DeleteAlarms', alarm(ALARM), { 'aws:ViaAWSService': 'false' })).toBe('Allowed');
+    for (const action of ['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms']) {
+      expect(`${action}: ${await asExec(action, alarm('billing-alarm'), { 'aws:ViaAWSService': 'false' })}`).not.toBe(`${action}: Allowed`);
+    }
+  });
+
+  test('scalable targets: only ECS service task counts', async () => {
+    const ecs = { 'application-autoscaling:service-namespace': 'ecs', 'application-autoscaling:scalable-dimension': 'ecs:service:DesiredCount' };
+    expect(await asExec('application-autoscaling:RegisterScalableTarget', target, ecs)).toBe('Allowed');
+    const dynamo = { 'application-autoscaling:service-namespace': 'dynamodb', 'application-autoscaling:scalable-dimension': 'dynamodb:table:ReadCapacityUnits' };
+    expect(await asExec('application-autoscaling:RegisterScalableTarget', target, dynamo)).not.toBe('Allowed');
+    expect(await asExec('application-autoscaling:DeregisterScalableTarget', target, dynamo)).not.toBe('Allowed');
+  });
+
+  test("only Application Auto Scaling's service-linked role for ECS is created, no other of its roles", async () => {
+    const role = (path: string) => `arn:aws:iam::${ACCOUNT}:role/aws-service-role/${path}`;
+    expect(
+      await asExec('iam:CreateServiceLinkedRole', role('ecs.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_ECSService'), {
+        'iam:AWSServiceName': 'ecs.application-autoscaling.amazonaws.com',
+      }),
+    ).toBe('Allowed');
+    expect(
+      await asExec('iam:CreateServiceLinkedRole', role('dynamodb.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_DynamoDBTable'), {
+        'iam:AWSServiceName': 'dynamodb.application-autoscaling.amazonaws.com',
+      }),
+    ).not.toBe('Allowed');
+  });
+});
+
 describe('a template that tries to become administrator is denied at every step', () => {
   const asExec = (action: string, resource: string, context: Record<string, string> = {}) =>
     decide({ principal: EXEC_ARN, action, resource, context, identity: execIdentity });

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import * as vm from 'node:vm';
 import { NAME_RULES, canaryName } from '../../generator/core/naming';
 import { MAX_LENGTH } from '../../generator/core/parameters';
+import { HTTPS_PORT } from '../../generator/blocks/https';
 import { StringParameter } from '../../generator/core/template';
 import { ResolvedConfig } from '../../generator/config/types';
 import { ECS_SERVICE_IDS, ECS_SERVICE_TEMPLATE_FILES, PRODUCTION_PORT } from '../../generator/templates/ecs-service';
@@ -73,8 +74,25 @@ describe('service-canary.json', () => {
     const serviceValues = { ...parameters('parameters/ecs-service/web/prod.json'), ...PSEUDO };
     const lbName = resolve(resource(bg, ECS_SERVICE_IDS.loadBalancer).Properties!.Name, serviceValues);
     expect(resolve(env.LOAD_BALANCER_NAME, values)).toBe(lbName);
-    expect(env.PORT).toBe(String(PRODUCTION_PORT));
+    expect(env.PORT).toEqual({ 'Fn::If': [ID.usesHttps, String(HTTPS_PORT), String(PRODUCTION_PORT)] });
+    expect(t.Conditions![ID.usesHttps]).toEqual({ 'Fn::Equals': [{ Ref: ID.checkProtocol }, 'https'] });
     expect(resolve(env.CHECK_PATH, values)).toBe(serviceValues[ECS_SERVICE_IDS.healthCheckPath]);
+  });
+
+  test('HTTPS exactly where the production listener has a certificate; the public host name where one is configured', () => {
+    expect(t.Parameters![ID.checkProtocol]).toMatchObject({ Default: 'http', AllowedValues: ['http', 'https'] });
+    expect(t.Parameters![ID.publicHostname]).toMatchObject({ Default: '' });
+    for (const svc of config.services) {
+      for (const e of config.environments) {
+        const p = parameters(`parameters/service-canary/${svc.name}/${e.name}.json`);
+        const settings = svc.environments[e.name];
+        expect([svc.name, e.name, p[ID.checkProtocol] ?? 'http']).toEqual([svc.name, e.name, settings.certificateArn ? 'https' : 'http']);
+        expect(p[ID.publicHostname]).toBe(settings.publicHostname);
+      }
+    }
+    const pattern = new RegExp((t.Parameters![ID.publicHostname] as StringParameter).AllowedPattern!);
+    for (const ok of ['', 'shop.example.com', 'a.b.example.co.uk']) expect([ok, pattern.test(ok)]).toEqual([ok, true]);
+    for (const bad of ['https://shop.example.com', 'shop', 'Shop.example.com', 'shop.example.com/health', '-shop.example.com']) expect([bad, pattern.test(bad)]).toEqual([bad, false]);
   });
 
   test('artifacts: an encrypted, private, TLS-only bucket whose objects expire once the canary forgets the runs', () => {
@@ -182,8 +200,20 @@ describe('canary names', () => {
   });
 });
 
+/** The canary's environment with one parameter file's values (Fn::If on UsesHttps resolved). */
+function canaryEnv(params: Record<string, string>): Record<string, string> {
+  const https = params[ID.checkProtocol] === 'https';
+  return Object.fromEntries(
+    Object.entries(env).map(([k, v]) => {
+      const branches = (v as { 'Fn::If'?: [string, string, string] })['Fn::If'];
+      if (branches) return [k, https ? branches[1] : branches[2]];
+      return [k, resolve(v, { [ID.checkProtocol]: 'http', [ID.publicHostname]: '', ...params })];
+    }),
+  );
+}
+
 /** Runs the canary script with a fake Synthetics library and Elastic Load Balancing client. */
-async function runCanary(answer: number | 'no-load-balancer') {
+async function runCanary(answer: number | 'no-load-balancer', file = 'parameters/service-canary/web/dev.json') {
   const source = (canary.Code as { Script: string }).Script;
   const requests: Array<Record<string, unknown>> = [];
   const lookups: unknown[] = [];
@@ -209,7 +239,7 @@ async function runCanary(answer: number | 'no-load-balancer') {
       },
     },
   };
-  const processEnv = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, resolve(v, values)]));
+  const processEnv = canaryEnv({ ...parameters(file), ...PSEUDO });
   const module = { exports: {} as { handler?: () => Promise<void> } };
   const wrapper = new vm.Script(`(function (require, module, exports, process) {\n${source}\n})`).runInThisContext();
   wrapper(
@@ -234,13 +264,38 @@ describe('service-canary.json: the canary script', () => {
     ]);
   });
 
-  test('looks the load balancer up by name and passes on a 2xx from its production listener', async () => {
+  test('without a certificate: looks the load balancer up by name and passes on a 2xx over HTTP on 80', async () => {
     const { run, requests, lookups } = await runCanary(200);
     await expect(run).resolves.toBeUndefined();
-    expect(lookups).toEqual([{ Names: ['web-alb-prod'] }]);
+    expect(lookups).toEqual([{ Names: ['web-alb-dev'] }]);
     expect(requests).toEqual([
       { hostname: 'web-alb-prod-123.eu-west-1.elb.amazonaws.com', port: PRODUCTION_PORT, protocol: 'http:', method: 'GET', path: '/health' },
     ]);
+  });
+
+  test('with a certificate and a public host name: HTTPS on 443 to that name, fully verified, no lookup', async () => {
+    const { run, requests, lookups } = await runCanary(200, 'parameters/service-canary/web/prod.json');
+    await expect(run).resolves.toBeUndefined();
+    expect(lookups).toEqual([]);
+    expect(requests).toEqual([{ hostname: 'shop.example.com', port: HTTPS_PORT, protocol: 'https:', method: 'GET', path: '/health' }]);
+  });
+
+  test('with a certificate and no public host name: HTTPS on 443 to the load balancer, the chain verified but not the name', async () => {
+    const { run, requests, lookups } = await runCanary(200, 'parameters/service-canary/orders/prod.json');
+    await expect(run).resolves.toBeUndefined();
+    expect(lookups).toEqual([{ Names: ['orders-alb-prod'] }]);
+    expect(requests).toEqual([
+      {
+        hostname: 'web-alb-prod-123.eu-west-1.elb.amazonaws.com',
+        port: HTTPS_PORT,
+        protocol: 'https:',
+        method: 'GET',
+        path: '/health',
+        checkServerIdentity: expect.any(Function),
+      },
+    ]);
+    expect((requests[0].checkServerIdentity as () => unknown)()).toBeUndefined();
+    expect(requests[0].rejectUnauthorized).toBeUndefined();
   });
 
   test.each([

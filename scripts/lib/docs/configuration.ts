@@ -4,6 +4,7 @@
  * limits the loader and the naming module check beyond the schema.
  */
 import * as fs from 'node:fs';
+import { TRACKS_REQUESTS } from '../../../generator/config/autoscaling';
 import { BAKE_TIME_MAX_MINUTES, CANARY_PERCENT_MIN, LINEAR_PERCENT_MIN, TOTAL_BAKE_MAX_MINUTES } from '../../../generator/config/ecs-traffic';
 import { FARGATE_SIZES, describeMemory } from '../../../generator/config/fargate';
 import { CONFIG_SCHEMA_PATH, MAX_DEPTH, MAX_REPORTED_PROBLEMS, S3_FORBIDDEN_PREFIXES } from '../../../generator/config/load';
@@ -91,6 +92,14 @@ function configuredNamesTable(): string {
   );
 }
 
+/** The strategies that may track requests per target, as the loader checks them. */
+function requestTrackingStrategies(): string {
+  return Object.entries(TRACKS_REQUESTS)
+    .filter(([, tracks]) => tracks)
+    .map(([strategy]) => code(strategy))
+    .join(', ');
+}
+
 function limitsBlocks(): string[] {
   return [
     '## Checks beyond the schema',
@@ -106,6 +115,10 @@ function limitsBlocks(): string[] {
         ['ECS-native linear step (`trafficStepPercent`), percent', `at least ${LINEAR_PERCENT_MIN}`],
         ['ECS-native bake times, minutes', `at most ${BAKE_TIME_MAX_MINUTES} each`],
         ['ECS-native total bake time of one deployment, minutes', `at most ${TOTAL_BAKE_MAX_MINUTES}`],
+        ['`autoScaling.minCount`', 'at most `maxCount`'],
+        ['`autoScaling` policies', 'at least one of `cpuTargetPercent` and `requestsPerTarget`'],
+        ['`autoScaling.requestsPerTarget` (one target group)', `deploymentStrategy ${requestTrackingStrategies()} only: blue/green alternates two target groups`],
+        ['`autoScaling` and the environment\'s `desiredCount`', 'not both'],
       ],
     ),
     '### Fargate CPU and memory',
