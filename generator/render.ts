@@ -8,6 +8,8 @@
  */
 import { ResolvedConfig } from './config/types';
 import { Template } from './core/template';
+import { SETTINGS_KEY, ServiceSettings } from './blocks/app-settings';
+import { configuredWorkloadActions } from './config/app-settings';
 import { serializeTemplate, toJson } from './core/serialize';
 import { buildGitHubOidcTemplate, gitHubOidcParameterFiles } from './templates/github-oidc';
 import { buildMemberRolesTemplate, memberRolesParameterFiles } from './templates/member-roles';
@@ -37,6 +39,8 @@ export interface ParameterFile {
   readonly tags?: Readonly<Record<string, string>>;
   /** Parameters the deploy action passes as overrides (ImageUri); the file leaves them out. */
   readonly suppliedAtDeploy?: readonly string[];
+  /** A service environment's settings, which the render step writes into its template (blocks/app-settings.ts). */
+  readonly settings?: ServiceSettings;
 }
 
 export interface TemplateEntry {
@@ -47,7 +51,7 @@ export interface TemplateEntry {
 }
 
 export const TEMPLATES: readonly TemplateEntry[] = [
-  { file: 'member-roles.json', build: () => buildMemberRolesTemplate(), parameterFiles: memberRolesParameterFiles },
+  { file: 'member-roles.json', build: (c) => buildMemberRolesTemplate(configuredWorkloadActions(c.services)), parameterFiles: memberRolesParameterFiles },
   { file: SERVICE_DEPLOY_ROLE_FILE, build: () => buildServiceDeployRoleTemplate(), parameterFiles: serviceDeployRoleParameterFiles },
   { file: 'github-oidc.json', build: () => buildGitHubOidcTemplate(), parameterFiles: gitHubOidcParameterFiles },
   { file: 'monitoring.json', build: buildMonitoringTemplate, parameterFiles: monitoringParameterFiles },
@@ -114,7 +118,7 @@ export function buildAll(config: ResolvedConfig): { templates: RenderedTemplate[
 }
 
 export function parameterFileContent(pf: ParameterFile): string {
-  return toJson({ Parameters: pf.parameters, ...(pf.tags ? { Tags: pf.tags } : {}) });
+  return toJson({ Parameters: pf.parameters, ...(pf.tags ? { Tags: pf.tags } : {}), ...(pf.settings ? { [SETTINGS_KEY]: pf.settings } : {}) });
 }
 
 /** Every file of templates/, checked. Throws GenerationError when anything is wrong. */

@@ -18,6 +18,7 @@ import { CONFIG_MAX_BYTES, ReadFileError, readTextFile } from '../core/read-file
 import { compiledValidators } from '../validate/compiled';
 import { describeMemory, fargateMemoryFor } from './fargate';
 import { ECS_STRATEGY, nativeTrafficProblems } from './ecs-traffic';
+import { appSettingsProblems } from './app-settings';
 import { NATIVE_DEFAULTS, NativeTrafficSettings, ProjectConfig, ResolvedConfig, TrafficRouting, resolveConfig } from './types';
 
 export const CONFIG_SCHEMA_PATH = path.join(SCHEMA_DIR, 'config.schema.json');
@@ -612,6 +613,8 @@ function semanticProblems(data: unknown): string[] {
   awsValueRules(data, problems);
   networkRules(data, problems);
   serviceRules(data, envs, problems);
+  const accounts = new Map(objects(data.environments).map(([, e]) => [String(e.name), str(e, 'accountId', PATTERNS.accountId)]));
+  problems.push(...appSettingsProblems(objects(data.services), accounts));
   nameRules(data, envs, problems);
   return problems;
 }

@@ -6,6 +6,8 @@
  * default in one place, so builders only ever see `ResolvedConfig`.
  */
 
+import { AppSettingsConfig, ContainerHealthCheckConfig, HealthCheckCommand, ResolvedAppSettings, TaskRoleStatementConfig, resolveAppSettings, resolveHealthCheck } from './app-settings';
+
 /**
  * How a service's environment deploys: `blue-green` through the CodeDeploy hook
  * (ecs-service.json), `ecs-blue-green` with ECS's own blue/green, canary or linear
@@ -91,7 +93,7 @@ export interface SourceConfig {
   readonly templatesBranch?: string;
 }
 
-export interface ServiceEnvironmentConfig {
+export interface ServiceEnvironmentConfig extends AppSettingsConfig {
   /** @default "blue-green" */
   readonly deploymentStrategy?: DeploymentStrategy;
   /** @default "AllAtOnce" for the first environment, "TimeBasedCanary" for the others */
@@ -121,7 +123,7 @@ export interface NativeTrafficSettings {
   readonly bakeTimeMinutes: number;
 }
 
-export interface ServiceConfig {
+export interface ServiceConfig extends AppSettingsConfig {
   /** Lower-case, at most 16 characters. */
   readonly name: string;
   readonly containerPort: number;
@@ -157,6 +159,10 @@ export interface ServiceConfig {
   readonly readOnlyRootFilesystem?: boolean;
   /** Drop every Linux capability of the container. @default true */
   readonly dropLinuxCapabilities?: boolean;
+  /** Extra statements of the task role (config/app-settings.ts). @default [] */
+  readonly taskRoleStatements?: readonly TaskRoleStatementConfig[];
+  /** The container health check. @default curl against containerPort and healthCheckPath */
+  readonly containerHealthCheck?: ContainerHealthCheckConfig;
   /** Per-environment settings, keyed by environment name. @default {} */
   readonly environments?: Readonly<Record<string, ServiceEnvironmentConfig>>;
 }
@@ -197,6 +203,8 @@ export interface ResolvedConfig {
     readonly multiArchitectureImage: boolean;
     readonly readOnlyRootFilesystem: boolean;
     readonly dropLinuxCapabilities: boolean;
+    readonly taskRoleStatements: readonly TaskRoleStatementConfig[];
+    readonly containerHealthCheck: HealthCheckCommand;
     readonly environments: Readonly<
       Record<
         string,
@@ -206,6 +214,7 @@ export interface ResolvedConfig {
           readonly desiredCount: number;
           readonly certificateArn: string | undefined;
           readonly native: NativeTrafficSettings;
+          readonly appSettings: ResolvedAppSettings;
         }
       >
     >;
@@ -254,6 +263,8 @@ export function resolveConfig(c: ProjectConfig): ResolvedConfig {
         multiArchitectureImage: s.multiArchitectureImage ?? false,
         readOnlyRootFilesystem: s.readOnlyRootFilesystem ?? true,
         dropLinuxCapabilities: s.dropLinuxCapabilities ?? true,
+        taskRoleStatements: s.taskRoleStatements ?? [],
+        containerHealthCheck: resolveHealthCheck(s.containerHealthCheck),
         environments: Object.fromEntries(
           environments.map((e, i) => {
             const own = s.environments?.[e.name] ?? {};
@@ -269,6 +280,7 @@ export function resolveConfig(c: ProjectConfig): ResolvedConfig {
                   trafficStepBakeTimeMinutes: own.trafficStepBakeTimeMinutes ?? NATIVE_DEFAULTS.trafficStepBakeTimeMinutes,
                   bakeTimeMinutes: own.bakeTimeMinutes ?? NATIVE_DEFAULTS.bakeTimeMinutes,
                 },
+                appSettings: resolveAppSettings(s, e.name),
               },
             ];
           }),

@@ -25,6 +25,7 @@ import { NumberParameter, ParameterHandle, StringParameter, Template, TemplateBu
 import { accessLogBucketParameter } from '../blocks/access-logs';
 import { typedResource } from '../blocks/blue-green-hook';
 import { containerHardening } from '../blocks/container-hardening';
+import { containerHealthCheck } from '../blocks/container-health-check';
 import { checkVerdictSource } from '../blocks/check-verdict';
 import { keepWarmSchedule } from '../blocks/keep-warm';
 import { httpRedirectListener, httpsParameter, productionIngress, productionListenerProtocol } from '../blocks/https';
@@ -278,6 +279,7 @@ export function buildEcsServiceNativeTemplate(): Template {
           Options: { 'awslogs-group': serviceLogGroup.ref(), 'awslogs-region': sub('${AWS::Region}'), 'awslogs-stream-prefix': CONTAINER_NAME },
         },
         ...hardening.container,
+        ...containerHealthCheck(t, { containerPort, healthCheckPath }),
       },
     ],
     Volumes: hardening.volumes,
