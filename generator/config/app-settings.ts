@@ -127,10 +127,10 @@ export function secretProblems(where: string, ref: Json, accountId: string | und
   let account: string | undefined;
   if (typeof sm === 'string') {
     const arn = SECRET_ARN.exec(sm);
-    if (!arn && !SECRET_NAME.test(sm)) {
-      problems.push(`${where}.secretsManager: ${show(sm)} must be a secret name (letters, digits, /_+=.@-) or a full secret ARN arn:aws:secretsmanager:region:account:secret:name-AbCdEf`);
-    } else if (!arn && sm.startsWith('arn:')) {
+    if (!arn && sm.startsWith('arn:')) {
       problems.push(`${where}.secretsManager: ${show(sm)} is not a full secret ARN; write arn:aws:secretsmanager:region:account:secret:name-AbCdEf (with the 6-character suffix) or the secret name alone`);
+    } else if (!arn && !SECRET_NAME.test(sm)) {
+      problems.push(`${where}.secretsManager: ${show(sm)} must be a secret name (letters, digits, /_+=.@-) or a full secret ARN arn:aws:secretsmanager:region:account:secret:name-AbCdEf`);
     }
     account = arn?.[4];
     const versioned = ['jsonKey', 'versionStage', 'versionId'].filter((k) => ref[k] !== undefined);
@@ -227,15 +227,7 @@ export function appSettingsProblems(services: ReadonlyArray<[number, Json]>, acc
     healthCheckProblems(`${where}.containerHealthCheck`, s.containerHealthCheck, problems);
     if (!isObject(s.environments)) continue;
     for (const [env, own] of Object.entries(s.environments)) {
-      if (!isObject(own)) continue;
-      settingsProblems(`${where}.environments.${env}`, own, accounts.get(env), problems);
-      // A name plain at one level and secret at the other.
-      const merged = resolveAppSettings(s as never, env);
-      for (const name of Object.keys(merged.environment)) {
-        if (name in merged.secrets && !(isObject(own.environment) && name in own.environment && isObject(own.secrets) && name in own.secrets)) {
-          problems.push(`${where}.environments.${env}: ${name} is both a plain variable and a secret once the service's settings and ${env}'s are merged`);
-        }
-      }
+      if (isObject(own)) settingsProblems(`${where}.environments.${env}`, own, accounts.get(env), problems);
     }
   }
   return [...new Set(problems)];
@@ -247,13 +239,20 @@ interface RawService extends AppSettingsConfig {
   readonly environments?: Readonly<Record<string, AppSettingsConfig>>;
 }
 
-/** The settings of one environment: the service's, with the environment's on top (same name: the environment's wins). */
+/**
+ * The settings of one environment: the service's, with the environment's on top. A name
+ * the environment sets wins whatever its kind: a plain variable of the service may become
+ * a secret in one environment, and the other way round.
+ */
 export function resolveAppSettings(s: RawService, env: string): ResolvedAppSettings {
   const own = s.environments?.[env] ?? {};
-  const sorted = <T>(o: Record<string, T>) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const ownEnvironment = isObject(own.environment) ? own.environment : {};
+  const ownSecrets = isObject(own.secrets) ? own.secrets : {};
+  const inherited = <T>(o: unknown) => Object.entries(isObject(o) ? (o as Record<string, T>) : {}).filter(([k]) => !(k in ownEnvironment) && !(k in ownSecrets));
+  const sorted = <T>(entries: Array<[string, T]>) => Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   return {
-    environment: sorted({ ...(isObject(s.environment) ? s.environment : {}), ...(isObject(own.environment) ? own.environment : {}) }),
-    secrets: sorted({ ...(isObject(s.secrets) ? s.secrets : {}), ...(isObject(own.secrets) ? own.secrets : {}) }),
+    environment: sorted([...inherited<string>(s.environment), ...Object.entries(ownEnvironment)]),
+    secrets: sorted([...inherited<SecretReference>(s.secrets), ...Object.entries(ownSecrets)]),
   };
 }
 
