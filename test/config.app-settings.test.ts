@@ -92,8 +92,8 @@ const CASES: ReadonlyArray<readonly [string, (c: RawConfig) => void, readonly st
   ['a sid given twice', (c) => orders(c).taskRoleStatements.push(statement({ sid: 'ReadWriteOrders' })), [
     'services[1].taskRoleStatements[1].sid: "ReadWriteOrders" is already used; every sid must be different',
   ]],
-  ['a health check command named like the default', (c) => (orders(c).containerHealthCheck = { command: 'none' }), [
-    'services[1].containerHealthCheck.command: "none" is reserved; leave containerHealthCheck out for the default check, or set it to false for none',
+  ['a health check command that would switch the check off', (c) => (orders(c).containerHealthCheck = { command: 'none' }), [
+    'services[1].containerHealthCheck.command: "none" is reserved; set containerHealthCheck to false for no check',
   ]],
   ['a health check of two lines', (c) => (orders(c).containerHealthCheck = { command: 'true\nexit 0' }), [
     'services[1].containerHealthCheck: {"command":"true\\nexit 0"} matches none of the allowed forms',
@@ -145,7 +145,7 @@ describe('settings resolve per environment', () => {
   });
 
   test('the health check: the default, a command, or none', () => {
-    expect(web.containerHealthCheck).toBe('default');
+    expect(web.containerHealthCheck).toBe('curl -f http://localhost:8080/health || exit 1');
     expect(config.services[1].containerHealthCheck).toBe('wget -q -O /dev/null http://localhost:3000/health || exit 1');
     const raw = exampleRaw();
     raw.services[1].containerHealthCheck = false;

@@ -51,8 +51,14 @@ export interface TaskRoleStatementConfig {
 /** The container health check: `false` for none, or the shell command. @default curl against containerPort and healthCheckPath */
 export type ContainerHealthCheckConfig = false | { readonly command: string };
 
-/** The value the health check parameter gets: the default command, none, or the configured command. */
-export type HealthCheckCommand = 'default' | 'none' | string;
+/** The value of the health check parameter: the shell command, or NO_HEALTH_CHECK. */
+export type HealthCheckCommand = string;
+export const NO_HEALTH_CHECK = 'none';
+
+/** The default check: an HTTP request to the container's own port and health path. */
+export function defaultHealthCheckCommand(containerPort: number, healthCheckPath: string): string {
+  return `curl -f http://localhost:${containerPort}${healthCheckPath} || exit 1`;
+}
 
 /** What a service, and each of its environments, may set (the environment's names win). */
 export interface AppSettingsConfig {
@@ -203,8 +209,8 @@ function statementProblems(where: string, statements: unknown, problems: string[
 
 function healthCheckProblems(where: string, check: unknown, problems: string[]): void {
   if (!isObject(check) || typeof check.command !== 'string') return;
-  if (check.command === 'default' || check.command === 'none') {
-    problems.push(`${where}.command: ${show(check.command)} is reserved; leave containerHealthCheck out for the default check, or set it to false for none`);
+  if (check.command.trim() === NO_HEALTH_CHECK) {
+    problems.push(`${where}.command: ${show(check.command)} is reserved; set containerHealthCheck to false for no check`);
   }
 }
 
@@ -256,9 +262,9 @@ export function resolveAppSettings(s: RawService, env: string): ResolvedAppSetti
   };
 }
 
-export function resolveHealthCheck(check: ContainerHealthCheckConfig | undefined): HealthCheckCommand {
-  if (check === undefined) return 'default';
-  return check === false ? 'none' : check.command;
+export function resolveHealthCheck(check: ContainerHealthCheckConfig | undefined, containerPort: number, healthCheckPath: string): HealthCheckCommand {
+  if (check === undefined) return defaultHealthCheckCommand(containerPort, healthCheckPath);
+  return check === false ? NO_HEALTH_CHECK : check.command;
 }
 
 /**

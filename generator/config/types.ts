@@ -264,7 +264,7 @@ export function resolveConfig(c: ProjectConfig): ResolvedConfig {
         readOnlyRootFilesystem: s.readOnlyRootFilesystem ?? true,
         dropLinuxCapabilities: s.dropLinuxCapabilities ?? true,
         taskRoleStatements: s.taskRoleStatements ?? [],
-        containerHealthCheck: resolveHealthCheck(s.containerHealthCheck),
+        containerHealthCheck: resolveHealthCheck(s.containerHealthCheck, s.containerPort, s.healthCheckPath ?? '/health'),
         environments: Object.fromEntries(
           environments.map((e, i) => {
             const own = s.environments?.[e.name] ?? {};

@@ -279,7 +279,7 @@ export function buildEcsServiceNativeTemplate(): Template {
           Options: { 'awslogs-group': serviceLogGroup.ref(), 'awslogs-region': sub('${AWS::Region}'), 'awslogs-stream-prefix': CONTAINER_NAME },
         },
         ...hardening.container,
-        ...containerHealthCheck(t, { containerPort, healthCheckPath }),
+        ...containerHealthCheck(t),
       },
     ],
     Volumes: hardening.volumes,

@@ -11,6 +11,7 @@ import { CONTAINER_HEALTH_CHECK, HEALTH_CHECK_IDS } from '../../generator/blocks
 import { Template } from '../../generator/core/template';
 import { ECS_SERVICE_IDS, ECS_SERVICE_TEMPLATE_FILES, CONTAINER_NAME, ecsServiceParameterFilePath } from '../../generator/templates/ecs-service';
 import { memberStackTemplates, workloadBoundaryActions } from '../../generator/templates/member-roles';
+import { parseParameterFile } from '../../scripts/lib/templates';
 import { TEMPLATES_DIR, exampleConfig, loadTemplate, resource, roleStatements } from '../helpers/template';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -33,15 +34,13 @@ const parameterFile = (service: string, env: string) => {
 const container = (t: Template) => (resource(t, ECS_SERVICE_IDS.taskDefinition).Properties!.ContainerDefinitions as Array<Record<string, any>>)[0];
 
 describe.each(templates)('container health check in %s (%s)', (_strategy, _file, t) => {
-  test('on by default: curl against the container port and health path, switched by one parameter', () => {
-    expect(t.Parameters![HEALTH_CHECK_IDS.command]).toMatchObject({ Type: 'String', Default: 'default' });
+  test('the command of one parameter, without a default; "none" leaves the check out', () => {
+    expect(t.Parameters![HEALTH_CHECK_IDS.command]).toMatchObject({ Type: 'String', MaxLength: 1024 });
+    expect(t.Parameters![HEALTH_CHECK_IDS.command].Default).toBeUndefined();
     const check = container(t).HealthCheck['Fn::If'];
     expect(check[0]).toBe(HEALTH_CHECK_IDS.hasCheck);
     expect(check[2]).toEqual({ Ref: 'AWS::NoValue' });
-    expect(check[1].Command).toEqual([
-      'CMD-SHELL',
-      { 'Fn::If': [HEALTH_CHECK_IDS.usesDefault, { 'Fn::Sub': 'curl -f http://localhost:${ContainerPort}${HealthCheckPath} || exit 1' }, { Ref: HEALTH_CHECK_IDS.command }] },
-    ]);
+    expect(check[1].Command).toEqual(['CMD-SHELL', { Ref: HEALTH_CHECK_IDS.command }]);
     expect(t.Conditions![HEALTH_CHECK_IDS.hasCheck]).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: HEALTH_CHECK_IDS.command }, 'none'] }] });
   });
 
@@ -58,15 +57,20 @@ describe.each(templates)('container health check in %s (%s)', (_strategy, _file,
     expect(CONTAINER_HEALTH_CHECK.intervalSeconds).toBe(Interval);
   });
 
+  test('the task definition refers to no parameter the target groups use (two-update blue/green deploys)', () => {
+    const text = JSON.stringify(resource(t, ECS_SERVICE_IDS.taskDefinition));
+    expect(text).not.toContain(ECS_SERVICE_IDS.healthCheckPath);
+  });
+
   test('no settings in the shared template: they are written in per environment', () => {
     expect(container(t).Environment).toBeUndefined();
     expect(container(t).Secrets).toBeUndefined();
   });
 });
 
-test('parameter files carry each service\'s health check', () => {
+test('parameter files carry each service\'s health check: curl against its port and path by default', () => {
   for (const [service, env] of pairs) {
-    const expected = service === 'orders' ? 'wget -q -O /dev/null http://localhost:3000/health || exit 1' : 'default';
+    const expected = service === 'orders' ? 'wget -q -O /dev/null http://localhost:3000/health || exit 1' : 'curl -f http://localhost:8080/health || exit 1';
     expect([service, env, parameterFile(service, env).Parameters[HEALTH_CHECK_IDS.command]]).toEqual([service, env, expected]);
   }
 });
@@ -154,4 +158,12 @@ test('the workload boundary allows what the settings grant, and nothing of IAM o
 
 test('an IAM action given to the boundary derivation is refused, however it arrives', () => {
   expect(() => workloadBoundaryActions(memberStackTemplates(), ['iam:PassRole'])).toThrow(/iam:PassRole, which no workload role may have/);
+});
+
+test('a diff of parameter files sees each setting: a variable, a secret reference, a statement', () => {
+  const { settings } = parseParameterFile('web/prod.json', parameterFile('web', 'prod'));
+  expect(settings['Environment.LOG_LEVEL']).toBe('warn');
+  expect(settings['Secrets.PAYMENT_API_TOKEN']).toBe('/shop/web/payment-api-token');
+  expect(JSON.parse(settings['ExecutionRoleStatements.DecryptSecrets']).Action).toEqual(['kms:Decrypt']);
+  expect(() => parseParameterFile('x.json', { Parameters: {}, Settings: {} })).toThrow(/Settings: unknown key; allowed: Parameters, Tags, StackPolicy, ServiceSettings/);
 });
