@@ -8,7 +8,8 @@
  */
 import { ResolvedConfig } from './config/types';
 import { Template } from './core/template';
-import { SETTINGS_KEY, ServiceSettings } from './blocks/app-settings';
+import { SETTINGS_KEY, ServiceSettings, settingsSizeProblems } from './blocks/app-settings';
+import { TEMPLATE_BODY_LIMIT_BYTES } from './rules/template-size';
 import { configuredWorkloadActions } from './config/app-settings';
 import { serializeTemplate, toJson } from './core/serialize';
 import { buildGitHubOidcTemplate, gitHubOidcParameterFiles } from './templates/github-oidc';
@@ -111,6 +112,7 @@ export function buildAll(config: ResolvedConfig): { templates: RenderedTemplate[
         const field = typeof value === 'string' ? configFieldOf(config, parameter, value, pf.path) : undefined;
         problems.push(field ? `${field} (in ${pf.path}): ${p}` : `${pf.path}: ${p}`);
       }
+      problems.push(...settingsSizeProblems(config, template, pf, TEMPLATE_BODY_LIMIT_BYTES));
       parameterFiles.push(pf);
     }
   }

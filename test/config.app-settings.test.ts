@@ -170,3 +170,17 @@ describe('settings resolve per environment', () => {
     expect(configuredWorkloadActions(parseConfig(JSON.stringify(raw), 'x.json').services)).toEqual([]);
   });
 });
+
+test('settings too large for a template body are refused, naming each environment', () => {
+  const { status, err } = run((c) => {
+    for (let i = 0; i < 12; i++) web(c).environment[`BLOB_${i}`] = 'x'.repeat(4000);
+  });
+  expect(status).toBe(1);
+  const lines = err.split('\n').slice(1, -1).map((l) => l.trim());
+  expect(lines).toHaveLength(3);
+  for (const [i, env] of ['dev', 'staging', 'prod'].entries()) {
+    expect(lines[i]).toMatch(
+      new RegExp(`^services\\[0\\]\\.environments\\.${env} \\(in parameters/ecs-service/web/${env}\\.json\\): the environment, secrets and taskRoleStatements make the rendered template about \\d+ bytes; a template body may have at most 51200`),
+    );
+  }
+});

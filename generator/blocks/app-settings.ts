@@ -24,6 +24,7 @@
  */
 import { Statement, allow, anyResource } from '../core/iam';
 import { Value, sub } from '../core/intrinsics';
+import { ResolvedConfig } from '../config/types';
 import { PARAMETER_ARN, ResolvedAppSettings, SECRET_ARN, SecretReference, TaskRoleStatementConfig } from '../config/app-settings';
 
 /** The key of the parameter file that carries the settings (never sent to CloudFormation). */
@@ -110,4 +111,29 @@ export function serviceSettings(settings: ResolvedAppSettings, configured: reado
     ExecutionRoleStatements: secretReadStatements(settings.secrets),
     TaskRoleStatements: taskRoleStatements(configured),
   };
+}
+
+/** Room for the image URI in a rendered template: ImageUri's default and the container's image. */
+const IMAGE_ROOM_BYTES = 2 * 1024;
+
+/**
+ * The rendered template of a service environment must still fit in a template body: its
+ * size is estimated from the template on one line (as the render step writes it), the
+ * settings and room for the image, and a problem names the environment's settings.
+ */
+export function settingsSizeProblems(
+  config: ResolvedConfig,
+  template: unknown,
+  file: { readonly path: string; readonly settings?: ServiceSettings },
+  limitBytes: number,
+): string[] {
+  if (!file.settings) return [];
+  const bytes = Buffer.byteLength(JSON.stringify(template)) + Buffer.byteLength(JSON.stringify(file.settings)) + IMAGE_ROOM_BYTES;
+  if (bytes <= limitBytes) return [];
+  const [, service, env] = /\/([^/]+)\/([^/]+)\.json$/.exec(file.path) ?? [];
+  const i = config.services.findIndex((s) => s.name === service);
+  return [
+    `services[${i}].environments.${env} (in ${file.path}): the environment, secrets and taskRoleStatements make the rendered template about ${bytes} bytes; ` +
+      `a template body may have at most ${limitBytes}: shorten the plain values, or read several secrets from one JSON secret by jsonKey`,
+  ];
 }

@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { SETTINGS_KEY, secretResource, valueFrom } from '../../generator/blocks/app-settings';
+import { SETTINGS_KEY, secretResource, settingsSizeProblems, valueFrom } from '../../generator/blocks/app-settings';
 import { CONTAINER_HEALTH_CHECK, HEALTH_CHECK_IDS } from '../../generator/blocks/container-health-check';
 import { Template } from '../../generator/core/template';
 import { ECS_SERVICE_IDS, ECS_SERVICE_TEMPLATE_FILES, CONTAINER_NAME, ecsServiceParameterFilePath } from '../../generator/templates/ecs-service';
@@ -112,6 +112,11 @@ describe('every example service environment, rendered with its settings', () => 
     const rendered = render(service, env);
     const bytes = Buffer.byteLength(`${JSON.stringify(rendered)}\n`);
     expect(bytes).toBeLessThanOrEqual(BODY_LIMIT_BYTES);
+    // The generator's estimate, which refuses settings too large, is never below the real size.
+    const where = renderer.locate(TEMPLATES_DIR, service, env);
+    const file = { path: `parameters/x/${service}/${env}.json`, settings: parameterFile(service, env)[SETTINGS_KEY] };
+    const template = JSON.parse(fs.readFileSync(where.templateFile, 'utf8'));
+    expect(settingsSizeProblems(config, template, file, bytes - 1).length).toBe(file.settings ? 1 : 0);
     const s = config.services.find((x) => x.name === service)!;
     const app = s.environments[env].appSettings;
     const c = container(rendered);
