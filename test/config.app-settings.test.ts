@@ -95,6 +95,9 @@ const CASES: ReadonlyArray<readonly [string, (c: RawConfig) => void, readonly st
   ['a health check command that would switch the check off', (c) => (orders(c).containerHealthCheck = { command: 'none' }), [
     'services[1].containerHealthCheck.command: "none" is reserved; set containerHealthCheck to false for no check',
   ]],
+  ['a health path too long for the default health check', (c) => (web(c).healthCheckPath = `/${'a'.repeat(1000)}`), [
+    'services[0].healthCheckPath: the default container health check (curl -f http://localhost:PORT/PATH || exit 1) would have 1040 characters; at most 1024: shorten the path or set services[0].containerHealthCheck',
+  ]],
   ['a health check of two lines', (c) => (orders(c).containerHealthCheck = { command: 'true\nexit 0' }), [
     'services[1].containerHealthCheck: {"command":"true\\nexit 0"} matches none of the allowed forms',
     'services[1].containerHealthCheck: {"command":"true\\nexit 0"} must be false',

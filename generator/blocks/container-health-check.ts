@@ -18,7 +18,7 @@
  */
 import { AWS, equals, ifCond, not, ref } from '../core/intrinsics';
 import { Properties, StringParameter, TemplateBuilder } from '../core/template';
-import { NO_HEALTH_CHECK } from '../config/app-settings';
+import { MAX_HEALTH_CHECK_COMMAND, NO_HEALTH_CHECK } from '../config/app-settings';
 
 export const HEALTH_CHECK_IDS = {
   command: 'ContainerHealthCheckCommand',
@@ -32,7 +32,7 @@ const COMMAND: StringParameter = {
   Type: 'String',
   Description: `Container health check: a shell command (CMD-SHELL; the generator writes curl -f against the container port and health path by default), or "${NO_HEALTH_CHECK}"`,
   MinLength: 1,
-  MaxLength: 1024,
+  MaxLength: MAX_HEALTH_CHECK_COMMAND,
   AllowedPattern: '^[^\\n\\r]+$',
   ConstraintDescription: 'one line of at most 1024 characters',
 };

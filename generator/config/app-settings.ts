@@ -207,10 +207,21 @@ function statementProblems(where: string, statements: unknown, problems: string[
   });
 }
 
-function healthCheckProblems(where: string, check: unknown, problems: string[]): void {
+/** The longest health check command the template's parameter takes. */
+export const MAX_HEALTH_CHECK_COMMAND = 1024;
+
+function healthCheckProblems(where: string, s: Json, problems: string[]): void {
+  const check = s.containerHealthCheck;
+  const port = typeof s.containerPort === 'number' ? s.containerPort : 65535;
+  if (check === undefined && typeof s.healthCheckPath === 'string') {
+    const length = defaultHealthCheckCommand(port, s.healthCheckPath).length;
+    if (length > MAX_HEALTH_CHECK_COMMAND) {
+      problems.push(`${where}.healthCheckPath: the default container health check (curl -f http://localhost:PORT/PATH || exit 1) would have ${length} characters; at most ${MAX_HEALTH_CHECK_COMMAND}: shorten the path or set ${where}.containerHealthCheck`);
+    }
+  }
   if (!isObject(check) || typeof check.command !== 'string') return;
   if (check.command.trim() === NO_HEALTH_CHECK) {
-    problems.push(`${where}.command: ${show(check.command)} is reserved; set containerHealthCheck to false for no check`);
+    problems.push(`${where}.containerHealthCheck.command: ${show(check.command)} is reserved; set containerHealthCheck to false for no check`);
   }
 }
 
@@ -230,7 +241,7 @@ export function appSettingsProblems(services: ReadonlyArray<[number, Json]>, acc
       for (const account of accountList) settingsProblems(where, { secrets: s.secrets }, account, problems);
     }
     statementProblems(`${where}.taskRoleStatements`, s.taskRoleStatements, problems);
-    healthCheckProblems(`${where}.containerHealthCheck`, s.containerHealthCheck, problems);
+    healthCheckProblems(where, s, problems);
     if (!isObject(s.environments)) continue;
     for (const [env, own] of Object.entries(s.environments)) {
       if (isObject(own)) settingsProblems(`${where}.environments.${env}`, own, accounts.get(env), problems);
