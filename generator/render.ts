@@ -8,6 +8,9 @@
  */
 import { ResolvedConfig } from './config/types';
 import { Template } from './core/template';
+import { SETTINGS_KEY, ServiceSettings, settingsSizeProblems } from './blocks/app-settings';
+import { TEMPLATE_BODY_LIMIT_BYTES } from './rules/template-size';
+import { configuredWorkloadActions } from './config/app-settings';
 import { serializeTemplate, toJson } from './core/serialize';
 import { buildGitHubOidcTemplate, gitHubOidcParameterFiles } from './templates/github-oidc';
 import { buildMemberRolesTemplate, memberRolesParameterFiles } from './templates/member-roles';
@@ -37,6 +40,8 @@ export interface ParameterFile {
   readonly tags?: Readonly<Record<string, string>>;
   /** Parameters the deploy action passes as overrides (ImageUri); the file leaves them out. */
   readonly suppliedAtDeploy?: readonly string[];
+  /** A service environment's settings, which the render step writes into its template (blocks/app-settings.ts). */
+  readonly settings?: ServiceSettings;
 }
 
 export interface TemplateEntry {
@@ -47,7 +52,7 @@ export interface TemplateEntry {
 }
 
 export const TEMPLATES: readonly TemplateEntry[] = [
-  { file: 'member-roles.json', build: () => buildMemberRolesTemplate(), parameterFiles: memberRolesParameterFiles },
+  { file: 'member-roles.json', build: (c) => buildMemberRolesTemplate(configuredWorkloadActions(c.services)), parameterFiles: memberRolesParameterFiles },
   { file: SERVICE_DEPLOY_ROLE_FILE, build: () => buildServiceDeployRoleTemplate(), parameterFiles: serviceDeployRoleParameterFiles },
   { file: 'github-oidc.json', build: () => buildGitHubOidcTemplate(), parameterFiles: gitHubOidcParameterFiles },
   { file: 'monitoring.json', build: buildMonitoringTemplate, parameterFiles: monitoringParameterFiles },
@@ -107,6 +112,7 @@ export function buildAll(config: ResolvedConfig): { templates: RenderedTemplate[
         const field = typeof value === 'string' ? configFieldOf(config, parameter, value, pf.path) : undefined;
         problems.push(field ? `${field} (in ${pf.path}): ${p}` : `${pf.path}: ${p}`);
       }
+      problems.push(...settingsSizeProblems(config, template, pf, TEMPLATE_BODY_LIMIT_BYTES));
       parameterFiles.push(pf);
     }
   }
@@ -114,7 +120,7 @@ export function buildAll(config: ResolvedConfig): { templates: RenderedTemplate[
 }
 
 export function parameterFileContent(pf: ParameterFile): string {
-  return toJson({ Parameters: pf.parameters, ...(pf.tags ? { Tags: pf.tags } : {}) });
+  return toJson({ Parameters: pf.parameters, ...(pf.tags ? { Tags: pf.tags } : {}), ...(pf.settings ? { [SETTINGS_KEY]: pf.settings } : {}) });
 }
 
 /** Every file of templates/, checked. Throws GenerationError when anything is wrong. */

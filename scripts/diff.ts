@@ -204,10 +204,14 @@ export function compareTrees(
     const a = before.get(rel);
     const b = after.get(rel);
     if (a === b) continue;
-    const read = (text: string | undefined, what: string) => (text === undefined ? { parameters: {}, tags: {} } : parseParameterFile(what, parseJson(text, what)));
+    const read = (text: string | undefined, what: string) => (text === undefined ? { parameters: {}, tags: {}, settings: {} } : parseParameterFile(what, parseJson(text, what)));
     const x = read(a, `old ${rel}`);
     const y = read(b, `new ${rel}`);
-    const changes = [...valueChanges(x.parameters, y.parameters).map((c) => ({ ...c, kind: 'parameter' })), ...valueChanges(x.tags, y.tags).map((c) => ({ ...c, kind: 'tag' }))];
+    const changes = [
+      ...valueChanges(x.parameters, y.parameters).map((c) => ({ ...c, kind: 'parameter' })),
+      ...valueChanges(x.tags, y.tags).map((c) => ({ ...c, kind: 'tag' })),
+      ...valueChanges(x.settings, y.settings).map((c) => ({ ...c, kind: 'setting' })),
+    ];
     const title = a === undefined ? `${rel} (new)` : b === undefined ? `${rel} (removed)` : rel;
     if (!changes.length) continue;
     changed.push({

@@ -21,6 +21,14 @@
  * same way, which writes in only the image and keeps one deploy action, with plain change
  * sets, for every strategy.
  *
+ * A service environment's settings (plain environment variables, references to secrets,
+ * the task execution role's statements that read those secrets, the task role's configured
+ * statements) travel in the parameter file under "ServiceSettings" and are written into the
+ * task definition's container and the two roles' policies here, for the same reason as the
+ * image: a changed setting must change the template text. Only references to secrets are
+ * written; ECS reads their values when a task starts. The template configuration handed to
+ * CloudFormation keeps Parameters and Tags only.
+ *
  * The environment's strategy is the folder its parameter file was generated into:
  * parameters/ecs-service/ (blue/green hook), parameters/ecs-service-native/ (ECS-native
  * blue/green) or parameters/ecs-service-rolling/ (rolling).
@@ -38,6 +46,10 @@ const STRATEGIES = [
   { name: 'rolling', template: 'ecs-service-rolling.json', parameters: 'ecs-service-rolling' },
 ];
 const NO_VALUE = Symbol('AWS::NoValue');
+/** Where the settings go: the one container of the task definition and the two task roles (generator logical IDs). */
+const SETTINGS_KEY = 'ServiceSettings';
+const SETTINGS_TARGETS = { taskDefinition: 'TaskDefinition', container: 'app', executionRole: 'TaskExecutionRole', taskRole: 'TaskRole' };
+const FILE_KEYS = ['Parameters', 'Tags', SETTINGS_KEY];
 
 class RenderError extends Error {}
 
@@ -150,6 +162,34 @@ function inlineImage(value, imageUri) {
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, inlineImage(v, imageUri)]));
 }
 
+/** The role's inline policy statements with `statements` added (its first policy: the generator gives each role one). */
+function withStatements(resources, id, statements) {
+  if (!statements || statements.length === 0) return;
+  const role = resources[id];
+  const policy = role && role.Type === 'AWS::IAM::Role' && (role.Properties.Policies || [])[0];
+  if (!policy) throw new RenderError(`the template has no role ${id} with an inline policy for the configured statements`);
+  const sids = new Set(policy.PolicyDocument.Statement.map((st) => st.Sid));
+  for (const st of statements) {
+    if (sids.has(st.Sid)) throw new RenderError(`${SETTINGS_KEY}: statement ${st.Sid} is already in the policy of ${id}`);
+  }
+  policy.PolicyDocument.Statement = [...statements, ...policy.PolicyDocument.Statement];
+}
+
+/** Writes a service environment's settings into a copy of the template's resources. */
+function applySettings(resources, settings) {
+  if (settings === undefined) return resources;
+  const out = JSON.parse(JSON.stringify(resources));
+  const t = SETTINGS_TARGETS;
+  const definition = out[t.taskDefinition];
+  const container = definition && (definition.Properties.ContainerDefinitions || []).find((c) => c.Name === t.container);
+  if (!container) throw new RenderError(`the template has no container ${t.container} in ${t.taskDefinition} for the settings`);
+  if ((settings.Environment || []).length) container.Environment = settings.Environment;
+  if ((settings.Secrets || []).length) container.Secrets = settings.Secrets;
+  withStatements(out, t.executionRole, settings.ExecutionRoleStatements);
+  withStatements(out, t.taskRole, settings.TaskRoleStatements);
+  return out;
+}
+
 /**
  * The rendered template and template configuration of one environment.
  * `parameterFile` is the generated file ({Parameters, Tags}); `pseudo` holds the pseudo
@@ -160,6 +200,9 @@ function renderServiceTemplate(template, parameterFile, imageUri, pseudo) {
     throw new RenderError(`image ${JSON.stringify(imageUri)} is not an ECR image URI with a tag or digest`);
   }
   if (!(template.Parameters || {})[IMAGE_PARAMETER]) throw new RenderError(`the template has no ${IMAGE_PARAMETER} parameter`);
+  for (const key of Object.keys(parameterFile)) {
+    if (!FILE_KEYS.includes(key)) throw new RenderError(`the parameter file has the key ${key}; allowed: ${FILE_KEYS.join(', ')}`);
+  }
   const values = parameterValues(template, parameterFile.Parameters || {}, imageUri);
   const resolve = makeResolver(template, values, pseudo);
   const rendered = {};
@@ -167,7 +210,7 @@ function renderServiceTemplate(template, parameterFile, imageUri, pseudo) {
     if (section === 'Parameters') {
       rendered.Parameters = { ...body, [IMAGE_PARAMETER]: { ...body[IMAGE_PARAMETER], Default: imageUri } };
     } else if (section === 'Resources') {
-      rendered.Resources = inlineImage(body, imageUri);
+      rendered.Resources = applySettings(inlineImage(body, imageUri), parameterFile[SETTINGS_KEY]);
     } else if (section === 'Hooks') {
       rendered.Hooks = resolve(body, 'Hooks');
     } else {
@@ -262,6 +305,6 @@ function main(argv) {
   }
 }
 
-module.exports = { renderServiceTemplate, locate, parseArgs, RenderError, IMAGE_PARAMETER, STRATEGIES };
+module.exports = { renderServiceTemplate, locate, parseArgs, RenderError, IMAGE_PARAMETER, STRATEGIES, SETTINGS_KEY, SETTINGS_TARGETS };
 
 if (require.main === module) process.exitCode = main(process.argv.slice(2));

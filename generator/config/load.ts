@@ -19,6 +19,7 @@ import { compiledValidators } from '../validate/compiled';
 import { autoScalingProblems } from './autoscaling';
 import { describeMemory, fargateMemoryFor } from './fargate';
 import { ECS_STRATEGY, nativeTrafficProblems } from './ecs-traffic';
+import { appSettingsProblems } from './app-settings';
 import { NATIVE_DEFAULTS, NativeTrafficSettings, ProjectConfig, ResolvedConfig, TrafficRouting, resolveConfig } from './types';
 
 export const CONFIG_SCHEMA_PATH = path.join(SCHEMA_DIR, 'config.schema.json');
@@ -614,6 +615,8 @@ function semanticProblems(data: unknown): string[] {
   awsValueRules(data, problems);
   networkRules(data, problems);
   serviceRules(data, envs, problems);
+  const accounts = new Map(objects(data.environments).map(([, e]) => [String(e.name), str(e, 'accountId', PATTERNS.accountId)]));
+  problems.push(...appSettingsProblems(objects(data.services), accounts));
   nameRules(data, envs, problems);
   return problems;
 }

@@ -7,6 +7,8 @@
  */
 import { resolveAutoScaling } from './autoscaling';
 
+import { AppSettingsConfig, ContainerHealthCheckConfig, HealthCheckCommand, ResolvedAppSettings, TaskRoleStatementConfig, resolveAppSettings, resolveHealthCheck } from './app-settings';
+
 /**
  * How a service's environment deploys: `blue-green` through the CodeDeploy hook
  * (ecs-service.json), `ecs-blue-green` with ECS's own blue/green, canary or linear
@@ -92,7 +94,7 @@ export interface SourceConfig {
   readonly templatesBranch?: string;
 }
 
-export interface ServiceEnvironmentConfig {
+export interface ServiceEnvironmentConfig extends AppSettingsConfig {
   /** @default "blue-green" */
   readonly deploymentStrategy?: DeploymentStrategy;
   /** @default "AllAtOnce" for the first environment, "TimeBasedCanary" for the others */
@@ -157,7 +159,7 @@ export interface NativeTrafficSettings {
   readonly bakeTimeMinutes: number;
 }
 
-export interface ServiceConfig {
+export interface ServiceConfig extends AppSettingsConfig {
   /** Lower-case, at most 16 characters. */
   readonly name: string;
   readonly containerPort: number;
@@ -193,6 +195,10 @@ export interface ServiceConfig {
   readonly readOnlyRootFilesystem?: boolean;
   /** Drop every Linux capability of the container. @default true */
   readonly dropLinuxCapabilities?: boolean;
+  /** Extra statements of the task role (config/app-settings.ts). @default [] */
+  readonly taskRoleStatements?: readonly TaskRoleStatementConfig[];
+  /** The container health check. @default curl against containerPort and healthCheckPath */
+  readonly containerHealthCheck?: ContainerHealthCheckConfig;
   /** Per-environment settings, keyed by environment name. @default {} */
   readonly environments?: Readonly<Record<string, ServiceEnvironmentConfig>>;
 }
@@ -233,6 +239,8 @@ export interface ResolvedConfig {
     readonly multiArchitectureImage: boolean;
     readonly readOnlyRootFilesystem: boolean;
     readonly dropLinuxCapabilities: boolean;
+    readonly taskRoleStatements: readonly TaskRoleStatementConfig[];
+    readonly containerHealthCheck: HealthCheckCommand;
     readonly environments: Readonly<
       Record<
         string,
@@ -244,6 +252,7 @@ export interface ResolvedConfig {
           readonly native: NativeTrafficSettings;
           readonly autoScaling: ResolvedAutoScaling | undefined;
           readonly publicHostname: string | undefined;
+          readonly appSettings: ResolvedAppSettings;
         }
       >
     >;
@@ -292,6 +301,8 @@ export function resolveConfig(c: ProjectConfig): ResolvedConfig {
         multiArchitectureImage: s.multiArchitectureImage ?? false,
         readOnlyRootFilesystem: s.readOnlyRootFilesystem ?? true,
         dropLinuxCapabilities: s.dropLinuxCapabilities ?? true,
+        taskRoleStatements: s.taskRoleStatements ?? [],
+        containerHealthCheck: resolveHealthCheck(s.containerHealthCheck, s.containerPort, s.healthCheckPath ?? '/health'),
         environments: Object.fromEntries(
           environments.map((e, i) => {
             const own = s.environments?.[e.name] ?? {};
@@ -309,6 +320,7 @@ export function resolveConfig(c: ProjectConfig): ResolvedConfig {
                 },
                 autoScaling: resolveAutoScaling(own.autoScaling),
                 publicHostname: own.publicHostname,
+                appSettings: resolveAppSettings(s, e.name),
               },
             ];
           }),

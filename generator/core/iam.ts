@@ -50,6 +50,9 @@ export function wildcardReason(statement: Statement): string | undefined {
   return WILDCARD_REASONS.get(statement);
 }
 
+/** Services no workload role may ever be granted, whatever a template or the configuration asks for. */
+export const NEVER_IN_BOUNDARY = /^(iam|organizations|account|sts|sso|identitystore|cloudformation|billing|aws-portal|ce|support):/;
+
 const SID = /^[A-Za-z0-9]+$/;
 const ACTION = /^[a-z0-9-]+:[A-Za-z0-9*]+$/;
 

@@ -26,6 +26,7 @@ import { accessLogBucketParameter } from '../blocks/access-logs';
 import { autoScaling } from '../blocks/autoscaling';
 import { typedResource } from '../blocks/blue-green-hook';
 import { containerHardening } from '../blocks/container-hardening';
+import { containerHealthCheck } from '../blocks/container-health-check';
 import { checkVerdictSource } from '../blocks/check-verdict';
 import { keepWarmSchedule } from '../blocks/keep-warm';
 import { httpRedirectListener, httpsParameter, productionIngress, productionListenerProtocol } from '../blocks/https';
@@ -279,6 +280,7 @@ export function buildEcsServiceNativeTemplate(): Template {
           Options: { 'awslogs-group': serviceLogGroup.ref(), 'awslogs-region': sub('${AWS::Region}'), 'awslogs-stream-prefix': CONTAINER_NAME },
         },
         ...hardening.container,
+        ...containerHealthCheck(t),
       },
     ],
     Volumes: hardening.volumes,

@@ -36,6 +36,8 @@ import { SERVICE_NAME, accountIdParameter } from '../core/parameters';
 import { NumberParameter, ParameterHandle, ResourceHandle, StringParameter, Template, TemplateBuilder } from '../core/template';
 import { Typed, blueGreenHook, typedResource } from '../blocks/blue-green-hook';
 import { HARDENING_IDS, containerHardening } from '../blocks/container-hardening';
+import { HEALTH_CHECK_IDS, containerHealthCheck } from '../blocks/container-health-check';
+import { ServiceSettings, serviceSettings } from '../blocks/app-settings';
 import { ACCESS_LOG_IDS, accessLogAttributes, accessLogBucketParameter } from '../blocks/access-logs';
 import { keepWarmSchedule } from '../blocks/keep-warm';
 import { autoScaling, autoScalingParameterValues } from '../blocks/autoscaling';
@@ -484,6 +486,7 @@ export function buildEcsServiceTemplate(strategy: DeploymentStrategy): Template 
           Options: { 'awslogs-group': serviceLogGroup.ref(), 'awslogs-region': sub('${AWS::Region}'), 'awslogs-stream-prefix': CONTAINER_NAME },
         },
         ...hardening.container,
+        ...containerHealthCheck(t),
       },
     ],
     Volumes: hardening.volumes,
@@ -781,6 +784,7 @@ export function ecsServiceParameterFiles(config: ResolvedConfig, strategy: Deplo
           ...(settings.certificateArn ? { [HTTPS_IDS.certificateArn]: settings.certificateArn } : {}),
           [HARDENING_IDS.readonlyRootFilesystem]: String(svc.readOnlyRootFilesystem),
           [HARDENING_IDS.dropLinuxCapabilities]: String(svc.dropLinuxCapabilities),
+          [HEALTH_CHECK_IDS.command]: svc.containerHealthCheck,
           [ID.vpcId]: network.vpcId,
           [ID.publicSubnetIds]: network.publicSubnetIds,
           [ID.privateSubnetIds]: network.privateSubnetIds,
@@ -789,10 +793,16 @@ export function ecsServiceParameterFiles(config: ResolvedConfig, strategy: Deplo
         },
         tags: standardTagValues(config, env),
         suppliedAtDeploy: [ID.imageUri],
+        ...withSettings(serviceSettings(settings.appSettings, svc.taskRoleStatements)),
       });
     }
   }
   return files;
+}
+
+/** The settings section, left out when there is nothing to write in. */
+function withSettings(s: ServiceSettings): { settings?: ServiceSettings } {
+  return s.Environment.length + s.Secrets.length + s.ExecutionRoleStatements.length + s.TaskRoleStatements.length ? { settings: s } : {};
 }
 
 /**

@@ -21,7 +21,7 @@
  *   (ecs-service-native.json) to move listener rules and invoke the lifecycle hook.
  */
 import { Intrinsic, join, sub } from '../core/intrinsics';
-import { DENY_TERMINATE_INSTANCES, Statement, allow, anyResource, deny, packStatements, policyDocument } from '../core/iam';
+import { DENY_TERMINATE_INSTANCES, NEVER_IN_BOUNDARY, Statement, allow, anyResource, deny, packStatements, policyDocument } from '../core/iam';
 import { Exclusion, Scope as PermissionScope, exclude, requiredActions, scopedStatements } from '../core/handler-permissions';
 import {
   MemberRole,
@@ -104,18 +104,17 @@ function iamArn(resource: string): Intrinsic<string> {
 
 // --- The workload boundary ---------------------------------------------------------------
 
-/** Services no workload role may ever be granted, whatever a template asks for. */
-const NEVER_IN_BOUNDARY = /^(iam|organizations|account|sts|sso|identitystore|cloudformation|billing|aws-portal|ce|support):/;
-
 /**
  * The actions the workload roles of the member stacks use (their Allow statements), which
  * is what the boundary allows. A role's own policy still names its resources; the boundary
  * caps what any role created through the execution role can ever do. A task role that
  * needs more (an application's S3 or DynamoDB calls) needs those actions here first: a
- * change to this template, which only an operator rolls out.
+ * change to this template, which only an operator rolls out. `configured` adds the
+ * actions the configuration gives workload roles (config/app-settings.ts
+ * configuredWorkloadActions: task role statements, reading secrets), checked the same way.
  */
-export function workloadBoundaryActions(templates = memberStackTemplates()): string[] {
-  const actions = new Set<string>();
+export function workloadBoundaryActions(templates = memberStackTemplates(), configured: readonly string[] = []): string[] {
+  const actions = new Set<string>(configured);
   for (const { template } of templates) {
     for (const r of Object.values(template.Resources)) {
       if (r.Type !== 'AWS::IAM::Role') continue;
@@ -131,9 +130,9 @@ export function workloadBoundaryActions(templates = memberStackTemplates()): str
   return sorted;
 }
 
-function boundaryStatements(): Statement[] {
+function boundaryStatements(configured: readonly string[]): Statement[] {
   return [
-    allow('WorkloadActions', workloadBoundaryActions(), anyResource(
+    allow('WorkloadActions', workloadBoundaryActions(memberStackTemplates(), configured), anyResource(
       'a permissions boundary caps actions only; each workload role names its own resources, and the boundary must fit every service and environment',
     )),
     DENY_TERMINATE_INSTANCES,
@@ -592,7 +591,8 @@ function ecsInfrastructureStatements(s: Scope): Statement[] {
 /** The tag on each deploy role that names its service; the shared deploy policy reads it as aws:PrincipalTag/Service. */
 export const SERVICE_TAG = 'Service';
 
-export function buildMemberRolesTemplate(): Template {
+/** `configuredActions`: what the configuration adds to workload roles (see workloadBoundaryActions). */
+export function buildMemberRolesTemplate(configuredActions: readonly string[] = []): Template {
   const t = new TemplateBuilder(
     'Member-account roles for the container delivery platform: the service deploy policy, the CloudFormation execution role, the workload permissions boundary and the CodeDeploy role of the blue/green hook. Rolled out with StackSets.',
   );
@@ -619,7 +619,7 @@ export function buildMemberRolesTemplate(): Template {
   const boundary = t.resource(ID.workloadBoundary, 'AWS::IAM::ManagedPolicy', {
     ManagedPolicyName: workloadBoundaryName(project, suffix),
     Description: 'Permissions boundary of every role the member stacks create: what workloads use, nothing of IAM, Organizations, STS or account settings',
-    PolicyDocument: policyDocument(boundaryStatements()),
+    PolicyDocument: policyDocument(boundaryStatements(configuredActions)),
   });
   const ecsInfrastructure = nameOf('ecsInfrastructure');
 

@@ -117,15 +117,39 @@ function listJson(dir: string): string {
     .join(', ');
 }
 
-/** Checks the `{"Parameters": {...}, "Tags": {...}}` shape; every value a string. */
-export function parseParameterFile(file: string, data: unknown): { parameters: Record<string, string>; tags: Record<string, string> } {
+/**
+ * A service environment's settings as `Environment.NAME`, `Secrets.NAME`,
+ * `ExecutionRoleStatements.SID`, `TaskRoleStatements.SID` with their values, for a diff.
+ * The render step writes them into the template (scripts/render-service-template.js).
+ */
+function settingEntries(settings: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (typeof settings !== 'object' || settings === null) return out;
+  for (const [section, list] of Object.entries(settings as Record<string, unknown>)) {
+    if (!Array.isArray(list)) continue;
+    for (const item of list as Array<Record<string, unknown>>) {
+      const key = String(item?.Name ?? item?.Sid);
+      out[`${section}.${key}`] = item && 'Value' in item ? String(item.Value) : item && 'ValueFrom' in item ? String(item.ValueFrom) : JSON.stringify(item);
+    }
+  }
+  return out;
+}
+
+/**
+ * Checks the `{"Parameters": {...}, "Tags": {...}}` shape; every value a string. A
+ * service environment's file may also hold `ServiceSettings` (returned as `settings`).
+ */
+export function parseParameterFile(
+  file: string,
+  data: unknown,
+): { parameters: Record<string, string>; tags: Record<string, string>; settings: Record<string, string> } {
   const problems: string[] = [];
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new UsageError(`${file}: expected {"Parameters": {...}, "Tags": {...}}`);
   }
   const record = data as Record<string, unknown>;
   for (const key of Object.keys(record)) {
-    if (!['Parameters', 'Tags', 'StackPolicy'].includes(key)) problems.push(`${key}: unknown key; allowed: Parameters, Tags, StackPolicy`);
+    if (!['Parameters', 'Tags', 'StackPolicy', 'ServiceSettings'].includes(key)) problems.push(`${key}: unknown key; allowed: Parameters, Tags, StackPolicy, ServiceSettings`);
   }
   const section = (key: string): Record<string, string> => {
     const v = record[key];
@@ -148,7 +172,7 @@ export function parseParameterFile(file: string, data: unknown): { parameters: R
   const parameters = section('Parameters');
   const tags = section('Tags');
   if (problems.length) throw new UsageError(`${file}: ${problems.join('; ')}`);
-  return { parameters, tags };
+  return { parameters, tags, settings: settingEntries(record.ServiceSettings) };
 }
 
 /** Parameters the file names that the template does not declare, and required ones it lacks. */

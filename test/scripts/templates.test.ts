@@ -54,7 +54,7 @@ describe('templates and parameter files', () => {
 
   test.each([
     ['a list', [], 'f.json: expected {"Parameters": {...}, "Tags": {...}}'],
-    ['an unknown key', { Parameters: {}, Params: {} }, 'f.json: Params: unknown key; allowed: Parameters, Tags, StackPolicy'],
+    ['an unknown key', { Parameters: {}, Params: {} }, 'f.json: Params: unknown key; allowed: Parameters, Tags, StackPolicy, ServiceSettings'],
     ['a number value', { Parameters: { A: 1 } }, 'f.json: Parameters.A: 1 must be a string'],
     ['tags as a list', { Tags: [] }, 'f.json: Tags: must be an object of strings'],
     ['a __proto__ parameter (as JSON.parse reads it)', JSON.parse('{"Parameters": {"__proto__": "x"}}'), 'f.json: Parameters.__proto__: not a name this file may use'],
