@@ -8,7 +8,8 @@
  *
  *   node scripts/deploy-stack.js --stack shop-web-prod --plan-dir . --steps 2 \
  *     --execution-role arn:aws:iam::333333333333:role/shop-cloudformation-execution-prod \
- *     --change-set shop-web-pipeline --monitoring-minutes 10
+ *     --change-set shop-web-pipeline --capabilities CAPABILITY_IAM,CAPABILITY_AUTO_EXPAND \
+ *     --monitoring-minutes 10
  *
  * Runs in CodeBuild with the AWS CLI configured for the service's deploy role in the
  * member account (the build spec sets AWS_PROFILE), from the templates source, with
@@ -36,7 +37,6 @@ const { MAX_MONITORING_MINUTES, rollbackConfiguration, rollbackReport, stackAlar
 
 class DeployError extends Error {}
 
-const CAPABILITIES = ['CAPABILITY_IAM', 'CAPABILITY_AUTO_EXPAND'];
 /** The change set of an update with nothing to change: FAILED on AWS, a ValidationError on some endpoints. */
 const NO_CHANGES = /didn't contain changes|No updates are to be performed/;
 const DONE = new Set(['CREATE_COMPLETE', 'UPDATE_COMPLETE']);
@@ -89,7 +89,7 @@ function changeSetInput(o, file, existing, rollback) {
     TemplateBody: read(`${file}.json`),
     Parameters: pairs(configuration.Parameters, 'ParameterKey', 'ParameterValue'),
     Tags: pairs(configuration.Tags, 'Key', 'Value'),
-    Capabilities: CAPABILITIES,
+    Capabilities: o.capabilities.split(','),
     RoleARN: o.executionRole,
     ...(rollback ? { RollbackConfiguration: rollback } : {}),
   };
@@ -191,6 +191,7 @@ function parseArgs(argv) {
     '--execution-role': 'executionRole',
     '--change-set': 'changeSet',
     '--monitoring-minutes': 'monitoringMinutes',
+    '--capabilities': 'capabilities',
   };
   const o = { pollSeconds: 15 };
   for (let i = 0; i < argv.length; i += 2) {

@@ -279,6 +279,28 @@ export function pipelineRoleArn(
   return sub(`arn:\${AWS::Partition}:iam::\${${toolsAccount.logicalId}}:role/\${${project.logicalId}}/${describe(parts)}`);
 }
 
+/**
+ * The role of a service pipeline's deploy step (a CodeBuild project that creates and
+ * executes the service stack's change sets with rollback triggers),
+ * `{project}-{service}-pipeline-deploy-{suffix}` under pipelineRolePath: the principal
+ * the service's member deploy roles trust.
+ */
+export function deployStepRoleNameParts(project: NamePart, service: NamePart, suffix: NamePart): NamePart[] {
+  return [project, '-', service, '-', PIPELINE_TYPE, '-deploy-', suffix];
+}
+
+export function deployStepRoleArn(
+  toolsAccount: ParameterHandle<string> | 'AWS::AccountId',
+  project: ParameterHandle<string>,
+  service: NamePart,
+  toolsSuffix: ParameterHandle<string>,
+): Intrinsic<string> {
+  const parts = deployStepRoleNameParts(project, service, toolsSuffix);
+  physicalName('iam-role', parts);
+  const account = toolsAccount === 'AWS::AccountId' ? toolsAccount : toolsAccount.logicalId;
+  return sub(`arn:\${AWS::Partition}:iam::\${${account}}:role/\${${project.logicalId}}/${describe(parts)}`);
+}
+
 /** Matches the ARN of every pipeline role of the project in the tools account. */
 export function pipelineRoleArnPattern(toolsAccount: ParameterHandle<string>, project: ParameterHandle<string>): Intrinsic<string> {
   return sub(`arn:\${AWS::Partition}:iam::\${${toolsAccount.logicalId}}:role/\${${project.logicalId}}/*`);

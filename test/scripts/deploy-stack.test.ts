@@ -92,7 +92,7 @@ function run(s: Script, argv: string[] = []) {
   const log: string[] = [];
   const o = parseArgs([
     '--stack', STACK, '--plan-dir', dir, '--steps', '1', '--execution-role', EXECUTION_ROLE,
-    '--change-set', 'shop-web-pipeline', '--monitoring-minutes', '10', ...argv,
+    '--change-set', 'shop-web-pipeline', '--capabilities', 'CAPABILITY_IAM,CAPABILITY_AUTO_EXPAND', '--monitoring-minutes', '10', ...argv,
   ]);
   let error: Error | undefined;
   try {
@@ -202,7 +202,7 @@ describe('a rollback by alarm', () => {
 });
 
 describe('the arguments', () => {
-  const base = ['--stack', 's', '--plan-dir', '.', '--steps', '1', '--execution-role', 'r', '--change-set', 'c'];
+  const base = ['--stack', 's', '--plan-dir', '.', '--steps', '1', '--execution-role', 'r', '--change-set', 'c', '--capabilities', 'CAPABILITY_IAM'];
   test.each([
     [[...base, '--monitoring-minutes', '181'], '--monitoring-minutes "181" must be a whole number from 0 to 180'],
     [[...base, '--monitoring-minutes', 'ten'], '--monitoring-minutes "ten" must be a whole number from 0 to 180'],
