@@ -32,50 +32,8 @@
  */
 const fs = require('node:fs');
 const path = require('node:path');
-const { execFileSync } = require('node:child_process');
 const { MAX_MONITORING_MINUTES, rollbackConfiguration, rollbackReport, stackAlarmTriggers } = require('./lib/rollback-triggers');
-
-class DeployError extends Error {}
-
-/** The change set of an update with nothing to change: FAILED on AWS, a ValidationError on some endpoints. */
-const NO_CHANGES = /didn't contain changes|No updates are to be performed/;
-const DONE = new Set(['CREATE_COMPLETE', 'UPDATE_COMPLETE']);
-
-/** The stack, or null when it does not exist or only holds a change set that was never executed. */
-function describeStack(aws, stack) {
-  try {
-    const s = aws(['cloudformation', 'describe-stacks', '--stack-name', stack]).Stacks[0];
-    return s.StackStatus === 'REVIEW_IN_PROGRESS' ? null : s;
-  } catch (e) {
-    if (/does not exist/.test(e.message)) return null;
-    throw e;
-  }
-}
-
-function listResources(aws, stack) {
-  const out = [];
-  let token;
-  do {
-    const page = aws(['cloudformation', 'list-stack-resources', '--stack-name', stack, ...(token ? ['--next-token', token] : [])]);
-    out.push(...(page.StackResourceSummaries || []));
-    token = page.NextToken;
-  } while (token);
-  return out;
-}
-
-/** The stack's events at or after `since` (newest first, page by page until an older one). */
-function eventsSince(aws, stack, since) {
-  const out = [];
-  let token;
-  do {
-    const page = aws(['cloudformation', 'describe-stack-events', '--stack-name', stack, ...(token ? ['--next-token', token] : [])]);
-    const events = page.StackEvents || [];
-    const fresh = events.filter((e) => new Date(e.Timestamp).getTime() >= since.getTime());
-    out.push(...fresh);
-    token = fresh.length === events.length ? page.NextToken : undefined;
-  } while (token);
-  return out;
-}
+const { DeployError, createChangeSet, describeStack, eventsSince, executeAndWait, listResources, processIo } = require('./lib/change-sets');
 
 /** The input of CreateChangeSet for the files `<file>.json` and `<file>.config.json` (a CodePipeline template configuration). */
 function changeSetInput(o, file, existing, rollback) {
@@ -93,33 +51,6 @@ function changeSetInput(o, file, existing, rollback) {
     RoleARN: o.executionRole,
     ...(rollback ? { RollbackConfiguration: rollback } : {}),
   };
-}
-
-/** Waits for the change set; false when it has nothing to change (and is deleted). */
-function createChangeSet(aws, io, o, input) {
-  try {
-    aws(['cloudformation', 'delete-change-set', '--stack-name', o.stack, '--change-set-name', o.changeSet]);
-  } catch {
-    // None to replace (CodePipeline's CHANGE_SET_REPLACE deletes the previous one the same way).
-  }
-  const inputFile = path.join(o.planDir, '.change-set-input.json');
-  fs.writeFileSync(inputFile, JSON.stringify(input));
-  try {
-    aws(['cloudformation', 'create-change-set', '--cli-input-json', `file://${inputFile}`]);
-  } catch (e) {
-    if (NO_CHANGES.test(e.message)) return false;
-    throw e;
-  }
-  for (;;) {
-    const cs = aws(['cloudformation', 'describe-change-set', '--stack-name', o.stack, '--change-set-name', o.changeSet]);
-    if (cs.Status === 'CREATE_COMPLETE') return true;
-    if (cs.Status === 'FAILED') {
-      if (!NO_CHANGES.test(cs.StatusReason || '')) throw new DeployError(`change set ${o.changeSet} failed: ${cs.StatusReason}`);
-      aws(['cloudformation', 'delete-change-set', '--stack-name', o.stack, '--change-set-name', o.changeSet]);
-      return false;
-    }
-    io.sleep(o.pollSeconds);
-  }
 }
 
 /** Lines that say why the update failed: the alarm that rolled it back, or the resources that failed. */
@@ -157,24 +88,18 @@ function update(aws, io, o, file) {
       ? `${file}: watching ${triggers.map((t) => t.name).join(', ')} during the update and ${o.monitoringMinutes} minute(s) after it`
       : `${file}: no alarm to watch (${existing ? 'the stack has none' : 'a new stack'})`,
   );
-  if (!createChangeSet(aws, io, o, changeSetInput(o, file, existing, rollback))) {
+  if (!createChangeSet(aws, io, { ...o, inputFile: path.join(o.planDir, '.change-set-input.json') }, changeSetInput(o, file, existing, rollback))) {
     io.log(`${file}: nothing to change`);
     return;
   }
   const since = new Date(io.now());
-  aws(['cloudformation', 'execute-change-set', '--stack-name', o.stack, '--change-set-name', o.changeSet]);
-  let status;
-  for (;;) {
-    status = describeStack(aws, o.stack).StackStatus;
-    if (!/_IN_PROGRESS$/.test(status)) break;
-    io.sleep(o.pollSeconds);
-  }
-  if (DONE.has(status)) {
-    io.log(`${file}: ${status}`);
+  const status = executeAndWait(aws, io, o);
+  if (status.done) {
+    io.log(`${file}: ${status.status}`);
     return;
   }
   const lines = [...failureReport(eventsSince(aws, o.stack, since), triggers, o.stack), ...alarmStates(aws, triggers)];
-  throw new DeployError([`${file}: the update ended in ${status}`, ...lines].join('\n'));
+  throw new DeployError([`${file}: the update ended in ${status.status}`, ...lines].join('\n'));
 }
 
 /** The updates of one deploy, in order. */
@@ -208,25 +133,9 @@ function parseArgs(argv) {
   return { ...o, steps: Number(o.steps), monitoringMinutes: minutes };
 }
 
-/** The AWS CLI, with JSON output; an error carries the CLI's message. */
-function cli(args) {
-  try {
-    const out = execFileSync('aws', [...args, '--output', 'json'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
-    return out.trim() ? JSON.parse(out) : {};
-  } catch (e) {
-    throw new Error(String(e.stderr || e.message).trim());
-  }
-}
-
 function main(argv) {
-  const io = {
-    aws: cli,
-    sleep: (seconds) => execFileSync('sleep', [String(seconds)]),
-    now: () => Date.now(),
-    log: (line) => process.stderr.write(`${line}\n`),
-  };
   try {
-    deployStack(parseArgs(argv), io);
+    deployStack(parseArgs(argv), processIo);
     return 0;
   } catch (e) {
     process.stderr.write(`error: ${e instanceof DeployError ? e.message : e.stack || e.message}\n`);
