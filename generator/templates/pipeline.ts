@@ -27,6 +27,7 @@ import { THIS_KEY, accountAdministersKey } from '../blocks/kms';
 import { AWS, ConditionHandle, Intrinsic, Value, and, equals, ifCond, importValue, join, not, ref, sub } from '../core/intrinsics';
 import { Statement, allow, anyResource, trust } from '../core/iam';
 import { DEPLOY_TIMEOUT_MINUTES, deployStepBuildSpec, deployStepVariables } from '../blocks/pipeline-deploy-step';
+import { SelfUpdateNames, selfUpdateStages, selfUpdateStatements, selfUpdateVariables } from '../blocks/pipeline-self-update';
 import {
   NamePart,
   artifactBucketName,
@@ -34,6 +35,8 @@ import {
   memberRoleArn,
   physicalName,
   pipelineRoleNameParts,
+  pipelineStackNames,
+  pipelineStacksRoleNameParts,
   pipelineRolePath,
   serviceDeployRoleArn,
   standardName,
@@ -1012,6 +1015,14 @@ export function buildPipelineTemplate(config: ResolvedConfig): Template {
   const pipelineArn = arn('codepipeline', pipelineName);
   const codeCommitArn = (repo: ParameterHandle<string>) => arn('codecommit', v(repo));
   const artifactObjects = sub(`arn:\${AWS::Partition}:s3:::${subText(names.artifactBucket)}/*`);
+  const ownStacks = pipelineStackNames(c.project, c.service, c.suffix);
+  const self: SelfUpdateNames = {
+    service: v(c.service),
+    buildStack: subText(ownStacks.build),
+    pipelineStack: subText(ownStacks.pipeline),
+    pipeline: pipelineName,
+    stacksRoleArn: `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${subText(physicalName('iam-role', pipelineStacksRoleNameParts(c.project, c.suffix)))}`,
+  };
   const pipelineRole = roleUnderPipelinePath(t, ID.pipelineRole, c, pipelineRoleNameParts, {
     description: 'CodePipeline: runs the pipeline',
     assumedBy: { Service: 'codepipeline.amazonaws.com' },
@@ -1044,6 +1055,7 @@ export function buildPipelineTemplate(config: ResolvedConfig): Template {
       ),
       allow('RunBuilds', ['codebuild:BatchGetBuilds', 'codebuild:StartBuild'], Object.values(CODEBUILD_PROJECTS).map(projectArn)),
       allow('NotifyApprovers', ['sns:Publish'], [topic.ref()]),
+      ...selfUpdateStatements(self, pipelineArn),
     ],
   });
 
@@ -1095,6 +1107,8 @@ export function buildPipelineTemplate(config: ResolvedConfig): Template {
           }
         : {}),
     });
+  // The pipeline's update of itself, before anything is built (generator/blocks/pipeline-self-update.ts).
+  stages.splice(1, 0, ...selfUpdateStages(self, ARTIFACTS.templates, commitId, (message) => approval(message, true), skipUnless));
   for (const e of envs) {
     const check = checkStageName(e.name);
     const plan = planArtifact(e.name);
@@ -1160,6 +1174,7 @@ export function buildPipelineTemplate(config: ResolvedConfig): Template {
     Name: sub(pipelineName),
     RoleArn: att(pipelineRole, 'Arn'),
     PipelineType: 'V2',
+    // The self-update restarts the execution itself, once (scripts/self-update.js).
     RestartExecutionOnUpdate: false,
     ArtifactStore: { Type: 'S3', Location: names.artifactBucket, EncryptionKey: { Type: 'KMS', Id: keyArn } },
     Triggers: ifCond(
@@ -1181,6 +1196,7 @@ export function buildPipelineTemplate(config: ResolvedConfig): Template {
       AWS.noValue,
     ),
     Stages: stages,
+    Variables: selfUpdateVariables(),
   });
 
   // --- CodeCommit: pushes to the branch start the pipeline through EventBridge.

@@ -116,6 +116,9 @@ describe('pipeline.json stages', () => {
   test('Source, Build, Test, then an approval before every later environment and a deploy per environment, in order', () => {
     expect(stageNames(pipeline)).toEqual([
       'Source',
+      'PipelineCheck',
+      'PipelineConfirm',
+      'PipelineUpdate',
       'Build',
       'Test',
       'Check-dev',
@@ -139,6 +142,9 @@ describe('pipeline.json stages', () => {
     };
     expect(stageNames(buildPipelineTemplate(custom))).toEqual([
       'Source',
+      'PipelineCheck',
+      'PipelineConfirm',
+      'PipelineUpdate',
       'Build',
       'Test',
       'Check-qa',
@@ -1192,6 +1198,65 @@ describe('the check before each deploy: permission widening and the order of upd
       .filter((s) => s.Effect === 'Allow' && asList(s.Action as string[]).includes('s3:PutObject'))
       .flatMap((s) => asList(s.Resource).map((r) => JSON.stringify(r)));
     expect(writes).toEqual([JSON.stringify({ 'Fn::Sub': '${CacheBucket.Arn}/*' })]);
+  });
+});
+
+describe('the pipeline\'s update of itself', () => {
+  const values = toolsValues('pipeline', 'web');
+  const commandsOf = (a: Action & Record<string, any>) => (a.Commands as unknown[]).map((c) => resolve(c, values));
+
+  test('after Source: a check, an approval entered only when the change widens, an update entered only when something changed', () => {
+    const [check, confirm, update] = ['PipelineCheck', 'PipelineConfirm', 'PipelineUpdate'].map((n) => stage(pipeline, n) as Stage & Record<string, any>);
+    expect(stageNames(pipeline).slice(0, 5)).toEqual(['Source', 'PipelineCheck', 'PipelineConfirm', 'PipelineUpdate', 'Build']);
+    expect(check.BeforeEntry).toBeUndefined();
+    const variable = (st: Record<string, any>) => st.BeforeEntry.Conditions[0].Rules[0].Configuration;
+    expect([confirm.BeforeEntry.Conditions[0].Result, variable(confirm)]).toEqual(['SKIP', { Variable: '#{PipelineCheck.WIDENED}', Value: 'yes', Operator: 'EQ' }]);
+    expect([update.BeforeEntry.Conditions[0].Result, variable(update)]).toEqual(['SKIP', { Variable: '#{PipelineCheck.CHANGED}', Value: 'yes', Operator: 'EQ' }]);
+    expect(resolve(confirm.Actions[0].Configuration.CustomData, values)).toBe('Update the pipeline of web from the templates source? The change #{PipelineCheck.SUMMARY}.');
+    const a = check.Actions[0] as Action & Record<string, any>;
+    expect([a.ActionTypeId, a.InputArtifacts, a.OutputVariables, a.Namespace]).toEqual([
+      { Category: 'Compute', Owner: 'AWS', Provider: 'Commands', Version: '1' },
+      [{ Name: 'TemplatesOutput' }],
+      ['CHANGED', 'WIDENED', 'SUMMARY'],
+      'PipelineCheck',
+    ]);
+    expect(resource(pipeline, 'Pipeline').Properties!.Variables).toEqual([
+      { Name: 'RestartedFrom', DefaultValue: 'none', Description: 'Set by a self-update to the execution it replaced' },
+    ]);
+    expect(resource(pipeline, 'Pipeline').Properties!.RestartExecutionOnUpdate).toBe(false);
+  });
+
+  test('the commands run scripts/self-update.js from the templates source on the service\'s own stacks, as npm run deploy names them', () => {
+    const [check] = commandsOf(stage(pipeline, 'PipelineCheck').Actions[0]);
+    const [update] = commandsOf(stage(pipeline, 'PipelineUpdate').Actions[0]);
+    const stacks = `--build-stack ${stackName('shop', 'web-pipeline-build', 'tools')} --pipeline-stack ${stackName('shop', 'web-pipeline', 'tools')}`;
+    expect(check).toContain(`self-update.js" check --templates-dir "$CODEBUILD_SRC_DIR/templates" --service web ${stacks} --restarted-from "$RESTARTED_FROM"`);
+    expect(update).toContain(`self-update.js" apply --templates-dir "$CODEBUILD_SRC_DIR/templates" --service web ${stacks}`);
+    expect(update).toContain('--pipeline shop-web-pipeline-tools --role-arn arn:aws:iam::111111111111:role/shop-pipeline-stacks-tools');
+    const env = Object.fromEntries((stage(pipeline, 'PipelineUpdate').Actions[0] as Record<string, any>).EnvironmentVariables.map((e: any) => [e.Name, e.Value]));
+    expect(env).toEqual({ RESTARTED_FROM: '#{variables.RestartedFrom}', EXECUTION_ID: '#{codepipeline.PipelineExecutionId}', COMMIT_ID: '#{SourceVariables.CommitId}' });
+    // The check's command exports the variables as the script prints them.
+    const box = sandbox('self-check-');
+    box.tool('node', ['echo "export CHANGED=yes WIDENED=no SUMMARY=\'widens no permission\'"']);
+    const r = box.runWithOutput([check, 'echo "$CHANGED $WIDENED $SUMMARY"'], { CODEBUILD_SRC_DIR: ROOT, RESTARTED_FROM: 'none' });
+    box.remove();
+    expect(r.output).toBe('yes no widens no permission\n');
+  });
+
+  test('the pipeline role may update exactly its two stacks, pass exactly the pipeline stacks role, and restart only its own pipeline', () => {
+    const role = resource(pipeline, 'PipelineRole');
+    expect(asList(statement(role, 'SelfUpdateStacks').Resource).map((r) => resolve(r, values))).toEqual([
+      'arn:aws:cloudformation:eu-west-1:111111111111:stack/shop-web-pipeline-build-tools/*',
+      'arn:aws:cloudformation:eu-west-1:111111111111:stack/shop-web-pipeline-tools/*',
+    ]);
+    const pass = statement(role, 'PassPipelineStacksRole');
+    expect(asList(pass.Resource).map((r) => resolve(r, values))).toEqual(['arn:aws:iam::111111111111:role/shop-pipeline-stacks-tools']);
+    expect(pass.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } });
+    expect(asList(statement(role, 'RestartSelf').Resource).map((r) => resolve(r, values))).toEqual(['arn:aws:codepipeline:eu-west-1:111111111111:shop-web-pipeline-tools']);
+    expect(asList(statement(role, 'SelfUpdateLogs').Resource).map((r) => resolve(r, values))).toEqual([
+      'arn:aws:logs:eu-west-1:111111111111:log-group:/aws/codepipeline/shop-web-pipeline-tools',
+      'arn:aws:logs:eu-west-1:111111111111:log-group:/aws/codepipeline/shop-web-pipeline-tools:log-stream:*',
+    ]);
   });
 });
 
