@@ -5,7 +5,7 @@
  * so that two regions of one account never collide.
  *
  * - DeployRole{Service}: one per configured service, assumed only by that service's
- *   pipeline role in the tools account; creates and executes change sets on that
+ *   pipeline deploy step role in the tools account; creates and executes change sets on that
  *   service's stacks only (never another service's, the network's or this stack's),
  *   reads pipeline artifacts and passes the execution role to CloudFormation.
  * - ExecutionRole: the role CloudFormation uses for the member stacks (network, ECS
