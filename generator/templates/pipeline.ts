@@ -4,11 +4,13 @@
  *
  * - pipeline-build.json: artifact bucket and KMS key, CodeBuild cache, ECR repository,
  *   registry credentials secret, CodeBuild projects (build, unit tests, image scan).
- * - pipeline.json: the pipeline itself: Source, Build (docker image tagged with the
- *   commit id, pushed to ECR), Test (unit tests and the image scan in parallel), then for
- *   each environment of the configuration, in order, an optional manual approval and a
- *   Deploy stage that creates and executes a change set of the service stack in that
- *   environment's account.
+ * - pipeline.json: the pipeline itself: Source, its own update (the two pipeline stacks,
+ *   generator/blocks/pipeline-self-update.ts), Build (docker image tagged with the commit
+ *   id, pushed to ECR), Test (unit tests and the image scan in parallel), then for each
+ *   environment of the configuration, in order, a check, an optional manual approval and
+ *   a Deploy stage whose CodeBuild step creates and executes change sets of the service
+ *   stack in that environment's account, with the stack's alarms as rollback triggers
+ *   (generator/blocks/pipeline-deploy-step.ts).
  *
  * One template would be simpler, but the whole pipeline serializes to more than the
  * 51,200 bytes of a template body even with a single environment. The split follows
