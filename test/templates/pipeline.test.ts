@@ -224,6 +224,10 @@ describe('deploy steps in the member accounts', () => {
       expect(v.DEPLOY_ROLE_ARN).toBe(memberRoleArn(`DeployRole${service}`, env.name));
       expect(v.EXECUTION_ROLE_ARN).toBe(memberRoleArn('ExecutionRole', env.name));
       expect(v.STEPS).toBe(`#{${checkStageName(env.name)}.STEPS}`);
+      // An action configuration value holds at most 1,000 characters; the longest project,
+      // service and suffix names, partition and region add fewer than 150 to these.
+      const text = resolve(stage(pipeline, deployStageName(env.name)).Actions[0].Configuration.EnvironmentVariables, toolsValues('pipeline', service));
+      expect(text.length + 150).toBeLessThanOrEqual(1000);
     }
   });
 
