@@ -27,9 +27,10 @@
  * one update. Parameters that the task definition or task set refer to (TaskCpu, ...)
  * count as theirs and keep their deployed values in the first update.
  *
- * What was deployed last: the input artifact of the last CreateChangeSet action in stage
- * Deploy-<environment> whose ExecuteChangeSet succeeded (ListActionExecutions), the files
- * deploy.json and deploy.config.json this script wrote then. Without one (the pipeline's
+ * What was deployed last: the input artifact Plan-<environment> of the last Deploy action
+ * in stage Deploy-<environment> that succeeded (ListActionExecutions; the action is
+ * scripts/deploy-stack.js), the files deploy.json and deploy.config.json this script
+ * wrote then. Without one (the pipeline's
  * first deploy there, or history older than CodePipeline keeps), the whole template
  * counts as new: every grant in it is reported as widened, and it goes in one update.
  *
@@ -153,11 +154,11 @@ function lastDeployed(pipeline, environment, workDir) {
     if (!token) break;
   }
   const succeeded = executions
-    .filter((a) => a.actionName === 'ExecuteChangeSet' && a.status === 'Succeeded')
+    .filter((a) => a.actionName === 'Deploy' && a.status === 'Succeeded')
     .sort((a, b) => String(b.startTime).localeCompare(String(a.startTime)));
   for (const done of succeeded) {
-    const create = executions.find((a) => a.actionName === 'CreateChangeSet' && a.pipelineExecutionId === done.pipelineExecutionId);
-    const location = create && create.input && (create.input.inputArtifacts || [])[0] && create.input.inputArtifacts[0].s3location;
+    const plan = ((done.input && done.input.inputArtifacts) || []).find((a) => a.name === `Plan-${environment}`);
+    const location = plan && plan.s3location;
     if (!location) continue;
     const zip = path.join(workDir, 'deployed.zip');
     const dir = path.join(workDir, 'deployed');

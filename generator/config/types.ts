@@ -70,6 +70,12 @@ export interface EnvironmentConfig {
    * @default false for the first environment, true for every later one
    */
   readonly requiresApproval?: boolean;
+  /**
+   * Minutes CloudFormation keeps watching the service stack's alarms after the pipeline's
+   * update of it, rolling the update back if one goes to ALARM (0 to 180).
+   * @default 10
+   */
+  readonly rollbackMonitoringMinutes?: number;
   /** Network of the environment: the CIDR block of its VPC. @default "10.0.0.0/16" */
   readonly vpcCidr?: string;
 }
@@ -212,6 +218,7 @@ export interface ResolvedConfig {
     readonly accountId: string;
     readonly environmentSuffix: string;
     readonly requiresApproval: boolean;
+    readonly rollbackMonitoringMinutes: number;
     readonly vpcCidr: string;
   }>;
   readonly source: {
@@ -259,6 +266,9 @@ export interface ResolvedConfig {
   }>;
 }
 
+/** The default of environments[].rollbackMonitoringMinutes, as `npm run deploy` watches (scripts/lib/rollback-triggers.js). */
+export const ROLLBACK_MONITORING_DEFAULT_MINUTES = 10;
+
 export const NATIVE_DEFAULTS: NativeTrafficSettings = { trafficStepPercent: 10, trafficStepBakeTimeMinutes: 5, bakeTimeMinutes: 10 };
 
 export function resolveConfig(c: ProjectConfig): ResolvedConfig {
@@ -267,6 +277,7 @@ export function resolveConfig(c: ProjectConfig): ResolvedConfig {
     accountId: e.accountId,
     environmentSuffix: e.environmentSuffix ?? e.name,
     requiresApproval: e.requiresApproval ?? i > 0,
+    rollbackMonitoringMinutes: e.rollbackMonitoringMinutes ?? ROLLBACK_MONITORING_DEFAULT_MINUTES,
     vpcCidr: e.vpcCidr ?? '10.0.0.0/16',
   }));
   const source = c.source;

@@ -279,6 +279,49 @@ export function pipelineRoleArn(
   return sub(`arn:\${AWS::Partition}:iam::\${${toolsAccount.logicalId}}:role/\${${project.logicalId}}/${describe(parts)}`);
 }
 
+/**
+ * The role of a service pipeline's deploy step (a CodeBuild project that creates and
+ * executes the service stack's change sets with rollback triggers),
+ * `{project}-{service}-pipeline-deploy-{suffix}` under pipelineRolePath: the principal
+ * the service's member deploy roles trust.
+ */
+export function deployStepRoleNameParts(project: NamePart, service: NamePart, suffix: NamePart): NamePart[] {
+  return [project, '-', service, '-', PIPELINE_TYPE, '-deploy-', suffix];
+}
+
+export function deployStepRoleArn(
+  toolsAccount: ParameterHandle<string> | 'AWS::AccountId',
+  project: ParameterHandle<string>,
+  service: NamePart,
+  toolsSuffix: ParameterHandle<string>,
+): Intrinsic<string> {
+  const parts = deployStepRoleNameParts(project, service, toolsSuffix);
+  physicalName('iam-role', parts);
+  const account = toolsAccount === 'AWS::AccountId' ? toolsAccount : toolsAccount.logicalId;
+  return sub(`arn:\${AWS::Partition}:iam::\${${account}}:role/\${${project.logicalId}}/${describe(parts)}`);
+}
+
+/**
+ * The stacks of a service's pipeline in the tools account, as `npm run deploy` names them
+ * (stackName): `{project}-{service}-pipeline-build-{suffix}` and
+ * `{project}-{service}-pipeline-{suffix}`. The pipeline updates exactly these two itself.
+ */
+export function pipelineStackNames(project: NamePart, service: NamePart, suffix: NamePart): { build: Value<string>; pipeline: Value<string> } {
+  return {
+    build: physicalName('cloudformation-stack', [project, '-', service, '-', PIPELINE_TYPE, '-build-', suffix]),
+    pipeline: physicalName('cloudformation-stack', [project, '-', service, '-', PIPELINE_TYPE, '-', suffix]),
+  };
+}
+
+/**
+ * The CloudFormation role the pipelines' self-updates pass for their own stacks,
+ * `{project}-pipeline-stacks-{suffix}`: created with the bootstrap, by hand (README), with
+ * the permissions of the first deploy of the pipeline stacks.
+ */
+export function pipelineStacksRoleNameParts(project: NamePart, suffix: NamePart): NamePart[] {
+  return [project, '-', PIPELINE_TYPE, '-stacks-', suffix];
+}
+
 /** Matches the ARN of every pipeline role of the project in the tools account. */
 export function pipelineRoleArnPattern(toolsAccount: ParameterHandle<string>, project: ParameterHandle<string>): Intrinsic<string> {
   return sub(`arn:\${AWS::Partition}:iam::\${${toolsAccount.logicalId}}:role/\${${project.logicalId}}/*`);

@@ -5,7 +5,7 @@
  * so that two regions of one account never collide.
  *
  * - DeployRole{Service}: one per configured service, assumed only by that service's
- *   pipeline role in the tools account; creates and executes change sets on that
+ *   pipeline deploy step role in the tools account; creates and executes change sets on that
  *   service's stacks only (never another service's, the network's or this stack's),
  *   reads pipeline artifacts and passes the execution role to CloudFormation.
  * - ExecutionRole: the role CloudFormation uses for the member stacks (network, ECS
@@ -165,6 +165,8 @@ function deployStatements(
         'cloudformation:ExecuteChangeSet',
         'cloudformation:GetTemplate',
         'cloudformation:GetTemplateSummary',
+        // The deploy step finds the stack's alarms for its rollback triggers (scripts/deploy-stack.js).
+        'cloudformation:ListStackResources',
       ],
       stacks,
     ),
@@ -186,6 +188,11 @@ function deployStatements(
     allow('ValidateNetworkParameterValues', ['ec2:DescribeSubnets', 'ec2:DescribeVpcs'], anyResource(
       'ec2:DescribeVpcs and ec2:DescribeSubnets have no resource-level permissions',
     )),
+    // The pipeline's deploy step watches the service stack's own alarms through rollback
+    // triggers and, after a rollback, reads their state to say which one fired
+    // (scripts/deploy-stack.js). Only the alarms the service templates name
+    // `{project}-{service}-*-{suffix}`.
+    allow('ReadServiceAlarms', ['cloudwatch:DescribeAlarms'], [arn('cloudwatch', `alarm:\${${s.project.logicalId}}-${service}-*-\${${s.suffix.logicalId}}`)]),
     allow('ReadPipelineArtifacts', ['s3:GetObject', 's3:GetObjectVersion'], [join('', [buckets, '/*'])]),
     allow('LocatePipelineArtifactBuckets', ['s3:GetBucketLocation'], [buckets]),
     // The artifact keys live in the tools account; each key's policy admits this role

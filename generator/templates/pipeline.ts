@@ -4,11 +4,13 @@
  *
  * - pipeline-build.json: artifact bucket and KMS key, CodeBuild cache, ECR repository,
  *   registry credentials secret, CodeBuild projects (build, unit tests, image scan).
- * - pipeline.json: the pipeline itself: Source, Build (docker image tagged with the
- *   commit id, pushed to ECR), Test (unit tests and the image scan in parallel), then for
- *   each environment of the configuration, in order, an optional manual approval and a
- *   Deploy stage that creates and executes a change set of the service stack in that
- *   environment's account.
+ * - pipeline.json: the pipeline itself: Source, its own update (the two pipeline stacks,
+ *   generator/blocks/pipeline-self-update.ts), Build (docker image tagged with the commit
+ *   id, pushed to ECR), Test (unit tests and the image scan in parallel), then for each
+ *   environment of the configuration, in order, a check, an optional manual approval and
+ *   a Deploy stage whose CodeBuild step creates and executes change sets of the service
+ *   stack in that environment's account, with the stack's alarms as rollback triggers
+ *   (generator/blocks/pipeline-deploy-step.ts).
  *
  * One template would be simpler, but the whole pipeline serializes to more than the
  * 51,200 bytes of a template body even with a single environment. The split follows
@@ -26,11 +28,17 @@
 import { THIS_KEY, accountAdministersKey } from '../blocks/kms';
 import { AWS, ConditionHandle, Intrinsic, Value, and, equals, ifCond, importValue, join, not, ref, sub } from '../core/intrinsics';
 import { Statement, allow, anyResource, trust } from '../core/iam';
+import { DEPLOY_TIMEOUT_MINUTES, deployStepBuildSpec, deployStepVariables } from '../blocks/pipeline-deploy-step';
+import { SelfUpdateNames, selfUpdateStages, selfUpdateStatements, selfUpdateVariables } from '../blocks/pipeline-self-update';
 import {
+  NamePart,
   artifactBucketName,
+  deployStepRoleNameParts,
   memberRoleArn,
   physicalName,
   pipelineRoleNameParts,
+  pipelineStackNames,
+  pipelineStacksRoleNameParts,
   pipelineRolePath,
   serviceDeployRoleArn,
   standardName,
@@ -80,6 +88,8 @@ export const PIPELINE_IDS = {
   scanReports: 'ScanReports',
   buildRole: 'CodeBuildBuildRole',
   testRole: 'CodeBuildTestRole',
+  deployRole: 'CodeBuildDeployRole',
+  deployProject: 'DeployProject',
   buildProject: 'BuildProject',
   unitTestProject: 'UnitTestProject',
   checkProject: 'CheckProject',
@@ -107,9 +117,8 @@ export const deployStageName = (environment: string) => `Deploy-${environment}`;
 export const checkStageName = (environment: string) => `Check-${environment}`;
 /** The approval of a change that widens permissions, in environments without an Approve stage. */
 export const confirmStageName = (environment: string) => `Confirm-${environment}`;
-/** The Deploy stage's actions: the first of two updates (scripts/plan-deploy.js), then the update that brings the image. */
-export const PREPARE_ACTIONS = ['PrepareChangeSet', 'ExecutePrepared'] as const;
-export const DEPLOY_ACTIONS = ['CreateChangeSet', 'ExecuteChangeSet'] as const;
+/** The Deploy stage's action: the updates the check decided, with rollback triggers (generator/blocks/pipeline-deploy-step.ts). */
+export const DEPLOY_ACTION = 'Deploy';
 /** The check's output artifact: the updates it decided, deploy.json and prepare.json with their configurations. */
 export const planArtifact = (environment: string) => `Plan-${environment}`;
 export const PLAN_SCRIPT = 'scripts/plan-deploy.js';
@@ -134,7 +143,7 @@ export const IMAGE_FILE_KEY = 'ImageUri';
 export const SERVICE_STACK_CAPABILITIES = 'CAPABILITY_IAM,CAPABILITY_AUTO_EXPAND';
 
 /** The CodeBuild projects, by the name part the naming module puts into their names. */
-export const CODEBUILD_PROJECTS = { build: 'build', unitTests: 'unit-tests', scan: 'image-scan', check: 'deploy-check' } as const;
+export const CODEBUILD_PROJECTS = { build: 'build', unitTests: 'unit-tests', scan: 'image-scan', check: 'deploy-check', deploy: 'deploy' } as const;
 
 /** The docker platform of each task CPU architecture, and both as one image index. */
 export const ARCHITECTURE_PLATFORMS: Readonly<Record<CpuArchitecture, string>> = { X86_64: 'linux/amd64', ARM64: 'linux/arm64' };
@@ -157,6 +166,8 @@ const REPORT_DIRECTORY = 'reports';
 interface Environment {
   readonly name: string;
   readonly requiresApproval: boolean;
+  /** The rollback monitoring window of the deploy (environments[].rollbackMonitoringMinutes). */
+  readonly monitoringMinutes: number;
   readonly account: ParameterHandle<string>;
   readonly suffix: ParameterHandle<string>;
 }
@@ -212,6 +223,7 @@ function commonParameters(t: TemplateBuilder, config: ResolvedConfig) {
     return {
       name: e.name,
       requiresApproval: e.requiresApproval,
+      monitoringMinutes: e.rollbackMonitoringMinutes,
       account: t.parameter(ids.accountId, { Type: 'String', Description: `Account ID of ${e.name}`, AllowedPattern: PATTERNS.accountId }),
       suffix: t.parameter(ids.environmentSuffix, {
         Type: 'String',
@@ -357,12 +369,25 @@ function sharedNames(c: Common) {
     /** Export of the artifact key ARN (a key ARN cannot be derived from names). */
     artifactKeyExport: sub(`${v(c.project)}-${v(c.service)}-artifact-key-${v(c.suffix)}`),
     pipeline: standardName('codepipeline', 'pipeline', s),
+    /** The change set of every update of the service stacks (scripts/deploy-stack.js). */
+    changeSet: sub(`${v(c.project)}-${v(c.service)}-pipeline`),
   };
 }
 
 /** The member roles a pipeline uses: its own service's deploy role, and the shared execution role it passes. */
 const memberRole = (c: Common, e: Environment, r: 'deploy' | 'execution') =>
   r === 'deploy' ? serviceDeployRoleArn(e.account, c.project, c.service, e.suffix) : memberRoleArn(r, e.account, c.project, e.suffix);
+
+/** A role under the pipeline role path, which the member accounts' trust policies name: the pipeline's and its deploy step's. */
+function roleUnderPipelinePath(
+  t: TemplateBuilder,
+  id: string,
+  c: Common,
+  nameParts: (project: NamePart, service: NamePart, suffix: NamePart) => NamePart[],
+  props: Omit<Parameters<typeof role>[2], 'roleName' | 'path'>,
+): ResourceHandle {
+  return role(t, id, { ...props, roleName: physicalName('iam-role', nameParts(c.project, c.service, c.suffix)), path: pipelineRolePath(c.project) });
+}
 
 /** What the CodeBuild projects may do with logs, artifacts, cache and their build image. */
 function codeBuildStatements(
@@ -602,6 +627,8 @@ interface ProjectProps {
   readonly privileged?: boolean;
   /** Keep build spec cache paths in the cache bucket (the build and the unit tests). */
   readonly cached?: boolean;
+  /** @default CodeBuild's 60 minutes */
+  readonly timeoutMinutes?: number;
   readonly variables: ReadonlyArray<{ Name: string; Value: Value<string> }>;
 }
 
@@ -626,6 +653,7 @@ function codeBuildProject(
       ...(props.privileged ? { PrivilegedMode: true } : {}),
       ...(props.variables.length ? { EnvironmentVariables: props.variables } : {}),
     },
+    ...(props.timeoutMinutes ? { TimeoutInMinutes: props.timeoutMinutes } : {}),
     ...(props.cached ? { Cache: { Type: 'S3', Location: sub(`\${${r.cache.logicalId}}/${props.name}`) } } : {}),
     EncryptionKey: att(r.key, 'Arn'),
     LogsConfig: { CloudWatchLogs: { Status: 'ENABLED', GroupName: r.logs.ref(), StreamName: props.name } },
@@ -884,6 +912,28 @@ export function buildPipelineBuildTemplate(config: ResolvedConfig): Template {
     ],
   });
 
+  // The deploy step's role: the principal the member deploy roles trust (under the
+  // pipeline role path). It assumes them and reads the plan and the templates source.
+  const deployRole = roleUnderPipelinePath(t, ID.deployRole, c, deployStepRoleNameParts, {
+    description: 'CodeBuild: deploys the service stacks through the member deploy roles, with rollback triggers',
+    assumedBy: { Service: 'codebuild.amazonaws.com' },
+    policyName: 'codebuild-deploy',
+    statements: [
+      ...codeBuildStatements(p, buildResources, false),
+      allow('AssumeMemberDeployRoles', ['sts:AssumeRole'], envs.map((e) => memberRole(c, e, 'deploy'))),
+    ],
+  });
+  codeBuildProject(t, ID.deployProject, s, p, buildResources, {
+    name: CODEBUILD_PROJECTS.deploy,
+    role: deployRole,
+    buildSpec: deployStepBuildSpec(ARTIFACTS.templates),
+    timeoutMinutes: DEPLOY_TIMEOUT_MINUTES,
+    variables: [
+      { Name: 'CHANGE_SET_NAME', Value: names.changeSet },
+      { Name: 'CAPABILITIES', Value: SERVICE_STACK_CAPABILITIES },
+    ],
+  });
+
   const repositoryName = { Name: 'REPOSITORY_NAME', Value: repository.ref() };
   codeBuildProject(t, ID.buildProject, s, p, buildResources, {
     name: CODEBUILD_PROJECTS.build,
@@ -971,10 +1021,16 @@ export function buildPipelineTemplate(config: ResolvedConfig): Template {
   const pipelineArn = arn('codepipeline', pipelineName);
   const codeCommitArn = (repo: ParameterHandle<string>) => arn('codecommit', v(repo));
   const artifactObjects = sub(`arn:\${AWS::Partition}:s3:::${subText(names.artifactBucket)}/*`);
-  const pipelineRole = role(t, ID.pipelineRole, {
-    roleName: physicalName('iam-role', pipelineRoleNameParts(c.project, c.service, c.suffix)),
-    path: pipelineRolePath(c.project),
-    description: 'CodePipeline: runs the pipeline, assumes member deploy roles',
+  const ownStacks = pipelineStackNames(c.project, c.service, c.suffix);
+  const self: SelfUpdateNames = {
+    service: v(c.service),
+    buildStack: subText(ownStacks.build),
+    pipelineStack: subText(ownStacks.pipeline),
+    pipeline: pipelineName,
+    stacksRoleArn: `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${subText(physicalName('iam-role', pipelineStacksRoleNameParts(c.project, c.suffix)))}`,
+  };
+  const pipelineRole = roleUnderPipelinePath(t, ID.pipelineRole, c, pipelineRoleNameParts, {
+    description: 'CodePipeline: runs the pipeline',
     assumedBy: { Service: 'codepipeline.amazonaws.com' },
     trustCondition: serviceTrust(),
     policyName: 'pipeline',
@@ -1005,8 +1061,8 @@ export function buildPipelineTemplate(config: ResolvedConfig): Template {
         ],
       ),
       allow('RunBuilds', ['codebuild:BatchGetBuilds', 'codebuild:StartBuild'], Object.values(CODEBUILD_PROJECTS).map(projectArn)),
-      allow('AssumeMemberDeployRoles', ['sts:AssumeRole'], envs.map((e) => memberRole(c, e, 'deploy'))),
       allow('NotifyApprovers', ['sns:Publish'], [topic.ref()]),
+      ...selfUpdateStatements(self, pipelineArn),
     ],
   });
 
@@ -1046,7 +1102,6 @@ export function buildPipelineTemplate(config: ResolvedConfig): Template {
     },
   ];
 
-  const changeSetName = sub(`${v(c.project)}-${v(c.service)}-pipeline`);
   const approval = (message: Intrinsic<string>, link: boolean) =>
     action('Approve', 'Approval', 'Manual', {
       NotificationArn: topic.ref(),
@@ -1059,36 +1114,12 @@ export function buildPipelineTemplate(config: ResolvedConfig): Template {
           }
         : {}),
     });
+  // The pipeline's update of itself, before anything is built (generator/blocks/pipeline-self-update.ts).
+  stages.splice(1, 0, ...selfUpdateStages(self, ARTIFACTS.templates, commitId, (message) => approval(message, true), skipUnless));
   for (const e of envs) {
     const check = checkStageName(e.name);
     const plan = planArtifact(e.name);
     const stackName = physicalName('cloudformation-stack', [c.project, '-', c.service, '-', e.suffix]);
-    const deployRole = memberRole(c, e, 'deploy');
-    /** Create and execute a change set of the files the check wrote as `<file>.json` and `<file>.config.json`. */
-    const changeSet = (file: string, names: readonly [string, string], runOrder: number) => [
-      action(
-        names[0],
-        'Deploy',
-        'CloudFormation',
-        {
-          ActionMode: 'CHANGE_SET_REPLACE',
-          StackName: stackName,
-          ChangeSetName: changeSetName,
-          TemplatePath: `${plan}::${file}.json`,
-          TemplateConfiguration: `${plan}::${file}.config.json`,
-          Capabilities: SERVICE_STACK_CAPABILITIES,
-          RoleArn: memberRole(c, e, 'execution'),
-        },
-        { InputArtifacts: [{ Name: plan }], RoleArn: deployRole, RunOrder: runOrder },
-      ),
-      action(
-        names[1],
-        'Deploy',
-        'CloudFormation',
-        { ActionMode: 'CHANGE_SET_EXECUTE', StackName: stackName, ChangeSetName: changeSetName },
-        { RoleArn: deployRole, RunOrder: runOrder + 1 },
-      ),
-    ];
     // The check: what the rendered template changes against the last deploy here, in how
     // many updates, and what it widens (scripts/plan-deploy.js from the templates source).
     const planAction = action(
@@ -1120,13 +1151,29 @@ export function buildPipelineTemplate(config: ResolvedConfig): Template {
         Actions: [approval(sub(`Deploy ${v(c.service)} ${commitId} to ${e.name}? The change ${summary}.`), false)],
       });
     }
-    // Two updates: prepare.json, then deploy.json. When one update is enough, prepare.json
-    // is deploy.json, so the second change set finds no changes and executing it changes
-    // nothing. (A stage of its own with an entry condition would skip it instead, but
-    // pipeline.json has no room for one per environment within the template body limit.)
+    // The updates the check decided (STEPS: prepare.json then deploy.json, or deploy.json),
+    // each a change set with the service stack's alarms as rollback triggers.
     stages.push({
       Name: deployStageName(e.name),
-      Actions: [...changeSet('prepare', PREPARE_ACTIONS, 1), ...changeSet('deploy', DEPLOY_ACTIONS, 3)],
+      Actions: [
+        action(
+          DEPLOY_ACTION,
+          'Build',
+          'CodeBuild',
+          {
+            ProjectName: names.project(CODEBUILD_PROJECTS.deploy),
+            PrimarySource: plan,
+            EnvironmentVariables: deployStepVariables({
+              STACK_NAME: subText(stackName),
+              DEPLOY_ROLE_ARN: subText(memberRole(c, e, 'deploy')),
+              EXECUTION_ROLE_ARN: subText(memberRole(c, e, 'execution')),
+              STEPS: `#{${check}.STEPS}`,
+              MONITORING_MINUTES: String(e.monitoringMinutes),
+            }),
+          },
+          { InputArtifacts: [{ Name: plan }, { Name: ARTIFACTS.templates }] },
+        ),
+      ],
     });
   }
 
@@ -1134,6 +1181,7 @@ export function buildPipelineTemplate(config: ResolvedConfig): Template {
     Name: sub(pipelineName),
     RoleArn: att(pipelineRole, 'Arn'),
     PipelineType: 'V2',
+    // The self-update restarts the execution itself, once (scripts/self-update.js).
     RestartExecutionOnUpdate: false,
     ArtifactStore: { Type: 'S3', Location: names.artifactBucket, EncryptionKey: { Type: 'KMS', Id: keyArn } },
     Triggers: ifCond(
@@ -1155,6 +1203,7 @@ export function buildPipelineTemplate(config: ResolvedConfig): Template {
       AWS.noValue,
     ),
     Stages: stages,
+    Variables: selfUpdateVariables(),
   });
 
   // --- CodeCommit: pushes to the branch start the pipeline through EventBridge.

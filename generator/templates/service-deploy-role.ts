@@ -1,12 +1,12 @@
 /**
  * service-deploy-role.json: one service's deploy role in one member account,
- * `{project}-{service}-deploy-{suffix}-{region}`. Only that service's pipeline role in the
- * tools account may assume it; its permissions are member-roles.json's deploy policy
+ * `{project}-{service}-deploy-{suffix}-{region}`. Only that service's pipeline deploy step
+ * role in the tools account (the CodeBuild project that runs its change sets) may assume it; its permissions are member-roles.json's deploy policy
  * (change sets on the stacks of the service in the role's own Service tag). A stack per
  * service keeps member-roles.json the same for any number of services.
  */
 import { ref, sub } from '../core/intrinsics';
-import { deployPolicyArn, pipelineRoleArn, serviceDeployRoleName } from '../core/naming';
+import { deployPolicyArn, deployStepRoleArn, serviceDeployRoleName } from '../core/naming';
 import { ENVIRONMENT_SUFFIX, SERVICE_NAME, accountIdParameter } from '../core/parameters';
 import { Template, TemplateBuilder } from '../core/template';
 import { role } from '../blocks/role';
@@ -35,13 +35,13 @@ export function buildServiceDeployRoleTemplate(): Template {
   const toolsAccount = t.parameter(ID.toolsAccountId, accountIdParameter('AWS account ID of the tools account that runs the pipelines'));
   const toolsSuffix = t.parameter(ID.toolsEnvironmentSuffix, {
     ...ENVIRONMENT_SUFFIX,
-    Description: 'Environment suffix of the tools account stacks; part of the pipeline role name',
+    Description: 'Environment suffix of the tools account stacks; part of the deploy step role name',
   });
   const deployRole = role(t, ID.deployRole, {
     roleName: serviceDeployRoleName(project, service, suffix),
     description: "Deploy role of one service's pipeline: change sets on that service's stacks",
     assumedBy: { AWS: sub(`arn:\${AWS::Partition}:iam::\${${toolsAccount.logicalId}}:root`) },
-    trustCondition: { ArnEquals: { 'aws:PrincipalArn': pipelineRoleArn(toolsAccount, project, service, toolsSuffix) } },
+    trustCondition: { ArnEquals: { 'aws:PrincipalArn': deployStepRoleArn(toolsAccount, project, service, toolsSuffix) } },
     policyName: 'deny-terminate-instances',
     statements: [],
     maxSessionDurationSeconds: 3600,

@@ -1,35 +1,35 @@
 /**
- * Alarm-triggered rollback for `npm run deploy`: which alarms CloudFormation watches
- * during a stack update and for how long afterwards (RollbackConfiguration on
- * CreateChangeSet), and which of them caused a rollback.
- *
- * CloudFormation API Reference, RollbackConfiguration and RollbackTrigger: at most five
- * triggers, each an alarm ARN of the stack's Region with the type AWS::CloudWatch::Alarm or
- * AWS::CloudWatch::CompositeAlarm; MonitoringTimeInMinutes from 0 to 180; a trigger
- * whose alarm does not exist fails the whole operation; triggers given replace those
- * saved on the stack, an empty list removes them.
- *
- * Default: a service stack (one that declares an AWS::ECS::Service) is watched by its own
- * alarms (ecs-service.json: the target 5xx and unhealthy-target alarms) on an update,
- * for DEFAULT_MONITORING_MINUTES after it. On a create they do not exist yet, so nothing
- * is watched unless alarms are named.
+ * Alarm-triggered rollback for `npm run deploy`: the flags, turning alarm names into
+ * triggers, and the SDK calls that read a stack's resources and events. The pure part
+ * (the default triggers, the RollbackConfiguration, the report of the alarm that rolled an
+ * update back) is scripts/lib/rollback-triggers.js, which the pipeline's deploy step
+ * (scripts/deploy-stack.js) runs as well.
  */
 import {
   CloudFormationClient,
   DescribeStackEventsCommand,
   ListStackResourcesCommand,
-  RollbackConfiguration,
   StackEvent,
   StackResourceSummary,
 } from '@aws-sdk/client-cloudformation';
 import { intFlag, ParsedArgs, UsageError } from './args';
 import { TemplateJson } from './templates';
+import { DEFAULT_MONITORING_MINUTES, MAX_MONITORING_MINUTES, MAX_ROLLBACK_TRIGGERS, Trigger, alarmName, stackAlarmTriggers, stackArnParts } from './rollback-triggers';
 
-export const MAX_ROLLBACK_TRIGGERS = 5;
-export const MAX_MONITORING_MINUTES = 180;
-/** Long enough for a two-of-two one-minute alarm to see the new version serve traffic. */
-export const DEFAULT_MONITORING_MINUTES = 10;
-export const ALARM_TYPES = ['AWS::CloudWatch::Alarm', 'AWS::CloudWatch::CompositeAlarm'] as const;
+export {
+  ALARM_TYPES,
+  DEFAULT_MONITORING_MINUTES,
+  MAX_MONITORING_MINUTES,
+  MAX_ROLLBACK_TRIGGERS,
+  alarmName,
+  alarmsInEvents,
+  declaredAlarms,
+  isServiceTemplate,
+  rollbackConfiguration,
+  rollbackReport,
+  stackArnParts,
+} from './rollback-triggers';
+export type { Trigger } from './rollback-triggers';
 
 /** What the flags ask for: explicit alarms, none at all, or the stack's own (undefined). */
 export interface RollbackRequest {
@@ -76,36 +76,6 @@ export function rollbackRequest(args: ParsedArgs): RollbackRequest {
   return { alarms, ...(monitoringMinutes === undefined ? {} : { monitoringMinutes }) };
 }
 
-/** A service stack: its alarms are the default triggers. */
-export function isServiceTemplate(template: TemplateJson): boolean {
-  return Object.values(template.Resources ?? {}).some((r) => r.Type === 'AWS::ECS::Service');
-}
-
-/** Logical IDs of the alarms the template declares. */
-export function declaredAlarms(template: TemplateJson): string[] {
-  return Object.entries(template.Resources ?? {})
-    .filter(([, r]) => (ALARM_TYPES as readonly string[]).includes(r.Type))
-    .map(([id]) => id)
-    .sort();
-}
-
-/** `arn:{partition}:cloudformation:{region}:{account}:stack/...` split into what an alarm ARN needs. */
-export function stackArnParts(stackId: string): { partition: string; region: string; account: string } | undefined {
-  const m = /^arn:(aws[a-z-]*):cloudformation:([a-z0-9-]+):(\d{12}):stack\//.exec(stackId);
-  return m ? { partition: m[1], region: m[2], account: m[3] } : undefined;
-}
-
-export interface Trigger {
-  readonly arn: string;
-  readonly type: (typeof ALARM_TYPES)[number];
-  /** The alarm name, for messages. */
-  readonly name: string;
-}
-
-export function alarmName(arn: string): string {
-  return arn.replace(/^arn:[^:]+:cloudwatch:[^:]+:\d{12}:alarm:/, '');
-}
-
 /**
  * The triggers of one deployment. `resources` are the existing stack's resources (for
  * the default, an update only) and `stackId` its ARN (to turn alarm names into ARNs).
@@ -125,56 +95,11 @@ export function rollbackTriggers(
       return { arn: arnOf(a), type: 'AWS::CloudWatch::Alarm' as const, name: a };
     });
   }
-  if (!existing || !where || !isServiceTemplate(template)) return [];
-  const declared = new Set(declaredAlarms(template));
-  const alarms = existing.resources
-    .filter((r) => declared.has(r.LogicalResourceId ?? '') && r.PhysicalResourceId && (ALARM_TYPES as readonly string[]).includes(r.ResourceType ?? ''))
-    .sort((a, b) => (a.LogicalResourceId ?? '').localeCompare(b.LogicalResourceId ?? ''))
-    .map((r) => ({ arn: arnOf(r.PhysicalResourceId!), type: r.ResourceType as Trigger['type'], name: r.PhysicalResourceId! }));
-  if (alarms.length > MAX_ROLLBACK_TRIGGERS) {
-    throw new UsageError(`the stack has ${alarms.length} alarms; CloudFormation watches at most ${MAX_ROLLBACK_TRIGGERS}: name them with --rollback-alarms`);
+  try {
+    return stackAlarmTriggers(template, existing);
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message}: name them with --rollback-alarms`);
   }
-  return alarms;
-}
-
-/**
- * The RollbackConfiguration for CreateChangeSet, or undefined to leave it out (no alarms
- * asked for, none by default: the stack keeps whatever it had, which for the stacks this
- * project deploys is nothing).
- */
-export function rollbackConfiguration(request: RollbackRequest, triggers: readonly Trigger[]): RollbackConfiguration | undefined {
-  if (request.alarms === undefined && triggers.length === 0 && request.monitoringMinutes === undefined) return undefined;
-  const minutes = request.monitoringMinutes ?? (triggers.length ? DEFAULT_MONITORING_MINUTES : 0);
-  return {
-    RollbackTriggers: triggers.map((t) => ({ Arn: t.arn, Type: t.type })),
-    MonitoringTimeInMinutes: minutes,
-  };
-}
-
-/** The watched alarms named in the events of the operation, in the order they appear. */
-export function alarmsInEvents(events: readonly StackEvent[], triggers: readonly Trigger[]): Trigger[] {
-  const found: Trigger[] = [];
-  const ordered = [...events].sort((a, b) => (a.Timestamp?.getTime() ?? 0) - (b.Timestamp?.getTime() ?? 0));
-  for (const e of ordered) {
-    const reason = e.ResourceStatusReason ?? '';
-    for (const t of triggers) {
-      if (found.includes(t)) continue;
-      if (reason.includes(t.arn) || new RegExp(`(^|[^A-Za-z0-9_.-])${t.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([^A-Za-z0-9_.-]|$)`).test(reason)) found.push(t);
-    }
-  }
-  return found;
-}
-
-/**
- * Lines that say why an update with triggers rolled back: the alarms the events name; or,
- * when no resource failed either, that an alarm was watched but none is named.
- */
-export function rollbackReport(events: readonly StackEvent[], triggers: readonly Trigger[], resourceFailed: boolean): string[] {
-  if (!triggers.length) return [];
-  const causes = alarmsInEvents(events, triggers);
-  if (causes.length) return causes.map((t) => `rolled back by alarm ${t.name} (${t.arn})`);
-  if (resourceFailed) return [];
-  return [`rolled back while CloudFormation watched the alarms ${triggers.map((t) => t.name).join(', ')}; no stack event names one of them`];
 }
 
 /** The existing stack's resources (ListStackResources, every page). */

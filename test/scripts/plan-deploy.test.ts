@@ -159,7 +159,7 @@ describe('the command in the pipeline', () => {
       fs.writeFileSync(path.join(renderedDir, 'prod.json'), JSON.stringify(after.template));
       fs.writeFileSync(path.join(renderedDir, 'prod.config.json'), JSON.stringify(after.configuration));
       const history: Json[] = [
-        { pipelineExecutionId: 'e0', stageName: 'Deploy-dev', actionName: 'ExecuteChangeSet', status: 'Succeeded', startTime: '2026-01-03T00:00:00Z' },
+        { pipelineExecutionId: 'e0', stageName: 'Deploy-dev', actionName: 'Deploy', status: 'Succeeded', startTime: '2026-01-03T00:00:00Z' },
       ];
       if (deployed) {
         const artifact = path.join(dir, 'artifact');
@@ -167,13 +167,13 @@ describe('the command in the pipeline', () => {
         fs.writeFileSync(path.join(artifact, 'deploy.json'), JSON.stringify(deployed.template));
         fs.writeFileSync(path.join(artifact, 'deploy.config.json'), JSON.stringify(deployed.configuration));
         spawnSync('zip', ['-q', '-r', path.join(dir, 'artifact.zip'), '.'], { cwd: artifact });
-        const input = { inputArtifacts: [{ name: 'Plan-prod', s3location: { bucket: 'artifacts', key: 'shop-web/Plan-prod/abc' } }] };
+        // The deploy step's inputs: the plan and the templates source (scripts/deploy-stack.js).
+        const templates = { name: 'TemplatesOutput', s3location: { bucket: 'artifacts', key: 'shop-web/TemplatesO/xyz' } };
+        const input = { inputArtifacts: [templates, { name: 'Plan-prod', s3location: { bucket: 'artifacts', key: 'shop-web/Plan-prod/abc' } }] };
         history.push(
-          { pipelineExecutionId: 'e1', stageName: 'Deploy-prod', actionName: 'CreateChangeSet', status: 'Succeeded', startTime: '2026-01-01T00:00:00Z', input },
-          { pipelineExecutionId: 'e1', stageName: 'Deploy-prod', actionName: 'ExecuteChangeSet', status: 'Succeeded', startTime: '2026-01-01T00:01:00Z' },
-          // A later deploy whose execution failed does not count.
-          { pipelineExecutionId: 'e2', stageName: 'Deploy-prod', actionName: 'CreateChangeSet', status: 'Succeeded', startTime: '2026-01-02T00:00:00Z', input: { inputArtifacts: [{ s3location: { bucket: 'artifacts', key: 'broken' } }] } },
-          { pipelineExecutionId: 'e2', stageName: 'Deploy-prod', actionName: 'ExecuteChangeSet', status: 'Failed', startTime: '2026-01-02T00:01:00Z' },
+          { pipelineExecutionId: 'e1', stageName: 'Deploy-prod', actionName: 'Deploy', status: 'Succeeded', startTime: '2026-01-01T00:00:00Z', input },
+          // A later deploy that failed (or rolled back) does not count.
+          { pipelineExecutionId: 'e2', stageName: 'Deploy-prod', actionName: 'Deploy', status: 'Failed', startTime: '2026-01-02T00:00:00Z', input: { inputArtifacts: [{ name: 'Plan-prod', s3location: { bucket: 'artifacts', key: 'broken' } }] } },
         );
       }
       fs.writeFileSync(path.join(dir, 'history.json'), JSON.stringify({ actionExecutionDetails: history }));

@@ -220,15 +220,15 @@ describe('a template that tries to become administrator is denied at every step'
 
 // --- Per-service reach and the deploy steps ------------------------------------------------
 
-const pipeline = loadTemplate('pipeline.json');
 const build = loadTemplate('pipeline-build.json');
-const toolsValues = (svc: string) => ({ ...parameterFile(`pipeline/${svc}.json`), ...pseudo(TOOLS) });
-const pipelineRole = (svc: string) => roleArn(pipeline, 'PipelineRole', toolsValues(svc));
+const buildStackValues = (svc: string) => ({ ...parameterFile(`pipeline-build/${svc}.json`), ...pseudo(TOOLS) });
+/** The role of the pipeline's deploy step (pipeline-build.json): the one principal the member deploy roles trust. */
+const deployStepRole = (svc: string) => roleArn(build, 'CodeBuildDeployRole', buildStackValues(svc));
 
-/** The pipeline role's permission to assume member roles (the rest of its policy acts in the tools account). */
+/** The deploy step role's permission to assume member roles (the rest of its policy acts in the tools account). */
 function assumeStatements(svc: string): Policy {
-  const statement = roleStatements(pipeline, 'PipelineRole').find((st) => st.Sid === 'AssumeMemberDeployRoles')!;
-  return { Version: '2012-10-17', Statement: [resolvePolicy(statement, toolsValues(svc)) as Record<string, unknown>] };
+  const statement = roleStatements(build, 'CodeBuildDeployRole').find((st) => st.Sid === 'AssumeMemberDeployRoles')!;
+  return { Version: '2012-10-17', Statement: [resolvePolicy(statement, buildStackValues(svc)) as Record<string, unknown>] };
 }
 
 function deployRole(svc: string, env: string) {
@@ -246,12 +246,12 @@ function deployRole(svc: string, env: string) {
 }
 
 describe('each service\'s pipeline reaches only its own stacks', () => {
-  test.each(config.environments.map((e) => e.name))('%s: only a service\'s own pipeline role can assume its deploy role', async (env) => {
+  test.each(config.environments.map((e) => e.name))('%s: only a service\'s own pipeline deploy step can assume its deploy role', async (env) => {
     for (const svc of config.services.map((s) => s.name)) {
       const target = deployRole(svc, env);
       for (const caller of config.services.map((s) => s.name)) {
         const d = await decide({
-          principal: pipelineRole(caller),
+          principal: deployStepRole(caller),
           action: 'sts:AssumeRole',
           resource: target.arn,
           identity: [assumeStatements(caller)],
@@ -293,7 +293,10 @@ describe('every step of a deploy is allowed', () => {
       ['cloudformation:ExecuteChangeSet', stackArn],
       ['cloudformation:DescribeStacks', stackArn],
       ['cloudformation:DescribeStackEvents', stackArn],
+      ['cloudformation:ListStackResources', stackArn],
       ['cloudformation:DeleteChangeSet', stackArn],
+      // The rollback triggers: the stack's own alarms, read after a rollback (scripts/deploy-stack.js).
+      ['cloudwatch:DescribeAlarms', `arn:aws:cloudwatch:${REGION}:${account}:alarm:shop-web-target-5xx-${suffix}`],
       ['s3:GetObject', `arn:aws:s3:::shop-web-artifacts-tools-${TOOLS}/shop-web-pipeline/BuildOutpu/a1b2c3`],
       ['s3:GetBucketLocation', `arn:aws:s3:::shop-web-artifacts-tools-${TOOLS}`],
       ['kms:Decrypt', `arn:aws:kms:${REGION}:${TOOLS}:key/0a1b2c3d-0000-0000-0000-000000000000`, { 'kms:ViaService': `s3.${REGION}.amazonaws.com` }],

@@ -54,13 +54,13 @@ describe('member-roles.json', () => {
     }
   });
 
-  test.each(config.services.map((svc) => svc.name))("only the %s pipeline role in the tools account can assume that service's deploy role", (svc) => {
+  test.each(config.services.map((svc) => svc.name))("only the %s pipeline's deploy step role in the tools account can assume that service's deploy role", (svc) => {
     const r = resource(deployRoleTemplate, 'DeployRole');
     const trust = (r.Properties?.AssumeRolePolicyDocument as { Statement: Array<Record<string, any>> }).Statement;
     expect(trust).toHaveLength(1);
     const p = { ...JSON.parse(fs.readFileSync(path.join(TEMPLATES_DIR, 'parameters', 'service-deploy-role', svc, 'dev.json'), 'utf8')).Parameters, 'AWS::Partition': 'aws', 'AWS::Region': 'eu-west-1', 'AWS::AccountId': '222222222222' };
     expect(resolve(trust[0].Principal.AWS, p)).toBe(`arn:aws:iam::${config.tools.accountId}:root`);
-    expect(resolve(trust[0].Condition.ArnEquals['aws:PrincipalArn'], p)).toBe(`arn:aws:iam::${config.tools.accountId}:role/shop/shop-${svc}-pipeline-tools`);
+    expect(resolve(trust[0].Condition.ArnEquals['aws:PrincipalArn'], p)).toBe(`arn:aws:iam::${config.tools.accountId}:role/shop/shop-${svc}-pipeline-deploy-tools`);
     expect(trust[0].Action).toEqual(['sts:AssumeRole']);
     expect(resolve(resource(deployRoleTemplate, 'DeployRole').Properties?.RoleName, p)).toBe(`shop-${svc}-deploy-dev-eu-west-1`);
     expect((r.Properties?.Tags as Array<{ Key: string; Value: unknown }>).find((x) => x.Key === 'Service')!.Value).toEqual({ Ref: 'ServiceName' });

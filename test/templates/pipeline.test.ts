@@ -28,6 +28,8 @@ import {
   environmentParameterIds,
   pipelineBuildParameterFiles,
 } from '../../generator/templates/pipeline';
+import { ROLLBACK_MONITORING_DEFAULT_MINUTES } from '../../generator/config/types';
+import { DEFAULT_MONITORING_MINUTES } from '../../scripts/lib/rollback-triggers';
 import { exampleRaw } from '../helpers/config';
 import {
   ROOT,
@@ -114,6 +116,9 @@ describe('pipeline.json stages', () => {
   test('Source, Build, Test, then an approval before every later environment and a deploy per environment, in order', () => {
     expect(stageNames(pipeline)).toEqual([
       'Source',
+      'PipelineCheck',
+      'PipelineConfirm',
+      'PipelineUpdate',
       'Build',
       'Test',
       'Check-dev',
@@ -137,6 +142,9 @@ describe('pipeline.json stages', () => {
     };
     expect(stageNames(buildPipelineTemplate(custom))).toEqual([
       'Source',
+      'PipelineCheck',
+      'PipelineConfirm',
+      'PipelineUpdate',
       'Build',
       'Test',
       'Check-qa',
@@ -150,7 +158,7 @@ describe('pipeline.json stages', () => {
     ]);
   });
 
-  test('action kinds: two sources, a CodeBuild build, two CodeBuild tests, manual approvals, change sets', () => {
+  test('action kinds: two sources, a CodeBuild build, two CodeBuild tests, manual approvals, deploy steps', () => {
     const kinds = (name: string) =>
       stage(pipeline, name).Actions.map((a) => `${a.Name}:${a.ActionTypeId.Category}:${JSON.stringify(a.ActionTypeId.Provider)}`);
     const sourceProvider = JSON.stringify({ 'Fn::If': ['UseConnection', 'CodeStarSourceConnection', 'CodeCommit'] });
@@ -163,12 +171,8 @@ describe('pipeline.json stages', () => {
     expect(kinds(confirmStageName('dev'))).toEqual(['Approve:Approval:"Manual"']);
     for (const env of ['dev', 'staging', 'prod']) {
       const deploy = stage(pipeline, deployStageName(env)).Actions;
-      expect(deploy.map((a) => [a.Name, a.ActionTypeId.Provider, a.Configuration.ActionMode, a.RunOrder ?? 1])).toEqual([
-        ['PrepareChangeSet', 'CloudFormation', 'CHANGE_SET_REPLACE', 1],
-        ['ExecutePrepared', 'CloudFormation', 'CHANGE_SET_EXECUTE', 2],
-        ['CreateChangeSet', 'CloudFormation', 'CHANGE_SET_REPLACE', 3],
-        ['ExecuteChangeSet', 'CloudFormation', 'CHANGE_SET_EXECUTE', 4],
-      ]);
+      // One CodeBuild step runs the updates, with rollback triggers (CodePipeline's CloudFormation action has none).
+      expect(deploy.map((a) => [a.Name, a.ActionTypeId.Category, a.ActionTypeId.Provider, a.RunOrder ?? 1])).toEqual([['Deploy', 'Build', 'CodeBuild', 1]]);
     }
   });
 
@@ -205,50 +209,128 @@ describe('pipeline.json stages', () => {
   });
 });
 
-describe('deploy actions in the member accounts', () => {
-  test.each(['web', 'orders'])('%s: every deploy assumes that environment\'s deploy role, as member-roles.json names it', (service) => {
-    const values = toolsValues('pipeline', service);
+describe('deploy steps in the member accounts', () => {
+  /** The deploy step's environment variables for one environment, resolved. */
+  const deployVariables = (service: string, env: string): Record<string, string> => {
+    const a = stage(pipeline, deployStageName(env)).Actions[0];
+    const list = JSON.parse(resolve(a.Configuration.EnvironmentVariables, toolsValues('pipeline', service))) as Array<{ name: string; value: string }>;
+    return Object.fromEntries(list.map((v) => [v.name, v.value]));
+  };
+
+  test.each(['web', 'orders'])('%s: every deploy assumes that environment\'s deploy role and passes its execution role, as the member stacks name them', (service) => {
     for (const env of config.environments) {
-      const [create, execute] = stage(pipeline, deployStageName(env.name)).Actions;
-      const deployRole = resolve(create.RoleArn, values);
-      expect(deployRole.split(':')[4]).toBe(env.accountId);
-      expect(deployRole).toBe(memberRoleArn(`DeployRole${service}`, env.name));
-      expect(resolve(execute.RoleArn, values)).toBe(deployRole);
-      expect(resolve(create.Configuration.RoleArn, values)).toBe(memberRoleArn('ExecutionRole', env.name));
+      const v = deployVariables(service, env.name);
+      expect(v.DEPLOY_ROLE_ARN.split(':')[4]).toBe(env.accountId);
+      expect(v.DEPLOY_ROLE_ARN).toBe(memberRoleArn(`DeployRole${service}`, env.name));
+      expect(v.EXECUTION_ROLE_ARN).toBe(memberRoleArn('ExecutionRole', env.name));
+      expect(v.STEPS).toBe(`#{${checkStageName(env.name)}.STEPS}`);
+      // An action configuration value holds at most 1,000 characters; the longest project,
+      // service and suffix names, partition and region add fewer than 150 to these.
+      const text = resolve(stage(pipeline, deployStageName(env.name)).Actions[0].Configuration.EnvironmentVariables, toolsValues('pipeline', service));
+      expect(text.length + 150).toBeLessThanOrEqual(1000);
     }
   });
 
+  test('each environment\'s monitoring window comes from the configuration, 10 minutes by default', () => {
+    expect(config.environments.map((e) => deployVariables('web', e.name).MONITORING_MINUTES)).toEqual(config.environments.map(() => '10'));
+    const raw = exampleRaw();
+    raw.environments[2].rollbackMonitoringMinutes = 45;
+    const t = buildPipelineTemplate(parseConfig(JSON.stringify(raw), 'x.json'));
+    const prod = (stages(t).find((x) => x.Name === deployStageName('prod'))!.Actions[0].Configuration.EnvironmentVariables as { 'Fn::Sub': string })['Fn::Sub'];
+    expect(JSON.parse(prod)).toContainEqual({ name: 'MONITORING_MINUTES', value: '45' });
+    expect(ROLLBACK_MONITORING_DEFAULT_MINUTES).toBe(DEFAULT_MONITORING_MINUTES);
+  });
+
+  test.each([
+    [181, 'environments[0].rollbackMonitoringMinutes: 181 must be at most 180'],
+    [-1, 'environments[0].rollbackMonitoringMinutes: -1 must be at least 0'],
+    [2.5, 'environments[0].rollbackMonitoringMinutes: 2.5'],
+  ])('rollbackMonitoringMinutes %p is refused', (value, message) => {
+    const raw = exampleRaw();
+    raw.environments[0].rollbackMonitoringMinutes = value;
+    expect(() => parseConfig(JSON.stringify(raw), 'x.json')).toThrow(ConfigError);
+    expect(() => parseConfig(JSON.stringify(raw), 'x.json')).toThrow(message);
+  });
+
   test('stack and change set names are within what the deploy role may touch', () => {
-    const values = toolsValues('pipeline', 'web');
     for (const env of config.environments) {
       // The deploy policy names the stacks of the service in the role's Service tag.
       const allowed = asList(statement(resource(memberRoles, 'DeployPolicy'), 'ChangeSetsOnServiceStacks').Resource).map((r) =>
         globToRegExp(resolve(r, memberValues(env.name)).replace(/\$\{!?aws:PrincipalTag\/Service\}/, 'web')),
       );
-      for (const a of stage(pipeline, deployStageName(env.name)).Actions) {
-        const name = resolve(a.Configuration.StackName, values);
-        expect(name).toBe(stackName(config.project.name, 'web', env.environmentSuffix));
-        const stackArn = `arn:aws:cloudformation:${REGION}:${env.accountId}:stack/${name}/0a1b`;
-        expect(allowed.some((re) => re.test(stackArn))).toBe(true);
-      }
+      const name = deployVariables('web', env.name).STACK_NAME;
+      expect(name).toBe(stackName(config.project.name, 'web', env.environmentSuffix));
+      const stackArn = `arn:aws:cloudformation:${REGION}:${env.accountId}:stack/${name}/0a1b`;
+      expect(allowed.some((re) => re.test(stackArn))).toBe(true);
     }
   });
 
-  test('the change sets deploy the updates the check decided for that environment, with their configuration', () => {
-    for (const env of config.environments) {
-      const [prepare, , create] = stage(pipeline, deployStageName(env.name)).Actions;
-      for (const [a, file] of [
-        [prepare, 'prepare'],
-        [create, 'deploy'],
-      ] as const) {
-        expect(a.Configuration.TemplatePath).toBe(`Plan-${env.name}::${file}.json`);
-        expect(a.Configuration.TemplateConfiguration).toBe(`Plan-${env.name}::${file}.config.json`);
-        // The image is written into the rendered template: nothing is overridden.
-        expect(a.Configuration.ParameterOverrides).toBeUndefined();
-        expect(a.Configuration.Capabilities).toBe('CAPABILITY_IAM,CAPABILITY_AUTO_EXPAND');
-        expect(a.InputArtifacts).toEqual([{ Name: `Plan-${env.name}` }]);
-      }
+  test('the deploy role may read the state of exactly its service\'s alarms, as the service templates name them', () => {
+    const read = statement(resource(memberRoles, 'DeployPolicy'), 'ReadServiceAlarms');
+    expect(read.Action).toEqual(['cloudwatch:DescribeAlarms']);
+    const allowed = asList(read.Resource).map((r) => globToRegExp(resolve(r, memberValues('prod')).replace(/\$\{!?aws:PrincipalTag\/Service\}/, 'web')));
+    const alarm = (name: string) => `arn:aws:cloudwatch:${REGION}:${config.environments[2].accountId}:alarm:${name}`;
+    const values = { ProjectName: 'shop', ServiceName: 'web', EnvironmentSuffix: 'prod' };
+    for (const id of ['TargetErrorsAlarm', 'UnhealthyTargetsAlarm']) {
+      const name = resolve(resource(loadTemplate('ecs-service.json'), id).Properties!.AlarmName, values);
+      expect(allowed.some((re) => re.test(alarm(name)))).toBe(true);
     }
+    expect(allowed.some((re) => re.test(alarm('shop-orders-target-5xx-prod')))).toBe(false);
+  });
+
+  test('the deploy step runs the check\'s plan with scripts/deploy-stack.js from the templates source, as the deploy role', () => {
+    for (const env of config.environments) {
+      const a = stage(pipeline, deployStageName(env.name)).Actions[0];
+      expect(resolve(a.Configuration.ProjectName, toolsValues('pipeline', 'web'))).toBe('shop-web-deploy-tools');
+      expect(a.Configuration.PrimarySource).toBe(`Plan-${env.name}`);
+      expect(a.InputArtifacts).toEqual([{ Name: `Plan-${env.name}` }, { Name: 'TemplatesOutput' }]);
+      expect(a.RoleArn).toBeUndefined();
+    }
+    const props = resource(build, 'DeployProject').Properties!;
+    expect(props.TimeoutInMinutes).toBeGreaterThanOrEqual(180 * 2);
+    const variables = (props.Environment as { EnvironmentVariables: Array<{ Name: string; Value: unknown }> }).EnvironmentVariables;
+    const values = toolsValues('pipeline-build', 'web');
+    expect(Object.fromEntries(variables.map((v) => [v.Name, resolve(v.Value, values)]))).toEqual({
+      CHANGE_SET_NAME: 'shop-web-pipeline',
+      CAPABILITIES: 'CAPABILITY_IAM,CAPABILITY_AUTO_EXPAND',
+    });
+    // Run the build spec as CodeBuild would, with a stand-in aws: the profile of the deploy
+    // role, then the script with the plan and the variables.
+    const spec = buildSpecOf('DeployProject');
+    const box = sandbox('deploy-');
+    const write = (f: string, text: string) => fs.writeFileSync(path.join(box.dir, 'work', f), text);
+    for (const f of ['deploy.json', 'prepare.json']) write(f, JSON.stringify(loadTemplate('ecs-service-rolling.json')));
+    for (const f of ['deploy.config.json', 'prepare.config.json']) write(f, JSON.stringify({ Parameters: {}, Tags: {} }));
+    box.tool('aws', [
+      'echo "aws $* profile=${AWS_PROFILE:-}" >> ../aws.log',
+      'case "$*" in',
+      '  "configure set "*) exit 0 ;;',
+      '  "cloudformation describe-stacks "*) echo \'{"Stacks":[{"StackId":"arn:aws:cloudformation:eu-west-1:333333333333:stack/shop-web-prod/1","StackStatus":"UPDATE_COMPLETE"}]}\' ;;',
+      '  "cloudformation list-stack-resources "*) echo \'{"StackResourceSummaries":[]}\' ;;',
+      '  "cloudformation describe-change-set "*) echo \'{"Status":"CREATE_COMPLETE"}\' ;;',
+      '  "cloudformation "*) echo \'{}\' ;;',
+      '  *) echo "unexpected aws $*" >&2; exit 2 ;;',
+      'esac',
+    ]);
+    const r = box.runWithOutput(spec.phases.build.commands, {
+      CODEBUILD_SRC_DIR_TemplatesOutput: ROOT,
+      AWS_REGION: REGION,
+      ...deployVariables('web', 'prod'),
+      STEPS: '2',
+      CHANGE_SET_NAME: 'shop-web-pipeline',
+      CAPABILITIES: 'CAPABILITY_IAM,CAPABILITY_AUTO_EXPAND',
+    });
+    const log = box.read('../aws.log').split('\n').filter(Boolean);
+    box.remove();
+    expect(r.status).toBe(0);
+    expect(log.slice(0, 3)).toEqual([
+      `aws configure set profile.member-deploy.role_arn ${memberRoleArn('DeployRoleWeb', 'prod')} profile=`,
+      'aws configure set profile.member-deploy.credential_source EcsContainer profile=',
+      `aws configure set profile.member-deploy.region ${REGION} profile=`,
+    ]);
+    const calls = log.slice(3);
+    expect(calls.every((l) => l.endsWith('profile=member-deploy'))).toBe(true);
+    expect(calls.filter((l) => l.startsWith('aws cloudformation execute-change-set --stack-name shop-web-prod --change-set-name shop-web-pipeline'))).toHaveLength(2);
   });
 
   test('the build reads the templates source and renders every environment after pushing the image', () => {
@@ -302,31 +384,32 @@ describe('deploy actions in the member accounts', () => {
   });
 
 
-  test('the pipeline role is under the pipeline role path that the member deploy roles trust', () => {
-    const values = toolsValues('pipeline', 'web');
-    const props = resource(pipeline, 'PipelineRole').Properties!;
+  test('the deploy step role is under the pipeline role path, and is the one role the member deploy roles trust', () => {
+    const values = toolsValues('pipeline-build', 'web');
+    const props = resource(build, 'CodeBuildDeployRole').Properties!;
     const roleArn = `arn:aws:iam::${config.tools.accountId}:role${resolve(props.Path, values)}${resolve(props.RoleName, values)}`;
-    expect(roleArn).toBe('arn:aws:iam::111111111111:role/shop/shop-web-pipeline-tools');
+    expect(roleArn).toBe('arn:aws:iam::111111111111:role/shop/shop-web-pipeline-deploy-tools');
     for (const env of config.environments) {
       const trust = (resource(loadTemplate('service-deploy-role.json'), 'DeployRole').Properties!.AssumeRolePolicyDocument as { Statement: Array<Record<string, any>> })
         .Statement[0];
       const deployValues = { ...parameterFile(`parameters/service-deploy-role/web/${env.name}.json`), 'AWS::Partition': 'aws', 'AWS::AccountId': env.accountId };
       expect(resolve(trust.Condition.ArnEquals['aws:PrincipalArn'], deployValues)).toBe(roleArn);
     }
-    // Only the pipeline role is under that path: no other role of the tools account is trusted.
+    // The pipeline role shares the path; no other role of the tools account is under it.
     for (const t of [pipeline, build]) {
       for (const [id, r] of resourcesOfType(t, 'AWS::IAM::Role')) {
-        if (id !== 'PipelineRole') expect(r.Properties!.Path).toBeUndefined();
+        if (id !== 'PipelineRole' && id !== 'CodeBuildDeployRole') expect(r.Properties!.Path).toBeUndefined();
       }
     }
   });
 
-  test('the pipeline role may assume exactly the deploy roles', () => {
-    const values = toolsValues('pipeline', 'web');
-    const assume = statement(resource(pipeline, 'PipelineRole'), 'AssumeMemberDeployRoles');
-    expect(asList(assume.Resource).map((r) => resolve(r, values))).toEqual(
-      config.environments.map((e) => memberRoleArn('DeployRoleWeb', e.name)),
-    );
+  test('the deploy step role may assume exactly the deploy roles; the pipeline role none', () => {
+    const values = toolsValues('pipeline-build', 'web');
+    const assume = statement(resource(build, 'CodeBuildDeployRole'), 'AssumeMemberDeployRoles');
+    expect(asList(assume.Resource).map((r) => resolve(r, values))).toEqual(config.environments.map((e) => memberRoleArn('DeployRoleWeb', e.name)));
+    const granted = policyStatements(resource(pipeline, 'PipelineRole')).filter((st) => st.Effect === 'Allow' && !st.Principal);
+    expect(granted.flatMap((st) => asList(st.Action as string[]))).not.toContain('sts:AssumeRole');
+    expect(resource(build, 'DeployProject').Properties!.ServiceRole).toEqual(att('CodeBuildDeployRole'));
   });
 });
 
@@ -438,8 +521,8 @@ describe('ECR repository and registry secret', () => {
 describe('CodeBuild', () => {
   const projects = resourcesOfType(build, 'AWS::CodeBuild::Project');
 
-  test('four projects, all BUILD_GENERAL1_SMALL with the ECR build image pulled with the service role', () => {
-    expect(projects.map(([id]) => id)).toEqual(['BuildProject', 'CheckProject', 'UnitTestProject', 'ScanProject']);
+  test('five projects, all BUILD_GENERAL1_SMALL with the ECR build image pulled with the service role', () => {
+    expect(projects.map(([id]) => id)).toEqual(['DeployProject', 'BuildProject', 'CheckProject', 'UnitTestProject', 'ScanProject']);
     for (const [, p] of projects) {
       const env = p.Properties!.Environment as Record<string, unknown>;
       expect(env.ComputeType).toBe('BUILD_GENERAL1_SMALL');
@@ -454,7 +537,7 @@ describe('CodeBuild', () => {
     for (const [id, p] of projects) {
       const props = p.Properties!;
       expect(props.EncryptionKey).toEqual({ 'Fn::Sub': '${ArtifactKey.Arn}' });
-      if (id === 'CheckProject' || id === 'ScanProject') {
+      if (id === 'CheckProject' || id === 'ScanProject' || id === 'DeployProject') {
         expect(props.Cache).toBeUndefined();
         continue;
       }
@@ -883,6 +966,8 @@ describe('IAM', () => {
     'pipeline-build.json CodeBuildBuildRole DenyTerminateInstances': 'the deny covers every instance',
     'pipeline-build.json CodeBuildTestRole EcrLogin': 'ecr:GetAuthorizationToken has no resource-level permissions',
     'pipeline-build.json CodeBuildTestRole DenyTerminateInstances': 'the deny covers every instance',
+    'pipeline-build.json CodeBuildDeployRole EcrLogin': 'ecr:GetAuthorizationToken has no resource-level permissions',
+    'pipeline-build.json CodeBuildDeployRole DenyTerminateInstances': 'the deny covers every instance',
     'pipeline.json PipelineRole DenyTerminateInstances': 'the deny covers every instance',
     'pipeline.json SourceEventRole DenyTerminateInstances': 'the deny covers every instance',
   };
@@ -1117,6 +1202,65 @@ describe('the check before each deploy: permission widening and the order of upd
       .filter((s) => s.Effect === 'Allow' && asList(s.Action as string[]).includes('s3:PutObject'))
       .flatMap((s) => asList(s.Resource).map((r) => JSON.stringify(r)));
     expect(writes).toEqual([JSON.stringify({ 'Fn::Sub': '${CacheBucket.Arn}/*' })]);
+  });
+});
+
+describe('the pipeline\'s update of itself', () => {
+  const values = toolsValues('pipeline', 'web');
+  const commandsOf = (a: Action & Record<string, any>) => (a.Commands as unknown[]).map((c) => resolve(c, values));
+
+  test('after Source: a check, an approval entered only when the change widens, an update entered only when something changed', () => {
+    const [check, confirm, update] = ['PipelineCheck', 'PipelineConfirm', 'PipelineUpdate'].map((n) => stage(pipeline, n) as Stage & Record<string, any>);
+    expect(stageNames(pipeline).slice(0, 5)).toEqual(['Source', 'PipelineCheck', 'PipelineConfirm', 'PipelineUpdate', 'Build']);
+    expect(check.BeforeEntry).toBeUndefined();
+    const variable = (st: Record<string, any>) => st.BeforeEntry.Conditions[0].Rules[0].Configuration;
+    expect([confirm.BeforeEntry.Conditions[0].Result, variable(confirm)]).toEqual(['SKIP', { Variable: '#{PipelineCheck.WIDENED}', Value: 'yes', Operator: 'EQ' }]);
+    expect([update.BeforeEntry.Conditions[0].Result, variable(update)]).toEqual(['SKIP', { Variable: '#{PipelineCheck.CHANGED}', Value: 'yes', Operator: 'EQ' }]);
+    expect(resolve(confirm.Actions[0].Configuration.CustomData, values)).toBe('Update the pipeline of web from the templates source? The change #{PipelineCheck.SUMMARY}.');
+    const a = check.Actions[0] as Action & Record<string, any>;
+    expect([a.ActionTypeId, a.InputArtifacts, a.OutputVariables, a.Namespace]).toEqual([
+      { Category: 'Compute', Owner: 'AWS', Provider: 'Commands', Version: '1' },
+      [{ Name: 'TemplatesOutput' }],
+      ['CHANGED', 'WIDENED', 'SUMMARY'],
+      'PipelineCheck',
+    ]);
+    expect(resource(pipeline, 'Pipeline').Properties!.Variables).toEqual([
+      { Name: 'RestartedFrom', DefaultValue: 'none', Description: 'Set by a self-update to the execution it replaced' },
+    ]);
+    expect(resource(pipeline, 'Pipeline').Properties!.RestartExecutionOnUpdate).toBe(false);
+  });
+
+  test('the commands run scripts/self-update.js from the templates source on the service\'s own stacks, as npm run deploy names them', () => {
+    const [check] = commandsOf(stage(pipeline, 'PipelineCheck').Actions[0]);
+    const [update] = commandsOf(stage(pipeline, 'PipelineUpdate').Actions[0]);
+    const stacks = `--build-stack ${stackName('shop', 'web-pipeline-build', 'tools')} --pipeline-stack ${stackName('shop', 'web-pipeline', 'tools')}`;
+    expect(check).toContain(`self-update.js" check --templates-dir "$CODEBUILD_SRC_DIR/templates" --service web ${stacks} --restarted-from "$RESTARTED_FROM"`);
+    expect(update).toContain(`self-update.js" apply --templates-dir "$CODEBUILD_SRC_DIR/templates" --service web ${stacks}`);
+    expect(update).toContain('--pipeline shop-web-pipeline-tools --role-arn arn:aws:iam::111111111111:role/shop-pipeline-stacks-tools');
+    const env = Object.fromEntries((stage(pipeline, 'PipelineUpdate').Actions[0] as Record<string, any>).EnvironmentVariables.map((e: any) => [e.Name, e.Value]));
+    expect(env).toEqual({ RESTARTED_FROM: '#{variables.RestartedFrom}', EXECUTION_ID: '#{codepipeline.PipelineExecutionId}', COMMIT_ID: '#{SourceVariables.CommitId}' });
+    // The check's command exports the variables as the script prints them.
+    const box = sandbox('self-check-');
+    box.tool('node', ['echo "export CHANGED=yes WIDENED=no SUMMARY=\'widens no permission\'"']);
+    const r = box.runWithOutput([check, 'echo "$CHANGED $WIDENED $SUMMARY"'], { CODEBUILD_SRC_DIR: ROOT, RESTARTED_FROM: 'none' });
+    box.remove();
+    expect(r.output).toBe('yes no widens no permission\n');
+  });
+
+  test('the pipeline role may update exactly its two stacks, pass exactly the pipeline stacks role, and restart only its own pipeline', () => {
+    const role = resource(pipeline, 'PipelineRole');
+    expect(asList(statement(role, 'SelfUpdateStacks').Resource).map((r) => resolve(r, values))).toEqual([
+      'arn:aws:cloudformation:eu-west-1:111111111111:stack/shop-web-pipeline-build-tools/*',
+      'arn:aws:cloudformation:eu-west-1:111111111111:stack/shop-web-pipeline-tools/*',
+    ]);
+    const pass = statement(role, 'PassPipelineStacksRole');
+    expect(asList(pass.Resource).map((r) => resolve(r, values))).toEqual(['arn:aws:iam::111111111111:role/shop-pipeline-stacks-tools']);
+    expect(pass.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } });
+    expect(asList(statement(role, 'RestartSelf').Resource).map((r) => resolve(r, values))).toEqual(['arn:aws:codepipeline:eu-west-1:111111111111:shop-web-pipeline-tools']);
+    expect(asList(statement(role, 'SelfUpdateLogs').Resource).map((r) => resolve(r, values))).toEqual([
+      'arn:aws:logs:eu-west-1:111111111111:log-group:/aws/codepipeline/shop-web-pipeline-tools',
+      'arn:aws:logs:eu-west-1:111111111111:log-group:/aws/codepipeline/shop-web-pipeline-tools:log-stream:*',
+    ]);
   });
 });
 
