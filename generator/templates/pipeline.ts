@@ -917,6 +917,7 @@ export function buildPipelineBuildTemplate(config: ResolvedConfig): Template {
   const deployRole = roleUnderPipelinePath(t, ID.deployRole, c, deployStepRoleNameParts, {
     description: 'CodeBuild: deploys the service stacks through the member deploy roles, with rollback triggers',
     assumedBy: { Service: 'codebuild.amazonaws.com' },
+    trustCondition: serviceTrust(codeBuildProjects),
     policyName: 'codebuild-deploy',
     statements: [
       ...codeBuildStatements(p, buildResources, false),
