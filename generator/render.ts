@@ -7,6 +7,7 @@
  * and throws one GenerationError listing every problem otherwise. Nothing here writes.
  */
 import { ResolvedConfig } from './config/types';
+import { ParameterFile } from './core/parameter-file';
 import { Template } from './core/template';
 import { serializeTemplate, toJson } from './core/serialize';
 import { buildGitHubOidcTemplate, gitHubOidcParameterFiles } from './templates/github-oidc';
@@ -28,16 +29,6 @@ import { SERVICE_CANARY_FILE, buildServiceCanaryTemplate, serviceCanaryParameter
 import { templateChecks } from './validate';
 import { configFieldOf } from './validate/config-field';
 import { checkParameterValues, checkTags } from './validate/parameter-values';
-
-/** A parameter file in CodePipeline's template configuration format. */
-export interface ParameterFile {
-  /** Path below templates/, e.g. `parameters/member-roles/dev.json`. */
-  readonly path: string;
-  readonly parameters: Readonly<Record<string, string>>;
-  readonly tags?: Readonly<Record<string, string>>;
-  /** Parameters the deploy action passes as overrides (ImageUri); the file leaves them out. */
-  readonly suppliedAtDeploy?: readonly string[];
-}
 
 export interface TemplateEntry {
   /** File name below templates/. */

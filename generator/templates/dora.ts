@@ -21,7 +21,7 @@ import { LOG_RETENTION_PARAMETER } from '../blocks/log-group';
 import { role } from '../blocks/role';
 import { ResolvedConfig } from '../config/types';
 import { DORA_METRICS_FILE, functionCode } from '../functions';
-import type { ParameterFile } from '../render';
+import type { ParameterFile } from '../core/parameter-file';
 import { environmentParameterIds } from './pipeline';
 
 /** Logical IDs: a public contract (renaming one replaces the live resource). */

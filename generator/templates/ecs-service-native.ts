@@ -33,7 +33,7 @@ import { workloadRole } from '../blocks/role';
 import { standardParameters } from '../blocks/standard-parameters';
 import { BAKE_TIME_MAX_MINUTES, CANARY_PERCENT_MIN, ECS_STRATEGY, LINEAR_PERCENT_MIN } from '../config/ecs-traffic';
 import { ResolvedConfig } from '../config/types';
-import type { ParameterFile } from '../render';
+import type { ParameterFile } from '../core/parameter-file';
 import {
   CHECK_ATTEMPTS,
   CHECK_DELAY_MS,

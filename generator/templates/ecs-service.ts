@@ -45,7 +45,7 @@ import { suppress } from '../core/suppressions';
 import { workloadRole } from '../blocks/role';
 import { STANDARD_PARAMETER_IDS, standardParameterValues, standardParameters, standardTagValues } from '../blocks/standard-parameters';
 import { DeploymentStrategy, ResolvedConfig } from '../config/types';
-import type { ParameterFile } from '../render';
+import type { ParameterFile } from '../core/parameter-file';
 import { networkParameterPaths } from './network';
 
 export const ECS_SERVICE_TEMPLATE_FILES: Readonly<Record<DeploymentStrategy, string>> = {

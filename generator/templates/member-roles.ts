@@ -41,7 +41,7 @@ import { ParameterHandle, Template, TemplateBuilder } from '../core/template';
 import { role } from '../blocks/role';
 import { standardParameterValues, standardParameters, standardTagValues } from '../blocks/standard-parameters';
 import { ResolvedConfig } from '../config/types';
-import type { ParameterFile } from '../render';
+import type { ParameterFile } from '../core/parameter-file';
 import { buildNetworkTemplate } from './network';
 import { buildEcsServiceTemplate } from './ecs-service';
 import { buildEcsServiceNativeTemplate } from './ecs-service-native';

@@ -25,7 +25,7 @@ import { bucketPolicy, privateBucket } from '../blocks/bucket';
 import { workloadRole } from '../blocks/role';
 import { STANDARD_PARAMETER_IDS, standardParameterValues, standardParameters, standardTagValues } from '../blocks/standard-parameters';
 import { ResolvedConfig } from '../config/types';
-import type { ParameterFile } from '../render';
+import type { ParameterFile } from '../core/parameter-file';
 
 /** The two Availability Zones, by index into Fn::GetAZs. */
 export const ZONES = ['A', 'B'] as const;

@@ -41,7 +41,7 @@ import { role } from '../blocks/role';
 import { bucketPolicy, privateBucket } from '../blocks/bucket';
 import { buildSpec, withRetries } from '../blocks/buildspec';
 import { CpuArchitecture, ResolvedConfig } from '../config/types';
-import type { ParameterFile } from '../render';
+import type { ParameterFile } from '../core/parameter-file';
 
 /** Logical IDs: a public contract (renaming one replaces the live resource). */
 export const PIPELINE_IDS = {

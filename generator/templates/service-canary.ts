@@ -21,7 +21,7 @@ import { bucketPolicy, privateBucket } from '../blocks/bucket';
 import { workloadRole } from '../blocks/role';
 import { STANDARD_PARAMETER_IDS, standardParameterValues, standardParameters, standardTagValues } from '../blocks/standard-parameters';
 import { ResolvedConfig } from '../config/types';
-import type { ParameterFile } from '../render';
+import type { ParameterFile } from '../core/parameter-file';
 import { HEALTH_CHECK_PATH, PRODUCTION_PORT } from './ecs-service';
 
 export const SERVICE_CANARY_FILE = 'service-canary.json';
