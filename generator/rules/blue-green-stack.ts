@@ -1,8 +1,7 @@
+import { BLUE_GREEN_HOOK_TYPE, BLUE_GREEN_TRANSFORM } from '../core/blue-green';
 import { Template } from '../core/template';
 import { Rule, walk, walkStrings } from './rule';
 
-export const BLUE_GREEN_TRANSFORM = 'AWS::CodeDeployBlueGreen';
-export const BLUE_GREEN_HOOK_TYPE = 'AWS::CodeDeploy::BlueGreen';
 
 /**
  * What the CodeDeploy blue/green hook forbids in its stack. A stack with the

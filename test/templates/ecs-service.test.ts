@@ -12,7 +12,8 @@ import * as vm from 'node:vm';
 import { StringParameter, Template, TemplateBuilder, TemplateError } from '../../generator/core/template';
 import { equals } from '../../generator/core/intrinsics';
 import { Typed, blueGreenHook, logicalIdOf } from '../../generator/blocks/blue-green-hook';
-import { BLUE_GREEN_HOOK_TYPE, blueGreenStack, hookReferences } from '../../generator/rules/blue-green-stack';
+import { BLUE_GREEN_HOOK_TYPE } from '../../generator/core/blue-green';
+import { blueGreenStack, hookReferences } from '../../generator/rules/blue-green-stack';
 import {
   CHECK_ATTEMPTS,
   ECS_SERVICE_IDS,
