@@ -31,7 +31,8 @@ import { httpRedirectListener, httpsParameter, productionIngress, productionList
 import { LOG_RETENTION_PARAMETER, logGroup } from '../blocks/log-group';
 import { workloadRole } from '../blocks/role';
 import { standardParameters } from '../blocks/standard-parameters';
-import { BAKE_TIME_MAX_MINUTES, CANARY_PERCENT_MIN, ECS_STRATEGY, LINEAR_PERCENT_MIN } from '../config/ecs-traffic';
+import { BAKE_TIME_MAX_MINUTES, CANARY_PERCENT_MIN, LINEAR_PERCENT_MIN } from '../core/ecs-traffic-limits';
+import { ECS_STRATEGY } from '../config/ecs-traffic';
 import { ResolvedConfig } from '../config/types';
 import type { ParameterFile } from '../core/parameter-file';
 import {

@@ -5,7 +5,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
-import { linearSteps, totalBakeMinutes } from '../../generator/config/ecs-traffic';
+import { totalBakeMinutes } from '../../generator/config/ecs-traffic';
+import { linearSteps } from '../../generator/core/ecs-traffic-limits';
 import { RULES } from '../../generator/rules';
 import { CHECK_ATTEMPTS, TEST_PORT, ecsServiceParameterFilePath } from '../../generator/templates/ecs-service';
 import { CHECK_STAGES, ECS_NATIVE_FILE, ECS_NATIVE_IDS } from '../../generator/templates/ecs-service-native';
