@@ -27,7 +27,7 @@ import { ECS_SERVICE_TEMPLATE_FILES, buildEcsServiceTemplate, ecsServiceParamete
 import { ECS_NATIVE_FILE, buildEcsServiceNativeTemplate, ecsServiceNativeParameterFiles } from './templates/ecs-service-native';
 import { SERVICE_CANARY_FILE, buildServiceCanaryTemplate, serviceCanaryParameterFiles } from './templates/service-canary';
 import { templateChecks } from './validate';
-import { configFieldOf } from './validate/config-field';
+import { configFieldOf } from './config/field-of';
 import { checkParameterValues, checkTags } from './validate/parameter-values';
 
 export interface TemplateEntry {

@@ -4,7 +4,7 @@
  */
 import { ParameterDef, Template } from '../generator/core/template';
 import { GenerationError, TEMPLATES, parameterFileContent, renderAll } from '../generator/render';
-import { configFieldOf } from '../generator/validate/config-field';
+import { configFieldOf } from '../generator/config/field-of';
 import { checkParameterValues, checkTags } from '../generator/validate/parameter-values';
 import { exampleConfig } from './helpers/template';
 

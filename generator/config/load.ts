@@ -9,13 +9,13 @@
  * The second layer also runs when the first finds problems, on the parts that are well
  * formed, so one run reports everything.
  */
-import type { ErrorObject, Options, ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import * as path from 'node:path';
 import { CONFIGURED_NAMES, NameShape, measureName } from '../core/naming';
 import { PATTERNS } from '../core/parameters';
 import { PROJECT_ROOT, SCHEMA_DIR } from '../core/paths';
 import { CONFIG_MAX_BYTES, ReadFileError, readTextFile } from '../core/read-file';
-import { compiledValidators } from '../validate/compiled';
+import { compiledValidators } from '../core/compiled-validators';
 import { describeMemory, fargateMemoryFor } from './fargate';
 import { ECS_STRATEGY, nativeTrafficProblems } from './ecs-traffic';
 import { NATIVE_DEFAULTS, NativeTrafficSettings, ProjectConfig, ResolvedConfig, TrafficRouting, resolveConfig } from './types';
@@ -42,14 +42,6 @@ export class ConfigError extends Error {
     super(`${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'} in the configuration\n  ${capProblems(problems).join('\n  ')}`);
   }
 }
-
-/**
- * The options the configuration schema is compiled with, ahead of time by the build
- * (generator/validate/aot.ts): every error; verbose, so errors carry their schema and an
- * unknown key can list the allowed ones. The schema itself is checked against draft-07 by
- * the tests, not at every start.
- */
-export const CONFIG_AJV_OPTIONS: Options = { allErrors: true, strict: true, allowUnionTypes: true, verbose: true, validateSchema: false };
 
 let compiled: ValidateFunction | undefined;
 function validator(): ValidateFunction {
