@@ -1,11 +1,12 @@
 // Lint: typescript-eslint's recommended rules and the generator's import boundaries.
 //
 // The generator's layers import one way:
-//   core <- config <- contracts <- blocks <- templates <- render <- scripts
+//   core <- config <- blocks <- contracts <- templates <- render <- scripts
 // - core (generator/core) reads only itself: intrinsics, the template builder, naming,
 //   AWS facts, the compiled-validator loader.
 // - contracts (generator/contracts) hold what two templates must agree on (SSM parameter
 //   names, logical IDs, shared names); both sides read them, neither reads the other.
+// - render (generator/render.ts, generator/member-stacks.ts) composes the templates.
 // - functions (generator/functions) is Lambda code, inlined by templates; it reads core.
 // - rules and validate are the in-memory checks: they read core (validate runs the rules).
 // - a template never imports render, a rule or a sibling template.
@@ -28,9 +29,9 @@ function only(target, allowed, message) {
 const zones = [
   only('core', [], 'core reads only core'),
   only('config', ['core'], 'config reads only core'),
-  only('contracts', ['core', 'config'], 'contracts read only core and config'),
+  only('contracts', ['core', 'config', 'blocks'], 'contracts read only core, config and blocks'),
   only('functions', ['core'], 'function code reads only core'),
-  only('blocks', ['core', 'config', 'contracts', 'functions'], 'blocks never read templates, rules, validate or render'),
+  only('blocks', ['core', 'config', 'functions'], 'blocks never read contracts, templates, rules, validate or render'),
   only('templates', ['core', 'config', 'contracts', 'functions', 'blocks'], 'templates never read render, rules or validate'),
   only('rules', ['core'], 'rules read only core'),
   only('validate', ['core', 'rules'], 'validate reads only core and the rules it runs'),

@@ -26,6 +26,7 @@ import { buildNetworkTemplate, networkParameterFiles } from './templates/network
 import { ECS_SERVICE_TEMPLATE_FILES, buildEcsServiceTemplate, ecsServiceParameterFiles } from './templates/ecs-service';
 import { ECS_NATIVE_FILE, buildEcsServiceNativeTemplate, ecsServiceNativeParameterFiles } from './templates/ecs-service-native';
 import { SERVICE_CANARY_FILE, buildServiceCanaryTemplate, serviceCanaryParameterFiles } from './templates/service-canary';
+import { memberStackTemplates } from './member-stacks';
 import { templateChecks } from './validate';
 import { configFieldOf } from './config/field-of';
 import { checkParameterValues, checkTags } from './validate/parameter-values';
@@ -38,7 +39,7 @@ export interface TemplateEntry {
 }
 
 export const TEMPLATES: readonly TemplateEntry[] = [
-  { file: 'member-roles.json', build: () => buildMemberRolesTemplate(), parameterFiles: memberRolesParameterFiles },
+  { file: 'member-roles.json', build: () => buildMemberRolesTemplate(memberStackTemplates()), parameterFiles: memberRolesParameterFiles },
   { file: SERVICE_DEPLOY_ROLE_FILE, build: () => buildServiceDeployRoleTemplate(), parameterFiles: serviceDeployRoleParameterFiles },
   { file: 'github-oidc.json', build: () => buildGitHubOidcTemplate(), parameterFiles: gitHubOidcParameterFiles },
   { file: 'monitoring.json', build: buildMonitoringTemplate, parameterFiles: monitoringParameterFiles },

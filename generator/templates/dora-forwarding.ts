@@ -20,7 +20,7 @@ import { workloadRole } from '../blocks/role';
 import { STANDARD_PARAMETER_IDS, standardParameterValues, standardParameters, standardTagValues } from '../blocks/standard-parameters';
 import { ResolvedConfig } from '../config/types';
 import type { ParameterFile } from '../core/parameter-file';
-import { ECS_DEPLOYMENT_EVENTS } from './dora';
+import { ECS_DEPLOYMENT_EVENTS } from '../contracts/dora';
 
 /** Logical IDs: a public contract (renaming one replaces the live resource). */
 export const DORA_FORWARDING_IDS = {

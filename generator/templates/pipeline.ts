@@ -42,6 +42,7 @@ import { bucketPolicy, privateBucket } from '../blocks/bucket';
 import { buildSpec, withRetries } from '../blocks/buildspec';
 import { CpuArchitecture, ResolvedConfig } from '../config/types';
 import type { ParameterFile } from '../core/parameter-file';
+import { environmentParameterIds } from '../contracts/pipeline';
 
 /** Logical IDs: a public contract (renaming one replaces the live resource). */
 export const PIPELINE_IDS = {
@@ -92,12 +93,6 @@ export const PIPELINE_IDS = {
 } as const;
 
 const ID = PIPELINE_IDS;
-
-/** The per-environment parameters: `DevAccountId`, `DevEnvironmentSuffix`, ... */
-export function environmentParameterIds(environment: string): { accountId: string; environmentSuffix: string } {
-  const prefix = environment.charAt(0).toUpperCase() + environment.slice(1);
-  return { accountId: `${prefix}AccountId`, environmentSuffix: `${prefix}EnvironmentSuffix` };
-}
 
 /** Names inside the pipeline; the tests and the README refer to them. */
 export const STAGES = { source: 'Source', build: 'Build', test: 'Test' } as const;

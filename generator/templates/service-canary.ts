@@ -22,7 +22,7 @@ import { workloadRole } from '../blocks/role';
 import { STANDARD_PARAMETER_IDS, standardParameterValues, standardParameters, standardTagValues } from '../blocks/standard-parameters';
 import { ResolvedConfig } from '../config/types';
 import type { ParameterFile } from '../core/parameter-file';
-import { HEALTH_CHECK_PATH, PRODUCTION_PORT } from './ecs-service';
+import { HEALTH_CHECK_PATH, PRODUCTION_PORT } from '../contracts/service';
 
 export const SERVICE_CANARY_FILE = 'service-canary.json';
 

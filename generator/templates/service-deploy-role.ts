@@ -13,7 +13,7 @@ import { role } from '../blocks/role';
 import { standardParameterValues, standardParameters, standardTagValues } from '../blocks/standard-parameters';
 import { ResolvedConfig } from '../config/types';
 import type { ParameterFile } from '../core/parameter-file';
-import { SERVICE_TAG } from './member-roles';
+import { SERVICE_TAG } from '../contracts/service';
 
 export const SERVICE_DEPLOY_ROLE_FILE = 'service-deploy-role.json';
 

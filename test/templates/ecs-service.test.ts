@@ -16,12 +16,10 @@ import { BLUE_GREEN_HOOK_TYPE } from '../../generator/core/blue-green';
 import { blueGreenStack, hookReferences } from '../../generator/rules/blue-green-stack';
 import {
   CHECK_ATTEMPTS,
-  ECS_SERVICE_IDS,
   ECS_SERVICE_TEMPLATE_FILES,
-  PRODUCTION_PORT,
-  TEST_PORT,
   ecsServiceParameterFilePath,
 } from '../../generator/templates/ecs-service';
+import { ECS_SERVICE_IDS, PRODUCTION_PORT, TEST_PORT } from '../../generator/contracts/service';
 import { checkParameterValues } from '../../generator/validate/parameter-values';
 import { HTTPS_IDS } from '../../generator/blocks/https';
 import { ACCESS_LOG_IDS } from '../../generator/blocks/access-logs';

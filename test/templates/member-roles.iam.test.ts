@@ -14,7 +14,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { actionsOfType } from '../../generator/core/handler-permissions';
-import { EXECUTION_ROLE_EXCLUSIONS, MEMBER_ROLES_IDS as ID, memberStackTemplates } from '../../generator/templates/member-roles';
+import { memberStackTemplates } from '../../generator/member-stacks';
+import { EXECUTION_ROLE_EXCLUSIONS, MEMBER_ROLES_IDS as ID } from '../../generator/templates/member-roles';
 import { Template } from '../../generator/core/template';
 import { ActionInfo, Decision, Policy, actionInfo, arnFormat, decide, expandAction, identityPolicies, resolvePolicy, trustPolicy } from '../helpers/iam-sim';
 import { TEMPLATES_DIR, exampleConfig, loadTemplate, resolve, resource, roleStatements, templateFiles } from '../helpers/template';

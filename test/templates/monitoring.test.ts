@@ -24,7 +24,7 @@ import {
   STAGE_DIMENSION,
   buildMonitoringTemplate,
 } from '../../generator/templates/monitoring';
-import { DORA_DIMENSIONS, DORA_METRICS } from '../../generator/templates/dora';
+import { DORA_DIMENSIONS, DORA_METRICS } from '../../generator/contracts/dora';
 import { EXECUTION_ID, PIPELINE, actionEvent, pipelineEvent, stageEvent } from '../fixtures/codepipeline-events';
 import { applyInputTransformer, jsonPath, matchesEventPattern, matchesJsonFilter } from '../helpers/event-pattern';
 import { exampleConfig, loadTemplate, policyStatements, resolve, resource, resourcesOfType } from '../helpers/template';

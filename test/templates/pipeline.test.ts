@@ -25,9 +25,9 @@ import {
   PLAN_SCRIPT,
   buildPipelineTemplate,
   deployStageName,
-  environmentParameterIds,
   pipelineBuildParameterFiles,
 } from '../../generator/templates/pipeline';
+import { environmentParameterIds } from '../../generator/contracts/pipeline';
 import { exampleRaw } from '../helpers/config';
 import {
   ROOT,

@@ -10,7 +10,8 @@ import { NAME_RULES, canaryName } from '../../generator/core/naming';
 import { MAX_LENGTH } from '../../generator/core/parameters';
 import { StringParameter } from '../../generator/core/template';
 import { ResolvedConfig } from '../../generator/config/types';
-import { ECS_SERVICE_IDS, ECS_SERVICE_TEMPLATE_FILES, PRODUCTION_PORT } from '../../generator/templates/ecs-service';
+import { ECS_SERVICE_TEMPLATE_FILES } from '../../generator/templates/ecs-service';
+import { ECS_SERVICE_IDS, PRODUCTION_PORT } from '../../generator/contracts/service';
 import {
   ARTIFACT_EXPIRY_DAYS,
   ARTIFACT_PREFIX,
