@@ -76,6 +76,8 @@ export interface HookReference {
 /** Every logical ID an AWS::CodeDeploy::BlueGreen hook's properties name. */
 export function hookReferences(properties: Record<string, unknown>): HookReference[] {
   const refs: HookReference[] = [];
+  // The hook's properties as written, walked optionally: any missing level yields undefined.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const apps = Array.isArray(properties.Applications) ? (properties.Applications as Array<Record<string, any>>) : [];
   apps.forEach((app, i) => {
     const at = `Applications[${i}]`;

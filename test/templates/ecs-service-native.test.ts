@@ -251,6 +251,7 @@ async function runCheck(answers: Array<number | 'refused'>, firing: string[] = [
     'node:http': {
       get(url: string, _options: unknown, onResponse: (res: { statusCode: number; resume(): void }) => void) {
         calls.push(url);
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- the stub runs inside the sandboxed function's require
         const { EventEmitter } = require('node:events') as typeof import('node:events');
         const req = Object.assign(new EventEmitter(), { destroy: (err: Error) => req.emit('error', err) });
         const answer = answers.shift() ?? 'refused';
