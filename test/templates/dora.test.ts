@@ -15,7 +15,7 @@ import { ECS_SERVICE_IDS } from '../../generator/contracts/service';
 import { stackName } from '../../generator/core/naming';
 import { ProjectConfig, resolveConfig } from '../../generator/config/types';
 import { serializeTemplate } from '../../generator/core/serialize';
-import { TEMPLATE_BODY_LIMIT_BYTES } from '../../generator/rules/template-size';
+import { TEMPLATE_BODY_LIMIT_BYTES } from '../../generator/core/limits';
 import { templateChecks } from '../../generator/validate';
 import { DORA_IDS as ID, buildDoraTemplate } from '../../generator/templates/dora';
 import { DORA_DIMENSIONS, DORA_METRICS, ECS_DEPLOYMENT_EVENTS } from '../../generator/contracts/dora';

@@ -136,10 +136,6 @@ describe('ecs-service-native.json: listener rules and target groups as ECS requi
   test('every name fits its limit with the longest parameter values', () => {
     expect(nameViolations(resolvedNames(native, longestValues(native)))).toEqual([]);
   });
-
-  test('fits a TemplateBody (51,200 bytes)', () => {
-    expect(fs.statSync(path.join(TEMPLATES_DIR, ECS_NATIVE_FILE)).size).toBeLessThanOrEqual(51_200);
-  });
 });
 
 describe('member-roles.json EcsInfrastructureRole: what ECS assumes, and no more', () => {

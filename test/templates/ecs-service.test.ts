@@ -170,12 +170,6 @@ describe('ecs-service.json: the blue/green hook', () => {
   });
 });
 
-describe('template size', () => {
-  test.each(Object.values(ECS_SERVICE_TEMPLATE_FILES).concat('network.json'))('%s fits a TemplateBody (51,200 bytes)', (file) => {
-    expect(fs.statSync(path.join(TEMPLATES_DIR, file)).size).toBeLessThan(51_200);
-  });
-});
-
 describe('ecs-service.json: what the blue/green hook forbids', () => {
   test('project rule CD006 passes', () => {
     expect(blueGreenStack.check(bg, '')).toEqual([]);

@@ -14,7 +14,7 @@ import { Template, TemplateBuilder } from '../../generator/core/template';
 import { serializeTemplate } from '../../generator/core/serialize';
 import { PIPELINE_TYPE, deployStageName, standardName } from '../../generator/core/naming';
 import { ENVIRONMENT_SUFFIX, PROJECT_NAME, SERVICE_NAME } from '../../generator/core/parameters';
-import { TEMPLATE_BODY_LIMIT_BYTES } from '../../generator/rules/template-size';
+import { TEMPLATE_BODY_LIMIT_BYTES } from '../../generator/core/limits';
 import { templateChecks } from '../../generator/validate';
 import {
   AWS_METRICS,
