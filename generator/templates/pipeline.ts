@@ -28,6 +28,7 @@ import { AWS, ConditionHandle, Intrinsic, Value, and, equals, ifCond, importValu
 import { Statement, allow, anyResource, trust } from '../core/iam';
 import {
   artifactBucketName,
+  deployStageName,
   memberRoleArn,
   physicalName,
   pipelineRoleNameParts,
@@ -97,7 +98,6 @@ const ID = PIPELINE_IDS;
 /** Names inside the pipeline; the tests and the README refer to them. */
 export const STAGES = { source: 'Source', build: 'Build', test: 'Test' } as const;
 export const approvalStageName = (environment: string) => `Approve-${environment}`;
-export const deployStageName = (environment: string) => `Deploy-${environment}`;
 /** The check before each environment's deploy: its stage is also its variable namespace. */
 export const checkStageName = (environment: string) => `Check-${environment}`;
 /** The approval of a change that widens permissions, in environments without an Approve stage. */

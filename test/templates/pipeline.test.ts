@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ResourceDef, Template } from '../../generator/core/template';
 import { serializeTemplate } from '../../generator/core/serialize';
-import { stackName } from '../../generator/core/naming';
+import { deployStageName, stackName } from '../../generator/core/naming';
 import { TEMPLATE_BODY_LIMIT_BYTES } from '../../generator/core/limits';
 import { ConfigError, parseConfig } from '../../generator/config/load';
 import { ProjectConfig } from '../../generator/config/types';
@@ -24,7 +24,6 @@ import {
   confirmStageName,
   PLAN_SCRIPT,
   buildPipelineTemplate,
-  deployStageName,
   pipelineBuildParameterFiles,
 } from '../../generator/templates/pipeline';
 import { environmentParameterIds } from '../../generator/contracts/pipeline';
