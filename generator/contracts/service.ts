@@ -4,6 +4,7 @@
  * health check, and the tag that names a deploy role's service.
  */
 import { StringParameter } from '../core/template';
+import { SERVICE_DEFAULTS } from '../config/defaults';
 import { STANDARD_PARAMETER_IDS } from '../blocks/standard-parameters';
 
 /** Logical IDs: a public contract (renaming one replaces the live resource). */
@@ -77,7 +78,7 @@ export const HEALTH_CHECK = {
 export const HEALTH_CHECK_PATH: StringParameter = {
   Type: 'String',
   Description: 'Path the load balancer and the pre-traffic check call; healthy answers 2xx',
-  Default: '/health',
+  Default: SERVICE_DEFAULTS.healthCheckPath,
   AllowedPattern: '^/[A-Za-z0-9._~/-]*$',
   MinLength: 1,
   MaxLength: 1024,

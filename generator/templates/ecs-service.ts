@@ -44,6 +44,7 @@ import { LOG_RETENTION_PARAMETER, logGroup } from '../blocks/log-group';
 import { suppress } from '../core/suppressions';
 import { workloadRole } from '../blocks/role';
 import { standardParameterValues, standardParameters, standardTagValues } from '../blocks/standard-parameters';
+import { SERVICE_DEFAULTS } from '../config/defaults';
 import { DeploymentStrategy, ResolvedConfig } from '../config/types';
 import type { ParameterFile } from '../core/parameter-file';
 import { CONTAINER_NAME, ECS_SERVICE_IDS, HEALTH_CHECK, HEALTH_CHECK_PATH, PRODUCTION_PORT, TEST_PORT } from '../contracts/service';
@@ -91,14 +92,14 @@ export const FARGATE_CPU_UNITS = ['256', '512', '1024', '2048', '4096', '8192', 
 export const TASK_CPU: StringParameter = {
   Type: 'String',
   Description: 'Fargate CPU units of the task',
-  Default: '256',
+  Default: String(SERVICE_DEFAULTS.cpu),
   AllowedValues: FARGATE_CPU_UNITS,
 };
 
 export const TASK_MEMORY: StringParameter = {
   Type: 'String',
   Description: 'Fargate memory of the task in MiB; must suit TaskCpu (see the Fargate task size table)',
-  Default: '512',
+  Default: String(SERVICE_DEFAULTS.memoryMiB),
   AllowedPattern: '^[1-9][0-9]{2,5}$',
   MinLength: 3,
   MaxLength: 6,
@@ -109,14 +110,14 @@ export const TASK_MEMORY: StringParameter = {
 export const CPU_ARCHITECTURE: StringParameter = {
   Type: 'String',
   Description: 'CPU architecture of the Fargate tasks; the image must be built for it (linux/amd64 or linux/arm64)',
-  Default: 'X86_64',
+  Default: SERVICE_DEFAULTS.cpuArchitecture,
   AllowedValues: ['X86_64', 'ARM64'],
 };
 
 export const DESIRED_COUNT: NumberParameter = {
   Type: 'Number',
   Description: 'Number of tasks the service runs',
-  Default: 2,
+  Default: SERVICE_DEFAULTS.desiredCount,
   MinValue: 1,
   MaxValue: 100,
 };
