@@ -527,7 +527,7 @@ export function networkParameterPath(project: string, suffix: string, key: Netwo
  * `-{suffix}`, which member-roles.json scopes Elastic Load Balancing permissions to.
  */
 export function loadBalancerName(service: ParameterHandle<string>, suffix: ParameterHandle<string>): Value<string> {
-  return physicalName('alb', [service, '-alb-', suffix]);
+  return physicalName('alb', loadBalancerNameParts(service, suffix));
 }
 
 export function targetGroupName(
@@ -535,7 +535,7 @@ export function targetGroupName(
   suffix: ParameterHandle<string>,
   ordinal: 1 | 2,
 ): Value<string> {
-  return physicalName('target-group', [service, `-tg${ordinal}-`, suffix]);
+  return physicalName('target-group', targetGroupNameParts(service, ordinal, suffix));
 }
 
 /**

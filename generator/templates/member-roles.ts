@@ -42,12 +42,8 @@ import { role } from '../blocks/role';
 import { LISTENERS_BECAUSE, loadBalancingArns, networkScopes, projectResourceTag } from '../blocks/network-scopes';
 import { standardParameterValues, standardParameters, standardTagValues } from '../blocks/standard-parameters';
 import { ResolvedConfig } from '../config/types';
-import type { ParameterFile } from '../render';
-import { buildNetworkTemplate } from './network';
-import { buildEcsServiceTemplate } from './ecs-service';
-import { buildEcsServiceNativeTemplate } from './ecs-service-native';
-import { buildServiceCanaryTemplate } from './service-canary';
-import { buildDoraForwardingTemplate } from './dora-forwarding';
+import type { ParameterFile } from '../core/parameter-file';
+import { SERVICE_TAG } from '../contracts/service';
 
 /** Logical IDs: a public contract (renaming one replaces the live resource). */
 export const MEMBER_ROLES_IDS = {
@@ -68,20 +64,13 @@ export const MEMBER_ROLES_IDS = {
 const ID = MEMBER_ROLES_IDS;
 
 /**
- * The templates whose stacks CloudFormation deploys with the execution role. Its
- * permissions and the workload boundary are built from what these templates contain; a
- * new member-account template belongs here (test/templates/member-roles.iam.test.ts
- * fails for a member template whose resource types the role does not cover).
+ * A template whose stacks CloudFormation deploys with the execution role. Its permissions
+ * and the workload boundary are built from what these templates contain; render passes
+ * them in (generator/member-stacks.ts lists them), so this template reads no sibling.
  */
-export function memberStackTemplates(): ReadonlyArray<{ readonly file: string; readonly template: Template }> {
-  return [
-    { file: 'network.json', template: buildNetworkTemplate() },
-    { file: 'ecs-service.json', template: buildEcsServiceTemplate('blue-green') },
-    { file: 'ecs-service-rolling.json', template: buildEcsServiceTemplate('rolling') },
-    { file: 'ecs-service-native.json', template: buildEcsServiceNativeTemplate() },
-    { file: 'service-canary.json', template: buildServiceCanaryTemplate() },
-    { file: 'dora-forwarding.json', template: buildDoraForwardingTemplate() },
-  ];
+export interface MemberStack {
+  readonly file: string;
+  readonly template: Template;
 }
 
 export function resourceTypesOf(templates: ReadonlyArray<{ readonly template: Template }>): string[] {
@@ -113,7 +102,7 @@ function iamArn(resource: string): Intrinsic<string> {
  * actions the configuration gives workload roles (config/app-settings.ts
  * configuredWorkloadActions: task role statements, reading secrets), checked the same way.
  */
-export function workloadBoundaryActions(templates = memberStackTemplates(), configured: readonly string[] = []): string[] {
+export function workloadBoundaryActions(templates: readonly MemberStack[], configured: readonly string[] = []): string[] {
   const actions = new Set<string>(configured);
   for (const { template } of templates) {
     for (const r of Object.values(template.Resources)) {
@@ -130,9 +119,9 @@ export function workloadBoundaryActions(templates = memberStackTemplates(), conf
   return sorted;
 }
 
-function boundaryStatements(configured: readonly string[]): Statement[] {
+function boundaryStatements(templates: readonly MemberStack[], configured: readonly string[]): Statement[] {
   return [
-    allow('WorkloadActions', workloadBoundaryActions(memberStackTemplates(), configured), anyResource(
+    allow('WorkloadActions', workloadBoundaryActions(templates, configured), anyResource(
       'a permissions boundary caps actions only; each workload role names its own resources, and the boundary must fit every service and environment',
     )),
     DENY_TERMINATE_INSTANCES,
@@ -509,7 +498,7 @@ export function executionStatements(
     protected: readonly Intrinsic<string>[];
     boundary: Intrinsic<string>;
   },
-  templates = memberStackTemplates(),
+  templates: readonly MemberStack[],
 ): { handler: Statement[]; inline: Statement[] } {
   const { granted } = requiredActions(resourceTypesOf(templates), EXECUTION_ROLE_EXCLUSIONS);
   const handler = scopedStatements('execution role', granted.keys(), executionScopes(s, roles.boundary));
@@ -595,11 +584,8 @@ function ecsInfrastructureStatements(s: Scope): Statement[] {
   ];
 }
 
-/** The tag on each deploy role that names its service; the shared deploy policy reads it as aws:PrincipalTag/Service. */
-export const SERVICE_TAG = 'Service';
-
 /** `configuredActions`: what the configuration adds to workload roles (see workloadBoundaryActions). */
-export function buildMemberRolesTemplate(configuredActions: readonly string[] = []): Template {
+export function buildMemberRolesTemplate(memberStacks: readonly MemberStack[], configuredActions: readonly string[] = []): Template {
   const t = new TemplateBuilder(
     'Member-account roles for the container delivery platform: the service deploy policy, the CloudFormation execution role, the workload permissions boundary and the CodeDeploy role of the blue/green hook. Rolled out with StackSets.',
   );
@@ -626,7 +612,7 @@ export function buildMemberRolesTemplate(configuredActions: readonly string[] = 
   const boundary = t.resource(ID.workloadBoundary, 'AWS::IAM::ManagedPolicy', {
     ManagedPolicyName: workloadBoundaryName(project, suffix),
     Description: 'Permissions boundary of every role the member stacks create: what workloads use, nothing of IAM, Organizations, STS or account settings',
-    PolicyDocument: policyDocument(boundaryStatements(configuredActions)),
+    PolicyDocument: policyDocument(boundaryStatements(memberStacks, configuredActions)),
   });
   const ecsInfrastructure = nameOf('ecsInfrastructure');
 
@@ -676,7 +662,7 @@ export function buildMemberRolesTemplate(configuredActions: readonly string[] = 
     ecsInfrastructure: ecsInfrastructure.arn,
     protected: [execution.arn, codeDeploy.arn, ecsInfrastructure.arn, ...deployArns],
     boundary: boundaryArn,
-  });
+  }, memberStacks);
   const executionRole = role(t, ID.executionRole, {
     roleName: execution.value,
     description: 'CloudFormation execution role for the network, ECS service and service canary stacks of this project',

@@ -12,8 +12,8 @@ import { Template, TemplateBuilder } from '../core/template';
 import { role } from '../blocks/role';
 import { standardParameterValues, standardParameters, standardTagValues } from '../blocks/standard-parameters';
 import { ResolvedConfig } from '../config/types';
-import type { ParameterFile } from '../render';
-import { SERVICE_TAG } from './member-roles';
+import type { ParameterFile } from '../core/parameter-file';
+import { SERVICE_TAG } from '../contracts/service';
 
 export const SERVICE_DEPLOY_ROLE_FILE = 'service-deploy-role.json';
 

@@ -12,7 +12,8 @@
  *   permissions fit inside the boundary.
  */
 import { actionsOfType } from '../../generator/core/handler-permissions';
-import { EXECUTION_ROLE_EXCLUSIONS, MEMBER_ROLES_IDS as ID, memberStackTemplates } from '../../generator/templates/member-roles';
+import { memberStackTemplates } from '../../generator/member-stacks';
+import { EXECUTION_ROLE_EXCLUSIONS, MEMBER_ROLES_IDS as ID } from '../../generator/templates/member-roles';
 import { Decision, Policy, actionInfo, decide, expandAction, identityPolicies, resolvePolicy, trustPolicy } from '../helpers/iam-sim';
 import { loadTemplate, resource, roleStatements } from '../helpers/template';
 import {

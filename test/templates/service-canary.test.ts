@@ -11,7 +11,8 @@ import { MAX_LENGTH } from '../../generator/core/parameters';
 import { HTTPS_PORT } from '../../generator/blocks/https';
 import { StringParameter } from '../../generator/core/template';
 import { ResolvedConfig } from '../../generator/config/types';
-import { ECS_SERVICE_IDS, ECS_SERVICE_TEMPLATE_FILES, PRODUCTION_PORT } from '../../generator/templates/ecs-service';
+import { ECS_SERVICE_TEMPLATE_FILES } from '../../generator/templates/ecs-service';
+import { ECS_SERVICE_IDS, PRODUCTION_PORT } from '../../generator/contracts/service';
 import {
   ARTIFACT_EXPIRY_DAYS,
   ARTIFACT_PREFIX,
