@@ -82,3 +82,12 @@ test('a record of another tree, or an unreadable one, is not trusted', () => {
   record(cache, out, hashed(FILES));
   expect(trusted()).toBe(true);
 });
+
+test('records of many outputs are pruned to the latest', () => {
+  const dir = tempDir('tm-prune');
+  const cache = path.join(dir, 'cache');
+  for (let i = 0; i < 20; i++) writeTree(path.join(dir, `out-${i}`), FILES, undefined, cache);
+  expect(fs.readdirSync(cache)).toHaveLength(16);
+  // The latest output's record is among them.
+  expect(unchangedByRecord(cache, path.join(dir, 'out-19'), hashed(FILES), 0)).toBe(true);
+});

@@ -113,7 +113,21 @@ export function record(cacheDir: string, dir: string, files: ReadonlyArray<{ pat
     const temp = `${file}.${process.pid}.tmp`;
     fs.writeFileSync(temp, JSON.stringify(manifest));
     fs.renameSync(temp, file);
+    prune(cacheDir, path.basename(file));
   } catch {
     // Only a cache: the next run compares the tree itself.
   }
+}
+
+/** How many records are kept (one per output directory written, the latest first). */
+const KEEP = 16;
+
+/** Removes all but the KEEP latest records (`current` always kept): scratch outputs (tests, benchmarks) leave records behind. */
+function prune(cacheDir: string, current: string): void {
+  const records = fs
+    .readdirSync(cacheDir)
+    .filter((f) => f !== current && /^tree-[0-9a-f]{16}\.json$/.test(f))
+    .map((f) => ({ f, t: fs.statSync(path.join(cacheDir, f)).mtimeMs }))
+    .sort((a, b) => b.t - a.t);
+  for (const { f } of records.slice(KEEP - 1)) fs.rmSync(path.join(cacheDir, f), { force: true });
 }
