@@ -25,7 +25,7 @@
  *
  * The ratios, each defined where it is printed:
  * - budget at 100 services: the command / (2.5 x `node -e ''` + what the write floor
- *   costs beyond its own Node start). The target is 1.00 or less (issue 13: within 2.5x of
+ *   costs beyond its own Node start). The target is 1.00 or less (within 2.5x of
  *   `node -e ''` plus the write floor);
  * - 1,000 services / 1 service, unchanged and first write (target below 3);
  * - first write / write floor, at 100 and 1,000 services.
