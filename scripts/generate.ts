@@ -21,6 +21,9 @@ export { WriteError } from './lib/write-tree';
 
 export const DEFAULT_OUT_DIR = path.join(PROJECT_ROOT, 'templates');
 
+/** Where the writer keeps its record of the trees it wrote (a cache, beside the build). */
+const TREE_CACHE_DIR = path.join(PROJECT_ROOT, 'dist', 'tree-cache');
+
 export interface GenerateOptions {
   readonly config: string;
   readonly out: string;
@@ -107,7 +110,7 @@ export function generate(options: GenerateOptions): Generated {
   const config = loadConfig(options.config);
   const files = renderAll(config);
   try {
-    const { written, removed, warnings } = writeTree(options.out, files);
+    const { written, removed, warnings } = writeTree(options.out, files, undefined, TREE_CACHE_DIR);
     return { files, written, removed, warnings };
   } catch (e) {
     if (e instanceof OutDirRefused) throw new UsageError(e.message);

@@ -556,9 +556,19 @@ function nameRules(data: Json, envs: readonly Env[], problems: string[], shapes:
     return name === undefined ? [] : [{ i, name }];
   });
 
+  // Each name is measured once: the collision check below measures the same names again.
+  const measured = new Map<NameShape, Map<string, ReturnType<typeof measureName>>>();
+  const measure = (shape: NameShape, v: { project: string; service: string; suffix: string }) => {
+    let byValues = measured.get(shape);
+    if (!byValues) measured.set(shape, (byValues = new Map()));
+    const key = `${v.service}\0${v.suffix}`;
+    let m = byValues.get(key);
+    if (!m) byValues.set(key, (m = measureName(shape.kind, shape.parts(v))));
+    return m;
+  };
   const firstProblem = (shapes: readonly NameShape[], v: { project: string; service: string; suffix: string }) => {
     for (const shape of shapes) {
-      const m = measureName(shape.kind, shape.parts(v));
+      const m = measure(shape, v);
       if (m.problem) return `makes the ${shape.what} name "${m.name}", which ${m.problem}`;
     }
     return undefined;
@@ -587,7 +597,7 @@ function nameRules(data: Json, envs: readonly Env[], problems: string[], shapes:
     for (const env of named) {
       firstSeen(
         services,
-        (svc) => measureName(shape.kind, shape.parts({ project, service: svc.name, suffix: env.suffix })).name,
+        (svc) => measure(shape, { project, service: svc.name, suffix: env.suffix }).name,
         (svc, first, name) => {
           if (svc.name === first.name) return; // a duplicate service name, reported above
           problems.push(
