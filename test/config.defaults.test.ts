@@ -62,8 +62,12 @@ describe('configuration defaults', () => {
       [ENVIRONMENT_DEFAULTS.vpcCidr, true],
     ]);
     expect([c.source.provider, c.source.branch]).toEqual([SOURCE_DEFAULTS.provider, SOURCE_DEFAULTS.branch]);
-    const { name: _name, containerPort: _port, environments, ...service } = c.services[0];
+    expect(c.environments.map((e) => e.rollbackMonitoringMinutes)).toEqual([ENVIRONMENT_DEFAULTS.rollbackMonitoringMinutes, ENVIRONMENT_DEFAULTS.rollbackMonitoringMinutes]);
+    const { name: _name, containerPort: _port, environments, containerHealthCheck, taskRoleStatements, ...service } = c.services[0];
     expect(service).toEqual(SERVICE_DEFAULTS);
+    // Derived from the port and the health check path rather than a constant.
+    expect(containerHealthCheck).toBe(`curl -f http://localhost:8080${SERVICE_DEFAULTS.healthCheckPath} || exit 1`);
+    expect(taskRoleStatements).toEqual([]);
     expect(environments.dev).toMatchObject({ ...SERVICE_ENVIRONMENT_DEFAULTS, trafficRouting: 'AllAtOnce', native: NATIVE_DEFAULTS });
     expect(environments.prod).toMatchObject({ ...SERVICE_ENVIRONMENT_DEFAULTS, trafficRouting: 'TimeBasedCanary', native: NATIVE_DEFAULTS });
   });

@@ -17,12 +17,18 @@ interface Schema {
   items?: Schema;
   additionalProperties?: Schema | boolean;
   enum?: unknown[];
+  $ref?: string;
+  definitions?: Record<string, Schema>;
 }
+
+/** The schema's `definitions`, which `$ref: "#/definitions/NAME"` points into. */
+let definitions: Record<string, Schema> = {};
 
 /** One line per fact about the shape: `path: fields a, b?`, `path: one of "x", "y"`. */
 type Shape = string[];
 
 function fromSchema(s: Schema, at: string, out: Shape): Shape {
+  if (s.$ref) return fromSchema(definitions[s.$ref.replace('#/definitions/', '')], at, out);
   if (s.enum) out.push(`${at}: one of ${s.enum.map((v) => JSON.stringify(v)).sort().join(', ')}`);
   if (s.properties) {
     const required = new Set(s.required ?? []);
@@ -61,6 +67,7 @@ describe('the configuration types and schema', () => {
   const source = program.getSourceFile(file)!;
   const declaration = source.statements.find((s): s is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(s) && s.name.text === 'ProjectConfig')!;
   const schema = JSON.parse(fs.readFileSync(path.join(SCHEMA_DIR, 'config.schema.json'), 'utf8')) as Schema;
+  definitions = schema.definitions ?? {};
 
   test('ProjectConfig and config.schema.json describe the same configuration', () => {
     const fromTypes = fromType(checker, checker.getTypeAtLocation(declaration), '(root)', []).sort();
