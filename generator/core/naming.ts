@@ -156,6 +156,22 @@ export function memberRoleArn(
 }
 
 /**
+ * The execution role's managed policies (execution-role.json), `{project}-cfn-exec-{suffix}-{region}-{n}`:
+ * named, so that the role's own guard can name them and deny every change to them.
+ */
+export function executionPolicyName(project: ParameterHandle<string>, suffix: ParameterHandle<string>, n: number): Value<string> {
+  return physicalName('iam-policy', [...memberRoleNameParts('execution', project, suffix), '-', String(n)]);
+}
+
+/** Every execution role policy of this account, project and environment, as an ARN pattern. */
+export function executionPolicyArnPattern(project: ParameterHandle<string>, suffix: ParameterHandle<string>): Intrinsic<string> {
+  return sub(`arn:\${AWS::Partition}:iam::\${AWS::AccountId}:policy/${describe(memberRoleNameParts('execution', project, suffix))}-*`);
+}
+
+/** The tag on each deploy role that names its service; the shared deploy policy reads it as aws:PrincipalTag/Service. */
+export const SERVICE_TAG = 'Service';
+
+/**
  * Each service's deploy role, `{project}-{service}-deploy-{suffix}-{region}` (at most 64
  * characters with the schema's limits): the only role its pipeline may assume in a
  * member account, and one that may change only that service's stacks. Adding a service

@@ -10,7 +10,8 @@ import { SETTINGS_KEY, secretResource, settingsSizeProblems, valueFrom } from '.
 import { CONTAINER_HEALTH_CHECK, HEALTH_CHECK_IDS } from '../../generator/blocks/container-health-check';
 import { Template } from '../../generator/core/template';
 import { ECS_SERVICE_IDS, ECS_SERVICE_TEMPLATE_FILES, CONTAINER_NAME, ecsServiceParameterFilePath } from '../../generator/templates/ecs-service';
-import { memberStackTemplates, workloadBoundaryActions } from '../../generator/templates/member-roles';
+import { workloadBoundaryActions } from '../../generator/templates/member-roles';
+import { memberStackTemplates } from '../../generator/templates/member-stacks';
 import { parseParameterFile } from '../../scripts/lib/templates';
 import { TEMPLATES_DIR, exampleConfig, loadTemplate, resource, roleStatements } from '../helpers/template';
 
