@@ -117,8 +117,8 @@ export function standardName(
 
 // --- Roles in the member accounts -------------------------------------------------------
 //
-// member-roles.json creates these roles and pipeline.json assumes them, so both take the
-// names from here. The region is part of each name so that a StackSet may deploy the
+// member-roles.json creates these roles (execution-role.json the execution role) and
+// pipeline.json assumes them, so all take the names from here. The region is part of each name so that a StackSet may deploy the
 // roles to several regions of one account without a name collision; the pipeline deploys
 // to its own region, so it names the roles of that region.
 
