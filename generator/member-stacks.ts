@@ -5,7 +5,7 @@
  * member-account template belongs here (test/templates/member-roles.iam.test.ts fails for
  * a member template whose resource types the role does not cover).
  */
-import { MemberStack } from './templates/member-roles';
+import { MemberStack } from './core/member-stack';
 import { buildNetworkTemplate } from './templates/network';
 import { buildEcsServiceTemplate } from './templates/ecs-service';
 import { buildEcsServiceNativeTemplate } from './templates/ecs-service-native';

@@ -15,6 +15,7 @@ import { configuredWorkloadActions } from './config/app-settings';
 import { serializeTemplate, toJson } from './core/serialize';
 import { buildGitHubOidcTemplate, gitHubOidcParameterFiles } from './templates/github-oidc';
 import { buildMemberRolesTemplate, memberRolesParameterFiles } from './templates/member-roles';
+import { EXECUTION_ROLE_FILE, buildExecutionRoleTemplate, executionRoleParameterFiles } from './templates/execution-role';
 import { SERVICE_DEPLOY_ROLE_FILE, buildServiceDeployRoleTemplate, serviceDeployRoleParameterFiles } from './templates/service-deploy-role';
 import { buildMonitoringTemplate, monitoringParameterFiles } from './templates/monitoring';
 import { buildDoraTemplate, doraParameterFiles } from './templates/dora';
@@ -43,6 +44,7 @@ export interface TemplateEntry {
 
 export const TEMPLATES: readonly TemplateEntry[] = [
   { file: 'member-roles.json', build: (c) => buildMemberRolesTemplate(memberStackTemplates(), configuredWorkloadActions(c.services)), parameterFiles: memberRolesParameterFiles },
+  { file: EXECUTION_ROLE_FILE, build: () => buildExecutionRoleTemplate(memberStackTemplates()), parameterFiles: executionRoleParameterFiles },
   { file: SERVICE_DEPLOY_ROLE_FILE, build: () => buildServiceDeployRoleTemplate(), parameterFiles: serviceDeployRoleParameterFiles },
   { file: 'github-oidc.json', build: () => buildGitHubOidcTemplate(), parameterFiles: gitHubOidcParameterFiles },
   { file: 'monitoring.json', build: buildMonitoringTemplate, parameterFiles: monitoringParameterFiles },

@@ -84,6 +84,3 @@ export const HEALTH_CHECK_PATH: StringParameter = {
   MaxLength: 1024,
   ConstraintDescription: 'an absolute URL path: letters, digits and ._~/-',
 };
-
-/** The tag on each deploy role that names its service; the shared deploy policy reads it as aws:PrincipalTag/Service. */
-export const SERVICE_TAG = 'Service';

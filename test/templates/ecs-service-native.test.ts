@@ -12,6 +12,7 @@ import { CHECK_ATTEMPTS, ecsServiceParameterFilePath } from '../../generator/tem
 import { TEST_PORT } from '../../generator/contracts/service';
 import { CHECK_STAGES, ECS_NATIVE_FILE, ECS_NATIVE_IDS } from '../../generator/templates/ecs-service-native';
 import { MEMBER_ROLES_IDS } from '../../generator/templates/member-roles';
+import { EXECUTION_ROLE_IDS } from '../../generator/templates/execution-role';
 import { scheduledEvent } from '../fixtures/scheduled-events';
 import { TEMPLATES_DIR, exampleConfig, loadTemplate, policyStatements, resolve, resource, resourcesOfType } from '../helpers/template';
 import { longestValues, nameViolations, resolvedNames } from '../helpers/names';
@@ -188,7 +189,7 @@ describe('member-roles.json EcsInfrastructureRole: what ECS assumes, and no more
   });
 
   test('the execution role may pass it to ECS only', () => {
-    const exec = resource(memberRoles, MEMBER_ROLES_IDS.executionRole);
+    const exec = resource(loadTemplate('execution-role.json'), EXECUTION_ROLE_IDS.executionRole);
     const pass = policyStatements(exec).find((s) => s.Sid === 'PassEcsInfrastructureRole')!;
     expect(pass.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ecs.amazonaws.com' } });
     expect(([] as unknown[]).concat(pass.Resource).map((r) => resolve(r, memberValues))).toEqual([`arn:aws:iam::444444444444:role/${resolve(role.Properties!.RoleName, memberValues)}`]);

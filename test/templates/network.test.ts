@@ -107,11 +107,11 @@ describe('network.json', () => {
     expect(allows.flatMap((s) => s.Resource as unknown[])).toEqual([{ 'Fn::GetAtt': [ID.flowLogGroup, 'Arn'] }]);
   });
 
-  test('the ECS cluster is {project}-cluster-{suffix}, with Container Insights, as member-roles.json scopes it', () => {
+  test('the ECS cluster is {project}-cluster-{suffix}, with Container Insights, as execution-role.json scopes it', () => {
     const cluster = resource(t, ID.cluster).Properties!;
     expect(resolve(cluster.ClusterName, devValues)).toBe('shop-cluster-dev');
     expect(cluster.ClusterSettings).toEqual([{ Name: 'containerInsights', Value: 'enabled' }]);
-    const roles = loadTemplate('member-roles.json');
+    const roles = loadTemplate('execution-role.json');
     const ecs = roleStatements(roles, 'ExecutionRole').find((s) => s.Sid === 'EcsClusterAndServices')!;
     const clusterArns = (ecs.Resource as unknown[]).map((r) => resolve(r, devValues));
     expect(clusterArns).toContain('arn:aws:ecs:eu-west-1:222222222222:cluster/shop-cluster-dev');
@@ -263,7 +263,7 @@ describe('network.json', () => {
     });
 
     test('the execution role may manage exactly this bucket', () => {
-      const roles = loadTemplate('member-roles.json');
+      const roles = loadTemplate('execution-role.json');
       const statements = Object.values(roles.Resources)
         .filter((r) => r.Type === 'AWS::IAM::ManagedPolicy')
         .flatMap((r) => policyStatements(r));

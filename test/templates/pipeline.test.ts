@@ -74,14 +74,18 @@ function memberValues(env: string): Record<string, string> {
   };
 }
 
-/** The ARN of a role member-roles.json (or, for `DeployRole{Service}`, service-deploy-role.json) creates in an environment. */
+/**
+ * The ARN of a role member-roles.json creates in an environment (for `DeployRole{Service}`,
+ * service-deploy-role.json; for `ExecutionRole`, execution-role.json).
+ */
 function memberRoleArn(id: string, env: string): string {
   const service = id.startsWith('DeployRole') ? id.slice('DeployRole'.length).toLowerCase() : undefined;
   const e = config.environments.find((x) => x.name === env)!;
   const values = service
     ? { ...parameterFile(`parameters/service-deploy-role/${service}/${env}.json`), 'AWS::Partition': 'aws', 'AWS::Region': REGION, 'AWS::AccountId': e.accountId }
     : memberValues(env);
-  const props = resource(service ? loadTemplate('service-deploy-role.json') : memberRoles, service ? 'DeployRole' : id).Properties!;
+  const template = service ? loadTemplate('service-deploy-role.json') : id === 'ExecutionRole' ? loadTemplate('execution-role.json') : memberRoles;
+  const props = resource(template, service ? 'DeployRole' : id).Properties!;
   const path = (props.Path as string | undefined) ?? '/';
   return `arn:aws:iam::${values['AWS::AccountId']}:role${path}${resolve(props.RoleName, values)}`;
 }
