@@ -267,6 +267,17 @@ export function pipelineRoleNameParts(project: NamePart, service: NamePart, suff
   return [project, '-', service, '-', PIPELINE_TYPE, '-', suffix];
 }
 
+/**
+ * The other roles of a service's pipeline stacks, under pipelineRolePath too:
+ * `{project}-{service}-pipeline-{purpose}-{suffix}` (the CodeBuild roles of the build and
+ * of the tests, the EventBridge role of a CodeCommit source). Every role the pipeline
+ * stacks create is under that path, which is where the pipeline stacks' CloudFormation
+ * role may manage roles.
+ */
+export function pipelineStackRoleNameParts(project: NamePart, service: NamePart, suffix: NamePart, purpose: 'builder' | 'tester' | 'events'): NamePart[] {
+  return [project, '-', service, '-', PIPELINE_TYPE, '-', purpose, '-', suffix];
+}
+
 /** The ARN of one service's pipeline role in the tools account: the only principal its deploy roles trust. */
 export function pipelineRoleArn(
   toolsAccount: ParameterHandle<string>,

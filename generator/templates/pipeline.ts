@@ -44,11 +44,12 @@ import {
   pipelineStackNames,
   pipelineStacksRoleNameParts,
   pipelineRolePath,
+  pipelineStackRoleNameParts,
   serviceDeployRoleArn,
   standardName,
 } from '../core/naming';
 import { COST_CENTER, ENVIRONMENT_NAME, ENVIRONMENT_SUFFIX, MAX_LENGTH, PATTERNS, PROJECT_NAME, SERVICE_NAME } from '../core/parameters';
-import { ParameterHandle, ResourceHandle, StringParameter, Template, TemplateBuilder } from '../core/template';
+import { ParameterHandle, ResourceHandle, ResourceOptions, StringParameter, Template, TemplateBuilder } from '../core/template';
 import { role, serviceTrust } from '../blocks/role';
 import { bucketPolicy, privateBucket } from '../blocks/bucket';
 import { buildSpec, withRetries } from '../blocks/buildspec';
@@ -392,15 +393,20 @@ function sharedNames(c: Common) {
 const memberRole = (c: Common, e: Environment, r: 'deploy' | 'execution') =>
   r === 'deploy' ? serviceDeployRoleArn(e.account, c.project, c.service, e.suffix) : memberRoleArn(r, e.account, c.project, e.suffix);
 
-/** A role under the pipeline role path, which the member accounts' trust policies name: the pipeline's and its deploy step's. */
+/**
+ * A role under the pipeline role path: every role of the pipeline stacks is, so that
+ * their CloudFormation role (pipeline-stacks-role.json) manages roles there and nowhere
+ * else; the member accounts trust the deploy step's role by its ARN.
+ */
 function roleUnderPipelinePath(
   t: TemplateBuilder,
   id: string,
   c: Common,
   nameParts: (project: NamePart, service: NamePart, suffix: NamePart) => NamePart[],
   props: Omit<Parameters<typeof role>[2], 'roleName' | 'path'>,
+  options: ResourceOptions = {},
 ): ResourceHandle {
-  return role(t, id, { ...props, roleName: physicalName('iam-role', nameParts(c.project, c.service, c.suffix)), path: pipelineRolePath(c.project) });
+  return role(t, id, { ...props, roleName: physicalName('iam-role', nameParts(c.project, c.service, c.suffix)), path: pipelineRolePath(c.project) }, options);
 }
 
 /**
@@ -902,8 +908,7 @@ export function buildPipelineBuildTemplate(config: ResolvedConfig): Template {
   // (which run the application's code with the role's credentials) and the scan may only
   // read scan results and write reports.
   const codeBuildProjects = codeBuildProjectsOf(s);
-  const buildRole = role(t, ID.buildRole, {
-    roleName: standardName('iam-role', 'codebuild-build', s),
+  const buildRole = roleUnderPipelinePath(t, ID.buildRole, c, (...n) => pipelineStackRoleNameParts(...n, 'builder'), {
     description: 'CodeBuild: builds and pushes the image, renders the service templates',
     assumedBy: { Service: 'codebuild.amazonaws.com' },
     // CodeBuild sets the build project's ARN (CodeBuild User Guide, "Cross-service confused deputy prevention").
@@ -930,8 +935,7 @@ export function buildPipelineBuildTemplate(config: ResolvedConfig): Template {
       allow('RegistryCredentials', ['secretsmanager:GetSecretValue'], [secret.ref()]),
     ],
   });
-  const testRole = role(t, ID.testRole, {
-    roleName: standardName('iam-role', 'codebuild-test', s),
+  const testRole = roleUnderPipelinePath(t, ID.testRole, c, (...n) => pipelineStackRoleNameParts(...n, 'tester'), {
     description: 'CodeBuild: unit tests and image scan',
     assumedBy: { Service: 'codebuild.amazonaws.com' },
     trustCondition: serviceTrust(codeBuildProjects),
@@ -1261,11 +1265,12 @@ export function buildPipelineTemplate(config: ResolvedConfig): Template {
   }, { dependsOn: [deployProject] });
 
   // --- CodeCommit: pushes to the branch start the pipeline through EventBridge.
-  const eventRole = role(
+  const eventRole = roleUnderPipelinePath(
     t,
     ID.sourceEventRole,
+    c,
+    (...n) => pipelineStackRoleNameParts(...n, 'events'),
     {
-      roleName: standardName('iam-role', 'source-events', s),
       description: 'EventBridge: starts the pipeline on a push to the CodeCommit branch',
       assumedBy: { Service: 'events.amazonaws.com' },
       // EventBridge sets the rule's account and ARN (EventBridge User Guide, "Using IAM policy conditions").

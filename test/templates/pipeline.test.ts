@@ -41,6 +41,7 @@ import {
   resolve,
   resource,
   resourcesOfType,
+  templateFiles,
 } from '../helpers/template';
 
 const REGION = 'eu-west-1';
@@ -395,11 +396,17 @@ describe('deploy steps in the member accounts', () => {
       const deployValues = { ...parameterFile(`parameters/service-deploy-role/web/${env.name}.json`), 'AWS::Partition': 'aws', 'AWS::AccountId': env.accountId };
       expect(resolve(trust.Condition.ArnEquals['aws:PrincipalArn'], deployValues)).toBe(roleArn);
     }
-    // The pipeline role shares the path; no other role of the tools account is under it.
-    for (const t of [pipeline, build]) {
-      for (const [id, r] of resourcesOfType(t, 'AWS::IAM::Role')) {
-        if (id !== 'PipelineRole' && id !== 'CodeBuildDeployRole') expect(r.Properties!.Path).toBeUndefined();
+    // Every role of the pipeline stacks shares the path, named {project}-{service}-pipeline[-purpose]-{suffix}
+    // (where the pipeline stacks' CloudFormation role manages roles); no other template puts a role there.
+    for (const [file, t] of [['pipeline.json', pipeline], ['pipeline-build.json', build]] as const) {
+      const v = toolsValues(file === 'pipeline.json' ? 'pipeline' : 'pipeline-build', 'web');
+      for (const [, r] of resourcesOfType(t, 'AWS::IAM::Role')) {
+        expect(resolve(r.Properties!.Path, v)).toBe('/shop/');
+        expect(resolve(r.Properties!.RoleName, v)).toMatch(/^shop-web-pipeline(-[a-z]+)?-tools$/);
       }
+    }
+    for (const file of templateFiles().filter((f) => !f.startsWith('pipeline'))) {
+      for (const [, r] of resourcesOfType(loadTemplate(file), 'AWS::IAM::Role')) expect(JSON.stringify(r.Properties!.Path ?? null)).not.toContain('"/${ProjectName}/"');
     }
   });
 
