@@ -326,8 +326,8 @@ export function pipelineStackNames(project: NamePart, service: NamePart, suffix:
 
 /**
  * The CloudFormation role the pipelines' self-updates pass for their own stacks,
- * `{project}-pipeline-stacks-{suffix}`: created with the bootstrap, by hand (README), with
- * the permissions of the first deploy of the pipeline stacks.
+ * `{project}-pipeline-stacks-{suffix}` (at `/`, outside the pipeline role path it manages
+ * roles in): pipeline-stacks-role.json, deployed once per project before the first pipeline.
  */
 export function pipelineStacksRoleNameParts(project: NamePart, suffix: NamePart): NamePart[] {
   return [project, '-', PIPELINE_TYPE, '-stacks-', suffix];

@@ -51,6 +51,7 @@ import {
 import { COST_CENTER, ENVIRONMENT_NAME, ENVIRONMENT_SUFFIX, MAX_LENGTH, PATTERNS, PROJECT_NAME, SERVICE_NAME } from '../core/parameters';
 import { ParameterHandle, ResourceHandle, ResourceOptions, StringParameter, Template, TemplateBuilder } from '../core/template';
 import { role, serviceTrust } from '../blocks/role';
+import { TOOLS_ENVIRONMENT_NAME } from '../blocks/standard-parameters';
 import { bucketPolicy, privateBucket } from '../blocks/bucket';
 import { buildSpec, withRetries } from '../blocks/buildspec';
 import { CpuArchitecture, ResolvedConfig } from '../config/types';
@@ -1311,6 +1312,11 @@ export function buildPipelineTemplate(config: ResolvedConfig): Template {
   return t.build();
 }
 
+/** Both stacks of a service's pipeline, in deploy order: what pipeline-stacks-role.json's permissions are built from. */
+export function pipelineStackTemplates(config: ResolvedConfig): Template[] {
+  return [buildPipelineBuildTemplate(config), buildPipelineTemplate(config)];
+}
+
 /** Splits a config build image URI into the repository name and the tag or digest reference. */
 export function buildImageParameters(config: ResolvedConfig): { repository: string; reference: string } {
   const image = config.build.buildImage;
@@ -1323,7 +1329,7 @@ export function buildImageParameters(config: ResolvedConfig): { repository: stri
   return { repository: m[2], reference: m[3] };
 }
 
-const TOOLS_ENVIRONMENT = 'tools';
+const TOOLS_ENVIRONMENT = TOOLS_ENVIRONMENT_NAME;
 
 function commonValues(config: ResolvedConfig, service: string): Record<string, string> {
   return {
