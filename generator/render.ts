@@ -7,13 +7,15 @@
  * and throws one GenerationError listing every problem otherwise. Nothing here writes.
  */
 import { ResolvedConfig } from './config/types';
+import { ParameterFile } from './core/parameter-file';
 import { Template } from './core/template';
-import { SETTINGS_KEY, ServiceSettings, settingsSizeProblems } from './blocks/app-settings';
-import { TEMPLATE_BODY_LIMIT_BYTES } from './rules/template-size';
+import { SETTINGS_KEY, settingsSizeProblems } from './blocks/app-settings';
+import { TEMPLATE_BODY_LIMIT_BYTES } from './core/limits';
 import { configuredWorkloadActions } from './config/app-settings';
 import { serializeTemplate, toJson } from './core/serialize';
 import { buildGitHubOidcTemplate, gitHubOidcParameterFiles } from './templates/github-oidc';
 import { buildMemberRolesTemplate, memberRolesParameterFiles } from './templates/member-roles';
+import { EXECUTION_ROLE_FILE, buildExecutionRoleTemplate, executionRoleParameterFiles } from './templates/execution-role';
 import { SERVICE_DEPLOY_ROLE_FILE, buildServiceDeployRoleTemplate, serviceDeployRoleParameterFiles } from './templates/service-deploy-role';
 import { buildMonitoringTemplate, monitoringParameterFiles } from './templates/monitoring';
 import { buildDoraTemplate, doraParameterFiles } from './templates/dora';
@@ -30,21 +32,10 @@ import { buildNetworkTemplate, networkParameterFiles } from './templates/network
 import { ECS_SERVICE_TEMPLATE_FILES, buildEcsServiceTemplate, ecsServiceParameterFiles } from './templates/ecs-service';
 import { ECS_NATIVE_FILE, buildEcsServiceNativeTemplate, ecsServiceNativeParameterFiles } from './templates/ecs-service-native';
 import { SERVICE_CANARY_FILE, buildServiceCanaryTemplate, serviceCanaryParameterFiles } from './templates/service-canary';
+import { memberStackTemplates } from './member-stacks';
 import { templateChecks } from './validate';
-import { configFieldOf } from './validate/config-field';
+import { configFieldOf } from './config/field-of';
 import { checkParameterValues, checkTags } from './validate/parameter-values';
-
-/** A parameter file in CodePipeline's template configuration format. */
-export interface ParameterFile {
-  /** Path below templates/, e.g. `parameters/member-roles/dev.json`. */
-  readonly path: string;
-  readonly parameters: Readonly<Record<string, string>>;
-  readonly tags?: Readonly<Record<string, string>>;
-  /** Parameters the deploy action passes as overrides (ImageUri); the file leaves them out. */
-  readonly suppliedAtDeploy?: readonly string[];
-  /** A service environment's settings, which the render step writes into its template (blocks/app-settings.ts). */
-  readonly settings?: ServiceSettings;
-}
 
 export interface TemplateEntry {
   /** File name below templates/. */
@@ -54,7 +45,8 @@ export interface TemplateEntry {
 }
 
 export const TEMPLATES: readonly TemplateEntry[] = [
-  { file: 'member-roles.json', build: (c) => buildMemberRolesTemplate(configuredWorkloadActions(c.services)), parameterFiles: memberRolesParameterFiles },
+  { file: 'member-roles.json', build: (c) => buildMemberRolesTemplate(memberStackTemplates(), configuredWorkloadActions(c.services)), parameterFiles: memberRolesParameterFiles },
+  { file: EXECUTION_ROLE_FILE, build: () => buildExecutionRoleTemplate(memberStackTemplates()), parameterFiles: executionRoleParameterFiles },
   { file: SERVICE_DEPLOY_ROLE_FILE, build: () => buildServiceDeployRoleTemplate(), parameterFiles: serviceDeployRoleParameterFiles },
   { file: 'github-oidc.json', build: () => buildGitHubOidcTemplate(), parameterFiles: gitHubOidcParameterFiles },
   { file: 'monitoring.json', build: buildMonitoringTemplate, parameterFiles: monitoringParameterFiles },

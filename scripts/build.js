@@ -96,7 +96,7 @@ function bundle() {
     // Packages stay in node_modules and load as they do from the sources.
     packages: 'external',
     logLevel: 'error',
-    // The compiled validators are found at run time (generator/validate/compiled.ts).
+    // The compiled validators are found at run time (generator/core/compiled-validators.ts).
     logOverride: { 'unsupported-require-call': 'silent' },
   });
   if (result.errors.length) throw new Error(`the build failed: ${result.errors.map((e) => e.text).join('; ')}`);

@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import * as fs from 'node:fs';
 import { PROJECT_ROOT } from '../generator/core/paths';
-import { codeCacheFile, loadWithCodeCache, VALIDATOR_FILES, VALIDATORS_DIR, writeCodeCache } from '../generator/validate/compiled';
+import { codeCacheFile, loadWithCodeCache, VALIDATOR_FILES, VALIDATORS_DIR, writeCodeCache } from '../generator/core/compiled-validators';
 import { writeValidators as write } from '../generator/validate/aot';
 
 /** Writes every validator module into `dir` (dist/validators/ by default). */

@@ -29,6 +29,7 @@ import {
   ExecuteChangeSetCommand,
 } from '@aws-sdk/client-cloudformation';
 import * as path from 'node:path';
+import { TEMPLATE_BODY_LIMIT_BYTES } from '../generator/core/limits';
 import { stackName as standardStackName } from '../generator/core/naming';
 import { AWS_FLAGS, CommandSpec, keyValuePairs, ParsedArgs, TEMPLATES_DIR_FLAG, UsageError } from './lib/args';
 import { awsClient, awsOptions, AwsOptions, describeAwsError, pollUntil } from './lib/aws';
@@ -94,9 +95,6 @@ export interface DeployPlan {
   readonly rollback: RollbackRequest;
 }
 
-/** CloudFormation's limit for a template passed inline (TemplateBody). */
-export const TEMPLATE_BODY_LIMIT = 51_200;
-
 /**
  * The default stack name comes from the parameter file: `{ProjectName}-{template}-{EnvironmentSuffix}`,
  * with the ServiceName before the template when the template takes one (one stack per service).
@@ -104,8 +102,8 @@ export const TEMPLATE_BODY_LIMIT = 51_200;
 export function planDeploy(args: ParsedArgs): DeployPlan {
   const dir = templatesDir(args);
   const template = loadTemplate(dir, args.positionals[0]);
-  if (Buffer.byteLength(template.body) > TEMPLATE_BODY_LIMIT) {
-    throw new UsageError(`${template.file} has ${Buffer.byteLength(template.body)} bytes; CloudFormation takes at most ${TEMPLATE_BODY_LIMIT} inline`);
+  if (Buffer.byteLength(template.body) > TEMPLATE_BODY_LIMIT_BYTES) {
+    throw new UsageError(`${template.file} has ${Buffer.byteLength(template.body)} bytes; CloudFormation takes at most ${TEMPLATE_BODY_LIMIT_BYTES} inline`);
   }
   refuseUnrendered(template);
   const file = args.strings.parameters;

@@ -88,7 +88,7 @@ function parseJson(text: string, what: string): TemplateJsonObject {
   try {
     return JSON.parse(text.replace(/^\uFEFF/, '')) as TemplateJsonObject;
   } catch (e) {
-    throw new Error(`${what} is not JSON: ${(e as Error).message}`);
+    throw new Error(`${what} is not JSON: ${(e as Error).message}`, { cause: e });
   }
 }
 

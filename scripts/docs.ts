@@ -29,6 +29,8 @@ function loadPages(): Pages {
   const main = require.main;
   if (settable) require.main = undefined;
   try {
+    // A require, not an import: the module must load while require.main is unset (see above).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require('./lib/docs/pages') as Pages;
   } finally {
     if (settable) require.main = main;

@@ -14,18 +14,20 @@ import * as path from 'node:path';
 import { PROJECT_ROOT } from '../generator/core/paths';
 import { ConfigError, capProblems, loadConfig, userConfigPath } from '../generator/config/load';
 import { GenerationError, RenderedFile, renderAll } from '../generator/render';
+import { CommandSpec, UsageError, parseArgs as parseFlags, usage } from './lib/args';
 import { OutDirRefused, WriteError, checkOwnership, describeFsError, resolveOut, writeTree } from './lib/write-tree';
 
 export { WriteError } from './lib/write-tree';
 
 export const DEFAULT_OUT_DIR = path.join(PROJECT_ROOT, 'templates');
 
+/** Where the writer keeps its record of the trees it wrote (a cache, beside the build). */
+const TREE_CACHE_DIR = path.join(PROJECT_ROOT, 'dist', 'tree-cache');
+
 export interface GenerateOptions {
   readonly config: string;
   readonly out: string;
 }
-
-export class UsageError extends Error {}
 
 /**
  * The folder relative paths are given from: the caller's, also under `npm run generate`
@@ -35,24 +37,26 @@ export function callerDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.npm_lifecycle_event === 'generate' && env.INIT_CWD ? env.INIT_CWD : process.cwd();
 }
 
+export const GENERATE_SPEC: CommandSpec = {
+  command: 'generate',
+  positional: { name: '', min: 0, max: 0 },
+  flags: [
+    { name: 'config', kind: 'string', valueName: 'FILE', description: 'the configuration (default: delivery.config.json, or DELIVERY_CONFIG)' },
+    { name: 'out', kind: 'string', valueName: 'DIR', description: 'the directory to write (default: templates/)' },
+  ],
+};
+
+export const USAGE = usage(GENERATE_SPEC);
+
+/** The options, with paths resolved from `base`; --help is a UsageError without a message. */
 export function parseArgs(argv: readonly string[], base: string = callerDir()): GenerateOptions {
-  let config: string | undefined;
-  let out: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = (given: string | undefined) => {
-      if (given !== undefined) throw new UsageError(`${arg} is given twice`);
-      const v = argv[++i];
-      if (v === undefined || v.startsWith('--')) throw new UsageError(`${arg} needs a value`);
-      if (v === '') throw new UsageError(`${arg} needs a value (an empty string was given)`);
-      return path.resolve(base, v);
-    };
-    if (arg === '--config') config = value(config);
-    else if (arg === '--out') out = value(out);
-    else if (arg === '--help' || arg === '-h') throw new UsageError('');
-    else throw new UsageError(`unknown argument ${JSON.stringify(arg)}`);
-  }
-  return { config: config ?? userConfigPath(), out: out ?? DEFAULT_OUT_DIR };
+  const args = parseFlags(GENERATE_SPEC, argv);
+  if (args.help) throw new UsageError('');
+  const { config, out } = args.strings;
+  return {
+    config: config === undefined ? userConfigPath() : path.resolve(base, config),
+    out: out === undefined ? DEFAULT_OUT_DIR : path.resolve(base, out),
+  };
 }
 
 function isWithin(child: string, parent: string): boolean {
@@ -106,15 +110,13 @@ export function generate(options: GenerateOptions): Generated {
   const config = loadConfig(options.config);
   const files = renderAll(config);
   try {
-    const { written, removed, warnings } = writeTree(options.out, files);
+    const { written, removed, warnings } = writeTree(options.out, files, undefined, TREE_CACHE_DIR);
     return { files, written, removed, warnings };
   } catch (e) {
     if (e instanceof OutDirRefused) throw new UsageError(e.message);
     throw e;
   }
 }
-
-export const USAGE = 'usage: npm run generate [-- --config FILE] [-- --out DIR]';
 
 export interface Output {
   stdout(text: string): void;

@@ -97,10 +97,10 @@ describe('generate, in process', () => {
   });
 
   test.each([
-    ['an unknown argument', ['--outdir', 'x'], 'unknown argument "--outdir"'],
-    ['a positional argument', ['templates'], 'unknown argument "templates"'],
-    ['--config without a value', ['--config'], '--config needs a value'],
-    ['--out followed by another option', ['--out', '--config', 'x.json'], '--out needs a value'],
+    ['an unknown argument', ['--outdir', 'x'], 'unknown flag --outdir'],
+    ['a positional argument', ['templates'], 'unexpected argument "templates"'],
+    ['--config without a value', ['--config'], '--config needs a value (FILE)'],
+    ['--out followed by another option', ['--out', '--config', 'x.json'], '--out needs a value (DIR)'],
   ])('%s is a usage error (exit 2)', (_name, argv, message) => {
     const io = capture();
     expect(main(argv, io)).toBe(2);
@@ -261,7 +261,7 @@ describe('generate, as a child process', () => {
   test('an unknown argument: exit 2 and the usage', () => {
     const run = runs[2];
     expect(run.status).toBe(2);
-    expect(run.stderr).toBe(`error: unknown argument "--bogus"\n${USAGE}\n`);
+    expect(run.stderr).toBe(`error: unknown flag --bogus\n${USAGE}\n`);
   });
 });
 

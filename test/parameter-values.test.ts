@@ -5,7 +5,7 @@
 import { ParameterDef, Template } from '../generator/core/template';
 import { SETTINGS_KEY } from '../generator/blocks/app-settings';
 import { GenerationError, TEMPLATES, parameterFileContent, renderAll } from '../generator/render';
-import { configFieldOf } from '../generator/validate/config-field';
+import { configFieldOf } from '../generator/config/field-of';
 import { checkParameterValues, checkTags } from '../generator/validate/parameter-values';
 import { exampleConfig } from './helpers/template';
 

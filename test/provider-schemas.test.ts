@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { SCHEMA_DIR } from '../generator/core/paths';
 import { ResourceDef, Template } from '../generator/core/template';
 import { buildAll } from '../generator/render';
-import { compiledValidators } from '../generator/validate/compiled';
+import { compiledValidators } from '../generator/core/compiled-validators';
 import { ProviderSchemas, providerSchemaAjv } from '../generator/validate/provider-schemas';
 import { exampleConfig } from './helpers/template';
 

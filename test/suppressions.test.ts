@@ -4,7 +4,7 @@
  * Metadata and, for IAM wildcards, each statement's own reason from the builders. A new
  * or changed suppression changes the snapshot, so it shows in review (`npx jest -u`
  * accepts it). Running the scanner itself: `node /tmp/nag/nag.js templates/*.json` (see
- * README, "Security scanners").
+ * docs/security.md, "Security scanners").
  */
 import { loadConfig } from '../generator/config/load';
 import { SCANNER_RULES, Suppression, SuppressionError, suppress, suppressionMetadata, wildcardStatements } from '../generator/core/suppressions';

@@ -6,11 +6,10 @@
 import Ajv from 'ajv';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CONFIG_AJV_OPTIONS } from '../generator/config/load';
 import { SCHEMA_DIR } from '../generator/core/paths';
 import { TEMPLATE_AJV_OPTIONS } from '../generator/validate';
 import { storedProviderTypes, validatorSources } from '../generator/validate/aot';
-import { codeCacheFile, compiledValidators, VALIDATOR_FILES, VALIDATORS_DIR } from '../generator/validate/compiled';
+import { CONFIG_AJV_OPTIONS, codeCacheFile, compiledValidators, VALIDATOR_FILES, VALIDATORS_DIR } from '../generator/core/compiled-validators';
 import { providerRegExp } from '../generator/validate/provider-schemas';
 import { exampleRaw } from './helpers/config';
 

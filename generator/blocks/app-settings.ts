@@ -30,12 +30,8 @@ import { PARAMETER_ARN, ResolvedAppSettings, SECRET_ARN, SecretReference, TaskRo
 /** The key of the parameter file that carries the settings (never sent to CloudFormation). */
 export const SETTINGS_KEY = 'ServiceSettings';
 
-export interface ServiceSettings {
-  readonly Environment: ReadonlyArray<{ readonly Name: string; readonly Value: string }>;
-  readonly Secrets: ReadonlyArray<{ readonly Name: string; readonly ValueFrom: string }>;
-  readonly ExecutionRoleStatements: readonly Statement[];
-  readonly TaskRoleStatements: readonly Statement[];
-}
+import type { ServiceSettings } from '../core/parameter-file';
+export type { ServiceSettings };
 
 const HERE = 'arn:${AWS::Partition}:{service}:${AWS::Region}:${AWS::AccountId}';
 

@@ -15,7 +15,7 @@
 import { ConditionHandle, Value, ifCond, AWS } from '../core/intrinsics';
 import { ResourceType } from '../core/resource-types';
 import { Properties, ResourceHandle, ResourceOptions, TemplateBuilder, TemplateError } from '../core/template';
-import { BLUE_GREEN_HOOK_TYPE, BLUE_GREEN_TRANSFORM } from '../rules/blue-green-stack';
+import { BLUE_GREEN_HOOK_TYPE, BLUE_GREEN_TRANSFORM } from '../core/blue-green';
 import { TrafficRouting } from '../config/types';
 
 /** A resource handle whose resource type is known to the compiler. */

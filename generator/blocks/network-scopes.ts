@@ -28,8 +28,9 @@
  *   service and suffix do not fit): they are held to load balancers named the way
  *   naming.ts names them, `{service}-alb-{suffix}`.
  */
-import { Intrinsic, ref, sub } from '../core/intrinsics';
+import { Intrinsic, ref } from '../core/intrinsics';
 import { Scope } from '../core/handler-permissions';
+import { arn } from './account-arns';
 
 /** `${ProjectName}` and `${EnvironmentSuffix}` as they appear inside an Fn::Sub text. */
 export interface SubNames {
@@ -39,9 +40,6 @@ export interface SubNames {
   readonly projectId: string;
 }
 
-function arn(service: string, resource: string): Intrinsic<string> {
-  return sub(`arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}:${resource}`);
-}
 
 /** Load balancers, listeners and rules of `{service}-alb-{suffix}`; target groups `{service}-tg{n}-{suffix}` (naming.ts). */
 export function loadBalancingArns(n: SubNames) {
@@ -146,7 +144,7 @@ export function networkScopes(n: SubNames): Scope[] {
     },
     // Tagging at creation, only as part of a create call (ec2:CreateAction is set only
     // then), each of which is held to this project above: `Create*` stands for the EC2
-    // create calls listed in CREATE_GROUPS, to keep member-roles.json within 51,200 bytes.
+    // create calls listed in CREATE_GROUPS, to keep the execution role's policies small.
     {
       sid: 'Ec2TagOnCreate',
       actions: /^ec2:CreateTags$/,

@@ -9,18 +9,19 @@
  * The second layer also runs when the first finds problems, on the parts that are well
  * formed, so one run reports everything.
  */
-import type { ErrorObject, Options, ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import * as path from 'node:path';
 import { CONFIGURED_NAMES, NameShape, measureName } from '../core/naming';
 import { PATTERNS } from '../core/parameters';
 import { PROJECT_ROOT, SCHEMA_DIR } from '../core/paths';
 import { CONFIG_MAX_BYTES, ReadFileError, readTextFile } from '../core/read-file';
-import { compiledValidators } from '../validate/compiled';
+import { compiledValidators } from '../core/compiled-validators';
 import { autoScalingProblems } from './autoscaling';
 import { describeMemory, fargateMemoryFor } from './fargate';
 import { ECS_STRATEGY, nativeTrafficProblems } from './ecs-traffic';
 import { appSettingsProblems } from './app-settings';
-import { NATIVE_DEFAULTS, NativeTrafficSettings, ProjectConfig, ResolvedConfig, TrafficRouting, resolveConfig } from './types';
+import { NATIVE_DEFAULTS, SERVICE_DEFAULTS, SERVICE_ENVIRONMENT_DEFAULTS, TOOLS_DEFAULTS, defaultTrafficRouting } from './defaults';
+import { NativeTrafficSettings, ProjectConfig, ResolvedConfig, TrafficRouting, resolveConfig } from './types';
 
 export const CONFIG_SCHEMA_PATH = path.join(SCHEMA_DIR, 'config.schema.json');
 export const EXAMPLE_CONFIG_PATH = path.join(PROJECT_ROOT, 'generator', 'config', 'example.json');
@@ -44,14 +45,6 @@ export class ConfigError extends Error {
     super(`${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'} in the configuration\n  ${capProblems(problems).join('\n  ')}`);
   }
 }
-
-/**
- * The options the configuration schema is compiled with, ahead of time by the build
- * (generator/validate/aot.ts): every error; verbose, so errors carry their schema and an
- * unknown key can list the allowed ones. The schema itself is checked against draft-07 by
- * the tests, not at every start.
- */
-export const CONFIG_AJV_OPTIONS: Options = { allErrors: true, strict: true, allowUnionTypes: true, verbose: true, validateSchema: false };
 
 let compiled: ValidateFunction | undefined;
 function validator(): ValidateFunction {
@@ -292,7 +285,7 @@ function uniqueness(data: Json, envs: readonly Env[], problems: string[]): void 
       ),
   );
 
-  const toolsSuffix = tools?.environmentSuffix === undefined ? 'tools' : str(tools, 'environmentSuffix', PATTERNS.environmentSuffix);
+  const toolsSuffix = tools?.environmentSuffix === undefined ? TOOLS_DEFAULTS.environmentSuffix : str(tools, 'environmentSuffix', PATTERNS.environmentSuffix);
   const suffixes: Array<{ path: string; suffix: string | undefined }> = [
     { path: tools?.environmentSuffix === undefined ? 'tools.environmentSuffix (default "tools")' : 'tools.environmentSuffix', suffix: toolsSuffix },
     ...withSuffix(envs).map((e) => ({ path: e.suffixPath, suffix: e.suffix })),
@@ -479,19 +472,19 @@ function serviceRules(data: Json, envs: readonly Env[], problems: string[]): voi
   const envNames = [...new Set(envs.map((e) => e.name))];
   for (const [i, s] of objects(data.services)) {
     // Fargate sizes: the schema limits each number, the table their combination.
-    const cpuValue = s.cpu === undefined ? 256 : int(s, 'cpu');
-    const memory = s.memoryMiB === undefined ? 512 : int(s, 'memoryMiB');
+    const cpuValue = s.cpu === undefined ? SERVICE_DEFAULTS.cpu : int(s, 'cpu');
+    const memory = s.memoryMiB === undefined ? SERVICE_DEFAULTS.memoryMiB : int(s, 'memoryMiB');
     const allowed = cpuValue === undefined ? undefined : fargateMemoryFor(cpuValue);
     if (allowed && memory !== undefined && memory >= 512 && !allowed.includes(memory)) {
-      const cpuText = s.cpu === undefined ? 'the default cpu 256' : `cpu ${cpuValue}`;
-      const memText = s.memoryMiB === undefined ? 'the default memoryMiB 512' : String(memory);
+      const cpuText = s.cpu === undefined ? `the default cpu ${SERVICE_DEFAULTS.cpu}` : `cpu ${cpuValue}`;
+      const memText = s.memoryMiB === undefined ? `the default memoryMiB ${SERVICE_DEFAULTS.memoryMiB}` : String(memory);
       problems.push(
         `services[${i}].memoryMiB: ${memText} is not a Fargate size for ${cpuText}; with cpu ${cpuValue} Fargate allows ${describeMemory(allowed)}`,
       );
     }
 
     if (!isObject(s.environments)) continue;
-    const defaultStrategy = 'blue-green';
+    const defaultStrategy = SERVICE_ENVIRONMENT_DEFAULTS.deploymentStrategy;
     for (const [key, own] of Object.entries(s.environments)) {
       if (!matches(PATTERNS.environmentName, key)) continue; // the schema reports the key
       if (envs.length && !envNames.includes(key)) {
@@ -521,7 +514,7 @@ const NATIVE_FIELDS = ['trafficStepPercent', 'trafficStepBakeTimeMinutes', 'bake
 
 /** ECS-native traffic settings: only with ecs-blue-green, and only what ECS and CloudFormation accept. */
 function nativeTrafficRules(own: Json, where: string, envIndex: number, problems: string[]): void {
-  const strategy = own.deploymentStrategy ?? 'blue-green';
+  const strategy = own.deploymentStrategy ?? SERVICE_ENVIRONMENT_DEFAULTS.deploymentStrategy;
   if (strategy !== 'ecs-blue-green') {
     for (const field of NATIVE_FIELDS) {
       if (own[field] !== undefined) problems.push(`${where}.${field}: applies to deploymentStrategy "ecs-blue-green" only; deploymentStrategy is ${show(strategy)}`);
@@ -534,7 +527,7 @@ function nativeTrafficRules(own: Json, where: string, envIndex: number, problems
     trafficStepBakeTimeMinutes: num('trafficStepBakeTimeMinutes', NATIVE_DEFAULTS.trafficStepBakeTimeMinutes),
     bakeTimeMinutes: num('bakeTimeMinutes', NATIVE_DEFAULTS.bakeTimeMinutes),
   };
-  const routing = own.trafficRouting ?? (envIndex === 0 ? 'AllAtOnce' : 'TimeBasedCanary');
+  const routing = own.trafficRouting ?? defaultTrafficRouting(envIndex);
   if (Object.values(settings).some((v) => v === undefined) || !(typeof routing === 'string' && routing in ECS_STRATEGY)) return; // the schema reports it
   for (const p of nativeTrafficProblems(routing as TrafficRouting, settings as NativeTrafficSettings)) {
     problems.push(`${where}.${p.field}: ${p.message}`);
@@ -556,16 +549,26 @@ function nameRules(data: Json, envs: readonly Env[], problems: string[], shapes:
   const project = str(isObject(data.project) ? data.project : undefined, 'name', PATTERNS.projectName);
   if (project === undefined) return;
   const tools = isObject(data.tools) ? data.tools : undefined;
-  const toolsSuffix = tools?.environmentSuffix === undefined ? 'tools' : str(tools, 'environmentSuffix', PATTERNS.environmentSuffix);
+  const toolsSuffix = tools?.environmentSuffix === undefined ? TOOLS_DEFAULTS.environmentSuffix : str(tools, 'environmentSuffix', PATTERNS.environmentSuffix);
   const toolsSuffixPath = 'tools.environmentSuffix';
   const services = objects(data.services).flatMap(([i, s]) => {
     const name = str(s, 'name', PATTERNS.serviceName);
     return name === undefined ? [] : [{ i, name }];
   });
 
+  // Each name is measured once: the collision check below measures the same names again.
+  const measured = new Map<NameShape, Map<string, ReturnType<typeof measureName>>>();
+  const measure = (shape: NameShape, v: { project: string; service: string; suffix: string }) => {
+    let byValues = measured.get(shape);
+    if (!byValues) measured.set(shape, (byValues = new Map()));
+    const key = `${v.service}\0${v.suffix}`;
+    let m = byValues.get(key);
+    if (!m) byValues.set(key, (m = measureName(shape.kind, shape.parts(v))));
+    return m;
+  };
   const firstProblem = (shapes: readonly NameShape[], v: { project: string; service: string; suffix: string }) => {
     for (const shape of shapes) {
-      const m = measureName(shape.kind, shape.parts(v));
+      const m = measure(shape, v);
       if (m.problem) return `makes the ${shape.what} name "${m.name}", which ${m.problem}`;
     }
     return undefined;
@@ -594,7 +597,7 @@ function nameRules(data: Json, envs: readonly Env[], problems: string[], shapes:
     for (const env of named) {
       firstSeen(
         services,
-        (svc) => measureName(shape.kind, shape.parts({ project, service: svc.name, suffix: env.suffix })).name,
+        (svc) => measure(shape, { project, service: svc.name, suffix: env.suffix }).name,
         (svc, first, name) => {
           if (svc.name === first.name) return; // a duplicate service name, reported above
           problems.push(

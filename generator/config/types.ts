@@ -3,11 +3,19 @@
  * (see load.ts), from which every template and parameter file is generated.
  *
  * Optional fields say what happens when they are left out; `resolveConfig` applies every
- * default in one place, so builders only ever see `ResolvedConfig`.
+ * default (declared in defaults.ts) in one place, so builders only ever see `ResolvedConfig`.
  */
 import { resolveAutoScaling } from './autoscaling';
-
 import { AppSettingsConfig, ContainerHealthCheckConfig, HealthCheckCommand, ResolvedAppSettings, TaskRoleStatementConfig, resolveAppSettings, resolveHealthCheck } from './app-settings';
+import {
+  ENVIRONMENT_DEFAULTS,
+  SERVICE_DEFAULTS,
+  SERVICE_ENVIRONMENT_DEFAULTS,
+  SOURCE_DEFAULTS,
+  TOOLS_DEFAULTS,
+  NATIVE_DEFAULTS,
+  defaultTrafficRouting,
+} from './defaults';
 
 /**
  * How a service's environment deploys: `blue-green` through the CodeDeploy hook
@@ -267,61 +275,59 @@ export interface ResolvedConfig {
 }
 
 /** The default of environments[].rollbackMonitoringMinutes, as `npm run deploy` watches (scripts/lib/rollback-triggers.js). */
-export const ROLLBACK_MONITORING_DEFAULT_MINUTES = 10;
-
-export const NATIVE_DEFAULTS: NativeTrafficSettings = { trafficStepPercent: 10, trafficStepBakeTimeMinutes: 5, bakeTimeMinutes: 10 };
-
+export const ROLLBACK_MONITORING_DEFAULT_MINUTES = ENVIRONMENT_DEFAULTS.rollbackMonitoringMinutes;
 export function resolveConfig(c: ProjectConfig): ResolvedConfig {
   const environments = c.environments.map((e, i) => ({
     name: e.name,
     accountId: e.accountId,
     environmentSuffix: e.environmentSuffix ?? e.name,
-    requiresApproval: e.requiresApproval ?? i > 0,
-    rollbackMonitoringMinutes: e.rollbackMonitoringMinutes ?? ROLLBACK_MONITORING_DEFAULT_MINUTES,
-    vpcCidr: e.vpcCidr ?? '10.0.0.0/16',
+    requiresApproval: e.requiresApproval ?? ENVIRONMENT_DEFAULTS.requiresApproval(i),
+    rollbackMonitoringMinutes: e.rollbackMonitoringMinutes ?? ENVIRONMENT_DEFAULTS.rollbackMonitoringMinutes,
+    vpcCidr: e.vpcCidr ?? ENVIRONMENT_DEFAULTS.vpcCidr,
   }));
   const source = c.source;
   return {
     project: { ...c.project },
-    tools: { accountId: c.tools.accountId, environmentSuffix: c.tools.environmentSuffix ?? 'tools' },
+    tools: { accountId: c.tools.accountId, environmentSuffix: c.tools.environmentSuffix ?? TOOLS_DEFAULTS.environmentSuffix },
     environments,
     source: {
-      provider: source.provider ?? 'CodeStarSourceConnection',
+      provider: source.provider ?? SOURCE_DEFAULTS.provider,
       connectionArn: source.connectionArn,
       repository: source.repository,
-      branch: source.branch ?? 'main',
+      branch: source.branch ?? SOURCE_DEFAULTS.branch,
       filePaths: source.filePaths ?? [],
       templatesRepository: source.templatesRepository ?? source.repository,
-      templatesBranch: source.templatesBranch ?? source.branch ?? 'main',
+      templatesBranch: source.templatesBranch ?? source.branch ?? SOURCE_DEFAULTS.branch,
     },
     notifications: { ...c.notifications },
     build: { buildImage: c.build?.buildImage },
     services: c.services.map((s) => {
-      const desiredCount = s.desiredCount ?? 2;
+      const d = SERVICE_DEFAULTS;
+      const desiredCount = s.desiredCount ?? d.desiredCount;
       return {
         name: s.name,
         containerPort: s.containerPort,
-        healthCheckPath: s.healthCheckPath ?? '/health',
-        cpu: s.cpu ?? 256,
-        memoryMiB: s.memoryMiB ?? 512,
+        healthCheckPath: s.healthCheckPath ?? d.healthCheckPath,
+        cpu: s.cpu ?? d.cpu,
+        memoryMiB: s.memoryMiB ?? d.memoryMiB,
         desiredCount,
-        scanCriticalThreshold: s.scanCriticalThreshold ?? 0,
-        scanAllowUnsupportedImage: s.scanAllowUnsupportedImage ?? false,
-        scanTimeoutMinutes: s.scanTimeoutMinutes ?? 20,
-        cpuArchitecture: s.cpuArchitecture ?? 'X86_64',
-        multiArchitectureImage: s.multiArchitectureImage ?? false,
-        readOnlyRootFilesystem: s.readOnlyRootFilesystem ?? true,
-        dropLinuxCapabilities: s.dropLinuxCapabilities ?? true,
+        scanCriticalThreshold: s.scanCriticalThreshold ?? d.scanCriticalThreshold,
+        scanAllowUnsupportedImage: s.scanAllowUnsupportedImage ?? d.scanAllowUnsupportedImage,
+        scanTimeoutMinutes: s.scanTimeoutMinutes ?? d.scanTimeoutMinutes,
+        cpuArchitecture: s.cpuArchitecture ?? d.cpuArchitecture,
+        multiArchitectureImage: s.multiArchitectureImage ?? d.multiArchitectureImage,
+        readOnlyRootFilesystem: s.readOnlyRootFilesystem ?? d.readOnlyRootFilesystem,
+        dropLinuxCapabilities: s.dropLinuxCapabilities ?? d.dropLinuxCapabilities,
         taskRoleStatements: s.taskRoleStatements ?? [],
-        containerHealthCheck: resolveHealthCheck(s.containerHealthCheck, s.containerPort, s.healthCheckPath ?? '/health'),
+        containerHealthCheck: resolveHealthCheck(s.containerHealthCheck, s.containerPort, s.healthCheckPath ?? d.healthCheckPath),
         environments: Object.fromEntries(
           environments.map((e, i) => {
             const own = s.environments?.[e.name] ?? {};
             return [
               e.name,
               {
-                deploymentStrategy: own.deploymentStrategy ?? 'blue-green',
-                trafficRouting: own.trafficRouting ?? (i === 0 ? 'AllAtOnce' : 'TimeBasedCanary'),
+                deploymentStrategy: own.deploymentStrategy ?? SERVICE_ENVIRONMENT_DEFAULTS.deploymentStrategy,
+                trafficRouting: own.trafficRouting ?? defaultTrafficRouting(i),
                 desiredCount: own.desiredCount ?? desiredCount,
                 certificateArn: own.certificateArn,
                 native: {

@@ -34,7 +34,7 @@ export function parseHandlerPermissions(text: string, where: string): HandlerPer
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${where}: not JSON (${(e as Error).message})`);
+    throw new Error(`${where}: not JSON (${(e as Error).message})`, { cause: e });
   }
   const d = data as Record<string, unknown>;
   if (typeof d !== 'object' || d === null) throw new Error(`${where}: must be an object`);

@@ -117,8 +117,8 @@ export function standardName(
 
 // --- Roles in the member accounts -------------------------------------------------------
 //
-// member-roles.json creates these roles and pipeline.json assumes them, so both take the
-// names from here. The region is part of each name so that a StackSet may deploy the
+// member-roles.json creates these roles (execution-role.json the execution role) and
+// pipeline.json assumes them, so all take the names from here. The region is part of each name so that a StackSet may deploy the
 // roles to several regions of one account without a name collision; the pipeline deploys
 // to its own region, so it names the roles of that region.
 
@@ -154,6 +154,22 @@ export function memberRoleArn(
   const accountVar = account === 'AWS::AccountId' ? account : account.logicalId;
   return sub(`arn:\${AWS::Partition}:iam::\${${accountVar}}:role/${describe(parts)}`);
 }
+
+/**
+ * The execution role's managed policies (execution-role.json), `{project}-cfn-exec-{suffix}-{region}-{n}`:
+ * named, so that the role's own guard can name them and deny every change to them.
+ */
+export function executionPolicyName(project: ParameterHandle<string>, suffix: ParameterHandle<string>, n: number): Value<string> {
+  return physicalName('iam-policy', [...memberRoleNameParts('execution', project, suffix), '-', String(n)]);
+}
+
+/** Every execution role policy of this account, project and environment, as an ARN pattern. */
+export function executionPolicyArnPattern(project: ParameterHandle<string>, suffix: ParameterHandle<string>): Intrinsic<string> {
+  return sub(`arn:\${AWS::Partition}:iam::\${AWS::AccountId}:policy/${describe(memberRoleNameParts('execution', project, suffix))}-*`);
+}
+
+/** The tag on each deploy role that names its service; the shared deploy policy reads it as aws:PrincipalTag/Service. */
+export const SERVICE_TAG = 'Service';
 
 /**
  * Each service's deploy role, `{project}-{service}-deploy-{suffix}-{region}` (at most 64
@@ -538,7 +554,7 @@ export function networkParameterPath(project: string, suffix: string, key: Netwo
  * `-{suffix}`, which member-roles.json scopes Elastic Load Balancing permissions to.
  */
 export function loadBalancerName(service: ParameterHandle<string>, suffix: ParameterHandle<string>): Value<string> {
-  return physicalName('alb', [service, '-alb-', suffix]);
+  return physicalName('alb', loadBalancerNameParts(service, suffix));
 }
 
 export function targetGroupName(
@@ -546,7 +562,7 @@ export function targetGroupName(
   suffix: ParameterHandle<string>,
   ordinal: 1 | 2,
 ): Value<string> {
-  return physicalName('target-group', [service, `-tg${ordinal}-`, suffix]);
+  return physicalName('target-group', targetGroupNameParts(service, ordinal, suffix));
 }
 
 /**

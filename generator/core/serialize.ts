@@ -89,6 +89,10 @@ function oneLine(v: Json): string {
 
 function print(v: Json, indent: string, lead: number): string {
   if (isScalar(v)) return JSON.stringify(v);
+  if (!Array.isArray(v)) {
+    const flat = flatMap(v as { [key: string]: Json }, indent);
+    if (flat !== undefined) return flat;
+  }
   const entries: [string | null, Json][] = Array.isArray(v) ? v.map((x) => [null, x]) : Object.entries(v as { [key: string]: Json });
   if (entries.length === 0) return Array.isArray(v) ? '[]' : '{}';
   if (foldable(v)) {
@@ -105,11 +109,52 @@ function print(v: Json, indent: string, lead: number): string {
 }
 
 /**
+ * An object of more than two scalar members (a parameter file's Parameters or Tags) as
+ * `print` writes it, one member a line (`foldable` is false for it), in one pass;
+ * undefined for any other value.
+ */
+function flatMap(v: { [key: string]: Json }, indent: string): string | undefined {
+  const keys = Object.keys(v);
+  if (keys.length <= 2) return undefined;
+  const inner = `${indent}  `;
+  let out = '{';
+  for (let i = 0; i < keys.length; i++) {
+    const x = v[keys[i]];
+    if (!isScalar(x)) return undefined;
+    out += `${i ? ',' : ''}\n${inner}${JSON.stringify(keys[i])}: ${JSON.stringify(x)}`;
+  }
+  return `${out}\n${indent}}`;
+}
+
+/**
+ * Whether JSON.stringify would give back `v` unchanged: plain objects and arrays of
+ * strings, finite numbers, booleans and null, with no undefined member.
+ */
+function isPlainJson(v: unknown): boolean {
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return true;
+  if (typeof v === 'number') return Number.isFinite(v);
+  if (typeof v !== 'object') return false;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) if (!(i in v) || !isPlainJson(v[i])) return false;
+    return true;
+  }
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return false;
+  for (const key in v) {
+    if (!Object.prototype.hasOwnProperty.call(v, key)) return false;
+    if (!isPlainJson((v as Record<string, unknown>)[key])) return false;
+  }
+  return true;
+}
+
+/**
  * Serializes any JSON document the generator writes: two spaces, small values folded
- * onto one line (see `foldable`), a final newline.
+ * onto one line (see `foldable`), a final newline. A document that is not plain JSON
+ * already (undefined members, toJSON, class instances) is first put through JSON.
  */
 export function toJson(document: unknown): string {
-  return `${print(JSON.parse(JSON.stringify(document)) as Json, '', 0)}\n`;
+  const plain = isPlainJson(document) ? document : JSON.parse(JSON.stringify(document));
+  return `${print(plain as Json, '', 0)}\n`;
 }
 
 export function serializeTemplate(template: Template): string {

@@ -14,7 +14,7 @@
  * a reason of its own gets PATTERN_REASON; a bare "*" must come from anyResource(because).
  */
 import { Statement, wildcardReason } from './iam';
-import { ResourceDef } from './template';
+import type { ResourceDef } from './template';
 
 /** The cdk-nag rules a template may suppress, and the same finding's ids in cfn_nag and checkov. */
 export const SCANNER_RULES = {

@@ -1,8 +1,7 @@
+import { BLUE_GREEN_HOOK_TYPE, BLUE_GREEN_TRANSFORM } from '../core/blue-green';
 import { Template } from '../core/template';
 import { Rule, walk, walkStrings } from './rule';
 
-export const BLUE_GREEN_TRANSFORM = 'AWS::CodeDeployBlueGreen';
-export const BLUE_GREEN_HOOK_TYPE = 'AWS::CodeDeploy::BlueGreen';
 
 /**
  * What the CodeDeploy blue/green hook forbids in its stack. A stack with the
@@ -77,6 +76,8 @@ export interface HookReference {
 /** Every logical ID an AWS::CodeDeploy::BlueGreen hook's properties name. */
 export function hookReferences(properties: Record<string, unknown>): HookReference[] {
   const refs: HookReference[] = [];
+  // The hook's properties as written, walked optionally: any missing level yields undefined.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const apps = Array.isArray(properties.Applications) ? (properties.Applications as Array<Record<string, any>>) : [];
   apps.forEach((app, i) => {
     const at = `Applications[${i}]`;

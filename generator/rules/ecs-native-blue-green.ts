@@ -1,5 +1,5 @@
 import { Template } from '../core/template';
-import { TOTAL_BAKE_MAX_MINUTES, linearSteps } from '../config/ecs-traffic';
+import { TOTAL_BAKE_MAX_MINUTES, linearSteps } from '../core/ecs-traffic-limits';
 import { Rule, asList } from './rule';
 
 type Json = Record<string, unknown>;

@@ -1,9 +1,9 @@
 import { Rule, walkStrings } from './rule';
-import { ELB_ACCOUNT_BY_REGION } from '../blocks/access-logs';
+import { ELB_ACCOUNT_BY_REGION } from '../core/elb-accounts';
 
 /**
  * Accounts that belong to AWS, not to a user, and that AWS documents by number: the
- * Elastic Load Balancing log delivery accounts (blocks/access-logs.ts). Accepted in
+ * Elastic Load Balancing log delivery accounts (core/elb-accounts.ts). Accepted in
  * Mappings only, as the table of their Region.
  */
 const AWS_SERVICE_ACCOUNTS = new Set(Object.values(ELB_ACCOUNT_BY_REGION));

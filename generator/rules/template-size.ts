@@ -1,11 +1,9 @@
+import { TEMPLATE_BODY_LIMIT_BYTES } from '../core/limits';
 import { Rule } from './rule';
-
-/** The largest template body `aws cloudformation deploy` accepts without an S3 bucket. */
-export const TEMPLATE_BODY_LIMIT_BYTES = 51_200;
 
 export const templateSize: Rule = {
   id: 'CD001',
-  description: 'a template fits in a TemplateBody (51,200 bytes) so that no S3 bucket is needed to deploy it',
+  description: `a template fits in a TemplateBody (${TEMPLATE_BODY_LIMIT_BYTES.toLocaleString('en-US')} bytes) so that no S3 bucket is needed to deploy it`,
   source: 'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html',
   check(_template, serialized) {
     const bytes = Buffer.byteLength(serialized, 'utf8');

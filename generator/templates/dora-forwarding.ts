@@ -19,8 +19,8 @@ import { Template, TemplateBuilder } from '../core/template';
 import { workloadRole } from '../blocks/role';
 import { STANDARD_PARAMETER_IDS, standardParameterValues, standardParameters, standardTagValues } from '../blocks/standard-parameters';
 import { ResolvedConfig } from '../config/types';
-import type { ParameterFile } from '../render';
-import { ECS_DEPLOYMENT_EVENTS } from './dora';
+import type { ParameterFile } from '../core/parameter-file';
+import { ECS_DEPLOYMENT_EVENTS } from '../contracts/dora';
 
 /** Logical IDs: a public contract (renaming one replaces the live resource). */
 export const DORA_FORWARDING_IDS = {

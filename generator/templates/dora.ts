@@ -20,9 +20,10 @@ import { ParameterHandle, ResourceHandle, Template, TemplateBuilder } from '../c
 import { LOG_RETENTION_PARAMETER } from '../blocks/log-group';
 import { role, serviceTrust } from '../blocks/role';
 import { ResolvedConfig } from '../config/types';
+import { ECS_DEPLOYMENT_EVENTS, deliveryNamespaceText } from '../contracts/dora';
 import { DORA_METRICS_FILE, functionCode } from '../functions';
-import type { ParameterFile } from '../render';
-import { environmentParameterIds } from './pipeline';
+import type { ParameterFile } from '../core/parameter-file';
+import { environmentParameterIds } from '../contracts/pipeline';
 
 /** Logical IDs: a public contract (renaming one replaces the live resource). */
 export const DORA_IDS = {
@@ -42,37 +43,6 @@ export const DORA_IDS = {
 } as const;
 
 const ID = DORA_IDS;
-
-/**
- * The DORA metrics dora-metrics.js puts, each with the dimensions `Service` (as in the
- * pipeline name) and `Environment` (as in config.environments).
- */
-export const DORA_METRICS = {
-  /** 1 per deploy stage that succeeded. */
-  deployments: 'Deployments',
-  /** 0 per deploy stage that succeeded, 100 per one that failed: the average is the change failure rate in percent. */
-  changeFailure: 'ChangeFailure',
-  /** Seconds from the newest source revision of the execution to the end of its successful deploy stage. */
-  leadTime: 'LeadTime',
-  /** Seconds from the first failure to the next success of the same service and environment. */
-  timeToRestore: 'TimeToRestore',
-} as const;
-export const DORA_DIMENSIONS = ['Environment', 'Service'] as const;
-
-/** The namespace of the delivery metrics, monitoring's and these: `ContainerDelivery/{project}-{suffix}` as Fn::Sub text. */
-export function deliveryNamespaceText(project: { logicalId: string }, suffix: { logicalId: string }): string {
-  return `ContainerDelivery/\${${project.logicalId}}-\${${suffix.logicalId}}`;
-}
-
-/**
- * What the ECS services in the member accounts forward to this account (ECS Developer
- * Guide, "Amazon ECS service deployment state change events").
- */
-export const ECS_DEPLOYMENT_EVENTS = {
-  source: 'aws.ecs',
-  detailType: 'ECS Deployment State Change',
-  eventNames: ['SERVICE_DEPLOYMENT_COMPLETED', 'SERVICE_DEPLOYMENT_FAILED'],
-} as const;
 
 const STAGE_EVENT = 'CodePipeline Stage Execution State Change';
 

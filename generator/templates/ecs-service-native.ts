@@ -33,26 +33,28 @@ import { httpRedirectListener, httpsParameter, productionIngress, productionList
 import { LOG_RETENTION_PARAMETER, logGroup } from '../blocks/log-group';
 import { workloadRole } from '../blocks/role';
 import { standardParameters } from '../blocks/standard-parameters';
-import { BAKE_TIME_MAX_MINUTES, CANARY_PERCENT_MIN, ECS_STRATEGY, LINEAR_PERCENT_MIN } from '../config/ecs-traffic';
+import { BAKE_TIME_MAX_MINUTES, CANARY_PERCENT_MIN, LINEAR_PERCENT_MIN } from '../core/ecs-traffic-limits';
+import { ECS_STRATEGY } from '../config/ecs-traffic';
 import { ResolvedConfig } from '../config/types';
-import type { ParameterFile } from '../render';
+import type { ParameterFile } from '../core/parameter-file';
+// The one sibling import left: the sections both service templates build (parameters,
+// load balancer, alarms, execution role, parameter files) move to generator/blocks when
+// ecs-service.ts becomes a folder of sections.
+/* eslint-disable import-x/no-restricted-paths */
 import {
   CHECK_ATTEMPTS,
   CHECK_DELAY_MS,
-  CONTAINER_NAME,
-  ECS_SERVICE_IDS,
   ERROR_ALARM_THRESHOLD,
-  HEALTH_CHECK,
   PUBLIC_LOAD_BALANCER,
-  PRODUCTION_PORT,
-  TEST_PORT,
   alarms,
   ecsServiceParameterFiles,
   executionRoleStatements,
   loadBalancerWithIngress,
   serviceParameters,
 } from './ecs-service';
-import { networkParameterPaths } from './network';
+/* eslint-enable import-x/no-restricted-paths */
+import { CONTAINER_NAME, ECS_SERVICE_IDS, HEALTH_CHECK, PRODUCTION_PORT, TEST_PORT } from '../contracts/service';
+import { networkParameterPaths } from '../contracts/network';
 
 export const ECS_NATIVE_FILE = 'ecs-service-native.json';
 

@@ -46,11 +46,13 @@ import { HTTPS_IDS, httpRedirectListener, httpsParameter, productionIngress, pro
 import { LOG_RETENTION_PARAMETER, logGroup } from '../blocks/log-group';
 import { suppress } from '../core/suppressions';
 import { workloadRole } from '../blocks/role';
-import { STANDARD_PARAMETER_IDS, standardParameterValues, standardParameters, standardTagValues } from '../blocks/standard-parameters';
+import { standardParameterValues, standardParameters, standardTagValues } from '../blocks/standard-parameters';
 import { TRACKS_REQUESTS } from '../config/autoscaling';
+import { SERVICE_DEFAULTS } from '../config/defaults';
 import { DeploymentStrategy, ResolvedConfig } from '../config/types';
-import type { ParameterFile } from '../render';
-import { networkParameterPaths } from './network';
+import type { ParameterFile } from '../core/parameter-file';
+import { CONTAINER_NAME, ECS_SERVICE_IDS, HEALTH_CHECK, HEALTH_CHECK_PATH, PRODUCTION_PORT, TEST_PORT } from '../contracts/service';
+import { networkParameterPaths } from '../contracts/network';
 
 export const ECS_SERVICE_TEMPLATE_FILES: Readonly<Record<DeploymentStrategy, string>> = {
   'blue-green': 'ecs-service.json',
@@ -64,73 +66,7 @@ export const PUBLIC_LOAD_BALANCER = suppress(
   'an internet-facing load balancer serves the public on its production listener; the test listener admits only the pre-traffic check',
 );
 
-/** Logical IDs: a public contract (renaming one replaces the live resource). */
-export const ECS_SERVICE_IDS = {
-  ...STANDARD_PARAMETER_IDS,
-  serviceName: 'ServiceName',
-  toolsAccountId: 'ToolsAccountId',
-  imageUri: 'ImageUri',
-  containerPort: 'ContainerPort',
-  healthCheckPath: 'HealthCheckPath',
-  taskCpu: 'TaskCpu',
-  taskMemory: 'TaskMemory',
-  cpuArchitecture: 'CpuArchitecture',
-  desiredCount: 'DesiredCount',
-  vpcId: 'VpcId',
-  publicSubnetIds: 'PublicSubnetIds',
-  privateSubnetIds: 'PrivateSubnetIds',
-  natPublicIps: 'NatPublicIps',
-  trafficRouting: 'TrafficRouting',
-  trafficStepPercentage: 'TrafficStepPercentage',
-  trafficBakeTimeMins: 'TrafficBakeTimeMins',
-  terminationWaitTimeInMinutes: 'TerminationWaitTimeInMinutes',
-  errorAlarmThreshold: 'ErrorAlarmThreshold',
-  logRetentionDays: 'LogRetentionDays',
-  isCanary: 'IsTimeBasedCanary',
-  isLinear: 'IsTimeBasedLinear',
-  loadBalancerSecurityGroup: 'LoadBalancerSecurityGroup',
-  serviceSecurityGroup: 'ServiceSecurityGroup',
-  serviceIngressFromLoadBalancer: 'ServiceIngressFromLoadBalancer',
-  checkFunctionSecurityGroup: 'CheckFunctionSecurityGroup',
-  loadBalancer: 'LoadBalancer',
-  targetGroup1: 'TargetGroup1',
-  targetGroup2: 'TargetGroup2',
-  productionListener: 'ProductionListener',
-  testListener: 'TestListener',
-  logGroup: 'ServiceLogGroup',
-  executionRole: 'TaskExecutionRole',
-  taskRole: 'TaskRole',
-  taskDefinition: 'TaskDefinition',
-  service: 'Service',
-  taskSet: 'TaskSet',
-  primaryTaskSet: 'PrimaryTaskSet',
-  checkLogGroup: 'CheckFunctionLogGroup',
-  checkRole: 'CheckFunctionRole',
-  checkFunction: 'CheckFunction',
-  checkKeepWarmRule: 'CheckFunctionKeepWarmRule',
-  checkKeepWarmPermission: 'CheckFunctionKeepWarmPermission',
-  errorAlarm: 'TargetErrorsAlarm',
-  unhealthyAlarm: 'UnhealthyTargetsAlarm',
-  hook: 'CodeDeployBlueGreenHook',
-} as const;
-
 const ID = ECS_SERVICE_IDS;
-
-/** Listener ports: production traffic on 80, the blue/green test listener on 8080. */
-export const PRODUCTION_PORT = 80;
-export const TEST_PORT = 8080;
-/** The one container of the task; the load balancer routes to it by this name. */
-export const CONTAINER_NAME = 'app';
-
-/** Health checks of both target groups (explicit, so that a review sees the thresholds). */
-export const HEALTH_CHECK = {
-  intervalSeconds: 15,
-  timeoutSeconds: 5,
-  healthyThresholdCount: 2,
-  unhealthyThresholdCount: 3,
-  matcher: '200-299',
-  deregistrationDelaySeconds: 30,
-} as const;
 
 /** How many times the pre-traffic check calls the test listener; each call must succeed. */
 export const CHECK_ATTEMPTS = 3;
@@ -155,29 +91,19 @@ export const CONTAINER_PORT: NumberParameter = {
   MaxValue: 65535,
 };
 
-export const HEALTH_CHECK_PATH: StringParameter = {
-  Type: 'String',
-  Description: 'Path the load balancer and the pre-traffic check call; healthy answers 2xx',
-  Default: '/health',
-  AllowedPattern: '^/[A-Za-z0-9._~/-]*$',
-  MinLength: 1,
-  MaxLength: 1024,
-  ConstraintDescription: 'an absolute URL path: letters, digits and ._~/-',
-};
-
 export const FARGATE_CPU_UNITS = ['256', '512', '1024', '2048', '4096', '8192', '16384'] as const;
 
 export const TASK_CPU: StringParameter = {
   Type: 'String',
   Description: 'Fargate CPU units of the task',
-  Default: '256',
+  Default: String(SERVICE_DEFAULTS.cpu),
   AllowedValues: FARGATE_CPU_UNITS,
 };
 
 export const TASK_MEMORY: StringParameter = {
   Type: 'String',
   Description: 'Fargate memory of the task in MiB; must suit TaskCpu (see the Fargate task size table)',
-  Default: '512',
+  Default: String(SERVICE_DEFAULTS.memoryMiB),
   AllowedPattern: '^[1-9][0-9]{2,5}$',
   MinLength: 3,
   MaxLength: 6,
@@ -188,14 +114,14 @@ export const TASK_MEMORY: StringParameter = {
 export const CPU_ARCHITECTURE: StringParameter = {
   Type: 'String',
   Description: 'CPU architecture of the Fargate tasks; the image must be built for it (linux/amd64 or linux/arm64)',
-  Default: 'X86_64',
+  Default: SERVICE_DEFAULTS.cpuArchitecture,
   AllowedValues: ['X86_64', 'ARM64'],
 };
 
 export const DESIRED_COUNT: NumberParameter = {
   Type: 'Number',
   Description: 'Number of tasks the service runs',
-  Default: 2,
+  Default: SERVICE_DEFAULTS.desiredCount,
   MinValue: 1,
   MaxValue: 100,
 };

@@ -15,7 +15,7 @@ import { Template, TemplateBuilder } from '../core/template';
 import { role } from '../blocks/role';
 import { standardParameters } from '../blocks/standard-parameters';
 import { ResolvedConfig } from '../config/types';
-import type { ParameterFile } from '../render';
+import type { ParameterFile } from '../core/parameter-file';
 
 export const GITHUB_OIDC_IDS = {
   projectName: 'ProjectName',

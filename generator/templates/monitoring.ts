@@ -38,8 +38,8 @@ import { ParameterHandle, ResourceHandle, Template, TemplateBuilder } from '../c
 import { role, serviceTrust } from '../blocks/role';
 import { Dashboard, HorizontalAnnotation, MetricWidget, Series, Statistic, UnitAxis, dashboardBody, timeSeries } from '../blocks/dashboard';
 import { ResolvedConfig } from '../config/types';
-import type { ParameterFile } from '../render';
-import { DORA_DIMENSIONS, DORA_METRICS, deliveryNamespaceText } from './dora';
+import type { ParameterFile } from '../core/parameter-file';
+import { DORA_DIMENSIONS, DORA_METRICS, deliveryNamespaceText } from '../contracts/dora';
 
 /** Logical IDs: a public contract (renaming one replaces the live resource). */
 export const MONITORING_IDS = {

@@ -17,7 +17,7 @@
  */
 import { Value, cidr, getAZs, join, ref, select } from '../core/intrinsics';
 import { allow } from '../core/iam';
-import { NetworkParameterKey, accessLogBucketName, clusterName, logGroupName, networkParameterName, networkParameterPath, standardName } from '../core/naming';
+import { NetworkParameterKey, accessLogBucketName, clusterName, logGroupName, networkParameterName, standardName } from '../core/naming';
 import { ResourceHandle, StringParameter, Template, TemplateBuilder } from '../core/template';
 import { LOG_RETENTION_PARAMETER, logGroup } from '../blocks/log-group';
 import { LOG_BUCKET_NO_ACCESS_LOGS, elbLogDeliveryStatement } from '../blocks/access-logs';
@@ -25,7 +25,7 @@ import { bucketPolicy, privateBucket } from '../blocks/bucket';
 import { workloadRole } from '../blocks/role';
 import { STANDARD_PARAMETER_IDS, standardParameterValues, standardParameters, standardTagValues } from '../blocks/standard-parameters';
 import { ResolvedConfig } from '../config/types';
-import type { ParameterFile } from '../render';
+import type { ParameterFile } from '../core/parameter-file';
 
 /** The two Availability Zones, by index into Fn::GetAZs. */
 export const ZONES = ['A', 'B'] as const;
@@ -245,13 +245,3 @@ export function networkParameterFiles(config: ResolvedConfig): ParameterFile[] {
   }));
 }
 
-/** The SSM parameter names a service stack reads in one environment (see ecs-service.ts). */
-export function networkParameterPaths(project: string, suffix: string): Record<NetworkParameterKey, string> {
-  return {
-    vpcId: networkParameterPath(project, suffix, 'vpcId'),
-    publicSubnetIds: networkParameterPath(project, suffix, 'publicSubnetIds'),
-    privateSubnetIds: networkParameterPath(project, suffix, 'privateSubnetIds'),
-    natPublicIps: networkParameterPath(project, suffix, 'natPublicIps'),
-    accessLogBucket: networkParameterPath(project, suffix, 'accessLogBucket'),
-  };
-}

@@ -19,7 +19,7 @@ import { role } from '../blocks/role';
 import { pipelineStacksStatements, resourceTypesOf } from '../blocks/pipeline-stacks-scopes';
 import { STANDARD_PARAMETER_IDS, TOOLS_ENVIRONMENT_NAME, standardParameters } from '../blocks/standard-parameters';
 import { ResolvedConfig } from '../config/types';
-import type { ParameterFile } from '../render';
+import type { ParameterFile } from '../core/parameter-file';
 
 export const PIPELINE_STACKS_ROLE_FILE = 'pipeline-stacks-role.json';
 

@@ -38,6 +38,7 @@ import {
   NamePart,
   artifactBucketName,
   deployStepRoleNameParts,
+  deployStageName,
   memberRoleArn,
   physicalName,
   pipelineRoleNameParts,
@@ -55,7 +56,8 @@ import { TOOLS_ENVIRONMENT_NAME } from '../blocks/standard-parameters';
 import { bucketPolicy, privateBucket } from '../blocks/bucket';
 import { buildSpec, withRetries } from '../blocks/buildspec';
 import { CpuArchitecture, ResolvedConfig } from '../config/types';
-import type { ParameterFile } from '../render';
+import type { ParameterFile } from '../core/parameter-file';
+import { environmentParameterIds } from '../contracts/pipeline';
 
 /** Logical IDs: a public contract (renaming one replaces the live resource). */
 export const PIPELINE_IDS = {
@@ -109,16 +111,9 @@ export const PIPELINE_IDS = {
 
 const ID = PIPELINE_IDS;
 
-/** The per-environment parameters: `DevAccountId`, `DevEnvironmentSuffix`, ... */
-export function environmentParameterIds(environment: string): { accountId: string; environmentSuffix: string } {
-  const prefix = environment.charAt(0).toUpperCase() + environment.slice(1);
-  return { accountId: `${prefix}AccountId`, environmentSuffix: `${prefix}EnvironmentSuffix` };
-}
-
 /** Names inside the pipeline; the tests and the README refer to them. */
 export const STAGES = { source: 'Source', build: 'Build', test: 'Test' } as const;
 export const approvalStageName = (environment: string) => `Approve-${environment}`;
-export const deployStageName = (environment: string) => `Deploy-${environment}`;
 /** The check before each environment's deploy: its stage is also its variable namespace. */
 export const checkStageName = (environment: string) => `Check-${environment}`;
 /** The approval of a change that widens permissions, in environments without an Approve stage. */

@@ -29,8 +29,8 @@ import { HTTPS_PORT, HTTP_PORT } from '../blocks/https';
 import { workloadRole } from '../blocks/role';
 import { STANDARD_PARAMETER_IDS, standardParameterValues, standardParameters, standardTagValues } from '../blocks/standard-parameters';
 import { ResolvedConfig } from '../config/types';
-import type { ParameterFile } from '../render';
-import { HEALTH_CHECK_PATH } from './ecs-service';
+import type { ParameterFile } from '../core/parameter-file';
+import { HEALTH_CHECK_PATH } from '../contracts/service';
 
 export const SERVICE_CANARY_FILE = 'service-canary.json';
 

@@ -6,14 +6,13 @@
  * service keeps member-roles.json the same for any number of services.
  */
 import { ref, sub } from '../core/intrinsics';
-import { deployPolicyArn, deployStepRoleArn, serviceDeployRoleName } from '../core/naming';
+import { SERVICE_TAG, deployPolicyArn, deployStepRoleArn, serviceDeployRoleName } from '../core/naming';
 import { ENVIRONMENT_SUFFIX, SERVICE_NAME, accountIdParameter } from '../core/parameters';
 import { Template, TemplateBuilder } from '../core/template';
 import { role } from '../blocks/role';
 import { standardParameterValues, standardParameters, standardTagValues } from '../blocks/standard-parameters';
 import { ResolvedConfig } from '../config/types';
-import type { ParameterFile } from '../render';
-import { SERVICE_TAG } from './member-roles';
+import type { ParameterFile } from '../core/parameter-file';
 
 export const SERVICE_DEPLOY_ROLE_FILE = 'service-deploy-role.json';
 

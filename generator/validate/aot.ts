@@ -1,7 +1,7 @@
 /**
  * The project's schemas as ajv standalone code, compiled ahead of time: the build writes
  * these modules to dist/validators/ (scripts/build.js), and generation loads them
- * (generator/validate/compiled.ts) instead of compiling the schemas at every start.
+ * (generator/core/compiled-validators.ts) instead of compiling the schemas at every start.
  *
  * - config.js: schemas/config.schema.json, with the options the configuration is read with;
  * - template.js: the template anatomy and project policy schemas;
@@ -18,10 +18,9 @@ import standaloneCode from 'ajv/dist/standalone';
 import { transformSync } from 'esbuild';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CONFIG_AJV_OPTIONS } from '../config/load';
 import { SCHEMA_DIR } from '../core/paths';
 import { TEMPLATE_AJV_OPTIONS } from './index';
-import { VALIDATOR_FILES } from './compiled';
+import { CONFIG_AJV_OPTIONS, VALIDATOR_FILES } from '../core/compiled-validators';
 import { PROVIDER_AJV_OPTIONS, ProviderSchemas } from './provider-schemas';
 
 type Schema = Record<string, unknown>;

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { SCHEMA_DIR } from '../core/paths';
 import { Template } from '../core/template';
 import { RULES } from '../rules';
-import { compiledValidators } from './compiled';
+import { compiledValidators } from '../core/compiled-validators';
 import { ProviderSchemas } from './provider-schemas';
 
 export interface Finding {

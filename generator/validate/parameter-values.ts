@@ -53,7 +53,29 @@ export function checkParameterValues(
       problems.push(`${name}: ${JSON.stringify(value)} must be a string in a template configuration file`);
       continue;
     }
-    problems.push(...checkOne(name, def, value));
+    problems.push(...checkOneOnce(name, def, value));
+  }
+  return problems;
+}
+
+/**
+ * The problems of a value for a parameter, found once per declaration and value: the
+ * parameter files of a thousand services repeat the same values (an environment's VPC,
+ * a size) for the same declarations.
+ */
+const checked = new WeakMap<ParameterDef, Map<string, readonly string[]>>();
+
+function checkOneOnce(name: string, def: ParameterDef, value: string): readonly string[] {
+  let byValue = checked.get(def);
+  if (!byValue) {
+    byValue = new Map();
+    checked.set(def, byValue);
+  }
+  const key = `${name}\0${value}`;
+  let problems = byValue.get(key);
+  if (!problems) {
+    problems = checkOne(name, def, value);
+    byValue.set(key, problems);
   }
   return problems;
 }

@@ -13,7 +13,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SCHEMA_DIR } from '../core/paths';
 import { Template } from '../core/template';
-import { compiledValidators } from './compiled';
+import { compiledValidators } from '../core/compiled-validators';
 
 export function providerSchemaFile(type: string): string {
   return `${type.replace(/::/g, '-')}.json`;
@@ -238,7 +238,7 @@ export class ProviderSchemas {
   //   specialised schema seen before reuses its compiled validator;
   // - the options of `providerSchemaAjv`.
   // - properties the whole schema accepts, as the validators compiled ahead of time say
-  //   (generator/validate/compiled.ts), are not compiled for at all: only a resource they
+  //   (generator/core/compiled-validators.ts), are not compiled for at all: only a resource they
   //   refuse is compiled for, to say why.
   private ajvInstance: AjvClass | undefined;
   private readonly stored: boolean;

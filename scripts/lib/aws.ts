@@ -118,7 +118,7 @@ export function checkProfile(o: AwsOptions, env: Readonly<Record<string, string 
   const files = awsFiles(env);
   const known = new Set<string>();
   for (const [kind, file] of [['config', files.config], ['credentials', files.credentials]] as const) {
-    let text = '';
+    let text: string;
     try {
       text = fs.readFileSync(file, 'utf8');
     } catch {

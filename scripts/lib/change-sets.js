@@ -98,7 +98,7 @@ function cli(args) {
     const out = execFileSync('aws', [...args, '--output', 'json'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
     return out.trim() ? JSON.parse(out) : {};
   } catch (e) {
-    throw new Error(String(e.stderr || e.message).trim());
+    throw new Error(String(e.stderr || e.message).trim(), { cause: e });
   }
 }
 

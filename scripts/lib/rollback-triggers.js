@@ -81,7 +81,7 @@ function rollbackConfiguration(request, triggers) {
 }
 
 const time = (e) => (e.Timestamp ? new Date(e.Timestamp).getTime() : 0);
-const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The watched alarms named in the events of the operation, in the order they appear. */
 function alarmsInEvents(events, triggers) {
@@ -90,7 +90,7 @@ function alarmsInEvents(events, triggers) {
     const reason = e.ResourceStatusReason || '';
     for (const t of triggers) {
       if (found.includes(t)) continue;
-      if (reason.includes(t.arn) || new RegExp(`(^|[^A-Za-z0-9_.-])${escape(t.name)}([^A-Za-z0-9_.-]|$)`).test(reason)) found.push(t);
+      if (reason.includes(t.arn) || new RegExp(`(^|[^A-Za-z0-9_.-])${escapeRegExp(t.name)}([^A-Za-z0-9_.-]|$)`).test(reason)) found.push(t);
     }
   }
   return found;

@@ -6,7 +6,9 @@
  *   replaces an existing directory only when the marker is there or the directory is
  *   empty. Anything else is refused (OutDirRefused) before a byte is written.
  * - Nothing to do: when every file already has its bytes and nothing is to be removed,
- *   nothing is written, renamed or removed (the files keep their times).
+ *   nothing is written, renamed or removed (the files keep their times). With a record of
+ *   the tree last written (scripts/lib/tree-manifest.ts), that is known from one `lstat` a
+ *   file and a directory; without one, by listing the tree and reading its files back.
  * - Otherwise the new tree is staged beside the output (`.NAME.new-PID-RANDOM`), unchanged
  *   files hard-linked from the current tree rather than written again, and swapped in by
  *   two renames: output -> `.NAME.old-PID-RANDOM`, staging -> output. When the second
@@ -23,6 +25,7 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { contentHash, record, unchangedByRecord } from './tree-manifest';
 
 export const MARKER = '.generated';
 export const MARKER_CONTENT =
@@ -225,8 +228,11 @@ function sameBytes(file: string, content: Buffer): boolean {
 /**
  * Makes `out` hold exactly `files` plus the marker. Throws OutDirRefused when `out` is not
  * the generator's, WriteError when the file system refuses (saying whether anything changed).
+ * With `cacheDir`, a record of the tree written is kept there (scripts/lib/tree-manifest.ts),
+ * and a tree that is as recorded and gets the same bytes is known unchanged from one
+ * `lstat` a file, without reading it back.
  */
-export function writeTree(out: string, files: readonly TreeFile[], ops: SwapOps = REAL_OPS): WriteResult {
+export function writeTree(out: string, files: readonly TreeFile[], ops: SwapOps = REAL_OPS, cacheDir?: string): WriteResult {
   const target = resolveOut(out);
   const parent = path.dirname(target);
   const base = path.basename(target);
@@ -251,7 +257,12 @@ export function writeTree(out: string, files: readonly TreeFile[], ops: SwapOps 
       throw fail(e, 'nothing was changed');
     }
     checkOwnership(target, out);
-    return swapIn(target, files, ops, warnings, fail);
+    if (!cacheDir) return swapIn(target, files, ops, warnings, fail);
+    const hashed = [...files, { path: MARKER, content: MARKER_CONTENT }].map((f) => ({ path: f.path, hash: contentHash(f.content) }));
+    if (unchangedByRecord(cacheDir, target, hashed)) return { dir: target, written: [], removed: [], unchanged: files.length, warnings };
+    const result = swapIn(target, files, ops, warnings, fail);
+    record(cacheDir, target, hashed);
+    return result;
   } finally {
     release();
   }

@@ -9,8 +9,10 @@ import * as path from 'node:path';
 import { SETTINGS_KEY, secretResource, settingsSizeProblems, valueFrom } from '../../generator/blocks/app-settings';
 import { CONTAINER_HEALTH_CHECK, HEALTH_CHECK_IDS } from '../../generator/blocks/container-health-check';
 import { Template } from '../../generator/core/template';
-import { ECS_SERVICE_IDS, ECS_SERVICE_TEMPLATE_FILES, CONTAINER_NAME, ecsServiceParameterFilePath } from '../../generator/templates/ecs-service';
-import { memberStackTemplates, workloadBoundaryActions } from '../../generator/templates/member-roles';
+import { ECS_SERVICE_TEMPLATE_FILES, ecsServiceParameterFilePath } from '../../generator/templates/ecs-service';
+import { CONTAINER_NAME, ECS_SERVICE_IDS } from '../../generator/contracts/service';
+import { memberStackTemplates } from '../../generator/member-stacks';
+import { workloadBoundaryActions } from '../../generator/templates/member-roles';
 import { parseParameterFile } from '../../scripts/lib/templates';
 import { TEMPLATES_DIR, exampleConfig, loadTemplate, resource, roleStatements } from '../helpers/template';
 

@@ -1,4 +1,4 @@
-import { serializeTemplate } from '../../generator/core/serialize';
+import { serializeTemplate, toJson } from '../../generator/core/serialize';
 import { SECTION_ORDER, TemplateBuilder } from '../../generator/core/template';
 import { equals, ref } from '../../generator/core/intrinsics';
 
@@ -72,5 +72,19 @@ describe('serializer', () => {
     const out = sample('forward');
     expect(out.endsWith('}\n')).toBe(true);
     expect(out.split('\n')[1]).toBe('  "AWSTemplateFormatVersion": "2010-09-09",');
+  });
+});
+
+describe('toJson', () => {
+  test('a document that is not plain JSON is written as JSON.stringify reads it', () => {
+    const doc = { a: undefined, b: [undefined, NaN, () => 1], c: { toJSON: () => 'x' }, d: new Date(0), e: 1 };
+    expect(toJson(doc)).toBe(toJson(JSON.parse(JSON.stringify(doc))));
+    expect(toJson(doc)).toBe('{\n  "b": [null, null, null],\n  "c": "x",\n  "d": "1970-01-01T00:00:00.000Z",\n  "e": 1\n}\n');
+  });
+
+  test('maps of scalars: two members fold onto one line, more take one a line at their depth', () => {
+    expect(toJson({ P: { a: 'x', b: 'y' }, Q: 1, R: 2 })).toBe('{\n  "P": { "a": "x", "b": "y" },\n  "Q": 1,\n  "R": 2\n}\n');
+    expect(toJson({ P: { a: 'x', b: 2, c: null } })).toBe('{\n  "P": {\n    "a": "x",\n    "b": 2,\n    "c": null\n  }\n}\n');
+    expect(toJson({ a: '\n"', b: true, c: 'z' })).toBe('{\n  "a": "\\n\\"",\n  "b": true,\n  "c": "z"\n}\n');
   });
 });

@@ -1,5 +1,6 @@
 /**
- * The example configuration's real values for simulating the member-roles policies: the
+ * The example configuration's real values for simulating the member-roles and
+ * execution-role policies: the
  * accounts, region and names resolved from the generated templates and their parameter
  * files, and the concrete resources each resource handler's call names.
  */
@@ -7,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CREATES, CREATES_UNTAGGED } from '../../generator/blocks/network-scopes';
 import { MEMBER_ROLES_IDS as ID } from '../../generator/templates/member-roles';
+import { EXECUTION_ROLE_IDS } from '../../generator/templates/execution-role';
 import { Template } from '../../generator/core/template';
 import { ActionInfo, Policy, arnFormat, identityPolicies, resolvePolicy } from './iam-sim';
 import { TEMPLATES_DIR, exampleConfig, loadTemplate, resolve, resource, templateFiles } from './template';
@@ -15,9 +17,10 @@ export const config = exampleConfig();
 export const REGION = 'eu-west-1';
 export const TOOLS = config.tools.accountId;
 export const memberRoles = loadTemplate('member-roles.json');
+export const executionRole = loadTemplate('execution-role.json');
 
 /** Templates deployed in the tools account or by an operator with their own credentials: the rest are member stacks. */
-export const NOT_MEMBER_STACKS = ['member-roles.json', 'service-deploy-role.json', 'github-oidc.json', 'dora.json', 'monitoring.json', 'pipeline-build.json', 'pipeline.json'];
+export const NOT_MEMBER_STACKS = ['member-roles.json', 'execution-role.json', 'service-deploy-role.json', 'github-oidc.json', 'dora.json', 'monitoring.json', 'pipeline-build.json', 'pipeline.json'];
 export const memberFiles = templateFiles().filter((f) => !NOT_MEMBER_STACKS.includes(f));
 
 export function parameterFile(rel: string): Record<string, string> {
@@ -36,6 +39,17 @@ export function memberValues(env: string): Record<string, string> {
   return { ...parameterFile(`member-roles/${env}.json`), ...pseudo(envOf(env).accountId) };
 }
 
+/** Values of execution-role.json in an environment's member account. */
+export function executionValues(env: string): Record<string, string> {
+  return { ...parameterFile(`execution-role/${env}.json`), ...pseudo(envOf(env).accountId) };
+}
+
+/** The execution role's ARN and identity policies in an environment's member account. */
+export function executionRoleOf(env: string): { arn: string; identity: ReturnType<typeof identityPolicies> } {
+  const values = executionValues(env);
+  return { arn: roleArn(executionRole, EXECUTION_ROLE_IDS.executionRole, values), identity: identityPolicies(executionRole, EXECUTION_ROLE_IDS.executionRole, values) };
+}
+
 export function roleArn(t: Template, id: string, values: Record<string, string>): string {
   const props = resource(t, id).Properties!;
   return `arn:aws:iam::${values['AWS::AccountId']}:role${props.Path !== undefined ? resolve(props.Path, values) : '/'}${resolve(props.RoleName, values)}`;
@@ -46,8 +60,7 @@ export function roleArn(t: Template, id: string, values: Record<string, string>)
 export const DEV = envOf('dev');
 export const ACCOUNT = DEV.accountId;
 export const dev = memberValues('dev');
-export const execIdentity = identityPolicies(memberRoles, ID.executionRole, dev);
-export const EXEC_ARN = roleArn(memberRoles, ID.executionRole, dev);
+export const { arn: EXEC_ARN, identity: execIdentity } = executionRoleOf('dev');
 export const CODEDEPLOY_ARN = roleArn(memberRoles, ID.codeDeployRole, dev);
 export const BOUNDARY_ARN = `arn:aws:iam::${ACCOUNT}:policy/${resolve(resource(memberRoles, ID.workloadBoundary).Properties!.ManagedPolicyName, dev)}`;
 export const boundary = resolvePolicy(resource(memberRoles, ID.workloadBoundary).Properties!.PolicyDocument, dev) as Policy;

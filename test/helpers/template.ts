@@ -167,3 +167,13 @@ export function policyStatements(r: ResourceDef): Array<Record<string, unknown>>
 export function asList<T>(v: T | T[] | undefined): T[] {
   return v === undefined ? [] : Array.isArray(v) ? v : [v];
 }
+
+/** A generated parameter file's values (`parameters/{rel}`) with the pseudo parameters of account 222222222222 in eu-west-1. */
+export function memberParameterValues(rel: string): Record<string, string> {
+  return {
+    ...(JSON.parse(fs.readFileSync(path.join(TEMPLATES_DIR, 'parameters', rel), 'utf8')).Parameters as Record<string, string>),
+    'AWS::Partition': 'aws',
+    'AWS::Region': 'eu-west-1',
+    'AWS::AccountId': '222222222222',
+  };
+}

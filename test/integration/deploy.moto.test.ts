@@ -20,7 +20,7 @@ import { TEMPLATES_DIR } from '../helpers/template';
 const DEV = path.join(TEMPLATES_DIR, 'parameters', 'member-roles', 'dev.json');
 const FIXTURES = path.resolve(__dirname, '..', 'fixtures');
 const STACK = 'shop-member-roles-dev';
-const ROLES = ['shop-cfn-exec-dev-us-east-1', 'shop-codedeploy-dev-us-east-1', 'shop-ecs-infra-dev-us-east-1'];
+const ROLES = ['shop-codedeploy-dev-us-east-1', 'shop-ecs-infra-dev-us-east-1'];
 
 /** The accounts of the configuration the tests read (DELIVERY_CONFIG); the scripts run with the dev profile, as the README's rehearsal does. */
 const ACCOUNTS = Object.fromEntries(configuredAccounts()!.byEnvironment);
@@ -45,7 +45,7 @@ describe('deploy member-roles.json to moto', () => {
     expect(r.out).toContain(`change set deploy-`);
     expect(r.out).toContain('capabilities CAPABILITY_NAMED_IAM');
     expect(r.out).toMatch(/^\+ add {4}DeployPolicy \(AWS::IAM::ManagedPolicy\) {2}\[IAM\]$/m);
-    expect(r.out).toContain('8 to add, 0 to modify');
+    expect(r.out).toContain('4 to add, 0 to modify');
     expect(r.out).toContain(`stack ${STACK}: CREATE_COMPLETE`);
     const roles = await rolesWithDenies(iamClient(moto.endpoint, DEV_ACCOUNT), 'shop-');
     expect(roles.map((x) => x.name)).toEqual(ROLES);
@@ -113,7 +113,7 @@ describe('deploy member-roles.json to moto', () => {
     const r = await run(deploy, ['member-roles', '--parameters', staging, '--plan', '--profile', 'staging']);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    expect(r.out).toContain('8 to add, 0 to modify');
+    expect(r.out).toContain('4 to add, 0 to modify');
     expect(r.out).toMatch(/plan only: change set deploy-\d+ deleted with the empty stack; nothing was changed$/);
     await expect(cfClient(moto.endpoint, ACCOUNTS.staging).send(new DescribeStacksCommand({ StackName: STACK.replace(/dev$/, 'staging') }))).rejects.toThrow(/does not exist/);
   });

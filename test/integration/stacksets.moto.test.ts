@@ -1,6 +1,6 @@
 /**
- * stacksets against moto_server: member-roles.json rolled out to three member accounts
- * with self-managed permissions, each account seen through moto's per-account view
+ * stacksets against moto_server: member-roles.json, then execution-role.json, rolled out
+ * to three member accounts with self-managed permissions, each account seen through moto's per-account view
  * (the x-moto-account-id header), then the instances and the StackSet removed.
  */
 import { DescribeStackSetCommand, ListStackInstancesCommand } from '@aws-sdk/client-cloudformation';
@@ -23,7 +23,7 @@ async function run(argv: string[]) {
   return { code, out: term.lines.join('\n'), err: term.errors.join('\n') };
 }
 
-describe('stacksets rolls member-roles.json out to three accounts', () => {
+describe('stacksets rolls member-roles.json and execution-role.json out to three accounts', () => {
   test('creates the StackSet and one instance per account, with a result table', async () => {
     const r = await run(['member-roles', '--target', TARGETS.join(','), '--max-concurrent-percentage', '50', '--region-concurrency', 'SEQUENTIAL']);
     expect(r.err).toBe('');
@@ -33,6 +33,15 @@ describe('stacksets rolls member-roles.json out to three accounts', () => {
     expect(r.out).toContain('  prod create: SUCCEEDED, 1/1 done (SUCCEEDED 1) after');
     expect(r.out).toMatch(/^444444444444 {2}prod {5}us-east-1 {2}CURRENT {2}SUCCEEDED$/m);
     const instances = (await cfClient(moto.endpoint, ALL.tools).send(new ListStackInstancesCommand({ StackSetName: 'shop-member-roles' }))).Summaries ?? [];
+    expect(instances.map((i) => i.Account).sort()).toEqual(Object.values(ACCOUNTS));
+  });
+
+  test('rolls execution-role.json out after it, as the README orders them', async () => {
+    const r = await run(['execution-role', '--target', TARGETS.join(','), '--region-concurrency', 'SEQUENTIAL']);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('== create StackSet shop-execution-role (self-managed)');
+    const instances = (await cfClient(moto.endpoint, ALL.tools).send(new ListStackInstancesCommand({ StackSetName: 'shop-execution-role' }))).Summaries ?? [];
     expect(instances.map((i) => i.Account).sort()).toEqual(Object.values(ACCOUNTS));
   });
 
@@ -61,8 +70,11 @@ describe('stacksets rolls member-roles.json out to three accounts', () => {
     expect(instances).toHaveLength(3);
   });
 
-  test('--delete as the README writes it removes the instances, the StackSet and the roles in every account', async () => {
+  test('--delete as the README writes it (execution-role first) removes the instances, the StackSets and the roles in every account', async () => {
     for (const account of Object.values(ACCOUNTS)) await detachManagedPoliciesForMoto(iamClient(moto.endpoint, account), 'shop-');
+    const exec = await run(['execution-role', '--delete', '--yes', '--allow-production']);
+    expect(exec.err).toBe('');
+    expect(exec.out).toContain('StackSet shop-execution-role deleted');
     const r = await run(['member-roles', '--delete', '--yes', '--allow-production']);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);

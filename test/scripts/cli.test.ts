@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { TEMPLATE_BODY_LIMIT_BYTES } from '../../generator/core/limits';
 import { DEPLOY_SPEC, main as deploy, planDeploy } from '../../scripts/deploy';
 import { parseArgs } from '../../scripts/lib/args';
 import { main as destroy } from '../../scripts/destroy';
@@ -199,7 +200,7 @@ describe('deploy of a service template', () => {
       );
       expect(r.stderr).toBe('');
       expect(r.status).toBe(0);
-      expect(fs.statSync(path.join(out, `${environment}.json`)).size).toBeLessThanOrEqual(51_200);
+      expect(fs.statSync(path.join(out, `${environment}.json`)).size).toBeLessThanOrEqual(TEMPLATE_BODY_LIMIT_BYTES);
     } finally {
       fs.rmSync(out, { recursive: true, force: true });
     }

@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import { Template } from '../../generator/core/template';
-import { ECS_SERVICE_IDS } from '../../generator/templates/ecs-service';
+import { ECS_SERVICE_IDS } from '../../generator/contracts/service';
 import { Decision, Policy, decide, identityPolicies, resolvePolicy } from '../helpers/iam-sim';
 import { TEMPLATES_DIR, exampleConfig, loadTemplate, resource } from '../helpers/template';
 

@@ -1,5 +1,5 @@
 /**
- * member-roles.json evaluated by a real IAM policy evaluator on the example
+ * member-roles.json and execution-role.json evaluated by a real IAM policy evaluator on the example
  * configuration's real values (accounts, region, names resolved from the generated
  * templates and their parameter files):
  *
@@ -12,9 +12,12 @@
  *   permissions fit inside the boundary.
  */
 import { actionsOfType } from '../../generator/core/handler-permissions';
-import { EXECUTION_ROLE_EXCLUSIONS, MEMBER_ROLES_IDS as ID, memberStackTemplates } from '../../generator/templates/member-roles';
+import { EXECUTION_ROLE_EXCLUSIONS } from '../../generator/blocks/execution-exclusions';
+import { MEMBER_ROLES_IDS as ID } from '../../generator/templates/member-roles';
+import { EXECUTION_ROLE_IDS as EXEC_ID } from '../../generator/templates/execution-role';
+import { memberStackTemplates } from '../../generator/member-stacks';
 import { Decision, Policy, actionInfo, decide, expandAction, identityPolicies, resolvePolicy, trustPolicy } from '../helpers/iam-sim';
-import { loadTemplate, resource, roleStatements } from '../helpers/template';
+import { loadTemplate, resolve, resource, roleStatements } from '../helpers/template';
 import {
   ACCOUNT,
   ALARM,
@@ -36,6 +39,9 @@ import {
   dev,
   envOf,
   execIdentity,
+  executionRole,
+  executionRoleOf,
+  executionValues,
   handlerContext,
   memberFiles,
   memberRoles,
@@ -50,7 +56,7 @@ import {
 jest.setTimeout(120_000);
 
 describe('member stacks: what the generated templates contain', () => {
-  test('member-roles builds its roles from exactly the member-account templates in templates/', () => {
+  test('execution-role and member-roles build their policies from exactly the member-account templates in templates/', () => {
     expect(memberStackTemplates().map((t) => t.file).sort()).toEqual([...memberFiles].sort());
   });
 });
@@ -85,7 +91,7 @@ describe('the execution role allows every handler action of every member stack r
   });
 
   test('each wildcard action of the execution role expands to read and list actions only', async () => {
-    const wildcards = roleStatements(memberRoles, ID.executionRole)
+    const wildcards = roleStatements(executionRole, EXEC_ID.executionRole)
       .filter((s) => s.Effect === 'Allow')
       .flatMap((s) => s.Action as string[])
       .filter((a) => a.includes('*'));
@@ -200,14 +206,22 @@ describe('a template that tries to become administrator is denied at every step'
     expect(await asExec('iam:PutRolePermissionsBoundary', BACKDOOR, { 'iam:PermissionsBoundary': `arn:aws:iam::${ACCOUNT}:policy/open` })).not.toBe('Allowed');
   });
 
-  test('the deploy, execution and CodeDeploy roles and the boundary policy cannot be changed', async () => {
+  test('the deploy, execution and CodeDeploy roles, the boundary, the deploy policy and the execution policies cannot be changed', async () => {
     for (const target of [EXEC_ARN, CODEDEPLOY_ARN, ...deployRoleArns]) {
       for (const action of ['iam:PutRolePolicy', 'iam:AttachRolePolicy', 'iam:UpdateAssumeRolePolicy', 'iam:DeleteRolePolicy', 'iam:DeleteRole', 'iam:TagRole']) {
         expect(`${action} ${target}: ${await asExec(action, target, withBoundary)}`).toBe(`${action} ${target}: ExplicitlyDenied`);
       }
     }
-    for (const action of ['iam:CreatePolicyVersion', 'iam:SetDefaultPolicyVersion', 'iam:DeletePolicy', 'iam:DeletePolicyVersion']) {
-      expect(`${action}: ${await asExec(action, BOUNDARY_ARN)}`).toBe(`${action}: ExplicitlyDenied`);
+    // The boundary, the deploy policy and the execution role's own policies.
+    const policyArn = (t: typeof memberRoles, id: string, values: Record<string, string>) =>
+      `arn:aws:iam::${ACCOUNT}:policy/${resolve(resource(t, id).Properties!.ManagedPolicyName, values)}`;
+    const execPolicies = Object.keys(executionRole.Resources).filter((id) => id.startsWith(EXEC_ID.executionPolicy));
+    expect(execPolicies.length).toBeGreaterThan(1);
+    const policies = [BOUNDARY_ARN, policyArn(memberRoles, ID.deployPolicy, dev), ...execPolicies.map((id) => policyArn(executionRole, id, executionValues('dev')))];
+    for (const target of policies) {
+      for (const action of ['iam:CreatePolicyVersion', 'iam:SetDefaultPolicyVersion', 'iam:DeletePolicy', 'iam:DeletePolicyVersion']) {
+        expect(`${action} ${target}: ${await asExec(action, target)}`).toBe(`${action} ${target}: ExplicitlyDenied`);
+      }
     }
   });
 
@@ -285,7 +299,6 @@ describe('every step of a deploy is allowed', () => {
     const web = deployRole('web', env);
     const account = envOf(env).accountId;
     const suffix = envOf(env).environmentSuffix;
-    const values = memberValues(env);
     const stackArn = `arn:aws:cloudformation:${REGION}:${account}:stack/shop-web-${suffix}/0a1b2c3d-0000-0000-0000-000000000000`;
     const steps: Array<[string, string, Record<string, string>?]> = [
       ['cloudformation:CreateChangeSet', stackArn],
@@ -300,7 +313,7 @@ describe('every step of a deploy is allowed', () => {
       ['s3:GetObject', `arn:aws:s3:::shop-web-artifacts-tools-${TOOLS}/shop-web-pipeline/BuildOutpu/a1b2c3`],
       ['s3:GetBucketLocation', `arn:aws:s3:::shop-web-artifacts-tools-${TOOLS}`],
       ['kms:Decrypt', `arn:aws:kms:${REGION}:${TOOLS}:key/0a1b2c3d-0000-0000-0000-000000000000`, { 'kms:ViaService': `s3.${REGION}.amazonaws.com` }],
-      ['iam:PassRole', roleArn(memberRoles, ID.executionRole, values), { 'iam:PassedToService': 'cloudformation.amazonaws.com' }],
+      ['iam:PassRole', executionRoleOf(env).arn, { 'iam:PassedToService': 'cloudformation.amazonaws.com' }],
       ['ssm:GetParameters', `arn:aws:ssm:${REGION}:${account}:parameter/shop/network-${suffix}/vpc-id`],
       ['ec2:DescribeVpcs', '*'],
       ['ec2:DescribeSubnets', '*'],
@@ -386,9 +399,7 @@ describe('the daily schedules that keep the check functions active', () => {
     const t = loadTemplate(file);
     const account = envOf(env).accountId;
     const stackValues = { ...parameterFile(values), ...pseudo(account) };
-    const member = memberValues(env);
-    const identity = identityPolicies(memberRoles, ID.executionRole, member);
-    const principal = roleArn(memberRoles, ID.executionRole, member);
+    const { arn: principal, identity } = executionRoleOf(env);
     const targets = resource(t, 'CheckFunctionKeepWarmRule').Properties!.Targets as Array<Record<string, unknown>>;
     // iam:PassRole is called only for a target's RoleArn; a Lambda target has none.
     expect(targets.map((x) => x.RoleArn)).toEqual([undefined]);

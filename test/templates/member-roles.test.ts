@@ -4,28 +4,22 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MEMBER_ROLES_IDS as ID } from '../../generator/templates/member-roles';
-import { TEMPLATES_DIR, asList, exampleConfig, loadTemplate, policyStatements, resolve, resource, resourcesOfType, roleStatements } from '../helpers/template';
+import { EXECUTION_ROLE_IDS } from '../../generator/templates/execution-role';
+import { TEMPLATES_DIR, asList, memberParameterValues, exampleConfig, loadTemplate, policyStatements, resolve, resource, resourcesOfType, roleStatements } from '../helpers/template';
 
 const template = loadTemplate('member-roles.json');
 const config = exampleConfig();
-const ROLES = [ID.executionRole, ID.codeDeployRole, ID.ecsInfrastructureRole];
+const ROLES = [ID.codeDeployRole, ID.ecsInfrastructureRole];
+const executionRoleTemplate = loadTemplate('execution-role.json');
 const deployRoleTemplate = loadTemplate('service-deploy-role.json');
 
-function paramsFor(env: string): Record<string, string> {
-  const file = path.join(TEMPLATES_DIR, 'parameters', 'member-roles', `${env}.json`);
-  return {
-    ...(JSON.parse(fs.readFileSync(file, 'utf8')).Parameters as Record<string, string>),
-    'AWS::Partition': 'aws',
-    'AWS::Region': 'eu-west-1',
-    'AWS::AccountId': '222222222222',
-  };
-}
+const paramsFor = (env: string) => memberParameterValues(`member-roles/${env}.json`);
 
 describe('member-roles.json', () => {
-  test('creates the execution, CodeDeploy and ECS infrastructure roles, the deploy policy, the boundary and the execution policies', () => {
+  test('creates the CodeDeploy and ECS infrastructure roles, the deploy policy and the boundary; the execution role is in execution-role.json', () => {
     expect(resourcesOfType(template, 'AWS::IAM::Role').map(([id]) => id).sort()).toEqual([...ROLES].sort());
     const policies = resourcesOfType(template, 'AWS::IAM::ManagedPolicy').map(([id]) => id);
-    expect(policies).toEqual(expect.arrayContaining([ID.workloadBoundary, ID.deployPolicy, `${ID.executionPolicy}1`]));
+    expect(policies.sort()).toEqual([ID.deployPolicy, ID.workloadBoundary]);
     expect(Object.keys(template.Resources).sort()).toEqual([...ROLES, ...policies].sort());
   });
 
@@ -39,9 +33,10 @@ describe('member-roles.json', () => {
     expect(template.Parameters?.[ID.toolsAccountId]).toMatchObject({ AllowedPattern: '^[0-9]{12}$' });
   });
 
-  test('is a StackSet template: no transform, no account IDs or regions written in', () => {
-    expect(template.Transform).toBeUndefined();
-    const text = JSON.stringify(template);
+  test.each(['member-roles.json', 'execution-role.json'])('%s is a StackSet template: no transform, no account IDs or regions written in', (file) => {
+    const t = loadTemplate(file);
+    expect(t.Transform).toBeUndefined();
+    const text = JSON.stringify(t);
     expect(text).not.toMatch(/\d{12}/);
     expect(text).not.toMatch(/(us|eu|ap|sa|ca|me|af)-(east|west|north|south|central|northeast|southeast)-\d/);
   });
@@ -69,10 +64,9 @@ describe('member-roles.json', () => {
     ]);
   });
 
-  test('the execution role is for CloudFormation and the CodeDeploy role for CodeDeploy', () => {
+  test('the CodeDeploy role is for CodeDeploy, in this account', () => {
     const principal = (id: string) =>
       (resource(template, id).Properties?.AssumeRolePolicyDocument as { Statement: Array<Record<string, any>> }).Statement.map((s) => s.Principal);
-    expect(principal(ID.executionRole)).toEqual([{ Service: 'cloudformation.amazonaws.com' }]);
     expect(principal(ID.codeDeployRole)).toEqual([{ Service: 'codedeploy.amazonaws.com' }]);
     const codeDeployTrust = (resource(template, ID.codeDeployRole).Properties?.AssumeRolePolicyDocument as { Statement: Array<Record<string, any>> }).Statement[0];
     expect(resolve(codeDeployTrust.Condition.StringEquals['aws:SourceAccount'], paramsFor('dev'))).toBe('222222222222');
@@ -106,7 +100,7 @@ describe('member-roles.json', () => {
     ]);
     const pass = statements.find((s) => s.Sid === 'PassExecutionRole')!;
     expect((pass.Resource as unknown[]).map((r) => resolve(r, p))).toEqual([
-      `arn:aws:iam::222222222222:role/${resolve(resource(template, ID.executionRole).Properties?.RoleName, p)}`,
+      `arn:aws:iam::222222222222:role/${resolve(resource(executionRoleTemplate, EXECUTION_ROLE_IDS.executionRole).Properties?.RoleName, p)}`,
     ]);
     expect(pass.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } });
   });
@@ -132,9 +126,8 @@ describe('member-roles.json', () => {
     ]);
   });
 
-  test('outputs the execution and CodeDeploy role ARNs and the boundary\'s (deploy role ARNs come from the naming module)', () => {
+  test('outputs the CodeDeploy and ECS infrastructure role ARNs and the boundary\'s (deploy role ARNs come from the naming module)', () => {
     expect(template.Outputs).toEqual({
-      ExecutionRoleArn: expect.objectContaining({ Value: { 'Fn::GetAtt': [ID.executionRole, 'Arn'] } }),
       CodeDeployRoleArn: expect.objectContaining({ Value: { 'Fn::GetAtt': [ID.codeDeployRole, 'Arn'] } }),
       WorkloadBoundaryArn: expect.objectContaining({ Value: { Ref: ID.workloadBoundary } }),
       EcsInfrastructureRoleArn: expect.objectContaining({ Value: { 'Fn::GetAtt': [ID.ecsInfrastructureRole, 'Arn'] } }),

@@ -14,7 +14,7 @@ import { Template, TemplateBuilder } from '../../generator/core/template';
 import { serializeTemplate } from '../../generator/core/serialize';
 import { PIPELINE_TYPE, deployStageName, standardName } from '../../generator/core/naming';
 import { ENVIRONMENT_SUFFIX, PROJECT_NAME, SERVICE_NAME } from '../../generator/core/parameters';
-import { TEMPLATE_BODY_LIMIT_BYTES } from '../../generator/rules/template-size';
+import { TEMPLATE_BODY_LIMIT_BYTES } from '../../generator/core/limits';
 import { templateChecks } from '../../generator/validate';
 import {
   AWS_METRICS,
@@ -24,7 +24,7 @@ import {
   STAGE_DIMENSION,
   buildMonitoringTemplate,
 } from '../../generator/templates/monitoring';
-import { DORA_DIMENSIONS, DORA_METRICS } from '../../generator/templates/dora';
+import { DORA_DIMENSIONS, DORA_METRICS } from '../../generator/contracts/dora';
 import { EXECUTION_ID, PIPELINE, actionEvent, pipelineEvent, stageEvent } from '../fixtures/codepipeline-events';
 import { applyInputTransformer, jsonPath, matchesEventPattern, matchesJsonFilter } from '../helpers/event-pattern';
 import { exampleConfig, loadTemplate, policyStatements, resolve, resource, resourcesOfType } from '../helpers/template';

@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import { ResourceDef, StringParameter } from '../../generator/core/template';
 import { NETWORK_IDS, SUBNET_CIDR_BITS, ZONES } from '../../generator/templates/network';
 import { walkStrings } from '../../generator/rules/rule';
-import { ACCESS_LOG_IDS, ELB_ACCOUNT_BY_REGION, ELB_LOG_DELIVERY_SERVICE } from '../../generator/blocks/access-logs';
+import { ACCESS_LOG_IDS, ELB_LOG_DELIVERY_SERVICE } from '../../generator/blocks/access-logs';
+import { ELB_ACCOUNT_BY_REGION } from '../../generator/core/elb-accounts';
 import { accessLogBucketNameParts, measureName } from '../../generator/core/naming';
 import { MAX_LENGTH } from '../../generator/core/parameters';
 import { templateChecks } from '../../generator/validate';
@@ -106,11 +107,11 @@ describe('network.json', () => {
     expect(allows.flatMap((s) => s.Resource as unknown[])).toEqual([{ 'Fn::GetAtt': [ID.flowLogGroup, 'Arn'] }]);
   });
 
-  test('the ECS cluster is {project}-cluster-{suffix}, with Container Insights, as member-roles.json scopes it', () => {
+  test('the ECS cluster is {project}-cluster-{suffix}, with Container Insights, as execution-role.json scopes it', () => {
     const cluster = resource(t, ID.cluster).Properties!;
     expect(resolve(cluster.ClusterName, devValues)).toBe('shop-cluster-dev');
     expect(cluster.ClusterSettings).toEqual([{ Name: 'containerInsights', Value: 'enabled' }]);
-    const roles = loadTemplate('member-roles.json');
+    const roles = loadTemplate('execution-role.json');
     const ecs = roleStatements(roles, 'ExecutionRole').find((s) => s.Sid === 'EcsClusterAndServices')!;
     const clusterArns = (ecs.Resource as unknown[]).map((r) => resolve(r, devValues));
     expect(clusterArns).toContain('arn:aws:ecs:eu-west-1:222222222222:cluster/shop-cluster-dev');
@@ -262,7 +263,7 @@ describe('network.json', () => {
     });
 
     test('the execution role may manage exactly this bucket', () => {
-      const roles = loadTemplate('member-roles.json');
+      const roles = loadTemplate('execution-role.json');
       const statements = Object.values(roles.Resources)
         .filter((r) => r.Type === 'AWS::IAM::ManagedPolicy')
         .flatMap((r) => policyStatements(r));

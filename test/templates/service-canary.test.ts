@@ -1,6 +1,6 @@
 /**
  * service-canary.json: one Synthetics canary per service and environment, its artifact
- * bucket, role and alarm, and what member-roles.json lets CloudFormation do with them.
+ * bucket, role and alarm, and what execution-role.json lets CloudFormation do with them.
  */
 import { EventEmitter } from 'node:events';
 import * as fs from 'node:fs';
@@ -11,7 +11,8 @@ import { MAX_LENGTH } from '../../generator/core/parameters';
 import { HTTPS_PORT } from '../../generator/blocks/https';
 import { StringParameter } from '../../generator/core/template';
 import { ResolvedConfig } from '../../generator/config/types';
-import { ECS_SERVICE_IDS, ECS_SERVICE_TEMPLATE_FILES, PRODUCTION_PORT } from '../../generator/templates/ecs-service';
+import { ECS_SERVICE_TEMPLATE_FILES } from '../../generator/templates/ecs-service';
+import { ECS_SERVICE_IDS, PRODUCTION_PORT } from '../../generator/contracts/service';
 import {
   ARTIFACT_EXPIRY_DAYS,
   ARTIFACT_PREFIX,
@@ -28,7 +29,7 @@ import { longestValues } from '../helpers/names';
 
 const t = loadTemplate(SERVICE_CANARY_FILE);
 const bg = loadTemplate(ECS_SERVICE_TEMPLATE_FILES['blue-green']);
-const memberRoles = loadTemplate('member-roles.json');
+const executionRole = loadTemplate('execution-role.json');
 const config = exampleConfig();
 const PSEUDO: Record<string, string> = { 'AWS::Region': 'eu-west-1', 'AWS::AccountId': '444444444444', 'AWS::Partition': 'aws' };
 
@@ -308,10 +309,10 @@ describe('service-canary.json: the canary script', () => {
   });
 });
 
-describe('member-roles.json ExecutionRole and the canary stack', () => {
-  const statements = roleStatements(memberRoles, 'ExecutionRole');
+describe('execution-role.json ExecutionRole and the canary stack', () => {
+  const statements = roleStatements(executionRole, 'ExecutionRole');
   const sid = (s: string) => statements.find((x) => x.Sid === s)!;
-  const roleValues: Record<string, string> = { ...parameters('parameters/member-roles/prod.json'), ...PSEUDO };
+  const roleValues: Record<string, string> = { ...parameters('parameters/execution-role/prod.json'), ...PSEUDO };
 
   test('manages canaries whose names end in -{suffix} in this account and region', () => {
     const arns = (sid('Canaries').Resource as unknown[]).map((r) => resolve(r, roleValues));

@@ -28,6 +28,11 @@ function markerString(at: readonly Key[]): string {
 function sampleValue(schema: JsonSchema, at: Key[], markers: Markers, mapKeys: readonly string[]): Json {
   if (Array.isArray(schema.enum)) return schema.enum[0];
   if ('const' in schema) return schema.const;
+  // A choice (containerHealthCheck: false or an object): the object form, whose fields a default may fill.
+  if (Array.isArray(schema.anyOf)) {
+    const branches = schema.anyOf as JsonSchema[];
+    return sampleValue(branches.find((b) => b.type === 'object') ?? branches[0], at, markers, mapKeys);
+  }
   const type = Array.isArray(schema.type) ? schema.type[0] : schema.type;
   switch (type) {
     case 'string': {
@@ -123,6 +128,8 @@ function describe(v: Json | typeof NOT_FOUND, markers: Markers, mapKeys: readonl
   const origin = markers.byValue.get(JSON.stringify(v));
   if (origin) return `same as \`${genericPath(origin, mapKeys)}\``;
   if (typeof v === 'object' && v !== null && !Array.isArray(v)) return undefined;
+  // Built from other fields' values (the container health check's command): the description words it.
+  if (typeof v === 'string' && /~[^~]+~/.test(v)) return undefined;
   return `\`${JSON.stringify(v)}\``;
 }
 

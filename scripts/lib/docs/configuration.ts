@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import { TRACKS_REQUESTS } from '../../../generator/config/autoscaling';
-import { BAKE_TIME_MAX_MINUTES, CANARY_PERCENT_MIN, LINEAR_PERCENT_MIN, TOTAL_BAKE_MAX_MINUTES } from '../../../generator/config/ecs-traffic';
+import { BAKE_TIME_MAX_MINUTES, CANARY_PERCENT_MIN, LINEAR_PERCENT_MIN, TOTAL_BAKE_MAX_MINUTES } from '../../../generator/core/ecs-traffic-limits';
 import { FARGATE_SIZES, describeMemory } from '../../../generator/config/fargate';
 import { CONFIG_SCHEMA_PATH, MAX_DEPTH, MAX_REPORTED_PROBLEMS, S3_FORBIDDEN_PREFIXES } from '../../../generator/config/load';
 import { ACCOUNT_ID_LENGTH, CONFIGURED_NAMES, NAME_RULES, NameKind, REGION_MAX_LENGTH, measureName } from '../../../generator/core/naming';

@@ -8,7 +8,7 @@
  * name (VpcCidr -> vpcCidr, SourceBranch -> branch) and by the environment or service the
  * file is for. Undefined when no single field fits (a value the generator derives).
  */
-import { ResolvedConfig } from '../config/types';
+import { ResolvedConfig } from './types';
 
 interface Leaf {
   readonly path: string;

@@ -5,12 +5,20 @@
  * (generator/validate/aot.ts says what each holds). Loading that code costs a fraction of
  * compiling the schemas at every start.
  */
-import type { ValidateFunction } from 'ajv';
+import type { Options, ValidateFunction } from 'ajv';
 import * as fs from 'node:fs';
 import Module from 'node:module';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
-import { PROJECT_ROOT } from '../core/paths';
+import { PROJECT_ROOT } from './paths';
+
+/**
+ * The options the configuration schema is compiled with, ahead of time by the build
+ * (generator/validate/aot.ts), for config/load.ts: every error; verbose, so errors carry
+ * their schema and an unknown key can list the allowed ones. The schema itself is checked against draft-07 by
+ * the tests, not at every start.
+ */
+export const CONFIG_AJV_OPTIONS: Options = { allErrors: true, strict: true, allowUnionTypes: true, verbose: true, validateSchema: false };
 
 export const VALIDATORS_DIR = path.join(PROJECT_ROOT, 'dist', 'validators');
 

@@ -1,0 +1,79 @@
+// Lint: typescript-eslint's recommended rules and the generator's import boundaries.
+//
+// The generator's layers import one way:
+//   core <- config <- blocks <- contracts <- templates <- render <- scripts
+// - core (generator/core) reads only itself: intrinsics, the template builder, naming,
+//   AWS facts, the compiled-validator loader.
+// - contracts (generator/contracts) hold what two templates must agree on (SSM parameter
+//   names, logical IDs, shared names); both sides read them, neither reads the other.
+// - render (generator/render.ts, generator/member-stacks.ts) composes the templates.
+// - functions (generator/functions) is Lambda code, inlined by templates; it reads core.
+// - rules and validate are the in-memory checks: they read core (validate runs the rules).
+// - a template never imports render, a rule or a sibling template.
+// A new import across these lines fails `npm run lint`, which `npm test` runs.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import importX, { createNodeResolver } from 'eslint-plugin-import-x';
+
+const G = './generator';
+const layer = (name) => `${G}/${name}`;
+const ALL = ['core', 'config', 'contracts', 'functions', 'blocks', 'templates', 'rules', 'validate'];
+const RENDER = [`${G}/render.ts`, `${G}/member-stacks.ts`];
+
+/** Zones: files in `target` must not import from any of `not`. */
+function only(target, allowed, message) {
+  const not = ALL.filter((l) => l !== target && !allowed.includes(l)).map(layer);
+  return { target: layer(target), from: [...not, ...RENDER, './scripts'], message };
+}
+
+const zones = [
+  only('core', [], 'core reads only core'),
+  only('config', ['core'], 'config reads only core'),
+  only('contracts', ['core', 'config', 'blocks'], 'contracts read only core, config and blocks'),
+  only('functions', ['core'], 'function code reads only core'),
+  only('blocks', ['core', 'config', 'functions'], 'blocks never read contracts, templates, rules, validate or render'),
+  only('templates', ['core', 'config', 'contracts', 'functions', 'blocks'], 'templates never read render, rules or validate'),
+  only('rules', ['core'], 'rules read only core'),
+  only('validate', ['core', 'rules'], 'validate reads only core and the rules it runs'),
+  {
+    target: layer('templates'),
+    from: layer('templates'),
+    message: 'a template never imports a sibling template: move what both need to generator/contracts or generator/blocks',
+  },
+];
+
+export default tseslint.config(
+  {
+    ignores: ['node_modules/', 'dist/', 'coverage/', 'templates/', 'rendered/', 'bench/cdk/cdk.out/', '.templates.*/'],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.{ts,js,mjs}'],
+    plugins: { 'import-x': importX },
+    settings: {
+      // no-cycle parses the files an import leads to: TypeScript ones with typescript-eslint's parser.
+      'import-x/extensions': ['.ts', '.js'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js', '.json'] })],
+    },
+    rules: {
+      'import-x/no-restricted-paths': ['error', { zones }],
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      // Unused names are tsc's (noUnusedLocals, noUnusedParameters); `_`-prefixed arguments
+      // stay allowed for callbacks whose shape is fixed.
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+    },
+  },
+  {
+    // Tests walk generated JSON templates and stubbed AWS answers, whose shape they assert.
+    files: ['test/**'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
+  {
+    // CommonJS files: the build, the scripts that run inside CodeBuild, jest's config.
+    files: ['**/*.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly', console: 'readonly', Buffer: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+);

@@ -1,0 +1,201 @@
+/**
+ * Where each handler action of the CloudFormation execution role (execution-role.json)
+ * goes: the first scope whose pattern matches it. The EC2 and Elastic Load Balancing
+ * scopes are in network-scopes.ts.
+ */
+import { Intrinsic, sub } from '../core/intrinsics';
+import { anyResource } from '../core/iam';
+import { Scope as PermissionScope } from '../core/handler-permissions';
+import { accessLogBucketArn } from '../core/naming';
+import { ParameterHandle } from '../core/template';
+import { arn, iamArn } from './account-arns';
+import { networkScopes } from './network-scopes';
+
+/** The project and environment suffix parameters of the template that holds the role. */
+export interface ExecutionScope {
+  readonly project: ParameterHandle<string>;
+  readonly suffix: ParameterHandle<string>;
+}
+
+/** The service principal of Application Auto Scaling's service-linked role for ECS services. */
+const APP_AUTOSCALING_ECS = 'ecs.application-autoscaling.amazonaws.com';
+
+/**
+ * The handler actions that have no resource-level permissions (Service Authorization
+ * Reference: no resource types), in one statement on `*` ahead of the scopes below.
+ */
+const WITHOUT_RESOURCE_TYPES: ReadonlyArray<{ readonly actions: RegExp; readonly calls: string }> = [
+  { actions: /ec2:Describe\w+|autoscaling:DescribeTags|elasticloadbalancing:Describe\w+/, calls: 'EC2 and Elastic Load Balancing Describe* calls, autoscaling:DescribeTags' },
+  { actions: /ecs:(DeregisterTaskDefinition|DescribeTaskDefinition|ListClusters|ListServices|ListTaskDefinitions)/, calls: 'ecs:DeregisterTaskDefinition, DescribeTaskDefinition and the List* calls' },
+  { actions: /iam:ListRoles/, calls: 'iam:ListRoles' },
+  { actions: /logs:(DescribeIndexPolicies|DescribeLogGroups|DescribeResourcePolicies)/, calls: 'logs:DescribeLogGroups, DescribeIndexPolicies and DescribeResourcePolicies' },
+  { actions: /lambda:ListFunctions/, calls: 'lambda:ListFunctions' },
+  { actions: /synthetics:DescribeCanaries/, calls: 'synthetics:DescribeCanaries' },
+  { actions: /s3:ListAllMyBuckets/, calls: 's3:ListAllMyBuckets' },
+  { actions: /events:ListRules/, calls: 'events:ListRules' },
+  { actions: /ssm:DescribeParameters/, calls: 'ssm:DescribeParameters' },
+];
+
+/**
+ * Where each granted action goes: the first scope whose pattern matches it. Mutations
+ * are held to this account and region and, where the service allows, to this project's
+ * names or its Project tag; every `*` says which APIs require it.
+ */
+export function executionScopes(s: ExecutionScope, boundaryArn: Intrinsic<string>): PermissionScope[] {
+  const project = `\${${s.project.logicalId}}`;
+  const suffix = `\${${s.suffix.logicalId}}`;
+  const projectTag = { StringEquals: { 'aws:ResourceTag/Project': sub(project) } };
+  const workloadRoles = [iamArn(`role/${project}-workload/*`)];
+  return [
+    {
+      sid: 'WithoutResourceTypes',
+      actions: new RegExp(`^(${WITHOUT_RESOURCE_TYPES.map((w) => w.actions.source).join('|')})$`),
+      resources: anyResource(`${WITHOUT_RESOURCE_TYPES.map((w) => w.calls).join('; ')}: no resource-level permissions`),
+      collapse: ['ec2:Describe*', 'elasticloadbalancing:Describe*'],
+    },
+    ...networkScopes({ project, suffix, projectId: s.project.logicalId }),
+    {
+      sid: 'EcsClusterAndServices',
+      actions: /^ecs:\w+$/,
+      resources: [
+        arn('ecs', `cluster/${project}-cluster-${suffix}`),
+        arn('ecs', `service/${project}-cluster-${suffix}/*`),
+        arn('ecs', `task-set/${project}-cluster-${suffix}/*/*`),
+        arn('ecs', `service-deployment/${project}-cluster-${suffix}/*/*`),
+        // Task definition families are generated from the stack names, `{project}-...`.
+        arn('ecs', `task-definition/${project}-*:*`),
+      ],
+    },
+    // Workload roles: created, changed and deleted only with the workload boundary.
+    {
+      sid: 'BoundedWorkloadRoles',
+      actions: /^iam:(CreateRole|DeleteRole|DeleteRolePolicy|PutRolePermissionsBoundary|PutRolePolicy|UpdateAssumeRolePolicy|UpdateRole|UpdateRoleDescription)$/,
+      resources: workloadRoles,
+      options: { condition: { StringEquals: { 'iam:PermissionsBoundary': boundaryArn } } },
+    },
+    {
+      sid: 'PassWorkloadRoles',
+      actions: /^iam:PassRole$/,
+      resources: workloadRoles,
+      options: {
+        condition: {
+          StringEquals: {
+            'iam:PassedToService': ['ecs-tasks.amazonaws.com', 'events.amazonaws.com', 'lambda.amazonaws.com', 'synthetics.amazonaws.com', 'vpc-flow-logs.amazonaws.com'],
+          },
+        },
+      },
+    },
+    // The first load balancer, the first ECS cluster and the first scalable ECS service of
+    // an account create their service-linked roles; nothing else may be created that way.
+    {
+      sid: 'ServiceLinkedRoles',
+      actions: /^iam:CreateServiceLinkedRole$/,
+      resources: [
+        iamArn('role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS'),
+        iamArn('role/aws-service-role/elasticloadbalancing.amazonaws.com/AWSServiceRoleForElasticLoadBalancing'),
+        iamArn(`role/aws-service-role/${APP_AUTOSCALING_ECS}/AWSServiceRoleForApplicationAutoScaling_ECSService`),
+      ],
+      options: { condition: { StringEquals: { 'iam:AWSServiceName': ['ecs.amazonaws.com', 'elasticloadbalancing.amazonaws.com', APP_AUTOSCALING_ECS] } } },
+    },
+    // Service auto scaling (blocks/autoscaling.ts): scalable targets have generated IDs, so
+    // they are held to ECS services' task counts in this account and region.
+    // A target tracking policy also reads its metric when it is created or changed.
+    {
+      sid: 'ScalingReads',
+      actions: /^(application-autoscaling:Describe\w+|cloudwatch:GetMetricData)$/,
+      resources: anyResource('Application Auto Scaling Describe* calls and cloudwatch:GetMetricData (of CloudWatch metrics) have no resource-level permissions'),
+      collapse: ['application-autoscaling:Describe*'],
+    },
+    {
+      sid: 'EcsScalableTargets',
+      actions: /^application-autoscaling:\w+$/,
+      resources: [arn('application-autoscaling', 'scalable-target/*')],
+      options: {
+        condition: { StringEquals: { 'application-autoscaling:service-namespace': 'ecs', 'application-autoscaling:scalable-dimension': 'ecs:service:DesiredCount' } },
+        because: 'Application Auto Scaling names scalable targets by generated IDs; only ECS service task counts qualify',
+      },
+    },
+    { sid: 'ReadWorkloadRoles', actions: /^iam:\w+$/, resources: workloadRoles },
+    { sid: 'LogGroups', actions: /^logs:\w+$/, resources: [arn('logs', `log-group:/${project}/*`)] },
+    // service-canary.json: CloudWatch Synthetics creates the canary's Lambda function and
+    // layer (`cwsyn-{canary}-*`, the canary `{service}-{suffix}`) with the caller's
+    // permissions and deletes them with the canary (ProvisionedResourceCleanup); the
+    // runtime's own layers belong to AWS accounts.
+    {
+      sid: 'Layers',
+      actions: /^lambda:\w*Layer\w*$/,
+      resources: [
+        arn('lambda', `layer:cwsyn-*-${suffix}-*`),
+        arn('lambda', `layer:cwsyn-*-${suffix}-*:*`),
+        sub('arn:${AWS::Partition}:lambda:${AWS::Region}:*:layer:Synthetics:*'),
+        sub('arn:${AWS::Partition}:lambda:${AWS::Region}:*:layer:AWS-CW-Synthetics*'),
+      ],
+      options: {
+        because:
+          'CloudWatch Synthetics names a canary\'s function and layer cwsyn-{canary}-{id}, and canary names ({service}-{suffix}, 21 characters) cannot hold the project; the runtime\'s layers belong to AWS accounts',
+      },
+    },
+    // The pre-traffic check functions (CodeDeployHook_{project}-*) and the canaries'
+    // functions (cwsyn-{canary}-*, named by Synthetics).
+    {
+      sid: 'Functions',
+      actions: /^lambda:\w+$/,
+      resources: [
+        arn('lambda', `function:CodeDeployHook_${project}-*`),
+        arn('lambda', `function:${project}-*-check-${suffix}`),
+        arn('lambda', `function:cwsyn-*-${suffix}-*`),
+      ],
+      options: { because: 'CloudWatch Synthetics names a canary\'s function and layer cwsyn-{canary}-{id}, and canary names ({service}-{suffix}, 21 characters) cannot hold the project' },
+    },
+    // CreateCanary has no resource type: it is held to canaries tagged with this project.
+    {
+      sid: 'CreateCanaries',
+      actions: /^synthetics:CreateCanary$/,
+      resources: anyResource('synthetics:CreateCanary has no resource-level permissions'),
+      options: { condition: { StringEquals: { 'aws:RequestTag/Project': sub(project) } } },
+    },
+    // Canary names cannot hold the project (21 characters): they end in `-{suffix}`, and
+    // only canaries tagged with this project qualify.
+    {
+      sid: 'Canaries',
+      actions: /^synthetics:\w+$/,
+      resources: [arn('synthetics', `canary:*-${suffix}`)],
+      options: { condition: projectTag, because: 'canary names (21 characters) cannot hold the project; only canaries tagged with this project qualify' },
+    },
+    // network.json: the load balancer access log bucket of this account, region and
+    // environment (naming.ts accessLogBucketName); its S3 actions also go to the canaries'.
+    {
+      sid: 'AccessLogBucket',
+      actions: /^s3:\w+$/,
+      resources: [accessLogBucketArn(s.project, s.suffix)],
+      collapse: ['s3:Get*Configuration', 's3:GetBucket*'],
+      shared: true,
+    },
+    // The canaries' artifact buckets, `{project}-{service}-canary-{suffix}-{account}`.
+    {
+      sid: 'CanaryArtifactBuckets',
+      actions: /^s3:\w+$/,
+      resources: [sub(`arn:\${AWS::Partition}:s3:::${project}-*-canary-${suffix}-\${AWS::AccountId}`)],
+      collapse: ['s3:Get*Configuration', 's3:GetBucket*'],
+    },
+    // RegisterScalableTarget and PutScalingPolicy first check the caller's CloudWatch
+    // permissions with calls that name no alarm (PutMetricAlarm and DeleteAlarms without
+    // parameters, DescribeAlarms of one record), made on the caller's behalf (Application
+    // Auto Scaling User Guide, "Permissions validation for API calls on target resources").
+    // Only such service-made calls qualify here; CloudFormation's own alarm calls stay
+    // with this project's alarms (Alarms, below).
+    {
+      sid: 'ScalingPermissionChecks',
+      actions: /^cloudwatch:(DeleteAlarms|DescribeAlarms|PutMetricAlarm)$/,
+      resources: anyResource('the permission checks of Application Auto Scaling call CloudWatch naming no alarm; only calls an AWS service makes for this role qualify'),
+      options: { condition: { Bool: { 'aws:ViaAWSService': 'true' } } },
+      shared: true,
+    },
+    { sid: 'Alarms', actions: /^cloudwatch:\w+$/, resources: [arn('cloudwatch', `alarm:${project}-*`)] },
+    // dora-forwarding.json: the rule that forwards ECS deployment events, `{project}-dora-forward-{suffix}`.
+    { sid: 'EventRules', actions: /^events:\w+$/, resources: [arn('events', `rule/${project}-*`)] },
+    // The network stack hands its IDs to the service stacks through SSM parameters
+    // under /{project}/.
+    { sid: 'NetworkParameters', actions: /^ssm:\w+$/, resources: [arn('ssm', `parameter/${project}/*`)] },
+  ];
+}
