@@ -48,31 +48,63 @@ export const PIPELINE_STACKS_EXCLUSIONS: readonly Exclusion[] = [
   // Not IAM actions: names in the registry schemas that IAM does not know.
   exclude('AWS::S3::Bucket', ['S3:GetBucketWebsite'], 'not an IAM action (a mis-capitalised s3:GetBucketWebsite in the registry schema); no bucket is a website'),
   exclude('AWS::Logs::LogGroup', ['s3:REST.PUT.OBJECT'], 'not an IAM action (an S3 REST operation name in the registry schema)'),
-  exclude('AWS::S3::Bucket', ['s3:DeleteBucketEncryption', 's3:DeleteBucketLifecycle'], 'not IAM actions (s3:PutEncryptionConfiguration and s3:PutLifecycleConfiguration authorize them); every bucket keeps both anyway'),
+  exclude(
+    'AWS::S3::Bucket',
+    ['s3:DeleteBucketEncryption', 's3:DeleteBucketLifecycle'],
+    'not IAM actions (s3:PutEncryptionConfiguration and s3:PutLifecycleConfiguration authorize them); every bucket keeps both anyway',
+  ),
   // IAM escalation paths the pipeline roles never need.
-  exclude('AWS::IAM::Role', ['iam:AttachRolePolicy', 'iam:DetachRolePolicy'], 'no pipeline role has ManagedPolicyArns (project rule CD004): no managed policy may be attached, so none is ever detached'),
+  exclude(
+    'AWS::IAM::Role',
+    ['iam:AttachRolePolicy', 'iam:DetachRolePolicy'],
+    'no pipeline role has ManagedPolicyArns (project rule CD004): no managed policy may be attached, so none is ever detached',
+  ),
   exclude('AWS::IAM::Role', ['iam:PutRolePermissionsBoundary', 'iam:DeleteRolePermissionsBoundary'], 'called only for PermissionsBoundary, which no pipeline role sets'),
   exclude('AWS::S3::Bucket', ['iam:PassRole'], 'called only for ReplicationConfiguration.Role, which is never set'),
   exclude('AWS::SNS::Topic', ['iam:PassRole'], 'called only for delivery status logging roles, which the approval topic never sets'),
   exclude('AWS::SecretsManager::RotationSchedule', ['iam:PassRole'], 'called only for HostedRotationLambda; the schedule names an existing function (RotationLambdaARN)'),
   // Properties the templates never set.
   exclude('AWS::ECR::Repository', ['kms:CreateGrant', 'kms:DescribeKey', 'kms:RetireGrant'], 'called only for EncryptionConfiguration with KMS; the repository uses AES256'),
-  exclude('AWS::SecretsManager::Secret', ['secretsmanager:ReplicateSecretToRegions', 'secretsmanager:RemoveRegionsFromReplication'], 'called only for ReplicaRegions, which is never set'),
+  exclude(
+    'AWS::SecretsManager::Secret',
+    ['secretsmanager:ReplicateSecretToRegions', 'secretsmanager:RemoveRegionsFromReplication'],
+    'called only for ReplicaRegions, which is never set',
+  ),
   exclude('AWS::Logs::LogGroup', ['logs:AssociateKmsKey', 'logs:DisassociateKmsKey'], 'called only for KmsKeyId, which is never set'),
   exclude('AWS::Logs::LogGroup', ['logs:PutDataProtectionPolicy', 'logs:DeleteDataProtectionPolicy'], 'called only for DataProtectionPolicy, which is never set'),
   exclude('AWS::Logs::LogGroup', ['logs:PutIndexPolicy', 'logs:DeleteIndexPolicy'], 'called only for FieldIndexPolicies, which are never set'),
   exclude('AWS::Logs::LogGroup', ['logs:PutResourcePolicy', 'logs:DeleteResourcePolicy'], 'called only for ResourcePolicyDocument, which is never set'),
-  exclude('AWS::Logs::LogGroup', ['logs:PutBearerTokenAuthentication', 'logs:PutLogGroupDeletionProtection'], 'called only for BearerTokenAuthenticationEnabled and DeletionProtectionEnabled, which are never set'),
-  exclude('AWS::Logs::LogGroup', ['firehose:TagDeliveryStream', 'logs:CreateLogDelivery'], 'called only for a log delivery (vended logs to Firehose or S3), which the log group has not'),
+  exclude(
+    'AWS::Logs::LogGroup',
+    ['logs:PutBearerTokenAuthentication', 'logs:PutLogGroupDeletionProtection'],
+    'called only for BearerTokenAuthenticationEnabled and DeletionProtectionEnabled, which are never set',
+  ),
+  exclude(
+    'AWS::Logs::LogGroup',
+    ['firehose:TagDeliveryStream', 'logs:CreateLogDelivery'],
+    'called only for a log delivery (vended logs to Firehose or S3), which the log group has not',
+  ),
   exclude('AWS::SNS::Topic', ['sns:PutDataProtectionPolicy'], 'called only for DataProtectionPolicy, which is never set'),
-  excludeMatching('AWS::S3::Bucket', /^(s3tables:\w+|s3:\w+BucketMetadata\w*Configuration)$/, 'called only for MetadataConfiguration / MetadataTableConfiguration, which is never set'),
+  excludeMatching(
+    'AWS::S3::Bucket',
+    /^(s3tables:\w+|s3:\w+BucketMetadata\w*Configuration)$/,
+    'called only for MetadataConfiguration / MetadataTableConfiguration, which is never set',
+  ),
   excludeMatching(
     'AWS::S3::Bucket',
     /^s3:(Delete|Put)\w*(Abac|Accelerate|Analytics|Cors|CORS|IntelligentTiering|Inventory|Metrics|Notification|Replication|Website)\w*$/,
     'called only for acceleration, analytics, ABAC, CORS, notification, replication, website, tiering, inventory or metrics configurations, which the artifact and cache buckets never set',
   ),
-  exclude('AWS::S3::Bucket', ['s3:PutBucketAcl', 's3:PutObjectAcl', 's3:PutBucketLogging'], "called only for AccessControl and LoggingConfiguration; the buckets keep S3's defaults (ACLs disabled) and log nothing"),
-  exclude('AWS::S3::Bucket', ['s3:PutBucketObjectLockConfiguration', 's3:PutObjectLockConfiguration'], 'called only for ObjectLockEnabled / ObjectLockConfiguration, which are never set'),
+  exclude(
+    'AWS::S3::Bucket',
+    ['s3:PutBucketAcl', 's3:PutObjectAcl', 's3:PutBucketLogging'],
+    "called only for AccessControl and LoggingConfiguration; the buckets keep S3's defaults (ACLs disabled) and log nothing",
+  ),
+  exclude(
+    'AWS::S3::Bucket',
+    ['s3:PutBucketObjectLockConfiguration', 's3:PutObjectLockConfiguration'],
+    'called only for ObjectLockEnabled / ObjectLockConfiguration, which are never set',
+  ),
 ];
 
 /** The handler actions without resource-level permissions (Service Authorization Reference: no resource types). */
@@ -132,7 +164,8 @@ export function pipelineStacksScopes(s: PipelineStacksScope): Scope[] {
       resources: keys,
       options: {
         condition: { StringEquals: requestTag, StringEqualsIfExists: { 'aws:ResourceTag/Project': sub(project) } },
-        because: 'tagging a key as it is created needs kms:TagResource on every key of the account and region; only a request that tags the key with this project, on a key without another project\'s tag, qualifies',
+        because:
+          "tagging a key as it is created needs kms:TagResource on every key of the account and region; only a request that tags the key with this project, on a key without another project's tag, qualifies",
       },
       shared: true,
     },
@@ -152,7 +185,7 @@ export function pipelineStacksScopes(s: PipelineStacksScope): Scope[] {
       sid: 'RotationFunctions',
       actions: /^lambda:InvokeFunction$/,
       resources: [arn('lambda', 'function:*')],
-      options: { condition: projectTag, because: 'the rotation function is the operator\'s, named freely (RotationFunctionArn); only functions tagged with this project qualify' },
+      options: { condition: projectTag, because: "the rotation function is the operator's, named freely (RotationFunctionArn); only functions tagged with this project qualify" },
     },
     { sid: 'LogGroups', actions: /^logs:\w+$/, resources: [arn('logs', `log-group:/${project}/*`), arn('logs', `log-group:/${project}/*:*`)] },
     // Roles: only under the pipeline role path, and only handed to the services the stacks configure.
