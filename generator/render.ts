@@ -25,7 +25,9 @@ import {
   buildPipelineTemplate,
   pipelineBuildParameterFiles,
   pipelineParameterFiles,
+  pipelineStackTemplates,
 } from './templates/pipeline';
+import { PIPELINE_STACKS_ROLE_FILE, buildPipelineStacksRoleTemplate, pipelineStacksRoleParameterFiles } from './templates/pipeline-stacks-role';
 import { buildNetworkTemplate, networkParameterFiles } from './templates/network';
 import { ECS_SERVICE_TEMPLATE_FILES, buildEcsServiceTemplate, ecsServiceParameterFiles } from './templates/ecs-service';
 import { ECS_NATIVE_FILE, buildEcsServiceNativeTemplate, ecsServiceNativeParameterFiles } from './templates/ecs-service-native';
@@ -51,6 +53,7 @@ export const TEMPLATES: readonly TemplateEntry[] = [
   { file: 'dora.json', build: buildDoraTemplate, parameterFiles: doraParameterFiles },
   { file: 'pipeline-build.json', build: buildPipelineBuildTemplate, parameterFiles: pipelineBuildParameterFiles },
   { file: 'pipeline.json', build: buildPipelineTemplate, parameterFiles: pipelineParameterFiles },
+  { file: PIPELINE_STACKS_ROLE_FILE, build: (c) => buildPipelineStacksRoleTemplate(pipelineStackTemplates(c)), parameterFiles: pipelineStacksRoleParameterFiles },
   { file: 'network.json', build: () => buildNetworkTemplate(), parameterFiles: networkParameterFiles },
   { file: 'dora-forwarding.json', build: () => buildDoraForwardingTemplate(), parameterFiles: doraForwardingParameterFiles },
   {

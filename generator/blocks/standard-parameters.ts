@@ -15,6 +15,9 @@ export const STANDARD_PARAMETER_IDS = {
   costCenter: 'CostCenter',
 } as const;
 
+/** The Environment tag (EnvironmentName) of the tools account's stacks. */
+export const TOOLS_ENVIRONMENT_NAME = 'tools';
+
 export interface StandardParameters {
   readonly project: ParameterHandle<string>;
   readonly environmentName: ParameterHandle<string>;

@@ -283,6 +283,17 @@ export function pipelineRoleNameParts(project: NamePart, service: NamePart, suff
   return [project, '-', service, '-', PIPELINE_TYPE, '-', suffix];
 }
 
+/**
+ * The other roles of a service's pipeline stacks, under pipelineRolePath too:
+ * `{project}-{service}-pipeline-{purpose}-{suffix}` (the CodeBuild roles of the build and
+ * of the tests, the EventBridge role of a CodeCommit source). Every role the pipeline
+ * stacks create is under that path, which is where the pipeline stacks' CloudFormation
+ * role may manage roles.
+ */
+export function pipelineStackRoleNameParts(project: NamePart, service: NamePart, suffix: NamePart, purpose: 'builder' | 'tester' | 'events'): NamePart[] {
+  return [project, '-', service, '-', PIPELINE_TYPE, '-', purpose, '-', suffix];
+}
+
 /** The ARN of one service's pipeline role in the tools account: the only principal its deploy roles trust. */
 export function pipelineRoleArn(
   toolsAccount: ParameterHandle<string>,
@@ -331,8 +342,8 @@ export function pipelineStackNames(project: NamePart, service: NamePart, suffix:
 
 /**
  * The CloudFormation role the pipelines' self-updates pass for their own stacks,
- * `{project}-pipeline-stacks-{suffix}`: created with the bootstrap, by hand (README), with
- * the permissions of the first deploy of the pipeline stacks.
+ * `{project}-pipeline-stacks-{suffix}` (at `/`, outside the pipeline role path it manages
+ * roles in): pipeline-stacks-role.json, deployed once per project before the first pipeline.
  */
 export function pipelineStacksRoleNameParts(project: NamePart, suffix: NamePart): NamePart[] {
   return [project, '-', PIPELINE_TYPE, '-stacks-', suffix];

@@ -3,8 +3,10 @@
  * templates deployed with `aws cloudformation deploy` once per service:
  *
  * - pipeline-build.json: artifact bucket and KMS key, CodeBuild cache, ECR repository,
- *   registry credentials secret, CodeBuild projects (build, unit tests, image scan).
- * - pipeline.json: the pipeline itself: Source, its own update (the two pipeline stacks,
+ *   registry credentials secret, CodeBuild projects (build, unit tests, image scan, deploy
+ *   check).
+ * - pipeline.json: the pipeline itself with its deploy step (a CodeBuild project and the
+ *   role the member deploy roles trust): Source, its own update (the two pipeline stacks,
  *   generator/blocks/pipeline-self-update.ts), Build (docker image tagged with the commit
  *   id, pushed to ECR), Test (unit tests and the image scan in parallel), then for each
  *   environment of the configuration, in order, a check, an optional manual approval and
@@ -15,7 +17,9 @@
  * One template would be simpler, but the whole pipeline serializes to more than the
  * 51,200 bytes of a template body even with a single environment. The split follows
  * the order of creation: pipeline.json refers to the build stack's resources by the
- * names the naming module derives and imports only the artifact key ARN.
+ * names the naming module derives and imports only the artifact key ARN. The deploy step
+ * lives with the pipeline, as the pipeline role does: both run the deploys, both sit under
+ * the pipeline role path, and the build stack keeps its headroom under the limit.
  *
  * The deploy actions take the service template and its parameter files from a second
  * source action on the repository that holds templates/, pinned to a branch; it never
@@ -41,12 +45,14 @@ import {
   pipelineStackNames,
   pipelineStacksRoleNameParts,
   pipelineRolePath,
+  pipelineStackRoleNameParts,
   serviceDeployRoleArn,
   standardName,
 } from '../core/naming';
 import { COST_CENTER, ENVIRONMENT_NAME, ENVIRONMENT_SUFFIX, MAX_LENGTH, PATTERNS, PROJECT_NAME, SERVICE_NAME } from '../core/parameters';
-import { ParameterHandle, ResourceHandle, StringParameter, Template, TemplateBuilder } from '../core/template';
+import { ParameterHandle, ResourceHandle, ResourceOptions, StringParameter, Template, TemplateBuilder } from '../core/template';
 import { role, serviceTrust } from '../blocks/role';
+import { TOOLS_ENVIRONMENT_NAME } from '../blocks/standard-parameters';
 import { bucketPolicy, privateBucket } from '../blocks/bucket';
 import { buildSpec, withRetries } from '../blocks/buildspec';
 import { CpuArchitecture, ResolvedConfig } from '../config/types';
@@ -272,7 +278,8 @@ function sourceParameters(t: TemplateBuilder) {
   };
 }
 
-function buildParameters(t: TemplateBuilder) {
+/** The CodeBuild image, which both stacks' projects run on. */
+function imageParameters(t: TemplateBuilder) {
   return {
     buildImageRepository: t.parameter(ID.buildImageRepository, {
       Type: 'String',
@@ -286,6 +293,12 @@ function buildParameters(t: TemplateBuilder) {
       AllowedPattern: '^(:[A-Za-z0-9_][A-Za-z0-9._-]{0,127}|@sha256:[a-f0-9]{64})$',
       Default: ':latest',
     }),
+  };
+}
+
+function buildParameters(t: TemplateBuilder) {
+  return {
+    ...imageParameters(t),
     unitTestCommand: t.parameter(ID.unitTestCommand, {
       Type: 'String',
       Description: `Runs the unit tests, JUnit XML into ${REPORT_DIRECTORY}/`,
@@ -328,7 +341,7 @@ function buildParameters(t: TemplateBuilder) {
 }
 
 type Source = ReturnType<typeof sourceParameters>;
-type Build = ReturnType<typeof buildParameters>;
+type Image = ReturnType<typeof imageParameters>;
 
 function sourceRules(t: TemplateBuilder, p: Source): void {
   t.rule('ConnectionSource', {
@@ -360,6 +373,9 @@ function sharedNames(c: Common) {
   return {
     scope: s,
     artifactBucket: artifactBucketName(c.project, c.service, c.suffix),
+    cacheBucket: physicalName('s3-bucket', [c.project, '-', c.service, '-cache-', c.suffix, '-', 'AWS::AccountId']),
+    /** The CodeBuild projects' log group. */
+    logGroup: physicalName('log-group', ['/', c.project, '/', c.service, '/codebuild-', c.suffix]),
     project: (name: string) => standardName('codebuild-project', name, s),
     /** Export of the artifact key ARN (a key ARN cannot be derived from names). */
     artifactKeyExport: sub(`${v(c.project)}-${v(c.service)}-artifact-key-${v(c.suffix)}`),
@@ -373,34 +389,55 @@ function sharedNames(c: Common) {
 const memberRole = (c: Common, e: Environment, r: 'deploy' | 'execution') =>
   r === 'deploy' ? serviceDeployRoleArn(e.account, c.project, c.service, e.suffix) : memberRoleArn(r, e.account, c.project, e.suffix);
 
-/** A role under the pipeline role path, which the member accounts' trust policies name: the pipeline's and its deploy step's. */
+/**
+ * A role under the pipeline role path: every role of the pipeline stacks is, so that
+ * their CloudFormation role (pipeline-stacks-role.json) manages roles there and nowhere
+ * else; the member accounts trust the deploy step's role by its ARN.
+ */
 function roleUnderPipelinePath(
   t: TemplateBuilder,
   id: string,
   c: Common,
   nameParts: (project: NamePart, service: NamePart, suffix: NamePart) => NamePart[],
   props: Omit<Parameters<typeof role>[2], 'roleName' | 'path'>,
+  options: ResourceOptions = {},
 ): ResourceHandle {
-  return role(t, id, { ...props, roleName: physicalName('iam-role', nameParts(c.project, c.service, c.suffix)), path: pipelineRolePath(c.project) });
+  return role(t, id, { ...props, roleName: physicalName('iam-role', nameParts(c.project, c.service, c.suffix)), path: pipelineRolePath(c.project) }, options);
+}
+
+/**
+ * What a CodeBuild project uses of the build stack: the artifact key, the artifact and
+ * cache buckets, the log group. The build stack refers to its own resources; pipeline.json
+ * (the deploy step) to the same ones by the names the naming module derives.
+ */
+interface BuildResources {
+  /** ARN of the artifact key. */
+  readonly key: Value<string>;
+  /** Fn::Sub texts of ARNs: the artifact bucket, the cache bucket (cached projects), the log group (`...:log-group:{name}:*`). */
+  readonly artifacts: string;
+  readonly cache?: string;
+  readonly logs: string;
+  /** Fn::Sub text of the cache bucket's name. */
+  readonly cacheName?: string;
+  readonly logGroup: Value<string>;
 }
 
 /** What the CodeBuild projects may do with logs, artifacts, cache and their build image. */
-function codeBuildStatements(
-  p: Build,
-  r: { key: ResourceHandle; artifacts: ResourceHandle; cache: ResourceHandle; logs: ResourceHandle },
-  writesArtifacts: boolean,
-): Statement[] {
-  const artifacts = sub(`\${${r.artifacts.logicalId}.Arn}/*`);
-  const cache = sub(`\${${r.cache.logicalId}.Arn}/*`);
+function codeBuildStatements(p: Image, r: BuildResources, writesArtifacts: boolean): Statement[] {
+  const artifacts = sub(`${r.artifacts}/*`);
+  const cache = r.cache === undefined ? [] : [sub(`${r.cache}/*`)];
   return [
-    allow('WriteLogs', ['logs:CreateLogStream', 'logs:PutLogEvents'], [att(r.logs, 'Arn')]),
+    allow('WriteLogs', ['logs:CreateLogStream', 'logs:PutLogEvents'], [sub(r.logs)]),
     // Only the build writes pipeline artifacts (its output, the check's plan): the unit
     // tests run the application's code, which must not rewrite what a deploy reads.
     ...(writesArtifacts
-      ? [allow('ArtifactsAndCache', ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject'], [artifacts, cache])]
-      : [allow('ReadArtifacts', ['s3:GetObject', 's3:GetObjectVersion'], [artifacts]), allow('Cache', ['s3:GetObject', 's3:PutObject'], [cache])]),
-    allow('LocateBuckets', ['s3:GetBucketAcl', 's3:GetBucketLocation'], [att(r.artifacts, 'Arn'), att(r.cache, 'Arn')]),
-    allow('ArtifactKey', ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'], [att(r.key, 'Arn')]),
+      ? [allow('ArtifactsAndCache', ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject'], [artifacts, ...cache])]
+      : [
+          allow('ReadArtifacts', ['s3:GetObject', 's3:GetObjectVersion'], [artifacts]),
+          ...(cache.length ? [allow('Cache', ['s3:GetObject', 's3:PutObject'], cache)] : []),
+        ]),
+    allow('LocateBuckets', ['s3:GetBucketAcl', 's3:GetBucketLocation'], [sub(r.artifacts), ...(r.cache === undefined ? [] : [sub(r.cache)])]),
+    allow('ArtifactKey', ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'], [r.key]),
     allow(
       'PullBuildImage',
       ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
@@ -408,6 +445,11 @@ function codeBuildStatements(
     ),
     allow('EcrLogin', ['ecr:GetAuthorizationToken'], anyResource('ecr:GetAuthorizationToken has no resource-level permissions')),
   ];
+}
+
+/** Every CodeBuild project of the project: what the CodeBuild roles' trust names (aws:SourceArn). */
+function codeBuildProjectsOf(s: Scope): Intrinsic<string> {
+  return arn('codebuild', `project/${v(s.project)}-*`);
 }
 
 const SHELL = { shell: 'bash' };
@@ -627,14 +669,8 @@ interface ProjectProps {
   readonly variables: ReadonlyArray<{ Name: string; Value: Value<string> }>;
 }
 
-function codeBuildProject(
-  t: TemplateBuilder,
-  id: string,
-  s: Scope,
-  p: Build,
-  r: { key: ResourceHandle; cache: ResourceHandle; logs: ResourceHandle },
-  props: ProjectProps,
-): ResourceHandle {
+function codeBuildProject(t: TemplateBuilder, id: string, s: Scope, p: Image, r: BuildResources, props: ProjectProps): ResourceHandle {
+  if (props.cached && r.cacheName === undefined) throw new Error(`${id}: a cached project needs the cache bucket`);
   return t.resource(id, 'AWS::CodeBuild::Project', {
     Name: standardName('codebuild-project', props.name, s),
     ServiceRole: att(props.role, 'Arn'),
@@ -649,9 +685,9 @@ function codeBuildProject(
       ...(props.variables.length ? { EnvironmentVariables: props.variables } : {}),
     },
     ...(props.timeoutMinutes ? { TimeoutInMinutes: props.timeoutMinutes } : {}),
-    ...(props.cached ? { Cache: { Type: 'S3', Location: sub(`\${${r.cache.logicalId}}/${props.name}`) } } : {}),
-    EncryptionKey: att(r.key, 'Arn'),
-    LogsConfig: { CloudWatchLogs: { Status: 'ENABLED', GroupName: r.logs.ref(), StreamName: props.name } },
+    ...(props.cached ? { Cache: { Type: 'S3', Location: sub(`${r.cacheName}/${props.name}`) } } : {}),
+    EncryptionKey: r.key,
+    LogsConfig: { CloudWatchLogs: { Status: 'ENABLED', GroupName: r.logGroup, StreamName: props.name } },
   });
 }
 
@@ -721,8 +757,8 @@ function sourceAction(
  * pipeline-build.json: the build side of a service's pipeline. The artifact store (bucket
  * and KMS key, readable by the member accounts' deploy roles), the CodeBuild cache, the
  * ECR repository the member accounts pull from, the registry credentials secret and the
- * three CodeBuild projects with their role, logs and report groups. Deployed before
- * pipeline.json, which imports the artifact key ARN.
+ * build, test, scan and check projects with their roles, logs and report groups. Deployed
+ * before pipeline.json, which imports the artifact key ARN.
  */
 export function buildPipelineBuildTemplate(config: ResolvedConfig): Template {
   const t = new TemplateBuilder(
@@ -778,7 +814,7 @@ export function buildPipelineBuildTemplate(config: ResolvedConfig): Template {
   ]);
 
   const cache = privateBucket(t, ID.cacheBucket, {
-    bucketName: physicalName('s3-bucket', [c.project, '-', c.service, '-cache-', c.suffix, '-', 'AWS::AccountId']),
+    bucketName: names.cacheBucket,
     lifecycleRules: [{ Id: 'expire-cache', Status: 'Enabled', ExpirationInDays: CACHE_EXPIRY_DAYS }],
   });
   bucketPolicy(t, ID.cacheBucketPolicy, cache);
@@ -841,9 +877,9 @@ export function buildPipelineBuildTemplate(config: ResolvedConfig): Template {
     { condition: rotate },
   );
 
-  // --- CodeBuild: one log group, two report groups, one role, three projects.
+  // --- CodeBuild: one log group (the deploy step in pipeline.json logs there too), two report groups, two roles, four projects.
   const logs = t.resource(ID.buildLogGroup, 'AWS::Logs::LogGroup', {
-    LogGroupName: physicalName('log-group', ['/', c.project, '/', c.service, '/codebuild-', c.suffix]),
+    LogGroupName: names.logGroup,
     RetentionInDays: LOG_RETENTION_DAYS,
   });
   const reportGroup = (id: string, name: string) =>
@@ -856,13 +892,19 @@ export function buildPipelineBuildTemplate(config: ResolvedConfig): Template {
   const unitTestReports = reportGroup(ID.unitTestReports, 'unit-tests');
   const scanReports = reportGroup(ID.scanReports, 'image-scan');
 
-  const buildResources = { key, artifacts, cache, logs };
+  const buildResources: BuildResources = {
+    key: att(key, 'Arn'),
+    artifacts: `\${${artifacts.logicalId}.Arn}`,
+    cache: `\${${cache.logicalId}.Arn}`,
+    logs: `\${${logs.logicalId}.Arn}`,
+    cacheName: `\${${cache.logicalId}}`,
+    logGroup: logs.ref(),
+  };
   // Two roles: the build pushes images and reads the registry credentials; the unit tests
   // (which run the application's code with the role's credentials) and the scan may only
   // read scan results and write reports.
-  const codeBuildProjects = sub(`arn:\${AWS::Partition}:codebuild:\${AWS::Region}:\${AWS::AccountId}:project/\${${s.project.logicalId}}-*`);
-  const buildRole = role(t, ID.buildRole, {
-    roleName: standardName('iam-role', 'codebuild-build', s),
+  const codeBuildProjects = codeBuildProjectsOf(s);
+  const buildRole = roleUnderPipelinePath(t, ID.buildRole, c, (...n) => pipelineStackRoleNameParts(...n, 'builder'), {
     description: 'CodeBuild: builds and pushes the image, renders the service templates',
     assumedBy: { Service: 'codebuild.amazonaws.com' },
     // CodeBuild sets the build project's ARN (CodeBuild User Guide, "Cross-service confused deputy prevention").
@@ -889,8 +931,7 @@ export function buildPipelineBuildTemplate(config: ResolvedConfig): Template {
       allow('RegistryCredentials', ['secretsmanager:GetSecretValue'], [secret.ref()]),
     ],
   });
-  const testRole = role(t, ID.testRole, {
-    roleName: standardName('iam-role', 'codebuild-test', s),
+  const testRole = roleUnderPipelinePath(t, ID.testRole, c, (...n) => pipelineStackRoleNameParts(...n, 'tester'), {
     description: 'CodeBuild: unit tests and image scan',
     assumedBy: { Service: 'codebuild.amazonaws.com' },
     trustCondition: serviceTrust(codeBuildProjects),
@@ -904,29 +945,6 @@ export function buildPipelineBuildTemplate(config: ResolvedConfig): Template {
         ['codebuild:BatchPutTestCases', 'codebuild:CreateReport', 'codebuild:UpdateReport'],
         [att(unitTestReports, 'Arn'), att(scanReports, 'Arn')],
       ),
-    ],
-  });
-
-  // The deploy step's role: the principal the member deploy roles trust (under the
-  // pipeline role path). It assumes them and reads the plan and the templates source.
-  const deployRole = roleUnderPipelinePath(t, ID.deployRole, c, deployStepRoleNameParts, {
-    description: 'CodeBuild: deploys the service stacks through the member deploy roles, with rollback triggers',
-    assumedBy: { Service: 'codebuild.amazonaws.com' },
-    trustCondition: serviceTrust(codeBuildProjects),
-    policyName: 'codebuild-deploy',
-    statements: [
-      ...codeBuildStatements(p, buildResources, false),
-      allow('AssumeMemberDeployRoles', ['sts:AssumeRole'], envs.map((e) => memberRole(c, e, 'deploy'))),
-    ],
-  });
-  codeBuildProject(t, ID.deployProject, s, p, buildResources, {
-    name: CODEBUILD_PROJECTS.deploy,
-    role: deployRole,
-    buildSpec: deployStepBuildSpec(ARTIFACTS.templates),
-    timeoutMinutes: DEPLOY_TIMEOUT_MINUTES,
-    variables: [
-      { Name: 'CHANGE_SET_NAME', Value: names.changeSet },
-      { Name: 'CAPABILITIES', Value: SERVICE_STACK_CAPABILITIES },
     ],
   });
 
@@ -980,17 +998,55 @@ export function buildPipelineBuildTemplate(config: ResolvedConfig): Template {
 }
 
 /**
- * pipeline.json: the pipeline of one service, its service role, the approval topic and,
- * for CodeCommit, the EventBridge trigger. Its CodeBuild projects, artifact bucket and
+ * The deploy step (pipeline.json): its CodeBuild project and the role the member deploy
+ * roles trust (under the pipeline role path), which assumes them and reads the plan and
+ * the templates source. It uses the build stack's key, artifact bucket and log group by
+ * their names (the key by import); it caches nothing.
+ */
+function deployStep(t: TemplateBuilder, c: Common, image: Image, keyArn: Value<string>): ResourceHandle {
+  const names = sharedNames(c);
+  const s = names.scope;
+  const r: BuildResources = {
+    key: keyArn,
+    artifacts: `arn:\${AWS::Partition}:s3:::${subText(names.artifactBucket)}`,
+    logs: `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:${subText(names.logGroup)}:*`,
+    logGroup: names.logGroup,
+  };
+  const deployRole = roleUnderPipelinePath(t, ID.deployRole, c, deployStepRoleNameParts, {
+    description: 'CodeBuild: deploys the service stacks through the member deploy roles, with rollback triggers',
+    assumedBy: { Service: 'codebuild.amazonaws.com' },
+    trustCondition: serviceTrust(codeBuildProjectsOf(s)),
+    policyName: 'codebuild-deploy',
+    statements: [
+      ...codeBuildStatements(image, r, false),
+      allow('AssumeMemberDeployRoles', ['sts:AssumeRole'], c.environments.map((e) => memberRole(c, e, 'deploy'))),
+    ],
+  });
+  return codeBuildProject(t, ID.deployProject, s, image, r, {
+    name: CODEBUILD_PROJECTS.deploy,
+    role: deployRole,
+    buildSpec: deployStepBuildSpec(ARTIFACTS.templates),
+    timeoutMinutes: DEPLOY_TIMEOUT_MINUTES,
+    variables: [
+      { Name: 'CHANGE_SET_NAME', Value: names.changeSet },
+      { Name: 'CAPABILITIES', Value: SERVICE_STACK_CAPABILITIES },
+    ],
+  });
+}
+
+/**
+ * pipeline.json: the pipeline of one service, its service role, the deploy step, the
+ * approval topic and, for CodeCommit, the EventBridge trigger. Its CodeBuild projects, artifact bucket and
  * key come from pipeline-build.json of the same service (names from the naming module,
  * the key ARN by import).
  */
 export function buildPipelineTemplate(config: ResolvedConfig): Template {
   const t = new TemplateBuilder(
-    "One service's pipeline (tools account): build, tests, scan, then per environment a check, approval and change sets. Deploy after pipeline-build.json.",
+    "One service's pipeline (tools account): build, tests, scan, then per environment a check, approval and the deploy step's change sets. Deploy after pipeline-build.json.",
   );
   const c = commonParameters(t, config);
   const p = sourceParameters(t);
+  const image = imageParameters(t);
   sourceRules(t, p);
   accountRules(t, c);
   const names = sharedNames(c);
@@ -1002,6 +1058,7 @@ export function buildPipelineTemplate(config: ResolvedConfig): Template {
   const filterFilePaths = t.condition('FilterFilePaths', and(useConnection, not(equals(join('', ref(p.sourceFilePaths)), ''))));
 
   const keyArn = importValue(names.artifactKeyExport);
+  const deployProject = deployStep(t, c, image, keyArn);
   const bucketArn = sub(`arn:\${AWS::Partition}:s3:::${subText(names.artifactBucket)}`);
   const projectArn = (name: string) => arn('codebuild', `project/${subText(names.project(name))}`);
 
@@ -1200,14 +1257,16 @@ export function buildPipelineTemplate(config: ResolvedConfig): Template {
     ),
     Stages: stages,
     Variables: selfUpdateVariables(),
-  });
+    // The deploy step's project is in this stack and named in the Deploy stages: it exists first.
+  }, { dependsOn: [deployProject] });
 
   // --- CodeCommit: pushes to the branch start the pipeline through EventBridge.
-  const eventRole = role(
+  const eventRole = roleUnderPipelinePath(
     t,
     ID.sourceEventRole,
+    c,
+    (...n) => pipelineStackRoleNameParts(...n, 'events'),
     {
-      roleName: standardName('iam-role', 'source-events', s),
       description: 'EventBridge: starts the pipeline on a push to the CodeCommit branch',
       assumedBy: { Service: 'events.amazonaws.com' },
       // EventBridge sets the rule's account and ARN (EventBridge User Guide, "Using IAM policy conditions").
@@ -1248,6 +1307,11 @@ export function buildPipelineTemplate(config: ResolvedConfig): Template {
   return t.build();
 }
 
+/** Both stacks of a service's pipeline, in deploy order: what pipeline-stacks-role.json's permissions are built from. */
+export function pipelineStackTemplates(config: ResolvedConfig): Template[] {
+  return [buildPipelineBuildTemplate(config), buildPipelineTemplate(config)];
+}
+
 /** Splits a config build image URI into the repository name and the tag or digest reference. */
 export function buildImageParameters(config: ResolvedConfig): { repository: string; reference: string } {
   const image = config.build.buildImage;
@@ -1260,7 +1324,7 @@ export function buildImageParameters(config: ResolvedConfig): { repository: stri
   return { repository: m[2], reference: m[3] };
 }
 
-const TOOLS_ENVIRONMENT = 'tools';
+const TOOLS_ENVIRONMENT = TOOLS_ENVIRONMENT_NAME;
 
 function commonValues(config: ResolvedConfig, service: string): Record<string, string> {
   return {
@@ -1306,6 +1370,7 @@ export function pipelineBuildParameterFiles(config: ResolvedConfig): ParameterFi
 /** One parameter file per service for pipeline.json. */
 export function pipelineParameterFiles(config: ResolvedConfig): ParameterFile[] {
   const { source } = config;
+  const image = buildImageParameters(config);
   return config.services.map((service) => ({
     path: `parameters/pipeline/${service.name}.json`,
     parameters: {
@@ -1318,6 +1383,8 @@ export function pipelineParameterFiles(config: ResolvedConfig): ParameterFile[] 
       [ID.templatesRepository]: source.templatesRepository,
       [ID.templatesBranch]: source.templatesBranch,
       [ID.approvalEmail]: config.notifications.approvalEmail,
+      [ID.buildImageRepository]: image.repository,
+      [ID.buildImageReference]: image.reference,
     },
     tags: tags(config),
   }));

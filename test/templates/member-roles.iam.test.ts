@@ -235,14 +235,15 @@ describe('a template that tries to become administrator is denied at every step'
 // --- Per-service reach and the deploy steps ------------------------------------------------
 
 const build = loadTemplate('pipeline-build.json');
-const buildStackValues = (svc: string) => ({ ...parameterFile(`pipeline-build/${svc}.json`), ...pseudo(TOOLS) });
-/** The role of the pipeline's deploy step (pipeline-build.json): the one principal the member deploy roles trust. */
-const deployStepRole = (svc: string) => roleArn(build, 'CodeBuildDeployRole', buildStackValues(svc));
+const pipelineStack = loadTemplate('pipeline.json');
+const pipelineStackValues = (svc: string) => ({ ...parameterFile(`pipeline/${svc}.json`), ...pseudo(TOOLS) });
+/** The role of the pipeline's deploy step (pipeline.json): the one principal the member deploy roles trust. */
+const deployStepRole = (svc: string) => roleArn(pipelineStack, 'CodeBuildDeployRole', pipelineStackValues(svc));
 
 /** The deploy step role's permission to assume member roles (the rest of its policy acts in the tools account). */
 function assumeStatements(svc: string): Policy {
-  const statement = roleStatements(build, 'CodeBuildDeployRole').find((st) => st.Sid === 'AssumeMemberDeployRoles')!;
-  return { Version: '2012-10-17', Statement: [resolvePolicy(statement, buildStackValues(svc)) as Record<string, unknown>] };
+  const statement = roleStatements(pipelineStack, 'CodeBuildDeployRole').find((st) => st.Sid === 'AssumeMemberDeployRoles')!;
+  return { Version: '2012-10-17', Statement: [resolvePolicy(statement, pipelineStackValues(svc)) as Record<string, unknown>] };
 }
 
 function deployRole(svc: string, env: string) {

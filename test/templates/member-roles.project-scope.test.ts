@@ -211,7 +211,7 @@ describe('create calls need this project\'s Project tag in the request', () => {
 
 describe('service principals assume roles only for this account', () => {
   /** The roles whose service documents no aws:SourceAccount (blocks/role.ts trustWithoutSourceAccount). */
-  const WITHOUT = ['execution-role.json ExecutionRole', 'member-roles.json EcsInfrastructureRole'];
+  const WITHOUT = ['execution-role.json ExecutionRole', 'member-roles.json EcsInfrastructureRole', 'pipeline-stacks-role.json PipelineStacksRole'];
 
   test('every trust of a service principal carries aws:SourceAccount, but for the roles whose service sets none', () => {
     const missing: string[] = [];

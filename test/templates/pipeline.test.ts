@@ -40,6 +40,7 @@ import {
   resolve,
   resource,
   resourcesOfType,
+  templateFiles,
 } from '../helpers/template';
 
 const REGION = 'eu-west-1';
@@ -292,10 +293,10 @@ describe('deploy steps in the member accounts', () => {
       expect(a.InputArtifacts).toEqual([{ Name: `Plan-${env.name}` }, { Name: 'TemplatesOutput' }]);
       expect(a.RoleArn).toBeUndefined();
     }
-    const props = resource(build, 'DeployProject').Properties!;
+    const props = resource(pipeline, 'DeployProject').Properties!;
     expect(props.TimeoutInMinutes).toBeGreaterThanOrEqual(180 * 2);
     const variables = (props.Environment as { EnvironmentVariables: Array<{ Name: string; Value: unknown }> }).EnvironmentVariables;
-    const values = toolsValues('pipeline-build', 'web');
+    const values = toolsValues('pipeline', 'web');
     expect(Object.fromEntries(variables.map((v) => [v.Name, resolve(v.Value, values)]))).toEqual({
       CHANGE_SET_NAME: 'shop-web-pipeline',
       CAPABILITIES: 'CAPABILITY_IAM,CAPABILITY_AUTO_EXPAND',
@@ -391,8 +392,8 @@ describe('deploy steps in the member accounts', () => {
 
 
   test('the deploy step role is under the pipeline role path, and is the one role the member deploy roles trust', () => {
-    const values = toolsValues('pipeline-build', 'web');
-    const props = resource(build, 'CodeBuildDeployRole').Properties!;
+    const values = toolsValues('pipeline', 'web');
+    const props = resource(pipeline, 'CodeBuildDeployRole').Properties!;
     const roleArn = `arn:aws:iam::${config.tools.accountId}:role${resolve(props.Path, values)}${resolve(props.RoleName, values)}`;
     expect(roleArn).toBe('arn:aws:iam::111111111111:role/shop/shop-web-pipeline-deploy-tools');
     for (const env of config.environments) {
@@ -401,21 +402,27 @@ describe('deploy steps in the member accounts', () => {
       const deployValues = { ...parameterFile(`parameters/service-deploy-role/web/${env.name}.json`), 'AWS::Partition': 'aws', 'AWS::AccountId': env.accountId };
       expect(resolve(trust.Condition.ArnEquals['aws:PrincipalArn'], deployValues)).toBe(roleArn);
     }
-    // The pipeline role shares the path; no other role of the tools account is under it.
-    for (const t of [pipeline, build]) {
-      for (const [id, r] of resourcesOfType(t, 'AWS::IAM::Role')) {
-        if (id !== 'PipelineRole' && id !== 'CodeBuildDeployRole') expect(r.Properties!.Path).toBeUndefined();
+    // Every role of the pipeline stacks shares the path, named {project}-{service}-pipeline[-purpose]-{suffix}
+    // (where the pipeline stacks' CloudFormation role manages roles); no other template puts a role there.
+    for (const [file, t] of [['pipeline.json', pipeline], ['pipeline-build.json', build]] as const) {
+      const v = toolsValues(file === 'pipeline.json' ? 'pipeline' : 'pipeline-build', 'web');
+      for (const [, r] of resourcesOfType(t, 'AWS::IAM::Role')) {
+        expect(resolve(r.Properties!.Path, v)).toBe('/shop/');
+        expect(resolve(r.Properties!.RoleName, v)).toMatch(/^shop-web-pipeline(-[a-z]+)?-tools$/);
       }
+    }
+    for (const file of templateFiles().filter((f) => !f.startsWith('pipeline'))) {
+      for (const [, r] of resourcesOfType(loadTemplate(file), 'AWS::IAM::Role')) expect(JSON.stringify(r.Properties!.Path ?? null)).not.toContain('"/${ProjectName}/"');
     }
   });
 
   test('the deploy step role may assume exactly the deploy roles; the pipeline role none', () => {
-    const values = toolsValues('pipeline-build', 'web');
-    const assume = statement(resource(build, 'CodeBuildDeployRole'), 'AssumeMemberDeployRoles');
+    const values = toolsValues('pipeline', 'web');
+    const assume = statement(resource(pipeline, 'CodeBuildDeployRole'), 'AssumeMemberDeployRoles');
     expect(asList(assume.Resource).map((r) => resolve(r, values))).toEqual(config.environments.map((e) => memberRoleArn('DeployRoleWeb', e.name)));
     const granted = policyStatements(resource(pipeline, 'PipelineRole')).filter((st) => st.Effect === 'Allow' && !st.Principal);
     expect(granted.flatMap((st) => asList(st.Action as string[]))).not.toContain('sts:AssumeRole');
-    expect(resource(build, 'DeployProject').Properties!.ServiceRole).toEqual(att('CodeBuildDeployRole'));
+    expect(resource(pipeline, 'DeployProject').Properties!.ServiceRole).toEqual(att('CodeBuildDeployRole'));
   });
 });
 
@@ -525,10 +532,11 @@ describe('ECR repository and registry secret', () => {
 });
 
 describe('CodeBuild', () => {
-  const projects = resourcesOfType(build, 'AWS::CodeBuild::Project');
+  // The deploy step's project is in pipeline.json, with the pipeline.
+  const projects = [...resourcesOfType(build, 'AWS::CodeBuild::Project'), ...resourcesOfType(pipeline, 'AWS::CodeBuild::Project')];
 
   test('five projects, all BUILD_GENERAL1_SMALL with the ECR build image pulled with the service role', () => {
-    expect(projects.map(([id]) => id)).toEqual(['DeployProject', 'BuildProject', 'CheckProject', 'UnitTestProject', 'ScanProject']);
+    expect(projects.map(([id]) => id)).toEqual(['BuildProject', 'CheckProject', 'UnitTestProject', 'ScanProject', 'DeployProject']);
     for (const [, p] of projects) {
       const env = p.Properties!.Environment as Record<string, unknown>;
       expect(env.ComputeType).toBe('BUILD_GENERAL1_SMALL');
@@ -542,8 +550,9 @@ describe('CodeBuild', () => {
   test('each project encrypts with the artifact key by ARN and logs to the log group; the build and the unit tests cache in the cache bucket', () => {
     for (const [id, p] of projects) {
       const props = p.Properties!;
+      if (id === 'DeployProject') continue;
       expect(props.EncryptionKey).toEqual({ 'Fn::Sub': '${ArtifactKey.Arn}' });
-      if (id === 'CheckProject' || id === 'ScanProject' || id === 'DeployProject') {
+      if (id === 'CheckProject' || id === 'ScanProject') {
         expect(props.Cache).toBeUndefined();
         continue;
       }
@@ -552,6 +561,21 @@ describe('CodeBuild', () => {
       expect(props.LogsConfig).toMatchObject({ CloudWatchLogs: { Status: 'ENABLED', GroupName: { Ref: 'BuildLogGroup' } } });
     }
     expect(resource(build, 'BuildLogGroup').Properties!.RetentionInDays).toBeGreaterThan(0);
+  });
+
+  test('the deploy step (pipeline.json) uses the build stack\'s key by import and its log group by name, and caches nothing', () => {
+    const props = resource(pipeline, 'DeployProject').Properties!;
+    expect(props.EncryptionKey).toEqual({ 'Fn::ImportValue': { 'Fn::Sub': '${ProjectName}-${ServiceName}-artifact-key-${EnvironmentSuffix}' } });
+    expect(props.Cache).toBeUndefined();
+    const logs = (props.LogsConfig as { CloudWatchLogs: { GroupName: unknown } }).CloudWatchLogs;
+    const group = resolve(resource(build, 'BuildLogGroup').Properties!.LogGroupName, toolsValues('pipeline-build', 'web'));
+    expect(resolve(logs.GroupName, toolsValues('pipeline', 'web'))).toBe(group);
+    const role = resource(pipeline, 'CodeBuildDeployRole');
+    const values = toolsValues('pipeline', 'web');
+    expect(asList(statement(role, 'WriteLogs').Resource).map((r) => resolve(r, values))).toEqual([`arn:aws:logs:${REGION}:111111111111:log-group:${group}:*`]);
+    expect(asList(statement(role, 'ReadArtifacts').Resource).map((r) => resolve(r, values))).toEqual(['arn:aws:s3:::shop-web-artifacts-tools-111111111111/*']);
+    const granted = policyStatements(role).flatMap((st) => asList(st.Resource as unknown[]).map((r) => JSON.stringify(r)));
+    expect(granted.join(' ')).not.toContain('cache');
   });
 
   test('the build reads the registry credentials from the secret in its build spec', () => {
@@ -758,7 +782,7 @@ describe('the image build', () => {
 function buildSpecOf(projectId: string): any {
   const parsed = buildSpecs.get(projectId);
   if (parsed !== undefined) return JSON.parse(parsed);
-  const raw = resource(build, projectId).Properties!.Source as { BuildSpec: unknown };
+  const raw = (build.Resources[projectId] ?? resource(pipeline, projectId)).Properties!.Source as { BuildSpec: unknown };
   const text = resolve(raw.BuildSpec, {
     RegistrySecret: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:registry',
     'UnitTestReports.Arn': 'arn:aws:codebuild:eu-west-1:111111111111:report-group/unit-tests',
@@ -1001,8 +1025,8 @@ describe('IAM', () => {
     'pipeline-build.json CodeBuildBuildRole DenyTerminateInstances': 'the deny covers every instance',
     'pipeline-build.json CodeBuildTestRole EcrLogin': 'ecr:GetAuthorizationToken has no resource-level permissions',
     'pipeline-build.json CodeBuildTestRole DenyTerminateInstances': 'the deny covers every instance',
-    'pipeline-build.json CodeBuildDeployRole EcrLogin': 'ecr:GetAuthorizationToken has no resource-level permissions',
-    'pipeline-build.json CodeBuildDeployRole DenyTerminateInstances': 'the deny covers every instance',
+    'pipeline.json CodeBuildDeployRole EcrLogin': 'ecr:GetAuthorizationToken has no resource-level permissions',
+    'pipeline.json CodeBuildDeployRole DenyTerminateInstances': 'the deny covers every instance',
     'pipeline.json PipelineRole DenyTerminateInstances': 'the deny covers every instance',
     'pipeline.json SourceEventRole DenyTerminateInstances': 'the deny covers every instance',
   };
