@@ -55,6 +55,29 @@ describe('stacksets rolls member-roles.json and execution-role.json out to three
     expect(await rolesWithDenies(iamClient(moto.endpoint, ALL.tools), 'shop-')).toEqual([]);
   });
 
+  test("rolls a service's deploy role out as the walkthrough does: its own parameter files and StackSet name", async () => {
+    const r = await run([
+      'service-deploy-role',
+      '--target',
+      TARGETS.join(','),
+      '--parameters-dir',
+      'templates/parameters/service-deploy-role/web',
+      '--stack-set-name',
+      'shop-web-deploy-role',
+    ]);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('== create StackSet shop-web-deploy-role (self-managed)');
+    for (const [env, account] of Object.entries(ACCOUNTS)) {
+      const roles = await rolesWithDenies(iamClient(moto.endpoint, account), 'shop-web-deploy');
+      expect(roles.map((x) => x.name)).toEqual([`shop-web-deploy-${env}-us-east-1`]);
+    }
+    const removed = await run(['service-deploy-role', '--delete', '--stack-set-name', 'shop-web-deploy-role', '--yes', '--allow-production']);
+    expect(removed.err).toBe('');
+    expect(removed.out).toContain('StackSet shop-web-deploy-role deleted');
+    for (const account of Object.values(ACCOUNTS)) expect(await rolesWithDenies(iamClient(moto.endpoint, account), 'shop-web-deploy')).toEqual([]);
+  });
+
   test('running again updates the StackSet and every instance', async () => {
     const r = await run(['member-roles', '--target', TARGETS.join(',')]);
     expect(r.code).toBe(0);
