@@ -11,6 +11,8 @@
 // - rules and validate are the in-memory checks: they read core (validate runs the rules).
 // - a template never imports render, a rule or a sibling template.
 // A new import across these lines fails `npm run lint`, which `npm test` runs.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import importX, { createNodeResolver } from 'eslint-plugin-import-x';
@@ -25,6 +27,44 @@ function only(target, allowed, message) {
   const not = ALL.filter((l) => l !== target && !allowed.includes(l)).map(layer);
   return { target: layer(target), from: [...not, ...RENDER, './scripts'], message };
 }
+
+/**
+ * Lambda code (generator/functions) is linted as it ships: a line `// @include parts/NAME.js`
+ * becomes that part's code first (generator/functions/index.ts does the same when it inlines
+ * the file), so names the part uses and the file defines are checked together. A finding in
+ * an included line is reported on the include line, naming the part's line.
+ */
+const functionIncludes = {
+  meta: { name: 'function-includes' },
+  preprocess(text, filename) {
+    const lines = text.split('\n');
+    const expanded = [];
+    for (const [i, line] of lines.entries()) {
+      const include = /^\/\/ @include (\S+)$/.exec(line);
+      if (!include) {
+        expanded.push({ text: line, line: i + 1 });
+        continue;
+      }
+      // The part's header of comment lines (its `/* global */` names among them) is not included.
+      const part = fs.readFileSync(path.join(path.dirname(filename), include[1]), 'utf8').replace(/\n$/, '').split('\n');
+      const start = part.findIndex((l) => !/^\s*(\/\/.*|\/\*.*\*\/)?\s*$/.test(l));
+      for (let j = start; j < part.length; j++) expanded.push({ text: part[j], line: i + 1, part: `${include[1]}:${j + 1}` });
+    }
+    includeMaps.set(filename, expanded);
+    return [expanded.map((e) => e.text).join('\n')];
+  },
+  postprocess([messages], filename) {
+    const map = includeMaps.get(filename);
+    includeMaps.delete(filename);
+    return messages.map((m) => {
+      const at = map[m.line - 1];
+      if (!at || !at.part) return { ...m, line: at ? at.line : m.line, endLine: at ? map[(m.endLine ?? m.line) - 1]?.line : m.endLine };
+      return { ...m, line: at.line, column: 1, endLine: at.line, endColumn: undefined, fix: undefined, message: `${m.message} (included ${at.part})` };
+    });
+  },
+  supportsAutofix: false,
+};
+const includeMaps = new Map();
 
 const zones = [
   only('core', [], 'core reads only core'),
@@ -75,5 +115,11 @@ export default tseslint.config(
     files: ['**/*.js'],
     languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly', console: 'readonly', Buffer: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    // Lambda code: CommonJS modules that the Node.js runtime runs with its own globals.
+    files: ['generator/functions/**/*.js'],
+    processor: functionIncludes,
+    languageOptions: { globals: { exports: 'writable', setTimeout: 'readonly' } },
   },
 );

@@ -27,7 +27,7 @@ import { autoScaling } from '../blocks/autoscaling';
 import { typedResource } from '../blocks/blue-green-hook';
 import { containerHardening } from '../blocks/container-hardening';
 import { containerHealthCheck } from '../blocks/container-health-check';
-import { checkVerdictSource } from '../blocks/check-verdict';
+import { ECS_CHECK_FILE, functionSource } from '../functions';
 import { keepWarmSchedule } from '../blocks/keep-warm';
 import { httpRedirectListener, httpsParameter, productionIngress, productionListenerProtocol } from '../blocks/https';
 import { LOG_RETENTION_PARAMETER, logGroup } from '../blocks/log-group';
@@ -115,39 +115,6 @@ const BAKE_TIME_MINS: NumberParameter = {
   MinValue: 0,
   MaxValue: BAKE_TIME_MAX_MINUTES,
 };
-
-/**
- * The ECS lifecycle hook (Node.js 24, AWS SDK v3 from the runtime). ECS invokes it
- * synchronously and reads `hookStatus` from the answer (ECS Developer Guide, "Lambda
- * hooks for Amazon ECS service deployments"): the test listener's health path must
- * answer 2xx CHECK_ATTEMPTS times and none of the service's alarms may be in ALARM.
- * Anything else, including an error of its own, answers FAILED and ECS rolls back.
- *
- * Every hook event of ECS carries the serviceArn (ECS Developer Guide, "Lifecycle hooks
- * for Amazon ECS service deployments", lifecycle payloads); an event without it is the
- * daily keep-warm schedule (blocks/keep-warm.ts), answered at once with nothing probed.
- * That answer has no hookStatus, so ECS would roll back should it ever send such an event.
- */
-export const NATIVE_CHECK_FUNCTION_SOURCE = `'use strict';
-const http = require('node:http');
-const { CloudWatchClient, DescribeAlarmsCommand } = require('@aws-sdk/client-cloudwatch');
-const cloudwatch = new CloudWatchClient({});
-
-${checkVerdictSource('SUCCEEDED', 'FAILED')}exports.handler = async (event) => {
-  if (!(event && event.serviceArn)) {
-    console.log(JSON.stringify({ keepWarm: true, source: event && event.source, time: event && event.time }));
-    return { keepWarm: true };
-  }
-  console.log(JSON.stringify({ serviceArn: event.serviceArn, targetServiceRevisionArn: event.targetServiceRevisionArn }));
-  let hookStatus = 'FAILED';
-  try {
-    hookStatus = await verdict();
-  } catch (err) {
-    console.error(err);
-  }
-  return { hookStatus };
-};
-`;
 
 export function buildEcsServiceNativeTemplate(): Template {
   const t = new TemplateBuilder(
@@ -395,7 +362,8 @@ function lifecycleCheck(
     Role: checkRole.getAtt('Arn'),
     Timeout: 60,
     MemorySize: 128,
-    Code: { ZipFile: NATIVE_CHECK_FUNCTION_SOURCE },
+    // generator/functions/ecs-check.js, with the verdicts as ECS spells them.
+    Code: { ZipFile: functionSource(ECS_CHECK_FILE, { SUCCEEDED: 'SUCCEEDED', FAILED: 'FAILED' }) },
     Environment: {
       Variables: {
         TEST_URL: sub(`http://\${${ID.loadBalancer}.DNSName}:${TEST_PORT}\${${p.healthCheckPath.logicalId}}`),

@@ -41,7 +41,7 @@ import { ServiceSettings, serviceSettings } from '../blocks/app-settings';
 import { ACCESS_LOG_IDS, accessLogAttributes, accessLogBucketParameter } from '../blocks/access-logs';
 import { keepWarmSchedule } from '../blocks/keep-warm';
 import { autoScaling, autoScalingParameterValues } from '../blocks/autoscaling';
-import { checkVerdictSource } from '../blocks/check-verdict';
+import { CODEDEPLOY_CHECK_FILE, functionSource } from '../functions';
 import { HTTPS_IDS, httpRedirectListener, httpsParameter, productionIngress, productionListenerProtocol } from '../blocks/https';
 import { LOG_RETENTION_PARAMETER, logGroup } from '../blocks/log-group';
 import { suppress } from '../core/suppressions';
@@ -166,44 +166,6 @@ export const ERROR_ALARM_THRESHOLD: NumberParameter = {
 };
 
 // --- The pre-traffic check --------------------------------------------------------------
-
-/**
- * The CodeDeploy lifecycle hook function (Node.js 24, AWS SDK v3 from the runtime).
- * It calls the test listener's health path CHECK_ATTEMPTS times; every answer must be
- * 2xx, and none of the service's alarms may be in ALARM. Anything else, including an
- * error of its own, reports Failed, and CodeDeploy rolls the deployment back.
- *
- * An event without a LifecycleEventHookExecutionId is not CodeDeploy's: it is the daily
- * keep-warm schedule (blocks/keep-warm.ts), answered at once with nothing probed or
- * reported. Should CodeDeploy ever send such an event, nothing reports a verdict and
- * the hook times out as Failed.
- */
-export const CHECK_FUNCTION_SOURCE = `'use strict';
-const http = require('node:http');
-const { CodeDeployClient, PutLifecycleEventHookExecutionStatusCommand } = require('@aws-sdk/client-codedeploy');
-const { CloudWatchClient, DescribeAlarmsCommand } = require('@aws-sdk/client-cloudwatch');
-const codedeploy = new CodeDeployClient({});
-const cloudwatch = new CloudWatchClient({});
-
-${checkVerdictSource('Succeeded', 'Failed')}exports.handler = async (event) => {
-  if (!(event && event.LifecycleEventHookExecutionId)) {
-    console.log(JSON.stringify({ keepWarm: true, source: event && event.source, time: event && event.time }));
-    return { keepWarm: true };
-  }
-  let status = 'Failed';
-  try {
-    status = await verdict();
-  } catch (err) {
-    console.error(err);
-  }
-  await codedeploy.send(new PutLifecycleEventHookExecutionStatusCommand({
-    deploymentId: event.DeploymentId,
-    lifecycleEventHookExecutionId: event.LifecycleEventHookExecutionId,
-    status,
-  }));
-  return { status };
-};
-`;
 
 // --- The template -----------------------------------------------------------------------
 
@@ -661,7 +623,8 @@ function preTrafficCheck(
     Role: checkRole.getAtt('Arn'),
     Timeout: 60,
     MemorySize: 128,
-    Code: { ZipFile: CHECK_FUNCTION_SOURCE },
+    // generator/functions/codedeploy-check.js, with the verdicts as CodeDeploy spells them.
+    Code: { ZipFile: functionSource(CODEDEPLOY_CHECK_FILE, { SUCCEEDED: 'Succeeded', FAILED: 'Failed' }) },
     Environment: {
       Variables: {
         TEST_URL: sub(`http://\${${p.loadBalancer.logicalId}.DNSName}:${TEST_PORT}\${${p.healthCheckPath.logicalId}}`),

@@ -37,6 +37,7 @@ import { COST_CENTER, ENVIRONMENT_SUFFIX, PROJECT_NAME } from '../core/parameter
 import { ParameterHandle, ResourceHandle, Template, TemplateBuilder } from '../core/template';
 import { role, serviceTrust } from '../blocks/role';
 import { Dashboard, HorizontalAnnotation, MetricWidget, Series, Statistic, UnitAxis, dashboardBody, timeSeries } from '../blocks/dashboard';
+import { DEPLOYMENT_DURATION_FILE, functionSource } from '../functions';
 import { ResolvedConfig } from '../config/types';
 import type { ParameterFile } from '../core/parameter-file';
 import { DORA_DIMENSIONS, DORA_METRICS, deliveryNamespaceText } from '../contracts/dora';
@@ -136,60 +137,6 @@ const ALARM_PERIOD_SECONDS = 300;
 const RATE_PERIOD_SECONDS = 3600;
 const BUILD_PERIOD_SECONDS = 300;
 const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
-
-/**
- * The function that puts a deployment's duration. Inline (ZipFile, at most 4096
- * characters), CommonJS, AWS SDK v3 as the Node.js runtime ships it. nodejs20.x can no longer be
- * created (deprecated 2026-04-30); nodejs24.x is the current Node.js runtime.
- */
-export const DEPLOYMENT_DURATION_SOURCE = `'use strict';
-// Puts the duration of a deploy stage as the custom metric ${METRICS.deploymentDuration}: from the
-// first start of one of the stage's actions in this execution to the stage's final event.
-const { CodePipelineClient, ListActionExecutionsCommand } = require('@aws-sdk/client-codepipeline');
-const { CloudWatchClient, PutMetricDataCommand } = require('@aws-sdk/client-cloudwatch');
-
-const codepipeline = new CodePipelineClient({});
-const cloudwatch = new CloudWatchClient({});
-
-async function stageStart(pipelineName, pipelineExecutionId, stage) {
-  let start;
-  let nextToken;
-  do {
-    const page = await codepipeline.send(new ListActionExecutionsCommand({
-      pipelineName, filter: { pipelineExecutionId }, nextToken,
-    }));
-    for (const action of page.actionExecutionDetails || []) {
-      const started = action.startTime ? new Date(action.startTime) : undefined;
-      if (action.stageName === stage && started && (!start || started < start)) start = started;
-    }
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return start;
-}
-
-exports.handler = async (event) => {
-  const { pipeline, stage, state } = event.detail;
-  const executionId = event.detail['execution-id'];
-  const end = new Date(event.time);
-  const start = await stageStart(pipeline, executionId, stage);
-  if (!start) {
-    console.log(JSON.stringify({ message: 'no action of the stage has started', pipeline, stage, executionId }));
-    return;
-  }
-  const seconds = Math.max(0, (end.getTime() - start.getTime()) / 1000);
-  await cloudwatch.send(new PutMetricDataCommand({
-    Namespace: process.env.METRIC_NAMESPACE,
-    MetricData: [{
-      MetricName: '${METRICS.deploymentDuration}',
-      Dimensions: [{ Name: '${STAGE_DIMENSION}', Value: stage }],
-      Timestamp: end,
-      Value: seconds,
-      Unit: 'Seconds',
-    }],
-  }));
-  console.log(JSON.stringify({ pipeline, stage, state, executionId, seconds }));
-};
-`;
 
 interface Scope {
   readonly project: ParameterHandle<string>;
@@ -439,7 +386,7 @@ export function buildMonitoringTemplate(config: ResolvedConfig): Template {
     MemorySize: 128,
     Timeout: 30,
     Role: durationRole.getAtt('Arn'),
-    Code: { ZipFile: DEPLOYMENT_DURATION_SOURCE },
+    Code: { ZipFile: functionSource(DEPLOYMENT_DURATION_FILE, { METRIC_NAME: METRICS.deploymentDuration, STAGE_DIMENSION }) },
     Environment: { Variables: { METRIC_NAMESPACE: namespace } },
     LoggingConfig: { LogGroup: durationLogGroup.ref() },
   });
