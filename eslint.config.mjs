@@ -9,7 +9,8 @@
 // - render (generator/render.ts, generator/member-stacks.ts) composes the templates.
 // - functions (generator/functions) is Lambda code, inlined by templates; it reads core.
 // - rules and validate are the in-memory checks: they read core (validate runs the rules).
-// - a template never imports render, a rule or a sibling template.
+// - a template (a file, or a folder of sections) never imports render, a rule or a
+//   sibling template.
 // A new import across these lines fails `npm run lint`, which `npm test` runs.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -75,12 +76,20 @@ const zones = [
   only('templates', ['core', 'config', 'contracts', 'functions', 'blocks'], 'templates never read render, rules or validate'),
   only('rules', ['core'], 'rules read only core'),
   only('validate', ['core', 'rules'], 'validate reads only core and the rules it runs'),
-  {
-    target: layer('templates'),
-    from: layer('templates'),
-    message: 'a template never imports a sibling template: move what both need to generator/contracts or generator/blocks',
-  },
+  ...templateZones('a template never imports a sibling template: move what both need to generator/contracts or generator/blocks'),
 ];
+
+/**
+ * A template is a file of generator/templates or a folder of section files there: the
+ * files of one folder read each other (its index.ts composes them), never another template.
+ */
+function templateZones(message) {
+  const folders = fs.readdirSync(layer('templates'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+  return [
+    { target: `${layer('templates')}/*.ts`, from: layer('templates'), message },
+    ...folders.map((name) => ({ target: `${layer('templates')}/${name}/**`, from: layer('templates'), except: [`./${name}`], message })),
+  ];
+}
 
 export default tseslint.config(
   {
