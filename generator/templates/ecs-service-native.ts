@@ -18,13 +18,13 @@
  * and the infrastructure role ECS assumes to modify them (rule CD007 checks the wiring).
  * The infrastructure role lives in member-roles.json, one per account.
  */
-import { AWS, equals, getAtt, ifCond, ref } from '../core/intrinsics';
+import { AWS, ConditionHandle, Value, equals, getAtt, ifCond, ref } from '../core/intrinsics';
 import { allow, anyResource } from '../core/iam';
 import { checkFunctionName, clusterName, memberRoleArn } from '../core/naming';
 import { NumberParameter, ResourceHandle, StringParameter, Template, TemplateBuilder } from '../core/template';
 import { accessLogBucketParameter } from '../blocks/access-logs';
 import { autoScaling } from '../blocks/autoscaling';
-import { httpRedirectListener, httpsParameter, productionListenerProtocol } from '../blocks/https';
+import { Https, httpRedirectListener, httpsParameter, productionListenerProtocol } from '../blocks/https';
 import { LOG_RETENTION_PARAMETER } from '../blocks/log-group';
 import { serviceAlarms } from '../blocks/service/alarms';
 import { CheckProps, checkFunction } from '../blocks/service/check-function';
@@ -121,6 +121,35 @@ export function buildEcsServiceNativeTemplate(): Template {
   // --- Network access as in ecs-service.json (the test listener for the check only); the two rules ECS moves.
   const { serviceSg, loadBalancer } = serviceLoadBalancer(t, { ...params, suffix, accessLogBucket, https, testListener: { natPublicIps, check: 'lifecycle-hook' } });
   const [tg1, tg2] = ([1, 2] as const).map((ordinal) => targetGroup(t, ordinal, { ...params, suffix }));
+  const { production, testRule } = listenersWithRules(t, { loadBalancer, tg1, tg2, https });
+
+  // --- Task definition and its roles, alarms (as in ecs-service.json), the check.
+  const task = taskDefinition(t, scope, { ...params, retention });
+  const alarms = serviceAlarms(t, scope, loadBalancer, [tg1, tg2], ref(errorThreshold));
+  const check = lifecycleCheck(t, scope, { privateSubnets, vpcId, healthCheckPath, alarmNames: alarms, retention: ref(retention) });
+  nativeService(t, scope, {
+    params,
+    traffic,
+    conditions: { isCanary, isLinear },
+    task,
+    alarms,
+    check,
+    serviceSg,
+    targetGroups: [tg1, tg2],
+    rules: { production: production.rule, test: testRule },
+  });
+  return t.build();
+}
+
+/**
+ * The production and test listeners, each answering 404 by default, and a rule on each that
+ * forwards to both target groups: ECS moves the weights between them.
+ */
+function listenersWithRules(
+  t: TemplateBuilder,
+  p: { loadBalancer: ResourceHandle; tg1: ResourceHandle; tg2: ResourceHandle; https: Https },
+): { production: { listener: ResourceHandle; rule: ResourceHandle }; testRule: ResourceHandle } {
+  const { loadBalancer, tg1, tg2, https } = p;
   const listenerWithRule = (listenerId: string, ruleId: string, protocol: Record<string, unknown>) => {
     const listener = t.resource(listenerId, 'AWS::ElasticLoadBalancingV2::Listener', {
       LoadBalancerArn: loadBalancer.ref(),
@@ -152,12 +181,31 @@ export function buildEcsServiceNativeTemplate(): Template {
   httpRedirectListener(t, https, loadBalancer, production.listener);
   const testRule = listenerWithRule(ID.testListener, ID.testListenerRule, { Port: TEST_PORT, Protocol: 'HTTP' }).rule;
 
-  // --- Task definition and its roles, alarms (as in ecs-service.json), the check.
-  const task = taskDefinition(t, scope, { ...params, retention });
-  const alarms = serviceAlarms(t, scope, loadBalancer, [tg1, tg2], ref(errorThreshold));
-  const check = lifecycleCheck(t, scope, { privateSubnets, vpcId, healthCheckPath, alarmNames: alarms, retention: ref(retention) });
-  const infrastructureRole = memberRoleArn('ecsInfrastructure', 'AWS::AccountId', project, suffix);
+  return { production, testRule };
+}
 
+/** The service: ECS-native blue/green, canary or linear, with the check as its lifecycle hook and ECS's infrastructure role. */
+function nativeService(
+  t: TemplateBuilder,
+  c: ServiceScope,
+  p: {
+    params: ReturnType<typeof serviceParameters>;
+    traffic: ReturnType<typeof trafficParameters>;
+    conditions: { isCanary: ConditionHandle; isLinear: ConditionHandle };
+    task: ResourceHandle;
+    alarms: Value<string>[];
+    check: ResourceHandle;
+    serviceSg: ResourceHandle;
+    targetGroups: [ResourceHandle, ResourceHandle];
+    rules: { production: ResourceHandle; test: ResourceHandle };
+  },
+): void {
+  const { project, suffix } = c;
+  const { params, traffic, task, alarms, check, serviceSg } = p;
+  const { isCanary, isLinear } = p.conditions;
+  const [tg1, tg2] = p.targetGroups;
+  const { privateSubnets } = params;
+  const infrastructureRole = memberRoleArn('ecsInfrastructure', 'AWS::AccountId', project, suffix);
   // Request tracking would follow tg1, which serves production only until the next deployment.
   const scaling = autoScaling(t);
   const ecsService = t.resource(
@@ -189,8 +237,8 @@ export function buildEcsServiceNativeTemplate(): Template {
           TargetGroupArn: tg1.ref(),
           AdvancedConfiguration: {
             AlternateTargetGroupArn: tg2.ref(),
-            ProductionListenerRule: production.rule.ref(),
-            TestListenerRule: testRule.ref(),
+            ProductionListenerRule: p.rules.production.ref(),
+            TestListenerRule: p.rules.test.ref(),
             RoleArn: infrastructureRole,
           },
         },
@@ -199,7 +247,6 @@ export function buildEcsServiceNativeTemplate(): Template {
     },
   );
   scaling.attach(ecsService, clusterName(project, suffix));
-  return t.build();
 }
 
 /** How ECS shifts traffic: the routing, the canary or linear step, the bakes. */
