@@ -92,3 +92,50 @@ describe('service-canary.js as a module', () => {
     await expect(canary.handler()).rejects.toThrow('/health answered 503');
   });
 });
+
+describe('deployment-duration.js as a module', () => {
+  const puts: Array<{ MetricData: Array<{ Value: number; Dimensions: unknown }> }> = [];
+  const pages: Array<Record<string, unknown>> = [];
+  jest.mock(
+    '@aws-sdk/client-codepipeline',
+    () => ({
+      ListActionExecutionsCommand: class {
+        constructor(readonly input: unknown) {}
+      },
+      CodePipelineClient: class {
+        async send() {
+          return pages.shift() ?? {};
+        }
+      },
+    }),
+    { virtual: true },
+  );
+  jest.mock(
+    '@aws-sdk/client-cloudwatch',
+    () => ({
+      PutMetricDataCommand: class {
+        constructor(readonly input: unknown) {}
+      },
+      CloudWatchClient: class {
+        async send(command: { input: (typeof puts)[number] }) {
+          puts.push(command.input);
+          return {};
+        }
+      },
+    }),
+    { virtual: true },
+  );
+
+  test('puts the seconds from the earliest start of the stage\'s actions, across pages, to the event', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const fn = require(path.join(DIR, DEPLOYMENT_DURATION_FILE)) as { handler: (e: unknown) => Promise<void> };
+    pages.push(
+      { actionExecutionDetails: [{ stageName: 'Deploy-prod', startTime: '2026-11-20T10:01:00Z' }, { stageName: 'Build', startTime: '2026-11-20T09:00:00Z' }], nextToken: 'n' },
+      { actionExecutionDetails: [{ stageName: 'Deploy-prod', startTime: '2026-11-20T10:00:00Z' }] },
+    );
+    await fn.handler({ time: '2026-11-20T10:05:00Z', detail: { pipeline: 'p', stage: 'Deploy-prod', state: 'SUCCEEDED', 'execution-id': 'e' } });
+    expect(puts.map((p) => p.MetricData[0].Value)).toEqual([300]);
+    // As a file, the dimension name is still the placeholder that functionSource fills in.
+    expect(puts[0].MetricData[0].Dimensions).toEqual([{ Name: '${STAGE_DIMENSION}', Value: 'Deploy-prod' }]);
+  });
+});
