@@ -23,7 +23,7 @@ import { equals, ifCond, ref, sub } from '../core/intrinsics';
 import { allow, anyResource } from '../core/iam';
 import { CANARY_TYPE, canaryBucketName, canaryName, loadBalancerName, physicalName, standardName } from '../core/naming';
 import { PATTERNS, SERVICE_NAME } from '../core/parameters';
-import { StringParameter, Template, TemplateBuilder } from '../core/template';
+import { ParameterHandle, ResourceHandle, StringParameter, Template, TemplateBuilder } from '../core/template';
 import { bucketPolicy, privateBucket } from '../blocks/bucket';
 import { HTTPS_PORT, HTTP_PORT } from '../blocks/https';
 import { workloadRole } from '../blocks/role';
@@ -125,33 +125,7 @@ export function buildServiceCanaryTemplate(): Template {
   });
   bucketPolicy(t, ID.artifactBucketPolicy, bucket);
 
-  // What CloudWatch Synthetics documents for a canary outside a VPC without a KMS key
-  // ("Required roles and permissions for canaries"), narrowed to this canary, plus the
-  // one call of the script.
-  const canaryName$ = `\${${name.logicalId}}`;
-  const role = workloadRole(t, ID.canaryRole, { project, suffix }, {
-    description: 'CloudWatch Synthetics canary: writes its run artifacts, logs and metrics, finds the service load balancer',
-    service: 'lambda.amazonaws.com',
-    policyName: 'canary',
-    statements: [
-      allow('WriteArtifacts', ['s3:PutObject'], [sub(`\${${bucket.logicalId}.Arn}/${ARTIFACT_PREFIX}/*`)]),
-      allow('LocateArtifactBucket', ['s3:GetBucketLocation'], [bucket.getAtt('Arn')]),
-      allow('ListBuckets', ['s3:ListAllMyBuckets'], anyResource(
-        's3:ListAllMyBuckets has no resource-level permissions; the Synthetics runtime lists buckets before it uploads artifacts',
-      )),
-      allow(
-        'WriteLogs',
-        ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
-        [sub(`arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/cwsyn-${canaryName$}-*`)],
-      ),
-      allow('PublishCanaryMetrics', ['cloudwatch:PutMetricData'], anyResource('cloudwatch:PutMetricData has no resource-level permissions'), {
-        condition: { StringEquals: { 'cloudwatch:namespace': 'CloudWatchSynthetics' } },
-      }),
-      allow('FindLoadBalancer', ['elasticloadbalancing:DescribeLoadBalancers'], anyResource(
-        'elasticloadbalancing:DescribeLoadBalancers has no resource-level permissions',
-      )),
-    ],
-  });
+  const role = canaryRole(t, { project, suffix }, name, bucket);
 
   const canary = t.resource(ID.canary, 'AWS::Synthetics::Canary', {
     Name: ref(name),
@@ -198,6 +172,44 @@ export function buildServiceCanaryTemplate(): Template {
   t.output('CanaryName', { description: 'Name of the canary', value: canary.ref() });
   t.output('ArtifactBucketName', { description: 'Bucket of the canary run artifacts (empty it before deleting the stack)', value: bucket.ref() });
   return t.build();
+}
+
+/**
+ * The canary's role: what CloudWatch Synthetics documents for a canary outside a VPC
+ * without a KMS key ("Required roles and permissions for canaries"), narrowed to this
+ * canary, plus the one call of the script.
+ */
+function canaryRole(
+  t: TemplateBuilder,
+  scope: { project: ParameterHandle<string>; suffix: ParameterHandle<string> },
+  name: ParameterHandle<string>,
+  bucket: ResourceHandle,
+): ResourceHandle {
+  const canaryName$ = `\${${name.logicalId}}`;
+  return workloadRole(t, ID.canaryRole, scope, {
+    description: 'CloudWatch Synthetics canary: writes its run artifacts, logs and metrics, finds the service load balancer',
+    service: 'lambda.amazonaws.com',
+    policyName: 'canary',
+    statements: [
+      allow('WriteArtifacts', ['s3:PutObject'], [sub(`\${${bucket.logicalId}.Arn}/${ARTIFACT_PREFIX}/*`)]),
+      allow('LocateArtifactBucket', ['s3:GetBucketLocation'], [bucket.getAtt('Arn')]),
+      allow('ListBuckets', ['s3:ListAllMyBuckets'], anyResource(
+        's3:ListAllMyBuckets has no resource-level permissions; the Synthetics runtime lists buckets before it uploads artifacts',
+      )),
+      allow(
+        'WriteLogs',
+        ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
+        [sub(`arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/cwsyn-${canaryName$}-*`)],
+      ),
+      allow('PublishCanaryMetrics', ['cloudwatch:PutMetricData'], anyResource('cloudwatch:PutMetricData has no resource-level permissions'), {
+        condition: { StringEquals: { 'cloudwatch:namespace': 'CloudWatchSynthetics' } },
+      }),
+      allow('FindLoadBalancer', ['elasticloadbalancing:DescribeLoadBalancers'], anyResource(
+        'elasticloadbalancing:DescribeLoadBalancers has no resource-level permissions',
+      )),
+    ],
+  });
+
 }
 
 /**
