@@ -9,8 +9,11 @@
 // - render (generator/render.ts, generator/member-stacks.ts) composes the templates.
 // - functions (generator/functions) is Lambda code, inlined by templates; it reads core.
 // - rules and validate are the in-memory checks: they read core (validate runs the rules).
-// - a template never imports render, a rule or a sibling template.
+// - a template (a file, or a folder of sections) never imports render, a rule or a
+//   sibling template.
 // A new import across these lines fails `npm run lint`, which `npm test` runs.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import importX, { createNodeResolver } from 'eslint-plugin-import-x';
@@ -26,6 +29,44 @@ function only(target, allowed, message) {
   return { target: layer(target), from: [...not, ...RENDER, './scripts'], message };
 }
 
+/**
+ * Lambda code (generator/functions) is linted as it ships: a line `// @include parts/NAME.js`
+ * becomes that part's code first (generator/functions/index.ts does the same when it inlines
+ * the file), so names the part uses and the file defines are checked together. A finding in
+ * an included line is reported on the include line, naming the part's line.
+ */
+const functionIncludes = {
+  meta: { name: 'function-includes' },
+  preprocess(text, filename) {
+    const lines = text.split('\n');
+    const expanded = [];
+    for (const [i, line] of lines.entries()) {
+      const include = /^\/\/ @include (\S+)$/.exec(line);
+      if (!include) {
+        expanded.push({ text: line, line: i + 1 });
+        continue;
+      }
+      // The part's header of comment lines (its `/* global */` names among them) is not included.
+      const part = fs.readFileSync(path.join(path.dirname(filename), include[1]), 'utf8').replace(/\n$/, '').split('\n');
+      const start = part.findIndex((l) => !/^\s*(\/\/.*|\/\*.*\*\/)?\s*$/.test(l));
+      for (let j = start; j < part.length; j++) expanded.push({ text: part[j], line: i + 1, part: `${include[1]}:${j + 1}` });
+    }
+    includeMaps.set(filename, expanded);
+    return [expanded.map((e) => e.text).join('\n')];
+  },
+  postprocess([messages], filename) {
+    const map = includeMaps.get(filename);
+    includeMaps.delete(filename);
+    return messages.map((m) => {
+      const at = map[m.line - 1];
+      if (!at || !at.part) return { ...m, line: at ? at.line : m.line, endLine: at ? map[(m.endLine ?? m.line) - 1]?.line : m.endLine };
+      return { ...m, line: at.line, column: 1, endLine: at.line, endColumn: undefined, fix: undefined, message: `${m.message} (included ${at.part})` };
+    });
+  },
+  supportsAutofix: false,
+};
+const includeMaps = new Map();
+
 const zones = [
   only('core', [], 'core reads only core'),
   only('config', ['core'], 'config reads only core'),
@@ -35,12 +76,20 @@ const zones = [
   only('templates', ['core', 'config', 'contracts', 'functions', 'blocks'], 'templates never read render, rules or validate'),
   only('rules', ['core'], 'rules read only core'),
   only('validate', ['core', 'rules'], 'validate reads only core and the rules it runs'),
-  {
-    target: layer('templates'),
-    from: layer('templates'),
-    message: 'a template never imports a sibling template: move what both need to generator/contracts or generator/blocks',
-  },
+  ...templateZones('a template never imports a sibling template: move what both need to generator/contracts or generator/blocks'),
 ];
+
+/**
+ * A template is a file of generator/templates or a folder of section files there: the
+ * files of one folder read each other (its index.ts composes them), never another template.
+ */
+function templateZones(message) {
+  const folders = fs.readdirSync(layer('templates'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+  return [
+    { target: `${layer('templates')}/*.ts`, from: layer('templates'), message },
+    ...folders.map((name) => ({ target: `${layer('templates')}/${name}/**`, from: layer('templates'), except: [`./${name}`], message })),
+  ];
+}
 
 export default tseslint.config(
   {
@@ -75,5 +124,11 @@ export default tseslint.config(
     files: ['**/*.js'],
     languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly', console: 'readonly', Buffer: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    // Lambda code: CommonJS modules that the Node.js runtime runs with its own globals.
+    files: ['generator/functions/**/*.js'],
+    processor: functionIncludes,
+    languageOptions: { globals: { exports: 'writable', setTimeout: 'readonly' } },
   },
 );

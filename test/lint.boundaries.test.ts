@@ -33,6 +33,17 @@ describe('import boundaries', () => {
     ]);
   });
 
+  test('a section of a template folder reads its own folder, never another template', () => {
+    const found = lint(
+      'generator/templates/ecs-service/probe.ts',
+      "import { trafficParameters } from './parameters';\nimport { buildNetworkTemplate } from '../network';\nexport const used = [trafficParameters, buildNetworkTemplate];\n",
+    );
+    expect(found).toEqual([expect.stringMatching(/^import-x\/no-restricted-paths: .*"\.\.\/network".*a template never imports a sibling template/)]);
+    expect(lint('generator/templates/probe.ts', "import { buildEcsServiceTemplate } from './ecs-service';\nexport const build = buildEcsServiceTemplate;\n")).toEqual([
+      expect.stringMatching(/^import-x\/no-restricted-paths: .*"\.\/ecs-service".*a template never imports a sibling template/),
+    ]);
+  });
+
   test('core reading config, and a rule reading a block, are refused', () => {
     expect(lint('generator/core/probe.ts', "import type { ResolvedConfig } from '../config/types';\nexport type C = ResolvedConfig;\n")).toEqual([
       expect.stringMatching(/^import-x\/no-restricted-paths: .*core reads only core/),

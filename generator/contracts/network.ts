@@ -1,16 +1,6 @@
 /**
  * What the network stack (templates/network.ts) hands to the service stacks: the SSM
- * parameters it writes and the service templates and parameter files read.
+ * parameters it writes and the service templates and parameter files read (declared in
+ * blocks/service/network.ts, beside the service sections that read them).
  */
-import { NetworkParameterKey, networkParameterPath } from '../core/naming';
-
-/** The SSM parameter names a service stack reads in one environment (see ecs-service.ts). */
-export function networkParameterPaths(project: string, suffix: string): Record<NetworkParameterKey, string> {
-  return {
-    vpcId: networkParameterPath(project, suffix, 'vpcId'),
-    publicSubnetIds: networkParameterPath(project, suffix, 'publicSubnetIds'),
-    privateSubnetIds: networkParameterPath(project, suffix, 'privateSubnetIds'),
-    natPublicIps: networkParameterPath(project, suffix, 'natPublicIps'),
-    accessLogBucket: networkParameterPath(project, suffix, 'accessLogBucket'),
-  };
-}
+export { networkParameterPaths } from '../blocks/service/network';

@@ -14,7 +14,7 @@ import { PROJECT_ROOT } from './paths';
 
 /**
  * The options the configuration schema is compiled with, ahead of time by the build
- * (generator/validate/aot.ts), for config/load.ts: every error; verbose, so errors carry
+ * (generator/validate/aot.ts), for config/load/: every error; verbose, so errors carry
  * their schema and an unknown key can list the allowed ones. The schema itself is checked against draft-07 by
  * the tests, not at every start.
  */

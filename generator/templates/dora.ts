@@ -46,6 +46,12 @@ const ID = DORA_IDS;
 
 const STAGE_EVENT = 'CodePipeline Stage Execution State Change';
 
+/** The stack's project and suffix parameters, which name everything in it. */
+interface Scope {
+  readonly project: ParameterHandle<string>;
+  readonly suffix: ParameterHandle<string>;
+}
+
 interface Member {
   readonly name: string;
   readonly account: ParameterHandle<string>;
@@ -87,7 +93,22 @@ export function buildDoraTemplate(config: ResolvedConfig): Template {
   });
   const costCenter = t.parameter(ID.costCenter, COST_CENTER);
   const retention = t.parameter(ID.logRetentionDays, LOG_RETENTION_PARAMETER);
-  const members: Member[] = config.environments.map((e) => {
+  const members = memberParameters(t, config);
+  t.standardTags({ Environment: ref(suffix), Project: ref(project), CostCenter: ref(costCenter) });
+  const s: Scope = { project, suffix };
+  const namespace = sub(deliveryNamespaceText(project, suffix));
+
+  const memberEventsPolicy = memberEventsPolicyOf(t, s, members);
+  const fn = doraFunction(t, s, { members, namespace, retention });
+  doraRules(t, s, { fn, members, memberEventsPolicy });
+  t.output('MetricNamespace', { description: 'Namespace of the DORA metrics (dimensions Service and Environment)', value: namespace });
+  t.output('EventBusArn', { description: 'The event bus dora-forwarding.json sends the member accounts\' ECS deployment events to', value: arn('events', 'event-bus/default') });
+  return t.build();
+}
+
+/** Per environment: the member account that forwards its ECS deployment events, and its suffix. */
+function memberParameters(t: TemplateBuilder, config: ResolvedConfig): Member[] {
+  return config.environments.map((e) => {
     const ids = environmentParameterIds(e.name);
     return {
       name: e.name,
@@ -103,14 +124,16 @@ export function buildDoraTemplate(config: ResolvedConfig): Template {
       }),
     };
   });
-  t.standardTags({ Environment: ref(suffix), Project: ref(project), CostCenter: ref(costCenter) });
-  const s = { project, suffix };
-  const namespace = sub(deliveryNamespaceText(project, suffix));
+}
 
-  // The member accounts may put their services' ECS deployment events on the default bus,
-  // and nothing else (EventBridge User Guide, "Using IAM policy conditions in Amazon
-  // EventBridge": PutEvents supplies the events:source and events:detail-type keys).
-  const memberEventsPolicy = t.resource(ID.memberEventsPolicy, 'AWS::Events::EventBusPolicy', {
+/**
+ * The member accounts may put their services' ECS deployment events on the default bus,
+ * and nothing else (EventBridge User Guide, "Using IAM policy conditions in Amazon
+ * EventBridge": PutEvents supplies the events:source and events:detail-type keys).
+ */
+function memberEventsPolicyOf(t: TemplateBuilder, s: Scope, members: readonly Member[]): ResourceHandle {
+  const { project, suffix } = s;
+  return t.resource(ID.memberEventsPolicy, 'AWS::Events::EventBusPolicy', {
     EventBusName: 'default',
     StatementId: physicalName('event-bus-statement', [project, '-member-deployments-', suffix]),
     Statement: {
@@ -124,6 +147,16 @@ export function buildDoraTemplate(config: ResolvedConfig): Template {
       },
     },
   });
+}
+
+/** The outage table, the function's log group and role, and the function. */
+function doraFunction(
+  t: TemplateBuilder,
+  s: Scope,
+  p: { members: readonly Member[]; namespace: Intrinsic<string>; retention: ParameterHandle<number> },
+): ResourceHandle {
+  const { project, suffix } = s;
+  const { members, namespace, retention } = p;
   const table = t.resource(ID.table, 'AWS::DynamoDB::Table', {
     TableName: standardName('dynamodb-table', 'dora', s),
     BillingMode: 'PAY_PER_REQUEST',
@@ -156,7 +189,7 @@ export function buildDoraTemplate(config: ResolvedConfig): Template {
       },
     },
   });
-  const fn = t.resource(ID.function, 'AWS::Lambda::Function', {
+  return t.resource(ID.function, 'AWS::Lambda::Function', {
     FunctionName: standardName('lambda-function', 'dora-metrics', s),
     Description: 'Puts deployment frequency, lead time, change failure and time to restore per service and environment as metrics',
     Runtime: 'nodejs24.x',
@@ -180,6 +213,12 @@ export function buildDoraTemplate(config: ResolvedConfig): Template {
     },
     LoggingConfig: { LogGroup: logGroup.ref() },
   });
+}
+
+/** The two rules that invoke the function, a deploy stage ended or an ECS deployment of a member account, and their permissions. */
+function doraRules(t: TemplateBuilder, s: Scope, p: { fn: ResourceHandle; members: readonly Member[]; memberEventsPolicy: ResourceHandle }): void {
+  const { project, suffix } = s;
+  const { fn, members, memberEventsPolicy } = p;
   const rules = [
     {
       rule: ID.pipelineRule,
@@ -231,9 +270,6 @@ export function buildDoraTemplate(config: ResolvedConfig): Template {
       SourceArn: rule.getAtt('Arn'),
     });
   }
-  t.output('MetricNamespace', { description: 'Namespace of the DORA metrics (dimensions Service and Environment)', value: namespace });
-  t.output('EventBusArn', { description: 'The event bus dora-forwarding.json sends the member accounts\' ECS deployment events to', value: arn('events', 'event-bus/default') });
-  return t.build();
 }
 
 /** The parameters of the one DORA stack of the project (tools account). */

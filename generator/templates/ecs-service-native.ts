@@ -18,43 +18,28 @@
  * and the infrastructure role ECS assumes to modify them (rule CD007 checks the wiring).
  * The infrastructure role lives in member-roles.json, one per account.
  */
-import { AWS, Value, equals, getAtt, ifCond, join, ref, select, sub } from '../core/intrinsics';
+import { AWS, ConditionHandle, Value, equals, getAtt, ifCond, ref } from '../core/intrinsics';
 import { allow, anyResource } from '../core/iam';
-import { checkFunctionName, clusterName, keepWarmRuleName, logGroupName, memberRoleArn, standardName, targetGroupName } from '../core/naming';
-import { NumberParameter, ParameterHandle, StringParameter, Template, TemplateBuilder } from '../core/template';
+import { checkFunctionName, clusterName, memberRoleArn } from '../core/naming';
+import { NumberParameter, ResourceHandle, StringParameter, Template, TemplateBuilder } from '../core/template';
 import { accessLogBucketParameter } from '../blocks/access-logs';
 import { autoScaling } from '../blocks/autoscaling';
-import { typedResource } from '../blocks/blue-green-hook';
-import { containerHardening } from '../blocks/container-hardening';
-import { containerHealthCheck } from '../blocks/container-health-check';
-import { checkVerdictSource } from '../blocks/check-verdict';
-import { keepWarmSchedule } from '../blocks/keep-warm';
-import { httpRedirectListener, httpsParameter, productionIngress, productionListenerProtocol } from '../blocks/https';
-import { LOG_RETENTION_PARAMETER, logGroup } from '../blocks/log-group';
-import { workloadRole } from '../blocks/role';
+import { Https, httpRedirectListener, httpsParameter, productionListenerProtocol } from '../blocks/https';
+import { LOG_RETENTION_PARAMETER } from '../blocks/log-group';
+import { serviceAlarms } from '../blocks/service/alarms';
+import { CheckProps, checkFunction } from '../blocks/service/check-function';
+import { CONTAINER_NAME, ECS_SERVICE_IDS, TEST_PORT } from '../blocks/service/facts';
+import { serviceLoadBalancer, targetGroup } from '../blocks/service/load-balancer';
+import { ecsServiceParameterFiles } from '../blocks/service/parameter-files';
+import { ERROR_ALARM_THRESHOLD, natPublicIpsParameter, serviceParameters } from '../blocks/service/parameters';
+import { ServiceScope, taskDefinition } from '../blocks/service/task-definition';
 import { standardParameters } from '../blocks/standard-parameters';
 import { BAKE_TIME_MAX_MINUTES, CANARY_PERCENT_MIN, LINEAR_PERCENT_MIN } from '../core/ecs-traffic-limits';
 import { ECS_STRATEGY } from '../config/ecs-traffic';
 import { ResolvedConfig } from '../config/types';
 import type { ParameterFile } from '../core/parameter-file';
-// The one sibling import left: the sections both service templates build (parameters,
-// load balancer, alarms, execution role, parameter files) move to generator/blocks when
-// ecs-service.ts becomes a folder of sections.
-/* eslint-disable import-x/no-restricted-paths */
-import {
-  CHECK_ATTEMPTS,
-  CHECK_DELAY_MS,
-  ERROR_ALARM_THRESHOLD,
-  PUBLIC_LOAD_BALANCER,
-  alarms,
-  ecsServiceParameterFiles,
-  executionRoleStatements,
-  loadBalancerWithIngress,
-  serviceParameters,
-} from './ecs-service';
-/* eslint-enable import-x/no-restricted-paths */
-import { CONTAINER_NAME, ECS_SERVICE_IDS, HEALTH_CHECK, PRODUCTION_PORT, TEST_PORT } from '../contracts/service';
-import { networkParameterPaths } from '../contracts/network';
+import { ECS_CHECK_FILE, functionSource } from '../functions';
+import { networkParameterPaths } from '../blocks/service/network';
 
 export const ECS_NATIVE_FILE = 'ecs-service-native.json';
 
@@ -116,106 +101,55 @@ const BAKE_TIME_MINS: NumberParameter = {
   MaxValue: BAKE_TIME_MAX_MINUTES,
 };
 
-/**
- * The ECS lifecycle hook (Node.js 24, AWS SDK v3 from the runtime). ECS invokes it
- * synchronously and reads `hookStatus` from the answer (ECS Developer Guide, "Lambda
- * hooks for Amazon ECS service deployments"): the test listener's health path must
- * answer 2xx CHECK_ATTEMPTS times and none of the service's alarms may be in ALARM.
- * Anything else, including an error of its own, answers FAILED and ECS rolls back.
- *
- * Every hook event of ECS carries the serviceArn (ECS Developer Guide, "Lifecycle hooks
- * for Amazon ECS service deployments", lifecycle payloads); an event without it is the
- * daily keep-warm schedule (blocks/keep-warm.ts), answered at once with nothing probed.
- * That answer has no hookStatus, so ECS would roll back should it ever send such an event.
- */
-export const NATIVE_CHECK_FUNCTION_SOURCE = `'use strict';
-const http = require('node:http');
-const { CloudWatchClient, DescribeAlarmsCommand } = require('@aws-sdk/client-cloudwatch');
-const cloudwatch = new CloudWatchClient({});
-
-${checkVerdictSource('SUCCEEDED', 'FAILED')}exports.handler = async (event) => {
-  if (!(event && event.serviceArn)) {
-    console.log(JSON.stringify({ keepWarm: true, source: event && event.source, time: event && event.time }));
-    return { keepWarm: true };
-  }
-  console.log(JSON.stringify({ serviceArn: event.serviceArn, targetServiceRevisionArn: event.targetServiceRevisionArn }));
-  let hookStatus = 'FAILED';
-  try {
-    hookStatus = await verdict();
-  } catch (err) {
-    console.error(err);
-  }
-  return { hookStatus };
-};
-`;
-
 export function buildEcsServiceNativeTemplate(): Template {
   const t = new TemplateBuilder(
     'One ECS Fargate service with ECS-native blue/green, canary or linear deployments (no transform): internet-facing ALB with production and test listener rules over two target groups, lifecycle-hook check, alarm and circuit-breaker rollback.',
   );
   const { project, suffix } = standardParameters(t);
-  const { service, toolsAccount, imageUri, containerPort, healthCheckPath, taskCpu, taskMemory, cpuArchitecture, desiredCount, vpcId, publicSubnets, privateSubnets } =
-    serviceParameters(t);
-  const natPublicIps = t.parameter(ID.natPublicIps, {
-    Type: 'AWS::SSM::Parameter::Value<List<String>>',
-    Description: 'SSM parameter holding the NAT gateway addresses (/{project}/network-{suffix}/nat-public-ips); only they reach the test listener',
-  });
+  const params = serviceParameters(t);
+  const { service, vpcId, privateSubnets, healthCheckPath } = params;
+  const natPublicIps = natPublicIpsParameter(t);
   const accessLogBucket = accessLogBucketParameter(t);
-  const routing = t.parameter(ID.trafficRouting, TRAFFIC_ROUTING);
-  const canaryPercent = t.parameter(ID.canaryPercentage, CANARY_PERCENTAGE);
-  const linearPercent = t.parameter(ID.linearStepPercentage, LINEAR_STEP_PERCENTAGE);
-  const stepBake = t.parameter(ID.trafficBakeTimeMins, TRAFFIC_BAKE_TIME_MINS);
-  const bake = t.parameter(ID.bakeTimeMins, BAKE_TIME_MINS);
+  const traffic = trafficParameters(t);
   const errorThreshold = t.parameter(ID.errorAlarmThreshold, ERROR_ALARM_THRESHOLD);
   const retention = t.parameter(ID.logRetentionDays, LOG_RETENTION_PARAMETER);
   const https = httpsParameter(t);
-  const isCanary = t.condition(ID.isCanary, equals(ref(routing), 'TimeBasedCanary'));
-  const isLinear = t.condition(ID.isLinear, equals(ref(routing), 'TimeBasedLinear'));
+  const isCanary = t.condition(ID.isCanary, equals(ref(traffic.routing), 'TimeBasedCanary'));
+  const isLinear = t.condition(ID.isLinear, equals(ref(traffic.routing), 'TimeBasedLinear'));
   const scope = { project, service, suffix };
 
-  // --- Network access: as in ecs-service.json, the test listener for the check only.
-  const serviceSg = t.resource(ID.serviceSecurityGroup, 'AWS::EC2::SecurityGroup', {
-    GroupDescription: 'Service tasks: traffic from the load balancer only; HTTPS out (ECR, CloudWatch Logs) through the NAT gateways',
-    VpcId: ref(vpcId),
-    SecurityGroupEgress: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '0.0.0.0/0', Description: 'HTTPS to AWS APIs and the registry' }],
+  // --- Network access as in ecs-service.json (the test listener for the check only); the two rules ECS moves.
+  const { serviceSg, loadBalancer } = serviceLoadBalancer(t, { ...params, suffix, accessLogBucket, https, testListener: { natPublicIps, check: 'lifecycle-hook' } });
+  const [tg1, tg2] = ([1, 2] as const).map((ordinal) => targetGroup(t, ordinal, { ...params, suffix }));
+  const { production, testRule } = listenersWithRules(t, { loadBalancer, tg1, tg2, https });
+
+  // --- Task definition and its roles, alarms (as in ecs-service.json), the check.
+  const task = taskDefinition(t, scope, { ...params, retention });
+  const alarms = serviceAlarms(t, scope, loadBalancer, [tg1, tg2], ref(errorThreshold));
+  const check = lifecycleCheck(t, scope, { privateSubnets, vpcId, healthCheckPath, alarmNames: alarms, retention: ref(retention) });
+  nativeService(t, scope, {
+    params,
+    traffic,
+    conditions: { isCanary, isLinear },
+    task,
+    alarms,
+    check,
+    serviceSg,
+    targetGroups: [tg1, tg2],
+    rules: { production: production.rule, test: testRule },
   });
-  const loadBalancerSg = t.resource(ID.loadBalancerSecurityGroup, 'AWS::EC2::SecurityGroup', {
-    GroupDescription: 'Load balancer: production listener open, test listener for the lifecycle-hook check only; out to the service tasks',
-    VpcId: ref(vpcId),
-    SecurityGroupIngress: [
-      ...productionIngress(https),
-      ...[0, 1].map((i) => ({
-        IpProtocol: 'tcp',
-        FromPort: TEST_PORT,
-        ToPort: TEST_PORT,
-        CidrIp: join('', [select(i, ref(natPublicIps)), '/32']),
-        Description: `Test listener, from NAT gateway ${i + 1} (lifecycle-hook check)`,
-      })),
-    ],
-    SecurityGroupEgress: [
-      { IpProtocol: 'tcp', FromPort: ref(containerPort), ToPort: ref(containerPort), DestinationSecurityGroupId: serviceSg.getAtt('GroupId'), Description: 'To the service tasks' },
-    ],
-  }, { suppressions: [PUBLIC_LOAD_BALANCER] });
-  // --- Load balancer, target groups, listeners and the two rules ECS moves.
-  const loadBalancer = loadBalancerWithIngress(t, { serviceSg, loadBalancerSg, containerPort, publicSubnets, accessLogBucket, service, suffix });
-  const [tg1, tg2] = ([1, 2] as const).map((ordinal) =>
-    typedResource(t, ordinal === 1 ? ID.targetGroup1 : ID.targetGroup2, 'AWS::ElasticLoadBalancingV2::TargetGroup', {
-      Name: targetGroupName(service, suffix, ordinal),
-      TargetType: 'ip',
-      Protocol: 'HTTP',
-      Port: PRODUCTION_PORT,
-      VpcId: ref(vpcId),
-      HealthCheckEnabled: true,
-      HealthCheckProtocol: 'HTTP',
-      HealthCheckPath: ref(healthCheckPath),
-      HealthCheckIntervalSeconds: HEALTH_CHECK.intervalSeconds,
-      HealthCheckTimeoutSeconds: HEALTH_CHECK.timeoutSeconds,
-      HealthyThresholdCount: HEALTH_CHECK.healthyThresholdCount,
-      UnhealthyThresholdCount: HEALTH_CHECK.unhealthyThresholdCount,
-      Matcher: { HttpCode: HEALTH_CHECK.matcher },
-      TargetGroupAttributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: String(HEALTH_CHECK.deregistrationDelaySeconds) }],
-    }),
-  );
+  return t.build();
+}
+
+/**
+ * The production and test listeners, each answering 404 by default, and a rule on each that
+ * forwards to both target groups: ECS moves the weights between them.
+ */
+function listenersWithRules(
+  t: TemplateBuilder,
+  p: { loadBalancer: ResourceHandle; tg1: ResourceHandle; tg2: ResourceHandle; https: Https },
+): { production: { listener: ResourceHandle; rule: ResourceHandle }; testRule: ResourceHandle } {
+  const { loadBalancer, tg1, tg2, https } = p;
   const listenerWithRule = (listenerId: string, ruleId: string, protocol: Record<string, unknown>) => {
     const listener = t.resource(listenerId, 'AWS::ElasticLoadBalancingV2::Listener', {
       LoadBalancerArn: loadBalancer.ref(),
@@ -245,63 +179,33 @@ export function buildEcsServiceNativeTemplate(): Template {
   };
   const production = listenerWithRule(ID.productionListener, ID.productionListenerRule, productionListenerProtocol(https));
   httpRedirectListener(t, https, loadBalancer, production.listener);
-  const productionRule = production.rule;
   const testRule = listenerWithRule(ID.testListener, ID.testListenerRule, { Port: TEST_PORT, Protocol: 'HTTP' }).rule;
 
-  // --- Task definition and its roles (as in ecs-service.json).
-  const serviceLogGroup = logGroup(t, ID.logGroup, { logGroupName: logGroupName(project, { service, suffix }, 'ecs'), retentionDays: ref(retention) });
-  const executionRole = workloadRole(t, ID.executionRole, { project, suffix }, {
-    description: 'ECS task execution role: pulls the image from the tools account and writes the container logs',
-    service: 'ecs-tasks.amazonaws.com',
-    policyName: 'pull-image-write-logs',
-    statements: executionRoleStatements(scope, toolsAccount, serviceLogGroup),
-  });
-  const taskRole = workloadRole(t, ID.taskRole, { project, suffix }, {
-    description: 'Role of the application in the task: no AWS permissions until the service needs some',
-    service: 'ecs-tasks.amazonaws.com',
-    policyName: 'application',
-    statements: [],
-  });
-  const hardening = containerHardening(t);
-  const taskDefinition = t.resource(ID.taskDefinition, 'AWS::ECS::TaskDefinition', {
-    RequiresCompatibilities: ['FARGATE'],
-    NetworkMode: 'awsvpc',
-    Cpu: ref(taskCpu),
-    Memory: ref(taskMemory),
-    RuntimePlatform: { CpuArchitecture: ref(cpuArchitecture), OperatingSystemFamily: 'LINUX' },
-    ExecutionRoleArn: executionRole.getAtt('Arn'),
-    TaskRoleArn: taskRole.getAtt('Arn'),
-    ContainerDefinitions: [
-      {
-        Name: CONTAINER_NAME,
-        Image: ref(imageUri),
-        Essential: true,
-        PortMappings: [{ ContainerPort: ref(containerPort), Protocol: 'tcp' }],
-        LogConfiguration: {
-          LogDriver: 'awslogs',
-          Options: { 'awslogs-group': serviceLogGroup.ref(), 'awslogs-region': sub('${AWS::Region}'), 'awslogs-stream-prefix': CONTAINER_NAME },
-        },
-        ...hardening.container,
-        ...containerHealthCheck(t),
-      },
-    ],
-    Volumes: hardening.volumes,
-  });
+  return { production, testRule };
+}
 
-  const serviceAlarms = alarms(
-    t,
-    loadBalancer,
-    [tg1, tg2],
-    {
-      errors: standardName('cloudwatch-alarm', 'target-5xx', scope),
-      unhealthy: standardName('cloudwatch-alarm', 'unhealthy-targets', scope),
-    },
-    ref(errorThreshold),
-  ).map((a) => a.ref());
-
-  const checkFunction = lifecycleCheck(t, scope, { privateSubnets, vpcId, healthCheckPath, alarmNames: serviceAlarms, retention: ref(retention) });
+/** The service: ECS-native blue/green, canary or linear, with the check as its lifecycle hook and ECS's infrastructure role. */
+function nativeService(
+  t: TemplateBuilder,
+  c: ServiceScope,
+  p: {
+    params: ReturnType<typeof serviceParameters>;
+    traffic: ReturnType<typeof trafficParameters>;
+    conditions: { isCanary: ConditionHandle; isLinear: ConditionHandle };
+    task: ResourceHandle;
+    alarms: Value<string>[];
+    check: ResourceHandle;
+    serviceSg: ResourceHandle;
+    targetGroups: [ResourceHandle, ResourceHandle];
+    rules: { production: ResourceHandle; test: ResourceHandle };
+  },
+): void {
+  const { project, suffix } = c;
+  const { params, traffic, task, alarms, check, serviceSg } = p;
+  const { isCanary, isLinear } = p.conditions;
+  const [tg1, tg2] = p.targetGroups;
+  const { privateSubnets } = params;
   const infrastructureRole = memberRoleArn('ecsInfrastructure', 'AWS::AccountId', project, suffix);
-
   // Request tracking would follow tg1, which serves production only until the next deployment.
   const scaling = autoScaling(t);
   const ecsService = t.resource(
@@ -310,17 +214,17 @@ export function buildEcsServiceNativeTemplate(): Template {
     {
       Cluster: clusterName(project, suffix),
       LaunchType: 'FARGATE',
-      DesiredCount: scaling.desiredCount(desiredCount),
-      TaskDefinition: taskDefinition.ref(),
+      DesiredCount: scaling.desiredCount(params.desiredCount),
+      TaskDefinition: task.ref(),
       DeploymentController: { Type: 'ECS' },
       DeploymentConfiguration: {
         Strategy: ifCond(isCanary, 'CANARY', ifCond(isLinear, 'LINEAR', 'BLUE_GREEN')),
-        BakeTimeInMinutes: ref(bake),
-        CanaryConfiguration: ifCond(isCanary, { CanaryPercent: ref(canaryPercent), CanaryBakeTimeInMinutes: ref(stepBake) }, AWS.noValue),
-        LinearConfiguration: ifCond(isLinear, { StepPercent: ref(linearPercent), StepBakeTimeInMinutes: ref(stepBake) }, AWS.noValue),
+        BakeTimeInMinutes: ref(traffic.bake),
+        CanaryConfiguration: ifCond(isCanary, { CanaryPercent: ref(traffic.canaryPercent), CanaryBakeTimeInMinutes: ref(traffic.stepBake) }, AWS.noValue),
+        LinearConfiguration: ifCond(isLinear, { StepPercent: ref(traffic.linearPercent), StepBakeTimeInMinutes: ref(traffic.stepBake) }, AWS.noValue),
         DeploymentCircuitBreaker: { Enable: true, Rollback: true },
-        Alarms: { AlarmNames: serviceAlarms, Enable: true, Rollback: true },
-        LifecycleHooks: [{ HookTargetArn: getAtt(checkFunction, 'Arn'), RoleArn: infrastructureRole, LifecycleStages: [...CHECK_STAGES] }],
+        Alarms: { AlarmNames: alarms, Enable: true, Rollback: true },
+        LifecycleHooks: [{ HookTargetArn: getAtt(check, 'Arn'), RoleArn: infrastructureRole, LifecycleStages: [...CHECK_STAGES] }],
       },
       HealthCheckGracePeriodSeconds: 60,
       NetworkConfiguration: {
@@ -329,12 +233,12 @@ export function buildEcsServiceNativeTemplate(): Template {
       LoadBalancers: [
         {
           ContainerName: CONTAINER_NAME,
-          ContainerPort: ref(containerPort),
+          ContainerPort: ref(params.containerPort),
           TargetGroupArn: tg1.ref(),
           AdvancedConfiguration: {
             AlternateTargetGroupArn: tg2.ref(),
-            ProductionListenerRule: productionRule.ref(),
-            TestListenerRule: testRule.ref(),
+            ProductionListenerRule: p.rules.production.ref(),
+            TestListenerRule: p.rules.test.ref(),
             RoleArn: infrastructureRole,
           },
         },
@@ -343,76 +247,36 @@ export function buildEcsServiceNativeTemplate(): Template {
     },
   );
   scaling.attach(ecsService, clusterName(project, suffix));
-  return t.build();
 }
 
-/** The lifecycle hook function, its role, log group and security group, and the daily schedule that keeps it active. */
-function lifecycleCheck(
-  t: TemplateBuilder,
-  c: { project: ParameterHandle<string>; service: ParameterHandle<string>; suffix: ParameterHandle<string> },
-  p: {
-    privateSubnets: ParameterHandle<string[]>;
-    vpcId: ParameterHandle<string>;
-    healthCheckPath: ParameterHandle<string>;
-    alarmNames: Value<string>[];
-    retention: Value<number>;
-  },
-): { readonly logicalId: string } {
-  const checkLogGroup = logGroup(t, ID.checkLogGroup, {
-    logGroupName: logGroupName(c.project, { service: c.service, suffix: c.suffix }, 'check'),
-    retentionDays: p.retention,
-  });
-  const sg = t.resource(ID.checkFunctionSecurityGroup, 'AWS::EC2::SecurityGroup', {
-    GroupDescription: 'Lifecycle-hook check: out to the test listener and to the CloudWatch API',
-    VpcId: ref(p.vpcId),
-    SecurityGroupEgress: [
-      { IpProtocol: 'tcp', FromPort: TEST_PORT, ToPort: TEST_PORT, CidrIp: '0.0.0.0/0', Description: 'Test listener (public address)' },
-      { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '0.0.0.0/0', Description: 'HTTPS to AWS APIs' },
-    ],
-  });
-  const [project, service, suffix] = [c.project, c.service, c.suffix].map((h) => `\${${h.logicalId}}`);
-  const arn = (svc: string, resource: string) => sub(`arn:\${AWS::Partition}:${svc}:\${AWS::Region}:\${AWS::AccountId}:${resource}`);
-  const checkRole = workloadRole(t, ID.checkRole, { project: c.project, suffix: c.suffix }, {
-    description: 'Lifecycle-hook check: reads the service alarms, writes its logs',
-    service: 'lambda.amazonaws.com',
-    policyName: 'lifecycle-hook-check',
-    statements: [
-      allow('ReadServiceAlarms', ['cloudwatch:DescribeAlarms'], [arn('cloudwatch', `alarm:${project}-${service}-*-${suffix}`)]),
-      allow('WriteLogs', ['logs:CreateLogStream', 'logs:PutLogEvents'], [checkLogGroup.getAtt('Arn')]),
-      allow(
-        'ManageNetworkInterfaces',
-        ['ec2:AssignPrivateIpAddresses', 'ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface', 'ec2:UnassignPrivateIpAddresses'],
-        [arn('ec2', '*')],
-      ),
-      allow('DescribeNetworkInterfaces', ['ec2:DescribeNetworkInterfaces'], anyResource('ec2:DescribeNetworkInterfaces has no resource-level permissions')),
-    ],
-  });
-  const checkFunction = t.resource(ID.checkFunction, 'AWS::Lambda::Function', {
-    FunctionName: checkFunctionName(c.project, c.service, c.suffix),
-    Description: 'ECS lifecycle hook: fails the deployment when the test listener is unhealthy or an alarm fires',
-    Runtime: 'nodejs24.x',
-    Handler: 'index.handler',
-    Role: checkRole.getAtt('Arn'),
-    Timeout: 60,
-    MemorySize: 128,
-    Code: { ZipFile: NATIVE_CHECK_FUNCTION_SOURCE },
-    Environment: {
-      Variables: {
-        TEST_URL: sub(`http://\${${ID.loadBalancer}.DNSName}:${TEST_PORT}\${${p.healthCheckPath.logicalId}}`),
-        ATTEMPTS: String(CHECK_ATTEMPTS),
-        DELAY_MS: String(CHECK_DELAY_MS),
-        ALARM_NAMES: join(',', p.alarmNames),
-      },
+/** How ECS shifts traffic: the routing, the canary or linear step, the bakes. */
+function trafficParameters(t: TemplateBuilder) {
+  const routing = t.parameter(ID.trafficRouting, TRAFFIC_ROUTING);
+  const canaryPercent = t.parameter(ID.canaryPercentage, CANARY_PERCENTAGE);
+  const linearPercent = t.parameter(ID.linearStepPercentage, LINEAR_STEP_PERCENTAGE);
+  const stepBake = t.parameter(ID.trafficBakeTimeMins, TRAFFIC_BAKE_TIME_MINS);
+  const bake = t.parameter(ID.bakeTimeMins, BAKE_TIME_MINS);
+  return { routing, canaryPercent, linearPercent, stepBake, bake };
+}
+
+/** The ECS lifecycle hook: generator/functions/ecs-check.js in the shared check function; ECS invokes it by ARN. */
+function lifecycleCheck(t: TemplateBuilder, c: ServiceScope, p: CheckProps): ResourceHandle {
+  return checkFunction(t, c, p, {
+    functionName: checkFunctionName(c.project, c.service, c.suffix),
+    descriptions: {
+      function: 'ECS lifecycle hook: fails the deployment when the test listener is unhealthy or an alarm fires',
+      role: 'Lifecycle-hook check: reads the service alarms, writes its logs',
+      securityGroup: 'Lifecycle-hook check: out to the test listener and to the CloudWatch API',
+      keepWarm: 'Invokes the lifecycle-hook check daily so that Lambda keeps it active between deployments',
     },
-    LoggingConfig: { LogGroup: checkLogGroup.ref(), LogFormat: 'Text' },
-    VpcConfig: { SubnetIds: ref(p.privateSubnets), SecurityGroupIds: [sg.getAtt('GroupId')] },
+    policyName: 'lifecycle-hook-check',
+    statements: {
+      before: [],
+      after: [allow('DescribeNetworkInterfaces', ['ec2:DescribeNetworkInterfaces'], anyResource('ec2:DescribeNetworkInterfaces has no resource-level permissions'))],
+    },
+    // generator/functions/ecs-check.js, with the verdicts as ECS spells them.
+    code: functionSource(ECS_CHECK_FILE, { SUCCEEDED: 'SUCCEEDED', FAILED: 'FAILED' }),
   });
-  keepWarmSchedule(t, checkFunction, {
-    ids: { rule: ID.checkKeepWarmRule, permission: ID.checkKeepWarmPermission },
-    name: keepWarmRuleName(c.project, c.service, c.suffix),
-    description: 'Invokes the lifecycle-hook check daily so that Lambda keeps it active between deployments',
-  });
-  return checkFunction;
 }
 
 /**

@@ -18,7 +18,7 @@
 import { Value, cidr, getAZs, join, ref, select } from '../core/intrinsics';
 import { allow } from '../core/iam';
 import { NetworkParameterKey, accessLogBucketName, clusterName, logGroupName, networkParameterName, standardName } from '../core/naming';
-import { ResourceHandle, StringParameter, Template, TemplateBuilder } from '../core/template';
+import { ParameterHandle, ResourceHandle, StringParameter, Template, TemplateBuilder } from '../core/template';
 import { LOG_RETENTION_PARAMETER, logGroup } from '../blocks/log-group';
 import { LOG_BUCKET_NO_ACCESS_LOGS, elbLogDeliveryStatement } from '../blocks/access-logs';
 import { bucketPolicy, privateBucket } from '../blocks/bucket';
@@ -93,9 +93,54 @@ export function buildNetworkTemplate(): Template {
   const vpcCidr = t.parameter(ID.vpcCidr, VPC_CIDR);
   const retention = t.parameter(ID.logRetentionDays, LOG_RETENTION_PARAMETER);
   const scope = { project, suffix };
-  // A Name tag makes the console readable; it is not a physical name, so it may repeat.
-  const nameTag = (type: string, ...extra: string[]) => [{ Key: 'Name', Value: standardName('name-tag', type, scope, ...extra) }];
+  const nameTag: NameTag = (type, ...extra) => [{ Key: 'Name', Value: standardName('name-tag', type, scope, ...extra) }];
 
+  const tiers = vpcWithTiers(t, vpcCidr, nameTag);
+  const { vpc, publicSubnets, privateSubnets, natAddresses } = tiers;
+
+  flowLogs(t, scope, { vpc, retention, nameTag });
+
+  const cluster = t.resource(ID.cluster, 'AWS::ECS::Cluster', {
+    ClusterName: clusterName(project, suffix),
+    ClusterSettings: [{ Name: 'containerInsights', Value: 'enabled' }],
+  });
+
+  // Access logs of every load balancer of this account, region and environment. The
+  // expiry follows the flow logs' retention; a bucket emptied by the destroy script
+  // (scripts/destroy.ts empties every bucket of a stack) can be deleted with the stack.
+  const accessLogBucket = privateBucket(t, ID.accessLogBucket, {
+    bucketName: accessLogBucketName(project, suffix),
+    lifecycleRules: [
+      { Id: 'expire-access-logs', Status: 'Enabled', ExpirationInDays: ref(retention) },
+      { Id: 'abort-incomplete-uploads', Status: 'Enabled', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } },
+    ],
+    noAccessLogs: LOG_BUCKET_NO_ACCESS_LOGS,
+  });
+  bucketPolicy(t, ID.accessLogBucketPolicy, accessLogBucket, [elbLogDeliveryStatement(t, accessLogBucket)]);
+
+  handOver(t, scope, { ...tiers, accessLogBucket });
+
+  t.output('VpcId', { description: 'ID of the VPC', value: vpc.ref() });
+  t.output('PublicSubnetIds', { description: 'IDs of the public subnets, comma-separated', value: join(',', publicSubnets.map((s) => s.ref())) });
+  t.output('PrivateSubnetIds', { description: 'IDs of the private subnets, comma-separated', value: join(',', privateSubnets.map((s) => s.ref())) });
+  t.output('NatPublicIps', { description: 'Public addresses of the NAT gateways, comma-separated', value: join(',', natAddresses.map((a) => a.ref())) });
+  t.output('AccessLogBucketName', { description: 'Name of the load balancer access log bucket', value: accessLogBucket.ref() });
+  t.output('ClusterName', { description: 'Name of the ECS cluster', value: cluster.ref() });
+  return t.build();
+}
+
+/** A Name tag makes the console readable; it is not a physical name, so it may repeat. */
+type NameTag = (type: string, ...extra: string[]) => Array<{ Key: string; Value: Value<string> }>;
+
+interface Tiers {
+  readonly vpc: ResourceHandle;
+  readonly publicSubnets: ResourceHandle[];
+  readonly privateSubnets: ResourceHandle[];
+  readonly natAddresses: ResourceHandle[];
+}
+
+/** The VPC, its internet gateway, and both tiers in both zones. */
+function vpcWithTiers(t: TemplateBuilder, vpcCidr: ParameterHandle<string>, nameTag: NameTag): Tiers {
   const vpc = t.resource(ID.vpc, 'AWS::EC2::VPC', {
     CidrBlock: ref(vpcCidr),
     EnableDnsHostnames: true,
@@ -127,44 +172,60 @@ export function buildNetworkTemplate(): Template {
     { dependsOn: [attachment] },
   );
 
-  const publicSubnets: ResourceHandle[] = [];
-  const privateSubnets: ResourceHandle[] = [];
-  const natAddresses: ResourceHandle[] = [];
-  for (const zone of ZONES) {
-    const pub = subnet(ID.publicSubnet(zone), zone, 'public');
-    publicSubnets.push(pub);
-    t.resource(ID.publicSubnetRouteTableAssociation(zone), 'AWS::EC2::SubnetRouteTableAssociation', {
-      SubnetId: pub.ref(),
-      RouteTableId: publicRouteTable.ref(),
-    });
+  const tiers: Tiers = { vpc, publicSubnets: [], privateSubnets: [], natAddresses: [] };
+  for (const zone of ZONES) zoneTiers(t, zone, { tiers, subnet, publicRouteTable, attachment, nameTag });
+  return tiers;
+}
 
-    // Private tier: one NAT gateway and one route table per zone, so that a zone
-    // outage never takes the other zone's egress with it.
-    const eip = t.resource(ID.natAddress(zone), 'AWS::EC2::EIP', { Domain: 'vpc', Tags: nameTag('nat-ip', zone.toLowerCase()) }, { dependsOn: [attachment] });
-    natAddresses.push(eip);
-    const nat = t.resource(ID.natGateway(zone), 'AWS::EC2::NatGateway', {
-      AllocationId: eip.getAtt('AllocationId'),
-      SubnetId: pub.ref(),
-      Tags: nameTag('nat', zone.toLowerCase()),
-    });
-    const priv = subnet(ID.privateSubnet(zone), zone, 'private');
-    privateSubnets.push(priv);
-    const rt = t.resource(ID.privateRouteTable(zone), 'AWS::EC2::RouteTable', {
-      VpcId: vpc.ref(),
-      Tags: nameTag('private-rt', zone.toLowerCase()),
-    });
-    t.resource(ID.privateDefaultRoute(zone), 'AWS::EC2::Route', {
-      RouteTableId: rt.ref(),
-      DestinationCidrBlock: '0.0.0.0/0',
-      NatGatewayId: nat.ref(),
-    });
-    t.resource(ID.privateSubnetRouteTableAssociation(zone), 'AWS::EC2::SubnetRouteTableAssociation', {
-      SubnetId: priv.ref(),
-      RouteTableId: rt.ref(),
-    });
-  }
+/** One zone: its public subnet, its NAT gateway, its private subnet and route table. */
+function zoneTiers(
+  t: TemplateBuilder,
+  zone: Zone,
+  p: { tiers: Tiers; subnet: (id: string, zone: Zone, tier: 'public' | 'private') => ResourceHandle; publicRouteTable: ResourceHandle; attachment: ResourceHandle; nameTag: NameTag },
+): void {
+  const { tiers, subnet, publicRouteTable, attachment, nameTag } = p;
+  const vpc = tiers.vpc;
+  const pub = subnet(ID.publicSubnet(zone), zone, 'public');
+  tiers.publicSubnets.push(pub);
+  t.resource(ID.publicSubnetRouteTableAssociation(zone), 'AWS::EC2::SubnetRouteTableAssociation', {
+    SubnetId: pub.ref(),
+    RouteTableId: publicRouteTable.ref(),
+  });
 
-  // Flow logs: every accepted and rejected flow of the VPC, kept for LogRetentionDays.
+  // Private tier: one NAT gateway and one route table per zone, so that a zone
+  // outage never takes the other zone's egress with it.
+  const eip = t.resource(ID.natAddress(zone), 'AWS::EC2::EIP', { Domain: 'vpc', Tags: nameTag('nat-ip', zone.toLowerCase()) }, { dependsOn: [attachment] });
+  tiers.natAddresses.push(eip);
+  const nat = t.resource(ID.natGateway(zone), 'AWS::EC2::NatGateway', {
+    AllocationId: eip.getAtt('AllocationId'),
+    SubnetId: pub.ref(),
+    Tags: nameTag('nat', zone.toLowerCase()),
+  });
+  const priv = subnet(ID.privateSubnet(zone), zone, 'private');
+  tiers.privateSubnets.push(priv);
+  const rt = t.resource(ID.privateRouteTable(zone), 'AWS::EC2::RouteTable', {
+    VpcId: vpc.ref(),
+    Tags: nameTag('private-rt', zone.toLowerCase()),
+  });
+  t.resource(ID.privateDefaultRoute(zone), 'AWS::EC2::Route', {
+    RouteTableId: rt.ref(),
+    DestinationCidrBlock: '0.0.0.0/0',
+    NatGatewayId: nat.ref(),
+  });
+  t.resource(ID.privateSubnetRouteTableAssociation(zone), 'AWS::EC2::SubnetRouteTableAssociation', {
+    SubnetId: priv.ref(),
+    RouteTableId: rt.ref(),
+  });
+}
+
+/** Flow logs: every accepted and rejected flow of the VPC, kept for LogRetentionDays. */
+function flowLogs(
+  t: TemplateBuilder,
+  scope: { project: ParameterHandle<string>; suffix: ParameterHandle<string> },
+  p: { vpc: ResourceHandle; retention: ParameterHandle<number>; nameTag: NameTag },
+): void {
+  const { project, suffix } = scope;
+  const { vpc, retention, nameTag } = p;
   const flowLogGroup = logGroup(t, ID.flowLogGroup, {
     logGroupName: logGroupName(project, { suffix }, 'vpc-flow-logs'),
     retentionDays: ref(retention),
@@ -191,26 +252,16 @@ export function buildNetworkTemplate(): Template {
     MaxAggregationInterval: 60,
     Tags: nameTag('flow-log'),
   });
+}
 
-  const cluster = t.resource(ID.cluster, 'AWS::ECS::Cluster', {
-    ClusterName: clusterName(project, suffix),
-    ClusterSettings: [{ Name: 'containerInsights', Value: 'enabled' }],
-  });
-
-  // Access logs of every load balancer of this account, region and environment. The
-  // expiry follows the flow logs' retention; a bucket emptied by the destroy script
-  // (scripts/destroy.ts empties every bucket of a stack) can be deleted with the stack.
-  const accessLogBucket = privateBucket(t, ID.accessLogBucket, {
-    bucketName: accessLogBucketName(project, suffix),
-    lifecycleRules: [
-      { Id: 'expire-access-logs', Status: 'Enabled', ExpirationInDays: ref(retention) },
-      { Id: 'abort-incomplete-uploads', Status: 'Enabled', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } },
-    ],
-    noAccessLogs: LOG_BUCKET_NO_ACCESS_LOGS,
-  });
-  bucketPolicy(t, ID.accessLogBucketPolicy, accessLogBucket, [elbLogDeliveryStatement(t, accessLogBucket)]);
-
-  // What the service stacks need, where they can read it without Fn::ImportValue.
+/** What the service stacks need, where they can read it without Fn::ImportValue: SSM parameters. */
+function handOver(
+  t: TemplateBuilder,
+  scope: { project: ParameterHandle<string>; suffix: ParameterHandle<string> },
+  p: Tiers & { accessLogBucket: ResourceHandle },
+): void {
+  const { project, suffix } = scope;
+  const { vpc, publicSubnets, privateSubnets, natAddresses, accessLogBucket } = p;
   const handOver: Array<[NetworkParameterKey, 'String' | 'StringList', Value<string>, string]> = [
     ['vpcId', 'String', vpc.ref(), 'ID of the VPC'],
     ['publicSubnetIds', 'StringList', join(',', publicSubnets.map((s) => s.ref())), 'IDs of the public subnets (load balancers)'],
@@ -226,14 +277,6 @@ export function buildNetworkTemplate(): Template {
       Description: description,
     });
   }
-
-  t.output('VpcId', { description: 'ID of the VPC', value: vpc.ref() });
-  t.output('PublicSubnetIds', { description: 'IDs of the public subnets, comma-separated', value: join(',', publicSubnets.map((s) => s.ref())) });
-  t.output('PrivateSubnetIds', { description: 'IDs of the private subnets, comma-separated', value: join(',', privateSubnets.map((s) => s.ref())) });
-  t.output('NatPublicIps', { description: 'Public addresses of the NAT gateways, comma-separated', value: join(',', natAddresses.map((a) => a.ref())) });
-  t.output('AccessLogBucketName', { description: 'Name of the load balancer access log bucket', value: accessLogBucket.ref() });
-  t.output('ClusterName', { description: 'Name of the ECS cluster', value: cluster.ref() });
-  return t.build();
 }
 
 /** One parameter file per environment, for `aws cloudformation deploy` or StackSet overrides. */

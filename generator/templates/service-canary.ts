@@ -23,11 +23,12 @@ import { equals, ifCond, ref, sub } from '../core/intrinsics';
 import { allow, anyResource } from '../core/iam';
 import { CANARY_TYPE, canaryBucketName, canaryName, loadBalancerName, physicalName, standardName } from '../core/naming';
 import { PATTERNS, SERVICE_NAME } from '../core/parameters';
-import { StringParameter, Template, TemplateBuilder } from '../core/template';
+import { ParameterHandle, ResourceHandle, StringParameter, Template, TemplateBuilder } from '../core/template';
 import { bucketPolicy, privateBucket } from '../blocks/bucket';
 import { HTTPS_PORT, HTTP_PORT } from '../blocks/https';
 import { workloadRole } from '../blocks/role';
 import { STANDARD_PARAMETER_IDS, standardParameterValues, standardParameters, standardTagValues } from '../blocks/standard-parameters';
+import { CANARY_SCRIPT_FILE, functionSource } from '../functions';
 import { ResolvedConfig } from '../config/types';
 import type { ParameterFile } from '../core/parameter-file';
 import { HEALTH_CHECK_PATH } from '../contracts/service';
@@ -97,50 +98,6 @@ const PUBLIC_HOSTNAME: StringParameter = {
   ConstraintDescription: 'empty, or a lower-case DNS name such as shop.example.com',
 };
 
-/**
- * The canary script (CommonJS, AWS SDK v3 of the runtime). It requests the public host
- * name, or looks the load balancer up by name, then runs one HTTP step against the
- * production listener: any answer outside 2xx, a missing load balancer, a TLS failure or
- * a timeout fails the run. executeHttpStep takes Node.js http.request options (CloudWatch
- * User Guide, "Library functions available for Node.js canary"), so https.request's TLS
- * options apply: `checkServerIdentity` skips only the name check, the chain is verified.
- */
-export const CANARY_SOURCE = `'use strict';
-const synthetics = require('@aws/synthetics-puppeteer');
-const { ElasticLoadBalancingV2Client, DescribeLoadBalancersCommand } = require('@aws-sdk/client-elastic-load-balancing-v2');
-const elb = new ElasticLoadBalancingV2Client({});
-
-async function dnsName(name) {
-  const out = await elb.send(new DescribeLoadBalancersCommand({ Names: [name] }));
-  const lb = (out.LoadBalancers || [])[0];
-  if (!lb || !lb.DNSName) throw new Error('load balancer ' + name + ' not found');
-  return lb.DNSName;
-}
-
-exports.handler = async () => {
-  const path = process.env.CHECK_PATH;
-  const https = process.env.PROTOCOL === 'https';
-  const publicName = process.env.PUBLIC_HOSTNAME;
-  const options = {
-    hostname: publicName || await dnsName(process.env.LOAD_BALANCER_NAME),
-    port: Number(process.env.PORT),
-    protocol: https ? 'https:' : 'http:',
-    method: 'GET',
-    path,
-  };
-  // The certificate names the service's domain, never the load balancer's DNS name.
-  if (https && !publicName) options.checkServerIdentity = () => undefined;
-  await synthetics.executeHttpStep('GET ' + path, options, (res) => new Promise((resolve, reject) => {
-    res.on('error', reject);
-    res.on('end', () => {
-      if (res.statusCode >= 200 && res.statusCode < 300) resolve();
-      else reject(new Error(path + ' answered ' + res.statusCode));
-    });
-    res.resume();
-  }));
-};
-`;
-
 export function buildServiceCanaryTemplate(): Template {
   const t = new TemplateBuilder(
     "CloudWatch Synthetics canary for one service in one member account: calls the service's load balancer every few minutes, keeps run artifacts in an encrypted bucket, and raises an alarm when runs fail. Deployed after the service stack.",
@@ -168,38 +125,12 @@ export function buildServiceCanaryTemplate(): Template {
   });
   bucketPolicy(t, ID.artifactBucketPolicy, bucket);
 
-  // What CloudWatch Synthetics documents for a canary outside a VPC without a KMS key
-  // ("Required roles and permissions for canaries"), narrowed to this canary, plus the
-  // one call of the script.
-  const canaryName$ = `\${${name.logicalId}}`;
-  const role = workloadRole(t, ID.canaryRole, { project, suffix }, {
-    description: 'CloudWatch Synthetics canary: writes its run artifacts, logs and metrics, finds the service load balancer',
-    service: 'lambda.amazonaws.com',
-    policyName: 'canary',
-    statements: [
-      allow('WriteArtifacts', ['s3:PutObject'], [sub(`\${${bucket.logicalId}.Arn}/${ARTIFACT_PREFIX}/*`)]),
-      allow('LocateArtifactBucket', ['s3:GetBucketLocation'], [bucket.getAtt('Arn')]),
-      allow('ListBuckets', ['s3:ListAllMyBuckets'], anyResource(
-        's3:ListAllMyBuckets has no resource-level permissions; the Synthetics runtime lists buckets before it uploads artifacts',
-      )),
-      allow(
-        'WriteLogs',
-        ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
-        [sub(`arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/cwsyn-${canaryName$}-*`)],
-      ),
-      allow('PublishCanaryMetrics', ['cloudwatch:PutMetricData'], anyResource('cloudwatch:PutMetricData has no resource-level permissions'), {
-        condition: { StringEquals: { 'cloudwatch:namespace': 'CloudWatchSynthetics' } },
-      }),
-      allow('FindLoadBalancer', ['elasticloadbalancing:DescribeLoadBalancers'], anyResource(
-        'elasticloadbalancing:DescribeLoadBalancers has no resource-level permissions',
-      )),
-    ],
-  });
+  const role = canaryRole(t, { project, suffix }, name, bucket);
 
   const canary = t.resource(ID.canary, 'AWS::Synthetics::Canary', {
     Name: ref(name),
     RuntimeVersion: CANARY_RUNTIME,
-    Code: { Handler: CANARY_HANDLER, Script: CANARY_SOURCE },
+    Code: { Handler: CANARY_HANDLER, Script: functionSource(CANARY_SCRIPT_FILE) },
     ExecutionRoleArn: role.getAtt('Arn'),
     ArtifactS3Location: sub(`s3://\${${bucket.logicalId}}/${ARTIFACT_PREFIX}`),
     Schedule: { Expression: `rate(${CANARY_RATE_MINUTES} minutes)` },
@@ -241,6 +172,44 @@ export function buildServiceCanaryTemplate(): Template {
   t.output('CanaryName', { description: 'Name of the canary', value: canary.ref() });
   t.output('ArtifactBucketName', { description: 'Bucket of the canary run artifacts (empty it before deleting the stack)', value: bucket.ref() });
   return t.build();
+}
+
+/**
+ * The canary's role: what CloudWatch Synthetics documents for a canary outside a VPC
+ * without a KMS key ("Required roles and permissions for canaries"), narrowed to this
+ * canary, plus the one call of the script.
+ */
+function canaryRole(
+  t: TemplateBuilder,
+  scope: { project: ParameterHandle<string>; suffix: ParameterHandle<string> },
+  name: ParameterHandle<string>,
+  bucket: ResourceHandle,
+): ResourceHandle {
+  const canaryName$ = `\${${name.logicalId}}`;
+  return workloadRole(t, ID.canaryRole, scope, {
+    description: 'CloudWatch Synthetics canary: writes its run artifacts, logs and metrics, finds the service load balancer',
+    service: 'lambda.amazonaws.com',
+    policyName: 'canary',
+    statements: [
+      allow('WriteArtifacts', ['s3:PutObject'], [sub(`\${${bucket.logicalId}.Arn}/${ARTIFACT_PREFIX}/*`)]),
+      allow('LocateArtifactBucket', ['s3:GetBucketLocation'], [bucket.getAtt('Arn')]),
+      allow('ListBuckets', ['s3:ListAllMyBuckets'], anyResource(
+        's3:ListAllMyBuckets has no resource-level permissions; the Synthetics runtime lists buckets before it uploads artifacts',
+      )),
+      allow(
+        'WriteLogs',
+        ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
+        [sub(`arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/cwsyn-${canaryName$}-*`)],
+      ),
+      allow('PublishCanaryMetrics', ['cloudwatch:PutMetricData'], anyResource('cloudwatch:PutMetricData has no resource-level permissions'), {
+        condition: { StringEquals: { 'cloudwatch:namespace': 'CloudWatchSynthetics' } },
+      }),
+      allow('FindLoadBalancer', ['elasticloadbalancing:DescribeLoadBalancers'], anyResource(
+        'elasticloadbalancing:DescribeLoadBalancers has no resource-level permissions',
+      )),
+    ],
+  });
+
 }
 
 /**

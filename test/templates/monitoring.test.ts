@@ -16,9 +16,9 @@ import { PIPELINE_TYPE, deployStageName, standardName } from '../../generator/co
 import { ENVIRONMENT_SUFFIX, PROJECT_NAME, SERVICE_NAME } from '../../generator/core/parameters';
 import { TEMPLATE_BODY_LIMIT_BYTES } from '../../generator/core/limits';
 import { templateChecks } from '../../generator/validate';
+import { DEPLOYMENT_DURATION_FILE, functionSource } from '../../generator/functions';
 import {
   AWS_METRICS,
-  DEPLOYMENT_DURATION_SOURCE,
   METRICS,
   MONITORING_IDS as ID,
   STAGE_DIMENSION,
@@ -574,7 +574,8 @@ describe('the deployment duration function', () => {
   test('is inline Node.js code that Node parses and that fits a ZipFile (4096 characters)', () => {
     expect(fn.Runtime).toMatch(/^nodejs\d+\.x$/);
     expect(fn.Handler).toBe('index.handler');
-    expect(source).toBe(DEPLOYMENT_DURATION_SOURCE);
+    expect(source).toBe(functionSource(DEPLOYMENT_DURATION_FILE, { METRIC_NAME: METRICS.deploymentDuration, STAGE_DIMENSION }));
+    expect(source).toContain(`MetricName: '${METRICS.deploymentDuration}'`);
     expect(source.length).toBeLessThanOrEqual(4096);
     expect(() => new vm.Script(source, { filename: 'index.js' })).not.toThrow();
     const check = spawnSync(process.execPath, ['--check'], { input: source, encoding: 'utf8' });

@@ -103,7 +103,7 @@ function requestTrackingStrategies(): string {
 function limitsBlocks(): string[] {
   return [
     '## Checks beyond the schema',
-    'The loader (generator/config/load.ts) reports every problem of a file at once, each naming the field, the value and what is allowed.',
+    'The loader (generator/config/load/) reports every problem of a file at once, each naming the field, the value and what is allowed.',
     table(
       ['Limit', 'Value'],
       [

@@ -1,12 +1,11 @@
-/**
- * The part of the pre-traffic check that the CodeDeploy hook (ecs-service.json) and the
- * ECS lifecycle hook (ecs-service-native.json) share: probe the test listener
- * ATTEMPTS times, DELAY_MS apart, then read the service's alarms. The verdict is named
- * as each caller's API spells it (CodeDeploy `Succeeded`/`Failed`, ECS
- * `SUCCEEDED`/`FAILED`). Inline Lambda code (Code.ZipFile), run in tests against fakes.
- */
-export function checkVerdictSource(succeeded: string, failed: string): string {
-  return `function probe(url) {
+// The part of the pre-traffic check that the CodeDeploy hook (codedeploy-check.js) and the
+// ECS lifecycle hook (ecs-check.js) share: probe the test listener ATTEMPTS times, DELAY_MS
+// apart, then read the service's alarms. Each includes it (`// @include`) after defining
+// `http`, `cloudwatch` and `DescribeAlarmsCommand`, and names the verdict as its API spells
+// it: ${SUCCEEDED} and ${FAILED} (CodeDeploy Succeeded/Failed, ECS SUCCEEDED/FAILED).
+/* global http, cloudwatch, DescribeAlarmsCommand */
+/* exported verdict */
+function probe(url) {
   return new Promise((resolve) => {
     const req = http.get(url, { timeout: 5000 }, (res) => {
       res.resume();
@@ -27,17 +26,14 @@ async function verdict() {
     if (i > 1) await new Promise((r) => setTimeout(r, Number(process.env.DELAY_MS)));
     const status = await probe(url);
     console.log(JSON.stringify({ attempt: i, url, status }));
-    if (!(status >= 200 && status < 300)) return '${failed}';
+    if (!(status >= 200 && status < 300)) return '${FAILED}';
   }
   const names = process.env.ALARM_NAMES.split(',');
   const out = await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: names }));
   const firing = (out.MetricAlarms || []).filter((a) => a.StateValue === 'ALARM').map((a) => a.AlarmName);
   if (firing.length > 0) {
     console.log(JSON.stringify({ alarms: firing }));
-    return '${failed}';
+    return '${FAILED}';
   }
-  return '${succeeded}';
-}
-
-`;
+  return '${SUCCEEDED}';
 }
