@@ -9,8 +9,10 @@
 // - render (generator/render.ts, generator/member-stacks.ts) composes the templates.
 // - functions (generator/functions) is Lambda code, inlined by templates; it reads core.
 // - rules and validate are the in-memory checks: they read core (validate runs the rules).
-// - a template never imports render, a rule or a sibling template.
+// - a template never imports render, a rule or a sibling template (a folder's files import
+//   each other).
 // A new import across these lines fails `npm run lint`, which `npm test` runs.
+import fs from 'node:fs';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import importX, { createNodeResolver } from 'eslint-plugin-import-x';
@@ -20,11 +22,21 @@ const layer = (name) => `${G}/${name}`;
 const ALL = ['core', 'config', 'contracts', 'functions', 'blocks', 'templates', 'rules', 'validate'];
 const RENDER = [`${G}/render.ts`, `${G}/member-stacks.ts`];
 
+/** The folders of generator/templates: a template each, of section files. */
+function templateFolders() {
+  return fs
+    .readdirSync(`${import.meta.dirname}/generator/templates`, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name);
+}
+
 /** Zones: files in `target` must not import from any of `not`. */
 function only(target, allowed, message) {
   const not = ALL.filter((l) => l !== target && !allowed.includes(l)).map(layer);
   return { target: layer(target), from: [...not, ...RENDER, './scripts'], message };
 }
+
+const SIBLING = 'a template never imports a sibling template: move what both need to generator/contracts or generator/blocks';
 
 const zones = [
   only('core', [], 'core reads only core'),
@@ -35,11 +47,10 @@ const zones = [
   only('templates', ['core', 'config', 'contracts', 'functions', 'blocks'], 'templates never read render, rules or validate'),
   only('rules', ['core'], 'rules read only core'),
   only('validate', ['core', 'rules'], 'validate reads only core and the rules it runs'),
-  {
-    target: layer('templates'),
-    from: layer('templates'),
-    message: 'a template never imports a sibling template: move what both need to generator/contracts or generator/blocks',
-  },
+  // A template is a file or a folder of sections (generator/templates/pipeline/): the
+  // files of a folder import each other, never another template.
+  { target: `${G}/templates/*.ts`, from: layer('templates'), message: SIBLING },
+  ...templateFolders().map((folder) => ({ target: `${G}/templates/${folder}`, from: layer('templates'), except: [`./${folder}`], message: SIBLING })),
 ];
 
 export default tseslint.config(
