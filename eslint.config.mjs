@@ -23,6 +23,14 @@ const layer = (name) => `${G}/${name}`;
 const ALL = ['core', 'config', 'contracts', 'functions', 'blocks', 'templates', 'rules', 'validate'];
 const RENDER = [`${G}/render.ts`, `${G}/member-stacks.ts`];
 
+/** The folders of generator/templates: a template each, of section files. */
+function templateFolders() {
+  return fs
+    .readdirSync(`${import.meta.dirname}/generator/templates`, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name);
+}
+
 /** Zones: files in `target` must not import from any of `not`. */
 function only(target, allowed, message) {
   const not = ALL.filter((l) => l !== target && !allowed.includes(l)).map(layer);
@@ -84,7 +92,7 @@ const zones = [
  * files of one folder read each other (its index.ts composes them), never another template.
  */
 function templateZones(message) {
-  const folders = fs.readdirSync(layer('templates'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+  const folders = templateFolders();
   return [
     { target: `${layer('templates')}/*.ts`, from: layer('templates'), message },
     ...folders.map((name) => ({ target: `${layer('templates')}/${name}/**`, from: layer('templates'), except: [`./${name}`], message })),

@@ -1,6 +1,6 @@
 /**
  * The configuration check measures the names the templates will give from the same
- * parts functions the templates use (naming.ts). Within the schema's limits every one of
+ * parts functions the templates use (core/naming). Within the schema's limits every one of
  * them fits; the check names the field when a name would not.
  */
 import { nameProblems, parseConfig } from '../generator/config/load';

@@ -44,6 +44,17 @@ describe('import boundaries', () => {
     ]);
   });
 
+  test("a template folder's files import each other, never another template", () => {
+    const sections = "import { PIPELINE_IDS } from './ids';\nimport { sharedNames } from './names';\nexport const used = [PIPELINE_IDS, sharedNames];\n";
+    expect(lint('generator/templates/pipeline/probe.ts', sections)).toEqual([]);
+    expect(lint('generator/templates/pipeline/probe.ts', "import { buildNetworkTemplate } from '../network';\nexport const build = buildNetworkTemplate;\n")).toEqual([
+      expect.stringMatching(/^import-x\/no-restricted-paths: .*"\.\.\/network".*a template never imports a sibling template/),
+    ]);
+    expect(lint('generator/templates/probe.ts', "import { STAGES } from './pipeline';\nexport const stages = STAGES;\n")).toEqual([
+      expect.stringMatching(/^import-x\/no-restricted-paths: .*"\.\/pipeline".*a template never imports a sibling template/),
+    ]);
+  });
+
   test('core reading config, and a rule reading a block, are refused', () => {
     expect(lint('generator/core/probe.ts', "import type { ResolvedConfig } from '../config/types';\nexport type C = ResolvedConfig;\n")).toEqual([
       expect.stringMatching(/^import-x\/no-restricted-paths: .*core reads only core/),

@@ -163,7 +163,7 @@ export function executionScopes(s: ExecutionScope, boundaryArn: Intrinsic<string
       options: { condition: projectTag, because: 'canary names (21 characters) cannot hold the project; only canaries tagged with this project qualify' },
     },
     // network.json: the load balancer access log bucket of this account, region and
-    // environment (naming.ts accessLogBucketName); its S3 actions also go to the canaries'.
+    // environment (core/naming accessLogBucketName); its S3 actions also go to the canaries'.
     {
       sid: 'AccessLogBucket',
       actions: /^s3:\w+$/,

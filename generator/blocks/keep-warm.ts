@@ -29,7 +29,7 @@ export const KEEP_WARM_TARGET_ID = 'CheckFunction';
 export interface KeepWarmProps {
   /** Logical IDs of the rule and of the function's permission for it. */
   readonly ids: { readonly rule: string; readonly permission: string };
-  /** The rule's name (naming.ts keepWarmRuleName). */
+  /** The rule's name (core/naming keepWarmRuleName). */
   readonly name: Value<string>;
   readonly description: string;
 }

@@ -26,7 +26,7 @@
  * - Listeners and listener rules take no tags in CloudFormation and their ARNs carry the
  *   load balancer's name, which cannot hold the project (32 characters: project,
  *   service and suffix do not fit): they are held to load balancers named the way
- *   naming.ts names them, `{service}-alb-{suffix}`.
+ *   core/naming names them, `{service}-alb-{suffix}`.
  */
 import { Intrinsic, ref } from '../core/intrinsics';
 import { Scope } from '../core/handler-permissions';
@@ -41,7 +41,7 @@ export interface SubNames {
 }
 
 
-/** Load balancers, listeners and rules of `{service}-alb-{suffix}`; target groups `{service}-tg{n}-{suffix}` (naming.ts). */
+/** Load balancers, listeners and rules of `{service}-alb-{suffix}`; target groups `{service}-tg{n}-{suffix}` (core/naming). */
 export function loadBalancingArns(n: SubNames) {
   return {
     loadBalancer: arn('elasticloadbalancing', `loadbalancer/app/*-alb-${n.suffix}/*`),

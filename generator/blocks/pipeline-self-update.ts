@@ -49,7 +49,7 @@ function commandsAction(name: string, templates: string, command: string, extra:
 
 /**
  * The three stages. `approval` builds the manual approval with a message, `skipUnless`
- * a stage entry condition (pipeline.ts), `commitId` the App source's commit variable.
+ * a stage entry condition (templates/pipeline/actions.ts), `commitId` the App source's commit variable.
  */
 export function selfUpdateStages(
   n: SelfUpdateNames,

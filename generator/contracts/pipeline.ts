@@ -1,5 +1,5 @@
 /**
- * What the pipeline stack (templates/pipeline.ts) shares with the DORA stack: the names of
+ * What the pipeline stack (templates/pipeline/) shares with the DORA stack: the names of
  * its per-environment parameters.
  */
 /** The per-environment parameters: `DevAccountId`, `DevEnvironmentSuffix`, ... */

@@ -130,7 +130,7 @@ function limitsBlocks(): string[] {
     '### Name lengths',
     `Each configured project name, service name and environment suffix ends up in physical names. The loader builds these names from the configured values, with the longest region code (${REGION_MAX_LENGTH} characters) and ${ACCOUNT_ID_LENGTH}-digit account IDs, and reports a name that exceeds its limit:`,
     configuredNamesTable(),
-    'Every name the templates set is checked against the limit of its kind when the template is generated (generator/core/naming.ts):',
+    'Every name the templates set is checked against the limit of its kind when the template is generated (generator/core/naming):',
     nameKindsTable(),
   ];
 }
@@ -139,7 +139,7 @@ export function renderConfigurationPage(): string {
   const schema = readSchema();
   const parts = sections(schema);
   return page([
-    generatedBanner(['schemas/config.schema.json', 'generator/config', 'generator/core/naming.ts']),
+    generatedBanner(['schemas/config.schema.json', 'generator/config', 'generator/core/naming']),
     '# Configuration reference',
     `${typeof schema.description === 'string' ? prose(schema.description) : ''} The file is \`delivery.config.json\` at the project root; \`npm run init\` writes a first one. Defaults are those the loader applies (\`resolveConfig\`).`,
     `Sections: ${[...parts.map((p) => link(p.name)), link('Checks beyond the schema')].join(' · ')}`,
