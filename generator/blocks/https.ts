@@ -7,7 +7,8 @@
  * only to where the check runs.
  */
 import { AWS, ConditionHandle, Value, equals, ifCond, not, ref } from '../core/intrinsics';
-import { ParameterHandle, Properties, ResourceHandle, StringParameter, TemplateBuilder } from '../core/template';
+import type { ElasticLoadBalancingV2ListenerProperties } from '../core/resource-properties';
+import { ParameterHandle, ResourceHandle, StringParameter, TemplateBuilder } from '../core/template';
 
 export const HTTPS_IDS = {
   certificateArn: 'CertificateArn',
@@ -58,7 +59,7 @@ export function productionIngress(https: Https): Array<Value<Record<string, unkn
 }
 
 /** Port, protocol, certificate and policy of the production listener. */
-export function productionListenerProtocol(https: Https): Properties {
+export function productionListenerProtocol(https: Https): Partial<ElasticLoadBalancingV2ListenerProperties> {
   return {
     Port: ifCond(https.enabled, HTTPS_PORT, HTTP_PORT),
     Protocol: ifCond(https.enabled, 'HTTPS', 'HTTP'),

@@ -19,6 +19,7 @@ import {
   getAtt,
   ref,
 } from './intrinsics';
+import type { CheckedProperties, ResourcePropertiesOf } from './resource-properties';
 import { RESOURCE_TYPES, ResourceType } from './resource-types';
 import { Suppression, iamWildcardSuppressions, suppressionMetadata } from './suppressions';
 
@@ -232,7 +233,7 @@ export class TemplateBuilder {
     if (!this.transforms.includes(name)) this.transforms.push(name);
   }
 
-  resource(id: string, type: ResourceType, properties: Properties, options: ResourceOptions = {}): ResourceHandle {
+  resource<T extends ResourceType, P extends ResourcePropertiesOf<T>>(id: string, type: T, properties: CheckedProperties<T, P>, options: ResourceOptions = {}): ResourceHandle {
     this.claim(id, 'resource');
     const def: ResourceDef = {
       Type: type,

@@ -22,6 +22,7 @@ import { AWS, Value, equals, getAtt, ifCond, join, ref, select, sub } from '../c
 import { allow, anyResource } from '../core/iam';
 import { checkFunctionName, clusterName, keepWarmRuleName, logGroupName, memberRoleArn, standardName, targetGroupName } from '../core/naming';
 import { NumberParameter, ParameterHandle, StringParameter, Template, TemplateBuilder } from '../core/template';
+import type { ElasticLoadBalancingV2ListenerProperties } from '../core/resource-properties';
 import { accessLogBucketParameter } from '../blocks/access-logs';
 import { autoScaling } from '../blocks/autoscaling';
 import { typedResource } from '../blocks/blue-green-hook';
@@ -216,7 +217,7 @@ export function buildEcsServiceNativeTemplate(): Template {
       TargetGroupAttributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: String(HEALTH_CHECK.deregistrationDelaySeconds) }],
     }),
   );
-  const listenerWithRule = (listenerId: string, ruleId: string, protocol: Record<string, unknown>) => {
+  const listenerWithRule = (listenerId: string, ruleId: string, protocol: Partial<ElasticLoadBalancingV2ListenerProperties>) => {
     const listener = t.resource(listenerId, 'AWS::ElasticLoadBalancingV2::Listener', {
       LoadBalancerArn: loadBalancer.ref(),
       ...protocol,
