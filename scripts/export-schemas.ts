@@ -1,14 +1,15 @@
 /**
  * Exports the CloudFormation resource provider schemas (us-east-1) of every resource
- * type the generator may emit from the installed cfn-lint into schemas/providers/.
+ * type the generator may emit from the installed cfn-lint into schemas/providers/, and
+ * regenerates from them the property types of generator/core/resource-properties.ts.
  *
  *   npm run schemas:refresh
  *
  * cfn-lint ships the provider schemas AWS publishes per region; it keeps them under
  * cfnlint/data/schemas, with one file per distinct schema and an index per region.
  *
- * It then regenerates generator/core/resource-properties.ts, the per-type property
- * interfaces `TemplateBuilder.resource` takes, from the exported schemas.
+ * generator/core/resource-properties.ts holds, per type, the property names
+ * `TemplateBuilder.resource` accepts (scripts/lib/resource-properties.ts renders it).
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
