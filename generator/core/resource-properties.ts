@@ -3,9 +3,11 @@
 //
 // The properties a template may set per resource type: the provider schema's
 // `properties` less its top-level `readOnlyProperties`, the `required` ones
-// non-optional. Values are `unknown` (any may be an intrinsic function call); the
-// provider-schema check validates them when the templates are generated.
+// non-optional, and one level down the names of an object (or list of objects)
+// whose schema closes them. Values are otherwise `unknown`, any may be an intrinsic
+// function call; the provider-schema check validates them at generation.
 
+import type { Value } from './intrinsics';
 import type { ResourceType } from './resource-types';
 
 /** AWS::ApplicationAutoScaling::ScalableTarget */
@@ -15,22 +17,22 @@ export type ApplicationAutoScalingScalableTargetProperties = {
   readonly ResourceId: unknown;
   readonly RoleARN?: unknown;
   readonly ScalableDimension: unknown;
-  readonly ScheduledActions?: unknown;
+  readonly ScheduledActions?: Value<ReadonlyArray<Value<{ readonly EndTime?: unknown; readonly ScalableTargetAction?: unknown; readonly Schedule: unknown; readonly ScheduledActionName: unknown; readonly StartTime?: unknown; readonly Timezone?: unknown; }>>>;
   readonly ServiceNamespace: unknown;
-  readonly SuspendedState?: unknown;
+  readonly SuspendedState?: Value<{ readonly DynamicScalingInSuspended?: unknown; readonly DynamicScalingOutSuspended?: unknown; readonly ScheduledScalingSuspended?: unknown; }>;
 };
 
 /** AWS::ApplicationAutoScaling::ScalingPolicy */
 export type ApplicationAutoScalingScalingPolicyProperties = {
   readonly PolicyName: unknown;
   readonly PolicyType: unknown;
-  readonly PredictiveScalingPolicyConfiguration?: unknown;
+  readonly PredictiveScalingPolicyConfiguration?: Value<{ readonly MaxCapacityBreachBehavior?: unknown; readonly MaxCapacityBuffer?: unknown; readonly MetricSpecifications: unknown; readonly Mode?: unknown; readonly SchedulingBufferTime?: unknown; }>;
   readonly ResourceId?: unknown;
   readonly ScalableDimension?: unknown;
   readonly ScalingTargetId?: unknown;
   readonly ServiceNamespace?: unknown;
-  readonly StepScalingPolicyConfiguration?: unknown;
-  readonly TargetTrackingScalingPolicyConfiguration?: unknown;
+  readonly StepScalingPolicyConfiguration?: Value<{ readonly AdjustmentType?: unknown; readonly Cooldown?: unknown; readonly MetricAggregationType?: unknown; readonly MinAdjustmentMagnitude?: unknown; readonly StepAdjustments?: unknown; }>;
+  readonly TargetTrackingScalingPolicyConfiguration?: Value<{ readonly CustomizedMetricSpecification?: unknown; readonly DisableScaleIn?: unknown; readonly PredefinedMetricSpecification?: unknown; readonly ScaleInCooldown?: unknown; readonly ScaleOutCooldown?: unknown; readonly TargetValue: unknown; }>;
 };
 
 /** AWS::CloudWatch::Alarm */
@@ -41,20 +43,20 @@ export type CloudWatchAlarmProperties = {
   readonly AlarmName?: unknown;
   readonly ComparisonOperator?: unknown;
   readonly DatapointsToAlarm?: unknown;
-  readonly Dimensions?: unknown;
+  readonly Dimensions?: Value<ReadonlyArray<Value<{ readonly Name: unknown; readonly Value: unknown; }>>>;
   readonly EvaluateLowSampleCountPercentile?: unknown;
-  readonly EvaluationCriteria?: unknown;
+  readonly EvaluationCriteria?: Value<{ readonly PromQLCriteria?: unknown; }>;
   readonly EvaluationInterval?: unknown;
   readonly EvaluationPeriods?: unknown;
   readonly ExtendedStatistic?: unknown;
   readonly InsufficientDataActions?: unknown;
   readonly MetricName?: unknown;
-  readonly Metrics?: unknown;
+  readonly Metrics?: Value<ReadonlyArray<Value<{ readonly AccountId?: unknown; readonly Expression?: unknown; readonly Id: unknown; readonly Label?: unknown; readonly MetricStat?: unknown; readonly Period?: unknown; readonly ReturnData?: unknown; }>>>;
   readonly Namespace?: unknown;
   readonly OKActions?: unknown;
   readonly Period?: unknown;
   readonly Statistic?: unknown;
-  readonly Tags?: unknown;
+  readonly Tags?: Value<ReadonlyArray<Value<{ readonly Key: unknown; readonly Value: unknown; }>>>;
   readonly Threshold?: unknown;
   readonly ThresholdMetricId?: unknown;
   readonly TreatMissingData?: unknown;
@@ -69,80 +71,80 @@ export type CloudWatchDashboardProperties = {
 
 /** AWS::CodeBuild::Project */
 export type CodeBuildProjectProperties = {
-  readonly Artifacts: unknown;
+  readonly Artifacts: Value<{ readonly ArtifactIdentifier?: unknown; readonly EncryptionDisabled?: unknown; readonly Location?: unknown; readonly Name?: unknown; readonly NamespaceType?: unknown; readonly OverrideArtifactName?: unknown; readonly Packaging?: unknown; readonly Path?: unknown; readonly Type: unknown; }>;
   readonly AutoRetryLimit?: unknown;
   readonly BadgeEnabled?: unknown;
-  readonly BuildBatchConfig?: unknown;
-  readonly Cache?: unknown;
+  readonly BuildBatchConfig?: Value<{ readonly BatchReportMode?: unknown; readonly CombineArtifacts?: unknown; readonly Restrictions?: unknown; readonly ServiceRole?: unknown; readonly TimeoutInMins?: unknown; }>;
+  readonly Cache?: Value<{ readonly CacheNamespace?: unknown; readonly Location?: unknown; readonly Modes?: unknown; readonly Type: unknown; }>;
   readonly ConcurrentBuildLimit?: unknown;
   readonly Description?: unknown;
   readonly EncryptionKey?: unknown;
-  readonly Environment: unknown;
-  readonly FileSystemLocations?: unknown;
-  readonly LogsConfig?: unknown;
+  readonly Environment: Value<{ readonly Certificate?: unknown; readonly ComputeType: unknown; readonly DockerServer?: unknown; readonly EnvironmentVariables?: unknown; readonly Fleet?: unknown; readonly Image: unknown; readonly ImagePullCredentialsType?: unknown; readonly PrivilegedMode?: unknown; readonly RegistryCredential?: unknown; readonly Type: unknown; }>;
+  readonly FileSystemLocations?: Value<ReadonlyArray<Value<{ readonly Identifier: unknown; readonly Location: unknown; readonly MountOptions?: unknown; readonly MountPoint: unknown; readonly Type: unknown; }>>>;
+  readonly LogsConfig?: Value<{ readonly CloudWatchLogs?: unknown; readonly S3Logs?: unknown; }>;
   readonly Name?: unknown;
   readonly QueuedTimeoutInMinutes?: unknown;
   readonly ResourceAccessRole?: unknown;
-  readonly SecondaryArtifacts?: unknown;
-  readonly SecondarySourceVersions?: unknown;
-  readonly SecondarySources?: unknown;
+  readonly SecondaryArtifacts?: Value<ReadonlyArray<Value<{ readonly ArtifactIdentifier?: unknown; readonly EncryptionDisabled?: unknown; readonly Location?: unknown; readonly Name?: unknown; readonly NamespaceType?: unknown; readonly OverrideArtifactName?: unknown; readonly Packaging?: unknown; readonly Path?: unknown; readonly Type: unknown; }>>>;
+  readonly SecondarySourceVersions?: Value<ReadonlyArray<Value<{ readonly SourceIdentifier: unknown; readonly SourceVersion?: unknown; }>>>;
+  readonly SecondarySources?: Value<ReadonlyArray<Value<{ readonly Auth?: unknown; readonly BuildSpec?: unknown; readonly BuildStatusConfig?: unknown; readonly GitCloneDepth?: unknown; readonly GitSubmodulesConfig?: unknown; readonly InsecureSsl?: unknown; readonly Location?: unknown; readonly ReportBuildStatus?: unknown; readonly SourceIdentifier?: unknown; readonly Type: unknown; }>>>;
   readonly ServiceRole: unknown;
-  readonly Source: unknown;
+  readonly Source: Value<{ readonly Auth?: unknown; readonly BuildSpec?: unknown; readonly BuildStatusConfig?: unknown; readonly GitCloneDepth?: unknown; readonly GitSubmodulesConfig?: unknown; readonly InsecureSsl?: unknown; readonly Location?: unknown; readonly ReportBuildStatus?: unknown; readonly SourceIdentifier?: unknown; readonly Type: unknown; }>;
   readonly SourceVersion?: unknown;
-  readonly Tags?: unknown;
+  readonly Tags?: Value<ReadonlyArray<Value<{ readonly Key: unknown; readonly Value: unknown; }>>>;
   readonly TimeoutInMinutes?: unknown;
-  readonly Triggers?: unknown;
+  readonly Triggers?: Value<{ readonly BuildType?: unknown; readonly FilterGroups?: unknown; readonly PullRequestBuildPolicy?: unknown; readonly ScopeConfiguration?: unknown; readonly Webhook?: unknown; }>;
   readonly Visibility?: unknown;
-  readonly VpcConfig?: unknown;
+  readonly VpcConfig?: Value<{ readonly SecurityGroupIds?: unknown; readonly Subnets?: unknown; readonly VpcId?: unknown; }>;
 };
 
 /** AWS::CodeBuild::ReportGroup */
 export type CodeBuildReportGroupProperties = {
   readonly DeleteReports?: unknown;
-  readonly ExportConfig: unknown;
+  readonly ExportConfig: Value<{ readonly ExportConfigType: unknown; readonly S3Destination?: unknown; }>;
   readonly Name?: unknown;
-  readonly Tags?: unknown;
+  readonly Tags?: Value<ReadonlyArray<Value<{ readonly Key: unknown; readonly Value: unknown; }>>>;
   readonly Type: unknown;
 };
 
 /** AWS::CodePipeline::Pipeline */
 export type CodePipelinePipelineProperties = {
-  readonly ArtifactStore?: unknown;
-  readonly ArtifactStores?: unknown;
-  readonly DisableInboundStageTransitions?: unknown;
+  readonly ArtifactStore?: Value<{ readonly EncryptionKey?: unknown; readonly Location: unknown; readonly Type: unknown; }>;
+  readonly ArtifactStores?: Value<ReadonlyArray<Value<{ readonly ArtifactStore: unknown; readonly Region: unknown; }>>>;
+  readonly DisableInboundStageTransitions?: Value<ReadonlyArray<Value<{ readonly Reason: unknown; readonly StageName: unknown; }>>>;
   readonly ExecutionMode?: unknown;
   readonly Name?: unknown;
   readonly PipelineType?: unknown;
   readonly RestartExecutionOnUpdate?: unknown;
   readonly RoleArn: unknown;
-  readonly Stages: unknown;
-  readonly Tags?: unknown;
-  readonly Triggers?: unknown;
-  readonly Variables?: unknown;
+  readonly Stages: Value<ReadonlyArray<Value<{ readonly Actions: unknown; readonly BeforeEntry?: unknown; readonly Blockers?: unknown; readonly Name: unknown; readonly OnFailure?: unknown; readonly OnSuccess?: unknown; }>>>;
+  readonly Tags?: Value<ReadonlyArray<Value<{ readonly Key: unknown; readonly Value: unknown; }>>>;
+  readonly Triggers?: Value<ReadonlyArray<Value<{ readonly GitConfiguration?: unknown; readonly ProviderType: unknown; }>>>;
+  readonly Variables?: Value<ReadonlyArray<Value<{ readonly DefaultValue?: unknown; readonly Description?: unknown; readonly Name: unknown; }>>>;
 };
 
 /** AWS::DynamoDB::Table */
 export type DynamoDBTableProperties = {
-  readonly AttributeDefinitions?: unknown;
+  readonly AttributeDefinitions?: Value<ReadonlyArray<Value<{ readonly AttributeName: unknown; readonly AttributeType: unknown; }>>>;
   readonly BillingMode?: unknown;
-  readonly ContributorInsightsSpecification?: unknown;
+  readonly ContributorInsightsSpecification?: Value<{ readonly Enabled: unknown; readonly Mode?: unknown; }>;
   readonly DeletionProtectionEnabled?: unknown;
-  readonly GlobalSecondaryIndexes?: unknown;
-  readonly ImportSourceSpecification?: unknown;
+  readonly GlobalSecondaryIndexes?: Value<ReadonlyArray<Value<{ readonly ContributorInsightsSpecification?: unknown; readonly IndexName: unknown; readonly KeySchema: unknown; readonly OnDemandThroughput?: unknown; readonly Projection: unknown; readonly ProvisionedThroughput?: unknown; readonly WarmThroughput?: unknown; }>>>;
+  readonly ImportSourceSpecification?: Value<{ readonly InputCompressionType?: unknown; readonly InputFormat: unknown; readonly InputFormatOptions?: unknown; readonly S3BucketSource: unknown; }>;
   readonly KeySchema: unknown;
-  readonly KinesisStreamSpecification?: unknown;
-  readonly LocalSecondaryIndexes?: unknown;
-  readonly OnDemandThroughput?: unknown;
-  readonly PointInTimeRecoverySpecification?: unknown;
-  readonly ProvisionedThroughput?: unknown;
-  readonly ResourcePolicy?: unknown;
-  readonly SSESpecification?: unknown;
-  readonly StreamSpecification?: unknown;
+  readonly KinesisStreamSpecification?: Value<{ readonly ApproximateCreationDateTimePrecision?: unknown; readonly StreamArn: unknown; }>;
+  readonly LocalSecondaryIndexes?: Value<ReadonlyArray<Value<{ readonly IndexName: unknown; readonly KeySchema: unknown; readonly Projection: unknown; }>>>;
+  readonly OnDemandThroughput?: Value<{ readonly MaxReadRequestUnits?: unknown; readonly MaxWriteRequestUnits?: unknown; }>;
+  readonly PointInTimeRecoverySpecification?: Value<{ readonly PointInTimeRecoveryEnabled?: unknown; readonly RecoveryPeriodInDays?: unknown; }>;
+  readonly ProvisionedThroughput?: Value<{ readonly ReadCapacityUnits: unknown; readonly WriteCapacityUnits: unknown; }>;
+  readonly ResourcePolicy?: Value<{ readonly PolicyDocument: unknown; }>;
+  readonly SSESpecification?: Value<{ readonly KMSMasterKeyId?: unknown; readonly SSEEnabled: unknown; readonly SSEType?: unknown; }>;
+  readonly StreamSpecification?: Value<{ readonly ResourcePolicy?: unknown; readonly StreamViewType: unknown; }>;
   readonly TableClass?: unknown;
   readonly TableName?: unknown;
-  readonly Tags?: unknown;
-  readonly TimeToLiveSpecification?: unknown;
-  readonly WarmThroughput?: unknown;
+  readonly Tags?: Value<ReadonlyArray<Value<{ readonly Key: unknown; readonly Value: unknown; }>>>;
+  readonly TimeToLiveSpecification?: Value<{ readonly AttributeName?: unknown; readonly Enabled: unknown; }>;
+  readonly WarmThroughput?: Value<{ readonly ReadUnitsPerSecond?: unknown; readonly WriteUnitsPerSecond?: unknown; }>;
 };
 
 /** AWS::EC2::EIP */
@@ -153,7 +155,7 @@ export type EC2EIPProperties = {
   readonly IpamPoolId?: unknown;
   readonly NetworkBorderGroup?: unknown;
   readonly PublicIpv4Pool?: unknown;
-  readonly Tags?: unknown;
+  readonly Tags?: Value<ReadonlyArray<Value<{ readonly Key: unknown; readonly Value: unknown; }>>>;
   readonly TransferAddress?: unknown;
 };
 
@@ -161,7 +163,7 @@ export type EC2EIPProperties = {
 export type EC2FlowLogProperties = {
   readonly DeliverCrossAccountRole?: unknown;
   readonly DeliverLogsPermissionArn?: unknown;
-  readonly DestinationOptions?: unknown;
+  readonly DestinationOptions?: Value<{ readonly FileFormat: unknown; readonly HiveCompatiblePartitions: unknown; readonly PerHourPartition: unknown; }>;
   readonly LogDestination?: unknown;
   readonly LogDestinationType?: unknown;
   readonly LogFormat?: unknown;
@@ -169,20 +171,20 @@ export type EC2FlowLogProperties = {
   readonly MaxAggregationInterval?: unknown;
   readonly ResourceId: unknown;
   readonly ResourceType: unknown;
-  readonly Tags?: unknown;
+  readonly Tags?: Value<ReadonlyArray<Value<{ readonly Key: unknown; readonly Value: unknown; }>>>;
   readonly TrafficType?: unknown;
 };
 
 /** AWS::EC2::InternetGateway */
 export type EC2InternetGatewayProperties = {
-  readonly Tags?: unknown;
+  readonly Tags?: Value<ReadonlyArray<Value<{ readonly Key: unknown; readonly Value: unknown; }>>>;
 };
 
 /** AWS::EC2::NatGateway */
 export type EC2NatGatewayProperties = {
   readonly AllocationId?: unknown;
   readonly AvailabilityMode?: unknown;
-  readonly AvailabilityZoneAddresses?: unknown;
+  readonly AvailabilityZoneAddresses?: Value<ReadonlyArray<Value<{ readonly AllocationIds: unknown; readonly AvailabilityZone?: unknown; readonly AvailabilityZoneId?: unknown; }>>>;
   readonly ConnectivityType?: unknown;
   readonly MaxDrainDurationSeconds?: unknown;
   readonly PrivateIpAddress?: unknown;
@@ -190,7 +192,7 @@ export type EC2NatGatewayProperties = {
   readonly SecondaryPrivateIpAddressCount?: unknown;
   readonly SecondaryPrivateIpAddresses?: unknown;
   readonly SubnetId?: unknown;
-  readonly Tags?: unknown;
+  readonly Tags?: Value<ReadonlyArray<Value<{ readonly Key: unknown; readonly Value: unknown; }>>>;
   readonly VpcId?: unknown;
 };
 
@@ -215,7 +217,7 @@ export type EC2RouteProperties = {
 
 /** AWS::EC2::RouteTable */
 export type EC2RouteTableProperties = {
-  readonly Tags?: unknown;
+  readonly Tags?: Value<ReadonlyArray<Value<{ readonly Key: unknown; readonly Value: unknown; }>>>;
   readonly VpcId: unknown;
 };
 
@@ -223,9 +225,9 @@ export type EC2RouteTableProperties = {
 export type EC2SecurityGroupProperties = {
   readonly GroupDescription: unknown;
   readonly GroupName?: unknown;
-  readonly SecurityGroupEgress?: unknown;
-  readonly SecurityGroupIngress?: unknown;
-  readonly Tags?: unknown;
+  readonly SecurityGroupEgress?: Value<ReadonlyArray<Value<{ readonly CidrIp?: unknown; readonly CidrIpv6?: unknown; readonly Description?: unknown; readonly DestinationPrefixListId?: unknown; readonly DestinationSecurityGroupId?: unknown; readonly FromPort?: unknown; readonly IpProtocol: unknown; readonly ToPort?: unknown; }>>>;
+  readonly SecurityGroupIngress?: Value<ReadonlyArray<Value<{ readonly CidrIp?: unknown; readonly CidrIpv6?: unknown; readonly Description?: unknown; readonly FromPort?: unknown; readonly IpProtocol: unknown; readonly SourcePrefixListId?: unknown; readonly SourceSecurityGroupId?: unknown; readonly SourceSecurityGroupName?: unknown; readonly SourceSecurityGroupOwnerId?: unknown; readonly ToPort?: unknown; }>>>;
+  readonly Tags?: Value<ReadonlyArray<Value<{ readonly Key: unknown; readonly Value: unknown; }>>>;
   readonly VpcId?: unknown;
 };
 
@@ -274,8 +276,8 @@ export type EC2SubnetProperties = {
   readonly Ipv6NetmaskLength?: unknown;
   readonly MapPublicIpOnLaunch?: unknown;
   readonly OutpostArn?: unknown;
-  readonly PrivateDnsNameOptionsOnLaunch?: unknown;
-  readonly Tags?: unknown;
+  readonly PrivateDnsNameOptionsOnLaunch?: Value<{ readonly EnableResourceNameDnsAAAARecord?: unknown; readonly EnableResourceNameDnsARecord?: unknown; readonly HostnameType?: unknown; }>;
+  readonly Tags?: Value<ReadonlyArray<Value<{ readonly Key: unknown; readonly Value: unknown; }>>>;
   readonly VpcId: unknown;
 };
 
@@ -293,7 +295,7 @@ export type EC2VPCProperties = {
   readonly InstanceTenancy?: unknown;
   readonly Ipv4IpamPoolId?: unknown;
   readonly Ipv4NetmaskLength?: unknown;
-  readonly Tags?: unknown;
+  readonly Tags?: Value<ReadonlyArray<Value<{ readonly Key: unknown; readonly Value: unknown; }>>>;
 };
 
 /** AWS::EC2::VPCGatewayAttachment */
@@ -306,25 +308,25 @@ export type EC2VPCGatewayAttachmentProperties = {
 /** AWS::ECR::Repository */
 export type ECRRepositoryProperties = {
   readonly EmptyOnDelete?: unknown;
-  readonly EncryptionConfiguration?: unknown;
-  readonly ImageScanningConfiguration?: unknown;
+  readonly EncryptionConfiguration?: Value<{ readonly EncryptionType: unknown; readonly KmsKey?: unknown; }>;
+  readonly ImageScanningConfiguration?: Value<{ readonly ScanOnPush?: unknown; }>;
   readonly ImageTagMutability?: unknown;
-  readonly ImageTagMutabilityExclusionFilters?: unknown;
-  readonly LifecyclePolicy?: unknown;
+  readonly ImageTagMutabilityExclusionFilters?: Value<ReadonlyArray<Value<{ readonly ImageTagMutabilityExclusionFilterType: unknown; readonly ImageTagMutabilityExclusionFilterValue: unknown; }>>>;
+  readonly LifecyclePolicy?: Value<{ readonly LifecyclePolicyText?: unknown; readonly RegistryId?: unknown; }>;
   readonly RepositoryName?: unknown;
   readonly RepositoryPolicyText?: unknown;
-  readonly Tags?: unknown;
+  readonly Tags?: Value<ReadonlyArray<Value<{ readonly Key: unknown; readonly Value: unknown; }>>>;
 };
 
 /** AWS::ECS::Cluster */
 export type ECSClusterProperties = {
   readonly CapacityProviders?: unknown;
   readonly ClusterName?: unknown;
-  readonly ClusterSettings?: unknown;
-  readonly Configuration?: unknown;
-  readonly DefaultCapacityProviderStrategy?: unknown;
-  readonly ServiceConnectDefaults?: unknown;
-  readonly Tags?: unknown;
+  readonly ClusterSettings?: Value<ReadonlyArray<Value<{ readonly Name?: unknown; readonly Value?: unknown; }>>>;
+  readonly Configuration?: Value<{ readonly ExecuteCommandConfiguration?: unknown; readonly ManagedStorageConfiguration?: unknown; }>;
+  readonly DefaultCapacityProviderStrategy?: Value<ReadonlyArray<Value<{ readonly Base?: unknown; readonly CapacityProvider?: unknown; readonly Weight?: unknown; }>>>;
+  readonly ServiceConnectDefaults?: Value<{ readonly Namespace?: unknown; }>;
+  readonly Tags?: Value<ReadonlyArray<Value<{ readonly Key?: unknown; readonly Value?: unknown; }>>>;
 };
 
 /** AWS::ECS::PrimaryTaskSet */
@@ -337,79 +339,79 @@ export type ECSPrimaryTaskSetProperties = {
 /** AWS::ECS::Service */
 export type ECSServiceProperties = {
   readonly AvailabilityZoneRebalancing?: unknown;
-  readonly CapacityProviderStrategy?: unknown;
+  readonly CapacityProviderStrategy?: Value<ReadonlyArray<Value<{ readonly Base?: unknown; readonly CapacityProvider?: unknown; readonly Weight?: unknown; }>>>;
   readonly Cluster?: unknown;
-  readonly DeploymentConfiguration?: unknown;
-  readonly DeploymentController?: unknown;
+  readonly DeploymentConfiguration?: Value<{ readonly Alarms?: unknown; readonly BakeTimeInMinutes?: unknown; readonly CanaryConfiguration?: unknown; readonly DeploymentCircuitBreaker?: unknown; readonly LifecycleHooks?: unknown; readonly LinearConfiguration?: unknown; readonly MaximumPercent?: unknown; readonly MinimumHealthyPercent?: unknown; readonly Strategy?: unknown; }>;
+  readonly DeploymentController?: Value<{ readonly Type?: unknown; }>;
   readonly DesiredCount?: unknown;
   readonly EnableECSManagedTags?: unknown;
   readonly EnableExecuteCommand?: unknown;
-  readonly ForceNewDeployment?: unknown;
+  readonly ForceNewDeployment?: Value<{ readonly EnableForceNewDeployment: unknown; readonly ForceNewDeploymentNonce?: unknown; }>;
   readonly HealthCheckGracePeriodSeconds?: unknown;
   readonly LaunchType?: unknown;
-  readonly LoadBalancers?: unknown;
-  readonly NetworkConfiguration?: unknown;
-  readonly PlacementConstraints?: unknown;
-  readonly PlacementStrategies?: unknown;
+  readonly LoadBalancers?: Value<ReadonlyArray<Value<{ readonly AdvancedConfiguration?: unknown; readonly ContainerName?: unknown; readonly ContainerPort?: unknown; readonly LoadBalancerName?: unknown; readonly TargetGroupArn?: unknown; }>>>;
+  readonly NetworkConfiguration?: Value<{ readonly AwsvpcConfiguration?: unknown; }>;
+  readonly PlacementConstraints?: Value<ReadonlyArray<Value<{ readonly Expression?: unknown; readonly Type: unknown; }>>>;
+  readonly PlacementStrategies?: Value<ReadonlyArray<Value<{ readonly Field?: unknown; readonly Type: unknown; }>>>;
   readonly PlatformVersion?: unknown;
   readonly PropagateTags?: unknown;
   readonly Role?: unknown;
   readonly SchedulingStrategy?: unknown;
-  readonly ServiceConnectConfiguration?: unknown;
+  readonly ServiceConnectConfiguration?: Value<{ readonly AccessLogConfiguration?: unknown; readonly Enabled: unknown; readonly LogConfiguration?: unknown; readonly Namespace?: unknown; readonly Services?: unknown; }>;
   readonly ServiceName?: unknown;
-  readonly ServiceRegistries?: unknown;
-  readonly Tags?: unknown;
+  readonly ServiceRegistries?: Value<ReadonlyArray<Value<{ readonly ContainerName?: unknown; readonly ContainerPort?: unknown; readonly Port?: unknown; readonly RegistryArn?: unknown; }>>>;
+  readonly Tags?: Value<ReadonlyArray<Value<{ readonly Key?: unknown; readonly Value?: unknown; }>>>;
   readonly TaskDefinition?: unknown;
-  readonly VolumeConfigurations?: unknown;
-  readonly VpcLatticeConfigurations?: unknown;
+  readonly VolumeConfigurations?: Value<ReadonlyArray<Value<{ readonly ManagedEBSVolume?: unknown; readonly Name: unknown; }>>>;
+  readonly VpcLatticeConfigurations?: Value<ReadonlyArray<Value<{ readonly PortName: unknown; readonly RoleArn: unknown; readonly TargetGroupArn: unknown; }>>>;
 };
 
 /** AWS::ECS::TaskDefinition */
 export type ECSTaskDefinitionProperties = {
-  readonly ContainerDefinitions?: unknown;
+  readonly ContainerDefinitions?: Value<ReadonlyArray<Value<{ readonly Command?: unknown; readonly Cpu?: unknown; readonly CredentialSpecs?: unknown; readonly DependsOn?: unknown; readonly DisableNetworking?: unknown; readonly DnsSearchDomains?: unknown; readonly DnsServers?: unknown; readonly DockerLabels?: unknown; readonly DockerSecurityOptions?: unknown; readonly EntryPoint?: unknown; readonly Environment?: unknown; readonly EnvironmentFiles?: unknown; readonly Essential?: unknown; readonly ExtraHosts?: unknown; readonly FirelensConfiguration?: unknown; readonly HealthCheck?: unknown; readonly Hostname?: unknown; readonly Image: unknown; readonly Interactive?: unknown; readonly Links?: unknown; readonly LinuxParameters?: unknown; readonly LogConfiguration?: unknown; readonly Memory?: unknown; readonly MemoryReservation?: unknown; readonly MountPoints?: unknown; readonly Name: unknown; readonly PortMappings?: unknown; readonly Privileged?: unknown; readonly PseudoTerminal?: unknown; readonly ReadonlyRootFilesystem?: unknown; readonly RepositoryCredentials?: unknown; readonly ResourceRequirements?: unknown; readonly RestartPolicy?: unknown; readonly Secrets?: unknown; readonly StartTimeout?: unknown; readonly StopTimeout?: unknown; readonly SystemControls?: unknown; readonly Ulimits?: unknown; readonly User?: unknown; readonly VersionConsistency?: unknown; readonly VolumesFrom?: unknown; readonly WorkingDirectory?: unknown; }>>>;
   readonly Cpu?: unknown;
   readonly EnableFaultInjection?: unknown;
-  readonly EphemeralStorage?: unknown;
+  readonly EphemeralStorage?: Value<{ readonly SizeInGiB?: unknown; }>;
   readonly ExecutionRoleArn?: unknown;
   readonly Family?: unknown;
-  readonly InferenceAccelerators?: unknown;
+  readonly InferenceAccelerators?: Value<ReadonlyArray<Value<{ readonly DeviceName?: unknown; readonly DeviceType?: unknown; }>>>;
   readonly IpcMode?: unknown;
   readonly Memory?: unknown;
   readonly NetworkMode?: unknown;
   readonly PidMode?: unknown;
-  readonly PlacementConstraints?: unknown;
-  readonly ProxyConfiguration?: unknown;
+  readonly PlacementConstraints?: Value<ReadonlyArray<Value<{ readonly Expression?: unknown; readonly Type: unknown; }>>>;
+  readonly ProxyConfiguration?: Value<{ readonly ContainerName: unknown; readonly ProxyConfigurationProperties?: unknown; readonly Type?: unknown; }>;
   readonly RequiresCompatibilities?: unknown;
-  readonly RuntimePlatform?: unknown;
-  readonly Tags?: unknown;
+  readonly RuntimePlatform?: Value<{ readonly CpuArchitecture?: unknown; readonly OperatingSystemFamily?: unknown; }>;
+  readonly Tags?: Value<ReadonlyArray<Value<{ readonly Key?: unknown; readonly Value?: unknown; }>>>;
   readonly TaskRoleArn?: unknown;
-  readonly Volumes?: unknown;
+  readonly Volumes?: Value<ReadonlyArray<Value<{ readonly ConfiguredAtLaunch?: unknown; readonly DockerVolumeConfiguration?: unknown; readonly EFSVolumeConfiguration?: unknown; readonly FSxWindowsFileServerVolumeConfiguration?: unknown; readonly Host?: unknown; readonly Name?: unknown; readonly S3FilesVolumeConfiguration?: unknown; }>>>;
 };
 
 /** AWS::ECS::TaskSet */
 export type ECSTaskSetProperties = {
-  readonly CapacityProviderStrategy?: unknown;
+  readonly CapacityProviderStrategy?: Value<ReadonlyArray<Value<{ readonly Base?: unknown; readonly CapacityProvider?: unknown; readonly Weight?: unknown; }>>>;
   readonly Cluster: unknown;
   readonly ExternalId?: unknown;
   readonly LaunchType?: unknown;
-  readonly LoadBalancers?: unknown;
-  readonly NetworkConfiguration?: unknown;
+  readonly LoadBalancers?: Value<ReadonlyArray<Value<{ readonly ContainerName?: unknown; readonly ContainerPort?: unknown; readonly TargetGroupArn?: unknown; }>>>;
+  readonly NetworkConfiguration?: Value<{ readonly AwsVpcConfiguration?: unknown; }>;
   readonly PlatformVersion?: unknown;
-  readonly Scale?: unknown;
+  readonly Scale?: Value<{ readonly Unit?: unknown; readonly Value?: unknown; }>;
   readonly Service: unknown;
-  readonly ServiceRegistries?: unknown;
-  readonly Tags?: unknown;
+  readonly ServiceRegistries?: Value<ReadonlyArray<Value<{ readonly ContainerName?: unknown; readonly ContainerPort?: unknown; readonly Port?: unknown; readonly RegistryArn?: unknown; }>>>;
+  readonly Tags?: Value<ReadonlyArray<Value<{ readonly Key?: unknown; readonly Value?: unknown; }>>>;
   readonly TaskDefinition: unknown;
 };
 
 /** AWS::ElasticLoadBalancingV2::Listener */
 export type ElasticLoadBalancingV2ListenerProperties = {
   readonly AlpnPolicy?: unknown;
-  readonly Certificates?: unknown;
-  readonly DefaultActions: unknown;
-  readonly ListenerAttributes?: unknown;
+  readonly Certificates?: Value<ReadonlyArray<Value<{ readonly CertificateArn?: unknown; }>>>;
+  readonly DefaultActions: Value<ReadonlyArray<Value<{ readonly AuthenticateCognitoConfig?: unknown; readonly AuthenticateOidcConfig?: unknown; readonly FixedResponseConfig?: unknown; readonly ForwardConfig?: unknown; readonly JwtValidationConfig?: unknown; readonly Order?: unknown; readonly RedirectConfig?: unknown; readonly TargetGroupArn?: unknown; readonly Type: unknown; }>>>;
+  readonly ListenerAttributes?: Value<ReadonlyArray<Value<{ readonly Key?: unknown; readonly Value?: unknown; }>>>;
   readonly LoadBalancerArn: unknown;
-  readonly MutualAuthentication?: unknown;
+  readonly MutualAuthentication?: Value<{ readonly AdvertiseTrustStoreCaNames?: unknown; readonly IgnoreClientCertificateExpiry?: unknown; readonly Mode?: unknown; readonly TrustStoreArn?: unknown; }>;
   readonly Port?: unknown;
   readonly Protocol?: unknown;
   readonly SslPolicy?: unknown;
@@ -417,11 +419,11 @@ export type ElasticLoadBalancingV2ListenerProperties = {
 
 /** AWS::ElasticLoadBalancingV2::ListenerRule */
 export type ElasticLoadBalancingV2ListenerRuleProperties = {
-  readonly Actions: unknown;
-  readonly Conditions: unknown;
+  readonly Actions: Value<ReadonlyArray<Value<{ readonly AuthenticateCognitoConfig?: unknown; readonly AuthenticateOidcConfig?: unknown; readonly FixedResponseConfig?: unknown; readonly ForwardConfig?: unknown; readonly JwtValidationConfig?: unknown; readonly Order?: unknown; readonly RedirectConfig?: unknown; readonly TargetGroupArn?: unknown; readonly Type: unknown; }>>>;
+  readonly Conditions: Value<ReadonlyArray<Value<{ readonly Field?: unknown; readonly HostHeaderConfig?: unknown; readonly HttpHeaderConfig?: unknown; readonly HttpRequestMethodConfig?: unknown; readonly PathPatternConfig?: unknown; readonly QueryStringConfig?: unknown; readonly RegexValues?: unknown; readonly SourceIpConfig?: unknown; readonly Values?: unknown; }>>>;
   readonly ListenerArn?: unknown;
   readonly Priority: unknown;
-  readonly Transforms?: unknown;
+  readonly Transforms?: Value<ReadonlyArray<Value<{ readonly HostHeaderRewriteConfig?: unknown; readonly Type: unknown; readonly UrlRewriteConfig?: unknown; }>>>;
 };
 
 /** AWS::ElasticLoadBalancingV2::LoadBalancer */
@@ -431,14 +433,14 @@ export type ElasticLoadBalancingV2LoadBalancerProperties = {
   readonly EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic?: unknown;
   readonly IpAddressType?: unknown;
   readonly Ipv4IpamPoolId?: unknown;
-  readonly LoadBalancerAttributes?: unknown;
-  readonly MinimumLoadBalancerCapacity?: unknown;
+  readonly LoadBalancerAttributes?: Value<ReadonlyArray<Value<{ readonly Key?: unknown; readonly Value?: unknown; }>>>;
+  readonly MinimumLoadBalancerCapacity?: Value<{ readonly CapacityUnits: unknown; }>;
   readonly Name?: unknown;
   readonly Scheme?: unknown;
   readonly SecurityGroups?: unknown;
-  readonly SubnetMappings?: unknown;
+  readonly SubnetMappings?: Value<ReadonlyArray<Value<{ readonly AllocationId?: unknown; readonly IPv6Address?: unknown; readonly PrivateIPv4Address?: unknown; readonly SourceNatIpv6Prefix?: unknown; readonly SubnetId: unknown; }>>>;
   readonly Subnets?: unknown;
-  readonly Tags?: unknown;
+  readonly Tags?: Value<ReadonlyArray<Value<{ readonly Key: unknown; readonly Value?: unknown; }>>>;
   readonly Type?: unknown;
 };
 
@@ -452,16 +454,16 @@ export type ElasticLoadBalancingV2TargetGroupProperties = {
   readonly HealthCheckTimeoutSeconds?: unknown;
   readonly HealthyThresholdCount?: unknown;
   readonly IpAddressType?: unknown;
-  readonly Matcher?: unknown;
+  readonly Matcher?: Value<{ readonly GrpcCode?: unknown; readonly HttpCode?: unknown; }>;
   readonly Name?: unknown;
   readonly Port?: unknown;
   readonly Protocol?: unknown;
   readonly ProtocolVersion?: unknown;
-  readonly Tags?: unknown;
+  readonly Tags?: Value<ReadonlyArray<Value<{ readonly Key: unknown; readonly Value: unknown; }>>>;
   readonly TargetControlPort?: unknown;
-  readonly TargetGroupAttributes?: unknown;
+  readonly TargetGroupAttributes?: Value<ReadonlyArray<Value<{ readonly Key?: unknown; readonly Value?: unknown; }>>>;
   readonly TargetType?: unknown;
-  readonly Targets?: unknown;
+  readonly Targets?: Value<ReadonlyArray<Value<{ readonly AvailabilityZone?: unknown; readonly Id: unknown; readonly Port?: unknown; readonly QuicServerId?: unknown; }>>>;
   readonly UnhealthyThresholdCount?: unknown;
   readonly VpcId?: unknown;
 };
@@ -469,7 +471,7 @@ export type ElasticLoadBalancingV2TargetGroupProperties = {
 /** AWS::Events::EventBusPolicy */
 export type EventsEventBusPolicyProperties = {
   readonly Action?: unknown;
-  readonly Condition?: unknown;
+  readonly Condition?: Value<{ readonly Key?: unknown; readonly Type?: unknown; readonly Value?: unknown; }>;
   readonly EventBusName?: unknown;
   readonly Principal?: unknown;
   readonly Statement?: unknown;
@@ -485,8 +487,8 @@ export type EventsRuleProperties = {
   readonly RoleArn?: unknown;
   readonly ScheduleExpression?: unknown;
   readonly State?: unknown;
-  readonly Tags?: unknown;
-  readonly Targets?: unknown;
+  readonly Tags?: Value<ReadonlyArray<Value<{ readonly Key?: unknown; readonly Value?: unknown; }>>>;
+  readonly Targets?: Value<ReadonlyArray<Value<{ readonly AppSyncParameters?: unknown; readonly Arn: unknown; readonly BatchParameters?: unknown; readonly DeadLetterConfig?: unknown; readonly EcsParameters?: unknown; readonly HttpParameters?: unknown; readonly Id: unknown; readonly Input?: unknown; readonly InputPath?: unknown; readonly InputTransformer?: unknown; readonly KinesisParameters?: unknown; readonly RedshiftDataParameters?: unknown; readonly RetryPolicy?: unknown; readonly RoleArn?: unknown; readonly RunCommandParameters?: unknown; readonly SageMakerPipelineParameters?: unknown; readonly SqsParameters?: unknown; }>>>;
 };
 
 /** AWS::IAM::ManagedPolicy */
@@ -503,7 +505,7 @@ export type IAMManagedPolicyProperties = {
 /** AWS::IAM::OIDCProvider */
 export type IAMOIDCProviderProperties = {
   readonly ClientIdList?: unknown;
-  readonly Tags?: unknown;
+  readonly Tags?: Value<ReadonlyArray<Value<{ readonly Key: unknown; readonly Value: unknown; }>>>;
   readonly ThumbprintList?: unknown;
   readonly Url?: unknown;
 };
@@ -516,9 +518,9 @@ export type IAMRoleProperties = {
   readonly MaxSessionDuration?: unknown;
   readonly Path?: unknown;
   readonly PermissionsBoundary?: unknown;
-  readonly Policies?: unknown;
+  readonly Policies?: Value<ReadonlyArray<Value<{ readonly PolicyDocument: unknown; readonly PolicyName: unknown; }>>>;
   readonly RoleName?: unknown;
-  readonly Tags?: unknown;
+  readonly Tags?: Value<ReadonlyArray<Value<{ readonly Key: unknown; readonly Value: unknown; }>>>;
 };
 
 /** AWS::KMS::Alias */
@@ -540,28 +542,28 @@ export type KMSKeyProperties = {
   readonly Origin?: unknown;
   readonly PendingWindowInDays?: unknown;
   readonly RotationPeriodInDays?: unknown;
-  readonly Tags?: unknown;
+  readonly Tags?: Value<ReadonlyArray<Value<{ readonly Key: unknown; readonly Value: unknown; }>>>;
 };
 
 /** AWS::Lambda::Function */
 export type LambdaFunctionProperties = {
   readonly Architectures?: unknown;
-  readonly CapacityProviderConfig?: unknown;
-  readonly Code: unknown;
+  readonly CapacityProviderConfig?: Value<{ readonly LambdaManagedInstancesCapacityProviderConfig: unknown; }>;
+  readonly Code: Value<{ readonly ImageUri?: unknown; readonly S3Bucket?: unknown; readonly S3Key?: unknown; readonly S3ObjectStorageMode?: unknown; readonly S3ObjectVersion?: unknown; readonly SourceKMSKeyArn?: unknown; readonly ZipFile?: unknown; }>;
   readonly CodeSigningConfigArn?: unknown;
-  readonly DeadLetterConfig?: unknown;
+  readonly DeadLetterConfig?: Value<{ readonly TargetArn?: unknown; }>;
   readonly Description?: unknown;
-  readonly DurableConfig?: unknown;
-  readonly Environment?: unknown;
-  readonly EphemeralStorage?: unknown;
-  readonly FileSystemConfigs?: unknown;
+  readonly DurableConfig?: Value<{ readonly ExecutionTimeout: unknown; readonly RetentionPeriodInDays?: unknown; }>;
+  readonly Environment?: Value<{ readonly Variables?: unknown; }>;
+  readonly EphemeralStorage?: Value<{ readonly Size: unknown; }>;
+  readonly FileSystemConfigs?: Value<ReadonlyArray<Value<{ readonly Arn: unknown; readonly LocalMountPath: unknown; }>>>;
   readonly FunctionName?: unknown;
-  readonly FunctionScalingConfig?: unknown;
+  readonly FunctionScalingConfig?: Value<{ readonly MaxExecutionEnvironments?: unknown; readonly MinExecutionEnvironments?: unknown; }>;
   readonly Handler?: unknown;
-  readonly ImageConfig?: unknown;
+  readonly ImageConfig?: Value<{ readonly Command?: unknown; readonly EntryPoint?: unknown; readonly WorkingDirectory?: unknown; }>;
   readonly KmsKeyArn?: unknown;
   readonly Layers?: unknown;
-  readonly LoggingConfig?: unknown;
+  readonly LoggingConfig?: Value<{ readonly ApplicationLogLevel?: unknown; readonly LogFormat?: unknown; readonly LogGroup?: unknown; readonly SystemLogLevel?: unknown; }>;
   readonly MemorySize?: unknown;
   readonly PackageType?: unknown;
   readonly PublishToLatestPublished?: unknown;
@@ -569,13 +571,13 @@ export type LambdaFunctionProperties = {
   readonly ReservedConcurrentExecutions?: unknown;
   readonly Role: unknown;
   readonly Runtime?: unknown;
-  readonly RuntimeManagementConfig?: unknown;
-  readonly SnapStart?: unknown;
-  readonly Tags?: unknown;
-  readonly TenancyConfig?: unknown;
+  readonly RuntimeManagementConfig?: Value<{ readonly RuntimeVersionArn?: unknown; readonly UpdateRuntimeOn: unknown; }>;
+  readonly SnapStart?: Value<{ readonly ApplyOn: unknown; }>;
+  readonly Tags?: Value<ReadonlyArray<Value<{ readonly Key: unknown; readonly Value?: unknown; }>>>;
+  readonly TenancyConfig?: Value<{ readonly TenantIsolationMode: unknown; }>;
   readonly Timeout?: unknown;
-  readonly TracingConfig?: unknown;
-  readonly VpcConfig?: unknown;
+  readonly TracingConfig?: Value<{ readonly Mode?: unknown; }>;
+  readonly VpcConfig?: Value<{ readonly Ipv6AllowedForDualStack?: unknown; readonly SecurityGroupIds?: unknown; readonly SubnetIds?: unknown; }>;
 };
 
 /** AWS::Lambda::Permission */
@@ -602,7 +604,7 @@ export type LogsLogGroupProperties = {
   readonly LogGroupName?: unknown;
   readonly ResourcePolicyDocument?: unknown;
   readonly RetentionInDays?: unknown;
-  readonly Tags?: unknown;
+  readonly Tags?: Value<ReadonlyArray<Value<{ readonly Key: unknown; readonly Value: unknown; }>>>;
 };
 
 /** AWS::Logs::MetricFilter */
@@ -613,7 +615,7 @@ export type LogsMetricFilterProperties = {
   readonly FilterName?: unknown;
   readonly FilterPattern: unknown;
   readonly LogGroupName: unknown;
-  readonly MetricTransformations: unknown;
+  readonly MetricTransformations: Value<ReadonlyArray<Value<{ readonly DefaultValue?: unknown; readonly Dimensions?: unknown; readonly MetricName: unknown; readonly MetricNamespace: unknown; readonly MetricValue: unknown; readonly Unit?: unknown; }>>>;
 };
 
 /** AWS::Logs::ResourcePolicy */
@@ -625,30 +627,30 @@ export type LogsResourcePolicyProperties = {
 /** AWS::S3::Bucket */
 export type S3BucketProperties = {
   readonly AbacStatus?: unknown;
-  readonly AccelerateConfiguration?: unknown;
+  readonly AccelerateConfiguration?: Value<{ readonly AccelerationStatus: unknown; }>;
   readonly AccessControl?: unknown;
-  readonly AnalyticsConfigurations?: unknown;
-  readonly BucketEncryption?: unknown;
+  readonly AnalyticsConfigurations?: Value<ReadonlyArray<Value<{ readonly Id: unknown; readonly Prefix?: unknown; readonly StorageClassAnalysis: unknown; readonly TagFilters?: unknown; }>>>;
+  readonly BucketEncryption?: Value<{ readonly ServerSideEncryptionConfiguration: unknown; }>;
   readonly BucketName?: unknown;
   readonly BucketNamePrefix?: unknown;
   readonly BucketNamespace?: unknown;
-  readonly CorsConfiguration?: unknown;
-  readonly IntelligentTieringConfigurations?: unknown;
-  readonly InventoryConfigurations?: unknown;
-  readonly LifecycleConfiguration?: unknown;
-  readonly LoggingConfiguration?: unknown;
-  readonly MetadataConfiguration?: unknown;
-  readonly MetadataTableConfiguration?: unknown;
-  readonly MetricsConfigurations?: unknown;
-  readonly NotificationConfiguration?: unknown;
-  readonly ObjectLockConfiguration?: unknown;
+  readonly CorsConfiguration?: Value<{ readonly CorsRules: unknown; }>;
+  readonly IntelligentTieringConfigurations?: Value<ReadonlyArray<Value<{ readonly Id: unknown; readonly Prefix?: unknown; readonly Status: unknown; readonly TagFilters?: unknown; readonly Tierings: unknown; }>>>;
+  readonly InventoryConfigurations?: Value<ReadonlyArray<Value<{ readonly Destination: unknown; readonly Enabled: unknown; readonly Id: unknown; readonly IncludedObjectVersions: unknown; readonly OptionalFields?: unknown; readonly Prefix?: unknown; readonly ScheduleFrequency: unknown; }>>>;
+  readonly LifecycleConfiguration?: Value<{ readonly Rules: unknown; readonly TransitionDefaultMinimumObjectSize?: unknown; }>;
+  readonly LoggingConfiguration?: Value<{ readonly DestinationBucketName?: unknown; readonly LogFilePrefix?: unknown; readonly TargetObjectKeyFormat?: unknown; }>;
+  readonly MetadataConfiguration?: Value<{ readonly Destination?: unknown; readonly InventoryTableConfiguration?: unknown; readonly JournalTableConfiguration: unknown; }>;
+  readonly MetadataTableConfiguration?: Value<{ readonly S3TablesDestination: unknown; }>;
+  readonly MetricsConfigurations?: Value<ReadonlyArray<Value<{ readonly AccessPointArn?: unknown; readonly Id: unknown; readonly Prefix?: unknown; readonly TagFilters?: unknown; }>>>;
+  readonly NotificationConfiguration?: Value<{ readonly EventBridgeConfiguration?: unknown; readonly LambdaConfigurations?: unknown; readonly QueueConfigurations?: unknown; readonly TopicConfigurations?: unknown; }>;
+  readonly ObjectLockConfiguration?: Value<{ readonly ObjectLockEnabled?: unknown; readonly Rule?: unknown; }>;
   readonly ObjectLockEnabled?: unknown;
-  readonly OwnershipControls?: unknown;
-  readonly PublicAccessBlockConfiguration?: unknown;
-  readonly ReplicationConfiguration?: unknown;
-  readonly Tags?: unknown;
-  readonly VersioningConfiguration?: unknown;
-  readonly WebsiteConfiguration?: unknown;
+  readonly OwnershipControls?: Value<{ readonly Rules: unknown; }>;
+  readonly PublicAccessBlockConfiguration?: Value<{ readonly BlockPublicAcls?: unknown; readonly BlockPublicPolicy?: unknown; readonly IgnorePublicAcls?: unknown; readonly RestrictPublicBuckets?: unknown; }>;
+  readonly ReplicationConfiguration?: Value<{ readonly Role: unknown; readonly Rules: unknown; }>;
+  readonly Tags?: Value<ReadonlyArray<Value<{ readonly Key: unknown; readonly Value: unknown; }>>>;
+  readonly VersioningConfiguration?: Value<{ readonly Status: unknown; }>;
+  readonly WebsiteConfiguration?: Value<{ readonly ErrorDocument?: unknown; readonly IndexDocument?: unknown; readonly RedirectAllRequestsTo?: unknown; readonly RoutingRules?: unknown; }>;
 };
 
 /** AWS::S3::BucketPolicy */
@@ -677,14 +679,14 @@ export type SNSTopicProperties = {
   readonly ArchivePolicy?: unknown;
   readonly ContentBasedDeduplication?: unknown;
   readonly DataProtectionPolicy?: unknown;
-  readonly DeliveryStatusLogging?: unknown;
+  readonly DeliveryStatusLogging?: Value<ReadonlyArray<Value<{ readonly FailureFeedbackRoleArn?: unknown; readonly Protocol: unknown; readonly SuccessFeedbackRoleArn?: unknown; readonly SuccessFeedbackSampleRate?: unknown; }>>>;
   readonly DisplayName?: unknown;
   readonly FifoThroughputScope?: unknown;
   readonly FifoTopic?: unknown;
   readonly KmsMasterKeyId?: unknown;
   readonly SignatureVersion?: unknown;
-  readonly Subscription?: unknown;
-  readonly Tags?: unknown;
+  readonly Subscription?: Value<ReadonlyArray<Value<{ readonly Endpoint: unknown; readonly Protocol: unknown; }>>>;
+  readonly Tags?: Value<ReadonlyArray<Value<{ readonly Key: unknown; readonly Value: unknown; }>>>;
   readonly TopicName?: unknown;
   readonly TracingConfig?: unknown;
 };
@@ -710,33 +712,33 @@ export type SSMParameterProperties = {
 
 /** AWS::SecretsManager::RotationSchedule */
 export type SecretsManagerRotationScheduleProperties = {
-  readonly ExternalSecretRotationMetadata?: unknown;
+  readonly ExternalSecretRotationMetadata?: Value<ReadonlyArray<Value<{ readonly Key: unknown; readonly Value: unknown; }>>>;
   readonly ExternalSecretRotationRoleArn?: unknown;
-  readonly HostedRotationLambda?: unknown;
+  readonly HostedRotationLambda?: Value<{ readonly ExcludeCharacters?: unknown; readonly KmsKeyArn?: unknown; readonly MasterSecretArn?: unknown; readonly MasterSecretKmsKeyArn?: unknown; readonly RotationLambdaName?: unknown; readonly RotationType: unknown; readonly Runtime?: unknown; readonly SuperuserSecretArn?: unknown; readonly SuperuserSecretKmsKeyArn?: unknown; readonly VpcSecurityGroupIds?: unknown; readonly VpcSubnetIds?: unknown; }>;
   readonly RotateImmediatelyOnUpdate?: unknown;
   readonly RotationLambdaARN?: unknown;
-  readonly RotationRules?: unknown;
+  readonly RotationRules?: Value<{ readonly AutomaticallyAfterDays?: unknown; readonly Duration?: unknown; readonly ScheduleExpression?: unknown; }>;
   readonly SecretId: unknown;
 };
 
 /** AWS::SecretsManager::Secret */
 export type SecretsManagerSecretProperties = {
   readonly Description?: unknown;
-  readonly GenerateSecretString?: unknown;
+  readonly GenerateSecretString?: Value<{ readonly ExcludeCharacters?: unknown; readonly ExcludeLowercase?: unknown; readonly ExcludeNumbers?: unknown; readonly ExcludePunctuation?: unknown; readonly ExcludeUppercase?: unknown; readonly GenerateStringKey?: unknown; readonly IncludeSpace?: unknown; readonly PasswordLength?: unknown; readonly RequireEachIncludedType?: unknown; readonly SecretStringTemplate?: unknown; }>;
   readonly KmsKeyId?: unknown;
   readonly Name?: unknown;
-  readonly ReplicaRegions?: unknown;
+  readonly ReplicaRegions?: Value<ReadonlyArray<Value<{ readonly KmsKeyId?: unknown; readonly Region: unknown; }>>>;
   readonly SecretString?: unknown;
-  readonly Tags?: unknown;
+  readonly Tags?: Value<ReadonlyArray<Value<{ readonly Key: unknown; readonly Value: unknown; }>>>;
   readonly Type?: unknown;
 };
 
 /** AWS::Synthetics::Canary */
 export type SyntheticsCanaryProperties = {
-  readonly ArtifactConfig?: unknown;
+  readonly ArtifactConfig?: Value<{ readonly S3Encryption?: unknown; }>;
   readonly ArtifactS3Location: unknown;
-  readonly BrowserConfigs?: unknown;
-  readonly Code: unknown;
+  readonly BrowserConfigs?: Value<ReadonlyArray<Value<{ readonly BrowserType: unknown; }>>>;
+  readonly Code: Value<{ readonly BlueprintTypes?: unknown; readonly Dependencies?: unknown; readonly Handler?: unknown; readonly S3Bucket?: unknown; readonly S3Key?: unknown; readonly S3ObjectVersion?: unknown; readonly Script?: unknown; readonly SourceLocationArn?: unknown; }>;
   readonly DeleteLambdaResourcesOnCanaryDeletion?: unknown;
   readonly DryRunAndUpdate?: unknown;
   readonly ExecutionRoleArn: unknown;
@@ -744,15 +746,15 @@ export type SyntheticsCanaryProperties = {
   readonly Name: unknown;
   readonly ProvisionedResourceCleanup?: unknown;
   readonly ResourcesToReplicateTags?: unknown;
-  readonly RunConfig?: unknown;
+  readonly RunConfig?: Value<{ readonly ActiveTracing?: unknown; readonly EnvironmentVariables?: unknown; readonly EphemeralStorage?: unknown; readonly MemoryInMB?: unknown; readonly TimeoutInSeconds?: unknown; }>;
   readonly RuntimeVersion: unknown;
-  readonly Schedule: unknown;
+  readonly Schedule: Value<{ readonly DurationInSeconds?: unknown; readonly Expression: unknown; readonly RetryConfig?: unknown; }>;
   readonly StartCanaryAfterCreation?: unknown;
   readonly SuccessRetentionPeriod?: unknown;
-  readonly Tags?: unknown;
-  readonly VPCConfig?: unknown;
-  readonly VisualReference?: unknown;
-  readonly VisualReferences?: unknown;
+  readonly Tags?: Value<ReadonlyArray<Value<{ readonly Key: unknown; readonly Value: unknown; }>>>;
+  readonly VPCConfig?: Value<{ readonly Ipv6AllowedForDualStack?: unknown; readonly SecurityGroupIds: unknown; readonly SubnetIds: unknown; readonly VpcId?: unknown; }>;
+  readonly VisualReference?: Value<{ readonly BaseCanaryRunId: unknown; readonly BaseScreenshots?: unknown; readonly BrowserType?: unknown; }>;
+  readonly VisualReferences?: Value<ReadonlyArray<Value<{ readonly BaseCanaryRunId: unknown; readonly BaseScreenshots?: unknown; readonly BrowserType?: unknown; }>>>;
 };
 
 /** Every resource type's properties interface. */
@@ -810,6 +812,9 @@ export interface ResourcePropertiesByType {
   'AWS::SecretsManager::Secret': SecretsManagerSecretProperties;
   'AWS::Synthetics::Canary': SyntheticsCanaryProperties;
 }
+
+/** The item type of a list property, e.g. `ItemOf<EC2SecurityGroupProperties['SecurityGroupIngress']>`. */
+export type ItemOf<V> = V extends ReadonlyArray<infer I> ? I : never;
 
 /** The properties `TemplateBuilder.resource` takes for a resource of type T. */
 export type ResourcePropertiesOf<T extends ResourceType> = ResourcePropertiesByType[T];

@@ -311,7 +311,7 @@ export function buildEcsServiceTemplate(strategy: DeploymentStrategy): Template 
     SecurityGroupEgress: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '0.0.0.0/0', Description: 'HTTPS to AWS APIs and the registry' }],
   });
   const https = httpsParameter(t);
-  const loadBalancerIngress: Array<Value<Record<string, unknown>>> = productionIngress(https);
+  const loadBalancerIngress = productionIngress(https);
   let natPublicIps: ParameterHandle<string[]> | undefined;
   if (blueGreen) {
     // The test listener answers only the pre-traffic check, which runs in the private

@@ -6,8 +6,11 @@
  *
  * Names are exactly the schema's `properties`, less its top-level `readOnlyProperties`
  * (attributes CloudFormation reports, never takes); the schema's `required` ones are
- * non-optional. Values are `unknown`: any of them may be an intrinsic function call, and
- * their shapes are checked against the schema when the templates are generated.
+ * non-optional. A property that holds an object, or a list of objects, whose schema
+ * closes its names (`additionalProperties: false`) gets those names one level down;
+ * every value is otherwise `unknown`, and any may be an intrinsic function call
+ * (`Value<...>`). The values are checked against the schema when the templates are
+ * generated; the names are what the compiler checks.
  *
  * `npm run schemas:refresh` writes the file after exporting the schemas;
  * test/resource-properties.freshness.test.ts renders it from the committed schemas.
@@ -25,6 +28,7 @@ interface ProviderSchema {
   readonly properties: Record<string, unknown>;
   readonly required?: readonly string[];
   readonly readOnlyProperties?: readonly string[];
+  readonly definitions?: Record<string, unknown>;
 }
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
@@ -39,13 +43,46 @@ function propertyKey(name: string): string {
   return IDENTIFIER.test(name) ? name : JSON.stringify(name);
 }
 
+type Node = Record<string, unknown>;
+
+/** The schema a `$ref` (`#/definitions/Name`) points to, followed until it is not a reference. */
+function resolve(schema: ProviderSchema, node: Node): Node {
+  let at = node;
+  for (let i = 0; i < 10 && typeof at.$ref === 'string'; i++) {
+    at = ((schema.definitions ?? {}) as Record<string, Node>)[(at.$ref as string).replace('#/definitions/', '')] ?? {};
+  }
+  return at;
+}
+
+/** The names of an object a property holds, when its schema closes them (additionalProperties false). */
+function closedObject(schema: ProviderSchema, node: Node): string | undefined {
+  const at = resolve(schema, node);
+  if (at.type !== 'object' || at.additionalProperties !== false || typeof at.properties !== 'object' || at.properties === null) return undefined;
+  const required = new Set((at.required as string[] | undefined) ?? []);
+  const names = Object.keys(at.properties as Node).sort();
+  if (names.length === 0) return undefined;
+  return `{ ${names.map((n) => `readonly ${propertyKey(n)}${required.has(n) ? '' : '?'}: unknown;`).join(' ')} }`;
+}
+
+/** A property's value type: its nested names one level down when the schema closes them, else `unknown`. */
+function valueType(schema: ProviderSchema, node: Node): string {
+  const at = resolve(schema, node);
+  const object = closedObject(schema, at);
+  if (object) return `Value<${object}>`;
+  if (at.type === 'array' && typeof at.items === 'object' && at.items !== null) {
+    const item = closedObject(schema, at.items as Node);
+    if (item) return `Value<ReadonlyArray<Value<${item}>>>`;
+  }
+  return 'unknown';
+}
+
 function renderInterface(schema: ProviderSchema): string {
   const readOnly = new Set((schema.readOnlyProperties ?? []).filter((p) => p.split('/').length === 3).map((p) => p.split('/')[2]));
   const required = new Set(schema.required ?? []);
   const lines = Object.keys(schema.properties)
     .filter((name) => !readOnly.has(name))
     .sort()
-    .map((name) => `  readonly ${propertyKey(name)}${required.has(name) ? '' : '?'}: unknown;`);
+    .map((name) => `  readonly ${propertyKey(name)}${required.has(name) ? '' : '?'}: ${valueType(schema, schema.properties[name] as Node)};`);
   return `/** ${schema.typeName} */\nexport type ${propertiesInterfaceName(schema.typeName)} = {\n${lines.join('\n')}\n};\n`;
 }
 
@@ -65,15 +102,19 @@ export function renderResourceProperties(schemas: readonly ProviderSchema[]): st
     '//',
     "// The properties a template may set per resource type: the provider schema's",
     '// `properties` less its top-level `readOnlyProperties`, the `required` ones',
-    '// non-optional. Values are `unknown` (any may be an intrinsic function call); the',
-    '// provider-schema check validates them when the templates are generated.',
+    '// non-optional, and one level down the names of an object (or list of objects)',
+    '// whose schema closes them. Values are otherwise `unknown`, any may be an intrinsic',
+    '// function call; the provider-schema check validates them at generation.',
   ].join('\n');
   const map = sorted.map((s) => `  '${s.typeName}': ${propertiesInterfaceName(s.typeName)};`).join('\n');
   return [
     `${banner}\n`,
+    "import type { Value } from './intrinsics';",
     "import type { ResourceType } from './resource-types';\n",
     ...sorted.map(renderInterface),
     `/** Every resource type's properties interface. */\nexport interface ResourcePropertiesByType {\n${map}\n}\n`,
+    "/** The item type of a list property, e.g. `ItemOf<EC2SecurityGroupProperties['SecurityGroupIngress']>`. */",
+    'export type ItemOf<V> = V extends ReadonlyArray<infer I> ? I : never;\n',
     '/** The properties `TemplateBuilder.resource` takes for a resource of type T. */',
     'export type ResourcePropertiesOf<T extends ResourceType> = ResourcePropertiesByType[T];\n',
     '/**',

@@ -41,11 +41,21 @@ describe('resource properties are typed per resource type', () => {
     const unknownNames: Record<string, unknown> = { BucketName: 'b' };
     // @ts-expect-error an object whose names the compiler cannot see is refused
     t.resource('Bucket4', 'AWS::S3::Bucket', unknownNames);
+    // @ts-expect-error one level down: VersioningConfiguration's Status is misspelt
+    t.resource('Bucket7', 'AWS::S3::Bucket', { VersioningConfiguration: { Stauts: 'Enabled' } });
+    // @ts-expect-error one level down: a service spells it AwsvpcConfiguration (a task set AwsVpcConfiguration)
+    t.resource('Service4', 'AWS::ECS::Service', { Cluster: 'c', NetworkConfiguration: { AwsVpcConfiguration: { Subnets: [] } } });
+    // @ts-expect-error one level down, in a list: a container definition's Image is misspelt
+    t.resource('Task', 'AWS::ECS::TaskDefinition', { ContainerDefinitions: [{ Name: 'app', Imge: 'nginx' }] });
     // What compiles: the schema's names, any value an intrinsic may stand in for.
     t.resource('Bucket5', 'AWS::S3::Bucket', {
       BucketName: ifCond(versioned, 'a', 'b'),
       VersioningConfiguration: ifCond(versioned, { Status: 'Enabled' }, AWS.noValue),
       ...(Math.random() > 2 ? { Tags: [{ Key: 'Name', Value: 'b' }] } : {}),
+    });
+    t.resource('Task2', 'AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [{ Name: 'app', Image: 'nginx' }, ifCond(versioned, { Name: 'sidecar', Image: 'busybox' }, AWS.noValue)],
+      NetworkMode: 'awsvpc',
     });
     const typed: Partial<S3BucketProperties> = { BucketName: 'c' };
     t.resource('Bucket6', 'AWS::S3::Bucket', { ...typed });
@@ -82,6 +92,27 @@ describe('generator/core/resource-properties.ts is fresh', () => {
     ]);
     expect(text).toContain('export type DemoThingProperties = {\n  readonly Name: unknown;\n  readonly "Odd-Name"?: unknown;\n  readonly Size?: unknown;\n};');
     expect(text).not.toContain('Arn');
+  });
+
+  test('an object or list of objects whose schema closes its names gets them one level down', () => {
+    const closed = { type: 'object', additionalProperties: false, properties: { B: {}, A: {} }, required: ['B'] };
+    const text = renderResourceProperties([
+      {
+        typeName: 'AWS::Demo::Nested',
+        properties: {
+          One: { $ref: '#/definitions/Closed' },
+          Many: { type: 'array', items: { $ref: '#/definitions/Closed' } },
+          Open: { type: 'object', properties: { A: {} } },
+          Text: { type: 'string' },
+        },
+        definitions: { Closed: closed },
+      },
+    ]);
+    const nested = '{ readonly A?: unknown; readonly B: unknown; }';
+    expect(text).toContain(`  readonly One?: Value<${nested}>;`);
+    expect(text).toContain(`  readonly Many?: Value<ReadonlyArray<Value<${nested}>>>;`);
+    expect(text).toContain('  readonly Open?: unknown;');
+    expect(text).toContain('  readonly Text?: unknown;');
   });
 
   test('two types that would share an interface name are refused', () => {
