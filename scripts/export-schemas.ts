@@ -1,11 +1,15 @@
 /**
  * Exports the CloudFormation resource provider schemas (us-east-1) of every resource
- * type the generator may emit from the installed cfn-lint into schemas/providers/.
+ * type the generator may emit from the installed cfn-lint into schemas/providers/, and
+ * regenerates from them the property types of generator/core/resource-properties.ts.
  *
  *   npm run schemas:refresh
  *
  * cfn-lint ships the provider schemas AWS publishes per region; it keeps them under
  * cfnlint/data/schemas, with one file per distinct schema and an index per region.
+ *
+ * generator/core/resource-properties.ts holds, per type, the property names
+ * `TemplateBuilder.resource` accepts (scripts/lib/resource-properties.ts renders it).
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -14,6 +18,7 @@ import { PROJECT_ROOT } from '../generator/core/paths';
 import { RESOURCE_TYPES } from '../generator/core/resource-types';
 import { toJson } from '../generator/core/serialize';
 import { providerSchemaFile } from '../generator/validate/provider-schemas';
+import { RESOURCE_PROPERTIES_FILE, writeResourceProperties } from './lib/resource-properties';
 
 const REGION = 'us_east_1';
 
@@ -51,7 +56,9 @@ function main(): void {
     path.join(outDir, 'SOURCE.md'),
     `# Resource provider schemas\n\nExported from cfn-lint ${version} (region ${REGION.replace(/_/g, '-')}) by \`npm run schemas:refresh\`\nfor the ${wanted.size} resource types in generator/core/resource-types.ts. Do not edit by hand.\n`,
   );
+  writeResourceProperties();
   process.stdout.write(`exported ${wanted.size} provider schemas from cfn-lint ${version}\n`);
+  process.stdout.write(`wrote ${path.relative(PROJECT_ROOT, RESOURCE_PROPERTIES_FILE)}\n`);
 }
 
 main();

@@ -14,7 +14,8 @@
  */
 import { ConditionHandle, Value, ifCond, AWS } from '../core/intrinsics';
 import { ResourceType } from '../core/resource-types';
-import { Properties, ResourceHandle, ResourceOptions, TemplateBuilder, TemplateError } from '../core/template';
+import type { CheckedProperties, ResourcePropertiesOf } from '../core/resource-properties';
+import { ResourceHandle, ResourceOptions, TemplateBuilder, TemplateError } from '../core/template';
 import { BLUE_GREEN_HOOK_TYPE, BLUE_GREEN_TRANSFORM } from '../core/blue-green';
 import { TrafficRouting } from '../config/types';
 
@@ -24,14 +25,14 @@ export interface Typed<T extends ResourceType> extends ResourceHandle {
 }
 
 /** Declares a resource and returns a handle typed by its resource type. */
-export function typedResource<T extends ResourceType>(
+export function typedResource<T extends ResourceType, P extends ResourcePropertiesOf<T>>(
   t: TemplateBuilder,
   id: string,
   type: T,
-  properties: Properties,
+  properties: CheckedProperties<T, P>,
   options?: ResourceOptions,
 ): Typed<T> {
-  return t.resource(id, type, properties, options) as Typed<T>;
+  return t.resource<T, P>(id, type, properties, options) as Typed<T>;
 }
 
 /** The logical ID of a handle, after checking that it is of the expected type. */

@@ -6,8 +6,9 @@
  * listener stays HTTP on 80. The test listener is not touched: it stays HTTP and open
  * only to where the check runs.
  */
-import { AWS, ConditionHandle, Value, equals, ifCond, not, ref } from '../core/intrinsics';
-import { ParameterHandle, Properties, ResourceHandle, StringParameter, TemplateBuilder } from '../core/template';
+import { AWS, ConditionHandle, equals, ifCond, not, ref } from '../core/intrinsics';
+import type { EC2SecurityGroupProperties, ElasticLoadBalancingV2ListenerProperties, ItemOf } from '../core/resource-properties';
+import { ParameterHandle, ResourceHandle, StringParameter, TemplateBuilder } from '../core/template';
 
 export const HTTPS_IDS = {
   certificateArn: 'CertificateArn',
@@ -48,8 +49,11 @@ export function httpsParameter(t: TemplateBuilder): Https {
   return { certificate, enabled: t.condition(HTTPS_IDS.hasCertificate, not(equals(ref(certificate), ''))) };
 }
 
+/** An ingress rule of a security group, as its provider schema names the fields. */
+export type IngressRule = ItemOf<EC2SecurityGroupProperties['SecurityGroupIngress']>;
+
 /** Ingress of the load balancer's security group for production traffic: 80 always (it redirects with a certificate), 443 with one. */
-export function productionIngress(https: Https): Array<Value<Record<string, unknown>>> {
+export function productionIngress(https: Https): IngressRule[] {
   const rule = (port: number, description: string) => ({ IpProtocol: 'tcp', FromPort: port, ToPort: port, CidrIp: '0.0.0.0/0', Description: description });
   return [
     rule(HTTP_PORT, 'Production listener, or its redirect to HTTPS'),
@@ -58,7 +62,7 @@ export function productionIngress(https: Https): Array<Value<Record<string, unkn
 }
 
 /** Port, protocol, certificate and policy of the production listener. */
-export function productionListenerProtocol(https: Https): Properties {
+export function productionListenerProtocol(https: Https): Partial<ElasticLoadBalancingV2ListenerProperties> {
   return {
     Port: ifCond(https.enabled, HTTPS_PORT, HTTP_PORT),
     Protocol: ifCond(https.enabled, 'HTTPS', 'HTTP'),

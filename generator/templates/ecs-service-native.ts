@@ -22,6 +22,7 @@ import { AWS, ConditionHandle, Value, equals, getAtt, ifCond, ref } from '../cor
 import { allow, anyResource } from '../core/iam';
 import { checkFunctionName, clusterName, memberRoleArn } from '../core/naming';
 import { NumberParameter, ResourceHandle, StringParameter, Template, TemplateBuilder } from '../core/template';
+import type { ElasticLoadBalancingV2ListenerProperties } from '../core/resource-properties';
 import { accessLogBucketParameter } from '../blocks/access-logs';
 import { autoScaling } from '../blocks/autoscaling';
 import { Https, httpRedirectListener, httpsParameter, productionListenerProtocol } from '../blocks/https';
@@ -150,7 +151,7 @@ function listenersWithRules(
   p: { loadBalancer: ResourceHandle; tg1: ResourceHandle; tg2: ResourceHandle; https: Https },
 ): { production: { listener: ResourceHandle; rule: ResourceHandle }; testRule: ResourceHandle } {
   const { loadBalancer, tg1, tg2, https } = p;
-  const listenerWithRule = (listenerId: string, ruleId: string, protocol: Record<string, unknown>) => {
+  const listenerWithRule = (listenerId: string, ruleId: string, protocol: Partial<ElasticLoadBalancingV2ListenerProperties>) => {
     const listener = t.resource(listenerId, 'AWS::ElasticLoadBalancingV2::Listener', {
       LoadBalancerArn: loadBalancer.ref(),
       ...protocol,

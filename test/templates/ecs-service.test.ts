@@ -104,7 +104,7 @@ describe('ecs-service.json: the blue/green hook', () => {
   test('the typed references refuse a resource of the wrong type', () => {
     const t = new TemplateBuilder('test');
     t.standardTags({ Environment: 'e', Project: 'p', CostCenter: 'c' });
-    const listener = t.resource('L', 'AWS::ElasticLoadBalancingV2::Listener', {});
+    const listener = t.resource('L', 'AWS::ElasticLoadBalancingV2::Listener', { LoadBalancerArn: 'arn', DefaultActions: [] });
     expect(() => logicalIdOf(listener as Typed<'AWS::ElasticLoadBalancingV2::TargetGroup'>, 'AWS::ElasticLoadBalancingV2::TargetGroup')).toThrow(
       TemplateError,
     );

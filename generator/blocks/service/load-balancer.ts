@@ -4,7 +4,7 @@
  * security group and the ingress that lets it reach the tasks, and the target groups.
  * The listeners differ per deployment controller and stay with each template.
  */
-import { Value, join, ref, select } from '../../core/intrinsics';
+import { join, ref, select } from '../../core/intrinsics';
 import { loadBalancerName, targetGroupName } from '../../core/naming';
 import { suppress } from '../../core/suppressions';
 import { ParameterHandle, ResourceHandle, TemplateBuilder } from '../../core/template';
@@ -41,7 +41,7 @@ export function serviceLoadBalancer(t: TemplateBuilder, p: LoadBalancerProps): {
     VpcId: ref(p.vpcId),
     SecurityGroupEgress: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '0.0.0.0/0', Description: 'HTTPS to AWS APIs and the registry' }],
   });
-  const ingress: Array<Value<Record<string, unknown>>> = productionIngress(p.https);
+  const ingress = productionIngress(p.https);
   const test = p.testListener;
   // The test listener answers only the check, which runs in the private subnets and
   // reaches the load balancer through the NAT gateways' addresses.

@@ -2,6 +2,7 @@
  * TemplateBuilder: the one path through which templates are assembled (see index.ts).
  */
 import { ConditionExpr, ConditionHandle, Value, getAtt, ref } from '../intrinsics';
+import type { CheckedProperties, ResourcePropertiesOf } from '../resource-properties';
 import { RESOURCE_TYPES, ResourceType } from '../resource-types';
 import { Suppression, iamWildcardSuppressions, suppressionMetadata } from '../suppressions';
 import {
@@ -82,7 +83,7 @@ export class TemplateBuilder {
     if (!this.transforms.includes(name)) this.transforms.push(name);
   }
 
-  resource(id: string, type: ResourceType, properties: Properties, options: ResourceOptions = {}): ResourceHandle {
+  resource<T extends ResourceType, P extends ResourcePropertiesOf<T>>(id: string, type: T, properties: CheckedProperties<T, P>, options: ResourceOptions = {}): ResourceHandle {
     this.claim(id, 'resource');
     const def: ResourceDef = {
       Type: type,

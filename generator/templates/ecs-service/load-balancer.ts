@@ -5,6 +5,7 @@
  * the transform swaps with the production ones for each deployment.
  */
 import { ParameterHandle, ResourceHandle, TemplateBuilder } from '../../core/template';
+import type { ElasticLoadBalancingV2ListenerProperties } from '../../core/resource-properties';
 import { Typed, typedResource } from '../../blocks/blue-green-hook';
 import { Https, httpRedirectListener, productionListenerProtocol } from '../../blocks/https';
 import { ECS_SERVICE_IDS as ID, TEST_PORT } from '../../blocks/service/facts';
@@ -39,7 +40,7 @@ export function loadBalancerSection(
   const testListener = p.natPublicIps ? { natPublicIps: p.natPublicIps, check: 'pre-traffic' } : undefined;
   const { serviceSg, loadBalancer } = serviceLoadBalancer(t, { ...p, testListener });
   const tg1 = targetGroup(t, 1, p);
-  const listener = (id: string, protocol: Record<string, unknown>) =>
+  const listener = (id: string, protocol: Partial<ElasticLoadBalancingV2ListenerProperties>) =>
     typedResource(t, id, 'AWS::ElasticLoadBalancingV2::Listener', {
       LoadBalancerArn: loadBalancer.ref(),
       ...protocol,
