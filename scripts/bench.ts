@@ -52,6 +52,12 @@ interface Measure {
   readonly peakRssMiB: number;
 }
 
+/** The files and bytes of one generated tree. */
+interface OutputSize {
+  readonly files: number;
+  readonly bytes: number;
+}
+
 /** Preloaded into every Node process of a command: writes its CPU time and peak RSS when it exits. */
 const PROBE = `process.on('exit', () => {
   const u = process.resourceUsage();
@@ -200,87 +206,9 @@ function main(options: Options): void {
     const load = os.loadavg().map((l) => l.toFixed(1)).join(' ');
     process.stdout.write(`node ${process.version}, ${os.cpus().length} CPUs, load average ${load} at the start, ${options.rounds} rounds\n\n`);
 
-    const configs = new Map<number, string>();
-    const bytes = new Map<number, { files: number; bytes: number }>();
-    for (const n of SIZES) {
-      const text = JSON.stringify(syntheticConfig(n));
-      const config = path.join(work, `config-${n}.json`);
-      fs.writeFileSync(config, text);
-      configs.set(n, config);
-      const files = renderAll(parseConfig(text, config));
-      fs.writeFileSync(path.join(work, `manifest-${n}.json`), JSON.stringify(files.map((f) => [f.path, f.content])));
-      bytes.set(n, { files: files.length, bytes: files.reduce((s, f) => s + Buffer.byteLength(f.content), 0) });
-    }
-
-    const samples = new Map<string, Measure[]>();
-    const add = (key: string, m: Measure) => samples.set(key, [...(samples.get(key) ?? []), m]);
-    const runJs = path.join(PROJECT_ROOT, 'scripts', 'run.js');
-    const generate = (n: number, out: string) => run(work, process.execPath, [runJs, 'generate', '--config', configs.get(n)!, '--out', out]);
-    const npmGenerate = (out: string) => run(work, 'npm', ['run', '--silent', 'generate', '--', '--config', configs.get(100)!, '--out', out]);
-    // A first generation of each size, not counted: the unchanged runs regenerate it.
-    for (const n of SIZES) generate(n, path.join(work, `out-${n}`));
-    const fresh = path.join(work, 'fresh');
-    for (let round = 0; round < options.rounds; round++) {
-      add('node', run(work, process.execPath, ['-e', '']));
-      for (const n of SIZES) {
-        const floorDir = path.join(work, `floor-${n}`);
-        add(`floor-${n}`, run(work, process.execPath, [path.join(work, 'writer.js'), path.join(work, `manifest-${n}.json`), floorDir]));
-        fs.rmSync(floorDir, { recursive: true, force: true });
-        add(`unchanged-${n}`, generate(n, path.join(work, `out-${n}`)));
-        add(`first-${n}`, generate(n, fresh));
-        fs.rmSync(fresh, { recursive: true, force: true });
-      }
-      add('npm-unchanged-100', npmGenerate(path.join(work, 'out-100')));
-      add('npm-first-100', npmGenerate(fresh));
-      fs.rmSync(fresh, { recursive: true, force: true });
-      process.stderr.write(`round ${round + 1} of ${options.rounds}\n`);
-    }
-
-    const med = (key: string, f: (m: Measure) => number) => median(samples.get(key)!.map(f));
-    const perRound = (key: string, f: (m: Measure, i: number) => number) => median(samples.get(key)!.map(f));
-    const ratio = (a: string, b: string, f: (m: Measure) => number) => perRound(a, (m, i) => f(m) / f(samples.get(b)![i]));
-    const wall = (m: Measure) => m.wallMs;
-    const cpu = (m: Measure) => m.cpuMs;
-    /** 2.5 x node -e '' plus what the write floor costs beyond its own start, in the same round. */
-    const budget = (key: string, f: (m: Measure) => number) =>
-      perRound(key, (m, i) => {
-        const node = f(samples.get('node')![i]);
-        return f(m) / (2.5 * node + f(samples.get('floor-100')![i]) - node);
-      });
-    const row = (label: string, key: string, n?: number) => {
-      const out = n === undefined ? undefined : bytes.get(n)!;
-      return [label, ms(med(key, wall)), ms(med(key, cpu)), mib(med(key, (m) => m.peakRssMiB)), out ? `${out.files}` : '', out ? `${(out.bytes / 1e6).toFixed(2)} MB` : ''];
-    };
-    const rows = [
-      row("node -e ''", 'node'),
-      ...SIZES.flatMap((n) => [
-        row(`write floor, ${n} services`, `floor-${n}`, n),
-        row(`generate, ${n} services, unchanged`, `unchanged-${n}`, n),
-        row(`generate, ${n} services, first write`, `first-${n}`, n),
-      ]),
-      row('npm run generate, 100 services, unchanged', 'npm-unchanged-100', 100),
-      row('npm run generate, 100 services, first write', 'npm-first-100', 100),
-    ];
-    process.stdout.write(`generate is \`node scripts/run.js generate\`, what \`npm run generate\` runs\n\n`);
-    process.stdout.write(`${table(['command', 'wall', 'CPU', 'peak RSS', 'files', 'bytes'], rows)}\n\n`);
-
-    const ratios: Array<[string, number, number]> = [
-      ['budget: npm run generate, 100, unchanged', budget('npm-unchanged-100', wall), budget('npm-unchanged-100', cpu)],
-      ['budget: npm run generate, 100, first write', budget('npm-first-100', wall), budget('npm-first-100', cpu)],
-      ['budget: generate, 100, unchanged', budget('unchanged-100', wall), budget('unchanged-100', cpu)],
-      ['budget: generate, 100, first write', budget('first-100', wall), budget('first-100', cpu)],
-      ['generate 1,000 / 1 service, unchanged', ratio('unchanged-1000', 'unchanged-1', wall), ratio('unchanged-1000', 'unchanged-1', cpu)],
-      ['generate 1,000 / 1 service, first write', ratio('first-1000', 'first-1', wall), ratio('first-1000', 'first-1', cpu)],
-      ['generate first write / write floor, 100', ratio('first-100', 'floor-100', wall), ratio('first-100', 'floor-100', cpu)],
-      ['generate first write / write floor, 1,000', ratio('first-1000', 'floor-1000', wall), ratio('first-1000', 'floor-1000', cpu)],
-      ["write floor, 100 services / node -e ''", ratio('floor-100', 'node', wall), ratio('floor-100', 'node', cpu)],
-    ];
-    process.stdout.write(`${table(['ratio (median of the rounds)', 'wall', 'CPU'], ratios.map(([l, w, c]) => [l, times(w), times(c)]))}\n`);
-    process.stdout.write(
-      "budget = the command / (2.5 x node -e '' + the write floor at 100 services - node -e ''), each of the same round: " +
-        `1.00 or less meets the target. Peak RSS at 1,000 services: ${mib(Math.max(med('unchanged-1000', (m) => m.peakRssMiB), med('first-1000', (m) => m.peakRssMiB)))} ` +
-        '(target below 200 MiB).\n\n',
-    );
+    const { configs, bytes } = writeConfigs(work);
+    const samples = measure(work, configs, options);
+    report(samples, bytes);
 
     const inProcess = SIZES.map((n) => {
       const config = parseConfig(fs.readFileSync(configs.get(n)!, 'utf8'), configs.get(n)!);
@@ -291,6 +219,99 @@ function main(options: Options): void {
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** The synthetic configuration of each size, and the size of its generated templates. */
+function writeConfigs(work: string): { configs: Map<number, string>; bytes: Map<number, OutputSize> } {
+  const configs = new Map<number, string>();
+  const bytes = new Map<number, { files: number; bytes: number }>();
+  for (const n of SIZES) {
+    const text = JSON.stringify(syntheticConfig(n));
+    const config = path.join(work, `config-${n}.json`);
+    fs.writeFileSync(config, text);
+    configs.set(n, config);
+    const files = renderAll(parseConfig(text, config));
+    fs.writeFileSync(path.join(work, `manifest-${n}.json`), JSON.stringify(files.map((f) => [f.path, f.content])));
+    bytes.set(n, { files: files.length, bytes: files.reduce((s, f) => s + Buffer.byteLength(f.content), 0) });
+  }
+  return { configs, bytes };
+}
+
+/** Every command of each round, the samples keyed by what was run. */
+function measure(work: string, configs: Map<number, string>, options: Options): Map<string, Measure[]> {
+  const samples = new Map<string, Measure[]>();
+  const add = (key: string, m: Measure) => samples.set(key, [...(samples.get(key) ?? []), m]);
+  const runJs = path.join(PROJECT_ROOT, 'scripts', 'run.js');
+  const generate = (n: number, out: string) => run(work, process.execPath, [runJs, 'generate', '--config', configs.get(n)!, '--out', out]);
+  const npmGenerate = (out: string) => run(work, 'npm', ['run', '--silent', 'generate', '--', '--config', configs.get(100)!, '--out', out]);
+  // A first generation of each size, not counted: the unchanged runs regenerate it.
+  for (const n of SIZES) generate(n, path.join(work, `out-${n}`));
+  const fresh = path.join(work, 'fresh');
+  for (let round = 0; round < options.rounds; round++) {
+    add('node', run(work, process.execPath, ['-e', '']));
+    for (const n of SIZES) {
+      const floorDir = path.join(work, `floor-${n}`);
+      add(`floor-${n}`, run(work, process.execPath, [path.join(work, 'writer.js'), path.join(work, `manifest-${n}.json`), floorDir]));
+      fs.rmSync(floorDir, { recursive: true, force: true });
+      add(`unchanged-${n}`, generate(n, path.join(work, `out-${n}`)));
+      add(`first-${n}`, generate(n, fresh));
+      fs.rmSync(fresh, { recursive: true, force: true });
+    }
+    add('npm-unchanged-100', npmGenerate(path.join(work, 'out-100')));
+    add('npm-first-100', npmGenerate(fresh));
+    fs.rmSync(fresh, { recursive: true, force: true });
+    process.stderr.write(`round ${round + 1} of ${options.rounds}\n`);
+  }
+  return samples;
+}
+
+/** Prints the table of the measures and the ratios against the budget and the write floor. */
+function report(samples: Map<string, Measure[]>, bytes: Map<number, OutputSize>): void {
+  const med = (key: string, f: (m: Measure) => number) => median(samples.get(key)!.map(f));
+  const perRound = (key: string, f: (m: Measure, i: number) => number) => median(samples.get(key)!.map(f));
+  const ratio = (a: string, b: string, f: (m: Measure) => number) => perRound(a, (m, i) => f(m) / f(samples.get(b)![i]));
+  const wall = (m: Measure) => m.wallMs;
+  const cpu = (m: Measure) => m.cpuMs;
+  /** 2.5 x node -e '' plus what the write floor costs beyond its own start, in the same round. */
+  const budget = (key: string, f: (m: Measure) => number) =>
+    perRound(key, (m, i) => {
+      const node = f(samples.get('node')![i]);
+      return f(m) / (2.5 * node + f(samples.get('floor-100')![i]) - node);
+    });
+  const row = (label: string, key: string, n?: number) => {
+    const out = n === undefined ? undefined : bytes.get(n)!;
+    return [label, ms(med(key, wall)), ms(med(key, cpu)), mib(med(key, (m) => m.peakRssMiB)), out ? `${out.files}` : '', out ? `${(out.bytes / 1e6).toFixed(2)} MB` : ''];
+  };
+  const rows = [
+    row("node -e ''", 'node'),
+    ...SIZES.flatMap((n) => [
+      row(`write floor, ${n} services`, `floor-${n}`, n),
+      row(`generate, ${n} services, unchanged`, `unchanged-${n}`, n),
+      row(`generate, ${n} services, first write`, `first-${n}`, n),
+    ]),
+    row('npm run generate, 100 services, unchanged', 'npm-unchanged-100', 100),
+    row('npm run generate, 100 services, first write', 'npm-first-100', 100),
+  ];
+  process.stdout.write(`generate is \`node scripts/run.js generate\`, what \`npm run generate\` runs\n\n`);
+  process.stdout.write(`${table(['command', 'wall', 'CPU', 'peak RSS', 'files', 'bytes'], rows)}\n\n`);
+
+  const ratios: Array<[string, number, number]> = [
+    ['budget: npm run generate, 100, unchanged', budget('npm-unchanged-100', wall), budget('npm-unchanged-100', cpu)],
+    ['budget: npm run generate, 100, first write', budget('npm-first-100', wall), budget('npm-first-100', cpu)],
+    ['budget: generate, 100, unchanged', budget('unchanged-100', wall), budget('unchanged-100', cpu)],
+    ['budget: generate, 100, first write', budget('first-100', wall), budget('first-100', cpu)],
+    ['generate 1,000 / 1 service, unchanged', ratio('unchanged-1000', 'unchanged-1', wall), ratio('unchanged-1000', 'unchanged-1', cpu)],
+    ['generate 1,000 / 1 service, first write', ratio('first-1000', 'first-1', wall), ratio('first-1000', 'first-1', cpu)],
+    ['generate first write / write floor, 100', ratio('first-100', 'floor-100', wall), ratio('first-100', 'floor-100', cpu)],
+    ['generate first write / write floor, 1,000', ratio('first-1000', 'floor-1000', wall), ratio('first-1000', 'floor-1000', cpu)],
+    ["write floor, 100 services / node -e ''", ratio('floor-100', 'node', wall), ratio('floor-100', 'node', cpu)],
+  ];
+  process.stdout.write(`${table(['ratio (median of the rounds)', 'wall', 'CPU'], ratios.map(([l, w, c]) => [l, times(w), times(c)]))}\n`);
+  process.stdout.write(
+    "budget = the command / (2.5 x node -e '' + the write floor at 100 services - node -e ''), each of the same round: " +
+      `1.00 or less meets the target. Peak RSS at 1,000 services: ${mib(Math.max(med('unchanged-1000', (m) => m.peakRssMiB), med('first-1000', (m) => m.peakRssMiB)))} ` +
+      '(target below 200 MiB).\n\n',
+  );
 }
 
 if (require.main === module) {

@@ -27,6 +27,7 @@ import {
   DescribeChangeSetCommand,
   DescribeChangeSetCommandOutput,
   ExecuteChangeSetCommand,
+  Stack,
 } from '@aws-sdk/client-cloudformation';
 import * as path from 'node:path';
 import { TEMPLATE_BODY_LIMIT_BYTES } from '../generator/core/limits';
@@ -35,7 +36,7 @@ import { AWS_FLAGS, CommandSpec, keyValuePairs, ParsedArgs, TEMPLATES_DIR_FLAG, 
 import { awsClient, awsOptions, AwsOptions, describeAwsError, pollUntil } from './lib/aws';
 import { establish, IdentityResolver } from './lib/identity';
 import { INTERRUPTED_EXIT, whileRunning } from './lib/interrupt';
-import { formatPreview, isNoChangeReason, previewLines, valueChanges } from './lib/changeset';
+import { formatPreview, isNoChangeReason, PreviewLine, previewLines, valueChanges } from './lib/changeset';
 import { describeStack, seenEvents, waitForStack } from './lib/stacks';
 import {
   DEFAULT_TEMPLATES_DIR,
@@ -58,6 +59,7 @@ import {
   rollbackReport,
   rollbackRequest,
   RollbackRequest,
+  Trigger,
   rollbackTriggers,
 } from './lib/rollback';
 import { ask, runMain, Terminal } from './lib/terminal';
@@ -170,6 +172,21 @@ async function describeAllChanges(cf: CloudFormationClient, id: string): Promise
   return { first, changes };
 }
 
+/** One change set of a deployment, from its creation on. */
+interface ChangeSetRun {
+  readonly cf: CloudFormationClient;
+  readonly plan: DeployPlan;
+  readonly term: Terminal;
+  readonly stackName: string;
+  readonly existing: Stack | undefined;
+  readonly type: 'CREATE' | 'UPDATE';
+  readonly changeSetName: string;
+  readonly id: string;
+  readonly triggers: Trigger[];
+  /** Deletes the change set, and the empty stack of a first deployment. */
+  readonly discard: () => Promise<void>;
+}
+
 export async function deploy(cf: CloudFormationClient, plan: DeployPlan, term: Terminal): Promise<number> {
   const p = term.paint;
   const { stackName } = plan;
@@ -185,6 +202,22 @@ export async function deploy(cf: CloudFormationClient, plan: DeployPlan, term: T
     term.err(`error: stack ${stackName} is ${status}; wait for the running operation to finish`);
     return 1;
   }
+  const run = await createChangeSet(cf, plan, term, existing);
+  if (typeof run === 'number') return run;
+  const settled = await settleChangeSet(run);
+  if (typeof settled === 'number') return settled;
+  const lines = await previewChangeSet(run, settled.changes);
+  if (typeof lines === 'number') return lines;
+  const refused = await confirmExecution(run);
+  if (refused !== undefined) return refused;
+  return executeChangeSet(run, lines);
+}
+
+/** Creates the change set with the rollback triggers; a number is the exit code. */
+async function createChangeSet(cf: CloudFormationClient, plan: DeployPlan, term: Terminal, existing: Stack | undefined): Promise<ChangeSetRun | number> {
+  const p = term.paint;
+  const { stackName } = plan;
+  const status = existing?.StackStatus;
   const type = !existing || status === 'REVIEW_IN_PROGRESS' ? 'CREATE' : 'UPDATE';
   const changeSetName = `deploy-${new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 17)}`;
 
@@ -219,7 +252,17 @@ export async function deploy(cf: CloudFormationClient, plan: DeployPlan, term: T
     }
     throw e;
   }
+  const discard = async () => {
+    await cf.send(new DeleteChangeSetCommand({ ChangeSetName: id }));
+    if (type === 'CREATE') await cf.send(new DeleteStackCommand({ StackName: stackName }));
+  };
+  return { cf, plan, term, stackName, existing, type, changeSetName, id, triggers, discard };
+}
 
+/** Waits for the change set; a number is the exit code of a failed one (deleted). */
+async function settleChangeSet(run: ChangeSetRun): Promise<{ first: DescribeChangeSetCommandOutput; changes: Change[] } | number> {
+  const { cf, term, stackName, type, changeSetName, id, discard } = run;
+  const p = term.paint;
   const leftBehind = [
     `change set ${changeSetName} of stack ${stackName}; delete it: aws cloudformation delete-change-set --stack-name ${stackName} --change-set-name ${changeSetName}`,
     ...(type === 'CREATE' ? [`the empty stack ${stackName} (REVIEW_IN_PROGRESS); delete it: aws cloudformation delete-stack --stack-name ${stackName}`] : []),
@@ -235,10 +278,6 @@ export async function deploy(cf: CloudFormationClient, plan: DeployPlan, term: T
       30 * 60 * 1000,
     ),
   );
-  const discard = async () => {
-    await cf.send(new DeleteChangeSetCommand({ ChangeSetName: id }));
-    if (type === 'CREATE') await cf.send(new DeleteStackCommand({ StackName: stackName }));
-  };
   if (settled.first.Status === 'FAILED') {
     const reason = settled.first.StatusReason ?? 'no reason given';
     await discard();
@@ -249,8 +288,14 @@ export async function deploy(cf: CloudFormationClient, plan: DeployPlan, term: T
     term.err(`error: change set ${changeSetName} failed: ${reason}`);
     return 1;
   }
+  return settled;
+}
 
-  const lines = previewLines(settled.changes);
+/** Prints the preview; a number is the exit code when nothing would change (deleted). */
+async function previewChangeSet(run: ChangeSetRun, changes: Change[]): Promise<PreviewLine[] | number> {
+  const { plan, term, stackName, existing, type, discard } = run;
+  const p = term.paint;
+  const lines = previewLines(changes);
   const currentParams = Object.fromEntries((existing?.Parameters ?? []).map((x) => [x.ParameterKey ?? '', x.ParameterValue ?? '']));
   const paramChanges =
     type === 'UPDATE' ? valueChanges(Object.fromEntries(Object.keys(plan.parameters).map((k) => [k, currentParams[k]]).filter(([, v]) => v !== undefined)), plan.parameters) : [];
@@ -262,7 +307,12 @@ export async function deploy(cf: CloudFormationClient, plan: DeployPlan, term: T
   }
   term.out(`${p.cyan('==')} preview`);
   for (const line of formatPreview(lines, paramChanges, tagChanges, p)) term.out(line);
+  return lines;
+}
 
+/** Asks before executing unless --yes; a number is the exit code when not executing. */
+async function confirmExecution(run: ChangeSetRun): Promise<number | undefined> {
+  const { plan, term, stackName, type, changeSetName, discard } = run;
   if (plan.planOnly) {
     await discard();
     term.out(`plan only: change set ${changeSetName} deleted${type === 'CREATE' ? ' with the empty stack' : ''}; nothing was changed`);
@@ -286,7 +336,13 @@ export async function deploy(cf: CloudFormationClient, plan: DeployPlan, term: T
       return 1;
     }
   }
+  return undefined;
+}
 
+/** Executes the change set and prints stack events until the stack is stable. */
+async function executeChangeSet(run: ChangeSetRun, lines: PreviewLine[]): Promise<number> {
+  const { cf, term, stackName, type, changeSetName, id, triggers, discard } = run;
+  const p = term.paint;
   term.out(`${p.cyan('==')} execute`);
   const seen = await seenEvents(cf, stackName);
   const executedAt = new Date();

@@ -24,7 +24,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { AWS_FLAGS, CommandSpec, ParsedArgs, UsageError } from './lib/args';
 import { awsClient, awsOptions, AwsOptions } from './lib/aws';
 import { deletionOrder, isProduction, stackNameOf } from './lib/destroy';
-import { checkAccount, configuredAccounts, establish, IdentityResolver, isProductionAccount } from './lib/identity';
+import { Accounts, checkAccount, configuredAccounts, establish, Identity, IdentityResolver, isProductionAccount } from './lib/identity';
 import { whileRunning } from './lib/interrupt';
 import { deleteCanaryLogGroups, emptyBucket, emptyRepository } from './lib/empty';
 import { describeStack, seenEvents, waitForStack } from './lib/stacks';
@@ -99,8 +99,17 @@ async function importers(cf: CloudFormationClient, stack: Stack): Promise<string
 const record = <T>(items: readonly T[] | undefined, key: (x: T) => string | undefined, value: (x: T) => string | undefined) =>
   Object.fromEntries((items ?? []).map((x) => [key(x) ?? '', value(x) ?? '']));
 
+/** The clients of one run and the stacks it deletes, by their real names. */
+interface DestroyRun {
+  readonly cf: CloudFormationClient;
+  readonly s3: S3Client;
+  readonly ecr: ECRClient;
+  readonly logs: CloudWatchLogsClient;
+  readonly term: Terminal;
+  readonly stacks: Map<string, Stack>;
+}
+
 export async function destroy(plan: DestroyPlan, term: Terminal, resolveIdentity?: IdentityResolver): Promise<number> {
-  const p = term.paint;
   const accounts = configuredAccounts();
   const id = await establish(plan.aws, [], plan.allowAccountMismatch, term, resolveIdentity, accounts);
   const cf = awsClient(CloudFormationClient, plan.aws);
@@ -108,90 +117,22 @@ export async function destroy(plan: DestroyPlan, term: Terminal, resolveIdentity
   const ecr = awsClient(ECRClient, plan.aws);
   const logs = awsClient(CloudWatchLogsClient, plan.aws);
   try {
-    // Each argument (a name or a stack ID) is resolved to the stack it is, by its real name.
-    const stacks = new Map<string, Stack>();
-    const names: string[] = [];
-    for (const arg of plan.stacks) {
-      const stack = await describeStack(cf, arg);
-      if (!stack) {
-        term.out(`stack ${arg} does not exist (already deleted?); skipped`);
-        continue;
-      }
-      const name = stack.StackName ?? stackNameOf(arg);
-      if (stacks.has(name)) continue;
-      stacks.set(name, stack);
-      names.push(name);
-    }
+    const { stacks, names } = await resolveStacks(cf, plan.stacks, term);
     if (!names.length) {
       term.out('nothing to destroy');
       return 0;
     }
-    const tagsOf = (n: string) => record(stacks.get(n)!.Tags, (t) => t.Key, (t) => t.Value);
-    const paramsOf = (n: string) => record(stacks.get(n)!.Parameters, (x) => x.ParameterKey, (x) => x.ParameterValue);
-    checkAccount(
-      id,
-      names.map((n) => ({ environment: tagsOf(n).Environment ?? paramsOf(n).EnvironmentName, what: `stack ${n}` })),
-      accounts,
-      plan.allowAccountMismatch,
-      term,
-    );
-    const production = names.filter((n) => isProduction(n, tagsOf(n), paramsOf(n)) || isProductionAccount(id.account, accounts));
-    if (production.length && !plan.allowProduction) {
-      term.err(`error: refusing to destroy production stack${production.length > 1 ? 's' : ''} ${production.join(', ')} without --allow-production`);
-      return 1;
-    }
-    let order: string[];
-    try {
-      const links = [];
-      for (const name of names) links.push({ name, importedBy: await importers(cf, stacks.get(name)!) });
-      order = deletionOrder(links);
-    } catch (e) {
-      term.err(`error: ${(e as Error).message}`);
-      return 1;
-    }
-    const resources = new Map<string, StackResourceSummary[]>();
-    term.out(p.bold(`destroy, in this order:`));
-    for (const name of order) {
-      const res = await listResources(cf, name);
-      resources.set(name, res);
-      const holders = res.filter((r) => r.ResourceType === 'AWS::S3::Bucket' || r.ResourceType === 'AWS::ECR::Repository');
-      term.out(`${p.red('-')} ${name} (${stacks.get(name)!.StackStatus}, ${res.length} resources${holders.length ? `; empties ${holders.map((h) => h.PhysicalResourceId).join(', ')}` : ''})`);
-    }
+    const refused = refuseStacks(plan, term, id, accounts, stacks, names);
+    if (refused !== undefined) return refused;
+    const order = await orderStacks(cf, stacks, names, term);
+    if (typeof order === 'number') return order;
+    const run: DestroyRun = { cf, s3, ecr, logs, term, stacks };
+    const resources = await listDeletions(run, order);
     const declined = await confirmDeletion(term, plan.yes, `delete ${order.length} stack(s) and all their data?`);
     if (declined !== undefined) return declined;
     for (const name of order) {
-      term.out(`${p.cyan('==')} ${name}`);
-      for (const r of resources.get(name)!) {
-        if (r.ResourceType === 'AWS::S3::Bucket') {
-          const { versions, deleteMarkers } = await emptyBucket(s3, r.PhysicalResourceId!);
-          term.out(`  emptied bucket ${r.PhysicalResourceId}: ${versions} object version(s), ${deleteMarkers} delete marker(s)`);
-        } else if (r.ResourceType === 'AWS::ECR::Repository') {
-          const images = await emptyRepository(ecr, r.PhysicalResourceId!);
-          term.out(`  emptied repository ${r.PhysicalResourceId}: ${images} image(s)`);
-        }
-      }
-      const stackId = stacks.get(name)!.StackId ?? name;
-      const seen = await seenEvents(cf, stackId);
-      await cf.send(new DeleteStackCommand({ StackName: stackId }));
-      const rest = order.slice(order.indexOf(name) + 1);
-      const result = await whileRunning(
-        [
-          `deletion of stack ${name} (CloudFormation finishes it on its own); watch it: aws cloudformation describe-stack-events --stack-name ${stackId}`,
-          ...(rest.length ? [`not started: ${rest.join(', ')}; resume: npm run destroy -- ${order.join(' ')}`] : []),
-        ],
-        () => waitForStack(cf, stackId, seen, resources.get(name)!.length, term),
-      );
-      if (result.outcome !== 'gone') {
-        term.err(p.red(`error: stack ${name} ended ${result.status}`));
-        for (const f of result.failures) term.err(`  ${f}`);
-        return 1;
-      }
-      term.out(p.green(`deleted ${name}`));
-      for (const r of resources.get(name)!) {
-        if (r.ResourceType === 'AWS::Synthetics::Canary' && r.PhysicalResourceId) {
-          for (const g of await deleteCanaryLogGroups(logs, r.PhysicalResourceId)) term.out(`  deleted log group ${g} (made by canary ${r.PhysicalResourceId})`);
-        }
-      }
+      const failed = await deleteStack(run, resources, order, name);
+      if (failed !== undefined) return failed;
     }
     return 0;
   } finally {
@@ -200,6 +141,108 @@ export async function destroy(plan: DestroyPlan, term: Terminal, resolveIdentity
     ecr.destroy();
     logs.destroy();
   }
+}
+
+/** Each argument (a name or a stack ID) resolved to the stack it is, by its real name. */
+async function resolveStacks(cf: CloudFormationClient, args: readonly string[], term: Terminal): Promise<{ stacks: Map<string, Stack>; names: string[] }> {
+  const stacks = new Map<string, Stack>();
+  const names: string[] = [];
+  for (const arg of args) {
+    const stack = await describeStack(cf, arg);
+    if (!stack) {
+      term.out(`stack ${arg} does not exist (already deleted?); skipped`);
+      continue;
+    }
+    const name = stack.StackName ?? stackNameOf(arg);
+    if (stacks.has(name)) continue;
+    stacks.set(name, stack);
+    names.push(name);
+  }
+  return { stacks, names };
+}
+
+/** Checks the account and refuses production stacks without --allow-production; a number is the exit code. */
+function refuseStacks(plan: DestroyPlan, term: Terminal, id: Identity, accounts: Accounts | undefined, stacks: Map<string, Stack>, names: string[]): number | undefined {
+  const tagsOf = (n: string) => record(stacks.get(n)!.Tags, (t) => t.Key, (t) => t.Value);
+  const paramsOf = (n: string) => record(stacks.get(n)!.Parameters, (x) => x.ParameterKey, (x) => x.ParameterValue);
+  checkAccount(
+    id,
+    names.map((n) => ({ environment: tagsOf(n).Environment ?? paramsOf(n).EnvironmentName, what: `stack ${n}` })),
+    accounts,
+    plan.allowAccountMismatch,
+    term,
+  );
+  const production = names.filter((n) => isProduction(n, tagsOf(n), paramsOf(n)) || isProductionAccount(id.account, accounts));
+  if (production.length && !plan.allowProduction) {
+    term.err(`error: refusing to destroy production stack${production.length > 1 ? 's' : ''} ${production.join(', ')} without --allow-production`);
+    return 1;
+  }
+  return undefined;
+}
+
+/** The stacks in deletion order, importers first; a number is the exit code. */
+async function orderStacks(cf: CloudFormationClient, stacks: Map<string, Stack>, names: string[], term: Terminal): Promise<string[] | number> {
+  try {
+    const links = [];
+    for (const name of names) links.push({ name, importedBy: await importers(cf, stacks.get(name)!) });
+    return deletionOrder(links);
+  } catch (e) {
+    term.err(`error: ${(e as Error).message}`);
+    return 1;
+  }
+}
+
+/** Prints what is deleted, in order, and returns each stack's resources. */
+async function listDeletions({ cf, term, stacks }: DestroyRun, order: string[]): Promise<Map<string, StackResourceSummary[]>> {
+  const p = term.paint;
+  const resources = new Map<string, StackResourceSummary[]>();
+  term.out(p.bold(`destroy, in this order:`));
+  for (const name of order) {
+    const res = await listResources(cf, name);
+    resources.set(name, res);
+    const holders = res.filter((r) => r.ResourceType === 'AWS::S3::Bucket' || r.ResourceType === 'AWS::ECR::Repository');
+    term.out(`${p.red('-')} ${name} (${stacks.get(name)!.StackStatus}, ${res.length} resources${holders.length ? `; empties ${holders.map((h) => h.PhysicalResourceId).join(', ')}` : ''})`);
+  }
+  return resources;
+}
+
+/** Empties and deletes one stack, then deletes its canaries' log groups; a number is the exit code. */
+async function deleteStack(run: DestroyRun, resources: Map<string, StackResourceSummary[]>, order: string[], name: string): Promise<number | undefined> {
+  const { cf, s3, ecr, logs, term, stacks } = run;
+  const p = term.paint;
+  term.out(`${p.cyan('==')} ${name}`);
+  for (const r of resources.get(name)!) {
+    if (r.ResourceType === 'AWS::S3::Bucket') {
+      const { versions, deleteMarkers } = await emptyBucket(s3, r.PhysicalResourceId!);
+      term.out(`  emptied bucket ${r.PhysicalResourceId}: ${versions} object version(s), ${deleteMarkers} delete marker(s)`);
+    } else if (r.ResourceType === 'AWS::ECR::Repository') {
+      const images = await emptyRepository(ecr, r.PhysicalResourceId!);
+      term.out(`  emptied repository ${r.PhysicalResourceId}: ${images} image(s)`);
+    }
+  }
+  const stackId = stacks.get(name)!.StackId ?? name;
+  const seen = await seenEvents(cf, stackId);
+  await cf.send(new DeleteStackCommand({ StackName: stackId }));
+  const rest = order.slice(order.indexOf(name) + 1);
+  const result = await whileRunning(
+    [
+      `deletion of stack ${name} (CloudFormation finishes it on its own); watch it: aws cloudformation describe-stack-events --stack-name ${stackId}`,
+      ...(rest.length ? [`not started: ${rest.join(', ')}; resume: npm run destroy -- ${order.join(' ')}`] : []),
+    ],
+    () => waitForStack(cf, stackId, seen, resources.get(name)!.length, term),
+  );
+  if (result.outcome !== 'gone') {
+    term.err(p.red(`error: stack ${name} ended ${result.status}`));
+    for (const f of result.failures) term.err(`  ${f}`);
+    return 1;
+  }
+  term.out(p.green(`deleted ${name}`));
+  for (const r of resources.get(name)!) {
+    if (r.ResourceType === 'AWS::Synthetics::Canary' && r.PhysicalResourceId) {
+      for (const g of await deleteCanaryLogGroups(logs, r.PhysicalResourceId)) term.out(`  deleted log group ${g} (made by canary ${r.PhysicalResourceId})`);
+    }
+  }
+  return undefined;
 }
 
 export async function main(argv: string[], term: Terminal, resolveIdentity?: IdentityResolver): Promise<number> {

@@ -70,13 +70,11 @@ function parameterValues(template, fileParameters, imageUri) {
   return values;
 }
 
-/** Resolves the intrinsic functions a hook may use, with parameter and pseudo parameter values. */
-function makeResolver(template, values, pseudo) {
-  const conditions = template.Conditions || {};
+/** Resolves a Ref to a parameter (a Number as a number) or a pseudo parameter; AWS::NoValue is NO_VALUE. */
+function refResolver(template, values, pseudo) {
   const parameters = template.Parameters || {};
-  const evaluated = {};
 
-  function refValue(name, where) {
+  return function refValue(name, where) {
     if (name === 'AWS::NoValue') return NO_VALUE;
     if (name in pseudo) return pseudo[name];
     if (name in values) {
@@ -84,7 +82,13 @@ function makeResolver(template, values, pseudo) {
       return type === 'Number' ? Number(values[name]) : values[name];
     }
     throw new RenderError(`${where}: cannot resolve Ref ${name} (not a parameter or known pseudo parameter)`);
-  }
+  };
+}
+
+/** Evaluates the template's conditions, each once, with `resolve` for the values they compare. */
+function conditionEvaluator(template, resolve) {
+  const conditions = template.Conditions || {};
+  const evaluated = {};
 
   function condition(name, where) {
     if (!(name in conditions)) throw new RenderError(`${where}: condition ${name} is not declared`);
@@ -110,6 +114,14 @@ function makeResolver(template, values, pseudo) {
         throw new RenderError(`${where}: ${key} is not a condition function`);
     }
   }
+
+  return condition;
+}
+
+/** Resolves the intrinsic functions a hook may use, with parameter and pseudo parameter values. */
+function makeResolver(template, values, pseudo) {
+  const refValue = refResolver(template, values, pseudo);
+  const condition = conditionEvaluator(template, resolve);
 
   function resolve(value, where) {
     if (Array.isArray(value)) {

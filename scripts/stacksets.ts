@@ -105,16 +105,10 @@ export interface StackSetPlan {
   readonly aws: AwsOptions;
 }
 
-export function planStackSet(
-  args: ParsedArgs,
-  env: Readonly<Record<string, string | undefined>> = process.env,
-  accounts: Accounts | undefined = configuredAccounts(),
-): StackSetPlan {
-  const dir = templatesDir(args);
-  const template = loadTemplate(dir, args.positionals[0]);
+/** The permission model and, when service-managed, the organizational units. */
+function permissionScope(args: ParsedArgs, template: LoadedTemplate, remove: boolean): { permissionModel: PermissionModel; organizationalUnits: string[] } {
   const model = choiceFlag(args, 'permission-model', ['self-managed', 'service-managed'] as const) ?? 'self-managed';
   const permissionModel: PermissionModel = model === 'service-managed' ? 'SERVICE_MANAGED' : 'SELF_MANAGED';
-  const remove = args.booleans.has('delete');
   if (permissionModel === 'SERVICE_MANAGED' && hasTransform(template.json)) {
     throw new UsageError(
       `${path.basename(template.file)} declares a Transform, which StackSets with service-managed permissions reject; deploy it with npm run deploy (or use --permission-model self-managed)`,
@@ -130,8 +124,11 @@ export function planStackSet(
   if (permissionModel === 'SELF_MANAGED' && (organizationalUnits.length || args.booleans.has('auto-deployment'))) {
     throw new UsageError('--organizational-units and --auto-deployment need --permission-model service-managed');
   }
-  const targets = parseTargets(args.lists.target ?? []);
-  if (targets.length === 0 && !remove) throw new UsageError('at least one --target ENV=ACCOUNT is needed');
+  return { permissionModel, organizationalUnits };
+}
+
+/** The parameter values of each target environment, from its file in the parameters directory. */
+function environmentValues(args: ParsedArgs, dir: string, template: LoadedTemplate, targets: readonly Target[], remove: boolean): SplitValues | undefined {
   const paramDir = args.strings['parameters-dir'] ? path.resolve(args.strings['parameters-dir']) : path.join(dir, 'parameters', template.name);
   if (!args.strings['parameters-dir'] && !remove) {
     const perEnvironment = fs.existsSync(paramDir) && fs.statSync(paramDir).isDirectory() && fs.readdirSync(paramDir).some((f) => f.endsWith('.json'));
@@ -149,15 +146,35 @@ export function planStackSet(
     if (problems.length) throw new UsageError(`${file}: ${problems.join('; ')}`);
     return { env: t.env, parameters: pf.parameters, tags: pf.tags };
   });
-  const values = envValues.length ? splitValues(envValues) : undefined;
-  const aws = awsOptions(args);
-  const regions = args.lists.regions ?? [aws.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? ''].filter((r) => r !== '');
-  if (regions.length === 0) throw new UsageError('no region: pass --regions or --region, or set AWS_REGION');
+  return envValues.length ? splitValues(envValues) : undefined;
+}
+
+/** --stack-set-name, or {ProjectName}-{template} from the parameters or delivery.config.json. */
+function stackSetName(args: ParsedArgs, template: LoadedTemplate, values: SplitValues | undefined, accounts: Accounts | undefined): string {
   const name =
     args.strings['stack-set-name'] ??
     (values ? defaultStackSetName(template.name, values.parameters) : undefined) ??
     (accounts?.project ? defaultStackSetName(template.name, { ProjectName: accounts.project }) : undefined);
   if (!name) throw new UsageError('--stack-set-name is required (neither the parameters nor delivery.config.json name the project)');
+  return name;
+}
+
+export function planStackSet(
+  args: ParsedArgs,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  accounts: Accounts | undefined = configuredAccounts(),
+): StackSetPlan {
+  const dir = templatesDir(args);
+  const template = loadTemplate(dir, args.positionals[0]);
+  const remove = args.booleans.has('delete');
+  const { permissionModel, organizationalUnits } = permissionScope(args, template, remove);
+  const targets = parseTargets(args.lists.target ?? []);
+  if (targets.length === 0 && !remove) throw new UsageError('at least one --target ENV=ACCOUNT is needed');
+  const values = environmentValues(args, dir, template, targets, remove);
+  const aws = awsOptions(args);
+  const regions = args.lists.regions ?? [aws.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? ''].filter((r) => r !== '');
+  if (regions.length === 0) throw new UsageError('no region: pass --regions or --region, or set AWS_REGION');
+  const name = stackSetName(args, template, values, accounts);
   for (const t of targets) {
     const expected = accounts?.byEnvironment.get(t.env);
     if (expected !== undefined && expected !== t.account && !args.booleans.has('allow-account-mismatch')) {

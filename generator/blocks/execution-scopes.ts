@@ -36,6 +36,16 @@ const WITHOUT_RESOURCE_TYPES: ReadonlyArray<{ readonly actions: RegExp; readonly
   { actions: /ssm:DescribeParameters/, calls: 'ssm:DescribeParameters' },
 ];
 
+/** The names the scopes below hold mutations to. */
+interface ScopeNames {
+  /** `${ProjectParameter}`, for Fn::Sub. */
+  readonly project: string;
+  /** `${SuffixParameter}`, for Fn::Sub. */
+  readonly suffix: string;
+  readonly projectTag: { readonly StringEquals: { readonly 'aws:ResourceTag/Project': Intrinsic<string> } };
+  readonly workloadRoles: Intrinsic<string>[];
+}
+
 /**
  * Where each granted action goes: the first scope whose pattern matches it. Mutations
  * are held to this account and region and, where the service allows, to this project's
@@ -46,6 +56,7 @@ export function executionScopes(s: ExecutionScope, boundaryArn: Intrinsic<string
   const suffix = `\${${s.suffix.logicalId}}`;
   const projectTag = { StringEquals: { 'aws:ResourceTag/Project': sub(project) } };
   const workloadRoles = [iamArn(`role/${project}-workload/*`)];
+  const names: ScopeNames = { project, suffix, projectTag, workloadRoles };
   return [
     {
       sid: 'WithoutResourceTypes',
@@ -54,6 +65,25 @@ export function executionScopes(s: ExecutionScope, boundaryArn: Intrinsic<string
       collapse: ['ec2:Describe*', 'elasticloadbalancing:Describe*'],
     },
     ...networkScopes({ project, suffix, projectId: s.project.logicalId }),
+    ...ecsScopes(names),
+    ...roleScopes(names, boundaryArn),
+    ...scalingScopes(),
+    { sid: 'ReadWorkloadRoles', actions: /^iam:\w+$/, resources: workloadRoles },
+    { sid: 'LogGroups', actions: /^logs:\w+$/, resources: [arn('logs', `log-group:/${project}/*`)] },
+    ...canaryScopes(names),
+    ...bucketScopes(s, names),
+    ...alarmScopes(names),
+    // dora-forwarding.json: the rule that forwards ECS deployment events, `{project}-dora-forward-{suffix}`.
+    { sid: 'EventRules', actions: /^events:\w+$/, resources: [arn('events', `rule/${project}-*`)] },
+    // The network stack hands its IDs to the service stacks through SSM parameters
+    // under /{project}/.
+    { sid: 'NetworkParameters', actions: /^ssm:\w+$/, resources: [arn('ssm', `parameter/${project}/*`)] },
+  ];
+}
+
+/** The ECS cluster, its services, task sets and task definitions. */
+function ecsScopes({ project, suffix }: ScopeNames): PermissionScope[] {
+  return [
     {
       sid: 'EcsClusterAndServices',
       actions: /^ecs:\w+$/,
@@ -66,6 +96,12 @@ export function executionScopes(s: ExecutionScope, boundaryArn: Intrinsic<string
         arn('ecs', `task-definition/${project}-*:*`),
       ],
     },
+  ];
+}
+
+/** The workload roles and the service-linked roles of the first ECS and ELB resources. */
+function roleScopes({ workloadRoles }: ScopeNames, boundaryArn: Intrinsic<string>): PermissionScope[] {
+  return [
     // Workload roles: created, changed and deleted only with the workload boundary.
     {
       sid: 'BoundedWorkloadRoles',
@@ -97,6 +133,12 @@ export function executionScopes(s: ExecutionScope, boundaryArn: Intrinsic<string
       ],
       options: { condition: { StringEquals: { 'iam:AWSServiceName': ['ecs.amazonaws.com', 'elasticloadbalancing.amazonaws.com', APP_AUTOSCALING_ECS] } } },
     },
+  ];
+}
+
+/** Service auto scaling: its reads and the ECS services' scalable targets. */
+function scalingScopes(): PermissionScope[] {
+  return [
     // Service auto scaling (blocks/autoscaling.ts): scalable targets have generated IDs, so
     // they are held to ECS services' task counts in this account and region.
     // A target tracking policy also reads its metric when it is created or changed.
@@ -115,8 +157,12 @@ export function executionScopes(s: ExecutionScope, boundaryArn: Intrinsic<string
         because: 'Application Auto Scaling names scalable targets by generated IDs; only ECS service task counts qualify',
       },
     },
-    { sid: 'ReadWorkloadRoles', actions: /^iam:\w+$/, resources: workloadRoles },
-    { sid: 'LogGroups', actions: /^logs:\w+$/, resources: [arn('logs', `log-group:/${project}/*`)] },
+  ];
+}
+
+/** The Lambda functions and layers of the pre-traffic checks and canaries, and the canaries. */
+function canaryScopes({ project, suffix, projectTag }: ScopeNames): PermissionScope[] {
+  return [
     // service-canary.json: CloudWatch Synthetics creates the canary's Lambda function and
     // layer (`cwsyn-{canary}-*`, the canary `{service}-{suffix}`) with the caller's
     // permissions and deletes them with the canary (ProvisionedResourceCleanup); the
@@ -162,6 +208,12 @@ export function executionScopes(s: ExecutionScope, boundaryArn: Intrinsic<string
       resources: [arn('synthetics', `canary:*-${suffix}`)],
       options: { condition: projectTag, because: 'canary names (21 characters) cannot hold the project; only canaries tagged with this project qualify' },
     },
+  ];
+}
+
+/** The access log bucket and the canaries' artifact buckets. */
+function bucketScopes(s: ExecutionScope, { project, suffix }: ScopeNames): PermissionScope[] {
+  return [
     // network.json: the load balancer access log bucket of this account, region and
     // environment (core/naming accessLogBucketName); its S3 actions also go to the canaries'.
     {
@@ -178,6 +230,12 @@ export function executionScopes(s: ExecutionScope, boundaryArn: Intrinsic<string
       resources: [sub(`arn:\${AWS::Partition}:s3:::${project}-*-canary-${suffix}-\${AWS::AccountId}`)],
       collapse: ['s3:Get*Configuration', 's3:GetBucket*'],
     },
+  ];
+}
+
+/** The CloudWatch alarms: Application Auto Scaling's permission checks and this project's. */
+function alarmScopes({ project }: ScopeNames): PermissionScope[] {
+  return [
     // RegisterScalableTarget and PutScalingPolicy first check the caller's CloudWatch
     // permissions with calls that name no alarm (PutMetricAlarm and DeleteAlarms without
     // parameters, DescribeAlarms of one record), made on the caller's behalf (Application
@@ -192,10 +250,5 @@ export function executionScopes(s: ExecutionScope, boundaryArn: Intrinsic<string
       shared: true,
     },
     { sid: 'Alarms', actions: /^cloudwatch:\w+$/, resources: [arn('cloudwatch', `alarm:${project}-*`)] },
-    // dora-forwarding.json: the rule that forwards ECS deployment events, `{project}-dora-forward-{suffix}`.
-    { sid: 'EventRules', actions: /^events:\w+$/, resources: [arn('events', `rule/${project}-*`)] },
-    // The network stack hands its IDs to the service stacks through SSM parameters
-    // under /{project}/.
-    { sid: 'NetworkParameters', actions: /^ssm:\w+$/, resources: [arn('ssm', `parameter/${project}/*`)] },
   ];
 }

@@ -268,6 +268,12 @@ export function writeTree(out: string, files: readonly TreeFile[], ops: SwapOps 
   }
 }
 
+/** A file of the new tree, as the bytes to write. */
+interface FileBytes {
+  readonly path: string;
+  readonly bytes: Buffer;
+}
+
 function swapIn(
   target: string,
   files: readonly TreeFile[],
@@ -275,7 +281,22 @@ function swapIn(
   warnings: string[],
   fail: (e: unknown, outcome: string) => WriteError,
 ): WriteResult {
-  const all: Array<{ path: string; bytes: Buffer }> = [
+  const { all, unchanged, removed, written } = compareTree(target, files);
+  const result = (): WriteResult => ({ dir: target, written, removed, unchanged: unchanged.size - (unchanged.has(MARKER) ? 1 : 0), warnings });
+  if (unchanged.size === all.length && removed.length === 0) return result();
+
+  const tag = `${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
+  const staging = path.join(path.dirname(target), `.${path.basename(target)}.new-${tag}`);
+  stage(target, staging, all, unchanged, ops, fail);
+
+  const old = path.join(path.dirname(target), `.${path.basename(target)}.old-${tag}`);
+  replace(target, staging, old, ops, warnings, fail);
+  return result();
+}
+
+/** The new tree's files against the current tree: those with the same bytes, and those to write and remove. */
+function compareTree(target: string, files: readonly TreeFile[]): { all: FileBytes[]; unchanged: Set<string>; removed: string[]; written: string[] } {
+  const all: FileBytes[] = [
     ...files.map((f) => ({ path: f.path, bytes: Buffer.from(f.content) })),
     { path: MARKER, bytes: Buffer.from(MARKER_CONTENT) },
   ];
@@ -287,11 +308,18 @@ function swapIn(
   const wanted = new Set(all.map((f) => f.path));
   const removed = [...previous.keys()].filter((p) => !wanted.has(p)).sort();
   const written = all.filter((f) => !unchanged.has(f.path) && f.path !== MARKER).map((f) => f.path);
-  const result = (): WriteResult => ({ dir: target, written, removed, unchanged: unchanged.size - (unchanged.has(MARKER) ? 1 : 0), warnings });
-  if (unchanged.size === all.length && removed.length === 0) return result();
+  return { all, unchanged, removed, written };
+}
 
-  const tag = `${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
-  const staging = path.join(path.dirname(target), `.${path.basename(target)}.new-${tag}`);
+/** Writes the new tree into `staging`, hard-linking the unchanged files from `target`; removes it on failure. */
+function stage(
+  target: string,
+  staging: string,
+  all: readonly FileBytes[],
+  unchanged: ReadonlySet<string>,
+  ops: SwapOps,
+  fail: (e: unknown, outcome: string) => WriteError,
+): void {
   try {
     fs.mkdirSync(staging);
     const made = new Set<string>([staging]);
@@ -316,8 +344,13 @@ function swapIn(
     removeQuietly(staging, ops);
     throw fail(e, 'nothing was changed');
   }
+}
 
-  const old = path.join(path.dirname(target), `.${path.basename(target)}.old-${tag}`);
+/**
+ * Puts `staging` in place of `target` by two renames (`target` -> `old`, `staging` -> `target`),
+ * undoing the first when the second fails, then removes the previous tree.
+ */
+function replace(target: string, staging: string, old: string, ops: SwapOps, warnings: string[], fail: (e: unknown, outcome: string) => WriteError): void {
   const existed = lstat(target) !== undefined;
   if (existed) {
     try {
@@ -351,7 +384,6 @@ function swapIn(
       warnings.push(`the new tree is in place, but the previous one could not be removed: ${describeFsError(e)}; the next generate removes ${old}`);
     }
   }
-  return result();
 }
 
 function removeQuietly(dir: string, ops: SwapOps): void {
