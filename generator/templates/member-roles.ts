@@ -19,7 +19,7 @@
  * resource types, is in its own template (execution-role.ts); this one names it only by
  * its fixed name (the deploy policy passes it).
  */
-import { Intrinsic, join, sub } from '../core/intrinsics';
+import { Intrinsic, Value, join, sub } from '../core/intrinsics';
 import { DENY_TERMINATE_INSTANCES, NEVER_IN_BOUNDARY, Statement, allow, anyResource, policyDocument } from '../core/iam';
 import {
   MemberRole,
@@ -33,7 +33,7 @@ import {
   workloadBoundaryName,
 } from '../core/naming';
 import { ENVIRONMENT_SUFFIX, accountIdParameter } from '../core/parameters';
-import { ParameterHandle, Template, TemplateBuilder } from '../core/template';
+import { ParameterHandle, ResourceHandle, Template, TemplateBuilder } from '../core/template';
 import { arn, iamArn } from '../blocks/account-arns';
 import { role } from '../blocks/role';
 import { LISTENERS_BECAUSE, loadBalancingArns, projectResourceTag } from '../blocks/network-scopes';
@@ -199,37 +199,13 @@ function ecsInfrastructureStatements(s: Scope): Statement[] {
   ];
 }
 
-/** `configuredActions`: what the configuration adds to workload roles (see workloadBoundaryActions). */
-export function buildMemberRolesTemplate(memberStacks: readonly MemberStack[], configuredActions: readonly string[] = []): Template {
-  const t = new TemplateBuilder(
-    'Member-account roles for the container delivery platform: the service deploy policy, the workload permissions boundary, the CodeDeploy role of the blue/green hook and the ECS infrastructure role. Rolled out with StackSets; the CloudFormation execution role is in execution-role.json.',
-  );
-  const { project, suffix } = standardParameters(t);
-  const toolsAccount = t.parameter(ID.toolsAccountId, accountIdParameter('AWS account ID of the tools account that runs the pipelines'));
-  const toolsSuffix = t.parameter(ID.toolsEnvironmentSuffix, {
-    ...ENVIRONMENT_SUFFIX,
-    Description: 'Environment suffix of the tools account stacks; part of the pipeline role and artifact bucket names',
-  });
-
-  const scope: Scope = { project, suffix };
-  const nameOf = (r: MemberRole) => ({
-    value: memberRoleName(r, project, suffix),
-    arn: memberRoleArn(r, 'AWS::AccountId', project, suffix),
-  });
-  const execution = nameOf('execution');
-  const codeDeploy = nameOf('codeDeploy');
-  const projectName = `\${${project.logicalId}}`;
-  const suffixName = `\${${suffix.logicalId}}`;
-  const lbArns = loadBalancingArns({ project: projectName, suffix: suffixName, projectId: project.logicalId });
-
-  const boundary = t.resource(ID.workloadBoundary, 'AWS::IAM::ManagedPolicy', {
-    ManagedPolicyName: workloadBoundaryName(project, suffix),
-    Description: 'Permissions boundary of every role the member stacks create: what workloads use, nothing of IAM, Organizations, STS or account settings',
-    PolicyDocument: policyDocument(boundaryStatements(memberStacks, configuredActions)),
-  });
-  const ecsInfrastructure = nameOf('ecsInfrastructure');
-
-  const codeDeployRole = role(t, ID.codeDeployRole, {
+/** The blue/green hook's service role: CodeDeploy shifts traffic between task sets. */
+function codeDeployServiceRole(
+  t: TemplateBuilder,
+  p: { codeDeploy: { value: Value<string> }; projectName: string; suffixName: string; lbArns: ReturnType<typeof loadBalancingArns> },
+): ResourceHandle {
+  const { codeDeploy, projectName, suffixName, lbArns } = p;
+  return role(t, ID.codeDeployRole, {
     roleName: codeDeploy.value,
     description: 'Service role of the AWS::CodeDeploy::BlueGreen hook: CodeDeploy shifts ECS traffic between task sets',
     assumedBy: { Service: 'codedeploy.amazonaws.com' },
@@ -269,8 +245,11 @@ export function buildMemberRolesTemplate(memberStacks: readonly MemberStack[], c
       }),
     ],
   });
+}
 
-  const ecsInfrastructureRole = role(t, ID.ecsInfrastructureRole, {
+/** ECS-native blue/green: the role ECS assumes to move listener rules and invoke the lifecycle hook. */
+function ecsInfrastructureServiceRole(t: TemplateBuilder, scope: Scope, ecsInfrastructure: { value: Value<string> }): ResourceHandle {
+  return role(t, ID.ecsInfrastructureRole, {
     roleName: ecsInfrastructure.value,
     description: 'ECS-native blue/green: moves listener rules between target groups, invokes the lifecycle hook',
     assumedBy: { Service: 'ecs.amazonaws.com' },
@@ -279,18 +258,61 @@ export function buildMemberRolesTemplate(memberStacks: readonly MemberStack[], c
     policyName: 'ecs-blue-green-deployments',
     statements: ecsInfrastructureStatements(scope),
   });
+}
 
+/** The deploy policy every service's deploy role carries (service-deploy-role.json). */
+function deployPolicy(
+  t: TemplateBuilder,
+  scope: Scope,
+  tools: { account: ParameterHandle<string>; suffix: ParameterHandle<string> },
+  executionRoleArn: Intrinsic<string>,
+): void {
   // One policy for every service's deploy role (service-deploy-role.json): the stacks it
   // names are those of the service in the role's own Service tag, which only an IAM
   // administrator can change.
   t.resource(ID.deployPolicy, 'AWS::IAM::ManagedPolicy', {
-    ManagedPolicyName: deployPolicyName(project, suffix),
+    ManagedPolicyName: deployPolicyName(scope.project, scope.suffix),
     Description: "Service deploy roles: change sets on the stacks of the role's own service (its Service tag)",
     PolicyDocument: policyDocument([
-      ...deployStatements(scope, `\${!aws:PrincipalTag/${SERVICE_TAG}}`, { account: toolsAccount, suffix: toolsSuffix }, execution.arn),
+      ...deployStatements(scope, `\${!aws:PrincipalTag/${SERVICE_TAG}}`, tools, executionRoleArn),
       DENY_TERMINATE_INSTANCES,
     ]),
   });
+}
+
+/** `configuredActions`: what the configuration adds to workload roles (see workloadBoundaryActions). */
+export function buildMemberRolesTemplate(memberStacks: readonly MemberStack[], configuredActions: readonly string[] = []): Template {
+  const t = new TemplateBuilder(
+    'Member-account roles for the container delivery platform: the service deploy policy, the workload permissions boundary, the CodeDeploy role of the blue/green hook and the ECS infrastructure role. Rolled out with StackSets; the CloudFormation execution role is in execution-role.json.',
+  );
+  const { project, suffix } = standardParameters(t);
+  const toolsAccount = t.parameter(ID.toolsAccountId, accountIdParameter('AWS account ID of the tools account that runs the pipelines'));
+  const toolsSuffix = t.parameter(ID.toolsEnvironmentSuffix, {
+    ...ENVIRONMENT_SUFFIX,
+    Description: 'Environment suffix of the tools account stacks; part of the pipeline role and artifact bucket names',
+  });
+
+  const scope: Scope = { project, suffix };
+  const nameOf = (r: MemberRole) => ({
+    value: memberRoleName(r, project, suffix),
+    arn: memberRoleArn(r, 'AWS::AccountId', project, suffix),
+  });
+  const execution = nameOf('execution');
+  const codeDeploy = nameOf('codeDeploy');
+  const projectName = `\${${project.logicalId}}`;
+  const suffixName = `\${${suffix.logicalId}}`;
+  const lbArns = loadBalancingArns({ project: projectName, suffix: suffixName, projectId: project.logicalId });
+
+  const boundary = t.resource(ID.workloadBoundary, 'AWS::IAM::ManagedPolicy', {
+    ManagedPolicyName: workloadBoundaryName(project, suffix),
+    Description: 'Permissions boundary of every role the member stacks create: what workloads use, nothing of IAM, Organizations, STS or account settings',
+    PolicyDocument: policyDocument(boundaryStatements(memberStacks, configuredActions)),
+  });
+  const ecsInfrastructure = nameOf('ecsInfrastructure');
+
+  const codeDeployRole = codeDeployServiceRole(t, { codeDeploy, projectName, suffixName, lbArns });
+  const ecsInfrastructureRole = ecsInfrastructureServiceRole(t, scope, ecsInfrastructure);
+  deployPolicy(t, scope, { account: toolsAccount, suffix: toolsSuffix }, execution.arn);
 
   t.output('EcsInfrastructureRoleArn', {
     description: 'ARN of the ECS infrastructure role of ECS-native blue/green deployments',
