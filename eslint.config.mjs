@@ -55,7 +55,10 @@ const functionIncludes = {
         continue;
       }
       // The part's header of comment lines (its `/* global */` names among them) is not included.
-      const part = fs.readFileSync(path.join(path.dirname(filename), include[1]), 'utf8').replace(/\n$/, '').split('\n');
+      const part = fs
+        .readFileSync(path.join(path.dirname(filename), include[1]), 'utf8')
+        .replace(/\n$/, '')
+        .split('\n');
       const start = part.findIndex((l) => !/^\s*(\/\/.*|\/\*.*\*\/)?\s*$/.test(l));
       for (let j = start; j < part.length; j++) expanded.push({ text: part[j], line: i + 1, part: `${include[1]}:${j + 1}` });
     }
@@ -130,7 +133,10 @@ export default tseslint.config(
   {
     // CommonJS files: the build, the scripts that run inside CodeBuild, jest's config.
     files: ['**/*.js'],
-    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly', console: 'readonly', Buffer: 'readonly' } },
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly', console: 'readonly', Buffer: 'readonly' },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {

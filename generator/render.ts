@@ -20,13 +20,7 @@ import { SERVICE_DEPLOY_ROLE_FILE, buildServiceDeployRoleTemplate, serviceDeploy
 import { buildMonitoringTemplate, monitoringParameterFiles } from './templates/monitoring';
 import { buildDoraTemplate, doraParameterFiles } from './templates/dora';
 import { buildDoraForwardingTemplate, doraForwardingParameterFiles } from './templates/dora-forwarding';
-import {
-  buildPipelineBuildTemplate,
-  buildPipelineTemplate,
-  pipelineBuildParameterFiles,
-  pipelineParameterFiles,
-  pipelineStackTemplates,
-} from './templates/pipeline';
+import { buildPipelineBuildTemplate, buildPipelineTemplate, pipelineBuildParameterFiles, pipelineParameterFiles, pipelineStackTemplates } from './templates/pipeline';
 import { PIPELINE_STACKS_ROLE_FILE, buildPipelineStacksRoleTemplate, pipelineStacksRoleParameterFiles } from './templates/pipeline-stacks-role';
 import { buildNetworkTemplate, networkParameterFiles } from './templates/network';
 import { ECS_SERVICE_TEMPLATE_FILES, buildEcsServiceTemplate, ecsServiceParameterFiles } from './templates/ecs-service';

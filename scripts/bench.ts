@@ -157,8 +157,13 @@ function compareWithCdk(options: Options): void {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cdt-bench-cdk-'));
   try {
     fs.writeFileSync(path.join(work, 'probe.js'), PROBE);
-    const load = os.loadavg().map((l) => l.toFixed(1)).join(' ');
-    process.stdout.write(`${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${versions}, ${os.cpus().length} CPUs, load average ${load} at the start, ${options.rounds} rounds\n\n`);
+    const load = os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ');
+    process.stdout.write(
+      `${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${versions}, ${os.cpus().length} CPUs, load average ${load} at the start, ${options.rounds} rounds\n\n`,
+    );
     const config = path.join(work, 'config-100.json');
     fs.writeFileSync(config, JSON.stringify(syntheticConfig(100)));
     const runJs = path.join(PROJECT_ROOT, 'scripts', 'run.js');
@@ -182,11 +187,7 @@ function compareWithCdk(options: Options): void {
     }
     const m = (xs: Measure[], f: (x: Measure) => number) => median(xs.map(f));
     const line = (label: string, xs: Measure[]) => [label, ms(m(xs, (x) => x.wallMs)), ms(m(xs, (x) => x.cpuMs)), mib(m(xs, (x) => x.peakRssMiB))];
-    const rows = [
-      line('generate, 100 services, unchanged', unchanged),
-      line('generate, 100 services, first write', first),
-      line(`node bench/cdk/app.js (${stacks} stacks)`, cdk),
-    ];
+    const rows = [line('generate, 100 services, unchanged', unchanged), line('generate, 100 services, first write', first), line(`node bench/cdk/app.js (${stacks} stacks)`, cdk)];
     process.stdout.write(`generate is \`node scripts/run.js generate\`, what \`npm run generate\` runs\n\n`);
     process.stdout.write(`${table(['command', 'wall', 'CPU', 'peak RSS'], rows)}\n\n`);
     const ratio = (gen: Measure[], f: (x: Measure) => number) => times(median(cdk.map((c, i) => f(c) / f(gen[i]))));
@@ -203,7 +204,10 @@ function main(options: Options): void {
   try {
     fs.writeFileSync(path.join(work, 'probe.js'), PROBE);
     fs.writeFileSync(path.join(work, 'writer.js'), WRITER);
-    const load = os.loadavg().map((l) => l.toFixed(1)).join(' ');
+    const load = os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ');
     process.stdout.write(`node ${process.version}, ${os.cpus().length} CPUs, load average ${load} at the start, ${options.rounds} rounds\n\n`);
 
     const { configs, bytes } = writeConfigs(work);
@@ -306,10 +310,20 @@ function report(samples: Map<string, Measure[]>, bytes: Map<number, OutputSize>)
     ['generate first write / write floor, 1,000', ratio('first-1000', 'floor-1000', wall), ratio('first-1000', 'floor-1000', cpu)],
     ["write floor, 100 services / node -e ''", ratio('floor-100', 'node', wall), ratio('floor-100', 'node', cpu)],
   ];
-  process.stdout.write(`${table(['ratio (median of the rounds)', 'wall', 'CPU'], ratios.map(([l, w, c]) => [l, times(w), times(c)]))}\n`);
+  process.stdout.write(
+    `${table(
+      ['ratio (median of the rounds)', 'wall', 'CPU'],
+      ratios.map(([l, w, c]) => [l, times(w), times(c)]),
+    )}\n`,
+  );
   process.stdout.write(
     "budget = the command / (2.5 x node -e '' + the write floor at 100 services - node -e ''), each of the same round: " +
-      `1.00 or less meets the target. Peak RSS at 1,000 services: ${mib(Math.max(med('unchanged-1000', (m) => m.peakRssMiB), med('first-1000', (m) => m.peakRssMiB)))} ` +
+      `1.00 or less meets the target. Peak RSS at 1,000 services: ${mib(
+        Math.max(
+          med('unchanged-1000', (m) => m.peakRssMiB),
+          med('first-1000', (m) => m.peakRssMiB),
+        ),
+      )} ` +
       '(target below 200 MiB).\n\n',
   );
 }

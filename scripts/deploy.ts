@@ -69,8 +69,13 @@ export const DEPLOY_SPEC: CommandSpec = {
   positional: { name: 'TEMPLATE', min: 1, max: 1 },
   flags: [
     { name: 'parameters', kind: 'string', valueName: 'FILE', description: 'parameter file {"Parameters": {...}, "Tags": {...}} (templates/parameters/<template>/<env>.json)' },
-    { name: 'stack-name', kind: 'string', valueName: 'NAME', description: 'stack name (default: {ProjectName}-[{ServiceName}-]{template}-{EnvironmentSuffix} from the parameters)' },
-    { name: 'tags', kind: 'list', valueName: 'K=V,...', description: 'stack tags, added to (and overriding) the parameter file\'s Tags' },
+    {
+      name: 'stack-name',
+      kind: 'string',
+      valueName: 'NAME',
+      description: 'stack name (default: {ProjectName}-[{ServiceName}-]{template}-{EnvironmentSuffix} from the parameters)',
+    },
+    { name: 'tags', kind: 'list', valueName: 'K=V,...', description: "stack tags, added to (and overriding) the parameter file's Tags" },
     { name: 'yes', kind: 'boolean', description: 'execute the change set without asking' },
     { name: 'plan', kind: 'boolean', description: 'show the change set, then delete it and exit 0 (nothing is changed)' },
     ...ROLLBACK_FLAGS,
@@ -219,13 +224,18 @@ async function createChangeSet(cf: CloudFormationClient, plan: DeployPlan, term:
   const { stackName } = plan;
   const status = existing?.StackStatus;
   const type = !existing || status === 'REVIEW_IN_PROGRESS' ? 'CREATE' : 'UPDATE';
-  const changeSetName = `deploy-${new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 17)}`;
+  const changeSetName = `deploy-${new Date()
+    .toISOString()
+    .replace(/[-:.TZ]/g, '')
+    .slice(0, 17)}`;
 
   const resources = type === 'UPDATE' && plan.rollback.alarms === undefined && isServiceTemplate(plan.template.json) ? await listStackResources(cf, stackName) : [];
   const triggers = rollbackTriggers(plan.rollback, plan.template.json, type === 'UPDATE' && existing?.StackId ? { stackId: existing.StackId, resources } : undefined);
   const rollback = rollbackConfiguration(plan.rollback, triggers);
 
-  term.out(`${p.cyan('==')} change set ${changeSetName} (${type === 'CREATE' ? 'new stack' : 'update'})${plan.capabilities.length ? `, capabilities ${plan.capabilities.join(', ')}` : ''}`);
+  term.out(
+    `${p.cyan('==')} change set ${changeSetName} (${type === 'CREATE' ? 'new stack' : 'update'})${plan.capabilities.length ? `, capabilities ${plan.capabilities.join(', ')}` : ''}`,
+  );
   if (rollback?.RollbackTriggers?.length) {
     term.out(`   rolls back if ${triggers.map((t) => t.name).join(' or ')} goes to ALARM during the update or ${rollback.MonitoringTimeInMinutes} min after it`);
   }
@@ -298,7 +308,16 @@ async function previewChangeSet(run: ChangeSetRun, changes: Change[]): Promise<P
   const lines = previewLines(changes);
   const currentParams = Object.fromEntries((existing?.Parameters ?? []).map((x) => [x.ParameterKey ?? '', x.ParameterValue ?? '']));
   const paramChanges =
-    type === 'UPDATE' ? valueChanges(Object.fromEntries(Object.keys(plan.parameters).map((k) => [k, currentParams[k]]).filter(([, v]) => v !== undefined)), plan.parameters) : [];
+    type === 'UPDATE'
+      ? valueChanges(
+          Object.fromEntries(
+            Object.keys(plan.parameters)
+              .map((k) => [k, currentParams[k]])
+              .filter(([, v]) => v !== undefined),
+          ),
+          plan.parameters,
+        )
+      : [];
   const tagChanges = type === 'UPDATE' && existing ? valueChanges(Object.fromEntries((existing.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])), plan.tags) : [];
   if (lines.length === 0 && paramChanges.length === 0 && tagChanges.length === 0) {
     await discard();

@@ -10,14 +10,7 @@
  * configuration calls prod) are refused without --allow-production, whether named by
  * name or by stack ID. A stack that is already gone is skipped with a note.
  */
-import {
-  CloudFormationClient,
-  DeleteStackCommand,
-  ListImportsCommand,
-  ListStackResourcesCommand,
-  Stack,
-  StackResourceSummary,
-} from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, DeleteStackCommand, ListImportsCommand, ListStackResourcesCommand, Stack, StackResourceSummary } from '@aws-sdk/client-cloudformation';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -163,8 +156,18 @@ async function resolveStacks(cf: CloudFormationClient, args: readonly string[], 
 
 /** Checks the account and refuses production stacks without --allow-production; a number is the exit code. */
 function refuseStacks(plan: DestroyPlan, term: Terminal, id: Identity, accounts: Accounts | undefined, stacks: Map<string, Stack>, names: string[]): number | undefined {
-  const tagsOf = (n: string) => record(stacks.get(n)!.Tags, (t) => t.Key, (t) => t.Value);
-  const paramsOf = (n: string) => record(stacks.get(n)!.Parameters, (x) => x.ParameterKey, (x) => x.ParameterValue);
+  const tagsOf = (n: string) =>
+    record(
+      stacks.get(n)!.Tags,
+      (t) => t.Key,
+      (t) => t.Value,
+    );
+  const paramsOf = (n: string) =>
+    record(
+      stacks.get(n)!.Parameters,
+      (x) => x.ParameterKey,
+      (x) => x.ParameterValue,
+    );
   checkAccount(
     id,
     names.map((n) => ({ environment: tagsOf(n).Environment ?? paramsOf(n).EnvironmentName, what: `stack ${n}` })),
@@ -201,7 +204,9 @@ async function listDeletions({ cf, term, stacks }: DestroyRun, order: string[]):
     const res = await listResources(cf, name);
     resources.set(name, res);
     const holders = res.filter((r) => r.ResourceType === 'AWS::S3::Bucket' || r.ResourceType === 'AWS::ECR::Repository');
-    term.out(`${p.red('-')} ${name} (${stacks.get(name)!.StackStatus}, ${res.length} resources${holders.length ? `; empties ${holders.map((h) => h.PhysicalResourceId).join(', ')}` : ''})`);
+    term.out(
+      `${p.red('-')} ${name} (${stacks.get(name)!.StackStatus}, ${res.length} resources${holders.length ? `; empties ${holders.map((h) => h.PhysicalResourceId).join(', ')}` : ''})`,
+    );
   }
   return resources;
 }

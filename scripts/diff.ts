@@ -30,7 +30,12 @@ export const DIFF_SPEC: CommandSpec = {
   command: 'diff',
   positional: { name: '[TEMPLATE...]', min: 0, max: 20 },
   flags: [
-    { name: 'base', kind: 'string', valueName: 'REF', description: 'compare templates/ at this git ref with the working tree (default in a pull request, GITHUB_BASE_REF set: origin/$GITHUB_BASE_REF)' },
+    {
+      name: 'base',
+      kind: 'string',
+      valueName: 'REF',
+      description: 'compare templates/ at this git ref with the working tree (default in a pull request, GITHUB_BASE_REF set: origin/$GITHUB_BASE_REF)',
+    },
     { name: 'stack', kind: 'string', valueName: 'NAME', description: 'compare the template of this deployed stack (GetTemplate) with the committed one' },
     { name: 'config', kind: 'string', valueName: 'FILE', description: 'configuration to generate from (default: delivery.config.json)' },
     { name: 'format', kind: 'string', valueName: 'FORMAT', description: 'text (default) or markdown (a pull-request comment)' },
@@ -43,7 +48,8 @@ export const DIFF_SPEC: CommandSpec = {
 /** Exit status when the comparison itself failed (1 means "differs"). */
 export const DIFF_ERROR = 3;
 
-export type DiffMode = { readonly kind: 'generated'; readonly config: string } | { readonly kind: 'base'; readonly ref: string } | { readonly kind: 'stack'; readonly stack: string };
+export type DiffMode =
+  { readonly kind: 'generated'; readonly config: string } | { readonly kind: 'base'; readonly ref: string } | { readonly kind: 'stack'; readonly stack: string };
 
 export interface DiffPlan {
   readonly dir: string;
@@ -76,7 +82,9 @@ export function planDiff(args: ParsedArgs, env: Readonly<Record<string, string |
     const config = args.strings.config ? path.resolve(args.strings.config) : userConfigPath(env);
     if (!fs.existsSync(config)) {
       throw new UsageError(
-        args.strings.config ? `configuration file ${config} does not exist` : `no configuration: ${path.basename(config)} does not exist; create it with npm run init, or pass --config FILE`,
+        args.strings.config
+          ? `configuration file ${config} does not exist`
+          : `no configuration: ${path.basename(config)} does not exist; create it with npm run init, or pass --config FILE`,
       );
     }
     mode = { kind: 'generated', config };
@@ -126,7 +134,10 @@ export function gitTree(dir: string, ref: string): Tree {
   const root = top.stdout.trim();
   const known = spawnSync('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd: root, encoding: 'utf8' });
   if (known.status !== 0) throw new UsageError(`git ref ${ref} does not exist here; fetch it first (git fetch origin ${ref.replace(/^origin\//, '')})`);
-  const rel = path.relative(fs.realpathSync(root), fs.existsSync(dir) ? fs.realpathSync(dir) : path.resolve(dir)).split(path.sep).join('/');
+  const rel = path
+    .relative(fs.realpathSync(root), fs.existsSync(dir) ? fs.realpathSync(dir) : path.resolve(dir))
+    .split(path.sep)
+    .join('/');
   const listing = git(root, ['ls-tree', '-r', '-z', ref, '--', rel === '' ? '.' : rel]);
   const entries = listing
     .split('\0')
@@ -248,7 +259,12 @@ async function againstStack(plan: DiffPlan, stack: string, term: Terminal, analy
     const summary = summarizeDiff(deployed, template.json as TemplateJsonObject, analyser);
     const title = `stack ${stack} -> ${path.basename(template.file)}`;
     const lines = formatDiff(title, summary, term.paint);
-    print(plan, title, summary.empty ? { changed: [], unchanged: [path.basename(template.file)] } : { changed: [{ file: path.basename(template.file), lines: lines.slice(1) }], unchanged: [] }, term);
+    print(
+      plan,
+      title,
+      summary.empty ? { changed: [], unchanged: [path.basename(template.file)] } : { changed: [{ file: path.basename(template.file), lines: lines.slice(1) }], unchanged: [] },
+      term,
+    );
     return summary.empty ? 0 : 1;
   } finally {
     cf.destroy();

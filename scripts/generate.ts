@@ -182,7 +182,7 @@ export function main(argv: readonly string[], io: Output = PROCESS_OUTPUT): numb
         ? `${e.message} (the input is nested or sized beyond what the generator handles)`
         : (e as NodeJS.ErrnoException)?.code
           ? describeFsError(e)
-          : (e as Error)?.message ?? String(e);
+          : ((e as Error)?.message ?? String(e));
     io.stderr(`error: generation failed unexpectedly: ${message}; ${path.relative(process.cwd(), out) || '.'} was left as it was\n`);
     return 1;
   }

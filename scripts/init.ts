@@ -67,7 +67,10 @@ export function planInit(args: ParsedArgs): InitPlan {
     ? { provider: 'CodeCommit', repository: args.strings.repository, branch: 'main' }
     : { provider: 'CodeStarSourceConnection', connectionArn: args.strings['connection-arn'], repository: args.strings.repository, branch: 'main' };
   const file = args.strings.out ? path.resolve(args.strings.out) : userConfigPath();
-  const schema = path.relative(path.dirname(file), path.join(__dirname, '..', 'schemas', 'config.schema.json')).split(path.sep).join('/');
+  const schema = path
+    .relative(path.dirname(file), path.join(__dirname, '..', 'schemas', 'config.schema.json'))
+    .split(path.sep)
+    .join('/');
   return {
     file,
     force: args.booleans.has('force'),

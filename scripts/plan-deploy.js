@@ -117,8 +117,7 @@ function planDeploy(before, after) {
     else delete prepare.configuration.Parameters[name];
   }
 
-  const greenChanges =
-    green.some((id) => !same(oldResources[id], newResources[id])) || [...greenParameters].some((n) => oldValues[n] !== newValues[n]);
+  const greenChanges = green.some((id) => !same(oldResources[id], newResources[id])) || [...greenParameters].some((n) => oldValues[n] !== newValues[n]);
   const otherChanges = !same(prepare.template, before.template) || !same(prepare.configuration, before.configuration || {});
   if (greenChanges && otherChanges) {
     const switching = !isBlueGreen(before.template);
@@ -153,9 +152,7 @@ function lastDeployed(pipeline, environment, workDir) {
     token = r.nextToken;
     if (!token) break;
   }
-  const succeeded = executions
-    .filter((a) => a.actionName === 'Deploy' && a.status === 'Succeeded')
-    .sort((a, b) => String(b.startTime).localeCompare(String(a.startTime)));
+  const succeeded = executions.filter((a) => a.actionName === 'Deploy' && a.status === 'Succeeded').sort((a, b) => String(b.startTime).localeCompare(String(a.startTime)));
   for (const done of succeeded) {
     const plan = ((done.input && done.input.inputArtifacts) || []).find((a) => a.name === `Plan-${environment}`);
     const location = plan && plan.s3location;

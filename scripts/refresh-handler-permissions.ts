@@ -35,7 +35,11 @@ function main(argv: readonly string[]): number {
     description: data.description,
     source: data.source,
     ...(data.note !== undefined ? { note: data.note } : {}),
-    resourceTypes: Object.fromEntries(Object.keys(data.resourceTypes).sort().map((t) => [t, data.resourceTypes[t]])),
+    resourceTypes: Object.fromEntries(
+      Object.keys(data.resourceTypes)
+        .sort()
+        .map((t) => [t, data.resourceTypes[t]]),
+    ),
   };
   fs.writeFileSync(HANDLER_PERMISSIONS_FILE, toJson(sorted));
   process.stdout.write(`wrote ${Object.keys(sorted.resourceTypes).length} resource types to ${path.relative(process.cwd(), HANDLER_PERMISSIONS_FILE)} (source: ${data.source})\n`);

@@ -263,9 +263,7 @@ function dropUnusedConditions(template) {
 
 /** Finds the environment's parameter file and, from its folder, the template it belongs to. */
 function locate(templatesDir, service, environment) {
-  const found = STRATEGIES.map((s) => ({ ...s, file: path.join(templatesDir, 'parameters', s.parameters, service, `${environment}.json`) })).filter((s) =>
-    fs.existsSync(s.file),
-  );
+  const found = STRATEGIES.map((s) => ({ ...s, file: path.join(templatesDir, 'parameters', s.parameters, service, `${environment}.json`) })).filter((s) => fs.existsSync(s.file));
   if (found.length !== 1) {
     const looked = STRATEGIES.map((s) => path.join('parameters', s.parameters, service, `${environment}.json`)).join(' or ');
     throw new RenderError(
@@ -279,7 +277,15 @@ function locate(templatesDir, service, environment) {
 
 function parseArgs(argv) {
   const options = {};
-  const names = { '--templates-dir': 'templatesDir', '--service': 'service', '--environment': 'environment', '--image': 'image', '--region': 'region', '--partition': 'partition', '--out-dir': 'outDir' };
+  const names = {
+    '--templates-dir': 'templatesDir',
+    '--service': 'service',
+    '--environment': 'environment',
+    '--image': 'image',
+    '--region': 'region',
+    '--partition': 'partition',
+    '--out-dir': 'outDir',
+  };
   for (let i = 0; i < argv.length; i += 2) {
     const key = names[argv[i]];
     if (!key || argv[i + 1] === undefined) throw new RenderError(`unknown or incomplete argument ${JSON.stringify(argv[i])}`);

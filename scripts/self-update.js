@@ -154,14 +154,26 @@ function apply(o, io) {
     io.log(`${c.stack.name}: ${result.status}`);
   }
   const started = aws([
-    'codepipeline', 'start-pipeline-execution', '--name', o.pipeline,
-    '--variables', `name=RestartedFrom,value=${o.executionId}`,
-    '--source-revisions', `actionName=App,revisionType=COMMIT_ID,revisionValue=${o.commitId}`,
+    'codepipeline',
+    'start-pipeline-execution',
+    '--name',
+    o.pipeline,
+    '--variables',
+    `name=RestartedFrom,value=${o.executionId}`,
+    '--source-revisions',
+    `actionName=App,revisionType=COMMIT_ID,revisionValue=${o.commitId}`,
   ]);
   io.log(`restarted as execution ${started.pipelineExecutionId} on commit ${o.commitId}`);
   aws([
-    'codepipeline', 'stop-pipeline-execution', '--pipeline-name', o.pipeline, '--pipeline-execution-id', o.executionId,
-    '--abandon', '--reason', `superseded by ${started.pipelineExecutionId} after the pipeline's self-update`,
+    'codepipeline',
+    'stop-pipeline-execution',
+    '--pipeline-name',
+    o.pipeline,
+    '--pipeline-execution-id',
+    o.executionId,
+    '--abandon',
+    '--reason',
+    `superseded by ${started.pipelineExecutionId} after the pipeline's self-update`,
   ]);
   return true;
 }

@@ -70,7 +70,12 @@ export const STACKSETS_SPEC: CommandSpec = {
     { name: 'organizational-units', kind: 'list', valueName: 'OU,...', description: 'service-managed: organizational units holding the target accounts' },
     { name: 'auto-deployment', kind: 'boolean', description: 'service-managed: deploy to accounts added to the OUs later (stacks removed with the account)' },
     { name: 'administration-role-arn', kind: 'string', valueName: 'ARN', description: 'self-managed: administration role (default: AWSCloudFormationStackSetAdministrationRole)' },
-    { name: 'execution-role-name', kind: 'string', valueName: 'NAME', description: 'self-managed: execution role in each account (default: AWSCloudFormationStackSetExecutionRole)' },
+    {
+      name: 'execution-role-name',
+      kind: 'string',
+      valueName: 'NAME',
+      description: 'self-managed: execution role in each account (default: AWSCloudFormationStackSetExecutionRole)',
+    },
     { name: 'max-concurrent-percentage', kind: 'string', valueName: 'N', description: 'percentage of accounts deployed at once, 1-100 (default 100)' },
     { name: 'failure-tolerance-percentage', kind: 'string', valueName: 'N', description: 'percentage of accounts that may fail per region, 0-100 (default 0)' },
     { name: 'region-concurrency', kind: 'string', valueName: 'MODE', description: 'SEQUENTIAL or PARALLEL (default PARALLEL)' },
@@ -181,7 +186,8 @@ export function planStackSet(
       throw new UsageError(`--target ${t.env}=${t.account}: ${path.basename(accounts!.file)} gives ${t.env} account ${expected}; pass --allow-account-mismatch to override`);
     }
   }
-  if (!/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(name)) throw new UsageError(`--stack-set-name ${JSON.stringify(name)} must start with a letter and hold only letters, digits and hyphens`);
+  if (!/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(name))
+    throw new UsageError(`--stack-set-name ${JSON.stringify(name)} must start with a letter and hold only letters, digits and hyphens`);
   return {
     template,
     name,
@@ -207,11 +213,13 @@ export function planStackSet(
   };
 }
 
-const toParameters = (values: Readonly<Record<string, string>>): Parameter[] =>
-  Object.entries(values).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue }));
+const toParameters = (values: Readonly<Record<string, string>>): Parameter[] => Object.entries(values).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue }));
 
 /** Where one environment's instances go: its account, within the OUs when service-managed. */
-export function deploymentTarget(plan: Pick<StackSetPlan, 'permissionModel' | 'organizationalUnits'>, accounts: string[]): { Accounts?: string[]; DeploymentTargets?: DeploymentTargets } {
+export function deploymentTarget(
+  plan: Pick<StackSetPlan, 'permissionModel' | 'organizationalUnits'>,
+  accounts: string[],
+): { Accounts?: string[]; DeploymentTargets?: DeploymentTargets } {
   if (plan.permissionModel === 'SELF_MANAGED') return { Accounts: accounts };
   return { DeploymentTargets: { OrganizationalUnitIds: plan.organizationalUnits, Accounts: accounts, AccountFilterType: 'INTERSECTION' } };
 }
@@ -246,28 +254,30 @@ async function waitForOperation(cf: CloudFormationClient, name: string, operatio
     `StackSet operation ${operationId} (${what}) on ${name}; CloudFormation finishes it on its own`,
     `watch it: aws cloudformation describe-stack-set-operation --stack-set-name ${name} --operation-id ${operationId}`,
   ];
-  return whileRunning(watching, () => pollUntil(
-    `StackSet operation ${operationId}`,
-    async () => {
-      const out = await cf.send(new DescribeStackSetOperationCommand({ StackSetName: name, OperationId: operationId }));
-      const op = out.StackSetOperation;
-      const status = op?.Status ?? 'UNKNOWN';
-      const results: StackSetOperationResultSummary[] = [];
-      let token: string | undefined;
-      do {
-        const page = await cf.send(new ListStackSetOperationResultsCommand({ StackSetName: name, OperationId: operationId, NextToken: token }));
-        results.push(...(page.Summaries ?? []));
-        token = page.NextToken;
-      } while (token);
-      const line = `${status}${op?.StatusReason ? ` (${op.StatusReason})` : ''}${results.length ? `, ${operationProgress(results)}` : ''}`;
-      if (line !== last) {
-        term.out(`  ${what}: ${line} after ${Math.round((Date.now() - started) / 1000)}s`);
-        last = line;
-      }
-      return ['SUCCEEDED', 'FAILED', 'STOPPED'].includes(status) ? status : undefined;
-    },
-    3 * 60 * 60 * 1000,
-  ));
+  return whileRunning(watching, () =>
+    pollUntil(
+      `StackSet operation ${operationId}`,
+      async () => {
+        const out = await cf.send(new DescribeStackSetOperationCommand({ StackSetName: name, OperationId: operationId }));
+        const op = out.StackSetOperation;
+        const status = op?.Status ?? 'UNKNOWN';
+        const results: StackSetOperationResultSummary[] = [];
+        let token: string | undefined;
+        do {
+          const page = await cf.send(new ListStackSetOperationResultsCommand({ StackSetName: name, OperationId: operationId, NextToken: token }));
+          results.push(...(page.Summaries ?? []));
+          token = page.NextToken;
+        } while (token);
+        const line = `${status}${op?.StatusReason ? ` (${op.StatusReason})` : ''}${results.length ? `, ${operationProgress(results)}` : ''}`;
+        if (line !== last) {
+          term.out(`  ${what}: ${line} after ${Math.round((Date.now() - started) / 1000)}s`);
+          last = line;
+        }
+        return ['SUCCEEDED', 'FAILED', 'STOPPED'].includes(status) ? status : undefined;
+      },
+      3 * 60 * 60 * 1000,
+    ),
+  );
 }
 
 async function rollOut(cf: CloudFormationClient, plan: StackSetPlan, term: Terminal): Promise<number> {
@@ -353,7 +363,9 @@ async function remove(cf: CloudFormationClient, plan: StackSetPlan, term: Termin
   if (instances.length) {
     const configured = configuredAccounts();
     const production = accounts.filter((a) => isProductionAccount(a, configured) || plan.targets.some((t) => t.account === a && isProductionName(t.env)));
-    term.out(`${p.cyan('==')} delete ${instances.length} instance(s) of StackSet ${plan.name} in ${accounts.map((a) => `${a}${configured?.byAccount.get(a) ? ` (${configured.byAccount.get(a)})` : ''}`).join(', ')} / ${regions.join(', ')}`);
+    term.out(
+      `${p.cyan('==')} delete ${instances.length} instance(s) of StackSet ${plan.name} in ${accounts.map((a) => `${a}${configured?.byAccount.get(a) ? ` (${configured.byAccount.get(a)})` : ''}`).join(', ')} / ${regions.join(', ')}`,
+    );
     if (production.length && !plan.allowProduction) {
       term.err(`error: refusing to delete instances in production account${production.length > 1 ? 's' : ''} ${production.join(', ')} without --allow-production`);
       return 1;
@@ -365,7 +377,9 @@ async function remove(cf: CloudFormationClient, plan: StackSetPlan, term: Termin
       model === 'SERVICE_MANAGED'
         ? { DeploymentTargets: { OrganizationalUnitIds: ous.length ? ous : plan.organizationalUnits, Accounts: accounts, AccountFilterType: 'INTERSECTION' as const } }
         : { Accounts: accounts };
-    const out = await cf.send(new DeleteStackInstancesCommand({ StackSetName: plan.name, ...target, Regions: regions, RetainStacks: false, OperationPreferences: plan.preferences }));
+    const out = await cf.send(
+      new DeleteStackInstancesCommand({ StackSetName: plan.name, ...target, Regions: regions, RetainStacks: false, OperationPreferences: plan.preferences }),
+    );
     const status = await waitForOperation(cf, plan.name, out.OperationId, 'delete instances', term);
     if (status !== 'SUCCEEDED') return report(cf, plan, term, true);
   }
@@ -382,18 +396,24 @@ async function remove(cf: CloudFormationClient, plan: StackSetPlan, term: Termin
 const isProductionName = (env: string) => PRODUCTION_ENVIRONMENTS.includes(env.toLowerCase());
 
 export async function main(argv: string[], term: Terminal, resolveIdentity?: IdentityResolver): Promise<number> {
-  return runCommand(STACKSETS_SPEC, argv, term, (args) => planStackSet(args), async (plan) => {
-    // A self-managed StackSet is administered from the tools account.
-    const expectations: Expectation[] = plan.permissionModel === 'SELF_MANAGED' ? [{ environment: 'tools', what: 'a self-managed StackSet' }] : [];
-    const id = await establish(plan.aws, [], plan.allowAccountMismatch, term, resolveIdentity);
-    checkAccount(id, expectations, configuredAccounts(), plan.allowAccountMismatch, term);
-    const cf = awsClient(CloudFormationClient, plan.aws);
-    try {
-      return plan.remove ? await remove(cf, plan, term) : await rollOut(cf, plan, term);
-    } finally {
-      cf.destroy();
-    }
-  });
+  return runCommand(
+    STACKSETS_SPEC,
+    argv,
+    term,
+    (args) => planStackSet(args),
+    async (plan) => {
+      // A self-managed StackSet is administered from the tools account.
+      const expectations: Expectation[] = plan.permissionModel === 'SELF_MANAGED' ? [{ environment: 'tools', what: 'a self-managed StackSet' }] : [];
+      const id = await establish(plan.aws, [], plan.allowAccountMismatch, term, resolveIdentity);
+      checkAccount(id, expectations, configuredAccounts(), plan.allowAccountMismatch, term);
+      const cf = awsClient(CloudFormationClient, plan.aws);
+      try {
+        return plan.remove ? await remove(cf, plan, term) : await rollOut(cf, plan, term);
+      } finally {
+        cf.destroy();
+      }
+    },
+  );
 }
 
 if (require.main === module) runMain(main);

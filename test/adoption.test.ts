@@ -25,7 +25,8 @@ function invariantProblems(config: ResolvedConfig, files: { path: string; conten
   const problems: string[] = [];
   const templates = new Map<string, Template>();
   for (const f of files) {
-    if (!f.content.endsWith('}\n') || f.content !== toJson(JSON.parse(f.content))) problems.push(`${f.path}: not in the serializer's form (two-space JSON, small values on one line, a final newline)`);
+    if (!f.content.endsWith('}\n') || f.content !== toJson(JSON.parse(f.content)))
+      problems.push(`${f.path}: not in the serializer's form (two-space JSON, small values on one line, a final newline)`);
     if (!f.path.includes('/')) templates.set(f.path.replace(/\.json$/, ''), JSON.parse(f.content) as Template);
   }
   for (const [name, t] of templates) {
@@ -87,10 +88,26 @@ describe('npm run init', () => {
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   const flags = (out: string) => [
-    '--project', 'pets', '--cost-center', 'cc-1', '--tools-account', '101010101010',
-    '--environment', 'dev=202020202020,prod=303030303030', '--repository', 'pets-org/pets',
-    '--connection-arn', 'arn:aws:codeconnections:us-east-2:101010101010:connection/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
-    '--approval-email', 'approvers@pets.example', '--alert-email', 'alerts@pets.example', '--service', 'shop:8080', '--out', out,
+    '--project',
+    'pets',
+    '--cost-center',
+    'cc-1',
+    '--tools-account',
+    '101010101010',
+    '--environment',
+    'dev=202020202020,prod=303030303030',
+    '--repository',
+    'pets-org/pets',
+    '--connection-arn',
+    'arn:aws:codeconnections:us-east-2:101010101010:connection/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
+    '--approval-email',
+    'approvers@pets.example',
+    '--alert-email',
+    'alerts@pets.example',
+    '--service',
+    'shop:8080',
+    '--out',
+    out,
   ];
 
   test('writes a configuration that generates templates meeting the invariants', async () => {

@@ -28,7 +28,11 @@ const REQUESTS_REASON = (strategy: string) =>
   `request-count tracking (ALBRequestCountPerTarget) follows one target group, and with deploymentStrategy "${strategy}" production traffic moves to the other target group at every deployment, leaving the policy without requests; use cpuTargetPercent, or deploymentStrategy "rolling"`;
 
 const CASES: ReadonlyArray<readonly [string, (c: RawConfig) => void, readonly string[]]> = [
-  ['a minimum above the maximum', (c) => (c.services[1].environments.dev.autoScaling.minCount = 5), [`${DEV}.autoScaling.minCount: 5 is above maxCount 4; the scaler keeps the task count between the two`]],
+  [
+    'a minimum above the maximum',
+    (c) => (c.services[1].environments.dev.autoScaling.minCount = 5),
+    [`${DEV}.autoScaling.minCount: 5 is above maxCount 4; the scaler keeps the task count between the two`],
+  ],
   ['a maximum above the tasks-per-service quota', (c) => (c.services[1].environments.dev.autoScaling.maxCount = 5001), [`${DEV}.autoScaling.maxCount: 5001 must be at most 5000`]],
   ['a minimum of zero', (c) => (c.services[1].environments.dev.autoScaling.minCount = 0), [`${DEV}.autoScaling.minCount: 0 must be at least 1`]],
   ['no maximum', (c) => delete c.services[1].environments.dev.autoScaling.maxCount, [`${DEV}.autoScaling.maxCount: is required`]],
@@ -44,15 +48,33 @@ const CASES: ReadonlyArray<readonly [string, (c: RawConfig) => void, readonly st
   ['a CPU target above 100 percent', (c) => (c.services[1].environments.dev.autoScaling.cpuTargetPercent = 101), [`${DEV}.autoScaling.cpuTargetPercent: 101 must be at most 100`]],
   ['a fractional CPU target', (c) => (c.services[1].environments.dev.autoScaling.cpuTargetPercent = 62.5), [`${DEV}.autoScaling.cpuTargetPercent: 62.5 must be an integer`]],
   ['no requests per target', (c) => (c.services[1].environments.dev.autoScaling.requestsPerTarget = 0), [`${DEV}.autoScaling.requestsPerTarget: 0 must be at least 1`]],
-  ['a scale-in cooldown over an hour', (c) => (c.services[1].environments.dev.autoScaling.scaleInCooldownSeconds = 3601), [`${DEV}.autoScaling.scaleInCooldownSeconds: 3601 must be at most 3600`]],
-  ['a negative scale-out cooldown', (c) => (c.services[1].environments.dev.autoScaling.scaleOutCooldownSeconds = -1), [`${DEV}.autoScaling.scaleOutCooldownSeconds: -1 must be at least 0`]],
-  ['a scale-in switch given as text', (c) => (c.services[1].environments.dev.autoScaling.disableScaleIn = 'yes'), [`${DEV}.autoScaling.disableScaleIn: "yes" must be true or false`]],
+  [
+    'a scale-in cooldown over an hour',
+    (c) => (c.services[1].environments.dev.autoScaling.scaleInCooldownSeconds = 3601),
+    [`${DEV}.autoScaling.scaleInCooldownSeconds: 3601 must be at most 3600`],
+  ],
+  [
+    'a negative scale-out cooldown',
+    (c) => (c.services[1].environments.dev.autoScaling.scaleOutCooldownSeconds = -1),
+    [`${DEV}.autoScaling.scaleOutCooldownSeconds: -1 must be at least 0`],
+  ],
+  [
+    'a scale-in switch given as text',
+    (c) => (c.services[1].environments.dev.autoScaling.disableScaleIn = 'yes'),
+    [`${DEV}.autoScaling.disableScaleIn: "yes" must be true or false`],
+  ],
   [
     'an unknown key',
     (c) => (c.services[1].environments.dev.autoScaling.memoryTargetPercent = 70),
-    [`${DEV}.autoScaling.memoryTargetPercent: unknown key; allowed here: minCount, maxCount, cpuTargetPercent, requestsPerTarget, scaleInCooldownSeconds, scaleOutCooldownSeconds, disableScaleIn`],
+    [
+      `${DEV}.autoScaling.memoryTargetPercent: unknown key; allowed here: minCount, maxCount, cpuTargetPercent, requestsPerTarget, scaleInCooldownSeconds, scaleOutCooldownSeconds, disableScaleIn`,
+    ],
   ],
-  ['a desired count beside it', (c) => (c.services[1].environments.dev.desiredCount = 2), [`${DEV}.desiredCount: has no effect with autoScaling, which sets the task count between minCount and maxCount; remove one of them`]],
+  [
+    'a desired count beside it',
+    (c) => (c.services[1].environments.dev.desiredCount = 2),
+    [`${DEV}.desiredCount: has no effect with autoScaling, which sets the task count between minCount and maxCount; remove one of them`],
+  ],
   [
     'request tracking with the blue/green hook (the default strategy)',
     (c) => (c.services[0].environments.staging.autoScaling.requestsPerTarget = 500),

@@ -6,14 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseConfig } from '../generator/config/load';
-import {
-  ENVIRONMENT_DEFAULTS,
-  NATIVE_DEFAULTS,
-  SERVICE_DEFAULTS,
-  SERVICE_ENVIRONMENT_DEFAULTS,
-  SOURCE_DEFAULTS,
-  TOOLS_DEFAULTS,
-} from '../generator/config/defaults';
+import { ENVIRONMENT_DEFAULTS, NATIVE_DEFAULTS, SERVICE_DEFAULTS, SERVICE_ENVIRONMENT_DEFAULTS, SOURCE_DEFAULTS, TOOLS_DEFAULTS } from '../generator/config/defaults';
 import { SCHEMA_DIR } from '../generator/core/paths';
 
 type Schema = { description?: string; properties?: Record<string, Schema>; items?: Schema; additionalProperties?: Schema };

@@ -29,10 +29,21 @@ type Shape = string[];
 
 function fromSchema(s: Schema, at: string, out: Shape): Shape {
   if (s.$ref) return fromSchema(definitions[s.$ref.replace('#/definitions/', '')], at, out);
-  if (s.enum) out.push(`${at}: one of ${s.enum.map((v) => JSON.stringify(v)).sort().join(', ')}`);
+  if (s.enum)
+    out.push(
+      `${at}: one of ${s.enum
+        .map((v) => JSON.stringify(v))
+        .sort()
+        .join(', ')}`,
+    );
   if (s.properties) {
     const required = new Set(s.required ?? []);
-    out.push(`${at}: fields ${Object.keys(s.properties).sort().map((k) => (required.has(k) ? k : `${k}?`)).join(', ')}`);
+    out.push(
+      `${at}: fields ${Object.keys(s.properties)
+        .sort()
+        .map((k) => (required.has(k) ? k : `${k}?`))
+        .join(', ')}`,
+    );
     for (const [k, v] of Object.entries(s.properties)) fromSchema(v, `${at}.${k}`, out);
   }
   if (s.items) fromSchema(s.items, `${at}[]`, out);
@@ -43,7 +54,12 @@ function fromSchema(s: Schema, at: string, out: Shape): Shape {
 function fromType(checker: ts.TypeChecker, type: ts.Type, at: string, out: Shape): Shape {
   const t = checker.getNonNullableType(type);
   if (t.isUnion() && t.types.every((u) => u.isLiteral())) {
-    out.push(`${at}: one of ${t.types.map((u) => JSON.stringify((u as ts.LiteralType).value)).sort().join(', ')}`);
+    out.push(
+      `${at}: one of ${t.types
+        .map((u) => JSON.stringify((u as ts.LiteralType).value))
+        .sort()
+        .join(', ')}`,
+    );
     return out;
   }
   if (checker.isArrayType(t) || checker.isTupleType(t)) {
@@ -54,7 +70,12 @@ function fromType(checker: ts.TypeChecker, type: ts.Type, at: string, out: Shape
     const index = checker.getIndexInfoOfType(t, ts.IndexKind.String);
     if (index) return fromType(checker, index.type, `${at}{}`, out);
     const props = checker.getPropertiesOfType(t);
-    out.push(`${at}: fields ${props.map((p) => (p.flags & ts.SymbolFlags.Optional ? `${p.name}?` : p.name)).sort().join(', ')}`);
+    out.push(
+      `${at}: fields ${props
+        .map((p) => (p.flags & ts.SymbolFlags.Optional ? `${p.name}?` : p.name))
+        .sort()
+        .join(', ')}`,
+    );
     for (const p of props) fromType(checker, checker.getTypeOfSymbol(p), `${at}.${p.name}`, out);
   }
   return out;

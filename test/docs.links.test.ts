@@ -37,9 +37,7 @@ function headings(file: string): Set<string> {
 }
 
 function links(file: string): string[] {
-  return [...prose(fs.readFileSync(file, 'utf8')).matchAll(/\]\(([^)\s]+)\)/g)]
-    .map((m) => m[1])
-    .filter((href) => !/^[a-z]+:/i.test(href));
+  return [...prose(fs.readFileSync(file, 'utf8')).matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]).filter((href) => !/^[a-z]+:/i.test(href));
 }
 
 describe('links between the pages', () => {

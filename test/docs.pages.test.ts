@@ -76,7 +76,7 @@ describe('configuration.md', () => {
 });
 
 describe('scripts.md', () => {
-  test('every declared flag is listed, and the exit statuses are the runner\'s', () => {
+  test("every declared flag is listed, and the exit statuses are the runner's", () => {
     const text = pages['scripts.md'];
     for (const { spec } of Object.values(DECLARED)) {
       expect(text).toContain(`## npm run ${spec.command}`);
@@ -84,7 +84,11 @@ describe('scripts.md', () => {
     }
     for (const f of AWS_FLAGS) expect(text).toContain(`| \`--${f.name}`);
     const failure = text.split('\n').find((l) => l.startsWith('| any other error'))!;
-    const head = text.split('\n').find((l) => l.startsWith('| Outcome'))!.split('|').map((c) => c.trim());
+    const head = text
+      .split('\n')
+      .find((l) => l.startsWith('| Outcome'))!
+      .split('|')
+      .map((c) => c.trim());
     expect(failure.split('|').map((c) => c.trim())[head.indexOf('`diff`')]).toBe(String(DIFF_ERROR));
   });
 });

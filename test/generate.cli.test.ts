@@ -15,7 +15,6 @@ import { ROOT } from './helpers/template';
 
 afterAll(removeTempDirs);
 
-
 function writeConfig(dir: string, config: unknown): string {
   const file = path.join(dir, 'config.json');
   fs.writeFileSync(file, JSON.stringify(config));
@@ -129,37 +128,57 @@ describe('generate, in process', () => {
     ['the project', () => ROOT, 'holds the project; it would be replaced by the generated files'],
     ['a folder above the project', () => path.dirname(ROOT), 'holds the project; it would be replaced by the generated files'],
     ['the folder of the configuration', (dir: string) => dir, 'holds the configuration file; it would be replaced by the generated files'],
-    ['a folder of source code', (dir: string) => {
-      const out = path.join(dir, 'src');
-      fs.mkdirSync(path.join(out, 'lib'), { recursive: true });
-      fs.writeFileSync(path.join(out, 'lib', 'index.ts'), 'export {};\n');
-      return out;
-    }, `holds files the generator did not write (lib) and no ${MARKER} marker; refusing to replace it: give a new or empty directory, or one an earlier generate wrote`],
-    ['a folder of schemas (no source file in it)', (dir: string) => {
-      const out = path.join(dir, 'schemas');
-      fs.mkdirSync(out);
-      fs.writeFileSync(path.join(out, 'config.schema.json'), '{}\n');
-      return out;
-    }, `holds files the generator did not write (config.schema.json) and no ${MARKER} marker; refusing to replace it: give a new or empty directory, or one an earlier generate wrote`],
-    ['a repository folder', (dir: string) => {
-      const out = path.join(dir, '.git');
-      fs.mkdirSync(path.join(out, 'objects'), { recursive: true });
-      fs.writeFileSync(path.join(out, 'HEAD'), 'ref: refs/heads/main\n');
-      return out;
-    }, `holds files the generator did not write (HEAD, objects) and no ${MARKER} marker; refusing to replace it: give a new or empty directory, or one an earlier generate wrote`],
-    ['a home folder', (dir: string) => {
-      const out = path.join(dir, 'home');
-      fs.mkdirSync(path.join(out, '.ssh'), { recursive: true });
-      fs.writeFileSync(path.join(out, '.ssh', 'id_ed25519'), 'key\n');
-      for (const f of ['a.txt', 'b.txt', 'c.txt', 'd.txt', 'e.txt']) fs.writeFileSync(path.join(out, f), 'document\n');
-      return out;
-    }, `holds files the generator did not write (.ssh, a.txt, b.txt, c.txt, d.txt, and 1 more) and no ${MARKER} marker; refusing to replace it: give a new or empty directory, or one an earlier generate wrote`],
-    ['a folder whose marker is a directory', (dir: string) => {
-      const out = path.join(dir, 'fake');
-      fs.mkdirSync(path.join(out, MARKER), { recursive: true });
-      fs.writeFileSync(path.join(out, 'notes.txt'), 'mine\n');
-      return out;
-    }, `holds files the generator did not write (${MARKER}, notes.txt) and no ${MARKER} marker; refusing to replace it: give a new or empty directory, or one an earlier generate wrote`],
+    [
+      'a folder of source code',
+      (dir: string) => {
+        const out = path.join(dir, 'src');
+        fs.mkdirSync(path.join(out, 'lib'), { recursive: true });
+        fs.writeFileSync(path.join(out, 'lib', 'index.ts'), 'export {};\n');
+        return out;
+      },
+      `holds files the generator did not write (lib) and no ${MARKER} marker; refusing to replace it: give a new or empty directory, or one an earlier generate wrote`,
+    ],
+    [
+      'a folder of schemas (no source file in it)',
+      (dir: string) => {
+        const out = path.join(dir, 'schemas');
+        fs.mkdirSync(out);
+        fs.writeFileSync(path.join(out, 'config.schema.json'), '{}\n');
+        return out;
+      },
+      `holds files the generator did not write (config.schema.json) and no ${MARKER} marker; refusing to replace it: give a new or empty directory, or one an earlier generate wrote`,
+    ],
+    [
+      'a repository folder',
+      (dir: string) => {
+        const out = path.join(dir, '.git');
+        fs.mkdirSync(path.join(out, 'objects'), { recursive: true });
+        fs.writeFileSync(path.join(out, 'HEAD'), 'ref: refs/heads/main\n');
+        return out;
+      },
+      `holds files the generator did not write (HEAD, objects) and no ${MARKER} marker; refusing to replace it: give a new or empty directory, or one an earlier generate wrote`,
+    ],
+    [
+      'a home folder',
+      (dir: string) => {
+        const out = path.join(dir, 'home');
+        fs.mkdirSync(path.join(out, '.ssh'), { recursive: true });
+        fs.writeFileSync(path.join(out, '.ssh', 'id_ed25519'), 'key\n');
+        for (const f of ['a.txt', 'b.txt', 'c.txt', 'd.txt', 'e.txt']) fs.writeFileSync(path.join(out, f), 'document\n');
+        return out;
+      },
+      `holds files the generator did not write (.ssh, a.txt, b.txt, c.txt, d.txt, and 1 more) and no ${MARKER} marker; refusing to replace it: give a new or empty directory, or one an earlier generate wrote`,
+    ],
+    [
+      'a folder whose marker is a directory',
+      (dir: string) => {
+        const out = path.join(dir, 'fake');
+        fs.mkdirSync(path.join(out, MARKER), { recursive: true });
+        fs.writeFileSync(path.join(out, 'notes.txt'), 'mine\n');
+        return out;
+      },
+      `holds files the generator did not write (${MARKER}, notes.txt) and no ${MARKER} marker; refusing to replace it: give a new or empty directory, or one an earlier generate wrote`,
+    ],
   ])('--out naming %s is refused (exit 2) and nothing changes', (_name, setUp, message) => {
     const dir = tempDir('gen-guard');
     const config = writeConfig(dir, exampleRaw());
@@ -186,9 +205,22 @@ describe('generate, in process', () => {
   });
 
   test.each([
-    ['a template problem names the --out given', () => new render.GenerationError(['network.json: [rule] broken']), (out: string) => `error: generation failed; ${out} was left as it was\n  network.json: [rule] broken\n`],
-    ['an unexpected error is one line, without a stack', () => new RangeError('Maximum call stack size exceeded'), (out: string) => `error: generation failed unexpectedly: Maximum call stack size exceeded (the input is nested or sized beyond what the generator handles); ${out} was left as it was\n`],
-    ['a file-system error outside the writer is one line', () => Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', path: '/x' }), (out: string) => `error: generation failed unexpectedly: /x is on a full disk; ${out} was left as it was\n`],
+    [
+      'a template problem names the --out given',
+      () => new render.GenerationError(['network.json: [rule] broken']),
+      (out: string) => `error: generation failed; ${out} was left as it was\n  network.json: [rule] broken\n`,
+    ],
+    [
+      'an unexpected error is one line, without a stack',
+      () => new RangeError('Maximum call stack size exceeded'),
+      (out: string) =>
+        `error: generation failed unexpectedly: Maximum call stack size exceeded (the input is nested or sized beyond what the generator handles); ${out} was left as it was\n`,
+    ],
+    [
+      'a file-system error outside the writer is one line',
+      () => Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', path: '/x' }),
+      (out: string) => `error: generation failed unexpectedly: /x is on a full disk; ${out} was left as it was\n`,
+    ],
   ])('%s (exit 1, --out untouched)', (_name, error, message) => {
     const dir = tempDir('gen-fail');
     const out = path.join(dir, 'out');
@@ -228,11 +260,7 @@ describe('generate, as a child process', () => {
 
   // One start-up each, in parallel: these are the slow tests of this file.
   beforeAll(async () => {
-    runs = await Promise.all([
-      cli(['--config', good, '--out', outGood]),
-      cli(['--config', bad, '--out', outBad]),
-      cli(['--bogus']),
-    ]);
+    runs = await Promise.all([cli(['--config', good, '--out', outGood]), cli(['--config', bad, '--out', outBad]), cli(['--bogus'])]);
   });
 
   test('a valid configuration: exit 0 and the files written', () => {
@@ -349,7 +377,9 @@ describe('hostile input, as a child process', () => {
     },
     {
       name: '5,000 duplicate services: a report of 50 problems and a count',
-      setUp: (dir) => ({ args: ['--config', configured(dir, (c) => (c.services = Array.from({ length: 5000 }, () => ({ name: 'web', containerPort: 80 })))), '--out', path.join(dir, 'out')] }),
+      setUp: (dir) => ({
+        args: ['--config', configured(dir, (c) => (c.services = Array.from({ length: 5000 }, () => ({ name: 'web', containerPort: 80 })))), '--out', path.join(dir, 'out')],
+      }),
       status: 1,
       stderr: (dir) =>
         [
@@ -371,8 +401,11 @@ describe('hostile input, as a child process', () => {
       stderr: (dir) => problem(path.join(dir, 'config.json'), 'project.__proto__: unknown key; allowed here: name, costCenter'),
     },
     {
-      name: 'a relative --out is the caller\'s folder under npm run generate (INIT_CWD)',
-      setUp: (dir) => ({ args: ['--config', 'config.json', '--out', 'out'], options: { env: { npm_lifecycle_event: 'generate', INIT_CWD: ((): string => (configured(dir), dir))() } } }),
+      name: "a relative --out is the caller's folder under npm run generate (INIT_CWD)",
+      setUp: (dir) => ({
+        args: ['--config', 'config.json', '--out', 'out'],
+        options: { env: { npm_lifecycle_event: 'generate', INIT_CWD: ((): string => (configured(dir), dir))() } },
+      }),
       status: 0,
       stderr: () => '',
       stdout: (dir) => `wrote ${n} files to ${path.relative(ROOT, path.join(dir, 'out'))}\n`,
@@ -387,7 +420,7 @@ describe('hostile input, as a child process', () => {
       after: withOutput('out'),
     },
     {
-      name: 'a symlinked --out keeps its link (held for the target\'s files)',
+      name: "a symlinked --out keeps its link (held for the target's files)",
       setUp: (dir) => {
         fs.mkdirSync(path.join(dir, 'real'));
         fs.symlinkSync(path.join(dir, 'real'), path.join(dir, 'link'));

@@ -28,7 +28,12 @@ const CASES: ReadonlyArray<readonly [string, ParameterDef, unknown, readonly str
   ['MaxLength, at the limit', { Type: 'String', Description: D, MaxLength: 3 }, 'abc', []],
   ['MaxLength, above', { Type: 'String', Description: D, MaxLength: 3 }, 'abcd', ['P: "abcd" is longer than MaxLength 3']],
   ['an empty string with no constraint', { Type: 'String', Description: D }, '', []],
-  ['several constraints broken at once', { Type: 'String', Description: D, AllowedPattern: '[a-z]+', MaxLength: 2 }, 'ABC', ['P: "ABC" does not match AllowedPattern [a-z]+', 'P: "ABC" is longer than MaxLength 2']],
+  [
+    'several constraints broken at once',
+    { Type: 'String', Description: D, AllowedPattern: '[a-z]+', MaxLength: 2 },
+    'ABC',
+    ['P: "ABC" does not match AllowedPattern [a-z]+', 'P: "ABC" is longer than MaxLength 2'],
+  ],
   ['Number, in range', { Type: 'Number', Description: D, MinValue: 1, MaxValue: 10 }, '10', []],
   ['Number, a decimal', { Type: 'Number', Description: D, MinValue: 0 }, '0.5', []],
   ['Number, a negative', { Type: 'Number', Description: D }, '-3', []],
@@ -41,14 +46,29 @@ const CASES: ReadonlyArray<readonly [string, ParameterDef, unknown, readonly str
   ['Number, AllowedValues compared as numbers', { Type: 'Number', Description: D, AllowedValues: [1, 3, 5] }, '3.0', []],
   ['Number, not an allowed value', { Type: 'Number', Description: D, AllowedValues: [1, 3, 5] }, '2', ['P: "2" is not one of 1, 3, 5']],
   ['CommaDelimitedList, every item matches', { Type: 'CommaDelimitedList', Description: D, AllowedPattern: '[a-z]+' }, 'a,b,c', []],
-  ['CommaDelimitedList, one item does not', { Type: 'CommaDelimitedList', Description: D, AllowedPattern: '[a-z]+' }, 'a,B,c', ['P: item "B" does not match AllowedPattern [a-z]+']],
+  [
+    'CommaDelimitedList, one item does not',
+    { Type: 'CommaDelimitedList', Description: D, AllowedPattern: '[a-z]+' },
+    'a,B,c',
+    ['P: item "B" does not match AllowedPattern [a-z]+'],
+  ],
   ['CommaDelimitedList, AllowedValues per item', { Type: 'CommaDelimitedList', Description: D, AllowedValues: ['x', 'y'] }, 'x,z', ['P: item "z" is not one of x, y']],
   ['VPC ID, valid', { Type: 'AWS::EC2::VPC::Id', Description: D }, 'vpc-0a1b2c3d4e5f60718', []],
   ['VPC ID, a subnet ID instead', { Type: 'AWS::EC2::VPC::Id', Description: D }, 'subnet-0a1b2c3d', ['P: "subnet-0a1b2c3d" is not a valid AWS::EC2::VPC::Id']],
   ['subnet list, valid', { Type: 'List<AWS::EC2::Subnet::Id>', Description: D }, 'subnet-0a1b2c3d,subnet-1a2b3c4d', []],
-  ['subnet list, one bad item', { Type: 'List<AWS::EC2::Subnet::Id>', Description: D }, 'subnet-0a1b2c3d,sg-1a2b3c4d', ['P: item "sg-1a2b3c4d" is not a valid AWS::EC2::Subnet::Id']],
+  [
+    'subnet list, one bad item',
+    { Type: 'List<AWS::EC2::Subnet::Id>', Description: D },
+    'subnet-0a1b2c3d,sg-1a2b3c4d',
+    ['P: item "sg-1a2b3c4d" is not a valid AWS::EC2::Subnet::Id'],
+  ],
   ['availability zone, valid', { Type: 'AWS::EC2::AvailabilityZone::Name', Description: D }, 'eu-west-1a', []],
-  ['availability zone, a region instead', { Type: 'AWS::EC2::AvailabilityZone::Name', Description: D }, 'eu-west-1', ['P: "eu-west-1" is not a valid AWS::EC2::AvailabilityZone::Name']],
+  [
+    'availability zone, a region instead',
+    { Type: 'AWS::EC2::AvailabilityZone::Name', Description: D },
+    'eu-west-1',
+    ['P: "eu-west-1" is not a valid AWS::EC2::AvailabilityZone::Name'],
+  ],
   ['a value that is not a string', { Type: 'Number', Description: D }, 3, ['P: 3 must be a string in a template configuration file']],
 ];
 
@@ -66,9 +86,7 @@ describe('parameter values against their constraints', () => {
   });
 
   test('a name the template does not declare is refused', () => {
-    expect(checkParameterValues(templateWith({ Type: 'String', Description: D }), { P: 'x', Q: 'y' })).toEqual([
-      'Q: the template has no such parameter',
-    ]);
+    expect(checkParameterValues(templateWith({ Type: 'String', Description: D }), { P: 'x', Q: 'y' })).toEqual(['Q: the template has no such parameter']);
   });
 
   test('a parameter the deploy action supplies may be left out, and must be', () => {
@@ -79,9 +97,7 @@ describe('parameter values against their constraints', () => {
   });
 
   test('a name of an object prototype property is not mistaken for a parameter', () => {
-    expect(checkParameterValues(templateWith({ Type: 'String', Description: D }), { P: 'x', constructor: 'y' })).toEqual([
-      'constructor: the template has no such parameter',
-    ]);
+    expect(checkParameterValues(templateWith({ Type: 'String', Description: D }), { P: 'x', constructor: 'y' })).toEqual(['constructor: the template has no such parameter']);
   });
 });
 

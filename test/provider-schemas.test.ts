@@ -21,9 +21,7 @@ const TYPES = fs
   .map((f) => f.replace(/\.json$/, '').replace(/-/g, '::'));
 
 function templateOf(resources: Record<string, Pick<ResourceDef, 'Type' | 'Properties'>>): Template {
-  const withPolicies = Object.fromEntries(
-    Object.entries(resources).map(([id, r]) => [id, { ...r, DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' }]),
-  );
+  const withPolicies = Object.fromEntries(Object.entries(resources).map(([id, r]) => [id, { ...r, DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' }]));
   return { AWSTemplateFormatVersion: '2010-09-09', Description: 'test', Resources: withPolicies } as unknown as Template;
 }
 
@@ -75,10 +73,7 @@ describe('provider schemas', () => {
     const resources = buildAll(exampleConfig()).templates.flatMap((t) =>
       Object.entries(t.template.Resources).flatMap(([id, r]) => {
         const props = (r.Properties ?? {}) as Props;
-        return [
-          [`${t.path} ${id}`, r.Type, props, true] as const,
-          ...broken(props).map(([what, p]) => [`${t.path} ${id} with ${what}`, r.Type, p, false] as const),
-        ];
+        return [[`${t.path} ${id}`, r.Type, props, true] as const, ...broken(props).map(([what, p]) => [`${t.path} ${id} with ${what}`, r.Type, p, false] as const)];
       }),
     );
 

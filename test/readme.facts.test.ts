@@ -12,7 +12,9 @@ import { PROJECT_ROOT, SCHEMA_DIR } from '../generator/core/paths';
 import { TEMPLATES_DIR } from './helpers/template';
 
 function markdownFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? markdownFiles(path.join(dir, e.name)) : e.name.endsWith('.md') ? [path.join(dir, e.name)] : []));
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? markdownFiles(path.join(dir, e.name)) : e.name.endsWith('.md') ? [path.join(dir, e.name)] : []));
 }
 
 /** The README and docs/, with line breaks as spaces, so that a sentence is found wherever it wraps. */

@@ -14,7 +14,11 @@ import * as path from 'node:path';
 import { Template } from '../generator/core/template';
 import { COMMITTED_TEMPLATES_DIR as TEMPLATES_DIR } from './helpers/template';
 
-const templateFiles = () => fs.readdirSync(TEMPLATES_DIR).filter((f) => f.endsWith('.json')).sort();
+const templateFiles = () =>
+  fs
+    .readdirSync(TEMPLATES_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
 const loadTemplate = (file: string) => JSON.parse(fs.readFileSync(path.join(TEMPLATES_DIR, file), 'utf8')) as Template;
 
 interface LintFinding {

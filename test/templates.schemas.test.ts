@@ -44,9 +44,7 @@ describe('a broken template', () => {
 
   test('fails the provider schema on a missing required property', () => {
     const found = checks.providers.validate(broken);
-    expect(found.map((f) => `${f.resource}: ${f.message}`)).toContain(
-      "Role: Properties: must have required property 'AssumeRolePolicyDocument'",
-    );
+    expect(found.map((f) => `${f.resource}: ${f.message}`)).toContain("Role: Properties: must have required property 'AssumeRolePolicyDocument'");
   });
 
   test('fails the provider schema on a wrong enum value and a read-only property', () => {
@@ -83,9 +81,7 @@ describe('a broken template', () => {
 
   test('fails the policy rules on a Retain policy', () => {
     expect(checks.policy(broken)).toBe(false);
-    expect((checks.policy.errors ?? []).map((e) => e.instancePath)).toEqual(
-      expect.arrayContaining(['/Resources/Bucket/DeletionPolicy', '/Resources/Bucket/UpdateReplacePolicy']),
-    );
+    expect((checks.policy.errors ?? []).map((e) => e.instancePath)).toEqual(expect.arrayContaining(['/Resources/Bucket/DeletionPolicy', '/Resources/Bucket/UpdateReplacePolicy']));
   });
 
   test('fails the policy rules on deletion protection and on missing tags', () => {

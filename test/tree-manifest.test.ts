@@ -17,8 +17,7 @@ const FILES: TreeFile[] = [
   { path: 'parameters/a/dev.json', content: '{"Parameters": {}}\n' },
 ];
 
-const hashed = (files: readonly TreeFile[]) =>
-  [...files, { path: MARKER, content: MARKER_CONTENT }].map((f) => ({ path: f.path, hash: contentHash(f.content) }));
+const hashed = (files: readonly TreeFile[]) => [...files, { path: MARKER, content: MARKER_CONTENT }].map((f) => ({ path: f.path, hash: contentHash(f.content) }));
 
 /** A tree written with a record; `trusted` asks the record with no racy margin (the tree is seconds old in real use). */
 function recorded(prefix: string): { out: string; cache: string; trusted: (files?: readonly TreeFile[]) => boolean } {

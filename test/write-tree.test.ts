@@ -116,8 +116,25 @@ describe('what is written', () => {
 
 describe('a failure at each step leaves the previous tree whole', () => {
   test.each([
-    ['writing a staged file (a full disk)', { writeFileSync: (f: string) => { throw errno('ENOSPC', f); } }, 'is on a full disk; nothing was changed'],
-    ['moving the current tree aside', { renameSync: (from: string, to: string) => { if (path.basename(from) === 'out') throw errno('EBUSY', from); fs.renameSync(from, to); } }, 'is in use; nothing was changed'],
+    [
+      'writing a staged file (a full disk)',
+      {
+        writeFileSync: (f: string) => {
+          throw errno('ENOSPC', f);
+        },
+      },
+      'is on a full disk; nothing was changed',
+    ],
+    [
+      'moving the current tree aside',
+      {
+        renameSync: (from: string, to: string) => {
+          if (path.basename(from) === 'out') throw errno('EBUSY', from);
+          fs.renameSync(from, to);
+        },
+      },
+      'is in use; nothing was changed',
+    ],
   ])('%s', (_name, fault, reason) => {
     const { dir, out } = written('wt-fail');
     const before = snapshot(out);
@@ -159,7 +176,9 @@ describe('a failure at each step leaves the previous tree whole', () => {
     const e = thrown(() => writeTree(out, changed, ops));
     const old = fs.readdirSync(dir).find((n) => n.startsWith('.out.old-'))!;
     expect(e.message).toMatch(
-      new RegExp(`^cannot write ${out}: ${out} could not be written \\(an I/O error\\); and putting the previous tree back failed too \\(.*\\): it is in ${path.join(dir, old).replace(/\./g, '\\.')} and the new one in .*; the next generate puts the previous one back$`),
+      new RegExp(
+        `^cannot write ${out}: ${out} could not be written \\(an I/O error\\); and putting the previous tree back failed too \\(.*\\): it is in ${path.join(dir, old).replace(/\./g, '\\.')} and the new one in .*; the next generate puts the previous one back$`,
+      ),
     );
     expect(snapshot(path.join(dir, old))).toEqual(before);
 

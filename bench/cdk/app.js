@@ -83,7 +83,10 @@ function addStack(app, name, template, parameterFile) {
 function main() {
   const { templates, out } = args(process.argv.slice(2));
   const app = new App({ outdir: out });
-  const names = fs.readdirSync(templates).filter((f) => f.endsWith('.json')).sort();
+  const names = fs
+    .readdirSync(templates)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
   for (const file of names) {
     const template = JSON.parse(fs.readFileSync(path.join(templates, file), 'utf8'));
     const base = file.replace(/\.json$/, '');

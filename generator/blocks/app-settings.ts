@@ -95,7 +95,11 @@ export function taskRoleStatements(configured: readonly TaskRoleStatementConfig[
   return configured.map((st) =>
     st.resources.length === 1 && st.resources[0] === '*'
       ? allow(st.sid, st.actions, anyResource(st.anyResourceBecause ?? ''))
-      : allow(st.sid, st.actions, st.resources.map((r) => (r.includes('${') ? sub(r) : r))),
+      : allow(
+          st.sid,
+          st.actions,
+          st.resources.map((r) => (r.includes('${') ? sub(r) : r)),
+        ),
   );
 }
 

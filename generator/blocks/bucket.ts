@@ -21,26 +21,28 @@ export interface BucketProps {
  * Why the house buckets keep no S3 server access logs: each would need a further bucket
  * (itself unlogged), and nobody but the project's roles can reach these.
  */
-export const NO_ACCESS_LOGS = suppress(
-  'AwsSolutions-S1',
-  'private; only this project\'s roles use it',
-);
+export const NO_ACCESS_LOGS = suppress('AwsSolutions-S1', "private; only this project's roles use it");
 
 export function privateBucket(t: TemplateBuilder, id: string, props: BucketProps): ResourceHandle {
-  return t.resource(id, 'AWS::S3::Bucket', {
-    BucketName: props.bucketName,
-    BucketEncryption: {
-      ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+  return t.resource(
+    id,
+    'AWS::S3::Bucket',
+    {
+      BucketName: props.bucketName,
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      ...(props.versioned ? { VersioningConfiguration: { Status: 'Enabled' } } : {}),
+      LifecycleConfiguration: { Rules: props.lifecycleRules },
     },
-    PublicAccessBlockConfiguration: {
-      BlockPublicAcls: true,
-      BlockPublicPolicy: true,
-      IgnorePublicAcls: true,
-      RestrictPublicBuckets: true,
-    },
-    ...(props.versioned ? { VersioningConfiguration: { Status: 'Enabled' } } : {}),
-    LifecycleConfiguration: { Rules: props.lifecycleRules },
-  }, { suppressions: [props.noAccessLogs ?? NO_ACCESS_LOGS] });
+    { suppressions: [props.noAccessLogs ?? NO_ACCESS_LOGS] },
+  );
 }
 
 /**
@@ -49,12 +51,10 @@ export function privateBucket(t: TemplateBuilder, id: string, props: BucketProps
  * (cdk-nag AwsSolutions-S10), which covers actions added to S3 later as well.
  */
 export function denyInsecureTransport(bucket: ResourceHandle): Statement {
-  return denyEveryAction(
-    'DenyInsecureTransport',
-    's3',
-    [sub(`\${${bucket.logicalId}.Arn}`), sub(`\${${bucket.logicalId}.Arn}/*`)],
-    { principal: '*', condition: { Bool: { 'aws:SecureTransport': 'false' } } },
-  );
+  return denyEveryAction('DenyInsecureTransport', 's3', [sub(`\${${bucket.logicalId}.Arn}`), sub(`\${${bucket.logicalId}.Arn}/*`)], {
+    principal: '*',
+    condition: { Bool: { 'aws:SecureTransport': 'false' } },
+  });
 }
 
 /** The bucket policy: TLS only, plus the given grants. */

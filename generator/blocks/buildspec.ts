@@ -14,10 +14,7 @@ export type BuildSpecNode = string | number | readonly BuildSpecNode[] | { reado
 export function yamlScalar(value: string | number): string {
   if (typeof value === 'number') return String(value);
   const plain =
-    value.length > 0 &&
-    !/^[\s\-?:,[\]{}#&*!|>'"%@`]/.test(value) &&
-    !/(: |\s#|:$|\s$)/.test(value) &&
-    !/^(true|false|yes|no|on|off|null|~|[0-9.+-][0-9.eE+-]*)$/i.test(value);
+    value.length > 0 && !/^[\s\-?:,[\]{}#&*!|>'"%@`]/.test(value) && !/(: |\s#|:$|\s$)/.test(value) && !/^(true|false|yes|no|on|off|null|~|[0-9.+-][0-9.eE+-]*)$/i.test(value);
   return plain ? value : JSON.stringify(value);
 }
 

@@ -127,7 +127,9 @@ function widgetProperties(w: Widget): Record<string, unknown> {
         region: REGION,
         stat: w.stat,
         period: w.periodSeconds,
-        yAxis: { left: { label: w.unit.label, showUnits: false, ...(w.unit.min !== undefined ? { min: w.unit.min } : {}), ...(w.unit.max !== undefined ? { max: w.unit.max } : {}) } },
+        yAxis: {
+          left: { label: w.unit.label, showUnits: false, ...(w.unit.min !== undefined ? { min: w.unit.min } : {}), ...(w.unit.max !== undefined ? { max: w.unit.max } : {}) },
+        },
         metrics: w.series.map(seriesEntry),
         ...(w.annotations?.length ? { annotations: { horizontal: w.annotations.map((a) => ({ ...a })) } } : {}),
       };

@@ -26,7 +26,10 @@ const APP_AUTOSCALING_ECS = 'ecs.application-autoscaling.amazonaws.com';
  */
 const WITHOUT_RESOURCE_TYPES: ReadonlyArray<{ readonly actions: RegExp; readonly calls: string }> = [
   { actions: /ec2:Describe\w+|autoscaling:DescribeTags|elasticloadbalancing:Describe\w+/, calls: 'EC2 and Elastic Load Balancing Describe* calls, autoscaling:DescribeTags' },
-  { actions: /ecs:(DeregisterTaskDefinition|DescribeTaskDefinition|ListClusters|ListServices|ListTaskDefinitions)/, calls: 'ecs:DeregisterTaskDefinition, DescribeTaskDefinition and the List* calls' },
+  {
+    actions: /ecs:(DeregisterTaskDefinition|DescribeTaskDefinition|ListClusters|ListServices|ListTaskDefinitions)/,
+    calls: 'ecs:DeregisterTaskDefinition, DescribeTaskDefinition and the List* calls',
+  },
   { actions: /iam:ListRoles/, calls: 'iam:ListRoles' },
   { actions: /logs:(DescribeIndexPolicies|DescribeLogGroups|DescribeResourcePolicies)/, calls: 'logs:DescribeLogGroups, DescribeIndexPolicies and DescribeResourcePolicies' },
   { actions: /lambda:ListFunctions/, calls: 'lambda:ListFunctions' },
@@ -178,7 +181,7 @@ function canaryScopes({ project, suffix, projectTag }: ScopeNames): PermissionSc
       ],
       options: {
         because:
-          'CloudWatch Synthetics names a canary\'s function and layer cwsyn-{canary}-{id}, and canary names ({service}-{suffix}, 21 characters) cannot hold the project; the runtime\'s layers belong to AWS accounts',
+          "CloudWatch Synthetics names a canary's function and layer cwsyn-{canary}-{id}, and canary names ({service}-{suffix}, 21 characters) cannot hold the project; the runtime's layers belong to AWS accounts",
       },
     },
     // The pre-traffic check functions (CodeDeployHook_{project}-*) and the canaries'
@@ -186,12 +189,10 @@ function canaryScopes({ project, suffix, projectTag }: ScopeNames): PermissionSc
     {
       sid: 'Functions',
       actions: /^lambda:\w+$/,
-      resources: [
-        arn('lambda', `function:CodeDeployHook_${project}-*`),
-        arn('lambda', `function:${project}-*-check-${suffix}`),
-        arn('lambda', `function:cwsyn-*-${suffix}-*`),
-      ],
-      options: { because: 'CloudWatch Synthetics names a canary\'s function and layer cwsyn-{canary}-{id}, and canary names ({service}-{suffix}, 21 characters) cannot hold the project' },
+      resources: [arn('lambda', `function:CodeDeployHook_${project}-*`), arn('lambda', `function:${project}-*-check-${suffix}`), arn('lambda', `function:cwsyn-*-${suffix}-*`)],
+      options: {
+        because: "CloudWatch Synthetics names a canary's function and layer cwsyn-{canary}-{id}, and canary names ({service}-{suffix}, 21 characters) cannot hold the project",
+      },
     },
     // CreateCanary has no resource type: it is held to canaries tagged with this project.
     {

@@ -55,10 +55,7 @@ export type IngressRule = ItemOf<EC2SecurityGroupProperties['SecurityGroupIngres
 /** Ingress of the load balancer's security group for production traffic: 80 always (it redirects with a certificate), 443 with one. */
 export function productionIngress(https: Https): IngressRule[] {
   const rule = (port: number, description: string) => ({ IpProtocol: 'tcp', FromPort: port, ToPort: port, CidrIp: '0.0.0.0/0', Description: description });
-  return [
-    rule(HTTP_PORT, 'Production listener, or its redirect to HTTPS'),
-    ifCond(https.enabled, rule(HTTPS_PORT, 'Production listener (HTTPS)'), AWS.noValue),
-  ];
+  return [rule(HTTP_PORT, 'Production listener, or its redirect to HTTPS'), ifCond(https.enabled, rule(HTTPS_PORT, 'Production listener (HTTPS)'), AWS.noValue)];
 }
 
 /** Port, protocol, certificate and policy of the production listener. */

@@ -40,7 +40,6 @@ export interface SubNames {
   readonly projectId: string;
 }
 
-
 /** Load balancers, listeners and rules of `{service}-alb-{suffix}`; target groups `{service}-tg{n}-{suffix}` (core/naming). */
 export function loadBalancingArns(n: SubNames) {
   return {
@@ -76,7 +75,11 @@ const CREATE_GROUPS: ReadonlyArray<{ sid: string; creates: Readonly<Record<strin
     shared: false,
   },
   // Each of these also names an existing VPC (NetworkProjectResources).
-  { sid: 'Ec2CreateInVpc', creates: { 'ec2:CreateRouteTable': 'ec2:route-table', 'ec2:CreateSecurityGroup': 'ec2:security-group', 'ec2:CreateSubnet': 'ec2:subnet' }, shared: true },
+  {
+    sid: 'Ec2CreateInVpc',
+    creates: { 'ec2:CreateRouteTable': 'ec2:route-table', 'ec2:CreateSecurityGroup': 'ec2:security-group', 'ec2:CreateSubnet': 'ec2:subnet' },
+    shared: true,
+  },
   // Also names an existing subnet and Elastic IP address.
   { sid: 'Ec2CreateNatGateways', creates: { 'ec2:CreateNatGateway': 'ec2:natgateway' }, shared: true },
   // Also names the existing VPC (and could name a NAT gateway or subnet).
@@ -95,11 +98,15 @@ export const CREATES: Readonly<Record<string, string>> = Object.assign({}, ...CR
  */
 export const CREATES_UNTAGGED: Readonly<Record<string, string>> = { 'ec2:AllocateAddress': 'ec2:elastic-ip' };
 
-const EC2_CREATES = Object.keys(CREATES).filter((a) => a.startsWith('ec2:')).map((a) => a.slice('ec2:'.length));
+const EC2_CREATES = Object.keys(CREATES)
+  .filter((a) => a.startsWith('ec2:'))
+  .map((a) => a.slice('ec2:'.length));
 /** ec2:CreateAction values: every EC2 create call above matches one. */
 export const EC2_CREATE_ACTION_PATTERNS = ['Create*'];
 if (!EC2_CREATES.every((a) => a.startsWith('Create'))) throw new Error('EC2_CREATE_ACTION_PATTERNS must cover every EC2 create call');
-const LB_CREATES = Object.keys(CREATES).filter((a) => a.startsWith('elasticloadbalancing:')).map((a) => a.slice('elasticloadbalancing:'.length));
+const LB_CREATES = Object.keys(CREATES)
+  .filter((a) => a.startsWith('elasticloadbalancing:'))
+  .map((a) => a.slice('elasticloadbalancing:'.length));
 
 /** Why listener and rule ARNs are held to names only. */
 export const LISTENERS_BECAUSE =
@@ -138,7 +145,7 @@ export function networkScopes(n: SubNames): Scope[] {
       resources: [arn('ec2', 'elastic-ip/*')],
       options: {
         condition: { ...projectRequestTag(n), Null: { 'aws:ResourceTag/Project': 'true' } },
-        because: 'EC2 assigns the address its ID; only an address without a Project tag may get this project\'s',
+        because: "EC2 assigns the address its ID; only an address without a Project tag may get this project's",
       },
       shared: true,
     },

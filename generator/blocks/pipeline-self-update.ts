@@ -87,11 +87,7 @@ export function selfUpdateStages(
           templates,
           `${script} apply ${common} --pipeline ${n.pipeline} --role-arn ${n.stacksRoleArn} --execution-id "$EXECUTION_ID" --commit-id "$COMMIT_ID"`,
           {
-            EnvironmentVariables: [
-              restarted,
-              { Name: 'EXECUTION_ID', Value: '#{codepipeline.PipelineExecutionId}' },
-              { Name: 'COMMIT_ID', Value: commitId },
-            ],
+            EnvironmentVariables: [restarted, { Name: 'EXECUTION_ID', Value: '#{codepipeline.PipelineExecutionId}' }, { Name: 'COMMIT_ID', Value: commitId }],
           },
         ),
       ],

@@ -81,9 +81,7 @@ export function role(t: TemplateBuilder, id: string, props: RoleProps, options: 
       ]),
       ...(props.maxSessionDurationSeconds ? { MaxSessionDuration: props.maxSessionDurationSeconds } : {}),
       ...(props.permissionsBoundary !== undefined ? { PermissionsBoundary: props.permissionsBoundary } : {}),
-      ...(props.policyName !== null
-        ? { Policies: [{ PolicyName: props.policyName, PolicyDocument: policyDocument([...props.statements, DENY_TERMINATE_INSTANCES]) }] }
-        : {}),
+      ...(props.policyName !== null ? { Policies: [{ PolicyName: props.policyName, PolicyDocument: policyDocument([...props.statements, DENY_TERMINATE_INSTANCES]) }] } : {}),
       ...(props.managedPolicyArns !== undefined ? { ManagedPolicyArns: props.managedPolicyArns } : {}),
       ...(props.tags !== undefined ? { Tags: props.tags } : {}),
     },

@@ -92,7 +92,10 @@ const RESOURCE_ARN = new RegExp(`^arn:${PARTITION}:[a-z0-9-]+:`);
 export const RESOURCE_PLACEHOLDERS = ['${AWS::Partition}', '${AWS::Region}', '${AWS::AccountId}'] as const;
 /** A resource with its placeholders replaced by a sample value, to check its shape. */
 export function samplePlaceholders(resource: string): string {
-  return resource.replace('${AWS::Partition}', 'aws').replace(/\$\{AWS::Region\}/g, 'eu-west-1').replace(/\$\{AWS::AccountId\}/g, '111111111111');
+  return resource
+    .replace('${AWS::Partition}', 'aws')
+    .replace(/\$\{AWS::Region\}/g, 'eu-west-1')
+    .replace(/\$\{AWS::AccountId\}/g, '111111111111');
 }
 const VERSION_STAGE = /^[A-Za-z0-9_+=.@-]{1,256}$/;
 const VERSION_ID = /^[A-Za-z0-9-]{32,64}$/;
@@ -111,7 +114,9 @@ function settingsProblems(where: string, own: Json, accountId: string | undefine
   for (const [name, value] of Object.entries(environment)) {
     if (!ENV_NAME.test(name)) problems.push(`${where}.environment.${name}: the name must match ${ENV_NAME.source}`);
     else if (SECRET_LOOKING_NAME.test(name)) {
-      problems.push(`${where}.environment.${name}: the name looks like a secret; plain variables are written into the template, so pass it through ${where}.secrets (a Secrets Manager secret or SSM SecureString parameter)`);
+      problems.push(
+        `${where}.environment.${name}: the name looks like a secret; plain variables are written into the template, so pass it through ${where}.secrets (a Secrets Manager secret or SSM SecureString parameter)`,
+      );
     }
     if (name in secrets) problems.push(`${where}.environment.${name}: also named in ${where}.secrets; a variable is either plain or secret`);
     if (typeof value === 'string' && value.length > 4096) problems.push(`${where}.environment.${name}: the value has ${value.length} characters; at most 4096`);
@@ -134,14 +139,20 @@ export function secretProblems(where: string, ref: Json, accountId: string | und
   if (typeof sm === 'string') {
     const arn = SECRET_ARN.exec(sm);
     if (!arn && sm.startsWith('arn:')) {
-      problems.push(`${where}.secretsManager: ${show(sm)} is not a full secret ARN; write arn:aws:secretsmanager:region:account:secret:name-AbCdEf (with the 6-character suffix) or the secret name alone`);
+      problems.push(
+        `${where}.secretsManager: ${show(sm)} is not a full secret ARN; write arn:aws:secretsmanager:region:account:secret:name-AbCdEf (with the 6-character suffix) or the secret name alone`,
+      );
     } else if (!arn && !SECRET_NAME.test(sm)) {
-      problems.push(`${where}.secretsManager: ${show(sm)} must be a secret name (letters, digits, /_+=.@-) or a full secret ARN arn:aws:secretsmanager:region:account:secret:name-AbCdEf`);
+      problems.push(
+        `${where}.secretsManager: ${show(sm)} must be a secret name (letters, digits, /_+=.@-) or a full secret ARN arn:aws:secretsmanager:region:account:secret:name-AbCdEf`,
+      );
     }
     account = arn?.[4];
     const versioned = ['jsonKey', 'versionStage', 'versionId'].filter((k) => ref[k] !== undefined);
     if (!arn && !sm.startsWith('arn:') && versioned.length) {
-      problems.push(`${where}.secretsManager: ${show(sm)} must be the full secret ARN when ${versioned.join(', ')} is given (ECS reads arn:...:secret:name-AbCdEf:json-key:version-stage:version-id)`);
+      problems.push(
+        `${where}.secretsManager: ${show(sm)} must be the full secret ARN when ${versioned.join(', ')} is given (ECS reads arn:...:secret:name-AbCdEf:json-key:version-stage:version-id)`,
+      );
     }
     if (ref.versionStage !== undefined && ref.versionId !== undefined) problems.push(`${where}.versionId: give versionStage or versionId, not both`);
     const formats: Array<[string, RegExp, string]> = [
@@ -190,13 +201,16 @@ function statementProblems(where: string, statements: unknown, problems: string[
       if (typeof a !== 'string') return;
       if (!ACTION.test(a)) problems.push(`${at}.actions[${j}]: ${show(a)} must name one action, service:Action, without wildcards`);
       else if (NEVER_IN_BOUNDARY.test(a)) {
-        problems.push(`${at}.actions[${j}]: ${show(a)} is outside the workload permissions boundary, which never allows IAM, Organizations, STS, account or CloudFormation actions`);
+        problems.push(
+          `${at}.actions[${j}]: ${show(a)} is outside the workload permissions boundary, which never allows IAM, Organizations, STS, account or CloudFormation actions`,
+        );
       }
     });
     const resources = Array.isArray(st.resources) ? st.resources : [];
     const any = resources.includes('*');
     if (any && resources.length > 1) problems.push(`${at}.resources: "*" stands alone; it already covers the other resources`);
-    if (any && st.anyResourceBecause === undefined) problems.push(`${at}.anyResourceBecause: is required with resources ["*"]: name the API that has no resource-level permissions`);
+    if (any && st.anyResourceBecause === undefined)
+      problems.push(`${at}.anyResourceBecause: is required with resources ["*"]: name the API that has no resource-level permissions`);
     if (!any && st.anyResourceBecause !== undefined) problems.push(`${at}.anyResourceBecause: applies to resources ["*"] only; name the resources instead`);
     resources.forEach((r, j) => {
       if (typeof r !== 'string' || r === '*') return;
@@ -216,7 +230,9 @@ function healthCheckProblems(where: string, s: Json, problems: string[]): void {
   if (check === undefined && typeof s.healthCheckPath === 'string') {
     const length = defaultHealthCheckCommand(port, s.healthCheckPath).length;
     if (length > MAX_HEALTH_CHECK_COMMAND) {
-      problems.push(`${where}.healthCheckPath: the default container health check (curl -f http://localhost:PORT/PATH || exit 1) would have ${length} characters; at most ${MAX_HEALTH_CHECK_COMMAND}: shorten the path or set ${where}.containerHealthCheck`);
+      problems.push(
+        `${where}.healthCheckPath: the default container health check (curl -f http://localhost:PORT/PATH || exit 1) would have ${length} characters; at most ${MAX_HEALTH_CHECK_COMMAND}: shorten the path or set ${where}.containerHealthCheck`,
+      );
     }
   }
   if (!isObject(check) || typeof check.command !== 'string') return;

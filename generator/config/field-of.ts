@@ -29,9 +29,11 @@ export function configFieldOf(config: ResolvedConfig, parameter: string, value: 
   let found = leaves(config, '', '', []).filter((l) => l.value === value && l.key && name.includes(l.key.toLowerCase()));
   if (found.length > 1) {
     // The environment or service the file is for: parameters/<template>/[<service>/]<environment>.json.
-    const parts = file.replace(/\.json$/, '').split('/').slice(2);
-    const index = (list: ReadonlyArray<{ name: string }>, prefix: string) =>
-      list.flatMap((x, i) => (parts.includes(x.name) ? [`${prefix}[${i}]`] : []));
+    const parts = file
+      .replace(/\.json$/, '')
+      .split('/')
+      .slice(2);
+    const index = (list: ReadonlyArray<{ name: string }>, prefix: string) => list.flatMap((x, i) => (parts.includes(x.name) ? [`${prefix}[${i}]`] : []));
     const scopes = [...index(config.environments, 'environments'), ...index(config.services, 'services')];
     const narrowed = found.filter((l) => scopes.some((s) => l.path.startsWith(`${s}.`)));
     if (narrowed.length) found = narrowed;

@@ -6,16 +6,16 @@
  * default (declared in defaults.ts) in one place, so builders only ever see `ResolvedConfig`.
  */
 import { resolveAutoScaling } from './autoscaling';
-import { AppSettingsConfig, ContainerHealthCheckConfig, HealthCheckCommand, ResolvedAppSettings, TaskRoleStatementConfig, resolveAppSettings, resolveHealthCheck } from './app-settings';
 import {
-  ENVIRONMENT_DEFAULTS,
-  SERVICE_DEFAULTS,
-  SERVICE_ENVIRONMENT_DEFAULTS,
-  SOURCE_DEFAULTS,
-  TOOLS_DEFAULTS,
-  NATIVE_DEFAULTS,
-  defaultTrafficRouting,
-} from './defaults';
+  AppSettingsConfig,
+  ContainerHealthCheckConfig,
+  HealthCheckCommand,
+  ResolvedAppSettings,
+  TaskRoleStatementConfig,
+  resolveAppSettings,
+  resolveHealthCheck,
+} from './app-settings';
+import { ENVIRONMENT_DEFAULTS, SERVICE_DEFAULTS, SERVICE_ENVIRONMENT_DEFAULTS, SOURCE_DEFAULTS, TOOLS_DEFAULTS, NATIVE_DEFAULTS, defaultTrafficRouting } from './defaults';
 
 /**
  * How a service's environment deploys: `blue-green` through the CodeDeploy hook

@@ -78,7 +78,9 @@ export function exclude(resourceType: string, actions: readonly string[], reason
 export function actionsOfType(type: string, data: HandlerPermissionsFile = handlerPermissions()): string[] {
   const ops = data.resourceTypes[type];
   if (ops === undefined) {
-    throw new Error(`resource type ${type} has no handler permissions in ${path.relative(PROJECT_ROOT, HANDLER_PERMISSIONS_FILE)}: refresh it (npm run handler-permissions:refresh -- <path>)`);
+    throw new Error(
+      `resource type ${type} has no handler permissions in ${path.relative(PROJECT_ROOT, HANDLER_PERMISSIONS_FILE)}: refresh it (npm run handler-permissions:refresh -- <path>)`,
+    );
   }
   return [...new Set(HANDLER_OPERATIONS.flatMap((op) => ops[op] ?? []))].sort();
 }
@@ -140,7 +142,12 @@ export interface Scope {
 }
 
 function wildcardMatches(pattern: string, action: string): boolean {
-  const re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  const re = new RegExp(
+    `^${pattern
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
   return re.test(action);
 }
 
@@ -170,7 +177,5 @@ export function scopedStatements(role: string, actions: Iterable<string>, scopes
   if (unplaced.length > 0) {
     throw new Error(`${role}: no scope takes ${unplaced.join(', ')}; add a scope (its resources) or an exclusion (its reason)`);
   }
-  return scopes
-    .filter((s) => byScope.has(s))
-    .map((s) => allow(s.sid, collapsed(byScope.get(s)!, s.collapse), s.resources, s.options ?? {}));
+  return scopes.filter((s) => byScope.has(s)).map((s) => allow(s.sid, collapsed(byScope.get(s)!, s.collapse), s.resources, s.options ?? {}));
 }

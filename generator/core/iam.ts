@@ -10,10 +10,7 @@ import { Value } from './intrinsics';
 
 export type Principal =
   /** Everyone: only for a deny, such as the TLS-only bucket statement. */
-  | '*'
-  | { readonly AWS: Value<string> | ReadonlyArray<Value<string>> }
-  | { readonly Service: string | readonly string[] }
-  | { readonly Federated: Value<string> };
+  '*' | { readonly AWS: Value<string> | ReadonlyArray<Value<string>> } | { readonly Service: string | readonly string[] } | { readonly Federated: Value<string> };
 
 export interface Statement {
   readonly Sid: string;
@@ -81,13 +78,7 @@ export interface StatementOptions {
   readonly because?: string;
 }
 
-function statement(
-  effect: 'Allow' | 'Deny',
-  sid: string,
-  actions: readonly string[],
-  resources: ReadonlyArray<Value<string>> | AnyResource,
-  options: StatementOptions,
-): Statement {
+function statement(effect: 'Allow' | 'Deny', sid: string, actions: readonly string[], resources: ReadonlyArray<Value<string>> | AnyResource, options: StatementOptions): Statement {
   checkActions(sid, actions);
   if (options.principal === '*' && effect === 'Allow') throw new Error(`statement ${sid}: an allow to everyone ("*") is not allowed`);
   const result: Statement = {
@@ -108,12 +99,7 @@ function statement(
  * statement. Only a deny may name a whole service: it grants nothing, and it covers the
  * service's future actions too.
  */
-export function denyEveryAction(
-  sid: string,
-  service: string,
-  resources: ReadonlyArray<Value<string>> | AnyResource,
-  options: StatementOptions = {},
-): Statement {
+export function denyEveryAction(sid: string, service: string, resources: ReadonlyArray<Value<string>> | AnyResource, options: StatementOptions = {}): Statement {
   if (!/^[a-z0-9-]+$/.test(service)) throw new Error(`statement ${sid}: "${service}" is not a service prefix`);
   checkActions(sid, [`${service}:AnyAction`]);
   return {
@@ -126,21 +112,11 @@ export function denyEveryAction(
   };
 }
 
-export function allow(
-  sid: string,
-  actions: readonly string[],
-  resources: ReadonlyArray<Value<string>> | AnyResource,
-  options: StatementOptions = {},
-): Statement {
+export function allow(sid: string, actions: readonly string[], resources: ReadonlyArray<Value<string>> | AnyResource, options: StatementOptions = {}): Statement {
   return statement('Allow', sid, actions, resources, options);
 }
 
-export function deny(
-  sid: string,
-  actions: readonly string[],
-  resources: ReadonlyArray<Value<string>> | AnyResource,
-  options: StatementOptions = {},
-): Statement {
+export function deny(sid: string, actions: readonly string[], resources: ReadonlyArray<Value<string>> | AnyResource, options: StatementOptions = {}): Statement {
   return statement('Deny', sid, actions, resources, options);
 }
 
@@ -168,9 +144,11 @@ export function policyDocument(statements: readonly Statement[]): PolicyDocument
  * Denied on every role the project creates: no role of ours may terminate instances,
  * whatever else it is granted (requirement 7).
  */
-export const DENY_TERMINATE_INSTANCES: Statement = deny('DenyTerminateInstances', ['ec2:TerminateInstances'], anyResource(
-  'the deny must cover every instance, including ones this stack does not know about',
-));
+export const DENY_TERMINATE_INSTANCES: Statement = deny(
+  'DenyTerminateInstances',
+  ['ec2:TerminateInstances'],
+  anyResource('the deny must cover every instance, including ones this stack does not know about'),
+);
 
 /** IAM's size limit of a customer-managed policy, in characters without whitespace. */
 export const MANAGED_POLICY_MAX_CHARS = 6144;

@@ -34,10 +34,7 @@ function ordered(obj: Record<string, unknown>, order: readonly string[], what: s
   return out;
 }
 
-function mapValues(
-  section: Record<string, unknown> | undefined,
-  fn: (value: Record<string, unknown>, id: string) => Record<string, unknown>,
-): Record<string, unknown> | undefined {
+function mapValues(section: Record<string, unknown> | undefined, fn: (value: Record<string, unknown>, id: string) => Record<string, unknown>): Record<string, unknown> | undefined {
   if (section === undefined) return undefined;
   return Object.fromEntries(Object.entries(section).map(([id, v]) => [id, fn(v as Record<string, unknown>, id)]));
 }
@@ -47,12 +44,8 @@ export function canonicalTemplate(template: Template): Record<string, unknown> {
   const t = template as unknown as Record<string, unknown>;
   const withOrderedEntries: Record<string, unknown> = {
     ...t,
-    Parameters: mapValues(t.Parameters as Record<string, unknown>, (p, id) =>
-      ordered(p, PARAMETER_ATTRIBUTE_ORDER, `parameter ${id}`),
-    ),
-    Resources: mapValues(t.Resources as Record<string, unknown>, (r, id) =>
-      ordered(r, RESOURCE_ATTRIBUTE_ORDER, `resource ${id}`),
-    ),
+    Parameters: mapValues(t.Parameters as Record<string, unknown>, (p, id) => ordered(p, PARAMETER_ATTRIBUTE_ORDER, `parameter ${id}`)),
+    Resources: mapValues(t.Resources as Record<string, unknown>, (r, id) => ordered(r, RESOURCE_ATTRIBUTE_ORDER, `resource ${id}`)),
     Outputs: mapValues(t.Outputs as Record<string, unknown>, (o, id) => ordered(o, OUTPUT_ATTRIBUTE_ORDER, `output ${id}`)),
   };
   return ordered(withOrderedEntries, SECTION_ORDER, 'template');
@@ -84,7 +77,9 @@ function foldable(v: unknown, depth = 0): boolean {
 function oneLine(v: Json): string {
   if (isScalar(v)) return JSON.stringify(v);
   if (Array.isArray(v)) return `[${v.map(oneLine).join(', ')}]`;
-  return `{ ${Object.entries(v as { [key: string]: Json }).map(([k, x]) => `${JSON.stringify(k)}: ${oneLine(x)}`).join(', ')} }`;
+  return `{ ${Object.entries(v as { [key: string]: Json })
+    .map(([k, x]) => `${JSON.stringify(k)}: ${oneLine(x)}`)
+    .join(', ')} }`;
 }
 
 function print(v: Json, indent: string, lead: number): string {

@@ -121,7 +121,7 @@ export function iamWildcardSuppressions(id: string, def: ResourceDef): Suppressi
   if (found.length === 0) return [];
   const bare = found.filter((f) => f.resources.includes('*'));
   const write = bare.some((f) => f.actions.some((a) => !/^[a-z0-9-]+:(Describe|Get|List|BatchGet)/.test(a)));
-  return [{ ...suppress('AwsSolutions-IAM5', 'each * names its API or this project\'s names'), bareStar: { any: bare.length > 0, write } }];
+  return [{ ...suppress('AwsSolutions-IAM5', "each * names its API or this project's names"), bareStar: { any: bare.length > 0, write } }];
 }
 
 /** The Metadata keys of the three scanners for a resource's suppressions. */

@@ -2,7 +2,6 @@ import { BLUE_GREEN_HOOK_TYPE, BLUE_GREEN_TRANSFORM } from '../core/blue-green';
 import { Template } from '../core/template';
 import { Rule, walk, walkStrings } from './rule';
 
-
 /**
  * What the CodeDeploy blue/green hook forbids in its stack. A stack with the
  * AWS::CodeDeployBlueGreen transform may have no Outputs, no Fn::ImportValue, no

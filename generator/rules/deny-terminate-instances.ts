@@ -13,12 +13,7 @@ export const denyTerminateInstances: Rule = {
         .filter((r) => r.Type === 'AWS::IAM::ManagedPolicy' && asList(r.Properties?.Roles).some((x) => (x as { Ref?: string }).Ref === id))
         .map((r) => r.Properties?.PolicyDocument);
       walk([resource.Properties?.Policies, attached], '', (obj) => {
-        if (
-          obj.Effect === 'Deny' &&
-          asList(obj.Action).includes('ec2:TerminateInstances') &&
-          asList(obj.Resource).includes('*') &&
-          obj.Condition === undefined
-        ) {
+        if (obj.Effect === 'Deny' && asList(obj.Action).includes('ec2:TerminateInstances') && asList(obj.Resource).includes('*') && obj.Condition === undefined) {
           denied = true;
         }
       });

@@ -13,10 +13,7 @@ function forwardedTargetGroups(rule: Json | undefined): string[] {
   const actions = asList((rule?.Properties as Json | undefined)?.Actions) as Json[];
   return actions
     .filter((a) => a.Type === 'forward')
-    .flatMap((a) => [
-      ...asList((a.ForwardConfig as Json | undefined)?.TargetGroups).map((tg) => refTarget((tg as Json).TargetGroupArn)),
-      refTarget(a.TargetGroupArn),
-    ])
+    .flatMap((a) => [...asList((a.ForwardConfig as Json | undefined)?.TargetGroups).map((tg) => refTarget((tg as Json).TargetGroupArn)), refTarget(a.TargetGroupArn)])
     .filter((id): id is string => id !== undefined);
 }
 
@@ -73,8 +70,7 @@ export const ecsNativeBlueGreen: Rule = {
       const canaryBake = num(canary?.CanaryBakeTimeInMinutes);
       const stepBake = num(linear?.StepBakeTimeInMinutes);
       const stepPercent = num(linear?.StepPercent);
-      const total =
-        canaryBake !== undefined ? bake + canaryBake : stepBake !== undefined && stepPercent !== undefined ? bake + stepBake * linearSteps(stepPercent) : bake;
+      const total = canaryBake !== undefined ? bake + canaryBake : stepBake !== undefined && stepPercent !== undefined ? bake + stepBake * linearSteps(stepPercent) : bake;
       if (total > TOTAL_BAKE_MAX_MINUTES) {
         problems.push(`Resources.${id}.DeploymentConfiguration: ${total} minutes of baking exceeds the ${TOTAL_BAKE_MAX_MINUTES} (33 hours) CloudFormation accepts`);
       }

@@ -8,14 +8,6 @@ import { noManagedPolicies } from './no-managed-policies';
 import { Rule } from './rule';
 import { templateSize } from './template-size';
 
-export const RULES: readonly Rule[] = [
-  templateSize,
-  iamNamedActions,
-  denyTerminateInstances,
-  noManagedPolicies,
-  noHardCodedAccounts,
-  blueGreenStack,
-  ecsNativeBlueGreen,
-];
+export const RULES: readonly Rule[] = [templateSize, iamNamedActions, denyTerminateInstances, noManagedPolicies, noHardCodedAccounts, blueGreenStack, ecsNativeBlueGreen];
 
 export type { Rule };

@@ -9,7 +9,8 @@ import { Rule } from './rule';
  */
 export const noManagedPolicies: Rule = {
   id: 'CD004',
-  description: 'roles carry inline least-privilege policies only: no managed policies such as AdministratorAccess or PowerUserAccess; customer-managed policies only from the same template, attached to its roles or serving as a boundary',
+  description:
+    'roles carry inline least-privilege policies only: no managed policies such as AdministratorAccess or PowerUserAccess; customer-managed policies only from the same template, attached to its roles or serving as a boundary',
   source: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html',
   check(template) {
     const problems: string[] = [];

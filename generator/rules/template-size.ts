@@ -7,8 +7,6 @@ export const templateSize: Rule = {
   source: 'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html',
   check(_template, serialized) {
     const bytes = Buffer.byteLength(serialized, 'utf8');
-    return bytes > TEMPLATE_BODY_LIMIT_BYTES
-      ? [`template is ${bytes} bytes; a template body may have at most ${TEMPLATE_BODY_LIMIT_BYTES}`]
-      : [];
+    return bytes > TEMPLATE_BODY_LIMIT_BYTES ? [`template is ${bytes} bytes; a template body may have at most ${TEMPLATE_BODY_LIMIT_BYTES}`] : [];
   },
 };

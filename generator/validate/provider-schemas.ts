@@ -36,9 +36,7 @@ export function acceptIntrinsics(node: unknown): unknown {
   const out: Schema = {};
   for (const [key, value] of Object.entries(schema)) {
     if ((key === 'properties' || key === 'patternProperties' || key === 'definitions') && isObject(value)) {
-      out[key] = Object.fromEntries(
-        Object.entries(value).map(([k, v]) => [k, key === 'definitions' ? acceptIntrinsics(v) : widen(v)]),
-      );
+      out[key] = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, key === 'definitions' ? acceptIntrinsics(v) : widen(v)]));
     } else if ((key === 'items' || key === 'additionalProperties') && isObject(value)) {
       out[key] = widen(value);
     } else if (key === 'oneOf' || key === 'anyOf' || key === 'allOf') {
@@ -110,27 +108,55 @@ export function specialize(schema: unknown, instances: readonly unknown[], root:
     if (key === 'definitions') continue;
     if (key === 'properties' && isObject(value)) {
       out[key] = Object.fromEntries(
-        Object.entries(value).map(([k, sub]) => [k, deeper(sub, objects.filter((o) => Object.prototype.hasOwnProperty.call(o, k)).map((o) => o[k]))]),
+        Object.entries(value).map(([k, sub]) => [
+          k,
+          deeper(
+            sub,
+            objects.filter((o) => Object.prototype.hasOwnProperty.call(o, k)).map((o) => o[k]),
+          ),
+        ]),
       );
     } else if (key === 'patternProperties' && isObject(value)) {
       out[key] = Object.fromEntries(
         Object.entries(value).map(([p, sub]) => {
           const re = providerRegExp(p, 'u');
-          return [p, deeper(sub, objects.flatMap((o) => Object.keys(o).filter((k) => re.test(k)).map((k) => o[k])))];
+          return [
+            p,
+            deeper(
+              sub,
+              objects.flatMap((o) =>
+                Object.keys(o)
+                  .filter((k) => re.test(k))
+                  .map((k) => o[k]),
+              ),
+            ),
+          ];
         }),
       );
     } else if (key === 'additionalProperties' && isObject(value)) {
       const named = new Set(Object.keys(isObject(schema.properties) ? schema.properties : {}));
       const patterns = Object.keys(isObject(schema.patternProperties) ? schema.patternProperties : {}).map((p) => providerRegExp(p, 'u'));
-      const extra = objects.flatMap((o) => Object.keys(o).filter((k) => !named.has(k) && !patterns.some((re) => re.test(k))).map((k) => o[k]));
+      const extra = objects.flatMap((o) =>
+        Object.keys(o)
+          .filter((k) => !named.has(k) && !patterns.some((re) => re.test(k)))
+          .map((k) => o[k]),
+      );
       out[key] = deeper(value, extra);
     } else if (key === 'items' && Array.isArray(value)) {
-      out[key] = value.map((sub, i) => deeper(sub, arrays.filter((a) => a.length > i).map((a) => a[i])));
+      out[key] = value.map((sub, i) =>
+        deeper(
+          sub,
+          arrays.filter((a) => a.length > i).map((a) => a[i]),
+        ),
+      );
     } else if ((key === 'items' || key === 'contains') && isObject(value)) {
       out[key] = deeper(value, arrays.flat());
     } else if (key === 'additionalItems' && isObject(value)) {
       const tuple = Array.isArray(schema.items) ? schema.items.length : 0;
-      out[key] = deeper(value, arrays.flatMap((a) => a.slice(tuple)));
+      out[key] = deeper(
+        value,
+        arrays.flatMap((a) => a.slice(tuple)),
+      );
     } else if ((key === 'allOf' || key === 'anyOf' || key === 'oneOf') && Array.isArray(value)) {
       out[key] = value.map(same);
     } else if (key === 'not' || key === 'if' || key === 'then' || key === 'else') {
@@ -155,13 +181,7 @@ function isIntrinsicCall(v: unknown): boolean {
 /** `{ anyOf: [intrinsic, original] }` as `widen` writes it. */
 function isWidened(schema: Schema): schema is Schema & { anyOf: [Schema, unknown] } {
   const branches = schema.anyOf;
-  return (
-    Object.keys(schema).length === 1 &&
-    Array.isArray(branches) &&
-    branches.length === 2 &&
-    isObject(branches[0]) &&
-    branches[0].$ref === INTRINSIC_REF
-  );
+  return Object.keys(schema).length === 1 && Array.isArray(branches) && branches.length === 2 && isObject(branches[0]) && branches[0].$ref === INTRINSIC_REF;
 }
 
 function resolvePointer(root: Schema, ref: string): unknown {
@@ -322,7 +342,7 @@ export class ProviderSchemas {
               ? `unknown property ${(e.params as { additionalProperty: string }).additionalProperty}`
               : e.keyword === 'not'
                 ? 'sets a read-only property'
-                : e.message ?? e.keyword;
+                : (e.message ?? e.keyword);
           findings.push({ resource: id, type: resource.Type, message: `${where}: ${detail}` });
         }
       }

@@ -32,7 +32,7 @@ export interface ParsedArgs {
 
 /** Flags every AWS-calling script takes. */
 export const AWS_FLAGS: readonly FlagSpec[] = [
-  { name: 'region', kind: 'string', valueName: 'REGION', description: 'AWS region (default: AWS_REGION or the profile\'s region)' },
+  { name: 'region', kind: 'string', valueName: 'REGION', description: "AWS region (default: AWS_REGION or the profile's region)" },
   { name: 'profile', kind: 'string', valueName: 'NAME', description: 'named profile from ~/.aws/config' },
   { name: 'endpoint-url', kind: 'string', valueName: 'URL', description: 'send AWS calls to this endpoint (a local emulator)' },
   { name: 'allow-account-mismatch', kind: 'boolean', description: 'go on (with a warning) when the credentials are not of the account the configuration gives the environment' },
@@ -79,7 +79,13 @@ export function parseArgs(spec: CommandSpec, argv: readonly string[]): ParsedArg
       i++;
     }
     if (value === '') throw new UsageError(`--${name} needs a non-empty value (${flag.valueName ?? 'VALUE'})`);
-    if (flag.kind === 'list') (lists[name] ??= []).push(...value.split(',').map((v) => v.trim()).filter((v) => v !== ''));
+    if (flag.kind === 'list')
+      (lists[name] ??= []).push(
+        ...value
+          .split(',')
+          .map((v) => v.trim())
+          .filter((v) => v !== ''),
+      );
     else if (name in strings) throw new UsageError(`--${name} is given twice`);
     else strings[name] = value;
   }

@@ -117,7 +117,10 @@ export function checkProfile(o: AwsOptions, env: Readonly<Record<string, string 
   if (!profile) return;
   const files = awsFiles(env);
   const known = new Set<string>();
-  for (const [kind, file] of [['config', files.config], ['credentials', files.credentials]] as const) {
+  for (const [kind, file] of [
+    ['config', files.config],
+    ['credentials', files.credentials],
+  ] as const) {
     let text: string;
     try {
       text = fs.readFileSync(file, 'utf8');

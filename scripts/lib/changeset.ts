@@ -45,7 +45,7 @@ export function previewLines(changes: readonly Change[]): PreviewLine[] {
     for (const d of rc.Details ?? []) {
       const t = d.Target;
       if (!t) continue;
-      const name = t.Attribute === 'Properties' && t.Name ? t.Name : t.Attribute ?? '';
+      const name = t.Attribute === 'Properties' && t.Name ? t.Name : (t.Attribute ?? '');
       if (!name) continue;
       props.add(t.RequiresRecreation && t.RequiresRecreation !== 'Never' ? `${name}!` : name);
     }

@@ -247,7 +247,12 @@ function readableItem(item: string): string {
   }
 }
 
-const list = (cell: string | undefined) => (cell ?? '').split('\n').map((x) => readableItem(x.trim())).filter((x) => x !== '').join(', ');
+const list = (cell: string | undefined) =>
+  (cell ?? '')
+    .split('\n')
+    .map((x) => readableItem(x.trim()))
+    .filter((x) => x !== '')
+    .join(', ');
 const collapse = (cell: string | undefined) => (cell ?? '').replace(/\s*\n\s*/g, ' ').trim();
 
 /** One block per statement: marker, widens/narrows, effect and principal; then actions, resources, condition. */
@@ -291,7 +296,12 @@ export function formatDiff(title: string, s: TemplateDiffSummary, p: Painter): s
       out.push(`      ~ ${prop.name}${why}`);
       for (const d of prop.deltas) {
         const where = d.path ? `${d.path}: ` : '';
-        const line = d.before === undefined ? p.green(`+ ${where}${show(d.after)}`) : d.after === undefined ? p.red(`- ${where}${show(d.before)}`) : `${where}${p.red(show(d.before))} -> ${p.green(show(d.after))}`;
+        const line =
+          d.before === undefined
+            ? p.green(`+ ${where}${show(d.after)}`)
+            : d.after === undefined
+              ? p.red(`- ${where}${show(d.before)}`)
+              : `${where}${p.red(show(d.before))} -> ${p.green(show(d.after))}`;
         out.push(`          ${line}`);
       }
     }

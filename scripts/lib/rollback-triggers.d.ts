@@ -32,10 +32,7 @@ export declare function declaredAlarms(template: TemplateLike): string[];
 export declare function stackArnParts(stackId: string): { partition: string; region: string; account: string } | undefined;
 export declare function alarmArn(where: { partition: string; region: string; account: string }, name: string): string;
 export declare function alarmName(arn: string): string;
-export declare function stackAlarmTriggers(
-  template: TemplateLike,
-  existing: { stackId: string; resources: readonly ResourceSummaryLike[] } | undefined,
-): Trigger[];
+export declare function stackAlarmTriggers(template: TemplateLike, existing: { stackId: string; resources: readonly ResourceSummaryLike[] } | undefined): Trigger[];
 export declare function rollbackConfiguration(
   request: { readonly alarms?: readonly string[]; readonly monitoringMinutes?: number },
   triggers: readonly Trigger[],

@@ -5,13 +5,7 @@
  * update back) is scripts/lib/rollback-triggers.js, which the pipeline's deploy step
  * (scripts/deploy-stack.js) runs as well.
  */
-import {
-  CloudFormationClient,
-  DescribeStackEventsCommand,
-  ListStackResourcesCommand,
-  StackEvent,
-  StackResourceSummary,
-} from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, DescribeStackEventsCommand, ListStackResourcesCommand, StackEvent, StackResourceSummary } from '@aws-sdk/client-cloudformation';
 import { intFlag, ParsedArgs, UsageError } from './args';
 import { TemplateJson } from './templates';
 import { DEFAULT_MONITORING_MINUTES, MAX_MONITORING_MINUTES, MAX_ROLLBACK_TRIGGERS, Trigger, alarmName, stackAlarmTriggers, stackArnParts } from './rollback-triggers';

@@ -2,13 +2,7 @@
  * The CloudFormation calls the scripts share: reading a stack, waiting for it to settle
  * while printing its new events, and collecting failure reasons.
  */
-import {
-  CloudFormationClient,
-  DescribeStackEventsCommand,
-  DescribeStacksCommand,
-  Stack,
-  StackEvent,
-} from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, DescribeStackEventsCommand, DescribeStacksCommand, Stack, StackEvent } from '@aws-sdk/client-cloudformation';
 import { pollUntil } from './aws';
 import { failureReasons, formatEvent, stackOutcome, StackOutcome } from './changeset';
 import { Terminal } from './terminal';
@@ -113,7 +107,9 @@ export async function waitForStack(
           outcome: 'failed' as const,
           status: stack.StackStatus,
           stack,
-          failures: [`stack ${stackName} stayed REVIEW_IN_PROGRESS for ${Math.round(reviewGraceMs / 1000)} s: no change set was executed; delete it with npm run destroy -- ${stackName}`],
+          failures: [
+            `stack ${stackName} stayed REVIEW_IN_PROGRESS for ${Math.round(reviewGraceMs / 1000)} s: no change set was executed; delete it with npm run destroy -- ${stackName}`,
+          ],
         };
       }
       const outcome = stackOutcome(stack?.StackStatus);

@@ -62,9 +62,7 @@ export function splitValues(envs: readonly EnvironmentValues[]): SplitValues {
   const parameters = Object.fromEntries(keys.map((k) => [k, envs[0].parameters[k]]));
   const overrides = Object.fromEntries(envs.map((e) => [e.env, Object.fromEntries(keys.map((k) => [k, e.parameters[k]]))]));
   const tagKeys = [...new Set(envs.flatMap((e) => Object.keys(e.tags)))].sort();
-  const tags = Object.fromEntries(
-    tagKeys.filter((k) => envs.every((e) => e.tags[k] === envs[0].tags[k])).map((k) => [k, envs[0].tags[k]]),
-  );
+  const tags = Object.fromEntries(tagKeys.filter((k) => envs.every((e) => e.tags[k] === envs[0].tags[k])).map((k) => [k, envs[0].tags[k]]));
   return { parameters, overrides, tags, varying };
 }
 
@@ -103,7 +101,11 @@ export function resultTable(instances: readonly StackInstanceSummary[], targets:
   ]);
   const header = ['account', 'env', 'region', 'status', 'detail', 'reason'];
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
-  const fmt = (r: string[]) => r.map((v, c) => (c === r.length - 1 ? v : v.padEnd(widths[c]))).join('  ').trimEnd();
+  const fmt = (r: string[]) =>
+    r
+      .map((v, c) => (c === r.length - 1 ? v : v.padEnd(widths[c])))
+      .join('  ')
+      .trimEnd();
   const lines = [p.bold(fmt(header))];
   rows.forEach((r, idx) => lines.push(instanceFailed(sorted[idx]) ? p.red(fmt(r)) : fmt(r)));
   return lines;
@@ -119,6 +121,9 @@ export function operationProgress(results: readonly StackSetOperationResultSumma
   const counts = new Map<string, number>();
   for (const r of results) counts.set(r.Status ?? 'UNKNOWN', (counts.get(r.Status ?? 'UNKNOWN') ?? 0) + 1);
   const done = results.filter((r) => r.Status !== 'PENDING' && r.Status !== 'RUNNING').length;
-  const detail = [...counts.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k} ${v}`).join(', ');
+  const detail = [...counts.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
   return `${done}/${results.length} done${detail ? ` (${detail})` : ''}`;
 }

@@ -75,9 +75,7 @@ export function loadTemplate(dir: string, arg: string): LoadedTemplate {
   const file = exact ?? path.join(dir, `${name}.json`);
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
     const known = listTemplates(dir);
-    throw new UsageError(
-      `template ${JSON.stringify(arg)} does not exist in ${path.relative(process.cwd(), dir) || dir}/; templates there: ${known.join(', ') || '(none)'}`,
-    );
+    throw new UsageError(`template ${JSON.stringify(arg)} does not exist in ${path.relative(process.cwd(), dir) || dir}/; templates there: ${known.join(', ') || '(none)'}`);
   }
   const body = fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
   let json: unknown;
@@ -139,10 +137,7 @@ function settingEntries(settings: unknown): Record<string, string> {
  * Checks the `{"Parameters": {...}, "Tags": {...}}` shape; every value a string. A
  * service environment's file may also hold `ServiceSettings` (returned as `settings`).
  */
-export function parseParameterFile(
-  file: string,
-  data: unknown,
-): { parameters: Record<string, string>; tags: Record<string, string>; settings: Record<string, string> } {
+export function parseParameterFile(file: string, data: unknown): { parameters: Record<string, string>; tags: Record<string, string>; settings: Record<string, string> } {
   const problems: string[] = [];
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new UsageError(`${file}: expected {"Parameters": {...}, "Tags": {...}}`);

@@ -79,12 +79,7 @@ function directoriesOf(files: readonly string[]): string[] {
  * Whether `dir` holds exactly `files` (path and hash of the bytes), nothing else, by the
  * record: false when the record does not say so for certain.
  */
-export function unchangedByRecord(
-  cacheDir: string,
-  dir: string,
-  files: ReadonlyArray<{ path: string; hash: string }>,
-  racyMs: number = RACY_MS,
-): boolean {
+export function unchangedByRecord(cacheDir: string, dir: string, files: ReadonlyArray<{ path: string; hash: string }>, racyMs: number = RACY_MS): boolean {
   const m = read(cacheDir, dir);
   if (!m) return false;
   const dirs = directoriesOf(files.map((f) => f.path));

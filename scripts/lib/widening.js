@@ -117,7 +117,7 @@ function policyDocument(value) {
 function principals(p) {
   if (p === undefined) return [undefined];
   if (p === '*') return ['*'];
-  if (typeof p !== 'object' || p === null || ('Ref' in p || Object.keys(p).some((k) => k.startsWith('Fn::')))) return [display(p)];
+  if (typeof p !== 'object' || p === null || 'Ref' in p || Object.keys(p).some((k) => k.startsWith('Fn::'))) return [display(p)];
   const out = [];
   for (const [type, values] of Object.entries(p)) for (const v of asList(values)) out.push(v === '*' ? (type === 'AWS' ? '*' : `${type}:*`) : `${type}:${display(v)}`);
   return out.length ? out : [undefined];
@@ -129,7 +129,13 @@ function matches(pattern, value, ignoreCase) {
   if (typeof pattern !== 'string' || typeof value !== 'string' || !/[*?]/.test(pattern)) {
     return ignoreCase && typeof pattern === 'string' && typeof value === 'string' && pattern.toLowerCase() === value.toLowerCase();
   }
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, ignoreCase ? 'i' : '');
+  const re = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    ignoreCase ? 'i' : '',
+  );
   return re.test(value);
 }
 
@@ -172,8 +178,7 @@ function statementGrants(base, statement) {
       : resourceKey === 'NotResource'
         ? [`NotResource ${canonical(asList(statement.NotResource).map(display))}`]
         : asList(statement.Resource).map(display);
-  const who =
-    principalKey === 'NotPrincipal' ? [`NotPrincipal ${canonical(principals(statement.NotPrincipal))}`] : principals(statement.Principal);
+  const who = principalKey === 'NotPrincipal' ? [`NotPrincipal ${canonical(principals(statement.NotPrincipal))}`] : principals(statement.Principal);
   for (const action of actions.length ? actions : [undefined]) {
     for (const principal of who) {
       for (const resource of resources) {
@@ -257,7 +262,14 @@ function ingressGrant(base, rule) {
   const to = all || r.ToPort === undefined ? 65535 : Number(r.ToPort);
   const sourceKey = ['CidrIp', 'CidrIpv6', 'SourceSecurityGroupId', 'SourceSecurityGroupName', 'SourcePrefixListId'].find((k) => r[k] !== undefined);
   const source = sourceKey ? `${sourceKey} ${display(r[sourceKey])}${r.SourceSecurityGroupOwnerId !== undefined ? ` (${display(r.SourceSecurityGroupOwnerId)})` : ''}` : 'none';
-  return { ...base, effect: 'Allow', protocol: all ? '-1' : protocol, from: Number.isNaN(from) ? display(r.FromPort) : from, to: Number.isNaN(to) ? display(r.ToPort) : to, source };
+  return {
+    ...base,
+    effect: 'Allow',
+    protocol: all ? '-1' : protocol,
+    from: Number.isNaN(from) ? display(r.FromPort) : from,
+    to: Number.isNaN(to) ? display(r.ToPort) : to,
+    source,
+  };
 }
 
 /** Every grant of a template. */
@@ -305,7 +317,19 @@ function uncovered(candidates, reference, coverOf) {
 function findings(grants, change) {
   const groups = new Map();
   for (const g of grants) {
-    const key = canonical([placeKey(g), g.effect, g.principal, g.resource, g.condition === undefined ? null : g.condition, g.attach, g.boundary, g.protocol, g.from, g.to, g.source]);
+    const key = canonical([
+      placeKey(g),
+      g.effect,
+      g.principal,
+      g.resource,
+      g.condition === undefined ? null : g.condition,
+      g.attach,
+      g.boundary,
+      g.protocol,
+      g.from,
+      g.to,
+      g.source,
+    ]);
     if (!groups.has(key)) groups.set(key, { g, actions: [] });
     if (g.action !== undefined && !groups.get(key).actions.includes(g.action)) groups.get(key).actions.push(g.action);
   }

@@ -28,8 +28,7 @@ import * as path from 'node:path';
 import { contentHash, record, unchangedByRecord } from './tree-manifest';
 
 export const MARKER = '.generated';
-export const MARKER_CONTENT =
-  'This folder is written by `npm run generate`, which replaces it as a whole.\nAnything else kept here is lost on the next run.\n';
+export const MARKER_CONTENT = 'This folder is written by `npm run generate`, which replaces it as a whole.\nAnything else kept here is lost on the next run.\n';
 
 export interface TreeFile {
   /** Path below the output directory, `/`-separated. */
@@ -162,8 +161,7 @@ function lock(parent: string, base: string): () => void {
       }
       if (processAlive(holder) && holder !== process.pid) {
         throw new WriteError(
-          `cannot write ${path.join(parent, base)}: another generate (process ${holder}) is writing it; nothing was changed ` +
-            `(if no generate is running, remove ${file})`,
+          `cannot write ${path.join(parent, base)}: another generate (process ${holder}) is writing it; nothing was changed ` + `(if no generate is running, remove ${file})`,
         );
       }
       fs.rmSync(file, { force: true });
@@ -274,13 +272,7 @@ interface FileBytes {
   readonly bytes: Buffer;
 }
 
-function swapIn(
-  target: string,
-  files: readonly TreeFile[],
-  ops: SwapOps,
-  warnings: string[],
-  fail: (e: unknown, outcome: string) => WriteError,
-): WriteResult {
+function swapIn(target: string, files: readonly TreeFile[], ops: SwapOps, warnings: string[], fail: (e: unknown, outcome: string) => WriteError): WriteResult {
   const { all, unchanged, removed, written } = compareTree(target, files);
   const result = (): WriteResult => ({ dir: target, written, removed, unchanged: unchanged.size - (unchanged.has(MARKER) ? 1 : 0), warnings });
   if (unchanged.size === all.length && removed.length === 0) return result();
@@ -296,10 +288,7 @@ function swapIn(
 
 /** The new tree's files against the current tree: those with the same bytes, and those to write and remove. */
 function compareTree(target: string, files: readonly TreeFile[]): { all: FileBytes[]; unchanged: Set<string>; removed: string[]; written: string[] } {
-  const all: FileBytes[] = [
-    ...files.map((f) => ({ path: f.path, bytes: Buffer.from(f.content) })),
-    { path: MARKER, bytes: Buffer.from(MARKER_CONTENT) },
-  ];
+  const all: FileBytes[] = [...files.map((f) => ({ path: f.path, bytes: Buffer.from(f.content) })), { path: MARKER, bytes: Buffer.from(MARKER_CONTENT) }];
   const previous = listTree(target);
   const unchanged = new Set<string>();
   for (const f of all) {
@@ -312,14 +301,7 @@ function compareTree(target: string, files: readonly TreeFile[]): { all: FileByt
 }
 
 /** Writes the new tree into `staging`, hard-linking the unchanged files from `target`; removes it on failure. */
-function stage(
-  target: string,
-  staging: string,
-  all: readonly FileBytes[],
-  unchanged: ReadonlySet<string>,
-  ops: SwapOps,
-  fail: (e: unknown, outcome: string) => WriteError,
-): void {
+function stage(target: string, staging: string, all: readonly FileBytes[], unchanged: ReadonlySet<string>, ops: SwapOps, fail: (e: unknown, outcome: string) => WriteError): void {
   try {
     fs.mkdirSync(staging);
     const made = new Set<string>([staging]);

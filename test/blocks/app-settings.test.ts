@@ -70,7 +70,7 @@ describe.each(templates)('container health check in %s (%s)', (_strategy, _file,
   });
 });
 
-test('parameter files carry each service\'s health check: curl against its port and path by default', () => {
+test("parameter files carry each service's health check: curl against its port and path by default", () => {
   for (const [service, env] of pairs) {
     const expected = service === 'orders' ? 'wget -q -O /dev/null http://localhost:3000/health || exit 1' : 'curl -f http://localhost:8080/health || exit 1';
     expect([service, env, parameterFile(service, env).Parameters[HEALTH_CHECK_IDS.command]]).toEqual([service, env, expected]);
@@ -94,9 +94,19 @@ describe('ValueFrom and the ARN IAM matches', () => {
     ['a secret by ARN', { secretsManager: ARN }, ARN, ARN],
     ['a JSON key', { secretsManager: ARN, jsonKey: 'password' }, `${ARN}:password::`, ARN],
     ['a version stage', { secretsManager: ARN, versionStage: 'AWSPREVIOUS' }, `${ARN}::AWSPREVIOUS:`, ARN],
-    ['a JSON key of a version', { secretsManager: ARN, jsonKey: 'user', versionId: 'a1b2c3d4-5678-90ab-cdef-000000000000' }, `${ARN}:user::a1b2c3d4-5678-90ab-cdef-000000000000`, ARN],
+    [
+      'a JSON key of a version',
+      { secretsManager: ARN, jsonKey: 'user', versionId: 'a1b2c3d4-5678-90ab-cdef-000000000000' },
+      `${ARN}:user::a1b2c3d4-5678-90ab-cdef-000000000000`,
+      ARN,
+    ],
     ['a parameter by name', { ssmParameter: '/shop/token' }, '/shop/token', { 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/shop/token' }],
-    ['a parameter by ARN', { ssmParameter: 'arn:aws:ssm:eu-west-2:444444444444:parameter/shop/token' }, 'arn:aws:ssm:eu-west-2:444444444444:parameter/shop/token', 'arn:aws:ssm:eu-west-2:444444444444:parameter/shop/token'],
+    [
+      'a parameter by ARN',
+      { ssmParameter: 'arn:aws:ssm:eu-west-2:444444444444:parameter/shop/token' },
+      'arn:aws:ssm:eu-west-2:444444444444:parameter/shop/token',
+      'arn:aws:ssm:eu-west-2:444444444444:parameter/shop/token',
+    ],
   ])('%s', (_name, ref, from, resourceArn) => {
     expect(valueFrom(ref)).toBe(from);
     expect(JSON.parse(JSON.stringify(secretResource(ref)))).toEqual(resourceArn);

@@ -115,9 +115,32 @@ describe.each(templates)('%s (%s): auto scaling of the task count', (strategy, _
 
 describe('parameter files of the example configuration', () => {
   test.each([
-    ['rolling', 'orders', 'dev', { [ID.minCount]: '1', [ID.maxCount]: '4', [ID.cpuTarget]: '70', [ID.requestsPerTarget]: '1000', [ID.scaleInCooldown]: '300', [ID.scaleOutCooldown]: '60', [ID.scaleInDisabled]: 'false' }],
-    ['ecs-blue-green', 'orders', 'prod', { [ID.minCount]: '2', [ID.maxCount]: '10', [ID.cpuTarget]: '60', [ID.scaleInCooldown]: '600', [ID.scaleOutCooldown]: '60', [ID.scaleInDisabled]: 'false' }],
-    ['blue-green', 'web', 'staging', { [ID.minCount]: '2', [ID.maxCount]: '6', [ID.cpuTarget]: '65', [ID.scaleInCooldown]: '300', [ID.scaleOutCooldown]: '60', [ID.scaleInDisabled]: 'false' }],
+    [
+      'rolling',
+      'orders',
+      'dev',
+      {
+        [ID.minCount]: '1',
+        [ID.maxCount]: '4',
+        [ID.cpuTarget]: '70',
+        [ID.requestsPerTarget]: '1000',
+        [ID.scaleInCooldown]: '300',
+        [ID.scaleOutCooldown]: '60',
+        [ID.scaleInDisabled]: 'false',
+      },
+    ],
+    [
+      'ecs-blue-green',
+      'orders',
+      'prod',
+      { [ID.minCount]: '2', [ID.maxCount]: '10', [ID.cpuTarget]: '60', [ID.scaleInCooldown]: '600', [ID.scaleOutCooldown]: '60', [ID.scaleInDisabled]: 'false' },
+    ],
+    [
+      'blue-green',
+      'web',
+      'staging',
+      { [ID.minCount]: '2', [ID.maxCount]: '6', [ID.cpuTarget]: '65', [ID.scaleInCooldown]: '300', [ID.scaleOutCooldown]: '60', [ID.scaleInDisabled]: 'false' },
+    ],
   ] as const)('%s %s/%s scales with its configured values', (strategy, service, env, expected) => {
     const file = parameterFile(strategy, service, env);
     expect(file).toMatchObject(expected);

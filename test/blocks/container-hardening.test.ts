@@ -32,17 +32,13 @@ describe.each(templates)('%s (%s)', (_strategy, _file, t) => {
   });
 });
 
-test('parameter files carry each service\'s switches', () => {
+test("parameter files carry each service's switches", () => {
   const config = exampleConfig();
   for (const svc of config.services) {
     for (const env of config.environments) {
       const file = ecsServiceParameterFilePath(svc.name, env.name, svc.environments[env.name].deploymentStrategy);
       const p = JSON.parse(fs.readFileSync(path.join(TEMPLATES_DIR, file), 'utf8')).Parameters;
-      expect([file, p[HARDENING_IDS.readonlyRootFilesystem], p[HARDENING_IDS.dropLinuxCapabilities]]).toEqual([
-        file,
-        svc.name === 'orders' ? 'false' : 'true',
-        'true',
-      ]);
+      expect([file, p[HARDENING_IDS.readonlyRootFilesystem], p[HARDENING_IDS.dropLinuxCapabilities]]).toEqual([file, svc.name === 'orders' ? 'false' : 'true', 'true']);
     }
   }
 });

@@ -15,7 +15,13 @@ describe('dashboard model', () => {
     const body = dashboardJson({
       start: '-P1D',
       rows: [
-        { height: 6, widgets: [{ width: 12, widget: count }, { width: 12, widget: count }] },
+        {
+          height: 6,
+          widgets: [
+            { width: 12, widget: count },
+            { width: 12, widget: count },
+          ],
+        },
         { height: 4, widgets: [{ width: 24, widget: { type: 'log', title: 'Errors', logGroupName: '/x', query: 'limit 5' } }] },
       ],
     }) as { widgets: Array<Record<string, unknown>> };
@@ -40,7 +46,18 @@ describe('dashboard model', () => {
 
   test('a row wider than the grid is refused', () => {
     expect(() =>
-      dashboardJson({ start: '-P1D', rows: [{ height: 6, widgets: [{ width: 16, widget: count }, { width: 16, widget: count }] }] }),
+      dashboardJson({
+        start: '-P1D',
+        rows: [
+          {
+            height: 6,
+            widgets: [
+              { width: 16, widget: count },
+              { width: 16, widget: count },
+            ],
+          },
+        ],
+      }),
     ).toThrow('dashboard row 0 is 32 columns wide; the grid has 24');
   });
 

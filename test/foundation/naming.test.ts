@@ -1,4 +1,14 @@
-import { NAME_RULES, NameError, memberRoleName, physicalName, serviceDeployRoleName, serviceDeployRoleNameParts, standardName, stackName, worstCase } from '../../generator/core/naming';
+import {
+  NAME_RULES,
+  NameError,
+  memberRoleName,
+  physicalName,
+  serviceDeployRoleName,
+  serviceDeployRoleNameParts,
+  standardName,
+  stackName,
+  worstCase,
+} from '../../generator/core/naming';
 import { ENVIRONMENT_SUFFIX, PROJECT_NAME, SERVICE_NAME } from '../../generator/core/parameters';
 import { TemplateBuilder } from '../../generator/core/template';
 

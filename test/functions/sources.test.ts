@@ -5,14 +5,7 @@
 import { EventEmitter } from 'node:events';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import {
-  CANARY_SCRIPT_FILE,
-  CODEDEPLOY_CHECK_FILE,
-  DEPLOYMENT_DURATION_FILE,
-  ECS_CHECK_FILE,
-  ZIP_FILE_LIMIT,
-  functionSource,
-} from '../../generator/functions';
+import { CANARY_SCRIPT_FILE, CODEDEPLOY_CHECK_FILE, DEPLOYMENT_DURATION_FILE, ECS_CHECK_FILE, ZIP_FILE_LIMIT, functionSource } from '../../generator/functions';
 
 const DIR = path.join(__dirname, '..', '..', 'generator', 'functions');
 
@@ -34,7 +27,10 @@ describe('functionSource', () => {
   test('an include line becomes the part, without its header, in each check function', () => {
     const part = fs.readFileSync(path.join(DIR, 'parts', 'check-verdict.js'), 'utf8');
     const partCode = part.slice(part.indexOf('function probe'));
-    for (const [file, ok, failed] of [[CODEDEPLOY_CHECK_FILE, 'Succeeded', 'Failed'], [ECS_CHECK_FILE, 'SUCCEEDED', 'FAILED']] as const) {
+    for (const [file, ok, failed] of [
+      [CODEDEPLOY_CHECK_FILE, 'Succeeded', 'Failed'],
+      [ECS_CHECK_FILE, 'SUCCEEDED', 'FAILED'],
+    ] as const) {
       const code = functionSource(file, { SUCCEEDED: ok, FAILED: failed });
       expect(code).not.toContain('@include');
       expect(code).not.toContain('/* global');
@@ -126,11 +122,17 @@ describe('deployment-duration.js as a module', () => {
     { virtual: true },
   );
 
-  test('puts the seconds from the earliest start of the stage\'s actions, across pages, to the event', async () => {
+  test("puts the seconds from the earliest start of the stage's actions, across pages, to the event", async () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const fn = require(path.join(DIR, DEPLOYMENT_DURATION_FILE)) as { handler: (e: unknown) => Promise<void> };
     pages.push(
-      { actionExecutionDetails: [{ stageName: 'Deploy-prod', startTime: '2026-11-20T10:01:00Z' }, { stageName: 'Build', startTime: '2026-11-20T09:00:00Z' }], nextToken: 'n' },
+      {
+        actionExecutionDetails: [
+          { stageName: 'Deploy-prod', startTime: '2026-11-20T10:01:00Z' },
+          { stageName: 'Build', startTime: '2026-11-20T09:00:00Z' },
+        ],
+        nextToken: 'n',
+      },
       { actionExecutionDetails: [{ stageName: 'Deploy-prod', startTime: '2026-11-20T10:00:00Z' }] },
     );
     await fn.handler({ time: '2026-11-20T10:05:00Z', detail: { pipeline: 'p', stage: 'Deploy-prod', state: 'SUCCEEDED', 'execution-id': 'e' } });

@@ -45,7 +45,12 @@ export function cfClient(endpoint: string, account?: string): CloudFormationClie
  * quotes inside values, so swapping the quote characters makes them JSON.
  */
 export function policyDocument(text: string): { Statement: { Effect: string; Action: string | string[] }[] } {
-  const json = text.startsWith("{'") ? text.replace(/'/g, '"').replace(/\bTrue\b/g, 'true').replace(/\bFalse\b/g, 'false') : text;
+  const json = text.startsWith("{'")
+    ? text
+        .replace(/'/g, '"')
+        .replace(/\bTrue\b/g, 'true')
+        .replace(/\bFalse\b/g, 'false')
+    : text;
   return JSON.parse(json) as { Statement: { Effect: string; Action: string | string[] }[] };
 }
 

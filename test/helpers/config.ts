@@ -43,7 +43,8 @@ export function snapshot(dir: string): Record<string, string> | null {
         out[`${rel}/`] = '';
         walk(path.join(d, e.name), rel);
       } else if (e.isSymbolicLink()) out[rel] = `symbolic link to ${fs.readlinkSync(path.join(d, e.name))}`;
-      else if (!e.isFile()) out[rel] = 'not a regular file'; // a FIFO would block a read
+      else if (!e.isFile())
+        out[rel] = 'not a regular file'; // a FIFO would block a read
       else out[rel] = fs.readFileSync(path.join(d, e.name)).toString('base64');
     }
   };

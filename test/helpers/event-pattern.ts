@@ -78,7 +78,10 @@ export function matchesEventPattern(pattern: Record<string, Json>, event: Record
 export function jsonPath(document: unknown, path: string): Json | undefined {
   if (!path.startsWith('$')) throw new Error(`not a JSONPath: ${path}`);
   let value: unknown = document;
-  for (const part of path.slice(2).split('.').filter((p) => p !== '')) {
+  for (const part of path
+    .slice(2)
+    .split('.')
+    .filter((p) => p !== '')) {
     if (typeof value !== 'object' || value === null || !(part in (value as object))) return undefined;
     value = (value as Record<string, unknown>)[part];
   }
@@ -86,10 +89,7 @@ export function jsonPath(document: unknown, path: string): Json | undefined {
 }
 
 /** Applies an EventBridge input transformer as the target would receive it. */
-export function applyInputTransformer(
-  transformer: { InputPathsMap: Record<string, string>; InputTemplate: string },
-  event: Record<string, Json>,
-): string {
+export function applyInputTransformer(transformer: { InputPathsMap: Record<string, string>; InputTemplate: string }, event: Record<string, Json>): string {
   const values: Record<string, string> = {};
   for (const [name, path] of Object.entries(transformer.InputPathsMap)) {
     const value = jsonPath(event, path);

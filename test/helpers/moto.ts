@@ -106,7 +106,11 @@ export async function startMoto(timeoutMs = 45_000): Promise<Moto> {
  * IAM user with an access key (moto maps the key to its account), written to a config
  * and a credentials file in `dir`. Returns the environment that points the SDK at them.
  */
-export async function motoProfiles(endpoint: string, dir: string, accounts: Readonly<Record<string, string>>): Promise<{ AWS_CONFIG_FILE: string; AWS_SHARED_CREDENTIALS_FILE: string }> {
+export async function motoProfiles(
+  endpoint: string,
+  dir: string,
+  accounts: Readonly<Record<string, string>>,
+): Promise<{ AWS_CONFIG_FILE: string; AWS_SHARED_CREDENTIALS_FILE: string }> {
   const { CreateAccessKeyCommand, CreateUserCommand } = await import('@aws-sdk/client-iam');
   const { iamClient } = await import('./aws');
   const config: string[] = [];
@@ -127,7 +131,6 @@ export async function motoProfiles(endpoint: string, dir: string, accounts: Read
   fs.writeFileSync(files.AWS_SHARED_CREDENTIALS_FILE, credentials.join('\n'), { mode: 0o600 });
   return files;
 }
-
 
 /**
  * The set-up of an integration test file that runs the scripts as an operator would: its

@@ -102,9 +102,7 @@ export function expectResourceWithProperties(t: Template, type: string, properti
   const candidates = resourcesOfType(t, type);
   const hit = candidates.find(([, r]) => matches(r.Properties ?? {}, properties));
   if (!hit) {
-    throw new Error(
-      `no ${type} has properties ${JSON.stringify(properties)}; candidates: ${candidates.map(([id]) => id).join(', ') || '(none)'}`,
-    );
+    throw new Error(`no ${type} has properties ${JSON.stringify(properties)}; candidates: ${candidates.map(([id]) => id).join(', ') || '(none)'}`);
   }
   return hit[0];
 }
@@ -145,7 +143,9 @@ export function roleStatements(t: Template, roleId: string): Array<Record<string
   const attached = Object.values(t.Resources).filter(
     (r) => r.Type === 'AWS::IAM::ManagedPolicy' && ((r.Properties?.Roles ?? []) as Array<{ Ref?: string }>).some((x) => x.Ref === roleId),
   );
-  const inline = ((resource(t, roleId).Properties?.Policies ?? []) as unknown[]).flatMap((p) => policyStatements({ Type: 'inline', Properties: p as Record<string, unknown> } as ResourceDef));
+  const inline = ((resource(t, roleId).Properties?.Policies ?? []) as unknown[]).flatMap((p) =>
+    policyStatements({ Type: 'inline', Properties: p as Record<string, unknown> } as ResourceDef),
+  );
   return [...inline, ...attached.flatMap(policyStatements)];
 }
 

@@ -98,7 +98,11 @@ describe('deploy member-roles.json to moto', () => {
   test('diff --stack refuses to compare a template with a stack of another template (exit 2)', async () => {
     const r = await run(diff, ['network', '--stack', STACK]);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(new RegExp(`^error: stack ${STACK} was not deployed from network\\.json: its Description differs and it shares 0 of \\d+ logical IDs; name the template the stack was made from`));
+    expect(r.err).toMatch(
+      new RegExp(
+        `^error: stack ${STACK} was not deployed from network\\.json: its Description differs and it shares 0 of \\d+ logical IDs; name the template the stack was made from`,
+      ),
+    );
   });
 
   test('a template moto rejects fails with the reason and leaves no stack behind', async () => {

@@ -76,56 +76,107 @@ function serviceTemplate(desiredCount: number) {
   };
 }
 
-test('deploy-stack.js: a create, then an update, each a change set executed and waited for', async () => {
-  const plan = path.join(dir, 'plan');
-  fs.mkdirSync(plan);
-  const write = (desiredCount: number) => {
-    fs.writeFileSync(path.join(plan, 'deploy.json'), JSON.stringify(serviceTemplate(desiredCount)));
-    fs.writeFileSync(path.join(plan, 'deploy.config.json'), JSON.stringify({ Parameters: { Name: 'shop-web' }, Tags: { Project: 'shop' } }));
-  };
-  const args = ['--stack', 'shop-web-dev', '--plan-dir', plan, '--steps', '1', '--execution-role', `arn:aws:iam::${MOTO_DEFAULT_ACCOUNT}:role/cfn-exec`,
-    '--change-set', 'shop-web-pipeline', '--capabilities', 'CAPABILITY_IAM,CAPABILITY_AUTO_EXPAND', '--monitoring-minutes', '7'];
-  write(1);
-  const created = node('scripts/deploy-stack.js', args);
-  expect(created.stderr).toContain('deploy: no alarm to watch (a new stack)');
-  expect(created.status).toBe(0);
+test(
+  'deploy-stack.js: a create, then an update, each a change set executed and waited for',
+  async () => {
+    const plan = path.join(dir, 'plan');
+    fs.mkdirSync(plan);
+    const write = (desiredCount: number) => {
+      fs.writeFileSync(path.join(plan, 'deploy.json'), JSON.stringify(serviceTemplate(desiredCount)));
+      fs.writeFileSync(path.join(plan, 'deploy.config.json'), JSON.stringify({ Parameters: { Name: 'shop-web' }, Tags: { Project: 'shop' } }));
+    };
+    const args = [
+      '--stack',
+      'shop-web-dev',
+      '--plan-dir',
+      plan,
+      '--steps',
+      '1',
+      '--execution-role',
+      `arn:aws:iam::${MOTO_DEFAULT_ACCOUNT}:role/cfn-exec`,
+      '--change-set',
+      'shop-web-pipeline',
+      '--capabilities',
+      'CAPABILITY_IAM,CAPABILITY_AUTO_EXPAND',
+      '--monitoring-minutes',
+      '7',
+    ];
+    write(1);
+    const created = node('scripts/deploy-stack.js', args);
+    expect(created.stderr).toContain('deploy: no alarm to watch (a new stack)');
+    expect(created.status).toBe(0);
 
-  write(2);
-  const updated = node('scripts/deploy-stack.js', args);
-  expect(updated.stderr).toContain('deploy: UPDATE_COMPLETE');
-  expect(updated.status).toBe(0);
-  const cf = cfClient(moto.endpoint, MOTO_DEFAULT_ACCOUNT);
-  const stack = (await cf.send(new DescribeStacksCommand({ StackName: 'shop-web-dev' }))).Stacks![0];
-  expect(stack.StackStatus).toBe('UPDATE_COMPLETE');
-  expect(stack.Tags).toEqual([{ Key: 'Project', Value: 'shop' }]);
-}, CLI_TESTS_MS);
+    write(2);
+    const updated = node('scripts/deploy-stack.js', args);
+    expect(updated.stderr).toContain('deploy: UPDATE_COMPLETE');
+    expect(updated.status).toBe(0);
+    const cf = cfClient(moto.endpoint, MOTO_DEFAULT_ACCOUNT);
+    const stack = (await cf.send(new DescribeStacksCommand({ StackName: 'shop-web-dev' }))).Stacks![0];
+    expect(stack.StackStatus).toBe('UPDATE_COMPLETE');
+    expect(stack.Tags).toEqual([{ Key: 'Project', Value: 'shop' }]);
+  },
+  CLI_TESTS_MS,
+);
 
-test('self-update.js check: unchanged stacks are unchanged, a changed template is a change', () => {
-  const templates = path.join(dir, 'templates');
-  fs.mkdirSync(path.join(templates, 'parameters', 'pipeline-build'), { recursive: true });
-  fs.mkdirSync(path.join(templates, 'parameters', 'pipeline'), { recursive: true });
-  const topic = (name: string) => ({
-    Parameters: { Suffix: { Type: 'String' } },
-    Resources: { Topic: { Type: 'AWS::SNS::Topic', Properties: { TopicName: { 'Fn::Sub': `${name}-\${Suffix}` } } } },
-  });
-  for (const [file, name] of [['pipeline-build', 'build'], ['pipeline', 'pipeline']]) {
-    fs.writeFileSync(path.join(templates, `${file}.json`), `${JSON.stringify(topic(name), null, 2)}\n`);
-    fs.writeFileSync(path.join(templates, 'parameters', file, 'web.json'), JSON.stringify({ Parameters: { Suffix: 'tools' }, Tags: { Project: 'shop' } }));
-    const r = spawnSync('aws', ['cloudformation', 'create-stack', '--stack-name', `shop-web-${file}-tools`, '--template-body', `file://${path.join(templates, `${file}.json`)}`,
-      '--parameters', 'ParameterKey=Suffix,ParameterValue=tools', '--tags', 'Key=Project,Value=shop'], {
-      encoding: 'utf8',
-      env: { ...process.env, AWS_ENDPOINT_URL: moto.endpoint, AWS_DEFAULT_REGION: 'us-east-1', HOME: dir },
+test(
+  'self-update.js check: unchanged stacks are unchanged, a changed template is a change',
+  () => {
+    const templates = path.join(dir, 'templates');
+    fs.mkdirSync(path.join(templates, 'parameters', 'pipeline-build'), { recursive: true });
+    fs.mkdirSync(path.join(templates, 'parameters', 'pipeline'), { recursive: true });
+    const topic = (name: string) => ({
+      Parameters: { Suffix: { Type: 'String' } },
+      Resources: { Topic: { Type: 'AWS::SNS::Topic', Properties: { TopicName: { 'Fn::Sub': `${name}-\${Suffix}` } } } },
     });
-    expect(r.stderr).toBe('');
-  }
-  const check = () => node('scripts/self-update.js', ['check', '--templates-dir', templates, '--service', 'web',
-    '--build-stack', 'shop-web-pipeline-build-tools', '--pipeline-stack', 'shop-web-pipeline-tools', '--restarted-from', 'none']);
-  const same = check();
-  expect(same.stderr).toContain('the pipeline stacks match the templates source');
-  expect(same.stdout).toBe("export CHANGED=no WIDENED=no SUMMARY='no change'\n");
+    for (const [file, name] of [
+      ['pipeline-build', 'build'],
+      ['pipeline', 'pipeline'],
+    ]) {
+      fs.writeFileSync(path.join(templates, `${file}.json`), `${JSON.stringify(topic(name), null, 2)}\n`);
+      fs.writeFileSync(path.join(templates, 'parameters', file, 'web.json'), JSON.stringify({ Parameters: { Suffix: 'tools' }, Tags: { Project: 'shop' } }));
+      const r = spawnSync(
+        'aws',
+        [
+          'cloudformation',
+          'create-stack',
+          '--stack-name',
+          `shop-web-${file}-tools`,
+          '--template-body',
+          `file://${path.join(templates, `${file}.json`)}`,
+          '--parameters',
+          'ParameterKey=Suffix,ParameterValue=tools',
+          '--tags',
+          'Key=Project,Value=shop',
+        ],
+        {
+          encoding: 'utf8',
+          env: { ...process.env, AWS_ENDPOINT_URL: moto.endpoint, AWS_DEFAULT_REGION: 'us-east-1', HOME: dir },
+        },
+      );
+      expect(r.stderr).toBe('');
+    }
+    const check = () =>
+      node('scripts/self-update.js', [
+        'check',
+        '--templates-dir',
+        templates,
+        '--service',
+        'web',
+        '--build-stack',
+        'shop-web-pipeline-build-tools',
+        '--pipeline-stack',
+        'shop-web-pipeline-tools',
+        '--restarted-from',
+        'none',
+      ]);
+    const same = check();
+    expect(same.stderr).toContain('the pipeline stacks match the templates source');
+    expect(same.stdout).toBe("export CHANGED=no WIDENED=no SUMMARY='no change'\n");
 
-  fs.writeFileSync(path.join(templates, 'pipeline.json'), JSON.stringify(topic('renamed')));
-  const changed = check();
-  expect(changed.stderr).toContain('shop-web-pipeline-tools: template');
-  expect(changed.stdout).toBe("export CHANGED=yes WIDENED=no SUMMARY='widens no permission'\n");
-}, CLI_TESTS_MS);
+    fs.writeFileSync(path.join(templates, 'pipeline.json'), JSON.stringify(topic('renamed')));
+    const changed = check();
+    expect(changed.stderr).toContain('shop-web-pipeline-tools: template');
+    expect(changed.stdout).toBe("export CHANGED=yes WIDENED=no SUMMARY='widens no permission'\n");
+  },
+  CLI_TESTS_MS,
+);

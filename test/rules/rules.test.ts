@@ -80,13 +80,7 @@ function blueGreen(overrides: Partial<Template> = {}, serviceCount = 1): Templat
 
 const CASES: Array<[Rule, Template, string, Template, string]> = [
   [templateSize, GOOD_ROLE, 'x', GOOD_ROLE, 'x'.repeat(51_201)],
-  [
-    iamNamedActions,
-    GOOD_ROLE,
-    '',
-    roleTemplate([{ Sid: 'All', Effect: 'Allow', Action: ['s3:*'], Resource: ['arn:aws:s3:::b'] }, DENY]),
-    '',
-  ],
+  [iamNamedActions, GOOD_ROLE, '', roleTemplate([{ Sid: 'All', Effect: 'Allow', Action: ['s3:*'], Resource: ['arn:aws:s3:::b'] }, DENY]), ''],
   [denyTerminateInstances, GOOD_ROLE, '', roleTemplate([{ Sid: 'Read', Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['x'] }]), ''],
   [noManagedPolicies, GOOD_ROLE, '', roleTemplate([DENY], { ManagedPolicyArns: ['arn:aws:iam::aws:policy/PowerUserAccess'] }), ''],
   [
@@ -138,8 +132,16 @@ describe('rules', () => {
   });
 
   test.each([
-    ['an import', blueGreen({ Resources: { S: { Type: 'AWS::ECS::Service', DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete', Properties: { Cluster: { 'Fn::ImportValue': 'x' } } } } }), 'Fn::ImportValue is not allowed'],
-    ['a dynamic reference', blueGreen({ Resources: { S: { Type: 'AWS::ECS::Service', DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete', Properties: { X: '{{resolve:ssm:/x}}' } } } }), 'dynamic references are not allowed'],
+    [
+      'an import',
+      blueGreen({ Resources: { S: { Type: 'AWS::ECS::Service', DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete', Properties: { Cluster: { 'Fn::ImportValue': 'x' } } } } }),
+      'Fn::ImportValue is not allowed',
+    ],
+    [
+      'a dynamic reference',
+      blueGreen({ Resources: { S: { Type: 'AWS::ECS::Service', DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete', Properties: { X: '{{resolve:ssm:/x}}' } } } }),
+      'dynamic references are not allowed',
+    ],
     ['two services', blueGreen({}, 2), 'exactly one AWS::ECS::Service, found 2'],
     ['a NoEcho parameter', blueGreen({ Parameters: { P: { Type: 'String', Description: 'x', NoEcho: true } as never } }), 'NoEcho parameters are not allowed'],
     ['a hook without the transform', { ...blueGreen(), Transform: undefined }, 'needs the AWS::CodeDeployBlueGreen transform'],
@@ -150,20 +152,36 @@ describe('rules', () => {
 
 describe('CD007: ECS-native blue/green wiring', () => {
   test.each([
-    ['a production rule that forwards to one target group', nativeWith((t) => forwardOnly(t, 'ProductionListenerRule', 'TargetGroup2')), 'ProductionListenerRule of Service must forward to both target groups; it does not forward to TargetGroup1'],
+    [
+      'a production rule that forwards to one target group',
+      nativeWith((t) => forwardOnly(t, 'ProductionListenerRule', 'TargetGroup2')),
+      'ProductionListenerRule of Service must forward to both target groups; it does not forward to TargetGroup1',
+    ],
     ['a test rule that forwards to one target group', nativeWith((t) => forwardOnly(t, 'TestListenerRule', 'TargetGroup1')), 'it does not forward to TargetGroup2'],
-    ['a listener where a rule belongs', nativeWith((t) => (serviceProps(t).LoadBalancers[0].AdvancedConfiguration.ProductionListenerRule = { Ref: 'ProductionListener' })), 'must be a Ref to an AWS::ElasticLoadBalancingV2::ListenerRule'],
+    [
+      'a listener where a rule belongs',
+      nativeWith((t) => (serviceProps(t).LoadBalancers[0].AdvancedConfiguration.ProductionListenerRule = { Ref: 'ProductionListener' })),
+      'must be a Ref to an AWS::ElasticLoadBalancingV2::ListenerRule',
+    ],
     ['no production rule', nativeWith((t) => delete serviceProps(t).LoadBalancers[0].AdvancedConfiguration.ProductionListenerRule), 'ProductionListenerRule: is required'],
-    ['an alternate target group given as text', nativeWith((t) => (serviceProps(t).LoadBalancers[0].AdvancedConfiguration.AlternateTargetGroupArn = 'arn:aws:x')), 'must each be a Ref to a target group'],
+    [
+      'an alternate target group given as text',
+      nativeWith((t) => (serviceProps(t).LoadBalancers[0].AdvancedConfiguration.AlternateTargetGroupArn = 'arn:aws:x')),
+      'must each be a Ref to a target group',
+    ],
     ['the EXTERNAL controller', nativeWith((t) => (serviceProps(t).DeploymentController = { Type: 'EXTERNAL' })), 'needs DeploymentController ECS'],
     [
       'linear baking over 33 hours',
-      nativeWith((t) => (serviceProps(t).DeploymentConfiguration = { Strategy: 'LINEAR', BakeTimeInMinutes: 60, LinearConfiguration: { StepPercent: 11, StepBakeTimeInMinutes: 214 } })),
+      nativeWith(
+        (t) => (serviceProps(t).DeploymentConfiguration = { Strategy: 'LINEAR', BakeTimeInMinutes: 60, LinearConfiguration: { StepPercent: 11, StepBakeTimeInMinutes: 214 } }),
+      ),
       '1986 minutes of baking exceeds the 1980',
     ],
     [
       'canary baking over 33 hours',
-      nativeWith((t) => (serviceProps(t).DeploymentConfiguration = { Strategy: 'CANARY', BakeTimeInMinutes: 1440, CanaryConfiguration: { CanaryPercent: 5, CanaryBakeTimeInMinutes: 541 } })),
+      nativeWith(
+        (t) => (serviceProps(t).DeploymentConfiguration = { Strategy: 'CANARY', BakeTimeInMinutes: 1440, CanaryConfiguration: { CanaryPercent: 5, CanaryBakeTimeInMinutes: 541 } }),
+      ),
       '1981 minutes of baking exceeds',
     ],
   ])('finds %s', (_name, template, message) => {
@@ -171,7 +189,9 @@ describe('CD007: ECS-native blue/green wiring', () => {
   });
 
   test('accepts linear baking of exactly 33 hours (10 % steps: 9 bakes)', () => {
-    const t = nativeWith((x) => (serviceProps(x).DeploymentConfiguration = { Strategy: 'LINEAR', BakeTimeInMinutes: 0, LinearConfiguration: { StepPercent: 10, StepBakeTimeInMinutes: 220 } }));
+    const t = nativeWith(
+      (x) => (serviceProps(x).DeploymentConfiguration = { Strategy: 'LINEAR', BakeTimeInMinutes: 0, LinearConfiguration: { StepPercent: 10, StepBakeTimeInMinutes: 220 } }),
+    );
     expect(ecsNativeBlueGreen.check(t, '')).toEqual([]);
   });
 });

@@ -53,9 +53,7 @@ describe('parseArgs', () => {
     expect(intFlag(a, 'percent', 1, 100)).toBe(25);
     expect(choiceFlag(a, 'mode', ['SEQUENTIAL', 'PARALLEL'] as const)).toBe('PARALLEL');
     expect(choiceFlag(parseArgs(SPEC, ['t']), 'mode', ['X'] as const)).toBeUndefined();
-    expect(() => choiceFlag(parseArgs(SPEC, ['t', '--mode', 'fast']), 'mode', ['SEQUENTIAL', 'PARALLEL'] as const)).toThrow(
-      '--mode "fast" must be one of SEQUENTIAL, PARALLEL',
-    );
+    expect(() => choiceFlag(parseArgs(SPEC, ['t', '--mode', 'fast']), 'mode', ['SEQUENTIAL', 'PARALLEL'] as const)).toThrow('--mode "fast" must be one of SEQUENTIAL, PARALLEL');
   });
 
   test('keyValuePairs keeps "=" inside values and rejects items without a key', () => {

@@ -32,7 +32,7 @@ function fakeLogs(groups: string[], pageSize = 2) {
 }
 
 describe('deleteCanaryLogGroups', () => {
-  test('deletes every page of the canary\'s log groups and nothing of another canary', async () => {
+  test("deletes every page of the canary's log groups and nothing of another canary", async () => {
     const { client, deleted, prefixes } = fakeLogs([
       '/aws/lambda/cwsyn-web-dev-1a2b',
       '/aws/lambda/cwsyn-web-dev-3c4d',

@@ -22,7 +22,13 @@ const CHANGES: Change[] = [
     Replacement: 'Conditional',
     Details: [{ Target: { Attribute: 'Properties', Name: 'GroupDescription', RequiresRecreation: 'Conditionally' } }],
   }),
-  change({ Action: 'Modify', LogicalResourceId: 'DeployRole', ResourceType: 'AWS::IAM::Role', Replacement: 'False', Details: [{ Target: { Attribute: 'Properties', Name: 'Policies', RequiresRecreation: 'Never' } }] }),
+  change({
+    Action: 'Modify',
+    LogicalResourceId: 'DeployRole',
+    ResourceType: 'AWS::IAM::Role',
+    Replacement: 'False',
+    Details: [{ Target: { Attribute: 'Properties', Name: 'Policies', RequiresRecreation: 'Never' } }],
+  }),
   change({ Action: 'Remove', LogicalResourceId: 'OldKey', ResourceType: 'AWS::KMS::Key' }),
 ];
 
@@ -86,8 +92,26 @@ describe('stack outcomes and failures', () => {
 
   const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 12, 0, s));
   const EVENTS: StackEvent[] = [
-    { LogicalResourceId: 'Queue', ResourceType: 'AWS::SQS::Queue', ResourceStatus: 'CREATE_FAILED', ResourceStatusReason: 'Resource creation cancelled', Timestamp: at(3), StackId: 's', StackName: 's', EventId: '3' },
-    { LogicalResourceId: 'Bucket', ResourceType: 'AWS::S3::Bucket', ResourceStatus: 'CREATE_FAILED', ResourceStatusReason: 'bucket-x already exists', Timestamp: at(2), StackId: 's', StackName: 's', EventId: '2' },
+    {
+      LogicalResourceId: 'Queue',
+      ResourceType: 'AWS::SQS::Queue',
+      ResourceStatus: 'CREATE_FAILED',
+      ResourceStatusReason: 'Resource creation cancelled',
+      Timestamp: at(3),
+      StackId: 's',
+      StackName: 's',
+      EventId: '3',
+    },
+    {
+      LogicalResourceId: 'Bucket',
+      ResourceType: 'AWS::S3::Bucket',
+      ResourceStatus: 'CREATE_FAILED',
+      ResourceStatusReason: 'bucket-x already exists',
+      Timestamp: at(2),
+      StackId: 's',
+      StackName: 's',
+      EventId: '2',
+    },
     { LogicalResourceId: 'Topic', ResourceType: 'AWS::SNS::Topic', ResourceStatus: 'CREATE_COMPLETE', Timestamp: at(1), StackId: 's', StackName: 's', EventId: '1' },
   ];
 

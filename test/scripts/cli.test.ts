@@ -161,7 +161,10 @@ describe('the default stack name', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stack-name-'));
     fs.writeFileSync(
       path.join(dir, 'pipeline.json'),
-      JSON.stringify({ Parameters: { ProjectName: { Type: 'String' }, ServiceName: { Type: 'String' }, EnvironmentSuffix: { Type: 'String' } }, Resources: { T: { Type: 'AWS::SNS::Topic' } } }),
+      JSON.stringify({
+        Parameters: { ProjectName: { Type: 'String' }, ServiceName: { Type: 'String' }, EnvironmentSuffix: { Type: 'String' } },
+        Resources: { T: { Type: 'AWS::SNS::Topic' } },
+      }),
     );
     fs.writeFileSync(path.join(dir, 'web.json'), JSON.stringify({ Parameters: { ProjectName: 'shop', ServiceName: 'web', EnvironmentSuffix: 'tools' } }));
   });
@@ -187,32 +190,59 @@ describe('deploy of a service template', () => {
     expect(r.err).toContain('node scripts/render-service-template.js --templates-dir templates');
   });
 
-  test.each(
-    exampleConfig().services.flatMap((svc) => exampleConfig().environments.map((env) => [svc.name, env.name] as const)),
-  )('the rendered template of %s in %s stays under the 51,200-byte body limit', (service, environment) => {
-    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'rendered-'));
-    try {
-      const r = spawnSync(
-        'node',
-        [path.join(ROOT, 'scripts', 'render-service-template.js'), '--templates-dir', TEMPLATES_DIR, '--service', service, '--environment', environment,
-          '--image', `111111111111.dkr.ecr.eu-west-1.amazonaws.com/shop-${service}-tools:3f2a9c1`, '--region', 'eu-west-1', '--out-dir', out],
-        { encoding: 'utf8' },
-      );
-      expect(r.stderr).toBe('');
-      expect(r.status).toBe(0);
-      expect(fs.statSync(path.join(out, `${environment}.json`)).size).toBeLessThanOrEqual(TEMPLATE_BODY_LIMIT_BYTES);
-    } finally {
-      fs.rmSync(out, { recursive: true, force: true });
-    }
-  });
+  test.each(exampleConfig().services.flatMap((svc) => exampleConfig().environments.map((env) => [svc.name, env.name] as const)))(
+    'the rendered template of %s in %s stays under the 51,200-byte body limit',
+    (service, environment) => {
+      const out = fs.mkdtempSync(path.join(os.tmpdir(), 'rendered-'));
+      try {
+        const r = spawnSync(
+          'node',
+          [
+            path.join(ROOT, 'scripts', 'render-service-template.js'),
+            '--templates-dir',
+            TEMPLATES_DIR,
+            '--service',
+            service,
+            '--environment',
+            environment,
+            '--image',
+            `111111111111.dkr.ecr.eu-west-1.amazonaws.com/shop-${service}-tools:3f2a9c1`,
+            '--region',
+            'eu-west-1',
+            '--out-dir',
+            out,
+          ],
+          { encoding: 'utf8' },
+        );
+        expect(r.stderr).toBe('');
+        expect(r.status).toBe(0);
+        expect(fs.statSync(path.join(out, `${environment}.json`)).size).toBeLessThanOrEqual(TEMPLATE_BODY_LIMIT_BYTES);
+      } finally {
+        fs.rmSync(out, { recursive: true, force: true });
+      }
+    },
+  );
 
   test('the rendered template is accepted', () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'rendered-'));
     try {
       const r = spawnSync(
         'node',
-        [path.join(ROOT, 'scripts', 'render-service-template.js'), '--templates-dir', path.join(ROOT, 'templates'), '--service', 'web', '--environment', 'prod',
-          '--image', '111111111111.dkr.ecr.eu-west-1.amazonaws.com/shop-web-tools:3f2a9c1', '--region', 'eu-west-1', '--out-dir', out],
+        [
+          path.join(ROOT, 'scripts', 'render-service-template.js'),
+          '--templates-dir',
+          path.join(ROOT, 'templates'),
+          '--service',
+          'web',
+          '--environment',
+          'prod',
+          '--image',
+          '111111111111.dkr.ecr.eu-west-1.amazonaws.com/shop-web-tools:3f2a9c1',
+          '--region',
+          'eu-west-1',
+          '--out-dir',
+          out,
+        ],
         { encoding: 'utf8' },
       );
       expect(r.status).toBe(0);

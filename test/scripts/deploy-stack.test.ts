@@ -91,8 +91,21 @@ function run(s: Script, argv: string[] = []) {
   const cli = fakeCli(s);
   const log: string[] = [];
   const o = parseArgs([
-    '--stack', STACK, '--plan-dir', dir, '--steps', '1', '--execution-role', EXECUTION_ROLE,
-    '--change-set', 'shop-web-pipeline', '--capabilities', 'CAPABILITY_IAM,CAPABILITY_AUTO_EXPAND', '--monitoring-minutes', '10', ...argv,
+    '--stack',
+    STACK,
+    '--plan-dir',
+    dir,
+    '--steps',
+    '1',
+    '--execution-role',
+    EXECUTION_ROLE,
+    '--change-set',
+    'shop-web-pipeline',
+    '--capabilities',
+    'CAPABILITY_IAM,CAPABILITY_AUTO_EXPAND',
+    '--monitoring-minutes',
+    '10',
+    ...argv,
   ]);
   let error: Error | undefined;
   try {
@@ -104,8 +117,8 @@ function run(s: Script, argv: string[] = []) {
   return { ...cli, log, error, ops: cli.calls.map((c) => c[1]) };
 }
 
-describe('the rollback configuration of the pipeline\'s change sets', () => {
-  test('an update watches the stack\'s own alarms for the environment\'s window', () => {
+describe("the rollback configuration of the pipeline's change sets", () => {
+  test("an update watches the stack's own alarms for the environment's window", () => {
     const r = run({ statuses: ['UPDATE_COMPLETE', 'UPDATE_IN_PROGRESS', 'UPDATE_COMPLETE'] }, ['--monitoring-minutes', '25']);
     expect(r.error).toBeUndefined();
     expect(r.inputs).toHaveLength(1);
@@ -157,7 +170,7 @@ describe('the rollback configuration of the pipeline\'s change sets', () => {
     expect(r.log).toContain('deploy: nothing to change');
   });
 
-  test('a change set that fails for another reason fails the step with CloudFormation\'s reason', () => {
+  test("a change set that fails for another reason fails the step with CloudFormation's reason", () => {
     const r = run({ statuses: ['UPDATE_COMPLETE'], changeSet: { Status: 'FAILED', StatusReason: 'Template format error' } });
     expect(r.error?.message).toBe('change set shop-web-pipeline failed: Template format error');
   });
@@ -178,7 +191,7 @@ describe('a rollback by alarm', () => {
     { AlarmName: 'shop-web-target-5xx-prod', StateValue: 'OK', StateUpdatedTimestamp: '2026-03-01T08:00:00Z', StateReason: 'fine' },
   ];
 
-  test('fails the step and names the alarm that caused it, from this update\'s events and the alarm\'s state', () => {
+  test("fails the step and names the alarm that caused it, from this update's events and the alarm's state", () => {
     const r = run({ statuses: ['UPDATE_COMPLETE', 'UPDATE_IN_PROGRESS', 'UPDATE_ROLLBACK_IN_PROGRESS', 'UPDATE_ROLLBACK_COMPLETE'], events, alarms });
     expect(r.error?.message.split('\n')).toEqual([
       'deploy: the update ended in UPDATE_ROLLBACK_COMPLETE',

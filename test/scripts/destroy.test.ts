@@ -16,7 +16,12 @@ describe('production stacks', () => {
 
 describe('deletionOrder', () => {
   test('without imports, the reverse of the order given', () => {
-    expect(deletionOrder([{ name: 'network', importedBy: [] }, { name: 'service', importedBy: [] }])).toEqual(['service', 'network']);
+    expect(
+      deletionOrder([
+        { name: 'network', importedBy: [] },
+        { name: 'service', importedBy: [] },
+      ]),
+    ).toEqual(['service', 'network']);
   });
 
   test('an importer goes before the stack it imports from, whatever the order given', () => {
@@ -36,7 +41,12 @@ describe('deletionOrder', () => {
   });
 
   test('a cycle is an error', () => {
-    expect(() => deletionOrder([{ name: 'a', importedBy: ['b'] }, { name: 'b', importedBy: ['a'] }])).toThrow('stacks import from each other in a cycle: a, b');
+    expect(() =>
+      deletionOrder([
+        { name: 'a', importedBy: ['b'] },
+        { name: 'b', importedBy: ['a'] },
+      ]),
+    ).toThrow('stacks import from each other in a cycle: a, b');
   });
 
   test('batches splits into chunks of at most the size', () => {

@@ -47,7 +47,9 @@ const role = (actions: string[]) => ({
       Type: 'AWS::IAM::Role',
       Properties: {
         AssumeRolePolicyDocument: { Statement: [{ Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole' }] },
-        Policies: [{ PolicyName: 'app', PolicyDocument: { Statement: [{ Sid: 'Read', Effect: 'Allow', Action: actions, Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::b/*' } }] } }],
+        Policies: [
+          { PolicyName: 'app', PolicyDocument: { Statement: [{ Sid: 'Read', Effect: 'Allow', Action: actions, Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::b/*' } }] } },
+        ],
       },
     },
   },
@@ -176,7 +178,7 @@ describe('pure parts', () => {
     expect(formatDiff('app.json', none, painter(false))).toContain('    net effect: neither widened nor narrowed');
   });
 
-  test('the pipeline gate\'s analyser gives a changed statement one net effect', () => {
+  test("the pipeline gate's analyser gives a changed statement one net effect", () => {
     const s = summarizeDiff(role(['s3:GetObject']), role(['s3:GetObject', 's3:PutObject']), wideningAnalyser);
     expect(s.netEffect?.narrowed).toEqual([]);
     expect(s.netEffect?.widened.length).toBeGreaterThan(0);

@@ -125,13 +125,26 @@ describe('formatDiff', () => {
 
 describe('valueDeltas', () => {
   test('lists of tags are matched by Key, so an insertion is one addition', () => {
-    const before = [{ Key: 'A', Value: '1' }, { Key: 'C', Value: '3' }];
-    const after = [{ Key: 'A', Value: '1' }, { Key: 'B', Value: '2' }, { Key: 'C', Value: '3' }];
+    const before = [
+      { Key: 'A', Value: '1' },
+      { Key: 'C', Value: '3' },
+    ];
+    const after = [
+      { Key: 'A', Value: '1' },
+      { Key: 'B', Value: '2' },
+      { Key: 'C', Value: '3' },
+    ];
     expect(valueDeltas(before, after)).toEqual([{ path: '[Key=B]', after: { Key: 'B', Value: '2' } }]);
   });
 
   test('plain lists are compared by position; the number of deltas is capped', () => {
     expect(valueDeltas(['a', 'b'], ['a', 'c'])).toEqual([{ path: '[1]', before: 'b', after: 'c' }]);
-    expect(valueDeltas(Array.from({ length: 50 }, (_, i) => i), Array.from({ length: 50 }, (_, i) => i + 1), 5)).toHaveLength(5);
+    expect(
+      valueDeltas(
+        Array.from({ length: 50 }, (_, i) => i),
+        Array.from({ length: 50 }, (_, i) => i + 1),
+        5,
+      ),
+    ).toHaveLength(5);
   });
 });

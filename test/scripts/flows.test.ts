@@ -41,16 +41,45 @@ describe('deploy', () => {
       CreateChangeSet: () => ({ Id: 'cs-1' }),
       DescribeChangeSet: () => ({
         Status: 'CREATE_COMPLETE',
-        Changes: [{ Type: 'Resource', ResourceChange: { Action: 'Modify', LogicalResourceId: 'DeployRole', ResourceType: 'AWS::IAM::Role', Replacement: 'True', Details: [{ Target: { Attribute: 'Properties', Name: 'RoleName', RequiresRecreation: 'Always' } }] } }],
+        Changes: [
+          {
+            Type: 'Resource',
+            ResourceChange: {
+              Action: 'Modify',
+              LogicalResourceId: 'DeployRole',
+              ResourceType: 'AWS::IAM::Role',
+              Replacement: 'True',
+              Details: [{ Target: { Attribute: 'Properties', Name: 'RoleName', RequiresRecreation: 'Always' } }],
+            },
+          },
+        ],
       }),
       ExecuteChangeSet: () => ({}),
       DescribeStackEvents: (_i, n) =>
         n === 0
-          ? { StackEvents: [{ EventId: 'old', LogicalResourceId: 'shop-member-roles-dev', ResourceType: 'AWS::CloudFormation::Stack', ResourceStatus: 'UPDATE_COMPLETE', Timestamp: t(0) }] }
+          ? {
+              StackEvents: [
+                { EventId: 'old', LogicalResourceId: 'shop-member-roles-dev', ResourceType: 'AWS::CloudFormation::Stack', ResourceStatus: 'UPDATE_COMPLETE', Timestamp: t(0) },
+              ],
+            }
           : {
               StackEvents: [
-                { EventId: 'e3', LogicalResourceId: 'shop-member-roles-dev', ResourceType: 'AWS::CloudFormation::Stack', ResourceStatus: 'UPDATE_ROLLBACK_IN_PROGRESS', ResourceStatusReason: 'The following resource(s) failed to update: [DeployRole].', Timestamp: t(3) },
-                { EventId: 'e2', LogicalResourceId: 'DeployRole', ResourceType: 'AWS::IAM::Role', ResourceStatus: 'UPDATE_FAILED', ResourceStatusReason: 'shop-cfn-deploy-dev-eu-west-1 already exists', Timestamp: t(2) },
+                {
+                  EventId: 'e3',
+                  LogicalResourceId: 'shop-member-roles-dev',
+                  ResourceType: 'AWS::CloudFormation::Stack',
+                  ResourceStatus: 'UPDATE_ROLLBACK_IN_PROGRESS',
+                  ResourceStatusReason: 'The following resource(s) failed to update: [DeployRole].',
+                  Timestamp: t(3),
+                },
+                {
+                  EventId: 'e2',
+                  LogicalResourceId: 'DeployRole',
+                  ResourceType: 'AWS::IAM::Role',
+                  ResourceStatus: 'UPDATE_FAILED',
+                  ResourceStatusReason: 'shop-cfn-deploy-dev-eu-west-1 already exists',
+                  Timestamp: t(2),
+                },
                 { EventId: 'e1', LogicalResourceId: 'DeployRole', ResourceType: 'AWS::IAM::Role', ResourceStatus: 'UPDATE_IN_PROGRESS', Timestamp: t(1) },
                 { EventId: 'old', LogicalResourceId: 'shop-member-roles-dev', ResourceType: 'AWS::CloudFormation::Stack', ResourceStatus: 'UPDATE_COMPLETE', Timestamp: t(0) },
               ],
@@ -62,7 +91,10 @@ describe('deploy', () => {
     expect(code).toBe(1);
     expect(term.lines).toContain('~ modify DeployRole (AWS::IAM::Role)  replacement: True  [IAM]');
     expect(term.lines).toContain('12:00:02 [1/1] UPDATE_FAILED        DeployRole (AWS::IAM::Role) shop-cfn-deploy-dev-eu-west-1 already exists');
-    expect(term.errors).toEqual(['error: stack shop-member-roles-dev ended UPDATE_ROLLBACK_COMPLETE', '  DeployRole (AWS::IAM::Role): shop-cfn-deploy-dev-eu-west-1 already exists']);
+    expect(term.errors).toEqual([
+      'error: stack shop-member-roles-dev ended UPDATE_ROLLBACK_COMPLETE',
+      '  DeployRole (AWS::IAM::Role): shop-cfn-deploy-dev-eu-west-1 already exists',
+    ]);
     const create = cf.calls.find((c) => c.command === 'CreateChangeSet')!.input;
     expect(create.ChangeSetType).toBe('UPDATE');
     expect(create.Capabilities).toEqual(['CAPABILITY_NAMED_IAM']);
@@ -122,7 +154,15 @@ describe('stacksets', () => {
         Summaries:
           n === 0
             ? []
-            : [{ Account: '333333333333', Region: 'eu-west-1', Status: 'OUTDATED', StatusReason: 'Account 333333333333 should have AWSCloudFormationStackSetExecutionRole', StackInstanceStatus: { DetailedStatus: 'FAILED' } }],
+            : [
+                {
+                  Account: '333333333333',
+                  Region: 'eu-west-1',
+                  Status: 'OUTDATED',
+                  StatusReason: 'Account 333333333333 should have AWSCloudFormationStackSetExecutionRole',
+                  StackInstanceStatus: { DetailedStatus: 'FAILED' },
+                },
+              ],
       }),
       CreateStackInstances: () => ({ OperationId: 'op-2' }),
       ListStackSetOperationResults: (i) => ({ Summaries: i.OperationId === 'op-2' ? [{ Account: '333333333333', Region: 'eu-west-1', Status: 'FAILED' }] : [] }),

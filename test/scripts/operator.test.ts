@@ -63,7 +63,9 @@ describe('the account guard', () => {
     const term = recordingTerminal();
     const accounts2 = configuredAccounts()!;
     await establish({}, [{ environment: 'prod', what: 'x.json' }], true, term, as('222222222222'), accounts2);
-    expect(term.errors).toEqual(['WARNING: x.json is for prod (account 444444444444 in example.json), but the credentials are of account 222222222222 (dev); going on because of --allow-account-mismatch']);
+    expect(term.errors).toEqual([
+      'WARNING: x.json is for prod (account 444444444444 in example.json), but the credentials are of account 222222222222 (dev); going on because of --allow-account-mismatch',
+    ]);
   });
 
   test('nothing to compare with is not a problem', () => {
@@ -71,7 +73,7 @@ describe('the account guard', () => {
     expect(accountProblem({ account: '1', arn: '', region: '' }, 'dev', undefined, 'x')).toBeUndefined();
   });
 
-  test('stacksets: a target account that is not the environment\'s is refused; a self-managed StackSet runs from tools', async () => {
+  test("stacksets: a target account that is not the environment's is refused; a self-managed StackSet runs from tools", async () => {
     expect(() => planStackSet(parseArgs(STACKSETS_SPEC, ['member-roles', '--target', 'prod=222222222222', '--region', 'eu-west-1']), {}, accounts)).toThrow(
       '--target prod=222222222222: example.json gives prod account 444444444444; pass --allow-account-mismatch to override',
     );
@@ -87,9 +89,9 @@ describe('the account guard', () => {
   });
 
   test('stacksets of a template without per-environment parameter files says StackSets cannot roll it out', () => {
-    expect(() => planStackSet(parseArgs(STACKSETS_SPEC, ['ecs-service', '--target', 'dev=222222222222', '--region', 'eu-west-1', '--templates-dir', TEMPLATES_DIR]), {}, accounts)).toThrow(
-      /^ecs-service cannot be rolled out by StackSets: .* per service; deploy it with npm run deploy$/,
-    );
+    expect(() =>
+      planStackSet(parseArgs(STACKSETS_SPEC, ['ecs-service', '--target', 'dev=222222222222', '--region', 'eu-west-1', '--templates-dir', TEMPLATES_DIR]), {}, accounts),
+    ).toThrow(/^ecs-service cannot be rolled out by StackSets: .* per service; deploy it with npm run deploy$/);
   });
 });
 
@@ -269,7 +271,9 @@ describe('deploy takes exactly the file given', () => {
     const bom = path.join(tmp, 'bom.json');
     fs.writeFileSync(bom, `\uFEFF${fs.readFileSync(DEV, 'utf8')}`);
     expect(loadParameterFile(bom).parameters.EnvironmentName).toBe('dev');
-    expect(() => loadParameterFile(path.join(PARAMS, 'ecs-service', 'web'))).toThrow(/parameter file .*web is a folder; name one of its files \(dev\.json, prod\.json, staging\.json\)/);
+    expect(() => loadParameterFile(path.join(PARAMS, 'ecs-service', 'web'))).toThrow(
+      /parameter file .*web is a folder; name one of its files \(dev\.json, prod\.json, staging\.json\)/,
+    );
   });
 });
 

@@ -51,7 +51,9 @@ const GREEN = ['TaskDefinition', 'TaskSet'];
 const changedResources = (a: Json, b: Json) =>
   [...new Set([...Object.keys(a.Resources), ...Object.keys(b.Resources)])].filter((id) => JSON.stringify(a.Resources[id]) !== JSON.stringify(b.Resources[id])).sort();
 const changedParameters = (a: Rendered, b: Rendered) =>
-  Object.keys({ ...a.configuration.Parameters, ...b.configuration.Parameters }).filter((k) => a.configuration.Parameters[k] !== b.configuration.Parameters[k]).sort();
+  Object.keys({ ...a.configuration.Parameters, ...b.configuration.Parameters })
+    .filter((k) => a.configuration.Parameters[k] !== b.configuration.Parameters[k])
+    .sort();
 
 describe('blue/green: the change sequence', () => {
   test('image only: one update, which changes the task definition alone', () => {
@@ -158,9 +160,7 @@ describe('the command in the pipeline', () => {
       fs.mkdirSync(renderedDir);
       fs.writeFileSync(path.join(renderedDir, 'prod.json'), JSON.stringify(after.template));
       fs.writeFileSync(path.join(renderedDir, 'prod.config.json'), JSON.stringify(after.configuration));
-      const history: Json[] = [
-        { pipelineExecutionId: 'e0', stageName: 'Deploy-dev', actionName: 'Deploy', status: 'Succeeded', startTime: '2026-01-03T00:00:00Z' },
-      ];
+      const history: Json[] = [{ pipelineExecutionId: 'e0', stageName: 'Deploy-dev', actionName: 'Deploy', status: 'Succeeded', startTime: '2026-01-03T00:00:00Z' }];
       if (deployed) {
         const artifact = path.join(dir, 'artifact');
         fs.mkdirSync(artifact);
@@ -173,7 +173,14 @@ describe('the command in the pipeline', () => {
         history.push(
           { pipelineExecutionId: 'e1', stageName: 'Deploy-prod', actionName: 'Deploy', status: 'Succeeded', startTime: '2026-01-01T00:00:00Z', input },
           // A later deploy that failed (or rolled back) does not count.
-          { pipelineExecutionId: 'e2', stageName: 'Deploy-prod', actionName: 'Deploy', status: 'Failed', startTime: '2026-01-02T00:00:00Z', input: { inputArtifacts: [{ name: 'Plan-prod', s3location: { bucket: 'artifacts', key: 'broken' } }] } },
+          {
+            pipelineExecutionId: 'e2',
+            stageName: 'Deploy-prod',
+            actionName: 'Deploy',
+            status: 'Failed',
+            startTime: '2026-01-02T00:00:00Z',
+            input: { inputArtifacts: [{ name: 'Plan-prod', s3location: { bucket: 'artifacts', key: 'broken' } }] },
+          },
         );
       }
       fs.writeFileSync(path.join(dir, 'history.json'), JSON.stringify({ actionExecutionDetails: history }));
@@ -218,7 +225,9 @@ describe('the command in the pipeline', () => {
     expect(r.status).toBe(0);
     expect(r.stderr).toContain('no earlier deploy to prod by this pipeline');
     expect([r.steps, r.widened]).toEqual(['1', 'yes']);
-    expect(r.summary).toMatch(/^widens CheckFunctionKeepWarmPermission \(resource policy\): allows lambda:InvokeFunction to Service:events\.amazonaws\.com .*; CheckFunctionRole \(trust\)/);
+    expect(r.summary).toMatch(
+      /^widens CheckFunctionKeepWarmPermission \(resource policy\): allows lambda:InvokeFunction to Service:events\.amazonaws\.com .*; CheckFunctionRole \(trust\)/,
+    );
     expect(r.summary.length).toBeLessThanOrEqual(320);
     expect(JSON.stringify(r.prepare)).toBe(JSON.stringify(r.deploy));
   });

@@ -75,7 +75,7 @@ describe('render-service-template', () => {
     expect(findings.filter((f) => !f.message.includes(IMAGE) && !configuredArns.some((a) => f.message.includes(a)))).toEqual([]);
   });
 
-  test('the hook gets the environment\'s traffic routing and the CodeDeploy role member-roles.json creates', () => {
+  test("the hook gets the environment's traffic routing and the CodeDeploy role member-roles.json creates", () => {
     const { template, file } = render('web', 'prod');
     const hook = Object.values(template.Hooks!)[0].Properties as Record<string, any>;
     expect(hook.TrafficRoutingConfig.Type).toBe('TimeBasedCanary');

@@ -31,13 +31,23 @@ const STACK_ID = 'arn:aws:cloudformation:eu-west-1:222222222222:stack/shop-order
 const ERRORS_ARN = 'arn:aws:cloudwatch:eu-west-1:222222222222:alarm:shop-orders-target-5xx-dev';
 const UNHEALTHY_ARN = 'arn:aws:cloudwatch:eu-west-1:222222222222:alarm:shop-orders-unhealthy-targets-dev';
 const RESOURCES = [
-  { LogicalResourceId: 'Service', ResourceType: 'AWS::ECS::Service', PhysicalResourceId: 'arn:aws:ecs:eu-west-1:222222222222:service/shop-cluster-dev/shop-orders-dev-Service-X', ResourceStatus: 'UPDATE_COMPLETE' },
+  {
+    LogicalResourceId: 'Service',
+    ResourceType: 'AWS::ECS::Service',
+    PhysicalResourceId: 'arn:aws:ecs:eu-west-1:222222222222:service/shop-cluster-dev/shop-orders-dev-Service-X',
+    ResourceStatus: 'UPDATE_COMPLETE',
+  },
   { LogicalResourceId: 'TargetErrorsAlarm', ResourceType: 'AWS::CloudWatch::Alarm', PhysicalResourceId: 'shop-orders-target-5xx-dev', ResourceStatus: 'CREATE_COMPLETE' },
-  { LogicalResourceId: 'UnhealthyTargetsAlarm', ResourceType: 'AWS::CloudWatch::Alarm', PhysicalResourceId: 'shop-orders-unhealthy-targets-dev', ResourceStatus: 'CREATE_COMPLETE' },
+  {
+    LogicalResourceId: 'UnhealthyTargetsAlarm',
+    ResourceType: 'AWS::CloudWatch::Alarm',
+    PhysicalResourceId: 'shop-orders-unhealthy-targets-dev',
+    ResourceStatus: 'CREATE_COMPLETE',
+  },
 ] as any[];
 
 describe('the rollback flags', () => {
-  test('absent: the stack\'s own alarms decide', () => {
+  test("absent: the stack's own alarms decide", () => {
     expect(rollbackRequest(args())).toEqual({});
   });
 
@@ -55,7 +65,10 @@ describe('the rollback flags', () => {
   test.each([
     [['--rollback-alarms', 'none,errors'], '--rollback-alarms none cannot be combined with alarms'],
     [['--rollback-alarms', 'a,b,c,d,e,f'], '--rollback-alarms names 6 alarms; CloudFormation watches at most 5'],
-    [['--rollback-alarms', 'arn:aws:sns:eu-west-1:222222222222:topic'], '--rollback-alarms "arn:aws:sns:eu-west-1:222222222222:topic" must be a CloudWatch alarm name or an ARN arn:<partition>:cloudwatch:<region>:<account>:alarm:<name>'],
+    [
+      ['--rollback-alarms', 'arn:aws:sns:eu-west-1:222222222222:topic'],
+      '--rollback-alarms "arn:aws:sns:eu-west-1:222222222222:topic" must be a CloudWatch alarm name or an ARN arn:<partition>:cloudwatch:<region>:<account>:alarm:<name>',
+    ],
     [['--monitoring-minutes', '181'], '--monitoring-minutes "181" must be a whole number from 0 to 180'],
     [['--monitoring-minutes', '-1'], '--monitoring-minutes "-1" must be a whole number from 0 to 180'],
   ])('%j is refused: %s', (argv, message) => {
@@ -73,7 +86,7 @@ describe('the triggers', () => {
     expect(isServiceTemplate(loadTemplate('monitoring.json') as any)).toBe(false);
   });
 
-  test('an update of a service stack is watched by its own alarms, as ARNs of the stack\'s partition, Region and account', () => {
+  test("an update of a service stack is watched by its own alarms, as ARNs of the stack's partition, Region and account", () => {
     expect(stackArnParts(STACK_ID)).toEqual({ partition: 'aws', region: 'eu-west-1', account: '222222222222' });
     const triggers = rollbackTriggers({}, rolling, { stackId: STACK_ID, resources: RESOURCES });
     expect(triggers.map((t) => t.arn)).toEqual([ERRORS_ARN, UNHEALTHY_ARN]);
@@ -113,7 +126,9 @@ describe('the triggers', () => {
   test('more than five alarms of its own: the user must choose', () => {
     const many = Array.from({ length: 6 }, (_, i) => ({ LogicalResourceId: `A${i}`, ResourceType: 'AWS::CloudWatch::Alarm', PhysicalResourceId: `a${i}` }));
     const template = { Resources: { S: { Type: 'AWS::ECS::Service' }, ...Object.fromEntries(many.map((m) => [m.LogicalResourceId, { Type: 'AWS::CloudWatch::Alarm' }])) } };
-    expect(() => rollbackTriggers({}, template, { stackId: STACK_ID, resources: many as any })).toThrow('the stack has 6 alarms; CloudFormation watches at most 5: name them with --rollback-alarms');
+    expect(() => rollbackTriggers({}, template, { stackId: STACK_ID, resources: many as any })).toThrow(
+      'the stack has 6 alarms; CloudFormation watches at most 5: name them with --rollback-alarms',
+    );
   });
 });
 
@@ -123,14 +138,9 @@ describe('the report', () => {
   const ev = (reason: string, s: number): StackEvent => ({ StackId: STACK_ID, StackName: 'shop-orders-dev', EventId: `e${s}`, ResourceStatusReason: reason, Timestamp: at(s) });
 
   test('names the alarm an event names, by ARN or by name, and not one whose name merely contains it', () => {
-    const events = [
-      ev(`Rollback triggered by alarm ${UNHEALTHY_ARN}`, 2),
-      ev('Alarm shop-orders-target-5xx-dev-old is in ALARM', 1),
-    ];
+    const events = [ev(`Rollback triggered by alarm ${UNHEALTHY_ARN}`, 2), ev('Alarm shop-orders-target-5xx-dev-old is in ALARM', 1)];
     expect(alarmsInEvents(events, triggers).map((t) => t.name)).toEqual(['shop-orders-unhealthy-targets-dev']);
-    expect(alarmsInEvents([ev('Alarm shop-orders-target-5xx-dev went to ALARM', 1)], triggers).map((t) => t.name)).toEqual([
-      'shop-orders-target-5xx-dev',
-    ]);
+    expect(alarmsInEvents([ev('Alarm shop-orders-target-5xx-dev went to ALARM', 1)], triggers).map((t) => t.name)).toEqual(['shop-orders-target-5xx-dev']);
     expect(rollbackReport(events, triggers, false)).toEqual([`rolled back by alarm shop-orders-unhealthy-targets-dev (${UNHEALTHY_ARN})`]);
   });
 
@@ -183,7 +193,9 @@ function parameterFile(): string {
 const EXISTING = { StackName: 'shop-orders-ecs-service-rolling-dev', StackId: STACK_ID, StackStatus: 'UPDATE_COMPLETE', Parameters: [], Tags: [] };
 const CHANGE = {
   Status: 'CREATE_COMPLETE',
-  Changes: [{ Type: 'Resource', ResourceChange: { Action: 'Modify', LogicalResourceId: 'TaskDefinition', ResourceType: 'AWS::ECS::TaskDefinition', Replacement: 'True', Details: [] } }],
+  Changes: [
+    { Type: 'Resource', ResourceChange: { Action: 'Modify', LogicalResourceId: 'TaskDefinition', ResourceType: 'AWS::ECS::TaskDefinition', Replacement: 'True', Details: [] } },
+  ],
 };
 
 function updateHandlers(final: string, events: any[]): Record<string, Handler> {
@@ -201,8 +213,21 @@ describe('npm run deploy with alarms', () => {
   test('an update of a service stack sends its alarms and the window, and reports the alarm that rolled it back', async () => {
     const now = Date.now();
     const events = [
-      { EventId: 'e3', LogicalResourceId: EXISTING.StackName, ResourceType: 'AWS::CloudFormation::Stack', ResourceStatus: 'UPDATE_ROLLBACK_COMPLETE', Timestamp: new Date(now + 3000) },
-      { EventId: 'e2', LogicalResourceId: EXISTING.StackName, ResourceType: 'AWS::CloudFormation::Stack', ResourceStatus: 'UPDATE_ROLLBACK_IN_PROGRESS', ResourceStatusReason: `Rollback triggered by CloudWatch alarm ${ERRORS_ARN}`, Timestamp: new Date(now + 2000) },
+      {
+        EventId: 'e3',
+        LogicalResourceId: EXISTING.StackName,
+        ResourceType: 'AWS::CloudFormation::Stack',
+        ResourceStatus: 'UPDATE_ROLLBACK_COMPLETE',
+        Timestamp: new Date(now + 3000),
+      },
+      {
+        EventId: 'e2',
+        LogicalResourceId: EXISTING.StackName,
+        ResourceType: 'AWS::CloudFormation::Stack',
+        ResourceStatus: 'UPDATE_ROLLBACK_IN_PROGRESS',
+        ResourceStatusReason: `Rollback triggered by CloudWatch alarm ${ERRORS_ARN}`,
+        Timestamp: new Date(now + 2000),
+      },
       { EventId: 'e1', LogicalResourceId: 'TaskDefinition', ResourceType: 'AWS::ECS::TaskDefinition', ResourceStatus: 'UPDATE_COMPLETE', Timestamp: new Date(now + 1000) },
     ];
     const cf = fakeClient(updateHandlers('UPDATE_ROLLBACK_COMPLETE', events));
@@ -253,7 +278,14 @@ describe('npm run deploy with alarms', () => {
   test('a failure that is not a rollback by alarm reports the failing resource only', async () => {
     const now = Date.now();
     const events = [
-      { EventId: 'e2', LogicalResourceId: 'TaskDefinition', ResourceType: 'AWS::ECS::TaskDefinition', ResourceStatus: 'UPDATE_FAILED', ResourceStatusReason: 'Invalid image', Timestamp: new Date(now + 2000) },
+      {
+        EventId: 'e2',
+        LogicalResourceId: 'TaskDefinition',
+        ResourceType: 'AWS::ECS::TaskDefinition',
+        ResourceStatus: 'UPDATE_FAILED',
+        ResourceStatusReason: 'Invalid image',
+        Timestamp: new Date(now + 2000),
+      },
     ];
     const cf = fakeClient(updateHandlers('UPDATE_ROLLBACK_COMPLETE', events));
     const term = recordingTerminal();

@@ -71,7 +71,11 @@ class Account {
       case 'cloudformation execute-change-set': {
         const input = this.pending.get(arg('--stack-name'))!;
         const pairs = (list: Json[], k: string, v: string) => Object.fromEntries(list.map((p) => [p[k], p[v]]));
-        this.stacks.set(input.StackName, { template: input.TemplateBody, parameters: pairs(input.Parameters, 'ParameterKey', 'ParameterValue'), tags: pairs(input.Tags, 'Key', 'Value') });
+        this.stacks.set(input.StackName, {
+          template: input.TemplateBody,
+          parameters: pairs(input.Parameters, 'ParameterKey', 'ParameterValue'),
+          tags: pairs(input.Tags, 'Key', 'Value'),
+        });
         return {};
       }
       case 'codepipeline start-pipeline-execution':
@@ -102,9 +106,25 @@ const log: string[] = [];
 const io = (account: Account) => ({ aws: account.aws, sleep: () => undefined, now: () => 0, log: (l: string) => log.push(l) });
 const options = (templatesDir: string, restartedFrom = 'none', executionId = 'e1') => ({
   ...selfUpdate.parseArgs([
-    'apply', '--templates-dir', templatesDir, '--service', 'web', '--build-stack', BUILD_STACK, '--pipeline-stack', PIPELINE_STACK,
-    '--restarted-from', restartedFrom, '--pipeline', 'shop-web-pipeline-tools', '--role-arn', 'arn:aws:iam::111111111111:role/shop-pipeline-stacks-tools',
-    '--execution-id', executionId, '--commit-id', '3f2a9c1',
+    'apply',
+    '--templates-dir',
+    templatesDir,
+    '--service',
+    'web',
+    '--build-stack',
+    BUILD_STACK,
+    '--pipeline-stack',
+    PIPELINE_STACK,
+    '--restarted-from',
+    restartedFrom,
+    '--pipeline',
+    'shop-web-pipeline-tools',
+    '--role-arn',
+    'arn:aws:iam::111111111111:role/shop-pipeline-stacks-tools',
+    '--execution-id',
+    executionId,
+    '--commit-id',
+    '3f2a9c1',
   ]),
   pollSeconds: 0,
   workDir: fs.mkdtempSync(path.join(os.tmpdir(), 'self-update-work-')),
@@ -125,7 +145,7 @@ const widerPipelineRole = (p: Json) => {
   p.Resources.PipelineRole.Properties.Policies[0].PolicyDocument.Statement.push({ Sid: 'More', Effect: 'Allow', Action: ['s3:DeleteObject'], Resource: ['arn:aws:s3:::other/*'] });
 };
 
-describe('the pipeline\'s self-update', () => {
+describe("the pipeline's self-update", () => {
   test('unchanged templates and parameters: no update, no restart', () => {
     const account = new Account();
     const r = execution(account, templatesSource());
@@ -140,9 +160,20 @@ describe('the pipeline\'s self-update', () => {
     const source = templatesSource(longerTimeout);
     const first = execution(account, source);
     expect(first.checked).toEqual({ changed: true, widened: false, summary: 'widens no permission' });
-    expect(account.calls.filter((c) => c[1] === 'create-change-set').map((c) => JSON.parse(fs.readFileSync(c[3].replace('file://', ''), 'utf8')).StackName)).toEqual([PIPELINE_STACK]);
+    expect(account.calls.filter((c) => c[1] === 'create-change-set').map((c) => JSON.parse(fs.readFileSync(c[3].replace('file://', ''), 'utf8')).StackName)).toEqual([
+      PIPELINE_STACK,
+    ]);
     expect(account.executions).toEqual([
-      { started: ['--name', 'shop-web-pipeline-tools', '--variables', 'name=RestartedFrom,value=e1', '--source-revisions', 'actionName=App,revisionType=COMMIT_ID,revisionValue=3f2a9c1'] },
+      {
+        started: [
+          '--name',
+          'shop-web-pipeline-tools',
+          '--variables',
+          'name=RestartedFrom,value=e1',
+          '--source-revisions',
+          'actionName=App,revisionType=COMMIT_ID,revisionValue=3f2a9c1',
+        ],
+      },
       { stopped: 'e1' },
     ]);
     // The restarted execution (e2, RestartedFrom=e1) finds the stacks as the templates source has them.
@@ -167,7 +198,7 @@ describe('the pipeline\'s self-update', () => {
     expect(account.executions).toEqual([]);
   });
 
-  test('a change that widens the pipeline\'s own permissions is reported for the approval', () => {
+  test("a change that widens the pipeline's own permissions is reported for the approval", () => {
     const account = new Account();
     const o = options(templatesSource(widerPipelineRole));
     const r = selfUpdate.check(o, io(account));

@@ -66,7 +66,13 @@ describe('targets and values', () => {
 
 describe('result table', () => {
   const instances = [
-    { Account: '333333333333', Region: 'eu-west-1', Status: 'OUTDATED' as const, StatusReason: 'ResourceLogicalId:DeployRole, ResourceStatusReason:Role already exists', StackInstanceStatus: { DetailedStatus: 'FAILED' as const } },
+    {
+      Account: '333333333333',
+      Region: 'eu-west-1',
+      Status: 'OUTDATED' as const,
+      StatusReason: 'ResourceLogicalId:DeployRole, ResourceStatusReason:Role already exists',
+      StackInstanceStatus: { DetailedStatus: 'FAILED' as const },
+    },
     { Account: '222222222222', Region: 'eu-west-1', Status: 'CURRENT' as const, StackInstanceStatus: { DetailedStatus: 'SUCCEEDED' as const } },
   ];
 
@@ -100,16 +106,19 @@ describe('planStackSet', () => {
   const plan = (argv: string[]) => planStackSet(parseArgs(STACKSETS_SPEC, argv), { AWS_REGION: 'eu-west-1' });
 
   test('service-managed permissions refuse a template with a Transform', () => {
-    expect(() => plan(['service', '--templates-dir', dir, '--permission-model', 'service-managed', '--organizational-units', 'ou-ab12-cdef3456', '--target', 'dev=222222222222'])).toThrow(
-      'service.json declares a Transform, which StackSets with service-managed permissions reject; deploy it with npm run deploy (or use --permission-model self-managed)',
-    );
+    expect(() =>
+      plan(['service', '--templates-dir', dir, '--permission-model', 'service-managed', '--organizational-units', 'ou-ab12-cdef3456', '--target', 'dev=222222222222']),
+    ).toThrow('service.json declares a Transform, which StackSets with service-managed permissions reject; deploy it with npm run deploy (or use --permission-model self-managed)');
   });
 
   test.each([
     [['member-roles'], 'at least one --target ENV=ACCOUNT is needed'],
     [['member-roles', '--target', 'qa=222222222222'], /parameter file .*member-roles\/qa\.json for environment qa does not exist/],
     [['member-roles', '--target', 'dev=222222222222', '--permission-model', 'service-managed'], '--permission-model service-managed needs --organizational-units'],
-    [['member-roles', '--target', 'dev=222222222222', '--organizational-units', 'ou-ab12-cdef3456'], '--organizational-units and --auto-deployment need --permission-model service-managed'],
+    [
+      ['member-roles', '--target', 'dev=222222222222', '--organizational-units', 'ou-ab12-cdef3456'],
+      '--organizational-units and --auto-deployment need --permission-model service-managed',
+    ],
     [['member-roles', '--target', 'dev=222222222222', '--permission-model', 'org'], '--permission-model "org" must be one of self-managed, service-managed'],
     [['member-roles', '--target', 'dev=222222222222', '--failure-tolerance-percentage', '101'], '--failure-tolerance-percentage "101" must be a whole number from 0 to 100'],
     [['network-typo', '--target', 'dev=222222222222'], /template "network-typo" does not exist in templates\//],

@@ -19,10 +19,18 @@ describe('requiredCapabilities', () => {
     ['no IAM', { Resources: { T: { Type: 'AWS::SNS::Topic' } } }, []],
     ['an unnamed role', { Resources: { R: role() } }, ['CAPABILITY_IAM']],
     ['a named role', { Resources: { R: role({ RoleName: 'x' }) } }, ['CAPABILITY_NAMED_IAM']],
-    ['a named managed policy beside an unnamed role', { Resources: { R: role(), P: { Type: 'AWS::IAM::ManagedPolicy', Properties: { ManagedPolicyName: 'p' } } } }, ['CAPABILITY_NAMED_IAM']],
+    [
+      'a named managed policy beside an unnamed role',
+      { Resources: { R: role(), P: { Type: 'AWS::IAM::ManagedPolicy', Properties: { ManagedPolicyName: 'p' } } } },
+      ['CAPABILITY_NAMED_IAM'],
+    ],
     ['an inline policy resource', { Resources: { P: { Type: 'AWS::IAM::Policy', Properties: { PolicyName: 'p' } } } }, ['CAPABILITY_IAM']],
     ['a transform', { Transform: 'AWS::CodeDeployBlueGreen', Resources: { T: { Type: 'AWS::SNS::Topic' } } }, ['CAPABILITY_AUTO_EXPAND']],
-    ['a named role and a transform list', { Transform: ['AWS::Serverless-2016-10-31'], Resources: { R: role({ RoleName: 'x' }) } }, ['CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND']],
+    [
+      'a named role and a transform list',
+      { Transform: ['AWS::Serverless-2016-10-31'], Resources: { R: role({ RoleName: 'x' }) } },
+      ['CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'],
+    ],
   ])('%s', (_name, template, expected) => {
     expect(requiredCapabilities(template)).toEqual(expected);
   });

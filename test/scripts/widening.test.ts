@@ -59,13 +59,10 @@ describe('changes that widen nothing', () => {
     expect(widening(base, reordered)).toEqual({ widened: [], narrowed: [] });
   });
 
-  test.each(['ecs-service.json', 'ecs-service-rolling.json', 'member-roles.json', 'pipeline-build.json', 'pipeline.json'])(
-    'generated %s compared with itself',
-    (file) => {
-      const t = loadTemplate(file);
-      expect(widening(t, clone(t))).toEqual({ widened: [], narrowed: [] });
-    },
-  );
+  test.each(['ecs-service.json', 'ecs-service-rolling.json', 'member-roles.json', 'pipeline-build.json', 'pipeline.json'])('generated %s compared with itself', (file) => {
+    const t = loadTemplate(file);
+    expect(widening(t, clone(t))).toEqual({ widened: [], narrowed: [] });
+  });
 
   test('a new image, a new alarm threshold and a new description change no grant', () => {
     const service = loadTemplate('ecs-service.json');
@@ -156,9 +153,7 @@ describe('changes that widen', () => {
     const admin = edited((t) => {
       t.Resources.TaskRole.Properties.ManagedPolicyArns = ['arn:aws:iam::aws:policy/AdministratorAccess'];
     });
-    expect(widening(base, admin).widened).toEqual([
-      expect.objectContaining({ kind: 'identity policy', managedPolicy: 'arn:aws:iam::aws:policy/AdministratorAccess' }),
-    ]);
+    expect(widening(base, admin).widened).toEqual([expect.objectContaining({ kind: 'identity policy', managedPolicy: 'arn:aws:iam::aws:policy/AdministratorAccess' })]);
   });
 
   test('a deny removed widens', () => {
@@ -180,7 +175,10 @@ describe('changes that widen', () => {
   test('resource policies: a bucket policy open to everyone, a key policy grant, a Lambda permission, an ECR policy as text', () => {
     const before = template({
       BucketPolicy: { Type: 'AWS::S3::BucketPolicy', Properties: { Bucket: { Ref: 'B' }, PolicyDocument: { Statement: [] } } },
-      Key: { Type: 'AWS::KMS::Key', Properties: { KeyPolicy: { Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: 'kms:*', Resource: '*' }] } } },
+      Key: {
+        Type: 'AWS::KMS::Key',
+        Properties: { KeyPolicy: { Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: 'kms:*', Resource: '*' }] } },
+      },
       Repo: { Type: 'AWS::ECR::Repository', Properties: { RepositoryPolicyText: JSON.stringify({ Statement: [] }) } },
     });
     const after = edited((t) => {
@@ -207,9 +205,15 @@ describe('changes that widen', () => {
     expect(widening(group([http]), group([{ ...http, ToPort: 90 }])).widened).toEqual([expect.objectContaining({ ports: '80-90' })]);
     expect(widening(group([http]), group([{ ...http, CidrIp: '0.0.0.0/0' }])).widened).toEqual([expect.objectContaining({ cidr: '0.0.0.0/0' })]);
     expect(widening(group([http]), group([{ ...http, IpProtocol: '-1' }])).widened).toEqual([expect.objectContaining({ ports: 'all' })]);
-    const standalone = edited((t) => {
-      t.Resources.Extra = { Type: 'AWS::EC2::SecurityGroupIngress', Properties: { GroupId: { Ref: 'G' }, IpProtocol: 'tcp', FromPort: 443, ToPort: 443, SourceSecurityGroupId: 'sg-1' } };
-    }, group([http]));
+    const standalone = edited(
+      (t) => {
+        t.Resources.Extra = {
+          Type: 'AWS::EC2::SecurityGroupIngress',
+          Properties: { GroupId: { Ref: 'G' }, IpProtocol: 'tcp', FromPort: 443, ToPort: 443, SourceSecurityGroupId: 'sg-1' },
+        };
+      },
+      group([http]),
+    );
     expect(widening(group([http]), standalone).widened).toEqual([expect.objectContaining({ logicalId: 'Extra', source: 'SourceSecurityGroupId sg-1' })]);
   });
 
@@ -225,10 +229,7 @@ describe('changes that widen', () => {
       };
     });
     const widened = widening(base, backdoor).widened;
-    expect(widened.map((f) => f.summary)).toEqual([
-      'Backdoor (trust): allows sts:AssumeRole to *',
-      'Backdoor (identity policy admin): allows * on *',
-    ]);
+    expect(widened.map((f) => f.summary)).toEqual(['Backdoor (trust): allows sts:AssumeRole to *', 'Backdoor (identity policy admin): allows * on *']);
   });
 
   test('on the generated service template: one statement more for the task role is the one finding', () => {
@@ -248,7 +249,9 @@ describe('changes that widen', () => {
   test('a stack not created yet: every grant of the new template is new', () => {
     const service = loadTemplate('ecs-service.json');
     const widened = widening(null, service).widened;
-    expect(new Set(widened.map((f) => f.logicalId))).toEqual(new Set(['CheckFunctionKeepWarmPermission', 'CheckFunctionRole', 'TaskExecutionRole', 'TaskRole', 'LoadBalancerSecurityGroup', 'ServiceIngressFromLoadBalancer']));
+    expect(new Set(widened.map((f) => f.logicalId))).toEqual(
+      new Set(['CheckFunctionKeepWarmPermission', 'CheckFunctionRole', 'TaskExecutionRole', 'TaskRole', 'LoadBalancerSecurityGroup', 'ServiceIngressFromLoadBalancer']),
+    );
     expect(widened.find((f) => f.cidr === '0.0.0.0/0')).toMatchObject({ logicalId: 'LoadBalancerSecurityGroup', ports: '80' });
   });
 });

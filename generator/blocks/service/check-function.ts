@@ -40,22 +40,27 @@ function arn(service: string, resource: string): Value<string> {
 /** The role of the check: its kind's statements around reading the alarms, writing its logs and its network interfaces. */
 function checkRole(t: TemplateBuilder, c: ServiceScope, kind: CheckKind, checkLogGroup: ResourceHandle): ResourceHandle {
   const [project, service, suffix] = [c.project, c.service, c.suffix].map((h) => `\${${h.logicalId}}`);
-  return workloadRole(t, ID.checkRole, { project: c.project, suffix: c.suffix }, {
-    description: kind.descriptions.role,
-    service: 'lambda.amazonaws.com',
-    policyName: kind.policyName,
-    statements: [
-      ...kind.statements.before,
-      allow('ReadServiceAlarms', ['cloudwatch:DescribeAlarms'], [arn('cloudwatch', `alarm:${project}-${service}-*-${suffix}`)]),
-      allow('WriteLogs', ['logs:CreateLogStream', 'logs:PutLogEvents'], [checkLogGroup.getAtt('Arn')]),
-      allow(
-        'ManageNetworkInterfaces',
-        ['ec2:AssignPrivateIpAddresses', 'ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface', 'ec2:UnassignPrivateIpAddresses'],
-        [arn('ec2', '*')],
-      ),
-      ...kind.statements.after,
-    ],
-  });
+  return workloadRole(
+    t,
+    ID.checkRole,
+    { project: c.project, suffix: c.suffix },
+    {
+      description: kind.descriptions.role,
+      service: 'lambda.amazonaws.com',
+      policyName: kind.policyName,
+      statements: [
+        ...kind.statements.before,
+        allow('ReadServiceAlarms', ['cloudwatch:DescribeAlarms'], [arn('cloudwatch', `alarm:${project}-${service}-*-${suffix}`)]),
+        allow('WriteLogs', ['logs:CreateLogStream', 'logs:PutLogEvents'], [checkLogGroup.getAtt('Arn')]),
+        allow(
+          'ManageNetworkInterfaces',
+          ['ec2:AssignPrivateIpAddresses', 'ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface', 'ec2:UnassignPrivateIpAddresses'],
+          [arn('ec2', '*')],
+        ),
+        ...kind.statements.after,
+      ],
+    },
+  );
 }
 
 /** The check function and what it needs; returns the function. */

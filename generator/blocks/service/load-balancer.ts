@@ -54,24 +54,32 @@ export function serviceLoadBalancer(t: TemplateBuilder, p: LoadBalancerProps): {
       Description: `Test listener, from NAT gateway ${i + 1} (${test!.check} check)`,
     });
   }
-  const loadBalancerSg = t.resource(ID.loadBalancerSecurityGroup, 'AWS::EC2::SecurityGroup', {
-    GroupDescription: test
-      ? `Load balancer: production listener open, test listener for the ${test.check} check only; out to the service tasks`
-      : 'Load balancer: production listener open; out to the service tasks',
-    VpcId: ref(p.vpcId),
-    SecurityGroupIngress: ingress,
-    SecurityGroupEgress: [
-      { IpProtocol: 'tcp', FromPort: ref(p.containerPort), ToPort: ref(p.containerPort), DestinationSecurityGroupId: serviceSg.getAtt('GroupId'), Description: 'To the service tasks' },
-    ],
-  }, { suppressions: [PUBLIC_LOAD_BALANCER] });
+  const loadBalancerSg = t.resource(
+    ID.loadBalancerSecurityGroup,
+    'AWS::EC2::SecurityGroup',
+    {
+      GroupDescription: test
+        ? `Load balancer: production listener open, test listener for the ${test.check} check only; out to the service tasks`
+        : 'Load balancer: production listener open; out to the service tasks',
+      VpcId: ref(p.vpcId),
+      SecurityGroupIngress: ingress,
+      SecurityGroupEgress: [
+        {
+          IpProtocol: 'tcp',
+          FromPort: ref(p.containerPort),
+          ToPort: ref(p.containerPort),
+          DestinationSecurityGroupId: serviceSg.getAtt('GroupId'),
+          Description: 'To the service tasks',
+        },
+      ],
+    },
+    { suppressions: [PUBLIC_LOAD_BALANCER] },
+  );
   return { serviceSg, loadBalancer: loadBalancerWithIngress(t, { ...p, serviceSg, loadBalancerSg }) };
 }
 
 /** The load balancer, and the ingress that lets it reach the tasks. */
-function loadBalancerWithIngress(
-  t: TemplateBuilder,
-  p: LoadBalancerProps & { serviceSg: ResourceHandle; loadBalancerSg: ResourceHandle },
-): ResourceHandle {
+function loadBalancerWithIngress(t: TemplateBuilder, p: LoadBalancerProps & { serviceSg: ResourceHandle; loadBalancerSg: ResourceHandle }): ResourceHandle {
   const { serviceSg, loadBalancerSg, containerPort, publicSubnets, accessLogBucket, service, suffix } = p;
   t.resource(ID.serviceIngressFromLoadBalancer, 'AWS::EC2::SecurityGroupIngress', {
     GroupId: serviceSg.getAtt('GroupId'),

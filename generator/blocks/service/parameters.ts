@@ -11,8 +11,7 @@ import { ECS_SERVICE_IDS as ID, HEALTH_CHECK_PATH } from './facts';
 export const IMAGE_URI: StringParameter = {
   Type: 'String',
   Description: 'Container image with an immutable tag or digest; the pipeline sets it on every deployment (a new value starts a deployment)',
-  AllowedPattern:
-    '^[a-z0-9][a-z0-9.-]*(:[0-9]{1,5})?/[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$',
+  AllowedPattern: '^[a-z0-9][a-z0-9.-]*(:[0-9]{1,5})?/[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$',
   MinLength: 3,
   MaxLength: 1024,
   ConstraintDescription: 'registry/repository:tag or registry/repository@sha256:digest',
@@ -67,7 +66,6 @@ export const ERROR_ALARM_THRESHOLD: NumberParameter = {
   MinValue: 1,
   MaxValue: 100000,
 };
-
 
 /**
  * The parameters every service template declares first, in this order: the service, the

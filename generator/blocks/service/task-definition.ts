@@ -37,18 +37,28 @@ export interface TaskProps {
 export function taskDefinition(t: TemplateBuilder, c: ServiceScope, p: TaskProps): Typed<'AWS::ECS::TaskDefinition'> {
   const { project, service, suffix } = c;
   const serviceLogGroup = logGroup(t, ID.logGroup, { logGroupName: logGroupName(project, { service, suffix }, 'ecs'), retentionDays: ref(p.retention) });
-  const executionRole = workloadRole(t, ID.executionRole, { project, suffix }, {
-    description: 'ECS task execution role: pulls the image from the tools account and writes the container logs',
-    service: 'ecs-tasks.amazonaws.com',
-    policyName: 'pull-image-write-logs',
-    statements: executionRoleStatements(c, p.toolsAccount, serviceLogGroup),
-  });
-  const taskRole = workloadRole(t, ID.taskRole, { project, suffix }, {
-    description: 'Role of the application in the task: no AWS permissions until the service needs some',
-    service: 'ecs-tasks.amazonaws.com',
-    policyName: 'application',
-    statements: [],
-  });
+  const executionRole = workloadRole(
+    t,
+    ID.executionRole,
+    { project, suffix },
+    {
+      description: 'ECS task execution role: pulls the image from the tools account and writes the container logs',
+      service: 'ecs-tasks.amazonaws.com',
+      policyName: 'pull-image-write-logs',
+      statements: executionRoleStatements(c, p.toolsAccount, serviceLogGroup),
+    },
+  );
+  const taskRole = workloadRole(
+    t,
+    ID.taskRole,
+    { project, suffix },
+    {
+      description: 'Role of the application in the task: no AWS permissions until the service needs some',
+      service: 'ecs-tasks.amazonaws.com',
+      policyName: 'application',
+      statements: [],
+    },
+  );
   const hardening = containerHardening(t);
   return typedResource(t, ID.taskDefinition, 'AWS::ECS::TaskDefinition', {
     RequiresCompatibilities: ['FARGATE'],

@@ -58,7 +58,9 @@ export function awsValueRules(data: Json, problems: string[]): void {
   if (prefix) {
     problems.push(
       `project.name: ${show(name)} starts every S3 bucket name, and S3 bucket names may not start with "${prefix}" ` +
-        `(nor ${S3_FORBIDDEN_PREFIXES.filter((p) => p !== prefix).map((p) => `"${p}"`).join(' or ')})`,
+        `(nor ${S3_FORBIDDEN_PREFIXES.filter((p) => p !== prefix)
+          .map((p) => `"${p}"`)
+          .join(' or ')})`,
     );
   }
 
@@ -105,7 +107,9 @@ export function awsValueRules(data: Json, problems: string[]): void {
   if (imageRegion) {
     const [, region, cn] = imageRegion;
     if (region.startsWith('cn-') !== (cn !== undefined)) {
-      problems.push(`build.buildImage: ${show(image)}: region ${region} ${cn ? 'is not a China region but the host ends in .amazonaws.com.cn' : 'is a China region; its host ends in .amazonaws.com.cn'}`);
+      problems.push(
+        `build.buildImage: ${show(image)}: region ${region} ${cn ? 'is not a China region but the host ends in .amazonaws.com.cn' : 'is a China region; its host ends in .amazonaws.com.cn'}`,
+      );
     }
     // ECR's own rules for the parts, as the pipeline template's parameters hold them:
     // https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_CreateRepository.html
@@ -113,7 +117,9 @@ export function awsValueRules(data: Json, problems: string[]): void {
     const parts = /\/([^:@]+)(?::(.*))?(?:@sha256:[a-f0-9]{64})?$/.exec(image!.slice(image!.indexOf('/')));
     const repository = parts?.[1];
     if (repository !== undefined && !/^[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/.test(repository)) {
-      problems.push(`build.buildImage: ${show(image)}: the repository name "${repository}" must be words of a-z and 0-9 joined by single ".", "_" or "-", separated by "/" (ECR's rule)`);
+      problems.push(
+        `build.buildImage: ${show(image)}: the repository name "${repository}" must be words of a-z and 0-9 joined by single ".", "_" or "-", separated by "/" (ECR's rule)`,
+      );
     }
     const tag = parts?.[2];
     if (tag !== undefined && !/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/.test(tag)) {
@@ -124,9 +130,8 @@ export function awsValueRules(data: Json, problems: string[]): void {
     if (pipelineRegion && pipelineRegion !== region) {
       problems.push(
         `build.buildImage: ${show(image)} is in ${region}, but the pipeline runs in ${pipelineRegion} (the region of source.connectionArn) ` +
-          'and pulls its build image from there: push the image to the pipeline\'s region',
+          "and pulls its build image from there: push the image to the pipeline's region",
       );
     }
   }
 }
-

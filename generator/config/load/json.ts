@@ -69,4 +69,3 @@ export function firstSeen<T>(items: readonly T[], key: (t: T) => string | undefi
     else report(item, first, k);
   }
 }
-

@@ -72,7 +72,7 @@ export function describeError(root: unknown, e: ErrorObject, numbers: ReadonlyMa
   if (e.keyword === 'propertyNames') return undefined;
   if (e.propertyName !== undefined) {
     const where = configPath(`${e.instancePath}/${e.propertyName.replace(/~/g, '~0').replace(/\//g, '~1')}`);
-    const rule = e.keyword === 'pattern' ? `must match ${String(p.pattern)}` : e.message ?? 'is not allowed';
+    const rule = e.keyword === 'pattern' ? `must match ${String(p.pattern)}` : (e.message ?? 'is not allowed');
     return `${where}: key ${show(e.propertyName)} ${rule}`;
   }
   const where = configPath(e.instancePath);
@@ -134,4 +134,3 @@ export function describeError(root: unknown, e: ErrorObject, numbers: ReadonlyMa
       return `${where}: ${v} ${e.message ?? 'is not valid'}`;
   }
 }
-

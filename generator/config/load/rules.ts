@@ -25,8 +25,7 @@ function uniqueness(data: Json, envs: readonly Env[], problems: string[]): void 
   firstSeen(
     objects(data.environments),
     ([, e]) => str(e, 'name', PATTERNS.environmentName),
-    ([i], [first], name) =>
-      problems.push(`environments[${i}].name: "${name}" is already the name of environments[${first}]; environment names must be unique`),
+    ([i], [first], name) => problems.push(`environments[${i}].name: "${name}" is already the name of environments[${first}]; environment names must be unique`),
   );
 
   // Every environment in an account of its own, and none in the tools account: roles,
@@ -83,7 +82,6 @@ function sourceRules(data: Json, problems: string[]): void {
   }
 }
 
-
 function networkRules(data: Json, problems: string[]): void {
   for (const [i, e] of objects(data.environments)) {
     const cidr = str(e, 'vpcCidr');
@@ -111,9 +109,7 @@ function serviceRules(data: Json, envs: readonly Env[], problems: string[]): voi
     if (allowed && memory !== undefined && memory >= 512 && !allowed.includes(memory)) {
       const cpuText = s.cpu === undefined ? `the default cpu ${SERVICE_DEFAULTS.cpu}` : `cpu ${cpuValue}`;
       const memText = s.memoryMiB === undefined ? `the default memoryMiB ${SERVICE_DEFAULTS.memoryMiB}` : String(memory);
-      problems.push(
-        `services[${i}].memoryMiB: ${memText} is not a Fargate size for ${cpuText}; with cpu ${cpuValue} Fargate allows ${describeMemory(allowed)}`,
-      );
+      problems.push(`services[${i}].memoryMiB: ${memText} is not a Fargate size for ${cpuText}; with cpu ${cpuValue} Fargate allows ${describeMemory(allowed)}`);
     }
 
     if (!isObject(s.environments)) continue;
@@ -125,9 +121,7 @@ function serviceRules(data: Json, envs: readonly Env[], problems: string[]): voi
         continue;
       }
       if (isObject(own) && own.trafficRouting !== undefined && (own.deploymentStrategy ?? defaultStrategy) === 'rolling') {
-        problems.push(
-          `services[${i}].environments.${key}.trafficRouting: ${show(own.trafficRouting)} applies to blue-green deployments only; deploymentStrategy is "rolling"`,
-        );
+        problems.push(`services[${i}].environments.${key}.trafficRouting: ${show(own.trafficRouting)} applies to blue-green deployments only; deploymentStrategy is "rolling"`);
       }
       const cert = isObject(own) ? str(own, 'certificateArn') : undefined;
       const certAccount = cert === undefined ? undefined : /^arn:[^:]+:acm:[^:]*:([0-9]{12}):/.exec(cert)?.[1];
@@ -135,9 +129,17 @@ function serviceRules(data: Json, envs: readonly Env[], problems: string[]): voi
       // An account given to two environments is reported already; its certificates are not checked against it.
       const shared = objects(data.environments).filter(([, e]) => e.accountId === envAccount).length > 1;
       if (certAccount && envAccount && !shared && certAccount !== envAccount) {
-        problems.push(`services[${i}].environments.${key}.certificateArn: the certificate is in account ${certAccount}; the load balancer is in ${key}'s account ${envAccount}, and ACM certificates work only in their own account`);
+        problems.push(
+          `services[${i}].environments.${key}.certificateArn: the certificate is in account ${certAccount}; the load balancer is in ${key}'s account ${envAccount}, and ACM certificates work only in their own account`,
+        );
       }
-      if (isObject(own)) nativeTrafficRules(own, `services[${i}].environments.${key}`, envs.findIndex((e) => e.name === key), problems);
+      if (isObject(own))
+        nativeTrafficRules(
+          own,
+          `services[${i}].environments.${key}`,
+          envs.findIndex((e) => e.name === key),
+          problems,
+        );
       if (isObject(own)) problems.push(...autoScalingProblems(own, `services[${i}].environments.${key}`));
     }
   }
@@ -256,4 +258,3 @@ export function semanticProblems(data: unknown): string[] {
   nameRules(data, envs, problems);
   return problems;
 }
-

@@ -50,10 +50,8 @@ export function scanSource(text: string): SourceScan {
   const duplicates: string[] = [];
   const numbers = new Map<string, string>();
   const stack: Frame[] = [];
-  const childPath = (f: Frame | undefined) =>
-    f === undefined ? '' : f.object ? (f.path ? `${f.path}.${f.key}` : f.key) : `${f.path}[${f.index}]`;
-  const childPointer = (f: Frame | undefined) =>
-    f === undefined ? '' : `${f.pointer}/${f.object ? f.key.replace(/~/g, '~0').replace(/\//g, '~1') : f.index}`;
+  const childPath = (f: Frame | undefined) => (f === undefined ? '' : f.object ? (f.path ? `${f.path}.${f.key}` : f.key) : `${f.path}[${f.index}]`);
+  const childPointer = (f: Frame | undefined) => (f === undefined ? '' : `${f.pointer}/${f.object ? f.key.replace(/~/g, '~0').replace(/\//g, '~1') : f.index}`);
   for (const m of text.matchAll(/"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|[{}[\],]/g)) {
     const token = m[0];
     const top = stack[stack.length - 1];
@@ -82,4 +80,3 @@ export function scanSource(text: string): SourceScan {
 export function duplicateKeys(text: string): string[] {
   return scanSource(text).duplicates;
 }
-

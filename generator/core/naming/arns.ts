@@ -86,14 +86,8 @@ export function pipelineRoleArnPattern(toolsAccount: ParameterHandle<string>, pr
 }
 
 /** ARN pattern of every artifact bucket of the project, as seen from a member account. */
-export function artifactBucketArnPattern(
-  project: ParameterHandle<string>,
-  toolsSuffix: ParameterHandle<string>,
-  toolsAccount: ParameterHandle<string>,
-): Intrinsic<string> {
-  return sub(
-    `arn:\${AWS::Partition}:s3:::\${${project.logicalId}}-*-${ARTIFACT_BUCKET_TYPE}-\${${toolsSuffix.logicalId}}-\${${toolsAccount.logicalId}}`,
-  );
+export function artifactBucketArnPattern(project: ParameterHandle<string>, toolsSuffix: ParameterHandle<string>, toolsAccount: ParameterHandle<string>): Intrinsic<string> {
+  return sub(`arn:\${AWS::Partition}:s3:::\${${project.logicalId}}-*-${ARTIFACT_BUCKET_TYPE}-\${${toolsSuffix.logicalId}}-\${${toolsAccount.logicalId}}`);
 }
 
 /** The access log bucket's ARN in this account and region, as the execution role is scoped to it. */

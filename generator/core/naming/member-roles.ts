@@ -22,11 +22,7 @@ export function memberRoleNameParts(role: MemberRole, project: NamePart, suffix:
   return [project, '-', MEMBER_ROLES[role], '-', suffix, '-', 'AWS::Region'];
 }
 
-export function memberRoleName(
-  role: MemberRole,
-  project: ParameterHandle<string>,
-  suffix: ParameterHandle<string>,
-): Value<string> {
+export function memberRoleName(role: MemberRole, project: ParameterHandle<string>, suffix: ParameterHandle<string>): Value<string> {
   return physicalName('iam-role', memberRoleNameParts(role, project, suffix));
 }
 

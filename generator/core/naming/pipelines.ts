@@ -12,11 +12,7 @@ import { NamePart, physicalName } from './rules';
 
 export const ARTIFACT_BUCKET_TYPE = 'artifacts';
 
-export function artifactBucketName(
-  project: ParameterHandle<string>,
-  service: ParameterHandle<string>,
-  suffix: ParameterHandle<string>,
-): Value<string> {
+export function artifactBucketName(project: ParameterHandle<string>, service: ParameterHandle<string>, suffix: ParameterHandle<string>): Value<string> {
   return physicalName('s3-bucket', artifactBucketNameParts(project, service, suffix));
 }
 

@@ -11,7 +11,7 @@ export const ACCOUNT_ID_LENGTH = 12;
 
 /** Name length limits and character sets, from each service's API reference. */
 export const NAME_RULES = {
-  'alb': { max: 32, pattern: /^[a-zA-Z0-9-]+$/ },
+  alb: { max: 32, pattern: /^[a-zA-Z0-9-]+$/ },
   'target-group': { max: 32, pattern: /^[a-zA-Z0-9-]+$/ },
   'iam-role': { max: 64, pattern: /^[\w+=,.@-]+$/ },
   'iam-policy': { max: 128, pattern: /^[\w+=,.@-]+$/ },
@@ -20,9 +20,9 @@ export const NAME_RULES = {
   'ecr-repository': { max: 256, pattern: /^[a-z0-9][a-z0-9._/-]*$/ },
   'codebuild-project': { max: 255, pattern: /^[A-Za-z0-9][A-Za-z0-9\-_]*$/ },
   'codebuild-report-group': { max: 128, pattern: /^[A-Za-z0-9][A-Za-z0-9\-_]*$/ },
-  'codepipeline': { max: 100, pattern: /^[A-Za-z0-9.@\-_]+$/ },
+  codepipeline: { max: 100, pattern: /^[A-Za-z0-9.@\-_]+$/ },
   'sns-topic': { max: 256, pattern: /^[A-Za-z0-9_-]+$/ },
-  'secret': { max: 512, pattern: /^[A-Za-z0-9/_+=.@-]+$/ },
+  secret: { max: 512, pattern: /^[A-Za-z0-9/_+=.@-]+$/ },
   'log-group': { max: 512, pattern: /^[.\-_/#A-Za-z0-9]+$/ },
   'ecs-cluster': { max: 255, pattern: /^[A-Za-z0-9_-]+$/ },
   'ecs-service': { max: 255, pattern: /^[A-Za-z0-9_-]+$/ },
@@ -77,9 +77,7 @@ export function physicalName(kind: NameKind, parts: readonly NamePart[]): Value<
   const rule = NAME_RULES[kind];
   const { length, sample } = worstCase(parts);
   if (length > rule.max) {
-    throw new NameError(
-      `${kind} name ${describe(parts)} can reach ${length} characters with the longest allowed values; the limit is ${rule.max}`,
-    );
+    throw new NameError(`${kind} name ${describe(parts)} can reach ${length} characters with the longest allowed values; the limit is ${rule.max}`);
   }
   if (!rule.pattern.test(sample)) {
     throw new NameError(`${kind} name ${describe(parts)} does not match ${rule.pattern.source}`);
@@ -94,9 +92,7 @@ export function nameValue(parts: readonly NamePart[]): Value<string> {
 }
 
 export function describe(parts: readonly NamePart[]): string {
-  return parts
-    .map((p) => (isParameter(p) ? `\${${p.logicalId}}` : p.startsWith('AWS::') ? `\${${p}}` : p))
-    .join('');
+  return parts.map((p) => (isParameter(p) ? `\${${p.logicalId}}` : p.startsWith('AWS::') ? `\${${p}}` : p)).join('');
 }
 
 /** `{project}-[{service}-]{type}-{suffix}`, the house pattern. */

@@ -45,11 +45,7 @@ export const NETWORK_PARAMETER_KEYS = {
 } as const;
 export type NetworkParameterKey = keyof typeof NETWORK_PARAMETER_KEYS;
 
-export function networkParameterName(
-  project: ParameterHandle<string>,
-  suffix: ParameterHandle<string>,
-  key: NetworkParameterKey,
-): Value<string> {
+export function networkParameterName(project: ParameterHandle<string>, suffix: ParameterHandle<string>, key: NetworkParameterKey): Value<string> {
   return physicalName('ssm-parameter', ['/', project, '/network-', suffix, `/${NETWORK_PARAMETER_KEYS[key]}`]);
 }
 
@@ -68,11 +64,7 @@ export function loadBalancerName(service: ParameterHandle<string>, suffix: Param
   return physicalName('alb', loadBalancerNameParts(service, suffix));
 }
 
-export function targetGroupName(
-  service: ParameterHandle<string>,
-  suffix: ParameterHandle<string>,
-  ordinal: 1 | 2,
-): Value<string> {
+export function targetGroupName(service: ParameterHandle<string>, suffix: ParameterHandle<string>, ordinal: 1 | 2): Value<string> {
   return physicalName('target-group', targetGroupNameParts(service, ordinal, suffix));
 }
 
@@ -82,19 +74,11 @@ export function targetGroupName(
  */
 export const CODEDEPLOY_HOOK_PREFIX = 'CodeDeployHook_';
 
-export function hookFunctionNameParts(
-  project: ParameterHandle<string>,
-  service: ParameterHandle<string>,
-  suffix: ParameterHandle<string>,
-): NamePart[] {
+export function hookFunctionNameParts(project: ParameterHandle<string>, service: ParameterHandle<string>, suffix: ParameterHandle<string>): NamePart[] {
   return [CODEDEPLOY_HOOK_PREFIX, project, '-', service, '-check-', suffix];
 }
 
-export function hookFunctionName(
-  project: ParameterHandle<string>,
-  service: ParameterHandle<string>,
-  suffix: ParameterHandle<string>,
-): Value<string> {
+export function hookFunctionName(project: ParameterHandle<string>, service: ParameterHandle<string>, suffix: ParameterHandle<string>): Value<string> {
   return physicalName('lambda-function', hookFunctionNameParts(project, service, suffix));
 }
 
@@ -103,11 +87,7 @@ export function hookFunctionName(
  * `{project}-{service}-check-{suffix}`: the ECS infrastructure role of member-roles.json
  * may invoke exactly these (`{project}-*-check-{suffix}`).
  */
-export function checkFunctionName(
-  project: ParameterHandle<string>,
-  service: ParameterHandle<string>,
-  suffix: ParameterHandle<string>,
-): Value<string> {
+export function checkFunctionName(project: ParameterHandle<string>, service: ParameterHandle<string>, suffix: ParameterHandle<string>): Value<string> {
   return standardName('lambda-function', 'check', { project, service, suffix });
 }
 
@@ -122,20 +102,12 @@ export function keepWarmRuleNameParts(project: NamePart, service: NamePart, suff
   return [project, '-', service, '-', KEEP_WARM_RULE_TYPE, '-', suffix];
 }
 
-export function keepWarmRuleName(
-  project: ParameterHandle<string>,
-  service: ParameterHandle<string>,
-  suffix: ParameterHandle<string>,
-): Value<string> {
+export function keepWarmRuleName(project: ParameterHandle<string>, service: ParameterHandle<string>, suffix: ParameterHandle<string>): Value<string> {
   return physicalName('events-rule', keepWarmRuleNameParts(project, service, suffix));
 }
 
 /** Log groups live under `/{project}/`, where member-roles.json allows CloudFormation to manage them. */
-export function logGroupName(
-  project: ParameterHandle<string>,
-  scope: { service?: ParameterHandle<string>; suffix: ParameterHandle<string> },
-  resourceType: string,
-): Value<string> {
+export function logGroupName(project: ParameterHandle<string>, scope: { service?: ParameterHandle<string>; suffix: ParameterHandle<string> }, resourceType: string): Value<string> {
   const parts: NamePart[] = ['/', project, '/'];
   if (scope.service) parts.push(scope.service, '-');
   parts.push(resourceType, '-', scope.suffix);
@@ -181,10 +153,6 @@ export function accessLogBucketName(project: ParameterHandle<string>, suffix: Pa
 }
 
 /** The canary's artifact bucket, `{project}-{service}-canary-{suffix}-{account}` (at most 60 characters). */
-export function canaryBucketName(
-  project: ParameterHandle<string>,
-  service: ParameterHandle<string>,
-  suffix: ParameterHandle<string>,
-): Value<string> {
+export function canaryBucketName(project: ParameterHandle<string>, service: ParameterHandle<string>, suffix: ParameterHandle<string>): Value<string> {
   return physicalName('s3-bucket', [project, '-', service, `-${CANARY_TYPE}-`, suffix, '-', 'AWS::AccountId']);
 }

@@ -88,9 +88,7 @@ export class TemplateBuilder {
     const def: ResourceDef = {
       Type: type,
       ...(options.condition ? { Condition: options.condition.conditionId } : {}),
-      ...(options.dependsOn && options.dependsOn.length > 0
-        ? { DependsOn: dependsOnValue(options.dependsOn.map((d) => d.logicalId)) }
-        : {}),
+      ...(options.dependsOn && options.dependsOn.length > 0 ? { DependsOn: dependsOnValue(options.dependsOn.map((d) => d.logicalId)) } : {}),
       DeletionPolicy: 'Delete',
       UpdateReplacePolicy: 'Delete',
       ...(options.metadata ? { Metadata: options.metadata } : {}),
@@ -136,9 +134,7 @@ export class TemplateBuilder {
       ...(this.rules.size ? { Rules: Object.fromEntries(this.rules) } : {}),
       ...(this.mappings.size ? { Mappings: Object.fromEntries(this.mappings) } : {}),
       ...(this.conditions.size ? { Conditions: Object.fromEntries(this.conditions) } : {}),
-      ...(this.transforms.length
-        ? { Transform: this.transforms.length === 1 ? this.transforms[0] : [...this.transforms] }
-        : {}),
+      ...(this.transforms.length ? { Transform: this.transforms.length === 1 ? this.transforms[0] : [...this.transforms] } : {}),
       Resources: resources,
       ...(this.hooks.size ? { Hooks: Object.fromEntries(this.hooks) } : {}),
       ...(this.outputs.size ? { Outputs: Object.fromEntries(this.outputs) } : {}),

@@ -24,15 +24,7 @@ export const SECTION_ORDER = [
 ] as const;
 
 /** The attributes of a resource, in the order the serializer writes them. */
-export const RESOURCE_ATTRIBUTE_ORDER = [
-  'Type',
-  'Condition',
-  'DependsOn',
-  'DeletionPolicy',
-  'UpdateReplacePolicy',
-  'Metadata',
-  'Properties',
-] as const;
+export const RESOURCE_ATTRIBUTE_ORDER = ['Type', 'Condition', 'DependsOn', 'DeletionPolicy', 'UpdateReplacePolicy', 'Metadata', 'Properties'] as const;
 
 export const LOGICAL_ID_PATTERN = /^[A-Za-z0-9]+$/;
 export const LOGICAL_ID_MAX_LENGTH = 255;

@@ -27,14 +27,16 @@ function shown(f: SchemaField): boolean {
 function fieldTable(fields: readonly SchemaField[], defaultOf: (f: SchemaField) => string | undefined): string {
   return table(
     ['Field', 'Type', 'Required', 'Allowed', 'Default', 'Description'],
-    fields.filter(shown).map((f) => [
-      code(f.path),
-      typeOf(f.schema),
-      f.required && f.segments[f.segments.length - 1].kind === 'key' ? 'yes' : '',
-      constraintsOf(f.schema).join('; '),
-      defaultOf(f) ?? '',
-      typeof f.schema.description === 'string' ? prose(f.schema.description) : '',
-    ]),
+    fields
+      .filter(shown)
+      .map((f) => [
+        code(f.path),
+        typeOf(f.schema),
+        f.required && f.segments[f.segments.length - 1].kind === 'key' ? 'yes' : '',
+        constraintsOf(f.schema).join('; '),
+        defaultOf(f) ?? '',
+        typeof f.schema.description === 'string' ? prose(f.schema.description) : '',
+      ]),
   );
 }
 
@@ -81,13 +83,7 @@ function configuredNamesTable(): string {
       // With the configured parts empty, what is left is the fixed text (region and account at their longest).
       const fixed = form ? measureName(n.kind, n.parts({ project: '', service: '', suffix: '' })).length : undefined;
       const max = NAME_RULES[n.kind].max;
-      return [
-        n.what,
-        n.scope.replace('-', ' and '),
-        form ? code(form) : `built from the values (${code(n.kind)})`,
-        String(max),
-        fixed === undefined ? '' : String(max - fixed),
-      ];
+      return [n.what, n.scope.replace('-', ' and '), form ? code(form) : `built from the values (${code(n.kind)})`, String(max), fixed === undefined ? '' : String(max - fixed)];
     }),
   );
 }
@@ -118,11 +114,11 @@ function limitsBlocks(): string[] {
         ['`autoScaling.minCount`', 'at most `maxCount`'],
         ['`autoScaling` policies', 'at least one of `cpuTargetPercent` and `requestsPerTarget`'],
         ['`autoScaling.requestsPerTarget` (one target group)', `deploymentStrategy ${requestTrackingStrategies()} only: blue/green alternates two target groups`],
-        ['`autoScaling` and the environment\'s `desiredCount`', 'not both'],
+        ["`autoScaling` and the environment's `desiredCount`", 'not both'],
       ],
     ),
     '### Fargate CPU and memory',
-    '`memoryMiB` must be one of the sizes Fargate offers for the service\'s `cpu`:',
+    "`memoryMiB` must be one of the sizes Fargate offers for the service's `cpu`:",
     table(
       ['cpu', 'memoryMiB'],
       FARGATE_SIZES.map((s) => [String(s.cpu), describeMemory(s.memoryMiB)]),

@@ -45,7 +45,6 @@ export function page(blocks: readonly string[]): string {
   return `${blocks.filter((b) => b !== '').join('\n\n')}\n`;
 }
 
-
 /**
  * Text from the code (descriptions, reasons, comments) as Markdown that reads as written:
  * outside code spans, `<` would open an HTML tag (`<template>` hides what follows) and `*`

@@ -50,7 +50,13 @@ function templateBlocks(file: string, items: readonly Accepted[]): string[] {
   const other = items.filter((i) => i.statement === undefined);
   const iam = items.filter((i) => i.statement !== undefined);
   const blocks = [heading];
-  if (other.length) blocks.push(table(['Resource', 'Finding', 'Reason'], other.map((i) => [code(i.resource), i.rule, prose(i.reason)])));
+  if (other.length)
+    blocks.push(
+      table(
+        ['Resource', 'Finding', 'Reason'],
+        other.map((i) => [code(i.resource), i.rule, prose(i.reason)]),
+      ),
+    );
   if (iam.length) {
     blocks.push(
       table(
@@ -82,7 +88,7 @@ export function renderRulesPage(): string {
       RULES.map((r) => [code(r.id), prose(r.description), /^https?:\/\//.test(r.source) ? `<${r.source}>` : r.source]),
     ),
     '## Scanner findings a template may accept',
-    'A template accepts a scanner finding only through `suppress(rule, reason)` (generator/core/suppressions.ts), written into the resource\'s Metadata for cdk-nag (with the reason), cfn_nag and checkov. IAM wildcards carry their reason beside each statement in the builder.',
+    "A template accepts a scanner finding only through `suppress(rule, reason)` (generator/core/suppressions.ts), written into the resource's Metadata for cdk-nag (with the reason), cfn_nag and checkov. IAM wildcards carry their reason beside each statement in the builder.",
     table(['cdk-nag', 'Finding', 'cfn_nag', 'checkov'], (Object.keys(SCANNER_RULES) as ScannerRule[]).map(scannerRow)),
     '## Suppressions by template',
     `${count((a) => a.statement === undefined)} suppressions and ${count((a) => a.statement !== undefined)} IAM statements with wildcard resources, in the templates built from the example configuration.`,

@@ -73,11 +73,7 @@ function positionalText(spec: CommandSpec): string {
 }
 
 function flagRows(flags: readonly FlagSpec[]): string[][] {
-  return flags.map((f) => [
-    code(f.kind === 'boolean' ? `--${f.name}` : `--${f.name} ${f.valueName ?? 'VALUE'}`),
-    f.kind === 'list' ? 'list' : f.kind,
-    prose(f.description),
-  ]);
+  return flags.map((f) => [code(f.kind === 'boolean' ? `--${f.name}` : `--${f.name} ${f.valueName ?? 'VALUE'}`), f.kind === 'list' ? 'list' : f.kind, prose(f.description)]);
 }
 
 const AWS_HEADING = 'Flags of the AWS-calling scripts';
