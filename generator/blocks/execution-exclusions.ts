@@ -4,11 +4,12 @@
  * the permissions test lists it.
  */
 import { Exclusion, exclude } from '../core/handler-permissions';
+import { LOG_GROUP_EXCLUSIONS } from './log-group-exclusions';
 
 export const EXECUTION_ROLE_EXCLUSIONS: readonly Exclusion[] = [
+  ...LOG_GROUP_EXCLUSIONS,
   // Not IAM actions: names in the registry schemas that IAM does not know.
   exclude('AWS::S3::Bucket', ['S3:GetBucketWebsite'], 'not an IAM action (a mis-capitalised s3:GetBucketWebsite in the registry schema); no bucket is a website'),
-  exclude('AWS::Logs::LogGroup', ['s3:REST.PUT.OBJECT'], 'not an IAM action (an S3 REST operation name in the registry schema)'),
   exclude('AWS::Synthetics::Canary', ['lambda:GetLayerVersionByArn'], 'not an IAM action; lambda:GetLayerVersion authorizes GetLayerVersionByArn'),
   exclude(
     'AWS::Synthetics::Canary',
@@ -62,20 +63,6 @@ export const EXECUTION_ROLE_EXCLUSIONS: readonly Exclusion[] = [
     'AWS::ECS::Service',
     ['ecs:StopServiceDeployment'],
     'called only to stop an ECS-controlled deployment on update; blue/green services are CODE_DEPLOY-controlled and rolling updates are not stopped by CloudFormation',
-  ),
-  exclude('AWS::Logs::LogGroup', ['logs:AssociateKmsKey', 'logs:DisassociateKmsKey'], 'called only for KmsKeyId, which is never set'),
-  exclude('AWS::Logs::LogGroup', ['logs:PutDataProtectionPolicy'], 'called only for DataProtectionPolicy, which is never set'),
-  exclude('AWS::Logs::LogGroup', ['logs:PutIndexPolicy', 'logs:DeleteIndexPolicy'], 'called only for FieldIndexPolicies, which are never set'),
-  exclude('AWS::Logs::LogGroup', ['logs:PutResourcePolicy', 'logs:DeleteResourcePolicy'], 'called only for ResourcePolicyDocument, which is never set'),
-  exclude(
-    'AWS::Logs::LogGroup',
-    ['logs:PutBearerTokenAuthentication', 'logs:PutLogGroupDeletionProtection'],
-    'called only for BearerTokenAuthenticationEnabled and DeletionProtectionEnabled, which are never set',
-  ),
-  exclude(
-    'AWS::Logs::LogGroup',
-    ['firehose:TagDeliveryStream', 'logs:CreateLogDelivery'],
-    'called only for a log delivery (vended logs to Firehose or S3), which no log group has',
   ),
   exclude(
     'AWS::Lambda::Function',

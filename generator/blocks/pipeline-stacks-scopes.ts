@@ -12,6 +12,7 @@ import { Intrinsic, sub } from '../core/intrinsics';
 import { Statement, anyResource } from '../core/iam';
 import { Exclusion, Scope, actionsOfType, exclude, requiredActions, scopedStatements } from '../core/handler-permissions';
 import { Template } from '../core/template';
+import { LOG_GROUP_EXCLUSIONS } from './log-group-exclusions';
 
 /** Fn::Sub texts of the project and tools-account suffix, e.g. `${ProjectName}`. */
 export interface PipelineStacksScope {
@@ -45,9 +46,9 @@ function excludeMatching(type: string, pattern: RegExp, reason: string): Exclusi
 
 /** The handler actions the role does not get, each with the reason. One table: the permissions test lists it. */
 export const PIPELINE_STACKS_EXCLUSIONS: readonly Exclusion[] = [
+  ...LOG_GROUP_EXCLUSIONS,
   // Not IAM actions: names in the registry schemas that IAM does not know.
   exclude('AWS::S3::Bucket', ['S3:GetBucketWebsite'], 'not an IAM action (a mis-capitalised s3:GetBucketWebsite in the registry schema); no bucket is a website'),
-  exclude('AWS::Logs::LogGroup', ['s3:REST.PUT.OBJECT'], 'not an IAM action (an S3 REST operation name in the registry schema)'),
   exclude(
     'AWS::S3::Bucket',
     ['s3:DeleteBucketEncryption', 's3:DeleteBucketLifecycle'],
@@ -69,20 +70,6 @@ export const PIPELINE_STACKS_EXCLUSIONS: readonly Exclusion[] = [
     'AWS::SecretsManager::Secret',
     ['secretsmanager:ReplicateSecretToRegions', 'secretsmanager:RemoveRegionsFromReplication'],
     'called only for ReplicaRegions, which is never set',
-  ),
-  exclude('AWS::Logs::LogGroup', ['logs:AssociateKmsKey', 'logs:DisassociateKmsKey'], 'called only for KmsKeyId, which is never set'),
-  exclude('AWS::Logs::LogGroup', ['logs:PutDataProtectionPolicy', 'logs:DeleteDataProtectionPolicy'], 'called only for DataProtectionPolicy, which is never set'),
-  exclude('AWS::Logs::LogGroup', ['logs:PutIndexPolicy', 'logs:DeleteIndexPolicy'], 'called only for FieldIndexPolicies, which are never set'),
-  exclude('AWS::Logs::LogGroup', ['logs:PutResourcePolicy', 'logs:DeleteResourcePolicy'], 'called only for ResourcePolicyDocument, which is never set'),
-  exclude(
-    'AWS::Logs::LogGroup',
-    ['logs:PutBearerTokenAuthentication', 'logs:PutLogGroupDeletionProtection'],
-    'called only for BearerTokenAuthenticationEnabled and DeletionProtectionEnabled, which are never set',
-  ),
-  exclude(
-    'AWS::Logs::LogGroup',
-    ['firehose:TagDeliveryStream', 'logs:CreateLogDelivery'],
-    'called only for a log delivery (vended logs to Firehose or S3), which the log group has not',
   ),
   exclude('AWS::SNS::Topic', ['sns:PutDataProtectionPolicy'], 'called only for DataProtectionPolicy, which is never set'),
   excludeMatching(
