@@ -11,18 +11,12 @@
 import { Intrinsic, sub } from '../core/intrinsics';
 import { Statement, anyResource } from '../core/iam';
 import { Exclusion, Scope, actionsOfType, exclude, requiredActions, scopedStatements } from '../core/handler-permissions';
-import { Template } from '../core/template';
 import { LOG_GROUP_EXCLUSIONS } from './log-group-exclusions';
 
 /** Fn::Sub texts of the project and tools-account suffix, e.g. `${ProjectName}`. */
 export interface PipelineStacksScope {
   readonly project: string;
   readonly suffix: string;
-}
-
-/** Every resource type of the given templates. */
-export function resourceTypesOf(templates: readonly Template[]): string[] {
-  return [...new Set(templates.flatMap((t) => Object.values(t.Resources).map((r) => r.Type)))].sort();
 }
 
 /**

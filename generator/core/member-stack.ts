@@ -12,6 +12,11 @@ export interface MemberStack {
 }
 
 /** The resource types the templates contain, sorted. */
-export function resourceTypesOf(templates: ReadonlyArray<{ readonly template: Template }>): string[] {
-  return [...new Set(templates.flatMap((t) => Object.values(t.template.Resources).map((r) => r.Type)))].sort();
+export function resourceTypesIn(templates: readonly Template[]): string[] {
+  return [...new Set(templates.flatMap((t) => Object.values(t.Resources).map((r) => r.Type)))].sort();
+}
+
+/** The resource types the member stacks contain, sorted. */
+export function resourceTypesOf(stacks: readonly MemberStack[]): string[] {
+  return resourceTypesIn(stacks.map((s) => s.template));
 }

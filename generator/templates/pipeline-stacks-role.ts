@@ -16,7 +16,8 @@ import { deny, packStatements, policyDocument } from '../core/iam';
 import { nameText, physicalName, pipelineStacksRoleNameParts } from '../core/naming';
 import { Template, TemplateBuilder } from '../core/template';
 import { role } from '../blocks/role';
-import { pipelineStacksStatements, resourceTypesOf } from '../blocks/pipeline-stacks-scopes';
+import { pipelineStacksStatements } from '../blocks/pipeline-stacks-scopes';
+import { resourceTypesIn } from '../core/member-stack';
 import { STANDARD_PARAMETER_IDS, TOOLS_ENVIRONMENT_NAME, standardParameters } from '../blocks/standard-parameters';
 import { ResolvedConfig } from '../config/types';
 import type { ParameterFile } from '../core/parameter-file';
@@ -67,7 +68,7 @@ export function buildPipelineStacksRoleTemplate(stackTemplates: readonly Templat
   });
   // The handler actions, in customer-managed policies of this template (a role's inline
   // policies hold at most 10,240 characters); the inline policy holds the denies.
-  const handler = pipelineStacksStatements(resourceTypesOf(stackTemplates), scope);
+  const handler = pipelineStacksStatements(resourceTypesIn(stackTemplates), scope);
   packStatements(handler).forEach((statements, i) => {
     t.resource(`${ID.policy}${i + 1}`, 'AWS::IAM::ManagedPolicy', {
       Description: `Pipeline stacks role, part ${i + 1}: the resource handlers' actions`,

@@ -12,7 +12,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { actionsOfType } from '../../generator/core/handler-permissions';
-import { PIPELINE_STACKS_EXCLUSIONS, WITHOUT_HANDLER_DATA, pipelineStacksStatements, resourceTypesOf } from '../../generator/blocks/pipeline-stacks-scopes';
+import { PIPELINE_STACKS_EXCLUSIONS, WITHOUT_HANDLER_DATA, pipelineStacksStatements } from '../../generator/blocks/pipeline-stacks-scopes';
+import { resourceTypesIn as resourceTypesOf } from '../../generator/core/member-stack';
 import { PIPELINE_STACKS_ROLE_IDS as ID } from '../../generator/templates/pipeline-stacks-role';
 import { pipelineStackTemplates } from '../../generator/templates/pipeline';
 import { ActionInfo, Decision, Policy, actionInfo, arnFormat, decide, expandAction, identityPolicies, resolvePolicy, trustPolicy } from '../helpers/iam-sim';
