@@ -41,6 +41,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
 const { widening, describe } = require('./lib/widening');
+const { canonical } = require('./lib/canonical-json');
 
 const BLUE_GREEN_TRANSFORM = 'AWS::CodeDeployBlueGreen';
 /** The resource types whose update starts a green deployment (about-blue-green-deployments). */
@@ -50,15 +51,6 @@ const SUMMARY_MAX = 300;
 
 class PlanError extends Error {}
 
-const canonical = (v) =>
-  Array.isArray(v)
-    ? `[${v.map(canonical).join(',')}]`
-    : v !== null && typeof v === 'object'
-      ? `{${Object.keys(v)
-          .sort()
-          .map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`)
-          .join(',')}}`
-      : JSON.stringify(v);
 const same = (a, b) => canonical(a) === canonical(b);
 const clone = (v) => JSON.parse(JSON.stringify(v));
 

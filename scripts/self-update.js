@@ -39,6 +39,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { widening, describe } = require('./lib/widening');
+const { canonical } = require('./lib/canonical-json');
 const { DeployError, createChangeSet, describeStack, executeAndWait, processIo } = require('./lib/change-sets');
 
 /** What an execution started by nothing but a trigger or a person carries in RestartedFrom. */
@@ -47,16 +48,6 @@ const NOT_RESTARTED = 'none';
 const CAPABILITIES = ['CAPABILITY_NAMED_IAM'];
 const SUMMARY_MAX = 300;
 const CHANGE_SET = 'self-update';
-
-const canonical = (v) =>
-  Array.isArray(v)
-    ? `[${v.map(canonical).join(',')}]`
-    : v !== null && typeof v === 'object'
-      ? `{${Object.keys(v)
-          .sort()
-          .map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`)
-          .join(',')}}`
-      : JSON.stringify(v);
 
 /** The two stacks, in the order they are updated (pipeline.json imports from pipeline-build.json). */
 function stacks(o) {
