@@ -4,7 +4,7 @@
  * service templates take them as parameter defaults, and test/config.defaults.test.ts
  * holds the schema's descriptions ("Default ...") to them.
  */
-import type { CpuArchitecture, DeploymentStrategy, NativeTrafficSettings, TrafficRouting } from './types';
+import type { DeploymentStrategy, NativeTrafficSettings, ResolvedConfig, TrafficRouting } from './types';
 
 export const TOOLS_DEFAULTS = { environmentSuffix: 'tools' } as const;
 
@@ -18,19 +18,20 @@ export const ENVIRONMENT_DEFAULTS = {
 
 export const SOURCE_DEFAULTS = { provider: 'CodeStarSourceConnection', branch: 'main' } as const;
 
-export const SERVICE_DEFAULTS: {
-  readonly healthCheckPath: string;
-  readonly cpu: 256;
-  readonly memoryMiB: number;
-  readonly desiredCount: number;
-  readonly scanCriticalThreshold: number;
-  readonly scanAllowUnsupportedImage: boolean;
-  readonly scanTimeoutMinutes: number;
-  readonly cpuArchitecture: CpuArchitecture;
-  readonly multiArchitectureImage: boolean;
-  readonly readOnlyRootFilesystem: boolean;
-  readonly dropLinuxCapabilities: boolean;
-} = {
+/** The service fields whose default is a constant (the health check command and task role statements derive from others). */
+type ServiceDefaultFields =
+  | 'healthCheckPath'
+  | 'memoryMiB'
+  | 'desiredCount'
+  | 'scanCriticalThreshold'
+  | 'scanAllowUnsupportedImage'
+  | 'scanTimeoutMinutes'
+  | 'cpuArchitecture'
+  | 'multiArchitectureImage'
+  | 'readOnlyRootFilesystem'
+  | 'dropLinuxCapabilities';
+
+export const SERVICE_DEFAULTS: Pick<ResolvedConfig['services'][number], ServiceDefaultFields> & { readonly cpu: 256 } = {
   healthCheckPath: '/health',
   cpu: 256,
   memoryMiB: 512,
