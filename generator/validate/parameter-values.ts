@@ -25,6 +25,32 @@ export const AWS_TYPE_PATTERNS: Readonly<Record<string, RegExp>> = {
 
 const NUMBER = /^-?\d+(\.\d+)?$/;
 
+/** A template's Parameters section, prepared once for the many files checked against it. */
+interface Declarations {
+  readonly names: ReadonlySet<string>;
+  readonly params: ReadonlyArray<{
+    readonly name: string;
+    readonly def: ParameterDef;
+    /**
+     * The problems of each value seen, found once: the parameter files of a thousand
+     * services repeat the same values (an environment's VPC, a size) for the same parameter.
+     */
+    readonly checked: Map<string, readonly string[]>;
+  }>;
+}
+
+const prepared = new WeakMap<object, Declarations>();
+const NO_PARAMETERS: Readonly<Record<string, ParameterDef>> = {};
+
+function declarations(params: Readonly<Record<string, ParameterDef>>): Declarations {
+  let d = prepared.get(params);
+  if (!d) {
+    d = { names: new Set(Object.keys(params)), params: Object.entries(params).map(([name, def]) => ({ name, def, checked: new Map() })) };
+    prepared.set(params, d);
+  }
+  return d;
+}
+
 /** Every problem of these parameter values for this template; empty when it deploys. */
 export function checkParameterValues(
   template: Template,
@@ -33,16 +59,15 @@ export function checkParameterValues(
   suppliedAtDeploy: readonly string[] = [],
 ): string[] {
   const problems: string[] = [];
-  const params = template.Parameters ?? {};
-  const declared = (name: string) => Object.prototype.hasOwnProperty.call(params, name);
+  const { names, params } = declarations(template.Parameters ?? NO_PARAMETERS);
   for (const name of Object.keys(values)) {
-    if (!declared(name)) problems.push(`${name}: the template has no such parameter`);
+    if (!names.has(name)) problems.push(`${name}: the template has no such parameter`);
     if (suppliedAtDeploy.includes(name)) problems.push(`${name}: is supplied at deploy time and must not be in the file`);
   }
   for (const name of suppliedAtDeploy) {
-    if (!declared(name)) problems.push(`${name}: is supplied at deploy time, but the template has no such parameter`);
+    if (!names.has(name)) problems.push(`${name}: is supplied at deploy time, but the template has no such parameter`);
   }
-  for (const [name, def] of Object.entries(params)) {
+  for (const { name, def, checked } of params) {
     if (!Object.prototype.hasOwnProperty.call(values, name)) {
       if (suppliedAtDeploy.includes(name)) continue;
       if (def.Default === undefined) problems.push(`${name}: is required (no default)`);
@@ -53,29 +78,12 @@ export function checkParameterValues(
       problems.push(`${name}: ${JSON.stringify(value)} must be a string in a template configuration file`);
       continue;
     }
-    problems.push(...checkOneOnce(name, def, value));
-  }
-  return problems;
-}
-
-/**
- * The problems of a value for a parameter, found once per declaration and value: the
- * parameter files of a thousand services repeat the same values (an environment's VPC,
- * a size) for the same declarations.
- */
-const checked = new WeakMap<ParameterDef, Map<string, readonly string[]>>();
-
-function checkOneOnce(name: string, def: ParameterDef, value: string): readonly string[] {
-  let byValue = checked.get(def);
-  if (!byValue) {
-    byValue = new Map();
-    checked.set(def, byValue);
-  }
-  const key = `${name}\0${value}`;
-  let problems = byValue.get(key);
-  if (!problems) {
-    problems = checkOne(name, def, value);
-    byValue.set(key, problems);
+    let found = checked.get(value);
+    if (found === undefined) {
+      found = checkOne(name, def, value);
+      checked.set(value, found);
+    }
+    for (const p of found) problems.push(p);
   }
   return problems;
 }
