@@ -25,30 +25,68 @@ export const AWS_TYPE_PATTERNS: Readonly<Record<string, RegExp>> = {
 
 const NUMBER = /^-?\d+(\.\d+)?$/;
 
+/** A declared parameter, with the problems of each value seen (found once per value). */
+interface Declared {
+  readonly name: string;
+  readonly def: ParameterDef;
+  /** Whether a value must be given (no Default). */
+  readonly required: boolean;
+  /**
+   * The problems of each value seen: the parameter files of a thousand services repeat
+   * the same values (an environment's VPC, a size) for the same parameter.
+   */
+  readonly checked: Map<string, readonly string[]>;
+}
+
 /** A template's Parameters section, prepared once for the many files checked against it. */
 interface Declarations {
-  readonly names: ReadonlySet<string>;
-  readonly params: ReadonlyArray<{
-    readonly name: string;
-    readonly def: ParameterDef;
-    /**
-     * The problems of each value seen, found once: the parameter files of a thousand
-     * services repeat the same values (an environment's VPC, a size) for the same parameter.
-     */
-    readonly checked: Map<string, readonly string[]>;
-  }>;
+  readonly byName: ReadonlyMap<string, Declared>;
+  readonly params: readonly Declared[];
+  readonly required: number;
 }
 
 const prepared = new WeakMap<object, Declarations>();
 const NO_PARAMETERS: Readonly<Record<string, ParameterDef>> = {};
 
-function declarations(params: Readonly<Record<string, ParameterDef>>): Declarations {
-  let d = prepared.get(params);
+function declarations(section: Readonly<Record<string, ParameterDef>>): Declarations {
+  let d = prepared.get(section);
   if (!d) {
-    d = { names: new Set(Object.keys(params)), params: Object.entries(params).map(([name, def]) => ({ name, def, checked: new Map() })) };
-    prepared.set(params, d);
+    const params = Object.entries(section).map(([name, def]) => ({ name, def, required: def.Default === undefined, checked: new Map() }));
+    d = { byName: new Map(params.map((p) => [p.name, p])), params, required: params.filter((p) => p.required).length };
+    prepared.set(section, d);
   }
   return d;
+}
+
+function problemsOf(p: Declared, value: string): readonly string[] {
+  let found = p.checked.get(value);
+  if (found === undefined) {
+    found = checkOne(p.name, p.def, value);
+    p.checked.set(value, found);
+  }
+  return found;
+}
+
+/**
+ * Whether the values have no problem at all, in one pass over them: the common case,
+ * which needs no list of problems (`checkParameterValues` finds them otherwise).
+ */
+function deploys(d: Declarations, values: Readonly<Record<string, unknown>>, suppliedAtDeploy: readonly string[]): boolean {
+  let required = 0;
+  for (const name in values) {
+    if (!Object.prototype.hasOwnProperty.call(values, name)) return false;
+    const p = d.byName.get(name);
+    if (p === undefined || suppliedAtDeploy.includes(name)) return false;
+    const value = values[name];
+    if (typeof value !== 'string' || problemsOf(p, value).length > 0) return false;
+    if (p.required) required++;
+  }
+  for (let i = 0; i < suppliedAtDeploy.length; i++) {
+    const p = d.byName.get(suppliedAtDeploy[i]);
+    if (p === undefined) return false;
+    if (p.required && suppliedAtDeploy.indexOf(p.name) === i) required++;
+  }
+  return required === d.required;
 }
 
 /** Every problem of these parameter values for this template; empty when it deploys. */
@@ -58,32 +96,27 @@ export function checkParameterValues(
   /** Parameters the deployment passes as overrides: required, but not in the file. */
   suppliedAtDeploy: readonly string[] = [],
 ): string[] {
+  const d = declarations(template.Parameters ?? NO_PARAMETERS);
+  if (deploys(d, values, suppliedAtDeploy)) return [];
   const problems: string[] = [];
-  const { names, params } = declarations(template.Parameters ?? NO_PARAMETERS);
   for (const name of Object.keys(values)) {
-    if (!names.has(name)) problems.push(`${name}: the template has no such parameter`);
+    if (!d.byName.has(name)) problems.push(`${name}: the template has no such parameter`);
     if (suppliedAtDeploy.includes(name)) problems.push(`${name}: is supplied at deploy time and must not be in the file`);
   }
   for (const name of suppliedAtDeploy) {
-    if (!names.has(name)) problems.push(`${name}: is supplied at deploy time, but the template has no such parameter`);
+    if (!d.byName.has(name)) problems.push(`${name}: is supplied at deploy time, but the template has no such parameter`);
   }
-  for (const { name, def, checked } of params) {
-    if (!Object.prototype.hasOwnProperty.call(values, name)) {
-      if (suppliedAtDeploy.includes(name)) continue;
-      if (def.Default === undefined) problems.push(`${name}: is required (no default)`);
+  for (const p of d.params) {
+    if (!Object.prototype.hasOwnProperty.call(values, p.name)) {
+      if (p.required && !suppliedAtDeploy.includes(p.name)) problems.push(`${p.name}: is required (no default)`);
       continue;
     }
-    const value = values[name];
+    const value = values[p.name];
     if (typeof value !== 'string') {
-      problems.push(`${name}: ${JSON.stringify(value)} must be a string in a template configuration file`);
+      problems.push(`${p.name}: ${JSON.stringify(value)} must be a string in a template configuration file`);
       continue;
     }
-    let found = checked.get(value);
-    if (found === undefined) {
-      found = checkOne(name, def, value);
-      checked.set(value, found);
-    }
-    for (const p of found) problems.push(p);
+    for (const found of problemsOf(p, value)) problems.push(found);
   }
   return problems;
 }
