@@ -47,7 +47,7 @@ function manifestFile(cacheDir: string, dir: string): string {
 
 function lstat(p: string): fs.Stats | undefined {
   try {
-    return fs.lstatSync(p);
+    return fs.lstatSync(p, { throwIfNoEntry: false });
   } catch {
     return undefined;
   }
@@ -84,12 +84,15 @@ export function unchangedByRecord(cacheDir: string, dir: string, files: Readonly
   if (!m) return false;
   const dirs = directoriesOf(files.map((f) => f.path));
   if (Object.keys(m.entries).length !== files.length + dirs.length) return false;
+  const prefix = dir.endsWith(path.sep) ? dir : `${dir}${path.sep}`;
+  const trustedBefore = m.recordedAt - racyMs;
+  // The entry's fields compared one by one: no array or joined path made per file.
   const trusted = (rel: string, hash: string): boolean => {
     const e = m.entries[rel];
     if (!e || e[4] !== hash) return false;
-    const st = lstat(rel ? path.join(dir, rel) : dir);
+    const st = lstat(rel ? prefix + rel : dir);
     if (!st || (hash ? !st.isFile() : !st.isDirectory())) return false;
-    return entryOf(st, hash).every((v, i) => v === e[i]) && st.ctimeMs <= m.recordedAt - racyMs;
+    return e[0] === (hash ? st.size : -1) && e[1] === st.mtimeMs && e[2] === st.ctimeMs && e[3] === st.ino && st.ctimeMs <= trustedBefore;
   };
   return files.every((f) => trusted(f.path, f.hash)) && dirs.every((d) => trusted(d, ''));
 }
