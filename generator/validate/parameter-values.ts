@@ -51,11 +51,31 @@ const NO_PARAMETERS: Readonly<Record<string, ParameterDef>> = {};
 function declarations(section: Readonly<Record<string, ParameterDef>>): Declarations {
   let d = prepared.get(section);
   if (!d) {
-    const params = Object.entries(section).map(([name, def]) => ({ name, def, required: def.Default === undefined, checked: new Map() }));
+    const params = Object.entries(section).map(([name, def]) => ({ name, def, required: def.Default === undefined, checked: checkedValues(def, name) }));
     d = { byName: new Map(params.map((p) => [p.name, p])), params, required: params.filter((p) => p.required).length };
     prepared.set(section, d);
   }
   return d;
+}
+
+/**
+ * The problems found so far for a declaration, by value: shared by the templates that
+ * declare the same parameter (ProjectName, ServiceName), so each value is checked once.
+ */
+const checked = new WeakMap<ParameterDef, Map<string, Map<string, readonly string[]>>>();
+
+function checkedValues(def: ParameterDef, name: string): Map<string, readonly string[]> {
+  let byName = checked.get(def);
+  if (!byName) {
+    byName = new Map();
+    checked.set(def, byName);
+  }
+  let byValue = byName.get(name);
+  if (!byValue) {
+    byValue = new Map();
+    byName.set(name, byValue);
+  }
+  return byValue;
 }
 
 function problemsOf(p: Declared, value: string): readonly string[] {
