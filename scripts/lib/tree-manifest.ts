@@ -20,20 +20,28 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-const VERSION = 1;
+const VERSION = 2;
 
 /** A margin beyond the file systems' time granularity (ext4: a clock tick; FAT: 2 s). */
 const RACY_MS = 2000;
 
-/** [size, mtimeMs, ctimeMs, ino, hash] of a file; [-1, mtimeMs, ctimeMs, ino, ''] of a directory. */
-type Entry = [number, number, number, number, string];
+/** Numbers recorded per entry: size (-1 for a directory), mtimeMs, ctimeMs, inode. */
+const STAT_FIELDS = 4;
 
+/**
+ * The entries in the order they are checked, the tree's directories first, then its files
+ * in the order given: flat lists of strings and numbers, which JSON reads fastest.
+ */
 interface Manifest {
   readonly version: number;
   readonly dir: string;
   /** The time (ms since the epoch) after the entries were taken. */
   readonly recordedAt: number;
-  readonly entries: Readonly<Record<string, Entry>>;
+  readonly paths: readonly string[];
+  /** The hash of each file's bytes; '' for a directory. */
+  readonly hashes: readonly string[];
+  /** STAT_FIELDS numbers per entry. */
+  readonly stats: readonly number[];
 }
 
 /**
@@ -56,23 +64,28 @@ function lstat(p: string): fs.Stats | undefined {
   }
 }
 
-function entryOf(st: fs.Stats, hash: string): Entry {
-  return [st.isDirectory() ? -1 : st.size, st.mtimeMs, st.ctimeMs, st.ino, hash];
-}
-
 function read(cacheDir: string, dir: string): Manifest | undefined {
   try {
     const m = JSON.parse(fs.readFileSync(manifestFile(cacheDir, dir), 'utf8')) as Manifest;
-    return m.version === VERSION && m.dir === dir && typeof m.recordedAt === 'number' && m.entries ? m : undefined;
+    const valid =
+      m.version === VERSION &&
+      m.dir === dir &&
+      typeof m.recordedAt === 'number' &&
+      Array.isArray(m.paths) &&
+      Array.isArray(m.hashes) &&
+      Array.isArray(m.stats) &&
+      m.hashes.length === m.paths.length &&
+      m.stats.length === m.paths.length * STAT_FIELDS;
+    return valid ? m : undefined;
   } catch {
     return undefined;
   }
 }
 
 /** The directories of `files` (relative, `/`-separated), the tree's own as ''. */
-function directoriesOf(files: readonly string[]): string[] {
+function directoriesOf(files: ReadonlyArray<{ path: string }>): string[] {
   const dirs = new Set<string>(['']);
-  for (const f of files) {
+  for (const { path: f } of files) {
     for (let i = f.indexOf('/'); i !== -1; i = f.indexOf('/', i + 1)) dirs.add(f.slice(0, i));
   }
   return [...dirs];
@@ -80,35 +93,47 @@ function directoriesOf(files: readonly string[]): string[] {
 
 /**
  * Whether `dir` holds exactly `files` (path and hash of the bytes), nothing else, by the
- * record: false when the record does not say so for certain.
+ * record: false when the record does not say so for certain (also when the files are not
+ * in the order recorded).
  */
 export function unchangedByRecord(cacheDir: string, dir: string, files: ReadonlyArray<{ path: string; hash: string }>, racyMs: number = RACY_MS): boolean {
   const m = read(cacheDir, dir);
   if (!m) return false;
-  const dirs = directoriesOf(files.map((f) => f.path));
-  if (Object.keys(m.entries).length !== files.length + dirs.length) return false;
+  const dirs = directoriesOf(files);
+  if (m.paths.length !== dirs.length + files.length) return false;
   const prefix = dir.endsWith(path.sep) ? dir : `${dir}${path.sep}`;
   const trustedBefore = m.recordedAt - racyMs;
-  // The entry's fields compared one by one: no array or joined path made per file.
-  const trusted = (rel: string, hash: string): boolean => {
-    const e = m.entries[rel];
-    if (!e || e[4] !== hash) return false;
+  // Entry i of the record against the lstat of its path: no object made per file but the Stats.
+  const trusted = (i: number, rel: string, hash: string): boolean => {
+    if (m.paths[i] !== rel || m.hashes[i] !== hash) return false;
     const st = lstat(rel ? prefix + rel : dir);
     if (!st || (hash ? !st.isFile() : !st.isDirectory())) return false;
-    return e[0] === (hash ? st.size : -1) && e[1] === st.mtimeMs && e[2] === st.ctimeMs && e[3] === st.ino && st.ctimeMs <= trustedBefore;
+    const at = i * STAT_FIELDS;
+    const s = m.stats;
+    return s[at] === (hash ? st.size : -1) && s[at + 1] === st.mtimeMs && s[at + 2] === st.ctimeMs && s[at + 3] === st.ino && st.ctimeMs <= trustedBefore;
   };
-  return files.every((f) => trusted(f.path, f.hash)) && dirs.every((d) => trusted(d, ''));
+  for (let i = 0; i < dirs.length; i++) if (!trusted(i, dirs[i], '')) return false;
+  for (let i = 0; i < files.length; i++) if (!trusted(dirs.length + i, files[i].path, files[i].hash)) return false;
+  return true;
 }
 
 /** Records `dir` as holding `files` (whose bytes it holds now); failures are ignored. */
 export function record(cacheDir: string, dir: string, files: ReadonlyArray<{ path: string; hash: string }>): void {
   try {
-    const entries: Record<string, Entry> = {};
-    for (const d of directoriesOf(files.map((f) => f.path))) entries[d] = entryOf(fs.lstatSync(d ? path.join(dir, d) : dir), '');
-    for (const f of files) entries[f.path] = entryOf(fs.lstatSync(path.join(dir, f.path)), f.hash);
+    const paths: string[] = [];
+    const hashes: string[] = [];
+    const stats: number[] = [];
+    const add = (rel: string, hash: string): void => {
+      const st = fs.lstatSync(rel ? path.join(dir, rel) : dir);
+      paths.push(rel);
+      hashes.push(hash);
+      stats.push(st.isDirectory() ? -1 : st.size, st.mtimeMs, st.ctimeMs, st.ino);
+    };
+    for (const d of directoriesOf(files)) add(d, '');
+    for (const f of files) add(f.path, f.hash);
     // The clock the file times come from, to the microsecond, taken after the last lstat.
     const recordedAt = performance.timeOrigin + performance.now();
-    const manifest: Manifest = { version: VERSION, dir, recordedAt, entries };
+    const manifest: Manifest = { version: VERSION, dir, recordedAt, paths, hashes, stats };
     const file = manifestFile(cacheDir, dir);
     fs.mkdirSync(cacheDir, { recursive: true });
     const temp = `${file}.${process.pid}.tmp`;
