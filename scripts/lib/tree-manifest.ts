@@ -4,8 +4,9 @@
  * files back or listing the directories.
  *
  * The record (a JSON file in a cache directory, named by a hash of the output's path) holds
- * for every file the hash of its bytes and its size, modification and change times and
- * inode, and for every directory its times and inode, as git's index does. A file is taken
+ * one digest of every path and the hash of each file's bytes, and for every file its size,
+ * modification and change times and inode, and for every directory its times and inode,
+ * as git's index does. A file is taken
  * to still hold the recorded bytes only when all of these are as recorded: writing a file
  * changes its change time, which no program can set back. A directory whose times are as
  * recorded had no entry added or removed, so the tree has no file the record does not
@@ -20,7 +21,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-const VERSION = 2;
+const VERSION = 3;
 
 /** A margin beyond the file systems' time granularity (ext4: a clock tick; FAT: 2 s). */
 const RACY_MS = 2000;
@@ -30,16 +31,16 @@ const STAT_FIELDS = 4;
 
 /**
  * The entries in the order they are checked, the tree's directories first, then its files
- * in the order given: flat lists of strings and numbers, which JSON reads fastest.
+ * in the order given: one digest of their paths and content hashes, and a flat list of
+ * numbers, which JSON reads fastest.
  */
 interface Manifest {
   readonly version: number;
   readonly dir: string;
   /** The time (ms since the epoch) after the entries were taken. */
   readonly recordedAt: number;
-  readonly paths: readonly string[];
-  /** The hash of each file's bytes; '' for a directory. */
-  readonly hashes: readonly string[];
+  /** The hash of every entry's path and content hash, in order (`listingDigest`). */
+  readonly digest: string;
   /** STAT_FIELDS numbers per entry. */
   readonly stats: readonly number[];
 }
@@ -50,6 +51,14 @@ interface Manifest {
  */
 export function contentHash(content: string): string {
   return crypto.hash('sha1', content, 'base64');
+}
+
+/** The digest of the directories and of the files' paths and hashes, in order. */
+function listingDigest(dirs: readonly string[], files: ReadonlyArray<{ path: string; hash: string }>): string {
+  let listing = '';
+  for (const d of dirs) listing += `${d}/\n`;
+  for (const f of files) listing += `${f.path}\0${f.hash}\n`;
+  return crypto.hash('sha1', listing, 'base64');
 }
 
 function manifestFile(cacheDir: string, dir: string): string {
@@ -67,15 +76,7 @@ function lstat(p: string): fs.Stats | undefined {
 function read(cacheDir: string, dir: string): Manifest | undefined {
   try {
     const m = JSON.parse(fs.readFileSync(manifestFile(cacheDir, dir), 'utf8')) as Manifest;
-    const valid =
-      m.version === VERSION &&
-      m.dir === dir &&
-      typeof m.recordedAt === 'number' &&
-      Array.isArray(m.paths) &&
-      Array.isArray(m.hashes) &&
-      Array.isArray(m.stats) &&
-      m.hashes.length === m.paths.length &&
-      m.stats.length === m.paths.length * STAT_FIELDS;
+    const valid = m.version === VERSION && m.dir === dir && typeof m.recordedAt === 'number' && typeof m.digest === 'string' && Array.isArray(m.stats);
     return valid ? m : undefined;
   } catch {
     return undefined;
@@ -100,40 +101,37 @@ export function unchangedByRecord(cacheDir: string, dir: string, files: Readonly
   const m = read(cacheDir, dir);
   if (!m) return false;
   const dirs = directoriesOf(files);
-  if (m.paths.length !== dirs.length + files.length) return false;
+  if (m.stats.length !== (dirs.length + files.length) * STAT_FIELDS) return false;
+  if (m.digest !== listingDigest(dirs, files)) return false;
   const prefix = dir.endsWith(path.sep) ? dir : `${dir}${path.sep}`;
   const trustedBefore = m.recordedAt - racyMs;
   // Entry i of the record against the lstat of its path: no object made per file but the Stats.
-  const trusted = (i: number, rel: string, hash: string): boolean => {
-    if (m.paths[i] !== rel || m.hashes[i] !== hash) return false;
+  const trusted = (i: number, rel: string, file: boolean): boolean => {
     const st = lstat(rel ? prefix + rel : dir);
-    if (!st || (hash ? !st.isFile() : !st.isDirectory())) return false;
+    if (!st || (file ? !st.isFile() : !st.isDirectory())) return false;
     const at = i * STAT_FIELDS;
     const s = m.stats;
-    return s[at] === (hash ? st.size : -1) && s[at + 1] === st.mtimeMs && s[at + 2] === st.ctimeMs && s[at + 3] === st.ino && st.ctimeMs <= trustedBefore;
+    return s[at] === (file ? st.size : -1) && s[at + 1] === st.mtimeMs && s[at + 2] === st.ctimeMs && s[at + 3] === st.ino && st.ctimeMs <= trustedBefore;
   };
-  for (let i = 0; i < dirs.length; i++) if (!trusted(i, dirs[i], '')) return false;
-  for (let i = 0; i < files.length; i++) if (!trusted(dirs.length + i, files[i].path, files[i].hash)) return false;
+  for (let i = 0; i < dirs.length; i++) if (!trusted(i, dirs[i], false)) return false;
+  for (let i = 0; i < files.length; i++) if (!trusted(dirs.length + i, files[i].path, true)) return false;
   return true;
 }
 
 /** Records `dir` as holding `files` (whose bytes it holds now); failures are ignored. */
 export function record(cacheDir: string, dir: string, files: ReadonlyArray<{ path: string; hash: string }>): void {
   try {
-    const paths: string[] = [];
-    const hashes: string[] = [];
+    const dirs = directoriesOf(files);
     const stats: number[] = [];
-    const add = (rel: string, hash: string): void => {
+    const add = (rel: string): void => {
       const st = fs.lstatSync(rel ? path.join(dir, rel) : dir);
-      paths.push(rel);
-      hashes.push(hash);
       stats.push(st.isDirectory() ? -1 : st.size, st.mtimeMs, st.ctimeMs, st.ino);
     };
-    for (const d of directoriesOf(files)) add(d, '');
-    for (const f of files) add(f.path, f.hash);
+    for (const d of dirs) add(d);
+    for (const f of files) add(f.path);
     // The clock the file times come from, to the microsecond, taken after the last lstat.
     const recordedAt = performance.timeOrigin + performance.now();
-    const manifest: Manifest = { version: VERSION, dir, recordedAt, paths, hashes, stats };
+    const manifest: Manifest = { version: VERSION, dir, recordedAt, digest: listingDigest(dirs, files), stats };
     const file = manifestFile(cacheDir, dir);
     fs.mkdirSync(cacheDir, { recursive: true });
     const temp = `${file}.${process.pid}.tmp`;
