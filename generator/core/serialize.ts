@@ -142,12 +142,45 @@ function isPlainJson(v: unknown): boolean {
   return true;
 }
 
+const isPlainObject = (v: unknown): v is Record<string, unknown> => {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+};
+
+/**
+ * Whether `v` is an object of one or more sections, each an object of more than two
+ * strings, finite numbers, booleans or nulls: a parameter file's Parameters and Tags. For
+ * it, `print` writes one member a line (`flatMap`) at every level, which is exactly what
+ * JSON.stringify with two spaces writes, in native code and without walking it twice.
+ */
+function isFlatSections(v: unknown): boolean {
+  if (!isPlainObject(v)) return false;
+  let sections = 0;
+  for (const name in v) {
+    if (!Object.prototype.hasOwnProperty.call(v, name)) return false;
+    const section = v[name];
+    if (!isPlainObject(section)) return false;
+    let members = 0;
+    for (const key in section) {
+      if (!Object.prototype.hasOwnProperty.call(section, key)) return false;
+      const x = section[key];
+      if (!(typeof x === 'string' || typeof x === 'boolean' || x === null || (typeof x === 'number' && Number.isFinite(x)))) return false;
+      members++;
+    }
+    if (members <= 2) return false;
+    sections++;
+  }
+  return sections > 0;
+}
+
 /**
  * Serializes any JSON document the generator writes: two spaces, small values folded
  * onto one line (see `foldable`), a final newline. A document that is not plain JSON
  * already (undefined members, toJSON, class instances) is first put through JSON.
  */
 export function toJson(document: unknown): string {
+  if (isFlatSections(document)) return `${JSON.stringify(document, null, 2)}\n`;
   const plain = isPlainJson(document) ? document : JSON.parse(JSON.stringify(document));
   return `${print(plain as Json, '', 0)}\n`;
 }

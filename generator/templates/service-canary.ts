@@ -218,8 +218,11 @@ function canaryRole(
  */
 export function serviceCanaryParameterFiles(config: ResolvedConfig): ParameterFile[] {
   const files: ParameterFile[] = [];
+  const folder = `parameters/${SERVICE_CANARY_FILE.replace(/\.json$/, '')}`;
   for (const env of config.environments) {
     const taken = new Map<string, string>();
+    const standard = standardParameterValues(config, env);
+    const tags = standardTagValues(config, env);
     for (const svc of config.services) {
       const name = canaryName(svc.name, env.environmentSuffix);
       const other = taken.get(name);
@@ -228,18 +231,15 @@ export function serviceCanaryParameterFiles(config: ResolvedConfig): ParameterFi
       }
       taken.set(name, svc.name);
       const settings = svc.environments[env.name];
-      files.push({
-        path: `parameters/${SERVICE_CANARY_FILE.replace(/\.json$/, '')}/${svc.name}/${env.name}.json`,
-        parameters: {
-          ...standardParameterValues(config, env),
-          [ID.serviceName]: svc.name,
-          [ID.canaryName]: name,
-          [ID.checkPath]: svc.healthCheckPath,
-          ...(settings.certificateArn ? { [ID.checkProtocol]: 'https' } : {}),
-          ...(settings.publicHostname ? { [ID.publicHostname]: settings.publicHostname } : {}),
-        },
-        tags: standardTagValues(config, env),
-      });
+      // Members assigned one by one, in the file's order: no intermediate objects per file.
+      const parameters: Record<string, string> = {};
+      for (const key in standard) parameters[key] = standard[key];
+      parameters[ID.serviceName] = svc.name;
+      parameters[ID.canaryName] = name;
+      parameters[ID.checkPath] = svc.healthCheckPath;
+      if (settings.certificateArn) parameters[ID.checkProtocol] = 'https';
+      if (settings.publicHostname) parameters[ID.publicHostname] = settings.publicHostname;
+      files.push({ path: `${folder}/${svc.name}/${env.name}.json`, parameters, tags: { ...tags } });
     }
   }
   return files;

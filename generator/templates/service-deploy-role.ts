@@ -53,16 +53,20 @@ export function buildServiceDeployRoleTemplate(): Template {
 
 /** One parameter file per service and environment. */
 export function serviceDeployRoleParameterFiles(config: ResolvedConfig): ParameterFile[] {
-  return config.environments.flatMap((env) =>
-    config.services.map((svc) => ({
-      path: `parameters/${SERVICE_DEPLOY_ROLE_FILE.replace(/\.json$/, '')}/${svc.name}/${env.name}.json`,
+  const folder = `parameters/${SERVICE_DEPLOY_ROLE_FILE.replace(/\.json$/, '')}`;
+  return config.environments.flatMap((env) => {
+    // What the environment gives every service, made once.
+    const standard = standardParameterValues(config, env);
+    const tags = standardTagValues(config, env);
+    return config.services.map((svc) => ({
+      path: `${folder}/${svc.name}/${env.name}.json`,
       parameters: {
-        ...standardParameterValues(config, env),
+        ...standard,
         [ID.serviceName]: svc.name,
         [ID.toolsAccountId]: config.tools.accountId,
         [ID.toolsEnvironmentSuffix]: config.tools.environmentSuffix,
       },
-      tags: standardTagValues(config, env),
-    })),
-  );
+      tags: { ...tags },
+    }));
+  });
 }

@@ -25,6 +25,90 @@ export const AWS_TYPE_PATTERNS: Readonly<Record<string, RegExp>> = {
 
 const NUMBER = /^-?\d+(\.\d+)?$/;
 
+/** A declared parameter, with the problems of each value seen (found once per value). */
+interface Declared {
+  readonly name: string;
+  readonly def: ParameterDef;
+  /** Whether a value must be given (no Default). */
+  readonly required: boolean;
+  /**
+   * The problems of each value seen: the parameter files of a thousand services repeat
+   * the same values (an environment's VPC, a size) for the same parameter.
+   */
+  readonly checked: Map<string, readonly string[]>;
+}
+
+/** A template's Parameters section, prepared once for the many files checked against it. */
+interface Declarations {
+  readonly byName: ReadonlyMap<string, Declared>;
+  readonly params: readonly Declared[];
+  readonly required: number;
+}
+
+const prepared = new WeakMap<object, Declarations>();
+const NO_PARAMETERS: Readonly<Record<string, ParameterDef>> = {};
+
+function declarations(section: Readonly<Record<string, ParameterDef>>): Declarations {
+  let d = prepared.get(section);
+  if (!d) {
+    const params = Object.entries(section).map(([name, def]) => ({ name, def, required: def.Default === undefined, checked: checkedValues(def, name) }));
+    d = { byName: new Map(params.map((p) => [p.name, p])), params, required: params.filter((p) => p.required).length };
+    prepared.set(section, d);
+  }
+  return d;
+}
+
+/**
+ * The problems found so far for a declaration, by value: shared by the templates that
+ * declare the same parameter (ProjectName, ServiceName), so each value is checked once.
+ */
+const checked = new WeakMap<ParameterDef, Map<string, Map<string, readonly string[]>>>();
+
+function checkedValues(def: ParameterDef, name: string): Map<string, readonly string[]> {
+  let byName = checked.get(def);
+  if (!byName) {
+    byName = new Map();
+    checked.set(def, byName);
+  }
+  let byValue = byName.get(name);
+  if (!byValue) {
+    byValue = new Map();
+    byName.set(name, byValue);
+  }
+  return byValue;
+}
+
+function problemsOf(p: Declared, value: string): readonly string[] {
+  let found = p.checked.get(value);
+  if (found === undefined) {
+    found = checkOne(p.name, p.def, value);
+    p.checked.set(value, found);
+  }
+  return found;
+}
+
+/**
+ * Whether the values have no problem at all, in one pass over them: the common case,
+ * which needs no list of problems (`checkParameterValues` finds them otherwise).
+ */
+function deploys(d: Declarations, values: Readonly<Record<string, unknown>>, suppliedAtDeploy: readonly string[]): boolean {
+  let required = 0;
+  for (const name in values) {
+    if (!Object.prototype.hasOwnProperty.call(values, name)) return false;
+    const p = d.byName.get(name);
+    if (p === undefined || suppliedAtDeploy.includes(name)) return false;
+    const value = values[name];
+    if (typeof value !== 'string' || problemsOf(p, value).length > 0) return false;
+    if (p.required) required++;
+  }
+  for (let i = 0; i < suppliedAtDeploy.length; i++) {
+    const p = d.byName.get(suppliedAtDeploy[i]);
+    if (p === undefined) return false;
+    if (p.required && suppliedAtDeploy.indexOf(p.name) === i) required++;
+  }
+  return required === d.required;
+}
+
 /** Every problem of these parameter values for this template; empty when it deploys. */
 export function checkParameterValues(
   template: Template,
@@ -32,50 +116,27 @@ export function checkParameterValues(
   /** Parameters the deployment passes as overrides: required, but not in the file. */
   suppliedAtDeploy: readonly string[] = [],
 ): string[] {
+  const d = declarations(template.Parameters ?? NO_PARAMETERS);
+  if (deploys(d, values, suppliedAtDeploy)) return [];
   const problems: string[] = [];
-  const params = template.Parameters ?? {};
-  const declared = (name: string) => Object.prototype.hasOwnProperty.call(params, name);
   for (const name of Object.keys(values)) {
-    if (!declared(name)) problems.push(`${name}: the template has no such parameter`);
+    if (!d.byName.has(name)) problems.push(`${name}: the template has no such parameter`);
     if (suppliedAtDeploy.includes(name)) problems.push(`${name}: is supplied at deploy time and must not be in the file`);
   }
   for (const name of suppliedAtDeploy) {
-    if (!declared(name)) problems.push(`${name}: is supplied at deploy time, but the template has no such parameter`);
+    if (!d.byName.has(name)) problems.push(`${name}: is supplied at deploy time, but the template has no such parameter`);
   }
-  for (const [name, def] of Object.entries(params)) {
-    if (!Object.prototype.hasOwnProperty.call(values, name)) {
-      if (suppliedAtDeploy.includes(name)) continue;
-      if (def.Default === undefined) problems.push(`${name}: is required (no default)`);
+  for (const p of d.params) {
+    if (!Object.prototype.hasOwnProperty.call(values, p.name)) {
+      if (p.required && !suppliedAtDeploy.includes(p.name)) problems.push(`${p.name}: is required (no default)`);
       continue;
     }
-    const value = values[name];
+    const value = values[p.name];
     if (typeof value !== 'string') {
-      problems.push(`${name}: ${JSON.stringify(value)} must be a string in a template configuration file`);
+      problems.push(`${p.name}: ${JSON.stringify(value)} must be a string in a template configuration file`);
       continue;
     }
-    problems.push(...checkOneOnce(name, def, value));
-  }
-  return problems;
-}
-
-/**
- * The problems of a value for a parameter, found once per declaration and value: the
- * parameter files of a thousand services repeat the same values (an environment's VPC,
- * a size) for the same declarations.
- */
-const checked = new WeakMap<ParameterDef, Map<string, readonly string[]>>();
-
-function checkOneOnce(name: string, def: ParameterDef, value: string): readonly string[] {
-  let byValue = checked.get(def);
-  if (!byValue) {
-    byValue = new Map();
-    checked.set(def, byValue);
-  }
-  const key = `${name}\0${value}`;
-  let problems = byValue.get(key);
-  if (!problems) {
-    problems = checkOne(name, def, value);
-    byValue.set(key, problems);
+    for (const found of problemsOf(p, value)) problems.push(found);
   }
   return problems;
 }

@@ -4,8 +4,9 @@
  * files back or listing the directories.
  *
  * The record (a JSON file in a cache directory, named by a hash of the output's path) holds
- * for every file the hash of its bytes and its size, modification and change times and
- * inode, and for every directory its times and inode, as git's index does. A file is taken
+ * one digest of every path and the hash of each file's bytes, and for every file its size,
+ * modification and change times and inode, and for every directory its times and inode,
+ * as git's index does. A file is taken
  * to still hold the recorded bytes only when all of these are as recorded: writing a file
  * changes its change time, which no program can set back. A directory whose times are as
  * recorded had no entry added or removed, so the tree has no file the record does not
@@ -20,25 +21,44 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-const VERSION = 1;
+const VERSION = 3;
 
 /** A margin beyond the file systems' time granularity (ext4: a clock tick; FAT: 2 s). */
 const RACY_MS = 2000;
 
-/** [size, mtimeMs, ctimeMs, ino, hash] of a file; [-1, mtimeMs, ctimeMs, ino, ''] of a directory. */
-type Entry = [number, number, number, number, string];
+/** Numbers recorded per entry: size (-1 for a directory), mtimeMs, ctimeMs, inode. */
+const STAT_FIELDS = 4;
 
+/**
+ * The entries in the order they are checked, the tree's directories first, then its files
+ * in the order given: one digest of their paths and content hashes, and a flat list of
+ * numbers, which JSON reads fastest.
+ */
 interface Manifest {
   readonly version: number;
   readonly dir: string;
   /** The time (ms since the epoch) after the entries were taken. */
   readonly recordedAt: number;
-  readonly entries: Readonly<Record<string, Entry>>;
+  /** The hash of every entry's path and content hash, in order (`listingDigest`). */
+  readonly digest: string;
+  /** STAT_FIELDS numbers per entry. */
+  readonly stats: readonly number[];
 }
 
-/** The hash of a file's bytes (its content as UTF-8). */
+/**
+ * The hash of a file's bytes (its content as UTF-8). The one-shot crypto.hash (Node
+ * 20.12 and later) gives the same digest as createHash without a Hash object per file.
+ */
 export function contentHash(content: string): string {
-  return crypto.createHash('sha1').update(content).digest('base64');
+  return crypto.hash('sha1', content, 'base64');
+}
+
+/** The digest of the directories and of the files' paths and hashes, in order. */
+function listingDigest(dirs: readonly string[], files: ReadonlyArray<{ path: string; hash: string }>): string {
+  let listing = '';
+  for (const d of dirs) listing += `${d}/\n`;
+  for (const f of files) listing += `${f.path}\0${f.hash}\n`;
+  return crypto.hash('sha1', listing, 'base64');
 }
 
 function manifestFile(cacheDir: string, dir: string): string {
@@ -47,29 +67,26 @@ function manifestFile(cacheDir: string, dir: string): string {
 
 function lstat(p: string): fs.Stats | undefined {
   try {
-    return fs.lstatSync(p);
+    return fs.lstatSync(p, { throwIfNoEntry: false });
   } catch {
     return undefined;
   }
 }
 
-function entryOf(st: fs.Stats, hash: string): Entry {
-  return [st.isDirectory() ? -1 : st.size, st.mtimeMs, st.ctimeMs, st.ino, hash];
-}
-
 function read(cacheDir: string, dir: string): Manifest | undefined {
   try {
     const m = JSON.parse(fs.readFileSync(manifestFile(cacheDir, dir), 'utf8')) as Manifest;
-    return m.version === VERSION && m.dir === dir && typeof m.recordedAt === 'number' && m.entries ? m : undefined;
+    const valid = m.version === VERSION && m.dir === dir && typeof m.recordedAt === 'number' && typeof m.digest === 'string' && Array.isArray(m.stats);
+    return valid ? m : undefined;
   } catch {
     return undefined;
   }
 }
 
 /** The directories of `files` (relative, `/`-separated), the tree's own as ''. */
-function directoriesOf(files: readonly string[]): string[] {
+function directoriesOf(files: ReadonlyArray<{ path: string }>): string[] {
   const dirs = new Set<string>(['']);
-  for (const f of files) {
+  for (const { path: f } of files) {
     for (let i = f.indexOf('/'); i !== -1; i = f.indexOf('/', i + 1)) dirs.add(f.slice(0, i));
   }
   return [...dirs];
@@ -77,32 +94,44 @@ function directoriesOf(files: readonly string[]): string[] {
 
 /**
  * Whether `dir` holds exactly `files` (path and hash of the bytes), nothing else, by the
- * record: false when the record does not say so for certain.
+ * record: false when the record does not say so for certain (also when the files are not
+ * in the order recorded).
  */
 export function unchangedByRecord(cacheDir: string, dir: string, files: ReadonlyArray<{ path: string; hash: string }>, racyMs: number = RACY_MS): boolean {
   const m = read(cacheDir, dir);
   if (!m) return false;
-  const dirs = directoriesOf(files.map((f) => f.path));
-  if (Object.keys(m.entries).length !== files.length + dirs.length) return false;
-  const trusted = (rel: string, hash: string): boolean => {
-    const e = m.entries[rel];
-    if (!e || e[4] !== hash) return false;
-    const st = lstat(rel ? path.join(dir, rel) : dir);
-    if (!st || (hash ? !st.isFile() : !st.isDirectory())) return false;
-    return entryOf(st, hash).every((v, i) => v === e[i]) && st.ctimeMs <= m.recordedAt - racyMs;
+  const dirs = directoriesOf(files);
+  if (m.stats.length !== (dirs.length + files.length) * STAT_FIELDS) return false;
+  if (m.digest !== listingDigest(dirs, files)) return false;
+  const prefix = dir.endsWith(path.sep) ? dir : `${dir}${path.sep}`;
+  const trustedBefore = m.recordedAt - racyMs;
+  // Entry i of the record against the lstat of its path: no object made per file but the Stats.
+  const trusted = (i: number, rel: string, file: boolean): boolean => {
+    const st = lstat(rel ? prefix + rel : dir);
+    if (!st || (file ? !st.isFile() : !st.isDirectory())) return false;
+    const at = i * STAT_FIELDS;
+    const s = m.stats;
+    return s[at] === (file ? st.size : -1) && s[at + 1] === st.mtimeMs && s[at + 2] === st.ctimeMs && s[at + 3] === st.ino && st.ctimeMs <= trustedBefore;
   };
-  return files.every((f) => trusted(f.path, f.hash)) && dirs.every((d) => trusted(d, ''));
+  for (let i = 0; i < dirs.length; i++) if (!trusted(i, dirs[i], false)) return false;
+  for (let i = 0; i < files.length; i++) if (!trusted(dirs.length + i, files[i].path, true)) return false;
+  return true;
 }
 
 /** Records `dir` as holding `files` (whose bytes it holds now); failures are ignored. */
 export function record(cacheDir: string, dir: string, files: ReadonlyArray<{ path: string; hash: string }>): void {
   try {
-    const entries: Record<string, Entry> = {};
-    for (const d of directoriesOf(files.map((f) => f.path))) entries[d] = entryOf(fs.lstatSync(d ? path.join(dir, d) : dir), '');
-    for (const f of files) entries[f.path] = entryOf(fs.lstatSync(path.join(dir, f.path)), f.hash);
+    const dirs = directoriesOf(files);
+    const stats: number[] = [];
+    const add = (rel: string): void => {
+      const st = fs.lstatSync(rel ? path.join(dir, rel) : dir);
+      stats.push(st.isDirectory() ? -1 : st.size, st.mtimeMs, st.ctimeMs, st.ino);
+    };
+    for (const d of dirs) add(d);
+    for (const f of files) add(f.path);
     // The clock the file times come from, to the microsecond, taken after the last lstat.
     const recordedAt = performance.timeOrigin + performance.now();
-    const manifest: Manifest = { version: VERSION, dir, recordedAt, entries };
+    const manifest: Manifest = { version: VERSION, dir, recordedAt, digest: listingDigest(dirs, files), stats };
     const file = manifestFile(cacheDir, dir);
     fs.mkdirSync(cacheDir, { recursive: true });
     const temp = `${file}.${process.pid}.tmp`;

@@ -87,4 +87,18 @@ describe('toJson', () => {
     expect(toJson({ P: { a: 'x', b: 2, c: null } })).toBe('{\n  "P": {\n    "a": "x",\n    "b": 2,\n    "c": null\n  }\n}\n');
     expect(toJson({ a: '\n"', b: true, c: 'z' })).toBe('{\n  "a": "\\n\\"",\n  "b": true,\n  "c": "z"\n}\n');
   });
+
+  test('sections of more than two scalars (a parameter file) take one member a line; a smaller section still folds', () => {
+    const parameters = { A: 'x', 'B"': 'a\u2028\\b', C: 'é', D: 1.5 };
+    const tags = { Environment: 'dev', Project: 'shop', CostCenter: 'cc-1' };
+    expect(toJson({ Parameters: parameters, Tags: tags })).toBe(
+      '{\n  "Parameters": {\n    "A": "x",\n    "B\\"": "a\u2028\\\\b",\n    "C": "é",\n    "D": 1.5\n  },\n' +
+        '  "Tags": {\n    "Environment": "dev",\n    "Project": "shop",\n    "CostCenter": "cc-1"\n  }\n}\n',
+    );
+    expect(toJson({ Parameters: parameters })).toBe('{\n  "Parameters": {\n    "A": "x",\n    "B\\"": "a\u2028\\\\b",\n    "C": "é",\n    "D": 1.5\n  }\n}\n');
+    expect(toJson({ Parameters: parameters, Tags: { Project: 'shop' } })).toBe(
+      '{\n  "Parameters": {\n    "A": "x",\n    "B\\"": "a\u2028\\\\b",\n    "C": "é",\n    "D": 1.5\n  },\n  "Tags": { "Project": "shop" }\n}\n',
+    );
+    expect(toJson({ Parameters: { ...parameters, E: undefined } })).toBe(toJson({ Parameters: parameters }));
+  });
 });

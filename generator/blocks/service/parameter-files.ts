@@ -30,46 +30,61 @@ export const ECS_SERVICE_TEMPLATE_FILES: Readonly<Record<DeploymentStrategy, str
  */
 export function ecsServiceParameterFiles(config: ResolvedConfig, strategy: DeploymentStrategy): ParameterFile[] {
   const files: ParameterFile[] = [];
+  // What an environment gives every service, computed once per environment.
+  const perEnv = config.environments.map((env) => ({
+    env,
+    standard: standardParameterValues(config, env),
+    network: networkParameterPaths(config.project.name, env.environmentSuffix),
+    tags: standardTagValues(config, env),
+  }));
   for (const svc of config.services) {
-    for (const env of config.environments) {
+    for (const { env, standard, network, tags } of perEnv) {
       const settings = svc.environments[env.name];
       if (settings.deploymentStrategy !== strategy) continue;
-      const network = networkParameterPaths(config.project.name, env.environmentSuffix);
-      files.push({
+      // Members assigned one by one, in the file's order: no intermediate objects per file.
+      const parameters: Record<string, string> = {};
+      for (const key in standard) parameters[key] = standard[key];
+      parameters[ID.serviceName] = svc.name;
+      parameters[ID.toolsAccountId] = config.tools.accountId;
+      parameters[ID.containerPort] = String(svc.containerPort);
+      parameters[ID.healthCheckPath] = svc.healthCheckPath;
+      parameters[ID.taskCpu] = String(svc.cpu);
+      parameters[ID.taskMemory] = String(svc.memoryMiB);
+      parameters[ID.cpuArchitecture] = svc.cpuArchitecture;
+      parameters[ID.desiredCount] = String(settings.desiredCount);
+      if (settings.autoScaling) Object.assign(parameters, autoScalingParameterValues(settings.autoScaling, TRACKS_REQUESTS[strategy]));
+      if (settings.certificateArn) parameters[HTTPS_IDS.certificateArn] = settings.certificateArn;
+      parameters[HARDENING_IDS.readonlyRootFilesystem] = String(svc.readOnlyRootFilesystem);
+      parameters[HARDENING_IDS.dropLinuxCapabilities] = String(svc.dropLinuxCapabilities);
+      parameters[HEALTH_CHECK_IDS.command] = svc.containerHealthCheck;
+      parameters[ID.vpcId] = network.vpcId;
+      parameters[ID.publicSubnetIds] = network.publicSubnetIds;
+      parameters[ID.privateSubnetIds] = network.privateSubnetIds;
+      parameters[ACCESS_LOG_IDS.bucketNameParameter] = network.accessLogBucket;
+      if (strategy === 'blue-green') {
+        parameters[ID.natPublicIps] = network.natPublicIps;
+        parameters[ID.trafficRouting] = settings.trafficRouting;
+      }
+      const file: { -readonly [K in keyof ParameterFile]: ParameterFile[K] } = {
         path: ecsServiceParameterFilePath(svc.name, env.name, strategy),
-        parameters: {
-          ...standardParameterValues(config, env),
-          [ID.serviceName]: svc.name,
-          [ID.toolsAccountId]: config.tools.accountId,
-          [ID.containerPort]: String(svc.containerPort),
-          [ID.healthCheckPath]: svc.healthCheckPath,
-          [ID.taskCpu]: String(svc.cpu),
-          [ID.taskMemory]: String(svc.memoryMiB),
-          [ID.cpuArchitecture]: svc.cpuArchitecture,
-          [ID.desiredCount]: String(settings.desiredCount),
-          ...autoScalingParameterValues(settings.autoScaling, TRACKS_REQUESTS[strategy]),
-          ...(settings.certificateArn ? { [HTTPS_IDS.certificateArn]: settings.certificateArn } : {}),
-          [HARDENING_IDS.readonlyRootFilesystem]: String(svc.readOnlyRootFilesystem),
-          [HARDENING_IDS.dropLinuxCapabilities]: String(svc.dropLinuxCapabilities),
-          [HEALTH_CHECK_IDS.command]: svc.containerHealthCheck,
-          [ID.vpcId]: network.vpcId,
-          [ID.publicSubnetIds]: network.publicSubnetIds,
-          [ID.privateSubnetIds]: network.privateSubnetIds,
-          [ACCESS_LOG_IDS.bucketNameParameter]: network.accessLogBucket,
-          ...(strategy === 'blue-green' ? { [ID.natPublicIps]: network.natPublicIps, [ID.trafficRouting]: settings.trafficRouting } : {}),
-        },
-        tags: standardTagValues(config, env),
-        suppliedAtDeploy: [ID.imageUri],
-        ...withSettings(serviceSettings(settings.appSettings, svc.taskRoleStatements)),
-      });
+        parameters,
+        tags: { ...tags },
+        suppliedAtDeploy: SUPPLIED_AT_DEPLOY,
+      };
+      const s = serviceSettings(settings.appSettings, svc.taskRoleStatements);
+      if (hasSettings(s)) file.settings = s;
+      files.push(file);
     }
   }
   return files;
 }
 
-/** The settings section, left out when there is nothing to write in. */
-function withSettings(s: ServiceSettings): { settings?: ServiceSettings } {
-  return s.Environment.length + s.Secrets.length + s.ExecutionRoleStatements.length + s.TaskRoleStatements.length ? { settings: s } : {};
+/** ImageUri, which the pipeline's deploy action supplies as a parameter override. */
+const SUPPLIED_AT_DEPLOY: readonly string[] = [ID.imageUri];
+
+/** Whether the settings section has anything to write in (it is left out otherwise). */
+function hasSettings(s: ServiceSettings): boolean {
+  return s.Environment.length + s.Secrets.length + s.ExecutionRoleStatements.length + s.TaskRoleStatements.length > 0;
 }
 
 /**
@@ -78,5 +93,5 @@ function withSettings(s: ServiceSettings): { settings?: ServiceSettings } {
  * render step (scripts/render-service-template.js) knows which template to deploy.
  */
 export function ecsServiceParameterFilePath(service: string, environment: string, strategy: DeploymentStrategy): string {
-  return `parameters/${ECS_SERVICE_TEMPLATE_FILES[strategy].replace(/\.json$/, '')}/${service}/${environment}.json`;
+  return `parameters/${ECS_SERVICE_TEMPLATE_FILES[strategy].slice(0, -'.json'.length)}/${service}/${environment}.json`;
 }

@@ -209,26 +209,29 @@ function nameRules(data: Json, envs: readonly Env[], problems: string[], shapes:
     return undefined;
   };
   const byScope = (scope: NameShape['scope']) => shapes.filter((s) => s.scope === scope);
+  const perEnvironment = byScope('environment');
+  const perServiceEnvironment = byScope('service-environment');
+  const perServiceTools = byScope('service-tools');
 
   const named = withSuffix(envs);
   for (const env of named) {
-    const p = firstProblem(byScope('environment'), { project, service: '', suffix: env.suffix });
+    const p = firstProblem(perEnvironment, { project, service: '', suffix: env.suffix });
     if (p) problems.push(`${env.suffixPath}: environment suffix "${env.suffix}" with project.name "${project}" ${p}`);
   }
   for (const svc of services) {
     for (const env of named) {
-      const p = firstProblem(byScope('service-environment'), { project, service: svc.name, suffix: env.suffix });
+      const p = firstProblem(perServiceEnvironment, { project, service: svc.name, suffix: env.suffix });
       if (p) problems.push(`services[${svc.i}].name: "${svc.name}" with environment suffix "${env.suffix}" (${env.suffixPath}) ${p}`);
     }
     if (toolsSuffix !== undefined) {
-      const p = firstProblem(byScope('service-tools'), { project, service: svc.name, suffix: toolsSuffix });
+      const p = firstProblem(perServiceTools, { project, service: svc.name, suffix: toolsSuffix });
       if (p) problems.push(`services[${svc.i}].name: "${svc.name}" with project.name "${project}" and ${toolsSuffixPath} "${toolsSuffix}" ${p}`);
     }
   }
 
   // Two services may not get the same name in one environment (a name shortened to fit
   // its limit can make two distinct services collide).
-  for (const shape of byScope('service-environment')) {
+  for (const shape of perServiceEnvironment) {
     for (const env of named) {
       firstSeen(
         services,

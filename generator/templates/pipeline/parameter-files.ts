@@ -19,22 +19,28 @@ export function buildImageParameters(config: ResolvedConfig): { repository: stri
 
 const TOOLS_ENVIRONMENT = TOOLS_ENVIRONMENT_NAME;
 
-function commonValues(config: ResolvedConfig, service: string): Record<string, string> {
-  return {
-    [ID.projectName]: config.project.name,
-    [ID.serviceName]: service,
-    [ID.environmentName]: TOOLS_ENVIRONMENT,
-    [ID.environmentSuffix]: config.tools.environmentSuffix,
-    [ID.costCenter]: config.project.costCenter,
-    ...Object.fromEntries(
-      config.environments.flatMap((e) => {
-        const ids = environmentParameterIds(e.name);
-        return [
-          [ids.accountId, e.accountId],
-          [ids.environmentSuffix, e.environmentSuffix],
-        ];
-      }),
-    ),
+/**
+ * The values every pipeline parameter file starts with, for a service: the per-environment
+ * pairs are made once per configuration, and each file's members assigned in order.
+ */
+function commonValues(config: ResolvedConfig): (service: string) => Record<string, string> {
+  const environments: [string, string][] = config.environments.flatMap((e) => {
+    const ids = environmentParameterIds(e.name);
+    return [
+      [ids.accountId, e.accountId],
+      [ids.environmentSuffix, e.environmentSuffix],
+    ];
+  });
+  return (service) => {
+    const values: Record<string, string> = {
+      [ID.projectName]: config.project.name,
+      [ID.serviceName]: service,
+      [ID.environmentName]: TOOLS_ENVIRONMENT,
+      [ID.environmentSuffix]: config.tools.environmentSuffix,
+      [ID.costCenter]: config.project.costCenter,
+    };
+    for (const [id, value] of environments) values[id] = value;
+    return values;
   };
 }
 
@@ -45,10 +51,11 @@ function tags(config: ResolvedConfig) {
 /** One parameter file per service for pipeline-build.json. */
 export function pipelineBuildParameterFiles(config: ResolvedConfig): ParameterFile[] {
   const image = buildImageParameters(config);
+  const common = commonValues(config);
   return config.services.map((service) => ({
     path: `parameters/pipeline-build/${service.name}.json`,
     parameters: {
-      ...commonValues(config, service.name),
+      ...common(service.name),
       [ID.buildImageRepository]: image.repository,
       [ID.buildImageReference]: image.reference,
       [ID.scanCriticalThreshold]: String(service.scanCriticalThreshold),
@@ -64,10 +71,11 @@ export function pipelineBuildParameterFiles(config: ResolvedConfig): ParameterFi
 export function pipelineParameterFiles(config: ResolvedConfig): ParameterFile[] {
   const { source } = config;
   const image = buildImageParameters(config);
+  const common = commonValues(config);
   return config.services.map((service) => ({
     path: `parameters/pipeline/${service.name}.json`,
     parameters: {
-      ...commonValues(config, service.name),
+      ...common(service.name),
       [ID.sourceProvider]: source.provider,
       [ID.connectionArn]: source.connectionArn ?? '',
       [ID.sourceRepository]: source.repository,
