@@ -36,6 +36,20 @@ export function standardParameters(t: TemplateBuilder): StandardParameters {
   return { project, environmentName, suffix, costCenter };
 }
 
+/**
+ * The parameters of a stack of the tools account that serves the whole project
+ * (monitoring.json, dora.json): ProjectName, EnvironmentSuffix (described for the stack),
+ * CostCenter, and the standard tags, whose Environment is the suffix.
+ */
+export function toolsStackParameters(t: TemplateBuilder, suffixDescription: string): Omit<StandardParameters, 'environmentName'> {
+  const ID = STANDARD_PARAMETER_IDS;
+  const project = t.parameter(ID.projectName, PROJECT_NAME);
+  const suffix = t.parameter(ID.environmentSuffix, { ...ENVIRONMENT_SUFFIX, Description: suffixDescription });
+  const costCenter = t.parameter(ID.costCenter, COST_CENTER);
+  t.standardTags({ Environment: ref(suffix), Project: ref(project), CostCenter: ref(costCenter) });
+  return { project, suffix, costCenter };
+}
+
 type Environment = ResolvedConfig['environments'][number];
 
 /** The four values for one environment, as a parameter file carries them. */

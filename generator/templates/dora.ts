@@ -15,10 +15,11 @@
 import { Intrinsic, ref, sub } from '../core/intrinsics';
 import { Statement, allow, anyResource } from '../core/iam';
 import { DEPLOY_STAGE_PREFIX, physicalName, pipelineNamePattern, standardName } from '../core/naming';
-import { COST_CENTER, ENVIRONMENT_SUFFIX, PATTERNS, PROJECT_NAME } from '../core/parameters';
+import { PATTERNS } from '../core/parameters';
 import { ParameterHandle, ResourceHandle, Template, TemplateBuilder } from '../core/template';
 import { LOG_RETENTION_PARAMETER } from '../blocks/log-group';
 import { role, serviceTrust } from '../blocks/role';
+import { toolsStackParameters } from '../blocks/standard-parameters';
 import { ResolvedConfig } from '../config/types';
 import { ECS_DEPLOYMENT_EVENTS, deliveryNamespaceText } from '../contracts/dora';
 import { DORA_METRICS_FILE, functionCode } from '../functions';
@@ -86,15 +87,9 @@ export function buildDoraTemplate(config: ResolvedConfig): Template {
   const t = new TemplateBuilder(
     'DORA figures of every service of one project in the tools account: deployment frequency, lead time for changes, change failure rate and time to restore per service and environment, from CodePipeline events and the ECS deployment events the member accounts forward.',
   );
-  const project = t.parameter(ID.projectName, PROJECT_NAME);
-  const suffix = t.parameter(ID.environmentSuffix, {
-    ...ENVIRONMENT_SUFFIX,
-    Description: 'Environment suffix of the tools account stacks; the pipelines are named {project}-{service}-pipeline-{suffix}',
-  });
-  const costCenter = t.parameter(ID.costCenter, COST_CENTER);
+  const { project, suffix } = toolsStackParameters(t, 'Environment suffix of the tools account stacks; the pipelines are named {project}-{service}-pipeline-{suffix}');
   const retention = t.parameter(ID.logRetentionDays, LOG_RETENTION_PARAMETER);
   const members = memberParameters(t, config);
-  t.standardTags({ Environment: ref(suffix), Project: ref(project), CostCenter: ref(costCenter) });
   const s: Scope = { project, suffix };
   const namespace = sub(deliveryNamespaceText(project, suffix));
 

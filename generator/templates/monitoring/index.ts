@@ -23,12 +23,12 @@
  * service and environment, which dora.json computes into the same namespace, each
  * against its DORA performance bands.
  */
-import { ref, sub } from '../../core/intrinsics';
-import { COST_CENTER, ENVIRONMENT_SUFFIX, PROJECT_NAME } from '../../core/parameters';
+import { sub } from '../../core/intrinsics';
 import { Template, TemplateBuilder } from '../../core/template';
 import { ResolvedConfig } from '../../config/types';
 import type { ParameterFile } from '../../core/parameter-file';
 import { deliveryNamespaceText } from '../../contracts/dora';
+import { toolsStackParameters } from '../../blocks/standard-parameters';
 import { alertTopic, failureRule } from './alerts';
 import { deliveryAlarms } from './alarms';
 import { deliveryDashboard } from './dashboard';
@@ -42,12 +42,7 @@ export function buildMonitoringTemplate(config: ResolvedConfig): Template {
   const t = new TemplateBuilder(
     'Delivery monitoring for every CodePipeline of one project in the tools account: pipeline events to an encrypted SNS alert topic and a log group, metrics for executions and per-environment deployments, a deployment duration metric, alarms and a CloudWatch dashboard.',
   );
-  const project = t.parameter(ID.projectName, PROJECT_NAME);
-  const suffix = t.parameter(ID.environmentSuffix, {
-    ...ENVIRONMENT_SUFFIX,
-    Description: 'Environment suffix of the tools account stacks; the pipelines monitored are named {project}-{service}-pipeline-{suffix}',
-  });
-  const costCenter = t.parameter(ID.costCenter, COST_CENTER);
+  const { project, suffix } = toolsStackParameters(t, 'Environment suffix of the tools account stacks; the pipelines monitored are named {project}-{service}-pipeline-{suffix}');
   const alertEmail = t.parameter(ID.alertEmail, {
     Type: 'String',
     Description: 'Email address that receives pipeline failures and production deployment alerts',
@@ -62,7 +57,6 @@ export function buildMonitoringTemplate(config: ResolvedConfig): Template {
     Default: 90,
     AllowedValues: LOG_RETENTION_DAYS,
   });
-  t.standardTags({ Environment: ref(suffix), Project: ref(project), CostCenter: ref(costCenter) });
   const s: Scope = { project, suffix };
   const namespaceText = deliveryNamespaceText(project, suffix);
   const namespace = sub(namespaceText);
