@@ -4,7 +4,6 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as vm from 'node:vm';
 import { totalBakeMinutes } from '../../generator/config/ecs-traffic';
 import { linearSteps } from '../../generator/core/ecs-traffic-limits';
 import { RULES } from '../../generator/rules';
@@ -16,6 +15,7 @@ import { EXECUTION_ROLE_IDS } from '../../generator/templates/execution-role';
 import { scheduledEvent } from '../fixtures/scheduled-events';
 import { TEMPLATES_DIR, exampleConfig, loadTemplate, policyStatements, resolve, resource, resourcesOfType } from '../helpers/template';
 import { longestValues, nameViolations, resolvedNames } from '../helpers/names';
+import { runCheckCode } from '../helpers/check-function';
 
 const ID = ECS_NATIVE_IDS;
 const native = loadTemplate(ECS_NATIVE_FILE);
@@ -239,50 +239,7 @@ async function runCheck(answers: Array<number | 'refused'>, firing: string[] = [
   const fn = resource(native, ID.checkFunction).Properties!;
   const source = (fn.Code as { ZipFile: string }).ZipFile;
   const env = Object.fromEntries(Object.entries((fn.Environment as { Variables: Record<string, unknown> }).Variables).map(([k, v]) => [k, resolve(v, values)]));
-  const calls: string[] = [];
-  const alarmReads: unknown[] = [];
-  const logs: string[] = [];
-  class DescribeAlarmsCommand {
-    constructor(readonly input: Record<string, unknown>) {}
-  }
-  const modules: Record<string, unknown> = {
-    'node:http': {
-      get(url: string, _options: unknown, onResponse: (res: { statusCode: number; resume(): void }) => void) {
-        calls.push(url);
-        // eslint-disable-next-line @typescript-eslint/no-require-imports -- the stub runs inside the sandboxed function's require
-        const { EventEmitter } = require('node:events') as typeof import('node:events');
-        const req = Object.assign(new EventEmitter(), { destroy: (err: Error) => req.emit('error', err) });
-        const answer = answers.shift() ?? 'refused';
-        setImmediate(() => (answer === 'refused' ? req.emit('error', new Error('connect ECONNREFUSED')) : onResponse({ statusCode: answer, resume() {} })));
-        return req;
-      },
-    },
-    '@aws-sdk/client-cloudwatch': {
-      DescribeAlarmsCommand,
-      CloudWatchClient: class {
-        async send(cmd: DescribeAlarmsCommand) {
-          alarmReads.push(cmd.input);
-          return { MetricAlarms: (cmd.input.AlarmNames as string[]).map((n) => ({ AlarmName: n, StateValue: firing.includes(n) ? 'ALARM' : 'OK' })) };
-        }
-      },
-    },
-  };
-  const module = { exports: {} as { handler?: (e: unknown) => Promise<unknown> } };
-  const quiet = { log: (line: string) => logs.push(line), error: () => undefined };
-  const wrapper = new vm.Script(`(function (require, module, exports, process, console, setTimeout) {\n${source}\n})`).runInThisContext();
-  wrapper(
-    (name: string) => {
-      if (!(name in modules)) throw new Error(`the check function may not require ${name}`);
-      return modules[name];
-    },
-    module,
-    module.exports,
-    { env },
-    quiet,
-    (cb: () => void) => setImmediate(cb),
-  );
-  const result = await module.exports.handler!(event);
-  return { result, calls, alarmReads, logs };
+  return runCheckCode(source, env, { answers, firing, event });
 }
 
 describe('ecs-service-native.json: the lifecycle hook function', () => {

@@ -5,7 +5,6 @@
  * cfn-lint 1.51 does not read the Hooks section (it reports one E1001 for it and checks
  * nothing inside), so the hook is checked here and by rule CD006.
  */
-import { EventEmitter } from 'node:events';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
@@ -27,6 +26,7 @@ import { KEEP_WARM_SCHEDULE } from '../../generator/blocks/keep-warm';
 import { scheduledEvent } from '../fixtures/scheduled-events';
 import { TEMPLATES_DIR, exampleConfig, loadTemplate, policyStatements, resolve, resource, resourcesOfType } from '../helpers/template';
 import { longestValues, nameViolations, resolvedNames } from '../helpers/names';
+import { FakeCommand, runCheckCode } from '../helpers/check-function';
 
 const ID = ECS_SERVICE_IDS;
 const bg = loadTemplate(ECS_SERVICE_TEMPLATE_FILES['blue-green']);
@@ -344,61 +344,19 @@ async function runCheck(answers: Array<number | 'refused'>, firing: string[] = [
   const fn = resource(bg, ID.checkFunction).Properties!;
   const source = (fn.Code as { ZipFile: string }).ZipFile;
   const env = Object.fromEntries(Object.entries((fn.Environment as { Variables: Record<string, unknown> }).Variables).map(([k, v]) => [k, resolve(v, values)]));
-  const calls: string[] = [];
   const reported: Array<Record<string, unknown>> = [];
-  const alarmReads: Array<Record<string, unknown>> = [];
-  const logs: string[] = [];
-  class Command {
-    constructor(readonly input: Record<string, unknown>) {}
-  }
-  class PutLifecycleEventHookExecutionStatusCommand extends Command {}
-  class DescribeAlarmsCommand extends Command {}
-  const modules: Record<string, unknown> = {
-    'node:http': {
-      get(url: string, _options: unknown, onResponse: (res: { statusCode: number; resume(): void }) => void) {
-        calls.push(url);
-        const req = Object.assign(new EventEmitter(), { destroy: (err: Error) => req.emit('error', err) });
-        const answer = answers.shift() ?? 'refused';
-        setImmediate(() => (answer === 'refused' ? req.emit('error', new Error('connect ECONNREFUSED')) : onResponse({ statusCode: answer, resume() {} })));
-        return req;
-      },
-    },
-    '@aws-sdk/client-codedeploy': {
-      PutLifecycleEventHookExecutionStatusCommand,
-      CodeDeployClient: class {
-        async send(cmd: Command) {
-          reported.push(cmd.input);
-          return {};
-        }
-      },
-    },
-    '@aws-sdk/client-cloudwatch': {
-      DescribeAlarmsCommand,
-      CloudWatchClient: class {
-        async send(cmd: Command) {
-          alarmReads.push(cmd.input);
-          const asked = cmd.input.AlarmNames as string[];
-          return { MetricAlarms: asked.map((n) => ({ AlarmName: n, StateValue: firing.includes(n) ? 'ALARM' : 'OK' })) };
-        }
-      },
+  class PutLifecycleEventHookExecutionStatusCommand extends FakeCommand {}
+  const codeDeploy = {
+    PutLifecycleEventHookExecutionStatusCommand,
+    CodeDeployClient: class {
+      async send(cmd: FakeCommand) {
+        reported.push(cmd.input);
+        return {};
+      }
     },
   };
-  const module = { exports: {} as { handler?: (e: unknown) => Promise<unknown> } };
-  const quiet = { log: (line: string) => logs.push(line), error: () => undefined };
-  const wrapper = new vm.Script(`(function (require, module, exports, process, console, setTimeout) {\n${source}\n})`).runInThisContext();
-  wrapper(
-    (name: string) => {
-      if (!(name in modules)) throw new Error(`the check function may not require ${name}`);
-      return modules[name];
-    },
-    module,
-    module.exports,
-    { env },
-    quiet,
-    (cb: () => void) => setImmediate(cb),
-  );
-  const result = await module.exports.handler!(event);
-  return { result, reported, calls, alarmReads, logs };
+  const run = await runCheckCode(source, env, { answers, firing, event, extraModules: { '@aws-sdk/client-codedeploy': codeDeploy } });
+  return { ...run, reported };
 }
 
 describe('ecs-service.json: the pre-traffic check function', () => {
