@@ -1,4 +1,5 @@
-// Lint: typescript-eslint's recommended rules and the generator's import boundaries.
+// Lint: typescript-eslint's recommended rules, the generator's import boundaries, and the
+// size limits of files and functions (below).
 //
 // The generator's layers import one way:
 //   core <- config <- blocks <- contracts <- templates <- render <- scripts
@@ -123,6 +124,19 @@ export default tseslint.config(
       // Unused names are tsc's (noUnusedLocals, noUnusedParameters); `_`-prefixed arguments
       // stay allowed for callbacks whose shape is fixed.
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+    },
+  },
+  {
+    // Sizes: a reviewer reads one topic per file and one section per function, so a file of
+    // generator/ or scripts/ (Lambda code included) has at most 400 lines and a function at
+    // most 80; a longer one is split along its topic seams, a section returning what the
+    // next needs. Tests and bench/ are not held to it, nor are generated files:
+    // generator/core/resource-properties.ts (`npm run schemas:refresh`).
+    files: ['generator/**/*.{ts,js}', 'scripts/**/*.{ts,js}'],
+    ignores: ['generator/core/resource-properties.ts'],
+    rules: {
+      'max-lines': ['error', { max: 400, skipBlankLines: false, skipComments: false }],
+      'max-lines-per-function': ['error', { max: 80, skipBlankLines: false, skipComments: false }],
     },
   },
   {

@@ -24,36 +24,18 @@ import {
   DeleteStackInstancesCommand,
   DeleteStackSetCommand,
   DeploymentTargets,
-  DescribeStackSetCommand,
-  DescribeStackSetOperationCommand,
-  ListStackInstancesCommand,
-  ListStackSetOperationResultsCommand,
   Parameter,
-  StackInstanceSummary,
-  StackSet,
   StackSetOperationPreferences,
-  StackSetOperationResultSummary,
   UpdateStackInstancesCommand,
   UpdateStackSetCommand,
 } from '@aws-sdk/client-cloudformation';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AWS_FLAGS, choiceFlag, CommandSpec, intFlag, ParsedArgs, TEMPLATES_DIR_FLAG, UsageError } from './lib/args';
-import { awsClient, awsOptions, AwsOptions, pollUntil } from './lib/aws';
+import { awsClient, awsOptions, AwsOptions } from './lib/aws';
 import { Accounts, checkAccount, configuredAccounts, establish, Expectation, IdentityResolver, isProductionAccount } from './lib/identity';
-import { whileRunning } from './lib/interrupt';
-import {
-  defaultStackSetName,
-  EnvironmentValues,
-  instanceFailed,
-  operationPreferences,
-  operationProgress,
-  parseTargets,
-  resultTable,
-  splitValues,
-  SplitValues,
-  Target,
-} from './lib/stacksets';
+import { describeStackSet, listInstances, waitForOperation } from './lib/stackset-calls';
+import { defaultStackSetName, EnvironmentValues, instanceFailed, operationPreferences, parseTargets, resultTable, splitValues, SplitValues, Target } from './lib/stacksets';
 import { Capability, hasTransform, templatesDir, loadParameterFile, loadTemplate, LoadedTemplate, parameterProblems, requiredCapabilities } from './lib/templates';
 import { runCommand } from './lib/command';
 import { PRODUCTION_ENVIRONMENTS } from './lib/destroy';
@@ -222,62 +204,6 @@ export function deploymentTarget(
 ): { Accounts?: string[]; DeploymentTargets?: DeploymentTargets } {
   if (plan.permissionModel === 'SELF_MANAGED') return { Accounts: accounts };
   return { DeploymentTargets: { OrganizationalUnitIds: plan.organizationalUnits, Accounts: accounts, AccountFilterType: 'INTERSECTION' } };
-}
-
-async function describeStackSet(cf: CloudFormationClient, name: string): Promise<StackSet | undefined> {
-  try {
-    const out = await cf.send(new DescribeStackSetCommand({ StackSetName: name }));
-    return out.StackSet?.Status === 'DELETED' ? undefined : out.StackSet;
-  } catch (e) {
-    if ((e as Error).name === 'StackSetNotFoundException' || /not found|does not exist/i.test((e as Error).message)) return undefined;
-    throw e;
-  }
-}
-
-async function listInstances(cf: CloudFormationClient, name: string): Promise<StackInstanceSummary[]> {
-  const all: StackInstanceSummary[] = [];
-  let token: string | undefined;
-  do {
-    const out = await cf.send(new ListStackInstancesCommand({ StackSetName: name, NextToken: token }));
-    all.push(...(out.Summaries ?? []));
-    token = out.NextToken;
-  } while (token);
-  return all;
-}
-
-/** Waits for one StackSet operation, printing each status change; returns the final status. */
-async function waitForOperation(cf: CloudFormationClient, name: string, operationId: string | undefined, what: string, term: Terminal): Promise<string> {
-  if (!operationId) return 'SUCCEEDED';
-  let last = '';
-  const started = Date.now();
-  const watching = [
-    `StackSet operation ${operationId} (${what}) on ${name}; CloudFormation finishes it on its own`,
-    `watch it: aws cloudformation describe-stack-set-operation --stack-set-name ${name} --operation-id ${operationId}`,
-  ];
-  return whileRunning(watching, () =>
-    pollUntil(
-      `StackSet operation ${operationId}`,
-      async () => {
-        const out = await cf.send(new DescribeStackSetOperationCommand({ StackSetName: name, OperationId: operationId }));
-        const op = out.StackSetOperation;
-        const status = op?.Status ?? 'UNKNOWN';
-        const results: StackSetOperationResultSummary[] = [];
-        let token: string | undefined;
-        do {
-          const page = await cf.send(new ListStackSetOperationResultsCommand({ StackSetName: name, OperationId: operationId, NextToken: token }));
-          results.push(...(page.Summaries ?? []));
-          token = page.NextToken;
-        } while (token);
-        const line = `${status}${op?.StatusReason ? ` (${op.StatusReason})` : ''}${results.length ? `, ${operationProgress(results)}` : ''}`;
-        if (line !== last) {
-          term.out(`  ${what}: ${line} after ${Math.round((Date.now() - started) / 1000)}s`);
-          last = line;
-        }
-        return ['SUCCEEDED', 'FAILED', 'STOPPED'].includes(status) ? status : undefined;
-      },
-      3 * 60 * 60 * 1000,
-    ),
-  );
 }
 
 async function rollOut(cf: CloudFormationClient, plan: StackSetPlan, term: Terminal): Promise<number> {

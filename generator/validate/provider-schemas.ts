@@ -88,86 +88,108 @@ export function specialize(schema: unknown, instances: readonly unknown[], root:
     if (calls === instances.length) return schema.anyOf[0];
     if (calls === 0) return specialize(schema.anyOf[1], instances, root, refs);
   }
-  if (typeof schema.$ref === 'string') {
-    const ref = schema.$ref;
-    // A reference back to itself without going deeper into the data would never end; a
-    // schema of that shape would not terminate in ajv either, so it is left to ajv.
-    if (refs.has(ref) || ref === INTRINSIC_REF) return schema;
-    const target = specialize(resolvePointer(root, ref), instances, root, new Set([...refs, ref]));
-    const { $ref: _ref, ...rest } = schema;
-    void _ref;
-    const siblings = Object.keys(rest).filter((k) => !ANNOTATIONS.has(k));
-    return siblings.length ? { allOf: [target, specialize(rest, instances, root, refs)] } : target;
-  }
-  const objects = instances.filter(isObject);
-  const arrays = instances.filter((i): i is unknown[] => Array.isArray(i));
-  const deeper = (sub: unknown, values: unknown[]) => specialize(sub, values, root);
-  const same = (sub: unknown) => specialize(sub, instances, root, refs);
+  if (typeof schema.$ref === 'string') return specializeRef(schema, schema.$ref, instances, root, refs);
+  const node: SchemaNode = {
+    schema,
+    objects: instances.filter(isObject),
+    arrays: instances.filter((i): i is unknown[] => Array.isArray(i)),
+    deeper: (sub, values) => specialize(sub, values, root),
+    same: (sub) => specialize(sub, instances, root, refs),
+  };
   const out: Schema = {};
   for (const [key, value] of Object.entries(schema)) {
     if (key === 'definitions') continue;
-    if (key === 'properties' && isObject(value)) {
-      out[key] = Object.fromEntries(
-        Object.entries(value).map(([k, sub]) => [
-          k,
-          deeper(
-            sub,
-            objects.filter((o) => Object.prototype.hasOwnProperty.call(o, k)).map((o) => o[k]),
-          ),
-        ]),
-      );
-    } else if (key === 'patternProperties' && isObject(value)) {
-      out[key] = Object.fromEntries(
-        Object.entries(value).map(([p, sub]) => {
-          const re = providerRegExp(p, 'u');
-          return [
-            p,
-            deeper(
-              sub,
-              objects.flatMap((o) =>
-                Object.keys(o)
-                  .filter((k) => re.test(k))
-                  .map((k) => o[k]),
-              ),
-            ),
-          ];
-        }),
-      );
-    } else if (key === 'additionalProperties' && isObject(value)) {
-      const named = new Set(Object.keys(isObject(schema.properties) ? schema.properties : {}));
-      const patterns = Object.keys(isObject(schema.patternProperties) ? schema.patternProperties : {}).map((p) => providerRegExp(p, 'u'));
-      const extra = objects.flatMap((o) =>
-        Object.keys(o)
-          .filter((k) => !named.has(k) && !patterns.some((re) => re.test(k)))
-          .map((k) => o[k]),
-      );
-      out[key] = deeper(value, extra);
-    } else if (key === 'items' && Array.isArray(value)) {
-      out[key] = value.map((sub, i) =>
-        deeper(
-          sub,
-          arrays.filter((a) => a.length > i).map((a) => a[i]),
-        ),
-      );
-    } else if ((key === 'items' || key === 'contains') && isObject(value)) {
-      out[key] = deeper(value, arrays.flat());
-    } else if (key === 'additionalItems' && isObject(value)) {
-      const tuple = Array.isArray(schema.items) ? schema.items.length : 0;
-      out[key] = deeper(
-        value,
-        arrays.flatMap((a) => a.slice(tuple)),
-      );
-    } else if ((key === 'allOf' || key === 'anyOf' || key === 'oneOf') && Array.isArray(value)) {
-      out[key] = value.map(same);
-    } else if (key === 'not' || key === 'if' || key === 'then' || key === 'else') {
-      out[key] = same(value);
-    } else if (key === 'dependencies' && isObject(value)) {
-      out[key] = Object.fromEntries(Object.entries(value).map(([k, d]) => [k, Array.isArray(d) ? d : same(d)]));
-    } else {
-      out[key] = value;
-    }
+    out[key] = specializeKeyword(key, value, node);
   }
   return out;
+}
+
+/** A `$ref`: the definition it points to, specialised, with any other keywords beside it. */
+function specializeRef(schema: Schema, ref: string, instances: readonly unknown[], root: Schema, refs: ReadonlySet<string>): unknown {
+  // A reference back to itself without going deeper into the data would never end; a
+  // schema of that shape would not terminate in ajv either, so it is left to ajv.
+  if (refs.has(ref) || ref === INTRINSIC_REF) return schema;
+  const target = specialize(resolvePointer(root, ref), instances, root, new Set([...refs, ref]));
+  const { $ref: _ref, ...rest } = schema;
+  void _ref;
+  const siblings = Object.keys(rest).filter((k) => !ANNOTATIONS.has(k));
+  return siblings.length ? { allOf: [target, specialize(rest, instances, root, refs)] } : target;
+}
+
+/**
+ * A schema object being specialised: its instances that are objects and arrays, and how
+ * to specialise a subschema on the values one level down (`deeper`) or on the same
+ * instances (`same`, for the applicators that apply to the value itself).
+ */
+interface SchemaNode {
+  readonly schema: Schema;
+  readonly objects: readonly Schema[];
+  readonly arrays: readonly unknown[][];
+  readonly deeper: (sub: unknown, values: unknown[]) => unknown;
+  readonly same: (sub: unknown) => unknown;
+}
+
+/** One keyword of a schema object, specialised to the values its subschemas apply to. */
+function specializeKeyword(key: string, value: unknown, { schema, objects, arrays, deeper, same }: SchemaNode): unknown {
+  if (key === 'properties' && isObject(value)) {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, sub]) => [
+        k,
+        deeper(
+          sub,
+          objects.filter((o) => Object.prototype.hasOwnProperty.call(o, k)).map((o) => o[k]),
+        ),
+      ]),
+    );
+  } else if (key === 'patternProperties' && isObject(value)) {
+    return Object.fromEntries(
+      Object.entries(value).map(([p, sub]) => {
+        const re = providerRegExp(p, 'u');
+        return [
+          p,
+          deeper(
+            sub,
+            objects.flatMap((o) =>
+              Object.keys(o)
+                .filter((k) => re.test(k))
+                .map((k) => o[k]),
+            ),
+          ),
+        ];
+      }),
+    );
+  } else if (key === 'additionalProperties' && isObject(value)) {
+    const named = new Set(Object.keys(isObject(schema.properties) ? schema.properties : {}));
+    const patterns = Object.keys(isObject(schema.patternProperties) ? schema.patternProperties : {}).map((p) => providerRegExp(p, 'u'));
+    const extra = objects.flatMap((o) =>
+      Object.keys(o)
+        .filter((k) => !named.has(k) && !patterns.some((re) => re.test(k)))
+        .map((k) => o[k]),
+    );
+    return deeper(value, extra);
+  } else if (key === 'items' && Array.isArray(value)) {
+    return value.map((sub, i) =>
+      deeper(
+        sub,
+        arrays.filter((a) => a.length > i).map((a) => a[i]),
+      ),
+    );
+  } else if ((key === 'items' || key === 'contains') && isObject(value)) {
+    return deeper(value, arrays.flat());
+  } else if (key === 'additionalItems' && isObject(value)) {
+    const tuple = Array.isArray(schema.items) ? schema.items.length : 0;
+    return deeper(
+      value,
+      arrays.flatMap((a) => a.slice(tuple)),
+    );
+  } else if ((key === 'allOf' || key === 'anyOf' || key === 'oneOf') && Array.isArray(value)) {
+    return value.map(same);
+  } else if (key === 'not' || key === 'if' || key === 'then' || key === 'else') {
+    return same(value);
+  } else if (key === 'dependencies' && isObject(value)) {
+    return Object.fromEntries(Object.entries(value).map(([k, d]) => [k, Array.isArray(d) ? d : same(d)]));
+  }
+  return value;
 }
 
 const INTRINSIC_KEY = /^(Ref|Fn::[A-Za-z0-9]+|Condition)$/;

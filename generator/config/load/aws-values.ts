@@ -51,7 +51,16 @@ export function mailboxProblem(address: string): string | undefined {
   return undefined;
 }
 
+/** What AWS and git accept beyond the schema's patterns, one section of the configuration at a time. */
 export function awsValueRules(data: Json, problems: string[]): void {
+  projectNameRules(data, problems);
+  const source = sourceRules(data, problems);
+  notificationRules(data, problems);
+  buildImageRules(data, source, problems);
+}
+
+/** project.name starts every S3 bucket name, so S3's forbidden prefixes apply to it. */
+function projectNameRules(data: Json, problems: string[]): void {
   const project = isObject(data.project) ? data.project : undefined;
   const name = str(project, 'name');
   const prefix = name === undefined ? undefined : S3_FORBIDDEN_PREFIXES.find((p) => name.startsWith(p));
@@ -63,7 +72,10 @@ export function awsValueRules(data: Json, problems: string[]): void {
           .join(' or ')})`,
     );
   }
+}
 
+/** The branches, repositories and file globs of `source`; returns the section for the checks that read it. */
+function sourceRules(data: Json, problems: string[]): Json | undefined {
   const source = isObject(data.source) ? data.source : undefined;
   for (const key of ['branch', 'templatesBranch']) {
     const branch = str(source, key, '^[A-Za-z0-9._/-]{1,255}$');
@@ -89,18 +101,27 @@ export function awsValueRules(data: Json, problems: string[]): void {
       }
     });
   }
+  return source;
+}
 
+/** The e-mail addresses SNS sends to. */
+function notificationRules(data: Json, problems: string[]): void {
   const notifications = isObject(data.notifications) ? data.notifications : undefined;
   for (const key of ['approvalEmail', 'alertEmail']) {
     const address = str(notifications, key, '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$'); // the schema's pattern, else the schema reports it
     const problem = address === undefined ? undefined : mailboxProblem(address);
     if (problem) problems.push(`notifications.${key}: ${show(address)} is not an e-mail address SNS can send to: it ${problem}`);
   }
+}
 
-  // The pipeline pulls the build image from its own region (${AWS::Region} in the
-  // template), so an image URI of another region would be silently replaced by the
-  // pipeline's. Source actions run in the pipeline's region (CodePipeline refuses others:
-  // https://github.com/aws/aws-cdk/pull/4303), so the connection's ARN names that region.
+/**
+ * The build image's region, repository and tag. The pipeline pulls the build image from
+ * its own region (${AWS::Region} in the template), so an image URI of another region
+ * would be silently replaced by the pipeline's. Source actions run in the pipeline's
+ * region (CodePipeline refuses others: https://github.com/aws/aws-cdk/pull/4303), so the
+ * connection's ARN names that region.
+ */
+function buildImageRules(data: Json, source: Json | undefined, problems: string[]): void {
   const build = isObject(data.build) ? data.build : undefined;
   const image = str(build, 'buildImage');
   const imageRegion = image === undefined ? undefined : /^[0-9]{12}\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?\//.exec(image);
