@@ -14,9 +14,11 @@
  * nothing changed. Type checking is `npm run typecheck`; the bundler only strips types.
  * Plain JavaScript itself, so that it needs no build.
  */
+const { spawnSync } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
+const { SCRIPT_V8_FLAGS } = require('./v8-flags');
 
 const ROOT = path.resolve(__dirname, '..');
 const DIST = path.join(ROOT, 'dist');
@@ -117,9 +119,11 @@ function compileValidators() {
   const stamp = readStamp();
   const present = ['config.js', 'template.js', 'providers.js'].every((f) => fs.existsSync(path.join(VALIDATORS, f)));
   if (stamp.validators === inputs && present) return { inputs, compiled: false };
-  const { writeValidators, warmCodeCache } = require(compiler);
+  const { writeValidators } = require(compiler);
   writeValidators(VALIDATORS);
-  warmCodeCache(VALIDATORS);
+  // V8 takes a code cache only from a process with the same flags: warm it under the scripts' flags.
+  const warm = spawnSync(process.execPath, [...SCRIPT_V8_FLAGS, compiler, '--warm', VALIDATORS], { encoding: 'utf8' });
+  if (warm.status !== 0) throw new Error(`warming the validators' code cache failed: ${warm.stderr || warm.error}`);
   return { inputs, compiled: true };
 }
 

@@ -11,12 +11,14 @@
  */
 const path = require('node:path');
 const { ensureBuilt, DIST, ENTRIES } = require('./build');
+const { useScriptFlags } = require('./v8-flags');
 
 const [name, ...args] = process.argv.slice(2);
 if (!ENTRIES.includes(name)) {
   process.stderr.write(`usage: node scripts/run.js SCRIPT [ARGS...], SCRIPT one of ${ENTRIES.join(', ')}\n`);
   process.exit(2);
 }
+if (name !== 'bench') useScriptFlags();
 try {
   ensureBuilt({ log: (m) => process.stderr.write(`${m}\n`) });
 } catch (e) {
