@@ -127,16 +127,16 @@ function compileValidators() {
   return { inputs, compiled: true };
 }
 
-/** Builds when dist/ is stale (or `force`); returns what was done. */
+/** Builds when dist/ is stale (or `force`); returns what was done and the hashes dist/ was built from. */
 function ensureBuilt({ force = false, log = () => {} } = {}) {
-  const { sources, fresh } = freshness();
-  if (fresh && !force) return { built: false };
+  const { sources, stamp, fresh } = freshness();
+  if (fresh && !force) return { built: false, sources, validators: stamp.validators };
   const started = Date.now();
   bundle();
   const validators = compileValidators();
   writeAtomically(STAMP, `${JSON.stringify({ sources, validators: validators.inputs }, null, 2)}\n`);
   log(`built dist/ in ${Date.now() - started} ms${validators.compiled ? ' (validators compiled)' : ''}`);
-  return { built: true, validatorsCompiled: validators.compiled };
+  return { built: true, validatorsCompiled: validators.compiled, sources, validators: validators.inputs };
 }
 
 module.exports = { ensureBuilt, freshness, ROOT, DIST, ENTRIES };

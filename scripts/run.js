@@ -20,7 +20,9 @@ if (!ENTRIES.includes(name)) {
 }
 if (name !== 'bench') useScriptFlags();
 try {
-  ensureBuilt({ log: (m) => process.stderr.write(`${m}\n`) });
+  const { sources, validators } = ensureBuilt({ log: (m) => process.stderr.write(`${m}\n`) });
+  // What scripts/lib/verified-build.ts reads: the build the script below runs from is fresh.
+  globalThis[Symbol.for('container-delivery-templates.verified-build')] = { dist: DIST, sources, validators };
 } catch (e) {
   process.stderr.write(`error: ${e.stack || e}\n`);
   process.exit(1);

@@ -6,13 +6,21 @@
  * The record (a JSON file in a cache directory, named by a hash of the output's path) holds
  * one digest of every path and the hash of each file's bytes, and for every file its size,
  * modification and change times and inode, and for every directory its times and inode,
- * as git's index does. A file is taken
- * to still hold the recorded bytes only when all of these are as recorded: writing a file
- * changes its change time, which no program can set back. A directory whose times are as
- * recorded had no entry added or removed, so the tree has no file the record does not
- * know. A file or directory changed within a second of the recording could share its
- * change time with the recorded one ("racily clean", in git's words): it is not trusted.
- * Anything not as recorded, or no record, and the writer compares the tree itself.
+ * as git's index does. A file is taken to still hold the recorded bytes only when all of
+ * these are as recorded: writing a file changes its change time, which no program can set
+ * back. A directory whose times are as recorded had no entry added or removed, so the tree
+ * has no file the record does not know. A file or directory changed within two seconds of
+ * the recording (RACY_MS) could have been changed again within the same tick of the file
+ * system's clock, keeping its times ("racily clean", in git's words): its content is
+ * compared instead (a file's bytes with the hash the record keeps for it, a directory's
+ * entries with the tree's), and the record is taken again, so that the next run trusts it
+ * by its times. Anything not as recorded, or no record, and the writer compares the tree
+ * itself.
+ *
+ * The record also names the tree's paths and the inputs the tree was generated from (a
+ * hash of the build and the configuration, see scripts/generate.ts): when the inputs are
+ * the same and the tree is as recorded, the tree is what a generation would write, and
+ * `recordedFrom` says so without building anything.
  *
  * The record is only a cache: the tree is the truth. It is written after the tree is in
  * place, and a missing, unreadable or stale record only costs the full comparison.
@@ -21,7 +29,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-const VERSION = 3;
+const VERSION = 4;
 
 /** A margin beyond the file systems' time granularity (ext4: a clock tick; FAT: 2 s). */
 const RACY_MS = 2000;
@@ -43,6 +51,13 @@ interface Manifest {
   readonly digest: string;
   /** STAT_FIELDS numbers per entry. */
   readonly stats: readonly number[];
+  /** The directories (relative, the tree's own as ''), then the files, in the order of `stats`. */
+  readonly dirs: readonly string[];
+  readonly files: readonly string[];
+  /** What the tree was generated from, when the writer was told (a hash); '' when not. */
+  readonly inputs: string;
+  /** The content hash of each file changed within the racy margin of `recordedAt`, by entry index. */
+  readonly racyHashes: Readonly<Record<number, string>>;
 }
 
 /**
@@ -76,7 +91,18 @@ function lstat(p: string): fs.Stats | undefined {
 function read(cacheDir: string, dir: string): Manifest | undefined {
   try {
     const m = JSON.parse(fs.readFileSync(manifestFile(cacheDir, dir), 'utf8')) as Manifest;
-    const valid = m.version === VERSION && m.dir === dir && typeof m.recordedAt === 'number' && typeof m.digest === 'string' && Array.isArray(m.stats);
+    const valid =
+      m.version === VERSION &&
+      m.dir === dir &&
+      typeof m.recordedAt === 'number' &&
+      typeof m.digest === 'string' &&
+      typeof m.inputs === 'string' &&
+      typeof m.racyHashes === 'object' &&
+      m.racyHashes !== null &&
+      Array.isArray(m.stats) &&
+      Array.isArray(m.dirs) &&
+      Array.isArray(m.files) &&
+      m.stats.length === (m.dirs.length + m.files.length) * STAT_FIELDS;
     return valid ? m : undefined;
   } catch {
     return undefined;
@@ -95,31 +121,117 @@ function directoriesOf(files: ReadonlyArray<{ path: string }>): string[] {
 /**
  * Whether `dir` holds exactly `files` (path and hash of the bytes), nothing else, by the
  * record: false when the record does not say so for certain (also when the files are not
- * in the order recorded).
+ * in the order recorded). When it does and `inputs` is given, the record is noted as
+ * written from them (the same files from other inputs: a change with no effect).
  */
-export function unchangedByRecord(cacheDir: string, dir: string, files: ReadonlyArray<{ path: string; hash: string }>, racyMs: number = RACY_MS): boolean {
+export function unchangedByRecord(cacheDir: string, dir: string, files: ReadonlyArray<{ path: string; hash: string }>, racyMs: number = RACY_MS, inputs = ''): boolean {
   const m = read(cacheDir, dir);
   if (!m) return false;
   const dirs = directoriesOf(files);
   if (m.stats.length !== (dirs.length + files.length) * STAT_FIELDS) return false;
   if (m.digest !== listingDigest(dirs, files)) return false;
+  const paths = files.map((f) => f.path);
+  const verdict = asRecorded(m, dir, dirs, paths, racyMs, (i) => files[i].hash);
+  if (!verdict) return false;
+  if (verdict === 'verified' || (inputs && m.inputs !== inputs)) {
+    save(
+      cacheDir,
+      again(m, paths, (i) => files[i].hash, racyMs, inputs || m.inputs),
+    );
+  }
+  return true;
+}
+
+/**
+ * The number of files of `dir` (the marker included) when it holds, by the record, exactly
+ * what was written from `inputs`; undefined when the record does not say so for certain.
+ */
+export function recordedFrom(cacheDir: string, dir: string, inputs: string, racyMs: number = RACY_MS): number | undefined {
+  const m = read(cacheDir, dir);
+  if (!m || !inputs || m.inputs !== inputs) return undefined;
+  const hashOf = (i: number): string | undefined => m.racyHashes[m.dirs.length + i];
+  const verdict = asRecorded(m, dir, m.dirs, m.files, racyMs, hashOf);
+  if (!verdict) return undefined;
+  if (verdict === 'verified') save(cacheDir, again(m, m.files, hashOf, racyMs, m.inputs));
+  return m.files.length;
+}
+
+/**
+ * Whether every directory and file (relative paths) is as the record says, in order:
+ * 'stat' when their stat numbers say so; 'verified' when some were changed too close to
+ * the recording for their times to tell (racily clean), and their content was compared
+ * instead (a file's bytes with its hash, a directory's entries with the tree's); false
+ * otherwise.
+ */
+function asRecorded(
+  m: Manifest,
+  dir: string,
+  dirs: readonly string[],
+  files: readonly string[],
+  racyMs: number,
+  hashOf: (file: number) => string | undefined,
+): 'stat' | 'verified' | false {
   const prefix = dir.endsWith(path.sep) ? dir : `${dir}${path.sep}`;
   const trustedBefore = m.recordedAt - racyMs;
+  const racy: number[] = [];
   // Entry i of the record against the lstat of its path: no object made per file but the Stats.
-  const trusted = (i: number, rel: string, file: boolean): boolean => {
+  const asStat = (i: number, rel: string, file: boolean): boolean => {
     const st = lstat(rel ? prefix + rel : dir);
     if (!st || (file ? !st.isFile() : !st.isDirectory())) return false;
     const at = i * STAT_FIELDS;
     const s = m.stats;
-    return s[at] === (file ? st.size : -1) && s[at + 1] === st.mtimeMs && s[at + 2] === st.ctimeMs && s[at + 3] === st.ino && st.ctimeMs <= trustedBefore;
+    if (s[at] !== (file ? st.size : -1) || s[at + 1] !== st.mtimeMs || s[at + 2] !== st.ctimeMs || s[at + 3] !== st.ino) return false;
+    if (st.ctimeMs > trustedBefore) racy.push(i);
+    return true;
   };
-  for (let i = 0; i < dirs.length; i++) if (!trusted(i, dirs[i], false)) return false;
-  for (let i = 0; i < files.length; i++) if (!trusted(dirs.length + i, files[i].path, true)) return false;
-  return true;
+  for (let i = 0; i < dirs.length; i++) if (!asStat(i, dirs[i], false)) return false;
+  for (let i = 0; i < files.length; i++) if (!asStat(dirs.length + i, files[i], true)) return false;
+  if (racy.length === 0) return 'stat';
+  const children = racy[0] < dirs.length ? childrenOf(dirs, files) : undefined;
+  for (const i of racy) {
+    if (i < dirs.length) {
+      const names = fs.readdirSync(dirs[i] ? prefix + dirs[i] : dir).sort();
+      const expected = [...children!.get(dirs[i])!].sort();
+      if (names.length !== expected.length || names.some((n, k) => n !== expected[k])) return false;
+    } else {
+      const hash = hashOf(i - dirs.length);
+      if (hash === undefined || contentHash(fs.readFileSync(prefix + files[i - dirs.length], 'utf8')) !== hash) return false;
+    }
+  }
+  return 'verified';
 }
 
-/** Records `dir` as holding `files` (whose bytes it holds now); failures are ignored. */
-export function record(cacheDir: string, dir: string, files: ReadonlyArray<{ path: string; hash: string }>): void {
+/** The names each directory of the tree holds (its subdirectories and files). */
+function childrenOf(dirs: readonly string[], files: readonly string[]): Map<string, Set<string>> {
+  const children = new Map<string, Set<string>>(dirs.map((d) => [d, new Set<string>()]));
+  for (const p of [...dirs.filter((d) => d !== ''), ...files]) {
+    const slash = p.lastIndexOf('/');
+    children.get(slash === -1 ? '' : p.slice(0, slash))!.add(p.slice(slash + 1));
+  }
+  return children;
+}
+
+/** The hashes of the files changed within `racyMs` of `recordedAt`, by entry index: their times cannot vouch for them. */
+function racyHashesOf(dirs: number, stats: readonly number[], recordedAt: number, racyMs: number, hashOf: (file: number) => string | undefined): Record<number, string> {
+  const hashes: Record<number, string> = {};
+  for (let i = dirs; i * STAT_FIELDS < stats.length; i++) {
+    const hash = hashOf(i - dirs);
+    if (stats[i * STAT_FIELDS + 2] > recordedAt - racyMs && hash !== undefined) hashes[i] = hash;
+  }
+  return hashes;
+}
+
+/** The record of a tree just found as recorded, taken again now: entries that were racily clean are no longer. */
+function again(m: Manifest, files: readonly string[], hashOf: (file: number) => string | undefined, racyMs: number, inputs: string): Manifest {
+  const recordedAt = performance.timeOrigin + performance.now();
+  return { ...m, files, recordedAt, inputs, racyHashes: racyHashesOf(m.dirs.length, m.stats, recordedAt, racyMs, hashOf) };
+}
+
+/**
+ * Records `dir` as holding `files` (whose bytes it holds now), written from `inputs` when
+ * given; failures are ignored.
+ */
+export function record(cacheDir: string, dir: string, files: ReadonlyArray<{ path: string; hash: string }>, inputs = ''): void {
   try {
     const dirs = directoriesOf(files);
     const stats: number[] = [];
@@ -131,8 +243,17 @@ export function record(cacheDir: string, dir: string, files: ReadonlyArray<{ pat
     for (const f of files) add(f.path);
     // The clock the file times come from, to the microsecond, taken after the last lstat.
     const recordedAt = performance.timeOrigin + performance.now();
-    const manifest: Manifest = { version: VERSION, dir, recordedAt, digest: listingDigest(dirs, files), stats };
-    const file = manifestFile(cacheDir, dir);
+    const racyHashes = racyHashesOf(dirs.length, stats, recordedAt, RACY_MS, (i) => files[i].hash);
+    save(cacheDir, { version: VERSION, dir, recordedAt, digest: listingDigest(dirs, files), stats, dirs, files: files.map((f) => f.path), inputs, racyHashes });
+  } catch {
+    // Only a cache: the next run compares the tree itself.
+  }
+}
+
+/** Writes a record in place of the one of its tree; failures are ignored. */
+function save(cacheDir: string, manifest: Manifest): void {
+  try {
+    const file = manifestFile(cacheDir, manifest.dir);
     fs.mkdirSync(cacheDir, { recursive: true });
     const temp = `${file}.${process.pid}.tmp`;
     fs.writeFileSync(temp, JSON.stringify(manifest));

@@ -229,8 +229,10 @@ function sameBytes(file: string, content: Buffer): boolean {
  * With `cacheDir`, a record of the tree written is kept there (scripts/lib/tree-manifest.ts),
  * and a tree that is as recorded and gets the same bytes is known unchanged from one
  * `lstat` a file, without reading it back.
+ * `inputs`, a hash of everything the files were built from, goes into the record: the next
+ * run from the same inputs can ask it (`recordedFrom`) before building anything.
  */
-export function writeTree(out: string, files: readonly TreeFile[], ops: SwapOps = REAL_OPS, cacheDir?: string): WriteResult {
+export function writeTree(out: string, files: readonly TreeFile[], ops: SwapOps = REAL_OPS, cacheDir?: string, inputs = ''): WriteResult {
   const target = resolveOut(out);
   const parent = path.dirname(target);
   const base = path.basename(target);
@@ -257,9 +259,9 @@ export function writeTree(out: string, files: readonly TreeFile[], ops: SwapOps 
     checkOwnership(target, out);
     if (!cacheDir) return swapIn(target, files, ops, warnings, fail);
     const hashed = [...files, { path: MARKER, content: MARKER_CONTENT }].map((f) => ({ path: f.path, hash: contentHash(f.content) }));
-    if (unchangedByRecord(cacheDir, target, hashed)) return { dir: target, written: [], removed: [], unchanged: files.length, warnings };
+    if (unchangedByRecord(cacheDir, target, hashed, undefined, inputs)) return { dir: target, written: [], removed: [], unchanged: files.length, warnings };
     const result = swapIn(target, files, ops, warnings, fail);
-    record(cacheDir, target, hashed);
+    record(cacheDir, target, hashed, inputs);
     return result;
   } finally {
     release();
