@@ -9,6 +9,8 @@
  *   nothing is written, renamed or removed (the files keep their times). With a record of
  *   the tree last written (scripts/lib/tree-manifest.ts), that is known from one `lstat` a
  *   file and a directory; without one, by listing the tree and reading its files back.
+ * - A small change (at most a quarter of the files) is made in place, file by file, all or
+ *   nothing by a journal beside the output (scripts/lib/patch-tree.ts).
  * - Otherwise the new tree is staged beside the output (`.NAME.new-PID-RANDOM`), unchanged
  *   files hard-linked from the current tree rather than written again, and swapped in by
  *   two renames: output -> `.NAME.old-PID-RANDOM`, staging -> output. When the second
@@ -25,6 +27,7 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { patchable, patchTree, recoverPatches } from './patch-tree';
 import { contentHash, record, unchangedByRecord } from './tree-manifest';
 
 export const MARKER = '.generated';
@@ -253,6 +256,7 @@ export function writeTree(out: string, files: readonly TreeFile[], ops: SwapOps 
     const warnings: string[] = [];
     try {
       recover(parent, base, target, ops, warnings);
+      recoverPatches(target, ops, warnings);
     } catch (e) {
       throw fail(e, 'nothing was changed');
     }
@@ -278,6 +282,11 @@ function swapIn(target: string, files: readonly TreeFile[], ops: SwapOps, warnin
   const { all, unchanged, removed, written } = compareTree(target, files);
   const result = (): WriteResult => ({ dir: target, written, removed, unchanged: unchanged.size - (unchanged.has(MARKER) ? 1 : 0), warnings });
   if (unchanged.size === all.length && removed.length === 0) return result();
+  const writes = all.filter((f) => !unchanged.has(f.path));
+  if (patchable(target, writes, removed, all.length)) {
+    patchTree(target, writes, removed, ops, warnings, fail);
+    return result();
+  }
 
   const tag = `${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
   const staging = path.join(path.dirname(target), `.${path.basename(target)}.new-${tag}`);
