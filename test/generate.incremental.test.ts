@@ -127,3 +127,19 @@ test('right after a write, the next run compares the bytes of the files just wri
   expect(main(['--config', config, '--out', out], capture())).toBe(0);
   expect(spy).toHaveBeenCalledTimes(1);
 });
+
+test('an edited configuration builds, and the files the record vouches for are not read back', () => {
+  runFromBuild();
+  const { out, config, run } = generated('inc-edit-config');
+  const raw = exampleRaw();
+  raw.services[0].desiredCount = (raw.services[0].desiredCount ?? 1) + 1;
+  fs.writeFileSync(config, JSON.stringify(raw));
+  // The module object itself: the modules under test read through it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const reads = jest.spyOn(require('node:fs') as typeof fs, 'readFileSync');
+  const r = run();
+  const inTree = reads.mock.calls.filter(([file]) => typeof file === 'string' && file.startsWith(`${out}${path.sep}`));
+  expect(r).toMatchObject({ status: 0, builds: 1 });
+  expect(r.out).toMatch(/^wrote [1-9]\d? of \d+ files to /);
+  expect(inTree).toEqual([]);
+});

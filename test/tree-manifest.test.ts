@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MARKER, MARKER_CONTENT, TreeFile, writeTree } from '../scripts/lib/write-tree';
-import { contentHash, record, recordedFrom, unchangedByRecord } from '../scripts/lib/tree-manifest';
+import { contentHash, record, recordedFrom, recordedTree, unchangedByRecord } from '../scripts/lib/tree-manifest';
 import { removeTempDirs, snapshot, tempDir } from './helpers/config';
 
 afterAll(removeTempDirs);
@@ -76,8 +76,6 @@ describe('a tree written within the racy margin of its record (its times cannot 
   test('is trusted when its files still have the recorded bytes, and recorded again so that times do next time', () => {
     const { out, cache } = recorded('tm-racy');
     const before = theRecord(cache).m;
-    // Every file was written just now: the record keeps their hashes.
-    expect(Object.keys(before.racyHashes as object)).toHaveLength(FILES.length + 1);
     expect(unchangedByRecord(cache, out, hashed(FILES))).toBe(true);
     const after = theRecord(cache).m;
     expect(after.recordedAt as number).toBeGreaterThan(before.recordedAt as number);
@@ -87,10 +85,10 @@ describe('a tree written within the racy margin of its record (its times cannot 
   test('is not trusted when a file holds other bytes than recorded, though its times are as recorded', () => {
     const { out, cache } = recorded('tm-racy-bytes');
     const { m, put } = theRecord(cache);
-    const racy = m.racyHashes as Record<string, string>;
     // As if a.json had been rewritten within the clock tick of the write: same times, other bytes.
-    const index = Object.keys(racy).find((i) => racy[i] === contentHash(FILES[0].content))!;
-    put({ ...m, racyHashes: { ...racy, [index]: contentHash('{"a": 0}\n') } });
+    const hashes = [...(m.hashes as string[])];
+    hashes[(m.files as string[]).indexOf('a.json')] = contentHash('{"a": 0}\n');
+    put({ ...m, hashes });
     expect(recordedFrom(cache, out, 'inputs-1')).toBeUndefined();
   });
 
@@ -102,7 +100,8 @@ describe('a tree written within the racy margin of its record (its times cannot 
     const stats = m.stats as number[];
     const dirs = (m.dirs as string[]).length;
     const drop = files.indexOf('a.json');
-    put({ ...m, files: files.filter((_, i) => i !== drop), stats: stats.filter((_, k) => Math.floor(k / 4) !== dirs + drop), racyHashes: {} });
+    const hashes = m.hashes as string[];
+    put({ ...m, files: files.filter((_, i) => i !== drop), hashes: hashes.filter((_, i) => i !== drop), stats: stats.filter((_, k) => Math.floor(k / 4) !== dirs + drop) });
     expect(recordedFrom(cache, out, 'inputs-1')).toBeUndefined();
     put(m);
     expect(recordedFrom(cache, out, 'inputs-1')).toBe(FILES.length + 1);
@@ -157,4 +156,42 @@ test('records of many outputs are pruned to the latest', () => {
   expect(fs.readdirSync(cache)).toHaveLength(16);
   // The latest output's record is among them.
   expect(unchangedByRecord(cache, path.join(dir, 'out-19'), hashed(FILES), 0)).toBe(true);
+});
+
+describe('the tree found with the record, for comparing a new tree with it', () => {
+  const all = [...FILES.map((f) => f.path), MARKER].sort();
+
+  test('as recorded: every file vouched for with its hash, none read', () => {
+    const { out, cache } = recorded('tm-tree');
+    const tree = recordedTree(cache, out, 0)!;
+    expect([...tree.listing.keys()].sort()).toEqual(all);
+    expect(Object.fromEntries(tree.vouched)).toEqual(Object.fromEntries(hashed(FILES).map((h) => [h.path, h.hash])));
+  });
+
+  test('a file edited, added or removed behind the record: listed as it is now, and only the untouched vouched for', () => {
+    const { out, cache } = recorded('tm-tree-changed');
+    const file = path.join(out, 'a.json');
+    const before = fs.statSync(file);
+    fs.writeFileSync(file, '{"a": 9}\n');
+    fs.utimesSync(file, before.atime, before.mtime);
+    fs.writeFileSync(path.join(out, 'parameters', 'a', 'extra.json'), '{}\n');
+    fs.rmSync(path.join(out, 'parameters', 'a', 'dev.json'));
+    const tree = recordedTree(cache, out, 0)!;
+    expect([...tree.listing.keys()].sort()).toEqual([MARKER, 'a.json', 'parameters/a/extra.json']);
+    expect([...tree.vouched.keys()]).toEqual([MARKER]);
+    // The writer puts it right as it would without a record.
+    const r = writeTree(out, FILES, undefined, cache);
+    expect(r).toMatchObject({ written: ['a.json', 'parameters/a/dev.json'], removed: ['parameters/a/extra.json'] });
+  });
+
+  test('within the racy margin nothing is vouched for, and every directory is listed', () => {
+    const { out, cache } = recorded('tm-tree-racy');
+    const tree = recordedTree(cache, out)!;
+    expect([...tree.listing.keys()].sort()).toEqual(all);
+    expect(tree.vouched.size).toBe(0);
+  });
+
+  test('no record: nothing', () => {
+    expect(recordedTree(tempDir('tm-tree-none'), '/nonexistent')).toBeUndefined();
+  });
 });

@@ -29,7 +29,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-const VERSION = 4;
+const VERSION = 5;
 
 /** A margin beyond the file systems' time granularity (ext4: a clock tick; FAT: 2 s). */
 const RACY_MS = 2000;
@@ -56,8 +56,8 @@ interface Manifest {
   readonly files: readonly string[];
   /** What the tree was generated from, when the writer was told (a hash); '' when not. */
   readonly inputs: string;
-  /** The content hash of each file changed within the racy margin of `recordedAt`, by entry index. */
-  readonly racyHashes: Readonly<Record<number, string>>;
+  /** The hash of each file's bytes, in the order of `files`. */
+  readonly hashes: readonly string[];
 }
 
 /**
@@ -97,8 +97,8 @@ function read(cacheDir: string, dir: string): Manifest | undefined {
       typeof m.recordedAt === 'number' &&
       typeof m.digest === 'string' &&
       typeof m.inputs === 'string' &&
-      typeof m.racyHashes === 'object' &&
-      m.racyHashes !== null &&
+      Array.isArray(m.hashes) &&
+      m.hashes.length === m.files.length &&
       Array.isArray(m.stats) &&
       Array.isArray(m.dirs) &&
       Array.isArray(m.files) &&
@@ -133,12 +133,7 @@ export function unchangedByRecord(cacheDir: string, dir: string, files: Readonly
   const paths = files.map((f) => f.path);
   const verdict = asRecorded(m, dir, dirs, paths, racyMs, (i) => files[i].hash);
   if (!verdict) return false;
-  if (verdict === 'verified' || (inputs && m.inputs !== inputs)) {
-    save(
-      cacheDir,
-      again(m, paths, (i) => files[i].hash, racyMs, inputs || m.inputs),
-    );
-  }
+  if (verdict === 'verified' || (inputs && m.inputs !== inputs)) save(cacheDir, again(m, inputs || m.inputs));
   return true;
 }
 
@@ -149,10 +144,10 @@ export function unchangedByRecord(cacheDir: string, dir: string, files: Readonly
 export function recordedFrom(cacheDir: string, dir: string, inputs: string, racyMs: number = RACY_MS): number | undefined {
   const m = read(cacheDir, dir);
   if (!m || !inputs || m.inputs !== inputs) return undefined;
-  const hashOf = (i: number): string | undefined => m.racyHashes[m.dirs.length + i];
+  const hashOf = (i: number): string | undefined => m.hashes[i];
   const verdict = asRecorded(m, dir, m.dirs, m.files, racyMs, hashOf);
   if (!verdict) return undefined;
-  if (verdict === 'verified') save(cacheDir, again(m, m.files, hashOf, racyMs, m.inputs));
+  if (verdict === 'verified') save(cacheDir, again(m, m.inputs));
   return m.files.length;
 }
 
@@ -177,10 +172,7 @@ function asRecorded(
   // Entry i of the record against the lstat of its path: no object made per file but the Stats.
   const asStat = (i: number, rel: string, file: boolean): boolean => {
     const st = lstat(rel ? prefix + rel : dir);
-    if (!st || (file ? !st.isFile() : !st.isDirectory())) return false;
-    const at = i * STAT_FIELDS;
-    const s = m.stats;
-    if (s[at] !== (file ? st.size : -1) || s[at + 1] !== st.mtimeMs || s[at + 2] !== st.ctimeMs || s[at + 3] !== st.ino) return false;
+    if (!st || (file ? !st.isFile() : !st.isDirectory()) || !sameStat(m, i, st, file)) return false;
     if (st.ctimeMs > trustedBefore) racy.push(i);
     return true;
   };
@@ -211,20 +203,61 @@ function childrenOf(dirs: readonly string[], files: readonly string[]): Map<stri
   return children;
 }
 
-/** The hashes of the files changed within `racyMs` of `recordedAt`, by entry index: their times cannot vouch for them. */
-function racyHashesOf(dirs: number, stats: readonly number[], recordedAt: number, racyMs: number, hashOf: (file: number) => string | undefined): Record<number, string> {
-  const hashes: Record<number, string> = {};
-  for (let i = dirs; i * STAT_FIELDS < stats.length; i++) {
-    const hash = hashOf(i - dirs);
-    if (stats[i * STAT_FIELDS + 2] > recordedAt - racyMs && hash !== undefined) hashes[i] = hash;
-  }
-  return hashes;
+/** The record of a tree just found as recorded, taken again now: entries that were racily clean are no longer. */
+function again(m: Manifest, inputs: string): Manifest {
+  return { ...m, recordedAt: performance.timeOrigin + performance.now(), inputs };
 }
 
-/** The record of a tree just found as recorded, taken again now: entries that were racily clean are no longer. */
-function again(m: Manifest, files: readonly string[], hashOf: (file: number) => string | undefined, racyMs: number, inputs: string): Manifest {
-  const recordedAt = performance.timeOrigin + performance.now();
-  return { ...m, files, recordedAt, inputs, racyHashes: racyHashesOf(m.dirs.length, m.stats, recordedAt, racyMs, hashOf) };
+/** Whether entry `i` of the record has the size (a file's), times and inode of `st`. */
+function sameStat(m: Manifest, i: number, st: fs.Stats, file: boolean): boolean {
+  const at = i * STAT_FIELDS;
+  const s = m.stats;
+  return s[at] === (file ? st.size : -1) && s[at + 1] === st.mtimeMs && s[at + 2] === st.ctimeMs && s[at + 3] === st.ino;
+}
+
+/** What the record says of a tree that is no longer exactly as recorded, to compare a new tree with it. */
+export interface RecordedTree {
+  /** Every regular file of the tree with its size, other entries (links, devices) with -1, as found now. */
+  readonly listing: Map<string, number>;
+  /** The files whose times are as recorded (and not racily clean), with the hash of the bytes they hold. */
+  readonly vouched: Map<string, string>;
+}
+
+/**
+ * The tree as it is, found with the record's help: a directory whose times are as recorded
+ * has the entries recorded, so only the others are listed, and a file whose times are as
+ * recorded holds the recorded bytes, so it need not be read. Undefined without a record.
+ */
+export function recordedTree(cacheDir: string, dir: string, racyMs: number = RACY_MS): RecordedTree | undefined {
+  const m = read(cacheDir, dir);
+  if (!m) return undefined;
+  const entry = new Map<string, number>();
+  m.dirs.forEach((d, i) => entry.set(`${d}/`, i));
+  m.files.forEach((f, i) => entry.set(f, m.dirs.length + i));
+  const children = childrenOf(m.dirs, m.files);
+  const trustedBefore = m.recordedAt - racyMs;
+  const asStat = (i: number | undefined, st: fs.Stats, file: boolean): boolean => i !== undefined && sameStat(m, i, st, file) && st.ctimeMs <= trustedBefore;
+  const listing = new Map<string, number>();
+  const vouched = new Map<string, string>();
+  const walk = (rel: string, st: fs.Stats): void => {
+    const abs = rel ? path.join(dir, rel) : dir;
+    const names = asStat(entry.get(`${rel}/`), st, false) ? children.get(rel)! : fs.readdirSync(abs);
+    for (const name of names) {
+      const p = rel ? `${rel}/${name}` : name;
+      const est = lstat(path.join(dir, p));
+      if (!est) continue;
+      if (est.isDirectory()) walk(p, est);
+      else if (!est.isFile()) listing.set(p, -1);
+      else {
+        listing.set(p, est.size);
+        const i = entry.get(p);
+        if (i !== undefined && asStat(i, est, true)) vouched.set(p, m.hashes[i - m.dirs.length]);
+      }
+    }
+  };
+  const root = lstat(dir);
+  if (root?.isDirectory()) walk('', root);
+  return { listing, vouched };
 }
 
 /**
@@ -243,8 +276,8 @@ export function record(cacheDir: string, dir: string, files: ReadonlyArray<{ pat
     for (const f of files) add(f.path);
     // The clock the file times come from, to the microsecond, taken after the last lstat.
     const recordedAt = performance.timeOrigin + performance.now();
-    const racyHashes = racyHashesOf(dirs.length, stats, recordedAt, RACY_MS, (i) => files[i].hash);
-    save(cacheDir, { version: VERSION, dir, recordedAt, digest: listingDigest(dirs, files), stats, dirs, files: files.map((f) => f.path), inputs, racyHashes });
+    const hashes = files.map((f) => f.hash);
+    save(cacheDir, { version: VERSION, dir, recordedAt, digest: listingDigest(dirs, files), stats, dirs, files: files.map((f) => f.path), hashes, inputs });
   } catch {
     // Only a cache: the next run compares the tree itself.
   }

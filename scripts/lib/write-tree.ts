@@ -28,7 +28,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { patchable, patchTree, recoverPatches } from './patch-tree';
-import { contentHash, record, unchangedByRecord } from './tree-manifest';
+import { RecordedTree, contentHash, record, recordedTree, unchangedByRecord } from './tree-manifest';
 
 export const MARKER = '.generated';
 export const MARKER_CONTENT = 'This folder is written by `npm run generate`, which replaces it as a whole.\nAnything else kept here is lost on the next run.\n';
@@ -264,7 +264,9 @@ export function writeTree(out: string, files: readonly TreeFile[], ops: SwapOps 
     if (!cacheDir) return swapIn(target, files, ops, warnings, fail);
     const hashed = [...files, { path: MARKER, content: MARKER_CONTENT }].map((f) => ({ path: f.path, hash: contentHash(f.content) }));
     if (unchangedByRecord(cacheDir, target, hashed, undefined, inputs)) return { dir: target, written: [], removed: [], unchanged: files.length, warnings };
-    const result = swapIn(target, files, ops, warnings, fail);
+    const recorded = recordedTree(cacheDir, target);
+    const known = recorded && { ...recorded, hashes: new Map(hashed.map((h) => [h.path, h.hash])) };
+    const result = swapIn(target, files, ops, warnings, fail, known);
     record(cacheDir, target, hashed, inputs);
     return result;
   } finally {
@@ -278,8 +280,11 @@ interface FileBytes {
   readonly bytes: Buffer;
 }
 
-function swapIn(target: string, files: readonly TreeFile[], ops: SwapOps, warnings: string[], fail: (e: unknown, outcome: string) => WriteError): WriteResult {
-  const { all, unchanged, removed, written } = compareTree(target, files);
+/** The record's view of the tree, and the hash of each new file's bytes: what it vouches for with the same hash is not read back. */
+type Known = RecordedTree & { readonly hashes: ReadonlyMap<string, string> };
+
+function swapIn(target: string, files: readonly TreeFile[], ops: SwapOps, warnings: string[], fail: (e: unknown, outcome: string) => WriteError, known?: Known): WriteResult {
+  const { all, unchanged, removed, written } = compareTree(target, files, known);
   const result = (): WriteResult => ({ dir: target, written, removed, unchanged: unchanged.size - (unchanged.has(MARKER) ? 1 : 0), warnings });
   if (unchanged.size === all.length && removed.length === 0) return result();
   const writes = all.filter((f) => !unchanged.has(f.path));
@@ -298,12 +303,16 @@ function swapIn(target: string, files: readonly TreeFile[], ops: SwapOps, warnin
 }
 
 /** The new tree's files against the current tree: those with the same bytes, and those to write and remove. */
-function compareTree(target: string, files: readonly TreeFile[]): { all: FileBytes[]; unchanged: Set<string>; removed: string[]; written: string[] } {
+function compareTree(target: string, files: readonly TreeFile[], known?: Known): { all: FileBytes[]; unchanged: Set<string>; removed: string[]; written: string[] } {
   const all: FileBytes[] = [...files.map((f) => ({ path: f.path, bytes: Buffer.from(f.content) })), { path: MARKER, bytes: Buffer.from(MARKER_CONTENT) }];
-  const previous = listTree(target);
+  const previous = known?.listing ?? listTree(target);
   const unchanged = new Set<string>();
   for (const f of all) {
-    if (previous.get(f.path) === f.bytes.length && sameBytes(path.join(target, f.path), f.bytes)) unchanged.add(f.path);
+    // A file the record vouches for holds the recorded bytes: the hashes tell, no read.
+    const vouched = known?.vouched.get(f.path);
+    if (vouched !== undefined) {
+      if (vouched === known!.hashes.get(f.path)) unchanged.add(f.path);
+    } else if (previous.get(f.path) === f.bytes.length && sameBytes(path.join(target, f.path), f.bytes)) unchanged.add(f.path);
   }
   const wanted = new Set(all.map((f) => f.path));
   const removed = [...previous.keys()].filter((p) => !wanted.has(p)).sort();
