@@ -109,6 +109,11 @@ function read(cacheDir: string, dir: string): Manifest | undefined {
   }
 }
 
+/** `dir` with a separator after it: a relative path appended to it is that entry's path. */
+function prefixOf(dir: string): string {
+  return dir.endsWith(path.sep) ? dir : `${dir}${path.sep}`;
+}
+
 /** The directories of `files` (relative, `/`-separated), the tree's own as ''. */
 function directoriesOf(files: ReadonlyArray<{ path: string }>): string[] {
   const dirs = new Set<string>(['']);
@@ -166,7 +171,7 @@ function asRecorded(
   racyMs: number,
   hashOf: (file: number) => string | undefined,
 ): 'stat' | 'verified' | false {
-  const prefix = dir.endsWith(path.sep) ? dir : `${dir}${path.sep}`;
+  const prefix = prefixOf(dir);
   const trustedBefore = m.recordedAt - racyMs;
   const racy: number[] = [];
   // Entry i of the record against the lstat of its path: no object made per file but the Stats.
@@ -239,12 +244,13 @@ export function recordedTree(cacheDir: string, dir: string, racyMs: number = RAC
   const asStat = (i: number | undefined, st: fs.Stats, file: boolean): boolean => i !== undefined && sameStat(m, i, st, file) && st.ctimeMs <= trustedBefore;
   const listing = new Map<string, number>();
   const vouched = new Map<string, string>();
+  const prefix = prefixOf(dir);
   const walk = (rel: string, st: fs.Stats): void => {
-    const abs = rel ? path.join(dir, rel) : dir;
+    const abs = rel ? prefix + rel : dir;
     const names = asStat(entry.get(`${rel}/`), st, false) ? children.get(rel)! : fs.readdirSync(abs);
     for (const name of names) {
       const p = rel ? `${rel}/${name}` : name;
-      const est = lstat(path.join(dir, p));
+      const est = lstat(prefix + p);
       if (!est) continue;
       if (est.isDirectory()) walk(p, est);
       else if (!est.isFile()) listing.set(p, -1);
@@ -268,8 +274,9 @@ export function record(cacheDir: string, dir: string, files: ReadonlyArray<{ pat
   try {
     const dirs = directoriesOf(files);
     const stats: number[] = [];
+    const prefix = prefixOf(dir);
     const add = (rel: string): void => {
-      const st = fs.lstatSync(rel ? path.join(dir, rel) : dir);
+      const st = fs.lstatSync(rel ? prefix + rel : dir);
       stats.push(st.isDirectory() ? -1 : st.size, st.mtimeMs, st.ctimeMs, st.ino);
     };
     for (const d of dirs) add(d);
