@@ -1,14 +1,15 @@
 /**
- * A function of a stack that serves the whole project in the tools account (monitoring's
- * deployment duration, dora.json's metrics), with what it needs of its own: its log group
- * `/aws/lambda/{project}-{name}-{suffix}` with the stack's retention, its role
- * `{project}-{name}-{suffix}-{region}` that Lambda assumes for this account only, and the
+ * A function of a stack that serves the whole project in the tools account and puts
+ * metrics (monitoring's deployment duration, dora.json's figures), with what it needs of
+ * its own: its log group `/aws/lambda/{project}-{name}-{suffix}` with the stack's
+ * retention; its role `{project}-{name}-{suffix}-{region}`, which Lambda assumes for this
+ * account only, may put metrics in the one namespace and write that log group; and the
  * function `{project}-{name}-{suffix}`: inline Node.js 24 code on arm64, 128 MB, 30 s,
- * logging to that group. (The services' check functions run in a VPC with a workload
- * role: generator/blocks/service/check-function.ts.)
+ * logging to that group. Then the EventBridge rules that invoke it. (The services' check
+ * functions run in a VPC with a workload role: generator/blocks/service/check-function.ts.)
  */
 import { Value } from '../core/intrinsics';
-import { Statement } from '../core/iam';
+import { Statement, allow, anyResource } from '../core/iam';
 import { physicalName, standardName } from '../core/naming';
 import { ParameterHandle, ResourceHandle, ResourceOptions, TemplateBuilder } from '../core/template';
 import { logGroup } from './log-group';
@@ -26,10 +27,12 @@ export interface ToolsFunctionProps {
   readonly role: {
     readonly description: string;
     readonly policyName: string;
-    /** The role's permissions, which name its log group. */
-    statements(logGroup: ResourceHandle): Statement[];
+    /** The function's own permissions; putting its metrics and writing its log are added to them. */
+    readonly statements: readonly Statement[];
     readonly options?: ResourceOptions;
   };
+  /** The namespace the function puts its metrics in, and the Sid of that statement. */
+  readonly metrics: { readonly sid: string; readonly namespace: Value<string> };
   /** The function's code (Code.ZipFile). */
   readonly code: string;
   readonly environment: Record<string, Value<string>>;
@@ -59,7 +62,13 @@ export function toolsFunction(t: TemplateBuilder, p: ToolsFunctionProps): ToolsF
       assumedBy: { Service: 'lambda.amazonaws.com' },
       trustCondition: serviceTrust(),
       policyName: p.role.policyName,
-      statements: p.role.statements(group),
+      statements: [
+        ...p.role.statements,
+        allow(p.metrics.sid, ['cloudwatch:PutMetricData'], anyResource('cloudwatch:PutMetricData has no resource-level permissions; the namespace condition scopes it'), {
+          condition: { StringEquals: { 'cloudwatch:namespace': p.metrics.namespace } },
+        }),
+        allow('WriteOwnLog', ['logs:CreateLogStream', 'logs:PutLogEvents'], [group.getAtt('Arn')]),
+      ],
     },
     p.role.options,
   );

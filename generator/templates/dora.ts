@@ -13,7 +13,7 @@
  * No Athena, no third-party service; nothing in the stack is per service.
  */
 import { Intrinsic, ref, sub } from '../core/intrinsics';
-import { Statement, allow, anyResource } from '../core/iam';
+import { Statement, allow } from '../core/iam';
 import { DEPLOY_STAGE_PREFIX, physicalName, pipelineNamePattern, standardName } from '../core/naming';
 import { PATTERNS } from '../core/parameters';
 import { ParameterHandle, ResourceHandle, Template, TemplateBuilder } from '../core/template';
@@ -68,18 +68,11 @@ function arn(service: string, resource: string): Intrinsic<string> {
   return sub(`arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}:${resource}`);
 }
 
-/** The function's permissions: read its pipelines' executions and its table, put its metrics, write its log. */
-function doraStatements(pipelines: string, namespace: Intrinsic<string>, table: ResourceHandle, logGroup: ResourceHandle): Statement[] {
+/** The function's own permissions: read its pipelines' executions, keep outages in its table. */
+function doraPermissions(pipelines: string, table: ResourceHandle): Statement[] {
   return [
     allow('ReadPipelineExecutions', ['codepipeline:GetPipelineExecution'], [arn('codepipeline', pipelines)]),
     allow('KeepOutages', ['dynamodb:GetItem', 'dynamodb:PutItem'], [table.getAtt('Arn')]),
-    allow(
-      'PutDoraMetrics',
-      ['cloudwatch:PutMetricData'],
-      anyResource('cloudwatch:PutMetricData has no resource-level permissions; the namespace condition scopes it'),
-      { condition: { StringEquals: { 'cloudwatch:namespace': namespace } } },
-    ),
-    allow('WriteOwnLog', ['logs:CreateLogStream', 'logs:PutLogEvents'], [logGroup.getAtt('Arn')]),
   ];
 }
 
@@ -177,9 +170,10 @@ function doraFunction(
     role: {
       description: 'Runs the function that puts the DORA figures of the project services as metrics',
       policyName: 'dora-metrics',
-      statements: (logGroup) => doraStatements(pipelineNamePattern(project, suffix), namespace, table, logGroup),
+      statements: doraPermissions(pipelineNamePattern(project, suffix), table),
       options: { metadata: { cdk_nag: { rules_to_suppress: [ROLE_FINDING] } } },
     },
+    metrics: { sid: 'PutDoraMetrics', namespace },
     code: functionCode(DORA_METRICS_FILE),
     environment: {
       METRIC_NAMESPACE: namespace,

@@ -4,26 +4,12 @@
  * the stage's first action start to that event as the metric METRICS.deploymentDuration.
  */
 import { Intrinsic, ref } from '../../core/intrinsics';
-import { Statement, allow, anyResource } from '../../core/iam';
+import { allow } from '../../core/iam';
 import { DEPLOY_STAGE_PREFIX, pipelineNamePattern, standardName } from '../../core/naming';
-import { ParameterHandle, ResourceHandle, TemplateBuilder } from '../../core/template';
+import { ParameterHandle, TemplateBuilder } from '../../core/template';
 import { ruleInvokes, toolsFunction } from '../../blocks/lambda-function';
 import { DEPLOYMENT_DURATION_FILE, functionSource } from '../../functions';
 import { DETAIL_TYPES, METRICS, MONITORING_IDS as ID, STAGE_DIMENSION, Scope, arn, pipelineEvents } from './facts';
-
-/** The deploy-duration function's permissions: read its pipelines' action executions, put its metric, write its log. */
-function durationStatements(s: Scope, namespace: Intrinsic<string>, logGroup: ResourceHandle): Statement[] {
-  return [
-    allow('ReadActionExecutions', ['codepipeline:ListActionExecutions'], [arn('codepipeline', pipelineNamePattern(s.project, s.suffix))]),
-    allow(
-      'PutDeploymentDuration',
-      ['cloudwatch:PutMetricData'],
-      anyResource('cloudwatch:PutMetricData has no resource-level permissions; the namespace condition scopes it'),
-      { condition: { StringEquals: { 'cloudwatch:namespace': namespace } } },
-    ),
-    allow('WriteOwnLog', ['logs:CreateLogStream', 'logs:PutLogEvents'], [logGroup.getAtt('Arn')]),
-  ];
-}
 
 /** The function, its log group and role, the rule that invokes it and the permission to. */
 export function deploymentDuration(t: TemplateBuilder, s: Scope, retention: ParameterHandle<number>, namespace: Intrinsic<string>): void {
@@ -36,8 +22,9 @@ export function deploymentDuration(t: TemplateBuilder, s: Scope, retention: Para
     role: {
       description: 'Runs the function that puts the duration of each deployment of the project pipelines as a metric',
       policyName: 'deployment-duration-metric',
-      statements: (logGroup) => durationStatements(s, namespace, logGroup),
+      statements: [allow('ReadActionExecutions', ['codepipeline:ListActionExecutions'], [arn('codepipeline', pipelineNamePattern(s.project, s.suffix))])],
     },
+    metrics: { sid: 'PutDeploymentDuration', namespace },
     code: functionSource(DEPLOYMENT_DURATION_FILE, { METRIC_NAME: METRICS.deploymentDuration, STAGE_DIMENSION }),
     environment: { METRIC_NAMESPACE: namespace },
   });
