@@ -19,7 +19,7 @@ import { PATTERNS } from '../core/parameters';
 import { ParameterHandle, ResourceHandle, Template, TemplateBuilder } from '../core/template';
 import { LOG_RETENTION_PARAMETER } from '../blocks/log-group';
 import { ruleInvokes, toolsFunction } from '../blocks/lambda-function';
-import { toolsStackParameters } from '../blocks/standard-parameters';
+import { toolsStackParameterFile, toolsStackParameters } from '../blocks/standard-parameters';
 import { ResolvedConfig } from '../config/types';
 import { ECS_DEPLOYMENT_EVENTS, deliveryNamespaceText } from '../contracts/dora';
 import { DORA_METRICS_FILE, functionCode } from '../functions';
@@ -246,16 +246,5 @@ export function doraParameterFiles(config: ResolvedConfig): ParameterFile[] {
       ];
     }),
   );
-  return [
-    {
-      path: 'parameters/dora.json',
-      parameters: {
-        [ID.projectName]: config.project.name,
-        [ID.environmentSuffix]: config.tools.environmentSuffix,
-        [ID.costCenter]: config.project.costCenter,
-        ...members,
-      },
-      tags: { Environment: config.tools.environmentSuffix, Project: config.project.name, CostCenter: config.project.costCenter },
-    },
-  ];
+  return [toolsStackParameterFile(config, 'parameters/dora.json', members)];
 }
