@@ -6,6 +6,7 @@
 import { ref } from '../core/intrinsics';
 import { COST_CENTER, ENVIRONMENT_NAME, ENVIRONMENT_SUFFIX, PROJECT_NAME } from '../core/parameters';
 import { ParameterHandle, TemplateBuilder } from '../core/template';
+import type { ParameterFile } from '../core/parameter-file';
 import { ResolvedConfig } from '../config/types';
 
 export const STANDARD_PARAMETER_IDS = {
@@ -48,6 +49,21 @@ export function toolsStackParameters(t: TemplateBuilder, suffixDescription: stri
   const costCenter = t.parameter(ID.costCenter, COST_CENTER);
   t.standardTags({ Environment: ref(suffix), Project: ref(project), CostCenter: ref(costCenter) });
   return { project, suffix, costCenter };
+}
+
+/**
+ * The parameter file of a tools-account stack that serves the whole project: the values
+ * of toolsStackParameters, then `more`, and the stack's tags, whose Environment is the
+ * tools suffix.
+ */
+export function toolsStackParameterFile(config: ResolvedConfig, file: string, more: Readonly<Record<string, string>>): ParameterFile {
+  const ID = STANDARD_PARAMETER_IDS;
+  const suffix = config.tools.environmentSuffix;
+  return {
+    path: file,
+    parameters: { [ID.projectName]: config.project.name, [ID.environmentSuffix]: suffix, [ID.costCenter]: config.project.costCenter, ...more },
+    tags: { Environment: suffix, Project: config.project.name, CostCenter: config.project.costCenter },
+  };
 }
 
 type Environment = ResolvedConfig['environments'][number];

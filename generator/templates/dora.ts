@@ -13,13 +13,13 @@
  * No Athena, no third-party service; nothing in the stack is per service.
  */
 import { Intrinsic, ref, sub } from '../core/intrinsics';
-import { Statement, allow, anyResource } from '../core/iam';
+import { Statement, allow } from '../core/iam';
 import { DEPLOY_STAGE_PREFIX, physicalName, pipelineNamePattern, standardName } from '../core/naming';
 import { PATTERNS } from '../core/parameters';
 import { ParameterHandle, ResourceHandle, Template, TemplateBuilder } from '../core/template';
 import { LOG_RETENTION_PARAMETER } from '../blocks/log-group';
-import { role, serviceTrust } from '../blocks/role';
-import { toolsStackParameters } from '../blocks/standard-parameters';
+import { ruleInvokes, toolsFunction } from '../blocks/lambda-function';
+import { toolsStackParameterFile, toolsStackParameters } from '../blocks/standard-parameters';
 import { ResolvedConfig } from '../config/types';
 import { ECS_DEPLOYMENT_EVENTS, deliveryNamespaceText } from '../contracts/dora';
 import { DORA_METRICS_FILE, functionCode } from '../functions';
@@ -68,18 +68,11 @@ function arn(service: string, resource: string): Intrinsic<string> {
   return sub(`arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}:${resource}`);
 }
 
-/** The function's permissions: read its pipelines' executions and its table, put its metrics, write its log. */
-function doraStatements(pipelines: string, namespace: Intrinsic<string>, table: ResourceHandle, logGroup: ResourceHandle): Statement[] {
+/** The function's own permissions: read its pipelines' executions, keep outages in its table. */
+function doraPermissions(pipelines: string, table: ResourceHandle): Statement[] {
   return [
     allow('ReadPipelineExecutions', ['codepipeline:GetPipelineExecution'], [arn('codepipeline', pipelines)]),
     allow('KeepOutages', ['dynamodb:GetItem', 'dynamodb:PutItem'], [table.getAtt('Arn')]),
-    allow(
-      'PutDoraMetrics',
-      ['cloudwatch:PutMetricData'],
-      anyResource('cloudwatch:PutMetricData has no resource-level permissions; the namespace condition scopes it'),
-      { condition: { StringEquals: { 'cloudwatch:namespace': namespace } } },
-    ),
-    allow('WriteOwnLog', ['logs:CreateLogStream', 'logs:PutLogEvents'], [logGroup.getAtt('Arn')]),
   ];
 }
 
@@ -144,6 +137,14 @@ function memberEventsPolicyOf(t: TemplateBuilder, s: Scope, members: readonly Me
   });
 }
 
+/** What cdk-nag finds in the function's role, and why it stands. */
+const ROLE_FINDING = {
+  id: 'AwsSolutions-IAM5',
+  reason:
+    'cloudwatch:PutMetricData has no resource-level permissions (the namespace condition scopes it); the pipeline pattern covers the project pipelines, one per service, present and future',
+  appliesTo: ['Resource::*', 'Resource::arn:<AWS::Partition>:codepipeline:<AWS::Region>:<AWS::AccountId>:<ProjectName>-*-pipeline-<EnvironmentSuffix>'],
+};
+
 /** The outage table, the function's log group and role, and the function. */
 function doraFunction(
   t: TemplateBuilder,
@@ -160,54 +161,31 @@ function doraFunction(
     SSESpecification: { SSEEnabled: true },
     PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
   });
-  const logGroup = t.resource(ID.logGroup, 'AWS::Logs::LogGroup', {
-    LogGroupName: physicalName('log-group', ['/aws/lambda/', project, '-dora-metrics-', suffix]),
-    RetentionInDays: ref(retention),
-  });
-  const fnRole = role(t, ID.role, {
-    roleName: physicalName('iam-role', [project, '-dora-metrics-', suffix, '-', 'AWS::Region']),
-    description: 'Runs the function that puts the DORA figures of the project services as metrics',
-    assumedBy: { Service: 'lambda.amazonaws.com' },
-    trustCondition: serviceTrust(),
-    policyName: 'dora-metrics',
-    statements: doraStatements(pipelineNamePattern(project, suffix), namespace, table, logGroup),
-  }, {
-    metadata: {
-      cdk_nag: {
-        rules_to_suppress: [
-          {
-            id: 'AwsSolutions-IAM5',
-            reason: 'cloudwatch:PutMetricData has no resource-level permissions (the namespace condition scopes it); the pipeline pattern covers the project pipelines, one per service, present and future',
-            appliesTo: ['Resource::*', 'Resource::arn:<AWS::Partition>:codepipeline:<AWS::Region>:<AWS::AccountId>:<ProjectName>-*-pipeline-<EnvironmentSuffix>'],
-          },
-        ],
-      },
+  return toolsFunction(t, {
+    ids: { logGroup: ID.logGroup, role: ID.role, function: ID.function },
+    scope: s,
+    name: 'dora-metrics',
+    retentionDays: ref(retention),
+    description: 'Puts deployment frequency, lead time, change failure and time to restore per service and environment as metrics',
+    role: {
+      description: 'Runs the function that puts the DORA figures of the project services as metrics',
+      policyName: 'dora-metrics',
+      statements: doraPermissions(pipelineNamePattern(project, suffix), table),
+      options: { metadata: { cdk_nag: { rules_to_suppress: [ROLE_FINDING] } } },
     },
-  });
-  return t.resource(ID.function, 'AWS::Lambda::Function', {
-    FunctionName: standardName('lambda-function', 'dora-metrics', s),
-    Description: 'Puts deployment frequency, lead time, change failure and time to restore per service and environment as metrics',
-    Runtime: 'nodejs24.x',
-    Handler: 'index.handler',
-    Architectures: ['arm64'],
-    MemorySize: 128,
-    Timeout: 30,
+    metrics: { sid: 'PutDoraMetrics', namespace },
+    code: functionCode(DORA_METRICS_FILE),
+    environment: {
+      METRIC_NAMESPACE: namespace,
+      TABLE_NAME: table.ref(),
+      PROJECT_NAME: ref(project),
+      ENVIRONMENT_SUFFIX: ref(suffix),
+      // Environment name by member suffix: an ECS event names the cluster, which ends in the suffix.
+      ENVIRONMENTS: sub(JSON.stringify(Object.fromEntries(members.map((m) => [v(m.suffix), m.name])))),
+    },
     // One event at a time: an outage is read, then written.
-    ReservedConcurrentExecutions: 1,
-    Role: fnRole.getAtt('Arn'),
-    Code: { ZipFile: functionCode(DORA_METRICS_FILE) },
-    Environment: {
-      Variables: {
-        METRIC_NAMESPACE: namespace,
-        TABLE_NAME: table.ref(),
-        PROJECT_NAME: ref(project),
-        ENVIRONMENT_SUFFIX: ref(suffix),
-        // Environment name by member suffix: an ECS event names the cluster, which ends in the suffix.
-        ENVIRONMENTS: sub(JSON.stringify(Object.fromEntries(members.map((m) => [v(m.suffix), m.name])))),
-      },
-    },
-    LoggingConfig: { LogGroup: logGroup.ref() },
-  });
+    reservedConcurrency: 1,
+  }).fn;
 }
 
 /** The two rules that invoke the function, a deploy stage ended or an ECS deployment of a member account, and their permissions. */
@@ -246,23 +224,13 @@ function doraRules(t: TemplateBuilder, s: Scope, p: { fn: ResourceHandle; member
     },
   ];
   for (const r of rules) {
-    const rule = t.resource(
-      r.rule,
-      'AWS::Events::Rule',
-      {
-        Name: standardName('events-rule', r.name, s),
-        Description: r.description,
-        State: 'ENABLED',
-        EventPattern: r.pattern,
-        Targets: [{ Id: 'DoraMetrics', Arn: fn.getAtt('Arn') }],
-      },
-      { dependsOn: r.dependsOn },
-    );
-    t.resource(r.permission, 'AWS::Lambda::Permission', {
-      FunctionName: fn.getAtt('Arn'),
-      Action: 'lambda:InvokeFunction',
-      Principal: 'events.amazonaws.com',
-      SourceArn: rule.getAtt('Arn'),
+    ruleInvokes(t, fn, {
+      ids: { rule: r.rule, permission: r.permission },
+      name: standardName('events-rule', r.name, s),
+      description: r.description,
+      eventPattern: r.pattern,
+      targetId: 'DoraMetrics',
+      dependsOn: r.dependsOn,
     });
   }
 }
@@ -278,16 +246,5 @@ export function doraParameterFiles(config: ResolvedConfig): ParameterFile[] {
       ];
     }),
   );
-  return [
-    {
-      path: 'parameters/dora.json',
-      parameters: {
-        [ID.projectName]: config.project.name,
-        [ID.environmentSuffix]: config.tools.environmentSuffix,
-        [ID.costCenter]: config.project.costCenter,
-        ...members,
-      },
-      tags: { Environment: config.tools.environmentSuffix, Project: config.project.name, CostCenter: config.project.costCenter },
-    },
-  ];
+  return [toolsStackParameterFile(config, 'parameters/dora.json', members)];
 }

@@ -28,7 +28,7 @@ import { Template, TemplateBuilder } from '../../core/template';
 import { ResolvedConfig } from '../../config/types';
 import type { ParameterFile } from '../../core/parameter-file';
 import { deliveryNamespaceText } from '../../contracts/dora';
-import { toolsStackParameters } from '../../blocks/standard-parameters';
+import { toolsStackParameterFile, toolsStackParameters } from '../../blocks/standard-parameters';
 import { alertTopic, failureRule } from './alerts';
 import { deliveryAlarms } from './alarms';
 import { deliveryDashboard } from './dashboard';
@@ -82,16 +82,5 @@ export function buildMonitoringTemplate(config: ResolvedConfig): Template {
 
 /** The parameters of the one monitoring stack of the project (tools account). */
 export function monitoringParameterFiles(config: ResolvedConfig): ParameterFile[] {
-  return [
-    {
-      path: 'parameters/monitoring.json',
-      parameters: {
-        [ID.projectName]: config.project.name,
-        [ID.environmentSuffix]: config.tools.environmentSuffix,
-        [ID.costCenter]: config.project.costCenter,
-        [ID.alertEmail]: config.notifications.alertEmail,
-      },
-      tags: { Environment: config.tools.environmentSuffix, Project: config.project.name, CostCenter: config.project.costCenter },
-    },
-  ];
+  return [toolsStackParameterFile(config, 'parameters/monitoring.json', { [ID.alertEmail]: config.notifications.alertEmail })];
 }
