@@ -32,7 +32,7 @@ import * as path from 'node:path';
 const VERSION = 5;
 
 /** A margin beyond the file systems' time granularity (ext4: a clock tick; FAT: 2 s). */
-const RACY_MS = 2000;
+export const RACY_MS = 2000;
 
 /** Numbers recorded per entry: size (-1 for a directory), mtimeMs, ctimeMs, inode. */
 const STAT_FIELDS = 4;
