@@ -11,13 +11,17 @@
  * - the write floor: a Node process that writes the same files, byte for byte, into a new
  *   directory (its content handed over in one file): the least a first write must do;
  * - `node scripts/run.js generate --config C --out DIR` for each size, what `npm run
- *   generate` runs, in two states:
- *   - unchanged: over the tree the previous run wrote from the same configuration, the
- *     usual regeneration of templates/ (nothing to write; the writer's record of the tree
- *     says so without reading it back, scripts/lib/tree-manifest.ts);
- *   - first write: into a directory that does not exist (every file written);
- * - `npm run generate` itself at 100 services, in both states: the documented command,
- *   which the targets are about.
+ *   generate` runs, in three states:
+ *   - unchanged: over the tree the previous run wrote from the same configuration (nothing
+ *     to build or write: the writer's record of the tree says the tree is as written from
+ *     these inputs, without reading it back, scripts/lib/tree-manifest.ts);
+ *   - one service edited: over that tree, from the configuration with one service's
+ *     desired count changed, the usual regeneration after an edit (everything built and
+ *     checked, the changed files written);
+ *   - first write: into a directory that does not exist (everything built, every file
+ *     written);
+ * - `npm run generate` itself at 100 services, unchanged and first write: the documented
+ *   command, npm's own start included.
  * Every Node process of a command (npm's included) reports its CPU time and peak memory
  * when it exits; a command's CPU time is their sum, its memory the largest. The figures
  * are medians over the rounds, and each ratio is the median of the per-round ratios.
@@ -27,7 +31,7 @@
  * - budget at 100 services: the command / (2.5 x `node -e ''` + what the write floor
  *   costs beyond its own Node start). The target is 1.00 or less (within 2.5x of
  *   `node -e ''` plus the write floor);
- * - 1,000 services / 1 service, unchanged and first write (target below 3);
+ * - 1,000 services / 1 service, in each state (target below 3);
  * - first write / write floor, at 100 and 1,000 services.
  *
  * Then `renderAll` in this process (building and checking, no start-up, no writing), the
@@ -210,8 +214,8 @@ function main(options: Options): void {
       .join(' ');
     process.stdout.write(`node ${process.version}, ${os.cpus().length} CPUs, load average ${load} at the start, ${options.rounds} rounds\n\n`);
 
-    const { configs, bytes } = writeConfigs(work);
-    const samples = measure(work, configs, options);
+    const { configs, edited, bytes } = writeConfigs(work);
+    const samples = measure(work, { configs, edited }, options);
     report(samples, bytes);
 
     const inProcess = SIZES.map((n) => {
@@ -225,45 +229,68 @@ function main(options: Options): void {
   }
 }
 
-/** The synthetic configuration of each size, and the size of its generated templates. */
-function writeConfigs(work: string): { configs: Map<number, string>; bytes: Map<number, OutputSize> } {
+/** The configuration of each size, and the same with the last service's desired count changed. */
+interface Configs {
+  readonly configs: Map<number, string>;
+  readonly edited: Map<number, string>;
+}
+
+/** The synthetic configuration of each size (and its edit), and the size of its generated templates. */
+function writeConfigs(work: string): Configs & { bytes: Map<number, OutputSize> } {
   const configs = new Map<number, string>();
+  const edited = new Map<number, string>();
   const bytes = new Map<number, { files: number; bytes: number }>();
   for (const n of SIZES) {
-    const text = JSON.stringify(syntheticConfig(n));
+    const synthetic = syntheticConfig(n);
+    const text = JSON.stringify(synthetic);
     const config = path.join(work, `config-${n}.json`);
     fs.writeFileSync(config, text);
     configs.set(n, config);
+    const last = synthetic.services[n - 1];
+    const edit = { ...synthetic, services: [...synthetic.services.slice(0, -1), { ...last, desiredCount: (last.desiredCount ?? 1) + 1 }] };
+    edited.set(n, path.join(work, `config-${n}-edited.json`));
+    fs.writeFileSync(edited.get(n)!, JSON.stringify(edit));
     const files = renderAll(parseConfig(text, config));
     fs.writeFileSync(path.join(work, `manifest-${n}.json`), JSON.stringify(files.map((f) => [f.path, f.content])));
     bytes.set(n, { files: files.length, bytes: files.reduce((s, f) => s + Buffer.byteLength(f.content), 0) });
   }
-  return { configs, bytes };
+  return { configs, edited, bytes };
 }
 
-/** Every command of each round, the samples keyed by what was run. */
-function measure(work: string, configs: Map<number, string>, options: Options): Map<string, Measure[]> {
+/**
+ * Every command of each round, the samples keyed by what was run. A tree is regenerated
+ * unchanged only seconds after it was written (the writer trusts its record of a tree
+ * from two seconds on): the npm runs come first in a round, and each size's edit last.
+ */
+function measure(work: string, { configs, edited }: Configs, options: Options): Map<string, Measure[]> {
   const samples = new Map<string, Measure[]>();
   const add = (key: string, m: Measure) => samples.set(key, [...(samples.get(key) ?? []), m]);
   const runJs = path.join(PROJECT_ROOT, 'scripts', 'run.js');
-  const generate = (n: number, out: string) => run(work, process.execPath, [runJs, 'generate', '--config', configs.get(n)!, '--out', out]);
-  const npmGenerate = (out: string) => run(work, 'npm', ['run', '--silent', 'generate', '--', '--config', configs.get(100)!, '--out', out]);
+  const generate = (config: string, out: string) => run(work, process.execPath, [runJs, 'generate', '--config', config, '--out', out]);
+  const npmGenerate = (config: string, out: string) => run(work, 'npm', ['run', '--silent', 'generate', '--', '--config', config, '--out', out]);
+  // The configuration each size's tree was last written from: the edit toggles it.
+  const current = new Map<number, string>(SIZES.map((n) => [n, configs.get(n)!]));
+  const other = (n: number) => (current.get(n) === configs.get(n) ? edited.get(n)! : configs.get(n)!);
   // A first generation of each size, not counted: the unchanged runs regenerate it.
-  for (const n of SIZES) generate(n, path.join(work, `out-${n}`));
+  for (const n of SIZES) generate(current.get(n)!, path.join(work, `out-${n}`));
   const fresh = path.join(work, 'fresh');
   for (let round = 0; round < options.rounds; round++) {
+    add('npm-unchanged-100', npmGenerate(current.get(100)!, path.join(work, 'out-100')));
+    add('npm-first-100', npmGenerate(current.get(100)!, fresh));
+    fs.rmSync(fresh, { recursive: true, force: true });
     add('node', run(work, process.execPath, ['-e', '']));
     for (const n of SIZES) {
+      const out = path.join(work, `out-${n}`);
       const floorDir = path.join(work, `floor-${n}`);
       add(`floor-${n}`, run(work, process.execPath, [path.join(work, 'writer.js'), path.join(work, `manifest-${n}.json`), floorDir]));
       fs.rmSync(floorDir, { recursive: true, force: true });
-      add(`unchanged-${n}`, generate(n, path.join(work, `out-${n}`)));
-      add(`first-${n}`, generate(n, fresh));
+      add(`unchanged-${n}`, generate(current.get(n)!, out));
+      add(`first-${n}`, generate(current.get(n)!, fresh));
       fs.rmSync(fresh, { recursive: true, force: true });
+      const next = other(n);
+      add(`edited-${n}`, generate(next, out));
+      current.set(n, next);
     }
-    add('npm-unchanged-100', npmGenerate(path.join(work, 'out-100')));
-    add('npm-first-100', npmGenerate(fresh));
-    fs.rmSync(fresh, { recursive: true, force: true });
     process.stderr.write(`round ${round + 1} of ${options.rounds}\n`);
   }
   return samples;
@@ -291,6 +318,7 @@ function report(samples: Map<string, Measure[]>, bytes: Map<number, OutputSize>)
     ...SIZES.flatMap((n) => [
       row(`write floor, ${n} services`, `floor-${n}`, n),
       row(`generate, ${n} services, unchanged`, `unchanged-${n}`, n),
+      row(`generate, ${n} services, one service edited`, `edited-${n}`, n),
       row(`generate, ${n} services, first write`, `first-${n}`, n),
     ]),
     row('npm run generate, 100 services, unchanged', 'npm-unchanged-100', 100),
@@ -303,8 +331,10 @@ function report(samples: Map<string, Measure[]>, bytes: Map<number, OutputSize>)
     ['budget: npm run generate, 100, unchanged', budget('npm-unchanged-100', wall), budget('npm-unchanged-100', cpu)],
     ['budget: npm run generate, 100, first write', budget('npm-first-100', wall), budget('npm-first-100', cpu)],
     ['budget: generate, 100, unchanged', budget('unchanged-100', wall), budget('unchanged-100', cpu)],
+    ['budget: generate, 100, one service edited', budget('edited-100', wall), budget('edited-100', cpu)],
     ['budget: generate, 100, first write', budget('first-100', wall), budget('first-100', cpu)],
     ['generate 1,000 / 1 service, unchanged', ratio('unchanged-1000', 'unchanged-1', wall), ratio('unchanged-1000', 'unchanged-1', cpu)],
+    ['generate 1,000 / 1 service, one edited', ratio('edited-1000', 'edited-1', wall), ratio('edited-1000', 'edited-1', cpu)],
     ['generate 1,000 / 1 service, first write', ratio('first-1000', 'first-1', wall), ratio('first-1000', 'first-1', cpu)],
     ['generate first write / write floor, 100', ratio('first-100', 'floor-100', wall), ratio('first-100', 'floor-100', cpu)],
     ['generate first write / write floor, 1,000', ratio('first-1000', 'floor-1000', wall), ratio('first-1000', 'floor-1000', cpu)],
@@ -321,6 +351,7 @@ function report(samples: Map<string, Measure[]>, bytes: Map<number, OutputSize>)
       `1.00 or less meets the target. Peak RSS at 1,000 services: ${mib(
         Math.max(
           med('unchanged-1000', (m) => m.peakRssMiB),
+          med('edited-1000', (m) => m.peakRssMiB),
           med('first-1000', (m) => m.peakRssMiB),
         ),
       )} ` +

@@ -14,9 +14,11 @@
  * nothing changed. Type checking is `npm run typecheck`; the bundler only strips types.
  * Plain JavaScript itself, so that it needs no build.
  */
+const { spawnSync } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
+const { SCRIPT_V8_FLAGS } = require('./v8-flags');
 
 const ROOT = path.resolve(__dirname, '..');
 const DIST = path.join(ROOT, 'dist');
@@ -117,22 +119,24 @@ function compileValidators() {
   const stamp = readStamp();
   const present = ['config.js', 'template.js', 'providers.js'].every((f) => fs.existsSync(path.join(VALIDATORS, f)));
   if (stamp.validators === inputs && present) return { inputs, compiled: false };
-  const { writeValidators, warmCodeCache } = require(compiler);
+  const { writeValidators } = require(compiler);
   writeValidators(VALIDATORS);
-  warmCodeCache(VALIDATORS);
+  // V8 takes a code cache only from a process with the same flags: warm it under the scripts' flags.
+  const warm = spawnSync(process.execPath, [...SCRIPT_V8_FLAGS, compiler, '--warm', VALIDATORS], { encoding: 'utf8' });
+  if (warm.status !== 0) throw new Error(`warming the validators' code cache failed: ${warm.stderr || warm.error}`);
   return { inputs, compiled: true };
 }
 
-/** Builds when dist/ is stale (or `force`); returns what was done. */
+/** Builds when dist/ is stale (or `force`); returns what was done and the hashes dist/ was built from. */
 function ensureBuilt({ force = false, log = () => {} } = {}) {
-  const { sources, fresh } = freshness();
-  if (fresh && !force) return { built: false };
+  const { sources, stamp, fresh } = freshness();
+  if (fresh && !force) return { built: false, sources, validators: stamp.validators };
   const started = Date.now();
   bundle();
   const validators = compileValidators();
   writeAtomically(STAMP, `${JSON.stringify({ sources, validators: validators.inputs }, null, 2)}\n`);
   log(`built dist/ in ${Date.now() - started} ms${validators.compiled ? ' (validators compiled)' : ''}`);
-  return { built: true, validatorsCompiled: validators.compiled };
+  return { built: true, validatorsCompiled: validators.compiled, sources, validators: validators.inputs };
 }
 
 module.exports = { ensureBuilt, freshness, ROOT, DIST, ENTRIES };

@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import * as fs from 'node:fs';
 import { PROJECT_ROOT } from '../generator/core/paths';
-import { codeCacheFile, loadWithCodeCache, VALIDATOR_FILES, VALIDATORS_DIR, writeCodeCache } from '../generator/core/compiled-validators';
+import { isCodeCacheOf, loadWithCodeCache, VALIDATOR_FILES, VALIDATORS_DIR, writeCodeCache } from '../generator/core/compiled-validators';
 import { writeValidators as write } from '../generator/validate/aot';
 
 /** Writes every validator module into `dir` (dist/validators/ by default). */
@@ -23,7 +23,8 @@ export function writeValidators(dir: string = VALIDATORS_DIR): string[] {
  */
 export function warmCodeCache(dir: string = VALIDATORS_DIR, templatesDir: string = path.join(PROJECT_ROOT, 'templates')): void {
   const file = path.join(dir, VALIDATOR_FILES.providers);
-  fs.rmSync(codeCacheFile(file), { force: true });
+  // The caches of every flag set: each was made from the validators being replaced.
+  for (const f of fs.readdirSync(dir)) if (isCodeCacheOf(file, f)) fs.rmSync(path.join(dir, f), { force: true });
   const validators = loadWithCodeCache(file, { writeCache: false }) as Record<string, (data: unknown) => boolean>;
   const templates = fs.existsSync(templatesDir) ? fs.readdirSync(templatesDir).filter((f) => f.endsWith('.json')) : [];
   for (const name of templates) {
@@ -33,7 +34,10 @@ export function warmCodeCache(dir: string = VALIDATORS_DIR, templatesDir: string
   writeCodeCache(file);
 }
 
-if (require.main === module) {
+if (require.main === module && process.argv[2] === '--warm') {
+  // The build's call, in a process with the scripts' V8 flags (scripts/v8-flags.js).
+  warmCodeCache(process.argv[3]);
+} else if (require.main === module) {
   const files = writeValidators();
   warmCodeCache();
   process.stdout.write(`wrote ${files.map((f) => path.join(path.relative(process.cwd(), VALIDATORS_DIR), f)).join(', ')}\n`);

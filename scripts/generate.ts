@@ -8,14 +8,22 @@
  * generator wrote (or an empty or new one), rewrites nothing that has not changed, and
  * swaps the new tree in atomically, so on any error the directory is exactly as it was.
  * Files the generator no longer produces disappear with the old tree.
+ *
+ * Run from the build (scripts/run.js, which checks it fresh first), a regeneration from the
+ * same build and the same configuration bytes into a tree still as the writer recorded it
+ * builds nothing: the output is a function of these inputs alone (the generator reads no
+ * clock, network or environment), so that tree is what it would write.
  */
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PROJECT_ROOT } from '../generator/core/paths';
-import { ConfigError, capProblems, loadConfig, userConfigPath } from '../generator/config/load';
-import { GenerationError, RenderedFile, renderAll } from '../generator/render';
+import { ConfigError, capProblems, parseConfig, readConfigText, userConfigPath } from '../generator/config/load';
+import { GenerationError, renderAll } from '../generator/render';
 import { CommandSpec, UsageError, parseArgs as parseFlags, usage } from './lib/args';
 import { OutDirRefused, WriteError, checkOwnership, describeFsError, resolveOut, writeTree } from './lib/write-tree';
+import { recordedFrom } from './lib/tree-manifest';
+import { verifiedBuild } from './lib/verified-build';
 
 export { WriteError } from './lib/write-tree';
 
@@ -94,7 +102,8 @@ function checkOutDir(options: GenerateOptions): void {
 }
 
 export interface Generated {
-  readonly files: RenderedFile[];
+  /** How many files the tree holds (the marker file not counted). */
+  readonly count: number;
   readonly written: readonly string[];
   readonly removed: readonly string[];
   readonly warnings: readonly string[];
@@ -107,15 +116,31 @@ export function generate(options: GenerateOptions): Generated {
     if (e instanceof OutDirRefused) throw new UsageError(e.message);
     throw e;
   }
-  const config = loadConfig(options.config);
-  const files = renderAll(config);
+  const text = readConfigText(options.config);
+  const inputs = inputsOf(text, options.config);
+  const recorded = inputs && recordedFrom(TREE_CACHE_DIR, resolveOut(options.out), inputs);
+  // The count includes the marker file.
+  if (recorded) return { count: recorded - 1, written: [], removed: [], warnings: [] };
+  const files = renderAll(parseConfig(text, options.config));
   try {
-    const { written, removed, warnings } = writeTree(options.out, files, undefined, TREE_CACHE_DIR);
-    return { files, written, removed, warnings };
+    const { written, removed, warnings } = writeTree(options.out, files, undefined, TREE_CACHE_DIR, inputs);
+    return { count: files.length, written, removed, warnings };
   } catch (e) {
     if (e instanceof OutDirRefused) throw new UsageError(e.message);
     throw e;
   }
+}
+
+/**
+ * A hash of what the generated files are made of, when this process runs from a build that
+ * scripts/run.js checked fresh: the build (the hash of its sources and of its validators,
+ * which covers the data files the generator reads at run time), Node's version, and the
+ * configuration's path and bytes. '' otherwise (from the TypeScript sources, in tests).
+ */
+function inputsOf(text: string, configFile: string): string {
+  const build = verifiedBuild(__filename);
+  if (!build) return '';
+  return crypto.createHash('sha256').update(`${build}\0${process.version}\0${configFile}\0`).update(text).digest('hex');
 }
 
 export interface Output {
@@ -136,10 +161,10 @@ function listSome(names: readonly string[], max = 20): string {
 export function summary(rel: string, g: Generated): string {
   const head =
     g.written.length === 0 && g.removed.length === 0
-      ? `${rel} is up to date (${g.files.length} files)`
-      : g.written.length === g.files.length
-        ? `wrote ${g.files.length} files to ${rel}`
-        : `wrote ${g.written.length} of ${g.files.length} files to ${rel}`;
+      ? `${rel} is up to date (${g.count} files)`
+      : g.written.length === g.count
+        ? `wrote ${g.count} files to ${rel}`
+        : `wrote ${g.written.length} of ${g.count} files to ${rel}`;
   return `${head}${g.removed.length ? `; removed ${listSome(g.removed)}` : ''}\n`;
 }
 

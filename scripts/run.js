@@ -11,14 +11,18 @@
  */
 const path = require('node:path');
 const { ensureBuilt, DIST, ENTRIES } = require('./build');
+const { useScriptFlags } = require('./v8-flags');
 
 const [name, ...args] = process.argv.slice(2);
 if (!ENTRIES.includes(name)) {
   process.stderr.write(`usage: node scripts/run.js SCRIPT [ARGS...], SCRIPT one of ${ENTRIES.join(', ')}\n`);
   process.exit(2);
 }
+if (name !== 'bench') useScriptFlags();
 try {
-  ensureBuilt({ log: (m) => process.stderr.write(`${m}\n`) });
+  const { sources, validators } = ensureBuilt({ log: (m) => process.stderr.write(`${m}\n`) });
+  // What scripts/lib/verified-build.ts reads: the build the script below runs from is fresh.
+  globalThis[Symbol.for('container-delivery-templates.verified-build')] = { dist: DIST, sources, validators };
 } catch (e) {
   process.stderr.write(`error: ${e.stack || e}\n`);
   process.exit(1);

@@ -4,8 +4,10 @@
  * schemas compiled at run time do.
  */
 import Ajv from 'ajv';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as v8 from 'node:v8';
 import { SCHEMA_DIR } from '../generator/core/paths';
 import { TEMPLATE_AJV_OPTIONS } from '../generator/validate';
 import { storedProviderTypes, validatorSources } from '../generator/validate/aot';
@@ -15,6 +17,8 @@ import { exampleRaw } from './helpers/config';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { freshness } = require('../scripts/build') as { freshness(): { fresh: boolean } };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { SCRIPT_V8_FLAGS } = require('../scripts/v8-flags') as { SCRIPT_V8_FLAGS: string[] };
 
 describe('the compiled validators', () => {
   test('dist/ was built from the sources and schemas as they are now', () => {
@@ -30,7 +34,10 @@ describe('the compiled validators', () => {
   });
 
   test('the provider validators load with their V8 code cache, and export every stored type', () => {
-    expect(fs.existsSync(codeCacheFile(path.join(VALIDATORS_DIR, VALIDATOR_FILES.providers)))).toBe(true);
+    // The cache the build warmed is the one for the scripts' V8 flags (scripts/v8-flags.js).
+    const tag = Number(execFileSync(process.execPath, [...SCRIPT_V8_FLAGS, '-p', "require('node:v8').cachedDataVersionTag()"], { encoding: 'utf8' }));
+    expect(tag).not.toBe(v8.cachedDataVersionTag());
+    expect(fs.existsSync(codeCacheFile(path.join(VALIDATORS_DIR, VALIDATOR_FILES.providers), tag))).toBe(true);
     expect(Object.keys(compiledValidators('providers')).sort()).toEqual(storedProviderTypes());
   });
 

@@ -9,6 +9,7 @@ import type { Options, ValidateFunction } from 'ajv';
 import * as fs from 'node:fs';
 import Module from 'node:module';
 import * as path from 'node:path';
+import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { PROJECT_ROOT } from './paths';
 
@@ -65,9 +66,19 @@ export function compiledValidators<K extends keyof ValidatorModules>(name: K): V
   return module;
 }
 
-/** Where V8's code cache of a validator module is kept. */
-export function codeCacheFile(file: string): string {
-  return file.replace(/\.js$/, '.v8cache');
+/**
+ * Where V8's code cache of a validator module is kept for this process: V8 takes a cache
+ * only from the same V8 version and flags, which its version tag stands for (the scripts
+ * run with other flags than the tests, scripts/v8-flags.js), so each has its own file.
+ */
+export function codeCacheFile(file: string, tag: number = v8.cachedDataVersionTag()): string {
+  return file.replace(/\.js$/, `.${tag.toString(16)}.v8cache`);
+}
+
+/** Whether `name` (a file name) is a code cache of the module `file`, for any flags. */
+export function isCodeCacheOf(file: string, name: string): boolean {
+  const base = path.basename(file, '.js');
+  return name.startsWith(`${base}.`) && name.endsWith('.v8cache');
 }
 
 /**

@@ -25,6 +25,9 @@ import { LoadedTemplate } from './templates';
 import { eventsSince, isServiceTemplate, listStackResources, rollbackConfiguration, rollbackReport, RollbackRequest, Trigger, rollbackTriggers } from './rollback';
 import { ask, Terminal } from './terminal';
 
+/** How long a change set may take to be created before the deploy gives up on it. */
+export const CHANGE_SET_TIMEOUT_MS = 30 * 60 * 1000;
+
 /** What a change set is made of, and whether and how it is executed. */
 export interface ChangeSetPlan {
   readonly template: LoadedTemplate;
@@ -132,7 +135,7 @@ export async function settleChangeSet(run: ChangeSetRun): Promise<{ first: Descr
         const s = all.first.Status ?? '';
         return s === 'CREATE_COMPLETE' || s === 'FAILED' || s === 'DELETE_COMPLETE' ? all : undefined;
       },
-      30 * 60 * 1000,
+      CHANGE_SET_TIMEOUT_MS,
     ),
   );
   if (settled.first.Status === 'FAILED') {

@@ -66,6 +66,9 @@ export interface SettledStack {
  */
 export const REVIEW_GRACE_MS = 2 * 60 * 1000;
 
+/** How long a stack operation may run before a script stops waiting for it. */
+export const STACK_TIMEOUT_MS = 3 * 60 * 60 * 1000;
+
 /**
  * Waits until the stack is no longer in progress, printing each new event with a
  * `[done/total]` count of resources that reached a final state.
@@ -76,7 +79,7 @@ export async function waitForStack(
   seen: Set<string>,
   total: number,
   term: Terminal,
-  timeoutMs = 3 * 60 * 60 * 1000,
+  timeoutMs = STACK_TIMEOUT_MS,
   reviewGraceMs = REVIEW_GRACE_MS,
 ): Promise<SettledStack> {
   const events: StackEvent[] = [];

@@ -17,6 +17,9 @@ import { whileRunning } from './interrupt';
 import { operationProgress } from './stacksets';
 import { Terminal } from './terminal';
 
+/** How long a StackSet operation may run before the script stops waiting for it (as for a stack). */
+export const OPERATION_TIMEOUT_MS = 3 * 60 * 60 * 1000;
+
 /** The StackSet, or undefined when it does not exist (or is deleted). */
 export async function describeStackSet(cf: CloudFormationClient, name: string): Promise<StackSet | undefined> {
   try {
@@ -70,7 +73,7 @@ export async function waitForOperation(cf: CloudFormationClient, name: string, o
         }
         return ['SUCCEEDED', 'FAILED', 'STOPPED'].includes(status) ? status : undefined;
       },
-      3 * 60 * 60 * 1000,
+      OPERATION_TIMEOUT_MS,
     ),
   );
 }

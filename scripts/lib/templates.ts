@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PROJECT_ROOT } from '../../generator/core/paths';
 import { ParsedArgs, UsageError } from './args';
+import { interruptedChange } from './patch-tree';
 
 export const DEFAULT_TEMPLATES_DIR = path.join(PROJECT_ROOT, 'templates');
 
@@ -31,10 +32,16 @@ export interface ParameterFile {
   readonly tags: Record<string, string>;
 }
 
-/** `--templates-dir`, or templates/ of this repository. */
+/**
+ * `--templates-dir`, or templates/ of this repository; refused while the journal of an
+ * interrupted generate says the tree may be half changed (scripts/lib/patch-tree.ts).
+ */
 export function templatesDir(args: ParsedArgs): string {
-  const dir = args.strings['templates-dir'];
-  return dir === undefined ? DEFAULT_TEMPLATES_DIR : path.resolve(dir);
+  const given = args.strings['templates-dir'];
+  const dir = given === undefined ? DEFAULT_TEMPLATES_DIR : path.resolve(given);
+  const journal = interruptedChange(dir);
+  if (journal) throw new UsageError(`${dir} may be half changed: a generate was interrupted (${journal}); run npm run generate, which completes it`);
+  return dir;
 }
 
 /** Accepts `member-roles`, `member-roles.json` or `templates/member-roles.json`. */

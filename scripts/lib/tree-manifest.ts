@@ -6,13 +6,21 @@
  * The record (a JSON file in a cache directory, named by a hash of the output's path) holds
  * one digest of every path and the hash of each file's bytes, and for every file its size,
  * modification and change times and inode, and for every directory its times and inode,
- * as git's index does. A file is taken
- * to still hold the recorded bytes only when all of these are as recorded: writing a file
- * changes its change time, which no program can set back. A directory whose times are as
- * recorded had no entry added or removed, so the tree has no file the record does not
- * know. A file or directory changed within a second of the recording could share its
- * change time with the recorded one ("racily clean", in git's words): it is not trusted.
- * Anything not as recorded, or no record, and the writer compares the tree itself.
+ * as git's index does. A file is taken to still hold the recorded bytes only when all of
+ * these are as recorded: writing a file changes its change time, which no program can set
+ * back. A directory whose times are as recorded had no entry added or removed, so the tree
+ * has no file the record does not know. A file or directory changed within two seconds of
+ * the recording (RACY_MS) could have been changed again within the same tick of the file
+ * system's clock, keeping its times ("racily clean", in git's words): its content is
+ * compared instead (a file's bytes with the hash the record keeps for it, a directory's
+ * entries with the tree's), and the record is taken again, so that the next run trusts it
+ * by its times. Anything not as recorded, or no record, and the writer compares the tree
+ * itself.
+ *
+ * The record also names the tree's paths and the inputs the tree was generated from (a
+ * hash of the build and the configuration, see scripts/generate.ts): when the inputs are
+ * the same and the tree is as recorded, the tree is what a generation would write, and
+ * `recordedFrom` says so without building anything.
  *
  * The record is only a cache: the tree is the truth. It is written after the tree is in
  * place, and a missing, unreadable or stale record only costs the full comparison.
@@ -21,10 +29,10 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-const VERSION = 3;
+const VERSION = 5;
 
 /** A margin beyond the file systems' time granularity (ext4: a clock tick; FAT: 2 s). */
-const RACY_MS = 2000;
+export const RACY_MS = 2000;
 
 /** Numbers recorded per entry: size (-1 for a directory), mtimeMs, ctimeMs, inode. */
 const STAT_FIELDS = 4;
@@ -43,6 +51,13 @@ interface Manifest {
   readonly digest: string;
   /** STAT_FIELDS numbers per entry. */
   readonly stats: readonly number[];
+  /** The directories (relative, the tree's own as ''), then the files, in the order of `stats`. */
+  readonly dirs: readonly string[];
+  readonly files: readonly string[];
+  /** What the tree was generated from, when the writer was told (a hash); '' when not. */
+  readonly inputs: string;
+  /** The hash of each file's bytes, in the order of `files`. */
+  readonly hashes: readonly string[];
 }
 
 /**
@@ -76,11 +91,27 @@ function lstat(p: string): fs.Stats | undefined {
 function read(cacheDir: string, dir: string): Manifest | undefined {
   try {
     const m = JSON.parse(fs.readFileSync(manifestFile(cacheDir, dir), 'utf8')) as Manifest;
-    const valid = m.version === VERSION && m.dir === dir && typeof m.recordedAt === 'number' && typeof m.digest === 'string' && Array.isArray(m.stats);
+    const valid =
+      m.version === VERSION &&
+      m.dir === dir &&
+      typeof m.recordedAt === 'number' &&
+      typeof m.digest === 'string' &&
+      typeof m.inputs === 'string' &&
+      Array.isArray(m.hashes) &&
+      m.hashes.length === m.files.length &&
+      Array.isArray(m.stats) &&
+      Array.isArray(m.dirs) &&
+      Array.isArray(m.files) &&
+      m.stats.length === (m.dirs.length + m.files.length) * STAT_FIELDS;
     return valid ? m : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** `dir` with a separator after it: a relative path appended to it is that entry's path. */
+function prefixOf(dir: string): string {
+  return dir.endsWith(path.sep) ? dir : `${dir}${path.sep}`;
 }
 
 /** The directories of `files` (relative, `/`-separated), the tree's own as ''. */
@@ -95,44 +126,174 @@ function directoriesOf(files: ReadonlyArray<{ path: string }>): string[] {
 /**
  * Whether `dir` holds exactly `files` (path and hash of the bytes), nothing else, by the
  * record: false when the record does not say so for certain (also when the files are not
- * in the order recorded).
+ * in the order recorded). When it does and `inputs` is given, the record is noted as
+ * written from them (the same files from other inputs: a change with no effect).
  */
-export function unchangedByRecord(cacheDir: string, dir: string, files: ReadonlyArray<{ path: string; hash: string }>, racyMs: number = RACY_MS): boolean {
+export function unchangedByRecord(cacheDir: string, dir: string, files: ReadonlyArray<{ path: string; hash: string }>, racyMs: number = RACY_MS, inputs = ''): boolean {
   const m = read(cacheDir, dir);
   if (!m) return false;
   const dirs = directoriesOf(files);
   if (m.stats.length !== (dirs.length + files.length) * STAT_FIELDS) return false;
   if (m.digest !== listingDigest(dirs, files)) return false;
-  const prefix = dir.endsWith(path.sep) ? dir : `${dir}${path.sep}`;
-  const trustedBefore = m.recordedAt - racyMs;
-  // Entry i of the record against the lstat of its path: no object made per file but the Stats.
-  const trusted = (i: number, rel: string, file: boolean): boolean => {
-    const st = lstat(rel ? prefix + rel : dir);
-    if (!st || (file ? !st.isFile() : !st.isDirectory())) return false;
-    const at = i * STAT_FIELDS;
-    const s = m.stats;
-    return s[at] === (file ? st.size : -1) && s[at + 1] === st.mtimeMs && s[at + 2] === st.ctimeMs && s[at + 3] === st.ino && st.ctimeMs <= trustedBefore;
-  };
-  for (let i = 0; i < dirs.length; i++) if (!trusted(i, dirs[i], false)) return false;
-  for (let i = 0; i < files.length; i++) if (!trusted(dirs.length + i, files[i].path, true)) return false;
+  const paths = files.map((f) => f.path);
+  const verdict = asRecorded(m, dir, dirs, paths, racyMs, (i) => files[i].hash);
+  if (!verdict) return false;
+  if (verdict === 'verified' || (inputs && m.inputs !== inputs)) save(cacheDir, again(m, inputs || m.inputs));
   return true;
 }
 
-/** Records `dir` as holding `files` (whose bytes it holds now); failures are ignored. */
-export function record(cacheDir: string, dir: string, files: ReadonlyArray<{ path: string; hash: string }>): void {
+/**
+ * The number of files of `dir` (the marker included) when it holds, by the record, exactly
+ * what was written from `inputs`; undefined when the record does not say so for certain.
+ */
+export function recordedFrom(cacheDir: string, dir: string, inputs: string, racyMs: number = RACY_MS): number | undefined {
+  const m = read(cacheDir, dir);
+  if (!m || !inputs || m.inputs !== inputs) return undefined;
+  const hashOf = (i: number): string | undefined => m.hashes[i];
+  const verdict = asRecorded(m, dir, m.dirs, m.files, racyMs, hashOf);
+  if (!verdict) return undefined;
+  if (verdict === 'verified') save(cacheDir, again(m, m.inputs));
+  return m.files.length;
+}
+
+/**
+ * Whether every directory and file (relative paths) is as the record says, in order:
+ * 'stat' when their stat numbers say so; 'verified' when some were changed too close to
+ * the recording for their times to tell (racily clean), and their content was compared
+ * instead (a file's bytes with its hash, a directory's entries with the tree's); false
+ * otherwise.
+ */
+function asRecorded(
+  m: Manifest,
+  dir: string,
+  dirs: readonly string[],
+  files: readonly string[],
+  racyMs: number,
+  hashOf: (file: number) => string | undefined,
+): 'stat' | 'verified' | false {
+  const prefix = prefixOf(dir);
+  const trustedBefore = m.recordedAt - racyMs;
+  const racy: number[] = [];
+  // Entry i of the record against the lstat of its path: no object made per file but the Stats.
+  const asStat = (i: number, rel: string, file: boolean): boolean => {
+    const st = lstat(rel ? prefix + rel : dir);
+    if (!st || (file ? !st.isFile() : !st.isDirectory()) || !sameStat(m, i, st, file)) return false;
+    if (st.ctimeMs > trustedBefore) racy.push(i);
+    return true;
+  };
+  for (let i = 0; i < dirs.length; i++) if (!asStat(i, dirs[i], false)) return false;
+  for (let i = 0; i < files.length; i++) if (!asStat(dirs.length + i, files[i], true)) return false;
+  if (racy.length === 0) return 'stat';
+  const children = racy[0] < dirs.length ? childrenOf(dirs, files) : undefined;
+  for (const i of racy) {
+    if (i < dirs.length) {
+      const names = fs.readdirSync(dirs[i] ? prefix + dirs[i] : dir).sort();
+      const expected = [...children!.get(dirs[i])!].sort();
+      if (names.length !== expected.length || names.some((n, k) => n !== expected[k])) return false;
+    } else {
+      const hash = hashOf(i - dirs.length);
+      if (hash === undefined || contentHash(fs.readFileSync(prefix + files[i - dirs.length], 'utf8')) !== hash) return false;
+    }
+  }
+  return 'verified';
+}
+
+/** The names each directory of the tree holds (its subdirectories and files). */
+function childrenOf(dirs: readonly string[], files: readonly string[]): Map<string, Set<string>> {
+  const children = new Map<string, Set<string>>(dirs.map((d) => [d, new Set<string>()]));
+  for (const p of [...dirs.filter((d) => d !== ''), ...files]) {
+    const slash = p.lastIndexOf('/');
+    children.get(slash === -1 ? '' : p.slice(0, slash))!.add(p.slice(slash + 1));
+  }
+  return children;
+}
+
+/** The record of a tree just found as recorded, taken again now: entries that were racily clean are no longer. */
+function again(m: Manifest, inputs: string): Manifest {
+  return { ...m, recordedAt: performance.timeOrigin + performance.now(), inputs };
+}
+
+/** Whether entry `i` of the record has the size (a file's), times and inode of `st`. */
+function sameStat(m: Manifest, i: number, st: fs.Stats, file: boolean): boolean {
+  const at = i * STAT_FIELDS;
+  const s = m.stats;
+  return s[at] === (file ? st.size : -1) && s[at + 1] === st.mtimeMs && s[at + 2] === st.ctimeMs && s[at + 3] === st.ino;
+}
+
+/** What the record says of a tree that is no longer exactly as recorded, to compare a new tree with it. */
+export interface RecordedTree {
+  /** Every regular file of the tree with its size, other entries (links, devices) with -1, as found now. */
+  readonly listing: Map<string, number>;
+  /** The files whose times are as recorded (and not racily clean), with the hash of the bytes they hold. */
+  readonly vouched: Map<string, string>;
+}
+
+/**
+ * The tree as it is, found with the record's help: a directory whose times are as recorded
+ * has the entries recorded, so only the others are listed, and a file whose times are as
+ * recorded holds the recorded bytes, so it need not be read. Undefined without a record.
+ */
+export function recordedTree(cacheDir: string, dir: string, racyMs: number = RACY_MS): RecordedTree | undefined {
+  const m = read(cacheDir, dir);
+  if (!m) return undefined;
+  const entry = new Map<string, number>();
+  m.dirs.forEach((d, i) => entry.set(`${d}/`, i));
+  m.files.forEach((f, i) => entry.set(f, m.dirs.length + i));
+  const children = childrenOf(m.dirs, m.files);
+  const trustedBefore = m.recordedAt - racyMs;
+  const asStat = (i: number | undefined, st: fs.Stats, file: boolean): boolean => i !== undefined && sameStat(m, i, st, file) && st.ctimeMs <= trustedBefore;
+  const listing = new Map<string, number>();
+  const vouched = new Map<string, string>();
+  const prefix = prefixOf(dir);
+  const walk = (rel: string, st: fs.Stats): void => {
+    const abs = rel ? prefix + rel : dir;
+    const names = asStat(entry.get(`${rel}/`), st, false) ? children.get(rel)! : fs.readdirSync(abs);
+    for (const name of names) {
+      const p = rel ? `${rel}/${name}` : name;
+      const est = lstat(prefix + p);
+      if (!est) continue;
+      if (est.isDirectory()) walk(p, est);
+      else if (!est.isFile()) listing.set(p, -1);
+      else {
+        listing.set(p, est.size);
+        const i = entry.get(p);
+        if (i !== undefined && asStat(i, est, true)) vouched.set(p, m.hashes[i - m.dirs.length]);
+      }
+    }
+  };
+  const root = lstat(dir);
+  if (root?.isDirectory()) walk('', root);
+  return { listing, vouched };
+}
+
+/**
+ * Records `dir` as holding `files` (whose bytes it holds now), written from `inputs` when
+ * given; failures are ignored.
+ */
+export function record(cacheDir: string, dir: string, files: ReadonlyArray<{ path: string; hash: string }>, inputs = ''): void {
   try {
     const dirs = directoriesOf(files);
     const stats: number[] = [];
+    const prefix = prefixOf(dir);
     const add = (rel: string): void => {
-      const st = fs.lstatSync(rel ? path.join(dir, rel) : dir);
+      const st = fs.lstatSync(rel ? prefix + rel : dir);
       stats.push(st.isDirectory() ? -1 : st.size, st.mtimeMs, st.ctimeMs, st.ino);
     };
     for (const d of dirs) add(d);
     for (const f of files) add(f.path);
     // The clock the file times come from, to the microsecond, taken after the last lstat.
     const recordedAt = performance.timeOrigin + performance.now();
-    const manifest: Manifest = { version: VERSION, dir, recordedAt, digest: listingDigest(dirs, files), stats };
-    const file = manifestFile(cacheDir, dir);
+    const hashes = files.map((f) => f.hash);
+    save(cacheDir, { version: VERSION, dir, recordedAt, digest: listingDigest(dirs, files), stats, dirs, files: files.map((f) => f.path), hashes, inputs });
+  } catch {
+    // Only a cache: the next run compares the tree itself.
+  }
+}
+
+/** Writes a record in place of the one of its tree; failures are ignored. */
+function save(cacheDir: string, manifest: Manifest): void {
+  try {
+    const file = manifestFile(cacheDir, manifest.dir);
     fs.mkdirSync(cacheDir, { recursive: true });
     const temp = `${file}.${process.pid}.tmp`;
     fs.writeFileSync(temp, JSON.stringify(manifest));

@@ -9,6 +9,8 @@
  *   nothing is written, renamed or removed (the files keep their times). With a record of
  *   the tree last written (scripts/lib/tree-manifest.ts), that is known from one `lstat` a
  *   file and a directory; without one, by listing the tree and reading its files back.
+ * - A small change (at most a quarter of the files) is made in place, file by file, all or
+ *   nothing by a journal beside the output (scripts/lib/patch-tree.ts).
  * - Otherwise the new tree is staged beside the output (`.NAME.new-PID-RANDOM`), unchanged
  *   files hard-linked from the current tree rather than written again, and swapped in by
  *   two renames: output -> `.NAME.old-PID-RANDOM`, staging -> output. When the second
@@ -25,7 +27,8 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { contentHash, record, unchangedByRecord } from './tree-manifest';
+import { patchable, patchTree, recoverPatches } from './patch-tree';
+import { RecordedTree, contentHash, record, recordedTree, unchangedByRecord } from './tree-manifest';
 
 export const MARKER = '.generated';
 export const MARKER_CONTENT = 'This folder is written by `npm run generate`, which replaces it as a whole.\nAnything else kept here is lost on the next run.\n';
@@ -229,8 +232,10 @@ function sameBytes(file: string, content: Buffer): boolean {
  * With `cacheDir`, a record of the tree written is kept there (scripts/lib/tree-manifest.ts),
  * and a tree that is as recorded and gets the same bytes is known unchanged from one
  * `lstat` a file, without reading it back.
+ * `inputs`, a hash of everything the files were built from, goes into the record: the next
+ * run from the same inputs can ask it (`recordedFrom`) before building anything.
  */
-export function writeTree(out: string, files: readonly TreeFile[], ops: SwapOps = REAL_OPS, cacheDir?: string): WriteResult {
+export function writeTree(out: string, files: readonly TreeFile[], ops: SwapOps = REAL_OPS, cacheDir?: string, inputs = ''): WriteResult {
   const target = resolveOut(out);
   const parent = path.dirname(target);
   const base = path.basename(target);
@@ -251,15 +256,18 @@ export function writeTree(out: string, files: readonly TreeFile[], ops: SwapOps 
     const warnings: string[] = [];
     try {
       recover(parent, base, target, ops, warnings);
+      recoverPatches(target, ops, warnings);
     } catch (e) {
       throw fail(e, 'nothing was changed');
     }
     checkOwnership(target, out);
     if (!cacheDir) return swapIn(target, files, ops, warnings, fail);
     const hashed = [...files, { path: MARKER, content: MARKER_CONTENT }].map((f) => ({ path: f.path, hash: contentHash(f.content) }));
-    if (unchangedByRecord(cacheDir, target, hashed)) return { dir: target, written: [], removed: [], unchanged: files.length, warnings };
-    const result = swapIn(target, files, ops, warnings, fail);
-    record(cacheDir, target, hashed);
+    if (unchangedByRecord(cacheDir, target, hashed, undefined, inputs)) return { dir: target, written: [], removed: [], unchanged: files.length, warnings };
+    const recorded = recordedTree(cacheDir, target);
+    const known = recorded && { ...recorded, hashes: new Map(hashed.map((h) => [h.path, h.hash])) };
+    const result = swapIn(target, files, ops, warnings, fail, known);
+    record(cacheDir, target, hashed, inputs);
     return result;
   } finally {
     release();
@@ -272,10 +280,18 @@ interface FileBytes {
   readonly bytes: Buffer;
 }
 
-function swapIn(target: string, files: readonly TreeFile[], ops: SwapOps, warnings: string[], fail: (e: unknown, outcome: string) => WriteError): WriteResult {
-  const { all, unchanged, removed, written } = compareTree(target, files);
+/** The record's view of the tree, and the hash of each new file's bytes: what it vouches for with the same hash is not read back. */
+type Known = RecordedTree & { readonly hashes: ReadonlyMap<string, string> };
+
+function swapIn(target: string, files: readonly TreeFile[], ops: SwapOps, warnings: string[], fail: (e: unknown, outcome: string) => WriteError, known?: Known): WriteResult {
+  const { all, unchanged, removed, written } = compareTree(target, files, known);
   const result = (): WriteResult => ({ dir: target, written, removed, unchanged: unchanged.size - (unchanged.has(MARKER) ? 1 : 0), warnings });
   if (unchanged.size === all.length && removed.length === 0) return result();
+  const writes = all.filter((f) => !unchanged.has(f.path));
+  if (patchable(target, writes, removed, all.length)) {
+    patchTree(target, writes, removed, ops, warnings, fail);
+    return result();
+  }
 
   const tag = `${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
   const staging = path.join(path.dirname(target), `.${path.basename(target)}.new-${tag}`);
@@ -287,12 +303,16 @@ function swapIn(target: string, files: readonly TreeFile[], ops: SwapOps, warnin
 }
 
 /** The new tree's files against the current tree: those with the same bytes, and those to write and remove. */
-function compareTree(target: string, files: readonly TreeFile[]): { all: FileBytes[]; unchanged: Set<string>; removed: string[]; written: string[] } {
+function compareTree(target: string, files: readonly TreeFile[], known?: Known): { all: FileBytes[]; unchanged: Set<string>; removed: string[]; written: string[] } {
   const all: FileBytes[] = [...files.map((f) => ({ path: f.path, bytes: Buffer.from(f.content) })), { path: MARKER, bytes: Buffer.from(MARKER_CONTENT) }];
-  const previous = listTree(target);
+  const previous = known?.listing ?? listTree(target);
   const unchanged = new Set<string>();
   for (const f of all) {
-    if (previous.get(f.path) === f.bytes.length && sameBytes(path.join(target, f.path), f.bytes)) unchanged.add(f.path);
+    // A file the record vouches for holds the recorded bytes: the hashes tell, no read.
+    const vouched = known?.vouched.get(f.path);
+    if (vouched !== undefined) {
+      if (vouched === known!.hashes.get(f.path)) unchanged.add(f.path);
+    } else if (previous.get(f.path) === f.bytes.length && sameBytes(path.join(target, f.path), f.bytes)) unchanged.add(f.path);
   }
   const wanted = new Set(all.map((f) => f.path));
   const removed = [...previous.keys()].filter((p) => !wanted.has(p)).sort();

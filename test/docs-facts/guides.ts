@@ -8,6 +8,7 @@ import { CONFIG_MAX_BYTES } from '../../generator/core/read-file';
 import { CONFIGURED_NAMES, NAME_RULES, NameShape, measureName } from '../../generator/core/naming';
 import { checkTags } from '../../generator/validate/parameter-values';
 import { main as generate } from '../../scripts/generate';
+import { RACY_MS } from '../../scripts/lib/tree-manifest';
 import { LONGEST_PARTS } from './code';
 import { Stated, sourceMatch, statements, word } from './stated';
 
@@ -84,7 +85,7 @@ function guide(): Stated[] {
 }
 
 function others(): Stated[] {
-  const [racyMs] = sourceMatch('scripts/lib/tree-manifest.ts', /const RACY_MS = (\d+);/);
+  const racyMs = RACY_MS;
   const accounts = example() as { tools: { accountId: string }; environments: Array<{ name: string; accountId: string }> };
   const [dev, staging, prod] = accounts.environments;
   const [cfnLint] = sourceMatch('schemas/providers/SOURCE.md', /Exported from cfn-lint (\d+\.\d+)\./);

@@ -11,7 +11,9 @@ import { timeouts } from '../../scripts/lib/aws';
 import { runCommand } from '../../scripts/lib/command';
 import { Interrupted } from '../../scripts/lib/interrupt';
 import { DEFAULT_MONITORING_MINUTES } from '../../scripts/lib/rollback-triggers';
-import { REVIEW_GRACE_MS } from '../../scripts/lib/stacks';
+import { CHANGE_SET_TIMEOUT_MS } from '../../scripts/lib/deploy-steps';
+import { OPERATION_TIMEOUT_MS } from '../../scripts/lib/stackset-calls';
+import { REVIEW_GRACE_MS, STACK_TIMEOUT_MS } from '../../scripts/lib/stacks';
 import { recordingTerminal } from '../../scripts/lib/terminal';
 import { Stated, sourceMatch, statements, word } from './stated';
 
@@ -31,9 +33,9 @@ export async function OPERATING(): Promise<Stated[]> {
   const s = await runnerStatuses();
   const dev = JSON.parse(fs.readFileSync(EXAMPLE_CONFIG_PATH, 'utf8')).environments.find((e: { name: string }) => e.name === 'dev');
   const t = timeouts({});
-  const [changeSetMinutes] = sourceMatch('scripts/deploy.ts', /`change set \$\{changeSetName\}`,[\s\S]*?\n\s+(\d+) \* 60 \* 1000,/);
-  const [stackHours] = sourceMatch('scripts/lib/stacks.ts', /timeoutMs = (\d+) \* 60 \* 60 \* 1000/);
-  const [stackSetHours] = sourceMatch('scripts/stacksets.ts', /(\d+) \* 60 \* 60 \* 1000/);
+  const changeSetMinutes = CHANGE_SET_TIMEOUT_MS / 60_000;
+  const stackHours = STACK_TIMEOUT_MS / 3_600_000;
+  const stackSetHours = OPERATION_TIMEOUT_MS / 3_600_000;
   if (stackHours !== stackSetHours) throw new Error(`a stack waits ${stackHours} h and a StackSet operation ${stackSetHours} h: the page states one bound`);
   const [differs, same] = sourceMatch('scripts/diff.ts', /return result\.changed\.length \? (\d+) : (\d+);/);
   return [

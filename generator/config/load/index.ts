@@ -79,14 +79,16 @@ export function parseConfig(text: string, file: string): ResolvedConfig {
   return resolveConfig(data as ProjectConfig);
 }
 
-export function loadConfig(file: string): ResolvedConfig {
-  let text: string;
+/** The text of a configuration file: a regular file of at most CONFIG_MAX_BYTES, UTF-8 with or without a byte order mark. */
+export function readConfigText(file: string): string {
   try {
-    // A regular file of at most CONFIG_MAX_BYTES, UTF-8 with or without a byte order mark.
-    text = readTextFile(file, CONFIG_MAX_BYTES);
+    return readTextFile(file, CONFIG_MAX_BYTES);
   } catch (e) {
     if (e instanceof ReadFileError) throw new ConfigError(file, [`(root): ${e.reason}`]);
     throw e;
   }
-  return parseConfig(text, file);
+}
+
+export function loadConfig(file: string): ResolvedConfig {
+  return parseConfig(readConfigText(file), file);
 }
