@@ -10,6 +10,7 @@ import { patchable, recoverPatches } from '../scripts/lib/patch-tree';
 import { templatesDir } from '../scripts/lib/templates';
 import { MARKER, MARKER_CONTENT, SwapOps, TreeFile, WriteError, writeTree } from '../scripts/lib/write-tree';
 import { removeTempDirs, snapshot, tempDir } from './helpers/config';
+import { REAL_OPS, errno, thrown } from './helpers/faults';
 
 afterAll(removeTempDirs);
 
@@ -21,12 +22,6 @@ const NEW: TreeFile[] = [
   ...OLD.slice(0, 14).map((f, i) => (i === 3 ? { ...f, content: '{"v": "changed"}\n' } : f)),
   { path: 'parameters/s9/e0.json', content: '{"v": "new"}\n' },
 ].sort((a, b) => a.path.localeCompare(b.path));
-
-const REAL: SwapOps = { renameSync: fs.renameSync, rmSync: fs.rmSync, writeFileSync: (f, d) => fs.writeFileSync(f, d) };
-
-function errno(code: string, p: string): NodeJS.ErrnoException {
-  return Object.assign(new Error(`${code}: injected`), { code, path: p });
-}
 
 function snapshotOf(files: readonly TreeFile[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -43,15 +38,6 @@ function written(prefix: string): { dir: string; out: string } {
   const out = path.join(dir, 'out');
   writeTree(out, OLD);
   return { dir, out };
-}
-
-function thrown(f: () => unknown): Error {
-  try {
-    f();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected an error');
 }
 
 const ino = (p: string) => fs.statSync(p).ino;
@@ -115,7 +101,7 @@ describe('a failure at each step leaves the previous tree whole', () => {
   ])('%s', (_name, fault, reason) => {
     const { dir, out } = written('pt-fail');
     const before = snapshot(out);
-    const e = thrown(() => writeTree(out, NEW, { ...REAL, ...fault } as SwapOps));
+    const e = thrown(() => writeTree(out, NEW, { ...REAL_OPS, ...fault } as SwapOps));
     expect(e).toBeInstanceOf(WriteError);
     expect(e.message).toMatch(new RegExp(`^cannot write ${out}: /\\S+ ${reason.replace(/[.()]/g, '\\$&')}; nothing was changed$`));
     expect(snapshot(out)).toEqual(before);
@@ -125,7 +111,7 @@ describe('a failure at each step leaves the previous tree whole', () => {
   test('when putting the files back fails too, the message names the journal, and the next run completes the change', () => {
     const { dir, out } = written('pt-undo');
     const ops: SwapOps = {
-      ...REAL,
+      ...REAL_OPS,
       renameSync: (from, to) => {
         if (from.endsWith(path.join('s7', 'e1.json'))) throw errno('EIO', from);
         if (path.basename(from).includes('.old-')) throw errno('EIO', from);
@@ -145,7 +131,7 @@ describe('a failure at each step leaves the previous tree whole', () => {
   test('kept previous files that cannot be removed: the change is in place, a warning, and the next run removes them', () => {
     const { dir, out } = written('pt-keep');
     const ops: SwapOps = {
-      ...REAL,
+      ...REAL_OPS,
       rmSync: (p, o) => {
         if (path.basename(p).includes('.old-')) throw errno('EACCES', p);
         fs.rmSync(p, o);
@@ -184,7 +170,7 @@ describe('a run killed at a step: the next run undoes or completes the change', 
   test('killed before the journal was committed: the files it wrote are removed, the tree is the previous one', () => {
     const { dir, out } = interrupted('pt-pending', 'pending');
     const warnings: string[] = [];
-    recoverPatches(out, REAL, warnings);
+    recoverPatches(out, REAL_OPS, warnings);
     expect(warnings).toEqual([expect.stringMatching(/^removed the files of a change of .* that an interrupted run had not begun/)]);
     expect(snapshot(out)).toEqual(snapshotOf(OLD));
     expect(fs.readdirSync(dir)).toEqual(['out']);
@@ -193,7 +179,7 @@ describe('a run killed at a step: the next run undoes or completes the change', 
   test('killed while renaming: the change is completed, the tree is the new one', () => {
     const { dir, out } = interrupted('pt-committed', 'committed');
     const warnings: string[] = [];
-    recoverPatches(out, REAL, warnings);
+    recoverPatches(out, REAL_OPS, warnings);
     expect(warnings).toEqual([expect.stringMatching(/^completed the change of /)]);
     expect(snapshot(out)).toEqual(snapshotOf(NEW));
     expect(fs.readdirSync(dir)).toEqual(['out']);

@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MARKER, MARKER_CONTENT, OutDirRefused, SwapOps, TreeFile, WriteError, writeTree } from '../scripts/lib/write-tree';
 import { removeTempDirs, snapshot, tempDir } from './helpers/config';
+import { REAL_OPS, errno, thrown } from './helpers/faults';
 
 afterAll(removeTempDirs);
 
@@ -17,12 +18,6 @@ const FILES: TreeFile[] = [
   { path: 'b.json', content: '{"b": 1}\n' },
   { path: 'parameters/a/dev.json', content: '{"Parameters": {}}\n' },
 ];
-
-const REAL: SwapOps = { renameSync: fs.renameSync, rmSync: fs.rmSync, writeFileSync: (f, d) => fs.writeFileSync(f, d) };
-
-function errno(code: string, p: string): NodeJS.ErrnoException {
-  return Object.assign(new Error(`${code}: injected`), { code, path: p });
-}
 
 /** A directory holding `out`, written once with FILES. */
 function written(prefix: string): { dir: string; out: string } {
@@ -33,15 +28,6 @@ function written(prefix: string): { dir: string; out: string } {
 }
 
 const changed: TreeFile[] = [{ path: 'a.json', content: '{"a": 2}\n' }, FILES[1]];
-
-function thrown(f: () => unknown): Error {
-  try {
-    f();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected an error');
-}
 
 describe('what is written', () => {
   test('a new directory gets the files and the marker, nothing beside it', () => {
@@ -138,7 +124,7 @@ describe('a failure at each step leaves the previous tree whole', () => {
   ])('%s', (_name, fault, reason) => {
     const { dir, out } = written('wt-fail');
     const before = snapshot(out);
-    const ops: SwapOps = { ...REAL, ...fault } as SwapOps;
+    const ops: SwapOps = { ...REAL_OPS, ...fault } as SwapOps;
     const e = thrown(() => writeTree(out, changed, ops));
     expect(e).toBeInstanceOf(WriteError);
     expect(e.message).toMatch(new RegExp(`^cannot write ${out}: /\\S+ ${reason.replace(/[.;]/g, '\\$&')}$`));
@@ -150,7 +136,7 @@ describe('a failure at each step leaves the previous tree whole', () => {
     const { dir, out } = written('wt-swap');
     const before = snapshot(out);
     const ops: SwapOps = {
-      ...REAL,
+      ...REAL_OPS,
       renameSync: (from, to) => {
         if (path.basename(from).includes('.new-')) throw errno('ENOTEMPTY', to);
         fs.renameSync(from, to);
@@ -166,7 +152,7 @@ describe('a failure at each step leaves the previous tree whole', () => {
     const { dir, out } = written('wt-restore');
     const before = snapshot(out);
     const ops: SwapOps = {
-      ...REAL,
+      ...REAL_OPS,
       renameSync: (from, to) => {
         if (path.basename(from).includes('.new-')) throw errno('EIO', to);
         if (path.basename(from).includes('.old-')) throw errno('EIO', from);
@@ -206,7 +192,7 @@ describe('a failure at each step leaves the previous tree whole', () => {
   test('an old tree that cannot be removed: the new tree is in place, a warning, and the next run removes it', () => {
     const { dir, out } = written('wt-rm');
     const ops: SwapOps = {
-      ...REAL,
+      ...REAL_OPS,
       rmSync: (p, o) => {
         if (path.basename(p).includes('.old-')) throw errno('EACCES', path.join(p, 'parameters'));
         fs.rmSync(p, o);

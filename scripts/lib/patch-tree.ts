@@ -22,6 +22,7 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { lstat } from './lstat';
 
 /** The file operations that change the tree; tests replace some to make them fail. */
 export interface PatchOps {
@@ -52,17 +53,6 @@ function journalFile(target: string, tag: string): string {
 /** `dir/.NAME.KIND-TAG` for the file `dir/NAME`. */
 function beside(file: string, kind: 'new' | 'old', tag: string): string {
   return path.join(path.dirname(file), `.${path.basename(file)}.${kind}-${tag}`);
-}
-
-/** The entry at `p`, or undefined when there is none (also below something that is not a directory). */
-function lstat(p: string): fs.Stats | undefined {
-  try {
-    return fs.lstatSync(p);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    throw e;
-  }
 }
 
 function exists(p: string): boolean {

@@ -27,6 +27,7 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { lstat } from './lstat';
 import { patchable, patchTree, recoverPatches } from './patch-tree';
 import { RecordedTree, contentHash, record, recordedTree, unchangedByRecord } from './tree-manifest';
 
@@ -87,16 +88,6 @@ export function describeFsError(e: unknown): string {
     return err.path ? `${err.path} ${reason}` : reason;
   }
   return e instanceof Error ? e.message : String(e);
-}
-
-function lstat(p: string): fs.Stats | undefined {
-  try {
-    return fs.lstatSync(p);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    throw e;
-  }
 }
 
 /** Where `out` really is: a symbolic link is followed to its directory. */
