@@ -122,80 +122,86 @@ describe('an action that goes where its entry does not let it fails generation, 
 });
 
 describe('adding a resource type is one entry', () => {
-  const SUBSCRIPTION_FILTER = 'AWS::Logs::SubscriptionFilter';
+  // Types the registry does not hold, with handler data of their own: a filter of CloudWatch
+  // Logs (its handlers as AWS::Logs::SubscriptionFilter's) and a flow of a service no entry uses.
+  const FILTER = 'AWS::Logs::ExampleFilter';
+  const FLOW = 'AWS::ExampleFlows::Flow';
+  const data: HandlerPermissionsFile = {
+    ...handlerPermissions(),
+    resourceTypes: {
+      ...handlerPermissions().resourceTypes,
+      [FILTER]: {
+        create: ['iam:PassRole', 'logs:DescribeExampleFilters', 'logs:PutExampleFilter'],
+        read: ['logs:DescribeExampleFilters'],
+        delete: ['logs:DeleteExampleFilter'],
+        list: ['logs:DescribeExampleFilters'],
+      },
+      [FLOW]: {
+        create: ['exampleflows:CreateFlow', 'exampleflows:DescribeFlow', 'exampleflows:TagResource', 'iam:PassRole', 'kms:DescribeKey'],
+        read: ['exampleflows:DescribeFlow'],
+        update: ['exampleflows:UpdateFlow', 'exampleflows:TagResource', 'exampleflows:UntagResource', 'iam:PassRole'],
+        delete: ['exampleflows:DeleteFlow'],
+        list: ['exampleflows:ListFlows'],
+      },
+    },
+  };
   const filter: ResourceTypeEntry = { tags: null, name: null, scopes: { execution: ['LogGroups'] }, passesRoleTo: 'logs.amazonaws.com' };
 
   test('a type of a service the role already holds: its actions join the scopes its entry names', () => {
-    const statements = executionStatements([...TYPES.execution, SUBSCRIPTION_FILTER], { registry: withEntry(SUBSCRIPTION_FILTER, filter) });
-    expect(statement(statements, 'LogGroups').Action).toEqual(expect.arrayContaining(['logs:DeleteSubscriptionFilter', 'logs:PutSubscriptionFilter']));
+    const statements = executionStatements([...TYPES.execution, FILTER], { registry: withEntry(FILTER, filter), data });
+    expect(statement(statements, 'LogGroups').Action).toEqual(expect.arrayContaining(['logs:DeleteExampleFilter', 'logs:DescribeExampleFilters', 'logs:PutExampleFilter']));
     expect(statement(statements, 'PassWorkloadRoles').Condition!.StringEquals['iam:PassedToService']).toContain('logs.amazonaws.com');
   });
 
   test('its entry decides: without passesRoleTo, its iam:PassRole fails generation', () => {
-    const registry = withEntry(SUBSCRIPTION_FILTER, { ...filter, passesRoleTo: undefined });
-    expect(() => executionStatements([...TYPES.execution, SUBSCRIPTION_FILTER], { registry })).toThrow(
-      /AWS::Logs::SubscriptionFilter: iam:PassRole goes to PassWorkloadRoles: add "passesRoleTo"/,
+    const registry = withEntry(FILTER, { ...filter, passesRoleTo: undefined });
+    expect(() => executionStatements([...TYPES.execution, FILTER], { registry, data })).toThrow(
+      /AWS::Logs::ExampleFilter: iam:PassRole goes to PassWorkloadRoles: add "passesRoleTo"/,
     );
   });
 
   test('a type of a new service: its entry and its service row; the scope is derived on this project names', () => {
-    const STATE_MACHINE = 'AWS::StepFunctions::StateMachine';
-    const data: HandlerPermissionsFile = {
-      ...handlerPermissions(),
-      resourceTypes: {
-        ...handlerPermissions().resourceTypes,
-        // The registry schema's handlers (CloudFormation registry, AWS::StepFunctions::StateMachine).
-        [STATE_MACHINE]: {
-          create: ['states:CreateStateMachine', 'states:DescribeStateMachine', 'states:TagResource', 'iam:PassRole', 's3:GetObject', 'kms:DescribeKey', 'kms:GenerateDataKey'],
-          read: ['states:DescribeStateMachine', 'states:ListTagsForResource', 'kms:Decrypt'],
-          update: [
-            'states:UpdateStateMachine',
-            'states:TagResource',
-            'states:UntagResource',
-            'states:ListTagsForResource',
-            'iam:PassRole',
-            'kms:DescribeKey',
-            'kms:GenerateDataKey',
-          ],
-          delete: ['states:DeleteStateMachine', 'states:DescribeStateMachine'],
-          list: ['states:ListStateMachines'],
-        },
-      },
-    };
-    const exclusions: Exclusion[] = [
-      { resourceType: STATE_MACHINE, actions: ['kms:Decrypt', 'kms:DescribeKey', 'kms:GenerateDataKey'], reason: 'called only for EncryptionConfiguration with a KMS key' },
-      { resourceType: STATE_MACHINE, actions: ['s3:GetObject'], reason: 'called only for DefinitionS3Location' },
-    ];
+    const exclusions: Exclusion[] = [{ resourceType: FLOW, actions: ['kms:DescribeKey'], reason: 'called only for a customer managed key, which is never set' }];
     const entry: ResourceTypeEntry = {
       tags: 'list',
-      name: { property: 'StateMachineName', rule: 'events-rule' },
-      scopes: { execution: ['StateMachines'] },
-      arn: 'stateMachine:{name}',
-      passesRoleTo: 'states.amazonaws.com',
+      name: { property: 'FlowName', rule: 'events-rule' },
+      scopes: { execution: ['Flows'] },
+      arn: 'flow:{name}',
+      passesRoleTo: 'exampleflows.amazonaws.com',
     };
-    const states = { namespace: 'StepFunctions', arn: 'region' as const, withoutResourceTypes: { actions: 'states:ListStateMachines', calls: 'states:ListStateMachines' } };
-    const types = [...TYPES.execution, STATE_MACHINE];
+    const row = { namespace: 'ExampleFlows', arn: 'region' as const, withoutResourceTypes: { actions: 'exampleflows:ListFlows', calls: 'exampleflows:ListFlows' } };
+    const types = [...TYPES.execution, FLOW];
 
-    expect(() => executionStatements(types, { registry: withEntry(STATE_MACHINE, entry), data, exclusions })).toThrow(
-      /AWS::StepFunctions::StateMachine call states:CreateStateMachine, but service states has no row in AWS_SERVICES/,
+    expect(() => executionStatements(types, { registry: withEntry(FLOW, entry), data, exclusions })).toThrow(
+      /AWS::ExampleFlows::Flow call exampleflows:CreateFlow, but service exampleflows has no row in AWS_SERVICES/,
     );
-    const statements = executionStatements(types, { registry: withEntry(STATE_MACHINE, entry, { ...AWS_SERVICES, states }), data, exclusions });
-    expect(statement(statements, 'StateMachines')).toEqual({
-      Sid: 'StateMachines',
+    const statements = executionStatements(types, { registry: withEntry(FLOW, entry, { ...AWS_SERVICES, exampleflows: row }), data, exclusions });
+    expect(statement(statements, 'Flows')).toEqual({
+      Sid: 'Flows',
       Effect: 'Allow',
       Action: [
-        'states:CreateStateMachine',
-        'states:DeleteStateMachine',
-        'states:DescribeStateMachine',
-        'states:ListTagsForResource',
-        'states:TagResource',
-        'states:UntagResource',
-        'states:UpdateStateMachine',
+        'exampleflows:CreateFlow',
+        'exampleflows:DeleteFlow',
+        'exampleflows:DescribeFlow',
+        'exampleflows:TagResource',
+        'exampleflows:UntagResource',
+        'exampleflows:UpdateFlow',
       ],
-      Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:${ProjectName}-*' }],
+      Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:exampleflows:${AWS::Region}:${AWS::AccountId}:flow:${ProjectName}-*' }],
     });
-    expect(statement(statements, 'WithoutResourceTypes').Action).toContain('states:ListStateMachines');
-    expect(statement(statements, 'PassWorkloadRoles').Condition!.StringEquals['iam:PassedToService']).toContain('states.amazonaws.com');
+    expect(statement(statements, 'WithoutResourceTypes').Action).toContain('exampleflows:ListFlows');
+    expect(statement(statements, 'PassWorkloadRoles').Condition!.StringEquals['iam:PassedToService']).toContain('exampleflows.amazonaws.com');
+  });
+
+  test('an action of the new type that an existing scope would take fails generation until its entry or an exclusion says so', () => {
+    const entry: ResourceTypeEntry = { tags: 'list', name: { property: 'FlowName', rule: 'events-rule' }, scopes: { execution: ['Flows'] }, arn: 'flow:{name}' };
+    const row = { namespace: 'ExampleFlows', arn: 'region' as const, withoutResourceTypes: { actions: 'exampleflows:ListFlows', calls: 'exampleflows:ListFlows' } };
+    const registry = withEntry(FLOW, entry, { ...AWS_SERVICES, exampleflows: row });
+    expect(() => executionStatements([...TYPES.execution, FLOW], { registry, data })).toThrow(/no scope takes kms:DescribeKey/);
+    const exclusions: Exclusion[] = [{ resourceType: FLOW, actions: ['kms:DescribeKey'], reason: 'called only for a customer managed key, which is never set' }];
+    expect(() => executionStatements([...TYPES.execution, FLOW], { registry, data, exclusions })).toThrow(
+      /AWS::ExampleFlows::Flow: iam:PassRole goes to PassWorkloadRoles: add "passesRoleTo"/,
+    );
   });
 });
 
