@@ -18,6 +18,7 @@
  *   PredefinedMetricSpecification).
  */
 import { AWS, ConditionHandle, Value, and, equals, getAtt, ifCond, join, not, ref } from '../core/intrinsics';
+import { physicalName } from '../core/naming';
 import { NumberParameter, ParameterHandle, ResourceHandle, StringParameter, TemplateBuilder } from '../core/template';
 import { AUTO_SCALING_DEFAULTS, COOLDOWN_RANGE, CPU_TARGET_RANGE, MAX_TASKS_PER_SERVICE, MIN_TASK_COUNT, REQUESTS_PER_TARGET_RANGE } from '../config/autoscaling';
 import type { ResolvedAutoScaling } from '../config/types';
@@ -113,7 +114,7 @@ export function autoScaling(t: TemplateBuilder, options: AutoScalingOptions = {}
           id,
           'AWS::ApplicationAutoScaling::ScalingPolicy',
           {
-            PolicyName: name,
+            PolicyName: physicalName('scaling-policy', [name]),
             PolicyType: 'TargetTrackingScaling',
             ScalingTargetId: scalable.ref(),
             TargetTrackingScalingPolicyConfiguration: { PredefinedMetricSpecification: metric, TargetValue: value, ...tracking },

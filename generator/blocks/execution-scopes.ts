@@ -1,12 +1,14 @@
 /**
  * Where each handler action of the CloudFormation execution role (execution-role.json)
- * goes: the first scope whose pattern matches it. The EC2 and Elastic Load Balancing
- * scopes are in network-scopes.ts.
+ * goes: the first scope whose pattern matches it, which must be one its type's registry
+ * entry names (core/resource-types.ts, checked by core/role-scopes.ts). The EC2 and
+ * Elastic Load Balancing scopes are in network-scopes.ts (the group `Network`).
  */
 import { Intrinsic, sub } from '../core/intrinsics';
 import { anyResource } from '../core/iam';
 import { Scope as PermissionScope } from '../core/handler-permissions';
 import { accessLogBucketArn } from '../core/naming';
+import { RolePermissions, held, passedToServices, serviceLinkedRoles, withoutResourceTypesScope } from '../core/role-scopes';
 import { ParameterHandle } from '../core/template';
 import { arn, iamArn } from './account-arns';
 import { networkScopes } from './network-scopes';
@@ -17,27 +19,12 @@ export interface ExecutionScope {
   readonly suffix: ParameterHandle<string>;
 }
 
-/** The service principal of Application Auto Scaling's service-linked role for ECS services. */
-const APP_AUTOSCALING_ECS = 'ecs.application-autoscaling.amazonaws.com';
-
 /**
- * The handler actions that have no resource-level permissions (Service Authorization
- * Reference: no resource types), in one statement on `*` ahead of the scopes below.
+ * The order the ServiceLinkedRoles statement has listed its roles in (the registry's
+ * `serviceLinkedRole` of the types decides which): IAM reads them as a set, so the order
+ * only keeps the policy stable; a role added later follows these.
  */
-const WITHOUT_RESOURCE_TYPES: ReadonlyArray<{ readonly actions: RegExp; readonly calls: string }> = [
-  { actions: /ec2:Describe\w+|autoscaling:DescribeTags|elasticloadbalancing:Describe\w+/, calls: 'EC2 and Elastic Load Balancing Describe* calls, autoscaling:DescribeTags' },
-  {
-    actions: /ecs:(DeregisterTaskDefinition|DescribeTaskDefinition|ListClusters|ListServices|ListTaskDefinitions)/,
-    calls: 'ecs:DeregisterTaskDefinition, DescribeTaskDefinition and the List* calls',
-  },
-  { actions: /iam:ListRoles/, calls: 'iam:ListRoles' },
-  { actions: /logs:(DescribeIndexPolicies|DescribeLogGroups|DescribeResourcePolicies)/, calls: 'logs:DescribeLogGroups, DescribeIndexPolicies and DescribeResourcePolicies' },
-  { actions: /lambda:ListFunctions/, calls: 'lambda:ListFunctions' },
-  { actions: /synthetics:DescribeCanaries/, calls: 'synthetics:DescribeCanaries' },
-  { actions: /s3:ListAllMyBuckets/, calls: 's3:ListAllMyBuckets' },
-  { actions: /events:ListRules/, calls: 'events:ListRules' },
-  { actions: /ssm:DescribeParameters/, calls: 'ssm:DescribeParameters' },
-];
+const SERVICE_LINKED_ROLE_ORDER = ['ecs.amazonaws.com', 'elasticloadbalancing.amazonaws.com', 'ecs.application-autoscaling.amazonaws.com'];
 
 /** The names the scopes below hold mutations to. */
 interface ScopeNames {
@@ -47,6 +34,13 @@ interface ScopeNames {
   readonly suffix: string;
   readonly projectTag: { readonly StringEquals: { readonly 'aws:ResourceTag/Project': Intrinsic<string> } };
   readonly workloadRoles: Intrinsic<string>[];
+  /** The granted actions and the registry entries of the member stacks' types. */
+  readonly permissions: RolePermissions;
+}
+
+/** The names a scope the execution role does not define holds, when a registry entry names it: this project's. */
+export function executionDefaultNames(s: ExecutionScope): string[] {
+  return [`\${${s.project.logicalId}}-*`];
 }
 
 /**
@@ -54,33 +48,28 @@ interface ScopeNames {
  * are held to this account and region and, where the service allows, to this project's
  * names or its Project tag; every `*` says which APIs require it.
  */
-export function executionScopes(s: ExecutionScope, boundaryArn: Intrinsic<string>): PermissionScope[] {
+export function executionScopes(s: ExecutionScope, boundaryArn: Intrinsic<string>, permissions: RolePermissions): PermissionScope[] {
   const project = `\${${s.project.logicalId}}`;
   const suffix = `\${${s.suffix.logicalId}}`;
   const projectTag = { StringEquals: { 'aws:ResourceTag/Project': sub(project) } };
   const workloadRoles = [iamArn(`role/${project}-workload/*`)];
-  const names: ScopeNames = { project, suffix, projectTag, workloadRoles };
+  const names: ScopeNames = { project, suffix, projectTag, workloadRoles, permissions };
   return [
-    {
-      sid: 'WithoutResourceTypes',
-      actions: new RegExp(`^(${WITHOUT_RESOURCE_TYPES.map((w) => w.actions.source).join('|')})$`),
-      resources: anyResource(`${WITHOUT_RESOURCE_TYPES.map((w) => w.calls).join('; ')}: no resource-level permissions`),
-      collapse: ['ec2:Describe*', 'elasticloadbalancing:Describe*'],
-    },
-    ...networkScopes({ project, suffix, projectId: s.project.logicalId }),
+    withoutResourceTypesScope(permissions),
+    ...networkScopes({ project, suffix, projectId: s.project.logicalId }, permissions.types),
     ...ecsScopes(names),
     ...roleScopes(names, boundaryArn),
     ...scalingScopes(),
-    { sid: 'ReadWorkloadRoles', actions: /^iam:\w+$/, resources: workloadRoles },
-    { sid: 'LogGroups', actions: /^logs:\w+$/, resources: [arn('logs', `log-group:/${project}/*`)] },
+    held('ReadWorkloadRoles', 'AWS::IAM::Role', [`${project}-workload/*`]),
+    held('LogGroups', 'AWS::Logs::LogGroup', [`/${project}/*`]),
     ...canaryScopes(names),
     ...bucketScopes(s, names),
     ...alarmScopes(names),
     // dora-forwarding.json: the rule that forwards ECS deployment events, `{project}-dora-forward-{suffix}`.
-    { sid: 'EventRules', actions: /^events:\w+$/, resources: [arn('events', `rule/${project}-*`)] },
+    held('EventRules', 'AWS::Events::Rule', [`${project}-*`]),
     // The network stack hands its IDs to the service stacks through SSM parameters
     // under /{project}/.
-    { sid: 'NetworkParameters', actions: /^ssm:\w+$/, resources: [arn('ssm', `parameter/${project}/*`)] },
+    held('NetworkParameters', 'AWS::SSM::Parameter', [`/${project}/*`]),
   ];
 }
 
@@ -103,7 +92,8 @@ function ecsScopes({ project, suffix }: ScopeNames): PermissionScope[] {
 }
 
 /** The workload roles and the service-linked roles of the first ECS and ELB resources. */
-function roleScopes({ workloadRoles }: ScopeNames, boundaryArn: Intrinsic<string>): PermissionScope[] {
+function roleScopes({ workloadRoles, permissions }: ScopeNames, boundaryArn: Intrinsic<string>): PermissionScope[] {
+  const linked = serviceLinkedRoles(permissions, SERVICE_LINKED_ROLE_ORDER);
   return [
     // Workload roles: created, changed and deleted only with the workload boundary.
     {
@@ -116,25 +106,19 @@ function roleScopes({ workloadRoles }: ScopeNames, boundaryArn: Intrinsic<string
       sid: 'PassWorkloadRoles',
       actions: /^iam:PassRole$/,
       resources: workloadRoles,
-      options: {
-        condition: {
-          StringEquals: {
-            'iam:PassedToService': ['ecs-tasks.amazonaws.com', 'events.amazonaws.com', 'lambda.amazonaws.com', 'synthetics.amazonaws.com', 'vpc-flow-logs.amazonaws.com'],
-          },
-        },
-      },
+      // Only to the services the member stacks' handlers pass roles to (the registry's passesRoleTo).
+      options: { condition: { StringEquals: { 'iam:PassedToService': passedToServices(permissions) } } },
+      basis: 'passesRoleTo',
     },
     // The first load balancer, the first ECS cluster and the first scalable ECS service of
-    // an account create their service-linked roles; nothing else may be created that way.
+    // an account create their service-linked roles (the registry's serviceLinkedRole);
+    // nothing else may be created that way.
     {
       sid: 'ServiceLinkedRoles',
       actions: /^iam:CreateServiceLinkedRole$/,
-      resources: [
-        iamArn('role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS'),
-        iamArn('role/aws-service-role/elasticloadbalancing.amazonaws.com/AWSServiceRoleForElasticLoadBalancing'),
-        iamArn(`role/aws-service-role/${APP_AUTOSCALING_ECS}/AWSServiceRoleForApplicationAutoScaling_ECSService`),
-      ],
-      options: { condition: { StringEquals: { 'iam:AWSServiceName': ['ecs.amazonaws.com', 'elasticloadbalancing.amazonaws.com', APP_AUTOSCALING_ECS] } } },
+      resources: linked.map((r) => iamArn(`role/aws-service-role/${r.service}/${r.role}`)),
+      options: { condition: { StringEquals: { 'iam:AWSServiceName': linked.map((r) => r.service) } } },
+      basis: 'serviceLinkedRole',
     },
   ];
 }
@@ -186,14 +170,9 @@ function canaryScopes({ project, suffix, projectTag }: ScopeNames): PermissionSc
     },
     // The pre-traffic check functions (CodeDeployHook_{project}-*) and the canaries'
     // functions (cwsyn-{canary}-*, named by Synthetics).
-    {
-      sid: 'Functions',
-      actions: /^lambda:\w+$/,
-      resources: [arn('lambda', `function:CodeDeployHook_${project}-*`), arn('lambda', `function:${project}-*-check-${suffix}`), arn('lambda', `function:cwsyn-*-${suffix}-*`)],
-      options: {
-        because: "CloudWatch Synthetics names a canary's function and layer cwsyn-{canary}-{id}, and canary names ({service}-{suffix}, 21 characters) cannot hold the project",
-      },
-    },
+    held('Functions', 'AWS::Lambda::Function', [`CodeDeployHook_${project}-*`, `${project}-*-check-${suffix}`, `cwsyn-*-${suffix}-*`], {
+      because: "CloudWatch Synthetics names a canary's function and layer cwsyn-{canary}-{id}, and canary names ({service}-{suffix}, 21 characters) cannot hold the project",
+    }),
     // CreateCanary has no resource type: it is held to canaries tagged with this project.
     {
       sid: 'CreateCanaries',
@@ -203,12 +182,10 @@ function canaryScopes({ project, suffix, projectTag }: ScopeNames): PermissionSc
     },
     // Canary names cannot hold the project (21 characters): they end in `-{suffix}`, and
     // only canaries tagged with this project qualify.
-    {
-      sid: 'Canaries',
-      actions: /^synthetics:\w+$/,
-      resources: [arn('synthetics', `canary:*-${suffix}`)],
-      options: { condition: projectTag, because: 'canary names (21 characters) cannot hold the project; only canaries tagged with this project qualify' },
-    },
+    held('Canaries', 'AWS::Synthetics::Canary', [`*-${suffix}`], {
+      condition: projectTag,
+      because: 'canary names (21 characters) cannot hold the project; only canaries tagged with this project qualify',
+    }),
   ];
 }
 
@@ -225,12 +202,7 @@ function bucketScopes(s: ExecutionScope, { project, suffix }: ScopeNames): Permi
       shared: true,
     },
     // The canaries' artifact buckets, `{project}-{service}-canary-{suffix}-{account}`.
-    {
-      sid: 'CanaryArtifactBuckets',
-      actions: /^s3:\w+$/,
-      resources: [sub(`arn:\${AWS::Partition}:s3:::${project}-*-canary-${suffix}-\${AWS::AccountId}`)],
-      collapse: ['s3:Get*Configuration', 's3:GetBucket*'],
-    },
+    held('CanaryArtifactBuckets', 'AWS::S3::Bucket', [`${project}-*-canary-${suffix}-\${AWS::AccountId}`], { collapse: ['s3:Get*Configuration', 's3:GetBucket*'] }),
   ];
 }
 
@@ -250,6 +222,6 @@ function alarmScopes({ project }: ScopeNames): PermissionScope[] {
       options: { condition: { Bool: { 'aws:ViaAWSService': 'true' } } },
       shared: true,
     },
-    { sid: 'Alarms', actions: /^cloudwatch:\w+$/, resources: [arn('cloudwatch', `alarm:${project}-*`)] },
+    held('Alarms', 'AWS::CloudWatch::Alarm', [`${project}-*`]),
   ];
 }

@@ -30,6 +30,7 @@
  */
 import { Intrinsic, ref } from '../core/intrinsics';
 import { Scope } from '../core/handler-permissions';
+import { RESOURCE_TYPES, ResourceType, ResourceTypeEntry, isResourceType } from '../core/resource-types';
 import { arn } from './account-arns';
 
 /** `${ProjectName}` and `${EnvironmentSuffix}` as they appear inside an Fn::Sub text. */
@@ -59,44 +60,59 @@ function projectRequestTag(n: SubNames, extra: Record<string, unknown> = {}): Re
 }
 
 /**
- * The create calls of the member stacks, by the resource type each creates, in groups
- * whose calls touch none of the group's new-resource types as existing ones.
+ * The create calls of the member stacks, by the resource type each creates (its registry
+ * entry's `creates`: the call and the IAM resource type), in groups whose calls touch
+ * none of the group's new-resource types as existing ones. Which group a type's create
+ * call joins is this module's decision: the existing resources the call names.
  */
-const CREATE_GROUPS: ReadonlyArray<{ sid: string; creates: Readonly<Record<string, string>>; shared: boolean }> = [
+const CREATE_GROUPS: ReadonlyArray<{ sid: string; types: readonly ResourceType[]; shared: boolean }> = [
   // None of these touches an existing resource of the member stacks.
   {
     sid: 'CreateTopLevel',
-    creates: {
-      'ec2:CreateInternetGateway': 'ec2:internet-gateway',
-      'ec2:CreateVpc': 'ec2:vpc',
-      'elasticloadbalancing:CreateLoadBalancer': 'elasticloadbalancing:loadbalancer/app',
-      'elasticloadbalancing:CreateTargetGroup': 'elasticloadbalancing:targetgroup',
-    },
+    types: ['AWS::EC2::InternetGateway', 'AWS::EC2::VPC', 'AWS::ElasticLoadBalancingV2::LoadBalancer', 'AWS::ElasticLoadBalancingV2::TargetGroup'],
     shared: false,
   },
   // Each of these also names an existing VPC (NetworkProjectResources).
-  {
-    sid: 'Ec2CreateInVpc',
-    creates: { 'ec2:CreateRouteTable': 'ec2:route-table', 'ec2:CreateSecurityGroup': 'ec2:security-group', 'ec2:CreateSubnet': 'ec2:subnet' },
-    shared: true,
-  },
+  { sid: 'Ec2CreateInVpc', types: ['AWS::EC2::RouteTable', 'AWS::EC2::SecurityGroup', 'AWS::EC2::Subnet'], shared: true },
   // Also names an existing subnet and Elastic IP address.
-  { sid: 'Ec2CreateNatGateways', creates: { 'ec2:CreateNatGateway': 'ec2:natgateway' }, shared: true },
+  { sid: 'Ec2CreateNatGateways', types: ['AWS::EC2::NatGateway'], shared: true },
   // Also names the existing VPC (and could name a NAT gateway or subnet).
-  { sid: 'Ec2CreateFlowLogs', creates: { 'ec2:CreateFlowLogs': 'ec2:vpc-flow-log' }, shared: true },
+  { sid: 'Ec2CreateFlowLogs', types: ['AWS::EC2::FlowLog'], shared: true },
 ];
 
-/** Each create call and the IAM resource type (`service:type`) it creates, for the permissions test. */
-export const CREATES: Readonly<Record<string, string>> = Object.assign({}, ...CREATE_GROUPS.map((g) => g.creates));
+function createsOf(type: ResourceType): { readonly action: string; readonly resource: string; readonly untagged?: boolean } {
+  const creates = (RESOURCE_TYPES[type] as ResourceTypeEntry).creates;
+  if (creates === undefined || creates.untagged)
+    throw new Error(`network scopes: RESOURCE_TYPES['${type}'] has no tagged "creates" (its create call and the IAM resource type it creates)`);
+  return creates;
+}
+
+/** Each create call in CREATE_GROUPS and the IAM resource type (`service:type`) it creates, for the permissions test. */
+export const CREATES: Readonly<Record<string, string>> = Object.fromEntries(CREATE_GROUPS.flatMap((g) => g.types.map((t) => createsOf(t))).map((c) => [c.action, c.resource]));
 
 /**
- * Create calls whose handler sends no tags and tags the new resource afterwards: the
- * AWS::EC2::EIP handler allocates the address, then calls CreateTags (aws-cdk#26878:
- * tag-on-create policies fail for Elastic IP addresses). AllocateAddress names no
- * existing resource of the member stacks, so it is held to this account and region;
- * the CreateTags that follows may only tag an address that has no Project tag yet.
+ * Create calls whose handler sends no tags and tags the new resource afterwards (the
+ * registry's `creates.untagged`): the AWS::EC2::EIP handler allocates the address, then
+ * calls CreateTags (aws-cdk#26878: tag-on-create policies fail for Elastic IP addresses).
+ * AllocateAddress names no existing resource of the member stacks, so it is held to this
+ * account and region; the CreateTags that follows may only tag an address that has no
+ * Project tag yet.
  */
-export const CREATES_UNTAGGED: Readonly<Record<string, string>> = { 'ec2:AllocateAddress': 'ec2:elastic-ip' };
+export const CREATES_UNTAGGED: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.values(RESOURCE_TYPES as Readonly<Record<string, ResourceTypeEntry>>)
+    .map((e) => e.creates)
+    .filter((c) => c?.untagged === true)
+    .map((c) => [c!.action, c!.resource]),
+);
+
+/** The member stacks' types that create a resource with tags but belong to no create group: a group is this module's decision. */
+export function ungroupedCreates(types: readonly string[]): string[] {
+  const grouped = new Set<string>(CREATE_GROUPS.flatMap((g) => g.types));
+  return types.filter((t) => {
+    const c = isResourceType(t) ? (RESOURCE_TYPES[t] as ResourceTypeEntry).creates : undefined;
+    return c !== undefined && !c.untagged && !grouped.has(t);
+  });
+}
 
 const EC2_CREATES = Object.keys(CREATES)
   .filter((a) => a.startsWith('ec2:'))
@@ -115,6 +131,8 @@ export const LISTENERS_BECAUSE =
 /** The Elastic Load Balancing calls that act on listeners and rules only. */
 const LISTENER_ONLY = ['CreateRule', 'DeleteListener', 'DeleteRule', 'ModifyListener', 'ModifyListenerAttributes', 'ModifyRule', 'SetRulePriorities'];
 
+const UNTAGGED_CREATES = Object.keys(CREATES_UNTAGGED);
+
 const NEW_RESOURCE_BECAUSE = 'the service assigns the new resource its ID at creation; only a request that tags it with this project qualifies';
 
 function newResourceArn(n: SubNames, type: string): Intrinsic<string> {
@@ -129,20 +147,27 @@ function newResourceArn(n: SubNames, type: string): Intrinsic<string> {
  * The EC2 and Elastic Load Balancing scopes of the execution role, in the order they take
  * actions; the Describe calls, which have no resource-level permissions, go before them.
  */
-export function networkScopes(n: SubNames): Scope[] {
+export function networkScopes(n: SubNames, types: readonly string[]): Scope[] {
+  const ungrouped = ungroupedCreates(types);
+  if (ungrouped.length > 0) throw new Error(`network scopes: no create group takes the create call of ${ungrouped.join(', ')}: add it to CREATE_GROUPS`);
+  return networkScopeList(n).map((s) => ({ ...s, group: 'Network' }));
+}
+
+function networkScopeList(n: SubNames): Scope[] {
   const lb = loadBalancingArns(n);
+  const untaggedEc2Creates = UNTAGGED_CREATES.filter((a) => a.startsWith('ec2:')).map((a) => a.slice('ec2:'.length));
   return [
     ...CREATE_GROUPS.map((g) => ({
       sid: g.sid,
-      actions: new RegExp(`^(${Object.keys(g.creates).join('|')})$`),
-      resources: Object.values(g.creates).map((type) => newResourceArn(n, type)),
+      actions: new RegExp(`^(${g.types.map((t) => createsOf(t).action).join('|')})$`),
+      resources: g.types.map((t) => newResourceArn(n, createsOf(t).resource)),
       options: { condition: projectRequestTag(n), because: NEW_RESOURCE_BECAUSE },
       shared: g.shared,
     })),
     {
       sid: 'Ec2TagNewAddresses',
       actions: /^ec2:CreateTags$/,
-      resources: [arn('ec2', 'elastic-ip/*')],
+      resources: Object.values(CREATES_UNTAGGED).map((type) => newResourceArn(n, type)),
       options: {
         condition: { ...projectRequestTag(n), Null: { 'aws:ResourceTag/Project': 'true' } },
         because: "EC2 assigns the address its ID; only an address without a Project tag may get this project's",
@@ -175,8 +200,8 @@ export function networkScopes(n: SubNames): Scope[] {
     // target groups below.
     {
       sid: 'WithoutTags',
-      actions: new RegExp(`^(ec2:AllocateAddress|elasticloadbalancing:(AddTags|RemoveTags|${LISTENER_ONLY.join('|')}))$`),
-      resources: [...lb.listeners, arn('ec2', 'elastic-ip/*')],
+      actions: new RegExp(`^(${UNTAGGED_CREATES.join('|')}|elasticloadbalancing:(AddTags|RemoveTags|${LISTENER_ONLY.join('|')}))$`),
+      resources: [...lb.listeners, ...Object.values(CREATES_UNTAGGED).map((type) => newResourceArn(n, type))],
       options: { because: `${LISTENERS_BECAUSE}; the AWS::EC2::EIP handler allocates addresses without tags, and EC2 assigns the new address its ID` },
       shared: true,
     },
@@ -184,7 +209,7 @@ export function networkScopes(n: SubNames): Scope[] {
     // names the load balancer): only resources that carry this project's Project tag.
     {
       sid: 'NetworkProjectResources',
-      actions: new RegExp(`^(ec2:(?!AllocateAddress$)\\w+|elasticloadbalancing:(?!(${LISTENER_ONLY.join('|')})$)\\w+)$`),
+      actions: new RegExp(`^(ec2:(?!(${untaggedEc2Creates.join('|')})$)\\w+|elasticloadbalancing:(?!(${LISTENER_ONLY.join('|')})$)\\w+)$`),
       resources: [arn('ec2', '*'), arn('elasticloadbalancing', '*')],
       options: { condition: projectResourceTag(n), because: 'EC2 and Elastic Load Balancing assign the IDs; only resources tagged with this project qualify' },
     },

@@ -9,12 +9,14 @@
  * reason), placed into the first scope whose pattern matches the action. An action no
  * scope takes, a type without handler data and an exclusion that excludes nothing all
  * fail generation, so a role says exactly what it grants, what it leaves out and why.
+ * core/role-scopes.ts builds the roles from the registry entries of their types.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PROJECT_ROOT } from './paths';
 import { AnyResource, Statement, StatementOptions, allow } from './iam';
 import { Value } from './intrinsics';
+import { RESOURCE_TYPES, ResourceTypeEntry, isResourceType } from './resource-types';
 
 export const HANDLER_OPERATIONS = ['create', 'read', 'update', 'delete', 'list'] as const;
 export type HandlerOperation = (typeof HANDLER_OPERATIONS)[number];
@@ -70,19 +72,25 @@ export interface Exclusion {
 }
 
 export function exclude(resourceType: string, actions: readonly string[], reason: string): Exclusion {
+  if (!isResourceType(resourceType)) throw new Error(`exclusion for ${resourceType}: not a type of RESOURCE_TYPES (generator/core/resource-types.ts)`);
   if (reason.trim().length < 10) throw new Error(`exclusion of ${actions.join(', ')} for ${resourceType} needs its reason`);
   return { actions, resourceType, reason };
 }
 
-/** Every handler action (any operation) of a resource type. */
-export function actionsOfType(type: string, data: HandlerPermissionsFile = handlerPermissions()): string[] {
+/**
+ * Every handler action (any operation) of a resource type: the registry schema's, or,
+ * where the schema lists none, the `handlerActions` of its registry entry.
+ */
+export function actionsOfType(type: string, data: HandlerPermissionsFile = handlerPermissions(), registry: Readonly<Record<string, ResourceTypeEntry>> = RESOURCE_TYPES): string[] {
   const ops = data.resourceTypes[type];
-  if (ops === undefined) {
+  const fallback = Object.prototype.hasOwnProperty.call(registry, type) ? registry[type].handlerActions : undefined;
+  if (ops === undefined && fallback === undefined) {
     throw new Error(
       `resource type ${type} has no handler permissions in ${path.relative(PROJECT_ROOT, HANDLER_PERMISSIONS_FILE)}: refresh it (npm run handler-permissions:refresh -- <path>)`,
     );
   }
-  return [...new Set(HANDLER_OPERATIONS.flatMap((op) => ops[op] ?? []))].sort();
+  const listed = HANDLER_OPERATIONS.flatMap((op) => ops?.[op] ?? []);
+  return [...new Set(listed.length > 0 ? listed : (fallback ?? []))].sort();
 }
 
 export interface RequiredActions {
@@ -97,12 +105,17 @@ export interface RequiredActions {
  * `types`, or of an action its type's handlers never call, is an error: the table stays
  * exact as the data and the templates change.
  */
-export function requiredActions(types: readonly string[], exclusions: readonly Exclusion[], data: HandlerPermissionsFile = handlerPermissions()): RequiredActions {
+export function requiredActions(
+  types: readonly string[],
+  exclusions: readonly Exclusion[],
+  data: HandlerPermissionsFile = handlerPermissions(),
+  registry: Readonly<Record<string, ResourceTypeEntry>> = RESOURCE_TYPES,
+): RequiredActions {
   const excludedPairs = new Map<string, string>();
   const excluded: Array<{ action: string; resourceType: string; reason: string }> = [];
   for (const e of exclusions) {
     if (!types.includes(e.resourceType)) throw new Error(`exclusion for ${e.resourceType}: the role's stacks contain no such resource type`);
-    const called = actionsOfType(e.resourceType, data);
+    const called = actionsOfType(e.resourceType, data, registry);
     for (const a of e.actions) {
       if (!called.includes(a)) throw new Error(`exclusion of ${a} for ${e.resourceType}: its handlers do not call it`);
       const key = `${a} ${e.resourceType}`;
@@ -113,7 +126,7 @@ export function requiredActions(types: readonly string[], exclusions: readonly E
   }
   const granted = new Map<string, string[]>();
   for (const type of [...types].sort()) {
-    for (const a of actionsOfType(type, data)) {
+    for (const a of actionsOfType(type, data, registry)) {
       if (excludedPairs.has(`${a} ${type}`)) continue;
       granted.set(a, [...(granted.get(a) ?? []), type]);
     }
@@ -139,6 +152,14 @@ export interface Scope {
    * of resource (e.g. two buckets), without widening either.
    */
   readonly shared?: boolean;
+  /** A name several scopes share, which a registry entry may name instead of each Sid (e.g. `Network`). */
+  readonly group?: string;
+  /**
+   * What lets a type's action into this scope besides its registry entry naming the
+   * scope: the service's actions without resource types (core/aws-services.ts), or the
+   * entry's `passesRoleTo` or `serviceLinkedRole` (core/role-scopes.ts).
+   */
+  readonly basis?: 'withoutResourceTypes' | 'passesRoleTo' | 'serviceLinkedRole';
 }
 
 function wildcardMatches(pattern: string, action: string): boolean {
@@ -158,24 +179,39 @@ function collapsed(actions: readonly string[], patterns: readonly string[] = [])
 }
 
 /**
- * One statement per scope that takes at least one action, in the scopes' order, with the
- * actions sorted. Throws when an action matches no scope.
+ * The scopes each action goes to: the first whose pattern matches it, and with it every
+ * `shared` scope before that one that matches. Throws when an action matches no scope.
  */
-export function scopedStatements(role: string, actions: Iterable<string>, scopes: readonly Scope[]): Statement[] {
-  const byScope = new Map<Scope, string[]>();
+export function placeActions(role: string, actions: Iterable<string>, scopes: readonly Scope[]): Map<string, Scope[]> {
+  const placed = new Map<string, Scope[]>();
   const unplaced: string[] = [];
   for (const a of actions) {
-    let placed = false;
+    const taken: Scope[] = [];
     for (const scope of scopes) {
       if (!scope.actions.test(a)) continue;
-      byScope.set(scope, [...(byScope.get(scope) ?? []), a]);
-      placed = true;
+      taken.push(scope);
       if (!scope.shared) break;
     }
-    if (!placed) unplaced.push(a);
+    if (taken.length === 0) unplaced.push(a);
+    placed.set(a, taken);
   }
   if (unplaced.length > 0) {
     throw new Error(`${role}: no scope takes ${unplaced.join(', ')}; add a scope (its resources) or an exclusion (its reason)`);
   }
+  return placed;
+}
+
+/** One statement per scope that takes at least one action, in the scopes' order, with the actions sorted. */
+export function placedStatements(placed: ReadonlyMap<string, readonly Scope[]>, scopes: readonly Scope[]): Statement[] {
+  const byScope = new Map<Scope, string[]>();
+  for (const [a, taken] of placed) for (const scope of taken) byScope.set(scope, [...(byScope.get(scope) ?? []), a]);
   return scopes.filter((s) => byScope.has(s)).map((s) => allow(s.sid, collapsed(byScope.get(s)!, s.collapse), s.resources, s.options ?? {}));
+}
+
+/**
+ * One statement per scope that takes at least one action, in the scopes' order, with the
+ * actions sorted. Throws when an action matches no scope.
+ */
+export function scopedStatements(role: string, actions: Iterable<string>, scopes: readonly Scope[]): Statement[] {
+  return placedStatements(placeActions(role, actions, scopes), scopes);
 }

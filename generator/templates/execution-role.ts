@@ -19,7 +19,7 @@
  */
 import { Intrinsic } from '../core/intrinsics';
 import { Statement, allow, anyResource, deny, packStatements, policyDocument } from '../core/iam';
-import { requiredActions, scopedStatements } from '../core/handler-permissions';
+import { rolePermissions, roleStatements } from '../core/role-scopes';
 import {
   deployPolicyArn,
   executionPolicyArnPattern,
@@ -32,7 +32,7 @@ import {
 import { Template, TemplateBuilder } from '../core/template';
 import { arn } from '../blocks/account-arns';
 import { EXECUTION_ROLE_EXCLUSIONS } from '../blocks/execution-exclusions';
-import { ExecutionScope, executionScopes } from '../blocks/execution-scopes';
+import { ExecutionScope, executionDefaultNames, executionScopes } from '../blocks/execution-scopes';
 import { role } from '../blocks/role';
 import { standardParameterValues, standardParameters, standardTagValues } from '../blocks/standard-parameters';
 import { ResolvedConfig } from '../config/types';
@@ -79,7 +79,8 @@ const CHANGE_ROLE_OR_POLICY = [
 
 /**
  * The execution role's permissions: `handler`, the handler actions of every resource type
- * of the member stacks (minus EXECUTION_ROLE_EXCLUSIONS) in their scopes, which go into
+ * of the member stacks (minus EXECUTION_ROLE_EXCLUSIONS) in the scopes their registry
+ * entries name (core/resource-types.ts, core/role-scopes.ts), which go into
  * customer-managed policies (too large for the 10,240 characters of a role's inline
  * policies); `inline`, what the blue/green hook needs and the explicit denies that keep
  * the boundary, the member roles and the execution role itself out of reach.
@@ -89,8 +90,8 @@ export function executionStatements(
   roles: ExecutionRoleTargets,
   templates: readonly MemberStack[],
 ): { handler: Statement[]; inline: Statement[] } {
-  const { granted } = requiredActions(resourceTypesOf(templates), EXECUTION_ROLE_EXCLUSIONS);
-  const handler = scopedStatements('execution role', granted.keys(), executionScopes(s, roles.boundary));
+  const permissions = rolePermissions('execution role', 'execution', resourceTypesOf(templates), EXECUTION_ROLE_EXCLUSIONS);
+  const handler = roleStatements(permissions, executionScopes(s, roles.boundary, permissions), executionDefaultNames(s));
   const inline = [
     allow('PassCodeDeployRole', ['iam:PassRole'], [roles.codeDeploy], {
       condition: { StringEquals: { 'iam:PassedToService': 'codedeploy.amazonaws.com' } },

@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CREATES, CREATES_UNTAGGED } from '../../generator/blocks/network-scopes';
+import { RESOURCE_TYPES, ResourceTypeEntry } from '../../generator/core/resource-types';
 import { MEMBER_ROLES_IDS as ID } from '../../generator/templates/member-roles';
 import { EXECUTION_ROLE_IDS } from '../../generator/templates/execution-role';
 import { Template } from '../../generator/core/template';
@@ -193,15 +194,10 @@ export const PREFERRED_RESOURCE_TYPE: Record<string, readonly string[]> = {
   'AWS::Synthetics::Canary': ['canary', 'function', 'layerVersion', 'layer', 'bucket', 'role'],
 };
 
-/** What the handler passes a role to, per resource type (iam:PassedToService). */
-export const PASSED_TO: Record<string, string> = {
-  'AWS::ECS::Service': 'ecs-tasks.amazonaws.com',
-  'AWS::ECS::TaskDefinition': 'ecs-tasks.amazonaws.com',
-  'AWS::Lambda::Function': 'lambda.amazonaws.com',
-  'AWS::Synthetics::Canary': 'synthetics.amazonaws.com',
-  'AWS::EC2::FlowLog': 'vpc-flow-logs.amazonaws.com',
-  'AWS::Events::Rule': 'events.amazonaws.com',
-};
+/** What the handler passes a role to, per resource type (iam:PassedToService): the registry's `passesRoleTo`. */
+export const PASSED_TO: Record<string, string> = Object.fromEntries(
+  Object.entries(RESOURCE_TYPES as Readonly<Record<string, ResourceTypeEntry>>).flatMap(([type, e]) => (e.passesRoleTo !== undefined ? [[type, e.passesRoleTo]] : [])),
+);
 
 /** Resource types that carry no tags: CloudFormation gives listeners and rules none. */
 const UNTAGGED = new Set(['listener/app', 'listener-rule/app']);

@@ -4,21 +4,14 @@
  * region code), to show that every name fits its service's limit.
  */
 import { NAME_RULES, NameKind, REGION_MAX_LENGTH } from '../../generator/core/naming';
+import { RESOURCE_TYPES, ResourceTypeEntry } from '../../generator/core/resource-types';
 import { Template } from '../../generator/core/template';
 import { resolve } from './template';
 
-/** Which property of which resource type is a physical name, and its kind in the naming module. */
-export const NAME_PROPERTIES: ReadonlyArray<{ type: string; property: string; kind: NameKind }> = [
-  { type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', property: 'Name', kind: 'alb' },
-  { type: 'AWS::ElasticLoadBalancingV2::TargetGroup', property: 'Name', kind: 'target-group' },
-  { type: 'AWS::Lambda::Function', property: 'FunctionName', kind: 'lambda-function' },
-  { type: 'AWS::Logs::LogGroup', property: 'LogGroupName', kind: 'log-group' },
-  { type: 'AWS::ECS::Cluster', property: 'ClusterName', kind: 'ecs-cluster' },
-  { type: 'AWS::CloudWatch::Alarm', property: 'AlarmName', kind: 'cloudwatch-alarm' },
-  { type: 'AWS::IAM::Role', property: 'RoleName', kind: 'iam-role' },
-  { type: 'AWS::SSM::Parameter', property: 'Name', kind: 'ssm-parameter' },
-  { type: 'AWS::Events::Rule', property: 'Name', kind: 'events-rule' },
-];
+/** Which property of which resource type is a physical name, and its kind in the naming module: the registry's `name`. */
+export const NAME_PROPERTIES: ReadonlyArray<{ type: string; property: string; kind: NameKind }> = Object.entries(
+  RESOURCE_TYPES as Readonly<Record<string, ResourceTypeEntry>>,
+).flatMap(([type, entry]) => (entry.name !== null ? [{ type, property: entry.name.property, kind: entry.name.rule }] : []));
 
 /** Every string parameter with a MaxLength at that length, and the pseudo parameters at their longest. */
 export function longestValues(t: Template): Record<string, string> {

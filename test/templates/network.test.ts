@@ -155,7 +155,7 @@ describe('network.json', () => {
   test('every name fits its limit with the longest parameter values', () => {
     const names = resolvedNames(t, longestValues(t));
     expect(names.map((n) => n.resource).sort()).toEqual(
-      [ID.cluster, ID.flowLogGroup, ...(['vpcId', 'publicSubnetIds', 'privateSubnetIds', 'natPublicIps', 'accessLogBucket'] as const).map(ID.parameter)].sort(),
+      [ID.cluster, ID.flowLogGroup, ID.accessLogBucket, ...(['vpcId', 'publicSubnetIds', 'privateSubnetIds', 'natPublicIps', 'accessLogBucket'] as const).map(ID.parameter)].sort(),
     );
     expect(nameViolations(names)).toEqual([]);
   });

@@ -12,12 +12,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { actionsOfType } from '../../generator/core/handler-permissions';
-import { PIPELINE_STACKS_EXCLUSIONS, WITHOUT_HANDLER_DATA, pipelineStacksStatements } from '../../generator/blocks/pipeline-stacks-scopes';
+import { PIPELINE_STACKS_EXCLUSIONS, pipelineStacksStatements } from '../../generator/blocks/pipeline-stacks-scopes';
 import { resourceTypesIn as resourceTypesOf } from '../../generator/core/member-stack';
 import { PIPELINE_STACKS_ROLE_IDS as ID } from '../../generator/templates/pipeline-stacks-role';
 import { pipelineStackTemplates } from '../../generator/templates/pipeline';
 import { ActionInfo, Decision, Policy, actionInfo, arnFormat, decide, expandAction, identityPolicies, resolvePolicy, trustPolicy } from '../helpers/iam-sim';
 import { TEMPLATES_DIR, asList, exampleConfig, loadTemplate, resolve, resource } from '../helpers/template';
+import { RESOURCE_TYPES, ResourceTypeEntry } from '../../generator/core/resource-types';
 
 jest.setTimeout(120_000);
 
@@ -75,12 +76,9 @@ const OTHER: Record<string, string> = Object.fromEntries(
 /** The resource type each action names, where the reference lists several. */
 const PREFERRED = ['rule-on-default-event-bus', 'bucket', 'object', 'key', 'repository', 'Secret', 'function', 'log-group', 'role', 'project', 'report-group', 'topic', 'pipeline', 'stage', 'Connection'];
 
-/** Where a type's handlers pass a role, the service they pass it to. */
-const PASSED_TO: Record<string, string> = {
-  'AWS::CodeBuild::Project': 'codebuild.amazonaws.com',
-  'AWS::CodePipeline::Pipeline': 'codepipeline.amazonaws.com',
-  'AWS::Events::Rule': 'events.amazonaws.com',
-};
+
+/** Where a type's handlers pass a role, the service they pass it to: the registry's passesRoleTo. */
+const PASSED_TO = (type: string): string | undefined => (RESOURCE_TYPES as Readonly<Record<string, ResourceTypeEntry>>)[type]?.passesRoleTo;
 
 async function arnFor(action: string, info: ActionInfo, values: Record<string, string>): Promise<string> {
   if (info.wildcardOnly || info.resourceTypes.length === 0) return '*';
@@ -99,7 +97,7 @@ function context(type: string, action: string, project: string): Record<string, 
     'aws:RequestTag/Project': project,
     // A key being created has no tags yet.
     ...(action === 'kms:CreateKey' ? {} : { 'aws:ResourceTag/Project': project }),
-    ...(PASSED_TO[type] ? { 'iam:PassedToService': PASSED_TO[type] } : {}),
+    ...(PASSED_TO(type) ? { 'iam:PassedToService': PASSED_TO(type) } : {}),
     'codestar-connections:PassedToService': 'codepipeline.amazonaws.com',
   };
 }
@@ -121,7 +119,7 @@ const types = resourceTypesOf([build, pipeline]);
 
 function grantedActions(type: string): string[] {
   const excluded = new Set(PIPELINE_STACKS_EXCLUSIONS.filter((e) => e.resourceType === type).flatMap((e) => e.actions));
-  return [...actionsOfType(type), ...(WITHOUT_HANDLER_DATA[type] ?? [])].filter((a) => !excluded.has(a));
+  return actionsOfType(type).filter((a) => !excluded.has(a));
 }
 
 /** Actions that reach every resource of their kind in the account, each for a reason the builder states. */
@@ -133,8 +131,10 @@ describe('the pipeline stacks role is built from exactly the pipeline stacks', (
     expect(types).toContain('AWS::CodeBuild::Project');
   });
 
-  test('an action no scope takes fails generation', () => {
-    expect(() => pipelineStacksStatements([...types, 'AWS::Lambda::Function'], { project: '${ProjectName}', suffix: '${EnvironmentSuffix}' })).toThrow(/no scope takes .*lambda:CreateFunction/);
+  test('a type whose registry entry names no scope of this role fails generation', () => {
+    expect(() => pipelineStacksStatements([...types, 'AWS::Lambda::Function'], { project: '${ProjectName}', suffix: '${EnvironmentSuffix}' })).toThrow(
+      /AWS::Lambda::Function is in its stacks, but RESOURCE_TYPES\['AWS::Lambda::Function'\]\.scopes has no "pipelineStacks"/,
+    );
   });
 
   test("every exclusion names an action its type's handlers call, with a reason", () => {

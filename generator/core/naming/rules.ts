@@ -24,12 +24,16 @@ export const NAME_RULES = {
   'sns-topic': { max: 256, pattern: /^[A-Za-z0-9_-]+$/ },
   secret: { max: 512, pattern: /^[A-Za-z0-9/_+=.@-]+$/ },
   'log-group': { max: 512, pattern: /^[.\-_/#A-Za-z0-9]+$/ },
+  // CloudFormation's AWS::Logs::ResourcePolicy schema: slash-separated segments without ':' or '*'.
+  'logs-resource-policy': { max: 255, pattern: /^[^:*/]+(\/[^:*/]+)*$/ },
   'ecs-cluster': { max: 255, pattern: /^[A-Za-z0-9_-]+$/ },
   'ecs-service': { max: 255, pattern: /^[A-Za-z0-9_-]+$/ },
   'events-rule': { max: 64, pattern: /^[.\-_A-Za-z0-9]+$/ },
   'dynamodb-table': { max: 255, pattern: /^[a-zA-Z0-9_.-]+$/ },
   'event-bus-statement': { max: 64, pattern: /^[a-zA-Z0-9-_]+$/ },
   'cloudwatch-alarm': { max: 255, pattern: /^[^\s]+$/ },
+  // Application Auto Scaling PutScalingPolicy: 1 to 256 printable characters.
+  'scaling-policy': { max: 256, pattern: /^[ -~]+$/ },
   'cloudwatch-dashboard': { max: 255, pattern: /^[A-Za-z0-9_-]+$/ },
   'kms-alias': { max: 256, pattern: /^alias\/[a-zA-Z0-9/_-]+$/ },
   'synthetics-canary': { max: 21, pattern: /^[0-9a-z_-]+$/ },

@@ -41,7 +41,7 @@ export function pipelineEventsLog(t: TemplateBuilder, s: Scope, retention: Param
     RetentionInDays: ref(retention),
   });
   const eventsLogPolicy = t.resource(ID.eventsLogPolicy, 'AWS::Logs::ResourcePolicy', {
-    PolicyName: standardName('log-group', 'pipeline-events', s),
+    PolicyName: standardName('logs-resource-policy', 'pipeline-events', s),
     PolicyDocument: sub(
       JSON.stringify(
         policyDocument([
