@@ -142,4 +142,10 @@ test('an edited configuration builds, and the files the record vouches for are n
   expect(r).toMatchObject({ status: 0, builds: 1 });
   expect(r.out).toMatch(/^wrote [1-9]\d? of \d+ files to /);
   expect(inTree).toEqual([]);
+  reads.mockRestore();
+  // The record taken after the change (the untouched files' numbers carried over) vouches for the tree.
+  ageRecord(out);
+  expect(run()).toMatchObject({ status: 0, builds: 0 });
+  fs.appendFileSync(path.join(out, 'network.json'), ' ');
+  expect(run()).toMatchObject({ status: 0, builds: 1 });
 });

@@ -88,9 +88,16 @@ function lstat(p: string): fs.Stats | undefined {
   }
 }
 
+/** The record last read, by its file's size and times: a run asks it more than once. */
+let lastRead: { file: string; key: string; m: Manifest } | undefined;
+
 function read(cacheDir: string, dir: string): Manifest | undefined {
   try {
-    const m = JSON.parse(fs.readFileSync(manifestFile(cacheDir, dir), 'utf8')) as Manifest;
+    const file = manifestFile(cacheDir, dir);
+    const st = fs.statSync(file);
+    const key = `${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.ino}`;
+    if (lastRead?.file === file && lastRead.key === key) return lastRead.m;
+    const m = JSON.parse(fs.readFileSync(file, 'utf8')) as Manifest;
     const valid =
       m.version === VERSION &&
       m.dir === dir &&
@@ -103,7 +110,9 @@ function read(cacheDir: string, dir: string): Manifest | undefined {
       Array.isArray(m.dirs) &&
       Array.isArray(m.files) &&
       m.stats.length === (m.dirs.length + m.files.length) * STAT_FIELDS;
-    return valid ? m : undefined;
+    if (!valid) return undefined;
+    lastRead = { file, key, m };
+    return m;
   } catch {
     return undefined;
   }
@@ -226,6 +235,8 @@ export interface RecordedTree {
   readonly listing: Map<string, number>;
   /** The files whose times are as recorded (and not racily clean), with the hash of the bytes they hold. */
   readonly vouched: Map<string, string>;
+  /** The recorded stat numbers of a file vouched for: still its own while nothing touches it. */
+  statOf(file: string): readonly number[] | undefined;
 }
 
 /**
@@ -263,14 +274,25 @@ export function recordedTree(cacheDir: string, dir: string, racyMs: number = RAC
   };
   const root = lstat(dir);
   if (root?.isDirectory()) walk('', root);
-  return { listing, vouched };
+  const statOf = (file: string): readonly number[] | undefined => {
+    const i = vouched.has(file) ? entry.get(file) : undefined;
+    return i === undefined ? undefined : m.stats.slice(i * STAT_FIELDS, (i + 1) * STAT_FIELDS);
+  };
+  return { listing, vouched, statOf };
 }
 
 /**
  * Records `dir` as holding `files` (whose bytes it holds now), written from `inputs` when
- * given; failures are ignored.
+ * given; failures are ignored. `untouched` gives the stat numbers of files known not to
+ * have been touched since they were recorded, which are then not asked again.
  */
-export function record(cacheDir: string, dir: string, files: ReadonlyArray<{ path: string; hash: string }>, inputs = ''): void {
+export function record(
+  cacheDir: string,
+  dir: string,
+  files: ReadonlyArray<{ path: string; hash: string }>,
+  inputs = '',
+  untouched: (file: string) => readonly number[] | undefined = () => undefined,
+): void {
   try {
     const dirs = directoriesOf(files);
     const stats: number[] = [];
@@ -280,7 +302,11 @@ export function record(cacheDir: string, dir: string, files: ReadonlyArray<{ pat
       stats.push(st.isDirectory() ? -1 : st.size, st.mtimeMs, st.ctimeMs, st.ino);
     };
     for (const d of dirs) add(d);
-    for (const f of files) add(f.path);
+    for (const f of files) {
+      const known = untouched(f.path);
+      if (known) stats.push(...known);
+      else add(f.path);
+    }
     // The clock the file times come from, to the microsecond, taken after the last lstat.
     const recordedAt = performance.timeOrigin + performance.now();
     const hashes = files.map((f) => f.hash);

@@ -252,13 +252,15 @@ export function writeTree(out: string, files: readonly TreeFile[], ops: SwapOps 
       throw fail(e, 'nothing was changed');
     }
     checkOwnership(target, out);
-    if (!cacheDir) return swapIn(target, files, ops, warnings, fail);
+    if (!cacheDir) return swapIn(target, files, ops, warnings, fail).result;
     const hashed = [...files, { path: MARKER, content: MARKER_CONTENT }].map((f) => ({ path: f.path, hash: contentHash(f.content) }));
     if (unchangedByRecord(cacheDir, target, hashed, undefined, inputs)) return { dir: target, written: [], removed: [], unchanged: files.length, warnings };
     const recorded = recordedTree(cacheDir, target);
     const known = recorded && { ...recorded, hashes: new Map(hashed.map((h) => [h.path, h.hash])) };
-    const result = swapIn(target, files, ops, warnings, fail, known);
-    record(cacheDir, target, hashed, inputs);
+    const { result, inPlace } = swapIn(target, files, ops, warnings, fail, known);
+    // A change made in place touched only the files it wrote (a staged tree links every file anew).
+    const written = new Set(result.written);
+    record(cacheDir, target, hashed, inputs, (p) => (inPlace && recorded && !written.has(p) ? recorded.statOf(p) : undefined));
     return result;
   } finally {
     release();
@@ -274,14 +276,22 @@ interface FileBytes {
 /** The record's view of the tree, and the hash of each new file's bytes: what it vouches for with the same hash is not read back. */
 type Known = RecordedTree & { readonly hashes: ReadonlyMap<string, string> };
 
-function swapIn(target: string, files: readonly TreeFile[], ops: SwapOps, warnings: string[], fail: (e: unknown, outcome: string) => WriteError, known?: Known): WriteResult {
+/** Makes the change; `inPlace` when nothing or only the changed files were touched. */
+function swapIn(
+  target: string,
+  files: readonly TreeFile[],
+  ops: SwapOps,
+  warnings: string[],
+  fail: (e: unknown, outcome: string) => WriteError,
+  known?: Known,
+): { result: WriteResult; inPlace: boolean } {
   const { all, unchanged, removed, written } = compareTree(target, files, known);
-  const result = (): WriteResult => ({ dir: target, written, removed, unchanged: unchanged.size - (unchanged.has(MARKER) ? 1 : 0), warnings });
-  if (unchanged.size === all.length && removed.length === 0) return result();
+  const result: WriteResult = { dir: target, written, removed, unchanged: unchanged.size - (unchanged.has(MARKER) ? 1 : 0), warnings };
+  if (unchanged.size === all.length && removed.length === 0) return { result, inPlace: true };
   const writes = all.filter((f) => !unchanged.has(f.path));
   if (patchable(target, writes, removed, all.length)) {
     patchTree(target, writes, removed, ops, warnings, fail);
-    return result();
+    return { result, inPlace: true };
   }
 
   const tag = `${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
@@ -290,7 +300,7 @@ function swapIn(target: string, files: readonly TreeFile[], ops: SwapOps, warnin
 
   const old = path.join(path.dirname(target), `.${path.basename(target)}.old-${tag}`);
   replace(target, staging, old, ops, warnings, fail);
-  return result();
+  return { result, inPlace: false };
 }
 
 /** The new tree's files against the current tree: those with the same bytes, and those to write and remove. */
