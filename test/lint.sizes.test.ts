@@ -5,27 +5,18 @@
  * them. Each case lints a source text as if it were a file at the given path; nothing is
  * written to the project.
  */
-import { execFileSync } from 'node:child_process';
-import { PROJECT_ROOT } from '../generator/core/paths';
+import { lintAll } from './helpers/eslint';
 
-/**
- * The size findings of eslint on each source as its file, sorted: one eslint (its API, in
- * a child process, since it loads the ESM configuration) for all the cases, which loads
- * the configuration once.
- */
+const SIZE_RULES = ['max-lines', 'max-lines-per-function'];
+
+/** The size findings of eslint on each source as its file, sorted: all the cases in one eslint. */
 function sizeFindings(cases: ReadonlyArray<{ file: string; source: string }>): string[][] {
-  const script = `
-    const { ESLint } = require('eslint');
-    (async () => {
-      const eslint = new ESLint({ cwd: process.cwd() });
-      const out = [];
-      for (const { file, source } of JSON.parse(require('node:fs').readFileSync(0, 'utf8'))) {
-        const [result] = await eslint.lintText(source, { filePath: file });
-        out.push(result.messages.filter((m) => m.ruleId === 'max-lines' || m.ruleId === 'max-lines-per-function').map((m) => m.ruleId + ': ' + m.message).sort());
-      }
-      process.stdout.write(JSON.stringify(out));
-    })().catch((e) => { console.error(e); process.exit(1); });`;
-  return JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: PROJECT_ROOT, input: JSON.stringify(cases), encoding: 'utf8', timeout: 60_000 })) as string[][];
+  return lintAll(cases).map((messages) =>
+    messages
+      .filter((m) => m.ruleId !== null && SIZE_RULES.includes(m.ruleId))
+      .map((m) => `${m.ruleId}: ${m.message}`)
+      .sort(),
+  );
 }
 
 /** A source of `lines` lines in all, one function of `functionLines` of them and constants after it. */
