@@ -10,9 +10,10 @@
  *
  * `npm run generate`, the other scripts (scripts/run.js) and the tests (jest's global
  * setup) call `ensureBuilt` first, so the build is never stale: it compares a hash of its
- * inputs with the one recorded in dist/.build.json, and costs a few milliseconds when
- * nothing changed. Type checking is `npm run typecheck`; the bundler only strips types.
- * Plain JavaScript itself, so that it needs no build.
+ * inputs with the one recorded in dist/.build.json, which also holds the inputs' stat
+ * numbers, so that when none changed the check reads no file (a few milliseconds). Type
+ * checking is `npm run typecheck`; the bundler only strips types. Plain JavaScript
+ * itself, so that it needs no build.
  */
 const { spawnSync } = require('node:child_process');
 const crypto = require('node:crypto');
@@ -42,11 +43,11 @@ function listFiles(dir) {
   return out;
 }
 
-/** A hash of the files, names and contents. */
-function hashFiles(files) {
+/** A hash of the files, names (relative to `root`) and contents. */
+function hashFiles(files, root = ROOT) {
   const hash = crypto.createHash('sha256');
   for (const file of files) {
-    hash.update(path.relative(ROOT, file));
+    hash.update(path.relative(root, file));
     hash.update('\0');
     hash.update(fs.readFileSync(file));
     hash.update('\0');
@@ -54,10 +55,35 @@ function hashFiles(files) {
   return hash.digest('hex');
 }
 
-function sourceHash() {
-  const files = INPUT_DIRS.flatMap((d) => listFiles(path.join(ROOT, d)));
-  for (const f of INPUT_FILES) files.push(path.join(ROOT, f));
-  return hashFiles(files.sort());
+/** A margin beyond the file systems' time granularity, as for the tree record (scripts/lib/tree-manifest.ts). */
+const RACY_MS = 2000;
+
+/** Size, modification and change times and inode of a file, which an edit changes. */
+function statOf(file) {
+  const st = fs.statSync(file);
+  return [st.size, st.mtimeMs, st.ctimeMs, st.ino];
+}
+
+/**
+ * The hash of the build's input files under `root` and their stat numbers. When the same
+ * files have the numbers `stamp` recorded with its hash, taken at least RACY_MS after
+ * their last change, the recorded hash stands without reading them; otherwise they are
+ * read and hashed.
+ */
+function sourceState(root = ROOT, stamp = {}) {
+  const files = INPUT_DIRS.flatMap((d) => listFiles(path.join(root, d)));
+  for (const f of INPUT_FILES) files.push(path.join(root, f));
+  files.sort();
+  const names = files.map((f) => path.relative(root, f));
+  const stats = files.map(statOf);
+  const recorded = Array.isArray(stamp.files) && Array.isArray(stamp.stats) && typeof stamp.sources === 'string' && typeof stamp.statsAt === 'number';
+  const same =
+    recorded &&
+    stamp.files.length === names.length &&
+    names.every((n, i) => stamp.files[i] === n) &&
+    stats.every((st, i) => Array.isArray(stamp.stats[i]) && st.every((v, k) => stamp.stats[i][k] === v) && st[2] <= stamp.statsAt - RACY_MS);
+  const sources = same ? stamp.sources : hashFiles(files, root);
+  return { sources, files: names, stats, statsAt: Date.now() };
 }
 
 function readStamp() {
@@ -77,10 +103,15 @@ function writeAtomically(file, text) {
 
 /** Whether dist/ was built from the sources as they are now; the hash either way. */
 function freshness() {
-  const sources = sourceHash();
   const stamp = readStamp();
+  const state = sourceState(ROOT, stamp);
   const outputs = [...ENTRIES.map((e) => path.join(DIST, 'scripts', `${e}.js`)), path.join(VALIDATORS, 'providers.js')];
-  return { sources, stamp, fresh: stamp.sources === sources && outputs.every((f) => fs.existsSync(f)) };
+  return { sources: state.sources, state, stamp, fresh: stamp.sources === state.sources && outputs.every((f) => fs.existsSync(f)) };
+}
+
+/** The stamp: the hashes dist/ was built from, and the input files' stat numbers that let the next check skip reading them. */
+function writeStamp(state, validators) {
+  writeAtomically(STAMP, `${JSON.stringify({ sources: state.sources, validators, files: state.files, stats: state.stats, statsAt: state.statsAt })}\n`);
 }
 
 function bundle() {
@@ -127,19 +158,33 @@ function compileValidators() {
   return { inputs, compiled: true };
 }
 
+/** Whether the stamp's stat numbers are the state's, and old enough to be trusted next time. */
+function sameStats(stamp, state) {
+  return (
+    typeof stamp.statsAt === 'number' &&
+    JSON.stringify(stamp.files) === JSON.stringify(state.files) &&
+    JSON.stringify(stamp.stats) === JSON.stringify(state.stats) &&
+    state.stats.every((st) => st[2] <= stamp.statsAt - RACY_MS)
+  );
+}
+
 /** Builds when dist/ is stale (or `force`); returns what was done and the hashes dist/ was built from. */
 function ensureBuilt({ force = false, log = () => {} } = {}) {
-  const { sources, stamp, fresh } = freshness();
-  if (fresh && !force) return { built: false, sources, validators: stamp.validators };
+  const { sources, state, stamp, fresh } = freshness();
+  if (fresh && !force) {
+    // Read and hashed again (a checkout, a touch, or changed within the margin): the next check need not.
+    if (!sameStats(stamp, state)) writeStamp(state, stamp.validators);
+    return { built: false, sources, validators: stamp.validators };
+  }
   const started = Date.now();
   bundle();
   const validators = compileValidators();
-  writeAtomically(STAMP, `${JSON.stringify({ sources, validators: validators.inputs }, null, 2)}\n`);
+  writeStamp(state, validators.inputs);
   log(`built dist/ in ${Date.now() - started} ms${validators.compiled ? ' (validators compiled)' : ''}`);
   return { built: true, validatorsCompiled: validators.compiled, sources, validators: validators.inputs };
 }
 
-module.exports = { ensureBuilt, freshness, ROOT, DIST, ENTRIES };
+module.exports = { ensureBuilt, freshness, sourceState, ROOT, DIST, ENTRIES };
 
 if (require.main === module) {
   const args = process.argv.slice(2);
