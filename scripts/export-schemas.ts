@@ -1,7 +1,9 @@
 /**
  * Exports the CloudFormation resource provider schemas (us-east-1) of every resource
- * type the generator may emit from the installed cfn-lint into schemas/providers/, and
- * regenerates from them the property types of generator/core/resource-properties.ts.
+ * type the generator may emit from the installed cfn-lint into schemas/providers/,
+ * regenerates from them the property types of generator/core/resource-properties.ts, and
+ * writes from the registry the types schemas/policy-rules.schema.json requires the
+ * standard tags on.
  *
  *   npm run schemas:refresh
  *
@@ -9,7 +11,8 @@
  * cfnlint/data/schemas, with one file per distinct schema and an index per region.
  *
  * generator/core/resource-properties.ts holds, per type, the property names
- * `TemplateBuilder.resource` accepts (scripts/lib/resource-properties.ts renders it).
+ * `TemplateBuilder.resource` accepts (scripts/lib/resource-properties.ts renders it);
+ * scripts/lib/policy-rules.ts renders the policy rules' part that lists types.
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -18,6 +21,7 @@ import { PROJECT_ROOT } from '../generator/core/paths';
 import { RESOURCE_TYPES } from '../generator/core/resource-types';
 import { toJson } from '../generator/core/serialize';
 import { providerSchemaFile } from '../generator/validate/provider-schemas';
+import { POLICY_RULES_FILE, writePolicyRules } from './lib/policy-rules';
 import { RESOURCE_PROPERTIES_FILE, writeResourceProperties } from './lib/resource-properties';
 
 const REGION = 'us_east_1';
@@ -59,6 +63,8 @@ function main(): void {
   writeResourceProperties();
   process.stdout.write(`exported ${wanted.size} provider schemas from cfn-lint ${version}\n`);
   process.stdout.write(`wrote ${path.relative(PROJECT_ROOT, RESOURCE_PROPERTIES_FILE)}\n`);
+  const policyRules = path.relative(PROJECT_ROOT, POLICY_RULES_FILE);
+  process.stdout.write(writePolicyRules() ? `wrote ${policyRules}\n` : `${policyRules} is up to date\n`);
 }
 
 main();

@@ -6,13 +6,15 @@
  *
  * The file must keep its provenance ("description", "source") and the shape
  * `resourceTypes.<type>.<create|read|update|delete|list>: [actions]`; it is checked
- * before anything is written, and written with the project's JSON layout. Afterwards run
- * `npm run generate` (the execution role is built from it) and the permissions test.
+ * before anything is written, and written in the committed file's layout
+ * (scripts/lib/handler-permissions-file.ts), so that a refresh with the same data leaves
+ * the file byte for byte as it was. Afterwards run `npm run generate` (the roles are
+ * built from it) and the permissions test.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { HANDLER_PERMISSIONS_FILE, parseHandlerPermissions } from '../generator/core/handler-permissions';
-import { toJson } from '../generator/core/serialize';
+import { formatHandlerPermissions } from './lib/handler-permissions-file';
 
 function main(argv: readonly string[]): number {
   if (argv.length !== 1 || argv[0].startsWith('-')) {
@@ -31,18 +33,15 @@ function main(argv: readonly string[]): number {
     process.stderr.write(`error: ${(e as Error).message}; ${path.relative(process.cwd(), HANDLER_PERMISSIONS_FILE)} was left as it was\n`);
     return 1;
   }
-  const sorted = {
-    description: data.description,
-    source: data.source,
-    ...(data.note !== undefined ? { note: data.note } : {}),
-    resourceTypes: Object.fromEntries(
-      Object.keys(data.resourceTypes)
-        .sort()
-        .map((t) => [t, data.resourceTypes[t]]),
-    ),
-  };
-  fs.writeFileSync(HANDLER_PERMISSIONS_FILE, toJson(sorted));
-  process.stdout.write(`wrote ${Object.keys(sorted.resourceTypes).length} resource types to ${path.relative(process.cwd(), HANDLER_PERMISSIONS_FILE)} (source: ${data.source})\n`);
+  const target = path.relative(process.cwd(), HANDLER_PERMISSIONS_FILE);
+  const text = formatHandlerPermissions(data);
+  const types = Object.keys(data.resourceTypes).length;
+  if (fs.existsSync(HANDLER_PERMISSIONS_FILE) && fs.readFileSync(HANDLER_PERMISSIONS_FILE, 'utf8') === text) {
+    process.stdout.write(`${target} is up to date: the same ${types} resource types (source: ${data.source})\n`);
+    return 0;
+  }
+  fs.writeFileSync(HANDLER_PERMISSIONS_FILE, text);
+  process.stdout.write(`wrote ${types} resource types to ${target} (source: ${data.source})\n`);
   return 0;
 }
 

@@ -1,9 +1,10 @@
 /**
  * The registry of resource types: every CloudFormation resource type the generator may
  * emit, with what the generator needs to know of it. Adding a type is one entry here and
- * `npm run schemas:refresh` (which exports a provider schema for each type listed here);
- * a type of a service no entry uses yet also needs that service's row in
- * core/aws-services.ts, the per-service half of the registry.
+ * `npm run schemas:refresh` (which exports a provider schema for each type listed here
+ * and writes the types that take tags into schemas/policy-rules.schema.json); a type of a
+ * service no entry uses yet also needs that service's row in core/aws-services.ts, the
+ * per-service half of the registry.
  *
  * Each entry holds:
  *
@@ -11,7 +12,8 @@
  *   object, `null` for a type that takes no tags (checked against its provider schema).
  * - `name`: the property that holds the physical name the generator gives it and its rule
  *   in NAME_RULES (core/naming/rules.ts: length limit and character set), or `null` when
- *   CloudFormation or AWS names it.
+ *   CloudFormation or AWS names it. The deploy scripts read it to tell a named IAM
+ *   resource, which needs CAPABILITY_NAMED_IAM (scripts/lib/templates.ts).
  * - `scopes`: per CloudFormation role whose stacks deploy it (`execution`: the member
  *   stacks' execution role; `pipelineStacks`: the pipeline stacks' role), the scopes
  *   (statement Sids, or a scope group such as `Network`) that its handler actions go to;

@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PROJECT_ROOT } from '../../generator/core/paths';
+import { RESOURCE_TYPES, ResourceTypeEntry } from '../../generator/core/resource-types';
 import { ParsedArgs, UsageError } from './args';
 import { interruptedChange } from './patch-tree';
 
@@ -204,14 +205,15 @@ const IAM_TYPES = new Set([
   'AWS::IAM::GroupPolicy',
 ]);
 
-/** The property that gives each IAM type a custom name (needs CAPABILITY_NAMED_IAM). */
-const IAM_NAME_PROPERTIES: Record<string, string> = {
-  'AWS::IAM::Role': 'RoleName',
-  'AWS::IAM::User': 'UserName',
-  'AWS::IAM::Group': 'GroupName',
-  'AWS::IAM::ManagedPolicy': 'ManagedPolicyName',
-  'AWS::IAM::InstanceProfile': 'InstanceProfileName',
-};
+/**
+ * The property that gives each IAM type a custom name (needs CAPABILITY_NAMED_IAM): its
+ * `name` in the registry of resource types, which holds every type a template may contain.
+ */
+const IAM_NAME_PROPERTIES: ReadonlyMap<string, string> = new Map(
+  Object.entries(RESOURCE_TYPES as Readonly<Record<string, ResourceTypeEntry>>).flatMap(([type, entry]) =>
+    IAM_TYPES.has(type) && entry.name !== null ? [[type, entry.name.property] as const] : [],
+  ),
+);
 
 export type Capability = 'CAPABILITY_IAM' | 'CAPABILITY_NAMED_IAM' | 'CAPABILITY_AUTO_EXPAND';
 
@@ -220,7 +222,11 @@ export function requiredCapabilities(template: TemplateJson): Capability[] {
   const caps: Capability[] = [];
   const resources = Object.values(template.Resources ?? {});
   const iam = resources.filter((r) => IAM_TYPES.has(r.Type));
-  if (iam.some((r) => IAM_NAME_PROPERTIES[r.Type] !== undefined && r.Properties?.[IAM_NAME_PROPERTIES[r.Type]] !== undefined)) {
+  const named = (r: (typeof iam)[number]) => {
+    const property = IAM_NAME_PROPERTIES.get(r.Type);
+    return property !== undefined && r.Properties?.[property] !== undefined;
+  };
+  if (iam.some(named)) {
     caps.push('CAPABILITY_NAMED_IAM');
   } else if (iam.length > 0) caps.push('CAPABILITY_IAM');
   if (hasTransform(template)) caps.push('CAPABILITY_AUTO_EXPAND');

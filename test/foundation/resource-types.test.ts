@@ -79,15 +79,3 @@ describe('an entry without a required field fails, naming the field to add', () 
     expect(() => checkResourceTypes(RESOURCE_TYPES)).not.toThrow();
   });
 });
-
-describe('the policy-rules schema', () => {
-  test('requires the standard tags on exactly the types that take tags', () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const policy = require('../../schemas/policy-rules.schema.json');
-    const required: string[] = policy.definitions.resource.allOf[0].if.properties.Type.enum;
-    const taggable = ENTRIES.filter(([, v]) => v.tags !== null)
-      .map(([k]) => k)
-      .sort();
-    expect([...required].sort()).toEqual(taggable);
-  });
-});
