@@ -206,14 +206,28 @@ const IAM_TYPES = new Set([
 ]);
 
 /**
- * The property that gives each IAM type a custom name (needs CAPABILITY_NAMED_IAM): its
- * `name` in the registry of resource types, which holds every type a template may contain.
+ * The named IAM types the generator never emits, which a template of another
+ * `--templates-dir` may hold: CloudFormation demands CAPABILITY_NAMED_IAM for a custom
+ * name on these as on the registry's (AWS CloudFormation User Guide, "Acknowledging IAM
+ * resources in CloudFormation templates").
  */
-const IAM_NAME_PROPERTIES: ReadonlyMap<string, string> = new Map(
-  Object.entries(RESOURCE_TYPES as Readonly<Record<string, ResourceTypeEntry>>).flatMap(([type, entry]) =>
+const OTHER_IAM_NAME_PROPERTIES: ReadonlyArray<readonly [string, string]> = [
+  ['AWS::IAM::Group', 'GroupName'],
+  ['AWS::IAM::InstanceProfile', 'InstanceProfileName'],
+  ['AWS::IAM::User', 'UserName'],
+];
+
+/**
+ * The property that gives each IAM type a custom name (needs CAPABILITY_NAMED_IAM): its
+ * `name` in the registry of resource types for every type the generator emits, and the
+ * few others above.
+ */
+const IAM_NAME_PROPERTIES: ReadonlyMap<string, string> = new Map([
+  ...OTHER_IAM_NAME_PROPERTIES,
+  ...Object.entries(RESOURCE_TYPES as Readonly<Record<string, ResourceTypeEntry>>).flatMap(([type, entry]) =>
     IAM_TYPES.has(type) && entry.name !== null ? [[type, entry.name.property] as const] : [],
   ),
-);
+]);
 
 export type Capability = 'CAPABILITY_IAM' | 'CAPABILITY_NAMED_IAM' | 'CAPABILITY_AUTO_EXPAND';
 

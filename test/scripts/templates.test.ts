@@ -25,6 +25,8 @@ describe('requiredCapabilities', () => {
       ['CAPABILITY_NAMED_IAM'],
     ],
     ['an inline policy resource', { Resources: { P: { Type: 'AWS::IAM::Policy', Properties: { PolicyName: 'p' } } } }, ['CAPABILITY_IAM']],
+    ['a named user (a type the generator never emits)', { Resources: { U: { Type: 'AWS::IAM::User', Properties: { UserName: 'u' } } } }, ['CAPABILITY_NAMED_IAM']],
+    ['an unnamed instance profile', { Resources: { I: { Type: 'AWS::IAM::InstanceProfile', Properties: { Roles: ['r'] } } } }, ['CAPABILITY_IAM']],
     ['a transform', { Transform: 'AWS::CodeDeployBlueGreen', Resources: { T: { Type: 'AWS::SNS::Topic' } } }, ['CAPABILITY_AUTO_EXPAND']],
     [
       'a named role and a transform list',
