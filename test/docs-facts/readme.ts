@@ -11,7 +11,7 @@ export const README: Stated[] = [
   label('Python 3 with cfn-lint'),
   code(`Node ${oldest} still runs everything`),
   cited('reached end of life in April 2026', 'by the Node.js release schedule'),
-  measured('(100 services in 2.2x a bare Node start)'),
+  measured('(100 services in about 2x a bare Node start)'),
   measured('after an edit, 100 services take about half a second of CPU and 1,000 services about 3x the CPU of one'),
   measured('a first write uses 56 times less CPU than `cdk synth`'),
 ];
