@@ -104,7 +104,7 @@ function others(): Stated[] {
     testing.code(`cfn-lint ${cfnLint} over every template`),
     testing.code(`the ${word(motoFiles)} moto integration files`),
     testing.measured(
-      /Measured on \d{4}-\d\d-\d\d: `npm test` \(type check, lint and all \d+ files, [\d,]+ tests, dist\/ already built\) took \d+ min \d+ s wall and \d+ s of CPU \(\d+ s user, \d+ s system\) on the shared \d+-core machine at a load average of \d+ to \d+/,
+      /Measured on \d{4}-\d\d-\d\d: `npm test` \(type check, lint and all \d+ files, [\d,]+ tests, dist\/ already built\) took \d+ min \d+ s wall and \d+ s of CPU \(\d+ s user, \d+ s system\) on the shared \d+-core machine at a load average of \d+ to \d+; the type check, the linter and the format check run side by side first \(`scripts\/checks\.js`, \d+ s for the three\)/,
     ),
     walk.code(
       `a tools account \`${accounts.tools.accountId}\` and member accounts ${dev.name} \`${dev.accountId}\`, ${staging.name} \`${staging.accountId}\` and ${prod.name} \`${prod.accountId}\``,
