@@ -185,6 +185,15 @@ describe('a run killed at a step: the next run undoes or completes the change', 
     expect(fs.readdirSync(dir)).toEqual(['out']);
   });
 
+  test('a journal half written when the run was killed is removed with the rest', () => {
+    const { dir, out } = interrupted('pt-temp', 'pending');
+    fs.writeFileSync(path.join(dir, '.out.patch-99999999-abcd.json.tmp'), '{"state": "comm');
+    const warnings: string[] = [];
+    recoverPatches(out, REAL_OPS, warnings);
+    expect(snapshot(out)).toEqual(snapshotOf(OLD));
+    expect(fs.readdirSync(dir)).toEqual(['out']);
+  });
+
   test('the next generate recovers first, then writes its own tree', () => {
     const { out } = interrupted('pt-next', 'committed');
     const r = writeTree(out, OLD);

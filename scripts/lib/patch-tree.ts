@@ -44,7 +44,8 @@ interface Journal {
   readonly removes: readonly string[];
 }
 
-const JOURNAL = /^patch-([0-9a-f-]+)\.json$/;
+const JOURNAL = /^patch-[0-9a-f-]+\.json$/;
+const JOURNAL_TEMP = /^patch-[0-9a-f-]+\.json\.tmp$/;
 
 function journalFile(target: string, tag: string): string {
   return path.join(path.dirname(target), `.${path.basename(target)}.patch-${tag}.json`);
@@ -238,8 +239,10 @@ export function recoverPatches(target: string, ops: PatchOps, warnings: string[]
   const parent = path.dirname(target);
   const prefix = `.${path.basename(target)}.`;
   for (const name of fs.readdirSync(parent)) {
-    const m = name.startsWith(prefix) ? JOURNAL.exec(name.slice(prefix.length)) : null;
-    if (!m) continue;
+    const rest = name.startsWith(prefix) ? name.slice(prefix.length) : '';
+    // A journal half written when its run was killed: the journal it was to replace, if any, is here too.
+    if (JOURNAL_TEMP.test(rest)) removeQuietly(path.join(parent, name), ops);
+    if (!JOURNAL.test(rest)) continue;
     const file = path.join(parent, name);
     let plan: Journal;
     try {
