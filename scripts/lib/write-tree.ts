@@ -29,16 +29,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { lstat } from './lstat';
 import { patchable, patchTree, recoverPatches } from './patch-tree';
-import { RecordedTree, contentHash, record, recordedTree, unchangedByRecord } from './tree-manifest';
+import { FileBytes, Known, TreeFile, compareTree } from './compare-tree';
+import { contentHash, record, recordedTree, unchangedByRecord } from './tree-manifest';
 
 export const MARKER = '.generated';
 export const MARKER_CONTENT = 'This folder is written by `npm run generate`, which replaces it as a whole.\nAnything else kept here is lost on the next run.\n';
 
-export interface TreeFile {
-  /** Path below the output directory, `/`-separated. */
-  readonly path: string;
-  readonly content: string;
-}
+export type { TreeFile } from './compare-tree';
 
 /** The output directory is not one the generator may replace (a usage error). */
 export class OutDirRefused extends Error {}
@@ -195,28 +192,6 @@ function recover(parent: string, base: string, target: string, ops: SwapOps, war
   }
 }
 
-/** Regular files below `dir` (relative, `/`-separated) with their sizes; other entries too, as -1. */
-function listTree(dir: string): Map<string, number> {
-  const out = new Map<string, number>();
-  const walk = (d: string, prefix: string): void => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const rel = prefix ? `${prefix}/${e.name}` : e.name;
-      if (e.isDirectory()) walk(path.join(d, e.name), rel);
-      else out.set(rel, e.isFile() ? fs.statSync(path.join(d, e.name)).size : -1);
-    }
-  };
-  if (lstat(dir)?.isDirectory()) walk(dir, '');
-  return out;
-}
-
-function sameBytes(file: string, content: Buffer): boolean {
-  try {
-    return fs.readFileSync(file).equals(content);
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Makes `out` hold exactly `files` plus the marker. Throws OutDirRefused when `out` is not
  * the generator's, WriteError when the file system refuses (saying whether anything changed).
@@ -267,15 +242,6 @@ export function writeTree(out: string, files: readonly TreeFile[], ops: SwapOps 
   }
 }
 
-/** A file of the new tree, as the bytes to write. */
-interface FileBytes {
-  readonly path: string;
-  readonly bytes: Buffer;
-}
-
-/** The record's view of the tree, and the hash of each new file's bytes: what it vouches for with the same hash is not read back. */
-type Known = RecordedTree & { readonly hashes: ReadonlyMap<string, string> };
-
 /** Makes the change; `inPlace` when nothing or only the changed files were touched. */
 function swapIn(
   target: string,
@@ -285,7 +251,7 @@ function swapIn(
   fail: (e: unknown, outcome: string) => WriteError,
   known?: Known,
 ): { result: WriteResult; inPlace: boolean } {
-  const { all, unchanged, removed, written } = compareTree(target, files, known);
+  const { all, unchanged, removed, written } = compareTree(target, [...files, { path: MARKER, content: MARKER_CONTENT }], MARKER, known);
   const result: WriteResult = { dir: target, written, removed, unchanged: unchanged.size - (unchanged.has(MARKER) ? 1 : 0), warnings };
   if (unchanged.size === all.length && removed.length === 0) return { result, inPlace: true };
   const writes = all.filter((f) => !unchanged.has(f.path));
@@ -301,24 +267,6 @@ function swapIn(
   const old = path.join(path.dirname(target), `.${path.basename(target)}.old-${tag}`);
   replace(target, staging, old, ops, warnings, fail);
   return { result, inPlace: false };
-}
-
-/** The new tree's files against the current tree: those with the same bytes, and those to write and remove. */
-function compareTree(target: string, files: readonly TreeFile[], known?: Known): { all: FileBytes[]; unchanged: Set<string>; removed: string[]; written: string[] } {
-  const all: FileBytes[] = [...files.map((f) => ({ path: f.path, bytes: Buffer.from(f.content) })), { path: MARKER, bytes: Buffer.from(MARKER_CONTENT) }];
-  const previous = known?.listing ?? listTree(target);
-  const unchanged = new Set<string>();
-  for (const f of all) {
-    // A file the record vouches for holds the recorded bytes: the hashes tell, no read.
-    const vouched = known?.vouched.get(f.path);
-    if (vouched !== undefined) {
-      if (vouched === known!.hashes.get(f.path)) unchanged.add(f.path);
-    } else if (previous.get(f.path) === f.bytes.length && sameBytes(path.join(target, f.path), f.bytes)) unchanged.add(f.path);
-  }
-  const wanted = new Set(all.map((f) => f.path));
-  const removed = [...previous.keys()].filter((p) => !wanted.has(p)).sort();
-  const written = all.filter((f) => !unchanged.has(f.path) && f.path !== MARKER).map((f) => f.path);
-  return { all, unchanged, removed, written };
 }
 
 /** Writes the new tree into `staging`, hard-linking the unchanged files from `target`; removes it on failure. */
