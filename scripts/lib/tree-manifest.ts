@@ -118,6 +118,18 @@ function read(cacheDir: string, dir: string): Manifest | undefined {
   }
 }
 
+/** The directories and the listing digest of a list of files, made once per list: a run asks twice. */
+const listings = new WeakMap<ReadonlyArray<{ path: string; hash: string }>, { dirs: string[]; digest: string }>();
+
+function listingOf(files: ReadonlyArray<{ path: string; hash: string }>): { dirs: string[]; digest: string } {
+  let listing = listings.get(files);
+  if (!listing) {
+    const dirs = directoriesOf(files);
+    listings.set(files, (listing = { dirs, digest: listingDigest(dirs, files) }));
+  }
+  return listing;
+}
+
 /** `dir` with a separator after it: a relative path appended to it is that entry's path. */
 function prefixOf(dir: string): string {
   return dir.endsWith(path.sep) ? dir : `${dir}${path.sep}`;
@@ -141,9 +153,9 @@ function directoriesOf(files: ReadonlyArray<{ path: string }>): string[] {
 export function unchangedByRecord(cacheDir: string, dir: string, files: ReadonlyArray<{ path: string; hash: string }>, racyMs: number = RACY_MS, inputs = ''): boolean {
   const m = read(cacheDir, dir);
   if (!m) return false;
-  const dirs = directoriesOf(files);
+  const { dirs, digest } = listingOf(files);
   if (m.stats.length !== (dirs.length + files.length) * STAT_FIELDS) return false;
-  if (m.digest !== listingDigest(dirs, files)) return false;
+  if (m.digest !== digest) return false;
   const paths = files.map((f) => f.path);
   const verdict = asRecorded(m, dir, dirs, paths, racyMs, (i) => files[i].hash);
   if (!verdict) return false;
@@ -294,7 +306,7 @@ export function record(
   untouched: (file: string) => readonly number[] | undefined = () => undefined,
 ): void {
   try {
-    const dirs = directoriesOf(files);
+    const { dirs, digest } = listingOf(files);
     const stats: number[] = [];
     const prefix = prefixOf(dir);
     const add = (rel: string): void => {
@@ -310,7 +322,7 @@ export function record(
     // The clock the file times come from, to the microsecond, taken after the last lstat.
     const recordedAt = performance.timeOrigin + performance.now();
     const hashes = files.map((f) => f.hash);
-    save(cacheDir, { version: VERSION, dir, recordedAt, digest: listingDigest(dirs, files), stats, dirs, files: files.map((f) => f.path), hashes, inputs });
+    save(cacheDir, { version: VERSION, dir, recordedAt, digest, stats, dirs, files: files.map((f) => f.path), hashes, inputs });
   } catch {
     // Only a cache: the next run compares the tree itself.
   }
