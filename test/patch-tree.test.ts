@@ -207,7 +207,12 @@ describe('a run killed at a step: the next run undoes or completes the change', 
     const e = thrown(() => templatesDir(args));
     expect(e).toBeInstanceOf(UsageError);
     expect(e.message).toMatch(/ may be half changed: a generate was interrupted \(.*\.out\.patch-99999999-abcd\.json\); run npm run generate, which completes it$/);
+    // Through a symbolic link to the tree, as --out and --templates-dir may be.
+    const link = path.join(path.dirname(out), 'link');
+    fs.symlinkSync(out, link);
+    expect(thrown(() => templatesDir({ ...args, strings: { 'templates-dir': link } }))).toBeInstanceOf(UsageError);
     writeTree(out, NEW);
     expect(templatesDir(args)).toBe(out);
+    fs.rmSync(link);
   });
 });

@@ -219,14 +219,17 @@ function removeQuietly(file: string, ops: PatchOps): void {
 }
 
 /** The journal of a change to `target` that an interrupted run left, if any: the tree may be half changed. */
-export function interruptedChange(target: string): string | undefined {
-  const prefix = `.${path.basename(target)}.`;
+export function interruptedChange(dir: string): string | undefined {
+  // The writer keeps the journal beside the directory a symbolic link leads to.
+  let target: string;
   let names: string[];
   try {
+    target = fs.realpathSync(dir);
     names = fs.readdirSync(path.dirname(target));
   } catch {
     return undefined;
   }
+  const prefix = `.${path.basename(target)}.`;
   const journal = names.find((n) => n.startsWith(prefix) && JOURNAL.test(n.slice(prefix.length)));
   return journal === undefined ? undefined : path.join(path.dirname(target), journal);
 }
