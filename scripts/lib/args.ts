@@ -43,16 +43,23 @@ export interface BooleanFlags<N extends string> {
 }
 
 /**
- * The arguments as `S` declares them: reading a flag `S` does not declare fails to compile.
- * It is also the ParsedArgs of any spec whose flags are among S's (see ArgsWith).
+ * Arguments with these string, boolean and list flag names. Typed by the names rather than
+ * by the spec, so that the compiler compares two of them by their names: one with more
+ * flags is also one with fewer, never the other way.
  */
-export interface ParsedArgs<S extends { readonly flags: readonly FlagSpec[] }> {
+export interface FlagArgs<Str extends string, Bool extends string, List extends string> {
   readonly positionals: string[];
-  readonly strings: StringFlags<StringFlagOf<S>>;
-  readonly booleans: BooleanFlags<BooleanFlagOf<S>>;
-  readonly lists: ListFlags<ListFlagOf<S>>;
+  readonly strings: StringFlags<Str>;
+  readonly booleans: BooleanFlags<Bool>;
+  readonly lists: ListFlags<List>;
   readonly help: boolean;
 }
+
+/**
+ * The arguments as `S` declares them: reading a flag `S` does not declare fails to compile.
+ * They are also the ParsedArgs of any spec whose flags are among S's (see ArgsWith).
+ */
+export type ParsedArgs<S extends { readonly flags: readonly FlagSpec[] }> = FlagArgs<StringFlagOf<S>, BooleanFlagOf<S>, ListFlagOf<S>>;
 
 /** The arguments of any command that declares (at least) these flags: what a shared reader takes. */
 export type ArgsWith<F extends readonly FlagSpec[]> = ParsedArgs<{ readonly flags: F }>;
