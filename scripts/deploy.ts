@@ -41,7 +41,7 @@ import { runCommand } from './lib/command';
 import { ROLLBACK_FLAGS, rollbackRequest } from './lib/rollback';
 import { runMain, Terminal } from './lib/terminal';
 
-export const DEPLOY_SPEC: CommandSpec = {
+export const DEPLOY_SPEC = {
   command: 'deploy',
   positional: { name: 'TEMPLATE', min: 1, max: 1 },
   flags: [
@@ -59,7 +59,7 @@ export const DEPLOY_SPEC: CommandSpec = {
     ...AWS_FLAGS,
     TEMPLATES_DIR_FLAG,
   ],
-};
+} as const satisfies CommandSpec;
 
 /** Everything the deployment needs, worked out before any AWS call. */
 export interface DeployPlan extends ChangeSetPlan {
@@ -74,7 +74,7 @@ export interface DeployPlan extends ChangeSetPlan {
  * The default stack name comes from the parameter file: `{ProjectName}-{template}-{EnvironmentSuffix}`,
  * with the ServiceName before the template when the template takes one (one stack per service).
  */
-export function planDeploy(args: ParsedArgs): DeployPlan {
+export function planDeploy(args: ParsedArgs<typeof DEPLOY_SPEC>): DeployPlan {
   const dir = templatesDir(args);
   const template = loadTemplate(dir, args.positionals[0]);
   if (Buffer.byteLength(template.body) > TEMPLATE_BODY_LIMIT_BYTES) {

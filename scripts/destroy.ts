@@ -24,7 +24,7 @@ import { describeStack, seenEvents, waitForStack } from './lib/stacks';
 import { runCommand } from './lib/command';
 import { confirmDeletion, runMain, Terminal } from './lib/terminal';
 
-export const DESTROY_SPEC: CommandSpec = {
+export const DESTROY_SPEC = {
   command: 'destroy',
   positional: { name: 'STACK...', min: 1, max: 20 },
   flags: [
@@ -32,7 +32,7 @@ export const DESTROY_SPEC: CommandSpec = {
     { name: 'allow-production', kind: 'boolean', description: 'allow deleting production stacks (Environment tag or name part prod/production)' },
     ...AWS_FLAGS,
   ],
-};
+} as const satisfies CommandSpec;
 
 export interface DestroyPlan {
   readonly stacks: string[];
@@ -42,7 +42,7 @@ export interface DestroyPlan {
   readonly aws: AwsOptions;
 }
 
-export function planDestroy(args: ParsedArgs): DestroyPlan {
+export function planDestroy(args: ParsedArgs<typeof DESTROY_SPEC>): DestroyPlan {
   for (const s of args.positionals) {
     if (!/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(s) && !/^arn:aws[a-z-]*:cloudformation:/.test(s)) {
       throw new UsageError(`${JSON.stringify(s)} is not a stack name`);

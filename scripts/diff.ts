@@ -26,7 +26,7 @@ import { loadTemplate, parseParameterFile, templateName, templatesDir } from './
 import { runCommand } from './lib/command';
 import { runMain, Terminal } from './lib/terminal';
 
-export const DIFF_SPEC: CommandSpec = {
+export const DIFF_SPEC = {
   command: 'diff',
   positional: { name: '[TEMPLATE...]', min: 0, max: 20 },
   flags: [
@@ -43,7 +43,7 @@ export const DIFF_SPEC: CommandSpec = {
     ...AWS_FLAGS,
     TEMPLATES_DIR_FLAG,
   ],
-};
+} as const satisfies CommandSpec;
 
 /** Exit status when the comparison itself failed (1 means "differs"). */
 export const DIFF_ERROR = 3;
@@ -65,7 +65,7 @@ export function pullRequestBase(env: Readonly<Record<string, string | undefined>
   return branch ? `origin/${branch}` : undefined;
 }
 
-export function planDiff(args: ParsedArgs, env: Readonly<Record<string, string | undefined>> = process.env): DiffPlan {
+export function planDiff(args: ParsedArgs<typeof DIFF_SPEC>, env: Readonly<Record<string, string | undefined>> = process.env): DiffPlan {
   const dir = templatesDir(args);
   const stack = args.strings.stack;
   const base = args.strings.base;

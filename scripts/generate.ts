@@ -45,14 +45,14 @@ export function callerDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.npm_lifecycle_event === 'generate' && env.INIT_CWD ? env.INIT_CWD : process.cwd();
 }
 
-export const GENERATE_SPEC: CommandSpec = {
+export const GENERATE_SPEC = {
   command: 'generate',
   positional: { name: '', min: 0, max: 0 },
   flags: [
     { name: 'config', kind: 'string', valueName: 'FILE', description: 'the configuration (default: delivery.config.json, or DELIVERY_CONFIG)' },
     { name: 'out', kind: 'string', valueName: 'DIR', description: 'the directory to write (default: templates/)' },
   ],
-};
+} as const satisfies CommandSpec;
 
 export const USAGE = usage(GENERATE_SPEC);
 

@@ -14,11 +14,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ConfigError, loadConfig, userConfigPath } from '../generator/config/load';
-import { CommandSpec, ParsedArgs, UsageError } from './lib/args';
+import { CommandSpec, ParsedArgs, StringFlagOf, UsageError } from './lib/args';
 import { runCommand } from './lib/command';
 import { runMain, Terminal } from './lib/terminal';
 
-export const INIT_SPEC: CommandSpec = {
+export const INIT_SPEC = {
   command: 'init',
   positional: { name: '', min: 0, max: 0 },
   flags: [
@@ -35,7 +35,7 @@ export const INIT_SPEC: CommandSpec = {
     { name: 'out', kind: 'string', valueName: 'FILE', description: 'where to write (default: delivery.config.json)' },
     { name: 'force', kind: 'boolean', description: 'replace an existing file' },
   ],
-};
+} as const satisfies CommandSpec;
 
 export interface InitPlan {
   readonly file: string;
@@ -43,11 +43,11 @@ export interface InitPlan {
   readonly force: boolean;
 }
 
-const REQUIRED = ['project', 'cost-center', 'tools-account', 'repository', 'approval-email', 'alert-email'];
+const REQUIRED = ['project', 'cost-center', 'tools-account', 'repository', 'approval-email', 'alert-email'] as const satisfies readonly StringFlagOf<typeof INIT_SPEC>[];
 
 /** The configuration the flags describe (checked by the configuration's own rules when written). */
-export function planInit(args: ParsedArgs): InitPlan {
-  const missing = REQUIRED.filter((f) => args.strings[f] === undefined);
+export function planInit(args: ParsedArgs<typeof INIT_SPEC>): InitPlan {
+  const missing: string[] = REQUIRED.filter((f) => args.strings[f] === undefined);
   if (!(args.lists.environment ?? []).length) missing.push('environment');
   if (args.strings['connection-arn'] === undefined && !args.booleans.has('codecommit')) missing.push('connection-arn (or --codecommit)');
   if (missing.length) throw new UsageError(`missing ${missing.map((m) => `--${m}`).join(', ')}`);

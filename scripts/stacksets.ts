@@ -41,7 +41,7 @@ import { runCommand } from './lib/command';
 import { PRODUCTION_ENVIRONMENTS } from './lib/destroy';
 import { confirmDeletion, runMain, Terminal } from './lib/terminal';
 
-export const STACKSETS_SPEC: CommandSpec = {
+export const STACKSETS_SPEC = {
   command: 'stacksets',
   positional: { name: 'TEMPLATE', min: 1, max: 1 },
   flags: [
@@ -68,7 +68,9 @@ export const STACKSETS_SPEC: CommandSpec = {
     ...AWS_FLAGS,
     TEMPLATES_DIR_FLAG,
   ],
-};
+} as const satisfies CommandSpec;
+
+type StackSetArgs = ParsedArgs<typeof STACKSETS_SPEC>;
 
 export type PermissionModel = 'SELF_MANAGED' | 'SERVICE_MANAGED';
 
@@ -93,7 +95,7 @@ export interface StackSetPlan {
 }
 
 /** The permission model and, when service-managed, the organizational units. */
-function permissionScope(args: ParsedArgs, template: LoadedTemplate, remove: boolean): { permissionModel: PermissionModel; organizationalUnits: string[] } {
+function permissionScope(args: StackSetArgs, template: LoadedTemplate, remove: boolean): { permissionModel: PermissionModel; organizationalUnits: string[] } {
   const model = choiceFlag(args, 'permission-model', ['self-managed', 'service-managed'] as const) ?? 'self-managed';
   const permissionModel: PermissionModel = model === 'service-managed' ? 'SERVICE_MANAGED' : 'SELF_MANAGED';
   if (permissionModel === 'SERVICE_MANAGED' && hasTransform(template.json)) {
@@ -115,7 +117,7 @@ function permissionScope(args: ParsedArgs, template: LoadedTemplate, remove: boo
 }
 
 /** The parameter values of each target environment, from its file in the parameters directory. */
-function environmentValues(args: ParsedArgs, dir: string, template: LoadedTemplate, targets: readonly Target[], remove: boolean): SplitValues | undefined {
+function environmentValues(args: StackSetArgs, dir: string, template: LoadedTemplate, targets: readonly Target[], remove: boolean): SplitValues | undefined {
   const paramDir = args.strings['parameters-dir'] ? path.resolve(args.strings['parameters-dir']) : path.join(dir, 'parameters', template.name);
   if (!args.strings['parameters-dir'] && !remove) {
     const perEnvironment = fs.existsSync(paramDir) && fs.statSync(paramDir).isDirectory() && fs.readdirSync(paramDir).some((f) => f.endsWith('.json'));
@@ -137,7 +139,7 @@ function environmentValues(args: ParsedArgs, dir: string, template: LoadedTempla
 }
 
 /** --stack-set-name, or {ProjectName}-{template} from the parameters or delivery.config.json. */
-function stackSetName(args: ParsedArgs, template: LoadedTemplate, values: SplitValues | undefined, accounts: Accounts | undefined): string {
+function stackSetName(args: StackSetArgs, template: LoadedTemplate, values: SplitValues | undefined, accounts: Accounts | undefined): string {
   const name =
     args.strings['stack-set-name'] ??
     (values ? defaultStackSetName(template.name, values.parameters) : undefined) ??
@@ -147,7 +149,7 @@ function stackSetName(args: ParsedArgs, template: LoadedTemplate, values: SplitV
 }
 
 export function planStackSet(
-  args: ParsedArgs,
+  args: StackSetArgs,
   env: Readonly<Record<string, string | undefined>> = process.env,
   accounts: Accounts | undefined = configuredAccounts(),
 ): StackSetPlan {

@@ -1,6 +1,7 @@
 /**
  * Command-line parsing shared by the scripts: pure, no I/O. Each script declares its
- * flags once; the same declaration prints the usage text.
+ * flags once; the same declaration prints the usage text. Declared `as const satisfies
+ * CommandSpec`, it types the parsed arguments: a flag is read by a name it declares.
  */
 
 export class UsageError extends Error {}
@@ -22,30 +23,64 @@ export interface CommandSpec {
   readonly flags: readonly FlagSpec[];
 }
 
-export interface ParsedArgs {
+/** The names of the flags of one kind that `flags` declares. */
+type FlagNames<F extends readonly FlagSpec[], K extends FlagKind> = F[number] extends infer E
+  ? E extends { readonly kind: K; readonly name: infer N extends string }
+    ? N
+    : never
+  : never;
+
+export type StringFlagOf<S extends { readonly flags: readonly FlagSpec[] }> = FlagNames<S['flags'], 'string'>;
+export type BooleanFlagOf<S extends { readonly flags: readonly FlagSpec[] }> = FlagNames<S['flags'], 'boolean'>;
+export type ListFlagOf<S extends { readonly flags: readonly FlagSpec[] }> = FlagNames<S['flags'], 'list'>;
+
+/** The values of string flags by name; a flag not given has no value. */
+export type StringFlags<N extends string> = { readonly [K in N]: string | undefined };
+/** The values of list flags by name; a flag not given has no value. */
+export type ListFlags<N extends string> = { readonly [K in N]: string[] | undefined };
+/** The boolean flags given. A function property, so that it takes only the names declared. */
+export interface BooleanFlags<N extends string> {
+  readonly has: (name: N) => boolean;
+}
+
+/**
+ * Arguments with these string, boolean and list flag names. Typed by the names rather than
+ * by the spec, so that the compiler compares two of them by their names: one with more
+ * flags is also one with fewer, never the other way.
+ */
+export interface FlagArgs<Str extends string, Bool extends string, List extends string> {
   readonly positionals: string[];
-  readonly strings: Readonly<Record<string, string>>;
-  readonly booleans: ReadonlySet<string>;
-  readonly lists: Readonly<Record<string, string[]>>;
+  readonly strings: StringFlags<Str>;
+  readonly booleans: BooleanFlags<Bool>;
+  readonly lists: ListFlags<List>;
   readonly help: boolean;
 }
 
+/**
+ * The arguments as `S` declares them: reading a flag `S` does not declare fails to compile.
+ * They are also the ParsedArgs of any spec whose flags are among S's (see ArgsWith).
+ */
+export type ParsedArgs<S extends { readonly flags: readonly FlagSpec[] }> = FlagArgs<StringFlagOf<S>, BooleanFlagOf<S>, ListFlagOf<S>>;
+
+/** The arguments of any command that declares (at least) these flags: what a shared reader takes. */
+export type ArgsWith<F extends readonly FlagSpec[]> = ParsedArgs<{ readonly flags: F }>;
+
 /** Flags every AWS-calling script takes. */
-export const AWS_FLAGS: readonly FlagSpec[] = [
+export const AWS_FLAGS = [
   { name: 'region', kind: 'string', valueName: 'REGION', description: "AWS region (default: AWS_REGION or the profile's region)" },
   { name: 'profile', kind: 'string', valueName: 'NAME', description: 'named profile from ~/.aws/config' },
   { name: 'endpoint-url', kind: 'string', valueName: 'URL', description: 'send AWS calls to this endpoint (a local emulator)' },
   { name: 'allow-account-mismatch', kind: 'boolean', description: 'go on (with a warning) when the credentials are not of the account the configuration gives the environment' },
-];
+] as const satisfies readonly FlagSpec[];
 
-export const TEMPLATES_DIR_FLAG: FlagSpec = {
+export const TEMPLATES_DIR_FLAG = {
   name: 'templates-dir',
   kind: 'string',
   valueName: 'DIR',
   description: 'directory the templates are read from (default: templates/)',
-};
+} as const satisfies FlagSpec;
 
-export function parseArgs(spec: CommandSpec, argv: readonly string[]): ParsedArgs {
+export function parseArgs<const S extends CommandSpec>(spec: S, argv: readonly string[]): ParsedArgs<S> {
   const byName = new Map(spec.flags.map((f) => [f.name, f]));
   const positionals: string[] = [];
   const strings: Record<string, string> = {};
@@ -94,11 +129,11 @@ export function parseArgs(spec: CommandSpec, argv: readonly string[]): ParsedArg
     if (positionals.length < min) throw new UsageError(`missing ${name}`);
     if (positionals.length > max) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[max])}`);
   }
-  return { positionals, strings, booleans, lists, help };
+  return { positionals, strings, booleans, lists, help } as ParsedArgs<S>;
 }
 
 /** An integer flag within [min, max], or undefined when absent. */
-export function intFlag(args: ParsedArgs, name: string, min: number, max: number): number | undefined {
+export function intFlag<N extends string>(args: { readonly strings: StringFlags<NoInfer<N>> }, name: N, min: number, max: number): number | undefined {
   const raw = args.strings[name];
   if (raw === undefined) return undefined;
   if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
@@ -108,7 +143,7 @@ export function intFlag(args: ParsedArgs, name: string, min: number, max: number
 }
 
 /** A flag restricted to a few values, or undefined when absent. */
-export function choiceFlag<T extends string>(args: ParsedArgs, name: string, allowed: readonly T[]): T | undefined {
+export function choiceFlag<N extends string, T extends string>(args: { readonly strings: StringFlags<NoInfer<N>> }, name: N, allowed: readonly T[]): T | undefined {
   const raw = args.strings[name];
   if (raw === undefined) return undefined;
   if (!(allowed as readonly string[]).includes(raw)) {

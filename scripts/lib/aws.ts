@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ParsedArgs, UsageError } from './args';
+import { ArgsWith, AWS_FLAGS, UsageError } from './args';
 
 export interface AwsOptions {
   readonly region?: string;
@@ -13,7 +13,7 @@ export interface AwsOptions {
   readonly endpoint?: string;
 }
 
-export function awsOptions(args: ParsedArgs): AwsOptions {
+export function awsOptions(args: ArgsWith<typeof AWS_FLAGS>): AwsOptions {
   const endpoint = args.strings['endpoint-url'];
   if (endpoint !== undefined && !/^https?:\/\/[^\s/]+/.test(endpoint)) {
     throw new UsageError(`--endpoint-url ${JSON.stringify(endpoint)} must be an http(s) URL`);

@@ -7,11 +7,11 @@ import { describeAwsError } from './aws';
 import { Interrupted, INTERRUPTED_EXIT, interruptLines } from './interrupt';
 import { Terminal } from './terminal';
 
-export async function runCommand<P>(
-  spec: CommandSpec,
+export async function runCommand<S extends CommandSpec, P>(
+  spec: S,
   argv: readonly string[],
   term: Terminal,
-  plan: (args: ParsedArgs) => P,
+  plan: (args: ParsedArgs<S>) => P,
   run: (plan: P) => Promise<number>,
   helpFooter: () => string[] = () => [],
   /** Exit status for an error that is not a usage error (diff uses 3: 1 means "differs"). */

@@ -6,7 +6,7 @@
  * (scripts/deploy-stack.js) runs as well.
  */
 import { CloudFormationClient, DescribeStackEventsCommand, ListStackResourcesCommand, StackEvent, StackResourceSummary } from '@aws-sdk/client-cloudformation';
-import { intFlag, ParsedArgs, UsageError } from './args';
+import { ArgsWith, FlagSpec, intFlag, UsageError } from './args';
 import { TemplateJson } from './templates';
 import { DEFAULT_MONITORING_MINUTES, MAX_MONITORING_MINUTES, MAX_ROLLBACK_TRIGGERS, Trigger, alarmName, stackAlarmTriggers, stackArnParts } from './rollback-triggers';
 
@@ -45,12 +45,12 @@ export const ROLLBACK_FLAGS = [
     valueName: 'N',
     description: `minutes CloudFormation keeps watching the alarms after the update (0-${MAX_MONITORING_MINUTES}; default ${DEFAULT_MONITORING_MINUTES} when alarms are watched)`,
   },
-] as const;
+] as const satisfies readonly FlagSpec[];
 
 const ALARM_ARN = /^arn:aws[a-z-]*:cloudwatch:[a-z0-9-]+:\d{12}:alarm:.+$/;
 const ALARM_NAME = /^[^\s][^\n]{0,254}$/;
 
-export function rollbackRequest(args: ParsedArgs): RollbackRequest {
+export function rollbackRequest(args: ArgsWith<typeof ROLLBACK_FLAGS>): RollbackRequest {
   const raw = args.lists['rollback-alarms'];
   const monitoringMinutes = intFlag(args, 'monitoring-minutes', 0, MAX_MONITORING_MINUTES);
   if (raw === undefined) return monitoringMinutes === undefined ? {} : { monitoringMinutes };

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PROJECT_ROOT } from '../../generator/core/paths';
 import { RESOURCE_TYPES, ResourceTypeEntry } from '../../generator/core/resource-types';
-import { ParsedArgs, UsageError } from './args';
+import { ArgsWith, TEMPLATES_DIR_FLAG, UsageError } from './args';
 import { interruptedChange } from './patch-tree';
 
 export const DEFAULT_TEMPLATES_DIR = path.join(PROJECT_ROOT, 'templates');
@@ -37,7 +37,7 @@ export interface ParameterFile {
  * `--templates-dir`, or templates/ of this repository; refused while the journal of an
  * interrupted generate says the tree may be half changed (scripts/lib/patch-tree.ts).
  */
-export function templatesDir(args: ParsedArgs): string {
+export function templatesDir(args: ArgsWith<[typeof TEMPLATES_DIR_FLAG]>): string {
   const given = args.strings['templates-dir'];
   const dir = given === undefined ? DEFAULT_TEMPLATES_DIR : path.resolve(given);
   const journal = interruptedChange(dir);

@@ -1,7 +1,7 @@
 import { choiceFlag, CommandSpec, intFlag, keyValuePairs, parseArgs, usage, UsageError } from '../../scripts/lib/args';
 import { colorEnabled, painter } from '../../scripts/lib/color';
 
-const SPEC: CommandSpec = {
+const SPEC = {
   command: 'demo',
   positional: { name: 'TEMPLATE', min: 1, max: 1 },
   flags: [
@@ -11,7 +11,7 @@ const SPEC: CommandSpec = {
     { name: 'percent', kind: 'string', valueName: 'N', description: 'n' },
     { name: 'mode', kind: 'string', valueName: 'M', description: 'm' },
   ],
-};
+} as const satisfies CommandSpec;
 
 describe('parseArgs', () => {
   test('reads positionals, values (spaced and with =), lists and booleans', () => {

@@ -88,8 +88,9 @@ function scriptSection(npm: NpmScript, declared: Declared | undefined): string[]
     return blocks;
   }
   const { spec } = declared;
-  const aws = AWS_FLAGS.every((f) => spec.flags.includes(f));
-  const own = spec.flags.filter((f) => !(aws && AWS_FLAGS.includes(f)));
+  const awsFlags: readonly FlagSpec[] = AWS_FLAGS;
+  const aws = awsFlags.every((f) => spec.flags.includes(f));
+  const own = spec.flags.filter((f) => !(aws && awsFlags.includes(f)));
   blocks.push(`Positional arguments: ${positionalText(spec)}.${aws ? ` Also takes the ${link(AWS_HEADING)}.` : ''}`);
   blocks.push(table(['Flag', 'Kind', 'Description'], flagRows(own)));
   return blocks;
