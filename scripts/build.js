@@ -15,7 +15,6 @@
  * checking is `npm run typecheck`; the bundler only strips types. Plain JavaScript
  * itself, so that it needs no build.
  */
-const { spawnSync } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -153,6 +152,8 @@ function compileValidators() {
   const { writeValidators } = require(compiler);
   writeValidators(VALIDATORS);
   // V8 takes a code cache only from a process with the same flags: warm it under the scripts' flags.
+  // Loaded only to build, as esbuild is: starting a script does not pay for it.
+  const { spawnSync } = require('node:child_process');
   const warm = spawnSync(process.execPath, [...SCRIPT_V8_FLAGS, compiler, '--warm', VALIDATORS], { encoding: 'utf8' });
   if (warm.status !== 0) throw new Error(`warming the validators' code cache failed: ${warm.stderr || warm.error}`);
   return { inputs, compiled: true };
