@@ -190,30 +190,24 @@ describe('deploy of a service template', () => {
     expect(r.err).toContain('node scripts/render-service-template.js --templates-dir templates');
   });
 
+  /** scripts/render-service-template.js, as the deploy step runs it, for one service and environment into `out`. */
+  const renderServiceTemplate = (templatesDir: string, service: string, environment: string, out: string) =>
+    spawnSync(
+      'node',
+      [
+        path.join(ROOT, 'scripts', 'render-service-template.js'),
+        ...['--templates-dir', templatesDir, '--service', service, '--environment', environment],
+        ...['--image', `111111111111.dkr.ecr.eu-west-1.amazonaws.com/shop-${service}-tools:3f2a9c1`, '--region', 'eu-west-1', '--out-dir', out],
+      ],
+      { encoding: 'utf8' },
+    );
+
   test.each(exampleConfig().services.flatMap((svc) => exampleConfig().environments.map((env) => [svc.name, env.name] as const)))(
     'the rendered template of %s in %s stays under the 51,200-byte body limit',
     (service, environment) => {
       const out = fs.mkdtempSync(path.join(os.tmpdir(), 'rendered-'));
       try {
-        const r = spawnSync(
-          'node',
-          [
-            path.join(ROOT, 'scripts', 'render-service-template.js'),
-            '--templates-dir',
-            TEMPLATES_DIR,
-            '--service',
-            service,
-            '--environment',
-            environment,
-            '--image',
-            `111111111111.dkr.ecr.eu-west-1.amazonaws.com/shop-${service}-tools:3f2a9c1`,
-            '--region',
-            'eu-west-1',
-            '--out-dir',
-            out,
-          ],
-          { encoding: 'utf8' },
-        );
+        const r = renderServiceTemplate(TEMPLATES_DIR, service, environment, out);
         expect(r.stderr).toBe('');
         expect(r.status).toBe(0);
         expect(fs.statSync(path.join(out, `${environment}.json`)).size).toBeLessThanOrEqual(TEMPLATE_BODY_LIMIT_BYTES);
@@ -226,25 +220,7 @@ describe('deploy of a service template', () => {
   test('the rendered template is accepted', () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'rendered-'));
     try {
-      const r = spawnSync(
-        'node',
-        [
-          path.join(ROOT, 'scripts', 'render-service-template.js'),
-          '--templates-dir',
-          path.join(ROOT, 'templates'),
-          '--service',
-          'web',
-          '--environment',
-          'prod',
-          '--image',
-          '111111111111.dkr.ecr.eu-west-1.amazonaws.com/shop-web-tools:3f2a9c1',
-          '--region',
-          'eu-west-1',
-          '--out-dir',
-          out,
-        ],
-        { encoding: 'utf8' },
-      );
+      const r = renderServiceTemplate(path.join(ROOT, 'templates'), 'web', 'prod', out);
       expect(r.status).toBe(0);
       const plan = planDeploy(parseArgs(DEPLOY_SPEC, ['prod', '--templates-dir', out, '--parameters', path.join(out, 'prod.config.json'), '--stack-name', 'shop-web-prod']));
       expect(plan.parameters.ServiceName).toBe('web');
