@@ -82,7 +82,7 @@ function sourceState(root = ROOT, stamp = {}) {
     names.every((n, i) => stamp.files[i] === n) &&
     stats.every((st, i) => Array.isArray(stamp.stats[i]) && st.every((v, k) => stamp.stats[i][k] === v) && st[2] <= stamp.statsAt - RACY_MS);
   const sources = same ? stamp.sources : hashFiles(files, root);
-  return { sources, files: names, stats, statsAt: Date.now() };
+  return { sources, fromStamp: same, files: names, stats, statsAt: Date.now() };
 }
 
 function readStamp() {
@@ -159,22 +159,12 @@ function compileValidators() {
   return { inputs, compiled: true };
 }
 
-/** Whether the stamp's stat numbers are the state's, and old enough to be trusted next time. */
-function sameStats(stamp, state) {
-  return (
-    typeof stamp.statsAt === 'number' &&
-    JSON.stringify(stamp.files) === JSON.stringify(state.files) &&
-    JSON.stringify(stamp.stats) === JSON.stringify(state.stats) &&
-    state.stats.every((st) => st[2] <= stamp.statsAt - RACY_MS)
-  );
-}
-
 /** Builds when dist/ is stale (or `force`); returns what was done and the hashes dist/ was built from. */
 function ensureBuilt({ force = false, log = () => {} } = {}) {
   const { sources, state, stamp, fresh } = freshness();
   if (fresh && !force) {
     // Read and hashed again (a checkout, a touch, or changed within the margin): the next check need not.
-    if (!sameStats(stamp, state)) writeStamp(state, stamp.validators);
+    if (!state.fromStamp) writeStamp(state, stamp.validators);
     return { built: false, sources, validators: stamp.validators };
   }
   const started = Date.now();

@@ -28,7 +28,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { lstat } from './lstat';
-import { patchable, patchTree, recoverPatches } from './patch-tree';
+import { PatchOps, patchable, patchTree, recoverPatches } from './patch-tree';
 import { FileBytes, Known, TreeFile, compareTree } from './compare-tree';
 import { contentHash, record, recordedTree, unchangedByRecord } from './tree-manifest';
 
@@ -56,11 +56,7 @@ export interface WriteResult {
 }
 
 /** The file operations that change the tree; tests replace some to make them fail. */
-export interface SwapOps {
-  renameSync(from: string, to: string): void;
-  rmSync(target: string, options: fs.RmOptions): void;
-  writeFileSync(file: string, data: Buffer): void;
-}
+export type SwapOps = PatchOps;
 
 const REAL_OPS: SwapOps = { renameSync: fs.renameSync, rmSync: fs.rmSync, writeFileSync: (file, data) => fs.writeFileSync(file, data) };
 

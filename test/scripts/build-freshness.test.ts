@@ -9,7 +9,7 @@ import { removeTempDirs, tempDir } from '../helpers/config';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { sourceState } = require('../../scripts/build') as {
-  sourceState(root: string, stamp?: object): { sources: string; files: string[]; stats: number[][]; statsAt: number };
+  sourceState(root: string, stamp?: object): { sources: string; fromStamp: boolean; files: string[]; stats: number[][]; statsAt: number };
 };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const nodeFs = require('node:fs') as typeof fs;
@@ -29,12 +29,12 @@ function project(prefix: string): { root: string; stamp: object } {
   return { root, stamp: { ...state, statsAt: state.statsAt + 10_000 } };
 }
 
-/** The state of `root` against `stamp`, and how many files were read for it. */
-function checked(root: string, stamp: object): { sources: string; reads: number } {
+/** The state of `root` against `stamp`, whether the stamp's hash stood, and how many files were read for it. */
+function checked(root: string, stamp: object): { sources: string; fromStamp: boolean; reads: number } {
   const spy = jest.spyOn(nodeFs, 'readFileSync');
   try {
-    const { sources } = sourceState(root, stamp);
-    return { sources, reads: spy.mock.calls.length };
+    const { sources, fromStamp } = sourceState(root, stamp);
+    return { sources, fromStamp, reads: spy.mock.calls.length };
   } finally {
     spy.mockRestore();
   }
@@ -42,7 +42,7 @@ function checked(root: string, stamp: object): { sources: string; reads: number 
 
 test('files as recorded: the recorded hash, nothing read', () => {
   const { root, stamp } = project('bf-same');
-  expect(checked(root, stamp)).toEqual({ sources: (stamp as { sources: string }).sources, reads: 0 });
+  expect(checked(root, stamp)).toEqual({ sources: (stamp as { sources: string }).sources, fromStamp: true, reads: 0 });
 });
 
 test('an edited file is read and changes the hash', () => {
@@ -50,6 +50,7 @@ test('an edited file is read and changes the hash', () => {
   fs.writeFileSync(path.join(root, 'generator', 'a.ts'), 'export const a = 2;\n');
   const r = checked(root, stamp);
   expect(r.sources).not.toBe((stamp as { sources: string }).sources);
+  expect(r.fromStamp).toBe(false);
   expect(r.reads).toBe(5);
 });
 
@@ -57,7 +58,7 @@ test('a file touched but not changed is read, and keeps the hash', () => {
   const { root, stamp } = project('bf-touch');
   const file = path.join(root, 'scripts', 'b.js');
   fs.utimesSync(file, new Date(), new Date(Date.now() + 5000));
-  expect(checked(root, stamp)).toEqual({ sources: (stamp as { sources: string }).sources, reads: 5 });
+  expect(checked(root, stamp)).toEqual({ sources: (stamp as { sources: string }).sources, fromStamp: false, reads: 5 });
 });
 
 test('an added or removed file changes the hash', () => {
@@ -71,5 +72,5 @@ test('an added or removed file changes the hash', () => {
 
 test('files changed within the margin before the recording are read', () => {
   const { root, stamp } = project('bf-racy');
-  expect(checked(root, { ...stamp, statsAt: (stamp as { statsAt: number }).statsAt - 10_000 }).reads).toBe(5);
+  expect(checked(root, { ...stamp, statsAt: (stamp as { statsAt: number }).statsAt - 10_000 })).toMatchObject({ fromStamp: false, reads: 5 });
 });
