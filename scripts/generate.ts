@@ -30,7 +30,7 @@ export { WriteError } from './lib/write-tree';
 export const DEFAULT_OUT_DIR = path.join(PROJECT_ROOT, 'templates');
 
 /** Where the writer keeps its record of the trees it wrote (a cache, beside the build). */
-const TREE_CACHE_DIR = path.join(PROJECT_ROOT, 'dist', 'tree-cache');
+export const TREE_CACHE_DIR = path.join(PROJECT_ROOT, 'dist', 'tree-cache');
 
 export interface GenerateOptions {
   readonly config: string;

@@ -4,15 +4,15 @@
  * recorded it builds nothing; any other build, other bytes, or a tree changed behind the
  * record builds and writes as usual.
  */
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as render from '../generator/render';
 import { PROJECT_ROOT } from '../generator/core/paths';
-import { main } from '../scripts/generate';
+import { TREE_CACHE_DIR, main } from '../scripts/generate';
 import { VERIFIED_BUILD, VerifiedBuild } from '../scripts/lib/verified-build';
 import { capture, exampleRaw, removeTempDirs, snapshot, tempDir } from './helpers/config';
 
-const TREE_CACHE_DIR = path.join(PROJECT_ROOT, 'dist', 'tree-cache');
 const globals = globalThis as { [VERIFIED_BUILD]?: VerifiedBuild };
 
 /** The build these tests pretend to run from: the folder of scripts/generate.ts, as run.js would leave it for dist/scripts. */
@@ -148,4 +148,21 @@ test('an edited configuration builds, and the files the record vouches for are n
   expect(run()).toMatchObject({ status: 0, builds: 0 });
   fs.appendFileSync(path.join(out, 'network.json'), ' ');
   expect(run()).toMatchObject({ status: 0, builds: 1 });
+});
+
+test('scripts/run.js leaves the build it checked fresh where verifiedBuild reads it', () => {
+  // A module preloaded into `node scripts/run.js generate --help` writes what run.js left, as the process exits.
+  const dir = tempDir('inc-run');
+  const probe = path.join(dir, 'probe.js');
+  const seen = path.join(dir, 'seen.json');
+  fs.writeFileSync(
+    probe,
+    `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(seen)}, JSON.stringify(globalThis[Symbol.for(${JSON.stringify(VERIFIED_BUILD.description)})] ?? null)));\n`,
+  );
+  const r = spawnSync(process.execPath, ['-r', probe, path.join(PROJECT_ROOT, 'scripts', 'run.js'), 'generate', '--help'], { cwd: PROJECT_ROOT, encoding: 'utf8' });
+  expect(r.status).toBe(0);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { freshness } = require('../scripts/build') as { freshness(): { sources: string; stamp: { validators: string } } };
+  const now = freshness();
+  expect(JSON.parse(fs.readFileSync(seen, 'utf8'))).toEqual({ dist: path.join(PROJECT_ROOT, 'dist'), sources: now.sources, validators: now.stamp.validators });
 });
