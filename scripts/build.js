@@ -175,7 +175,7 @@ function ensureBuilt({ force = false, log = () => {} } = {}) {
   return { built: true, validatorsCompiled: validators.compiled, sources, validators: validators.inputs };
 }
 
-module.exports = { ensureBuilt, freshness, sourceState, ROOT, DIST, ENTRIES };
+module.exports = { ensureBuilt, freshness, sourceState, RACY_MS, ROOT, DIST, ENTRIES };
 
 if (require.main === module) {
   const args = process.argv.slice(2);

@@ -5,10 +5,12 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { RACY_MS } from '../../scripts/lib/tree-manifest';
 import { removeTempDirs, tempDir } from '../helpers/config';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { sourceState } = require('../../scripts/build') as {
+const { sourceState, RACY_MS: BUILD_RACY_MS } = require('../../scripts/build') as {
+  RACY_MS: number;
   sourceState(root: string, stamp?: object): { sources: string; fromStamp: boolean; files: string[]; stats: number[][]; statsAt: number };
 };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -73,4 +75,8 @@ test('an added or removed file changes the hash', () => {
 test('files changed within the margin before the recording are read', () => {
   const { root, stamp } = project('bf-racy');
   expect(checked(root, { ...stamp, statsAt: (stamp as { statsAt: number }).statsAt - 10_000 })).toMatchObject({ fromStamp: false, reads: 5 });
+});
+
+test('the margin is the one of the tree record (build.js is plain JavaScript and keeps its own copy)', () => {
+  expect(BUILD_RACY_MS).toBe(RACY_MS);
 });
