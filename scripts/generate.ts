@@ -19,10 +19,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PROJECT_ROOT } from '../generator/core/paths';
 import { ConfigError, capProblems, parseConfig, readConfigText, userConfigPath } from '../generator/config/load';
-import { GenerationError, renderAll } from '../generator/render';
+import { GenerationError, render } from '../generator/render';
 import { CommandSpec, UsageError, parseArgs as parseFlags, usage } from './lib/args';
 import { OutDirRefused, WriteError, checkOwnership, describeFsError, resolveOut, writeTree } from './lib/write-tree';
 import { recordedFrom } from './lib/tree-manifest';
+import { readRenderMemo, saveRenderMemo } from './lib/render-memo';
 import { verifiedBuild } from './lib/verified-build';
 
 export { WriteError } from './lib/write-tree';
@@ -117,11 +118,16 @@ export function generate(options: GenerateOptions): Generated {
     throw e;
   }
   const text = readConfigText(options.config);
-  const inputs = inputsOf(text, options.config);
+  const build = buildOf();
+  const inputs = build ? inputsOf(build, text, options.config) : '';
   const recorded = inputs && recordedFrom(TREE_CACHE_DIR, resolveOut(options.out), inputs);
   // The count includes the marker file.
   if (recorded) return { count: recorded - 1, written: [], removed: [], warnings: [] };
-  const files = renderAll(parseConfig(text, options.config));
+  const config = parseConfig(text, options.config);
+  // From the same build, the templates whose inputs did not change are taken from the memo.
+  const previous = build ? readRenderMemo(TREE_CACHE_DIR, build) : undefined;
+  const { files, memo } = render(config, previous);
+  if (build) saveRenderMemo(TREE_CACHE_DIR, build, memo, previous ?? {});
   try {
     const { written, removed, warnings } = writeTree(options.out, files, undefined, TREE_CACHE_DIR, inputs);
     return { count: files.length, written, removed, warnings };
@@ -132,15 +138,18 @@ export function generate(options: GenerateOptions): Generated {
 }
 
 /**
- * A hash of what the generated files are made of, when this process runs from a build that
- * scripts/run.js checked fresh: the build (the hash of its sources and of its validators,
- * which covers the data files the generator reads at run time), Node's version, and the
- * configuration's path and bytes. '' otherwise (from the TypeScript sources, in tests).
+ * The build this process runs from, when scripts/run.js checked it fresh (the hash of its
+ * sources and of its validators, which covers the data files the generator reads at run
+ * time), with Node's version; undefined otherwise (from the TypeScript sources, in tests).
  */
-function inputsOf(text: string, configFile: string): string {
+function buildOf(): string | undefined {
   const build = verifiedBuild(__filename);
-  if (!build) return '';
-  return crypto.createHash('sha256').update(`${build}\0${process.version}\0${configFile}\0`).update(text).digest('hex');
+  return build && `${build}\0${process.version}`;
+}
+
+/** A hash of what the generated files are made of: the build, and the configuration's path and bytes. */
+function inputsOf(build: string, text: string, configFile: string): string {
+  return crypto.createHash('sha256').update(`${build}\0${configFile}\0`).update(text).digest('hex');
 }
 
 export interface Output {

@@ -225,7 +225,7 @@ describe('generate, in process', () => {
     const dir = tempDir('gen-fail');
     const out = path.join(dir, 'out');
     const config = writeConfig(dir, exampleRaw());
-    const spy = jest.spyOn(render, 'renderAll').mockImplementation(() => {
+    const spy = jest.spyOn(render, 'render').mockImplementation(() => {
       throw error();
     });
     try {

@@ -11,6 +11,7 @@ import * as render from '../generator/render';
 import { PROJECT_ROOT } from '../generator/core/paths';
 import { TREE_CACHE_DIR, main } from '../scripts/generate';
 import { VERIFIED_BUILD, VerifiedBuild } from '../scripts/lib/verified-build';
+import { RENDER_MEMO_FILE } from '../scripts/lib/render-memo';
 import { capture, exampleRaw, removeTempDirs, snapshot, tempDir } from './helpers/config';
 
 const globals = globalThis as { [VERIFIED_BUILD]?: VerifiedBuild };
@@ -39,18 +40,19 @@ function ageRecord(out: string): void {
 }
 
 /** A generated tree and a way to run generate over it again, counting the builds. */
-function generated(prefix: string): { out: string; config: string; run(): { status: number; out: string; builds: number } } {
+function generated(prefix: string): { out: string; config: string; run(): { status: number; out: string; builds: number; memos: unknown[] } } {
   const dir = tempDir(prefix);
   const out = path.join(dir, 'templates');
   const config = path.join(dir, 'config.json');
   fs.writeFileSync(config, JSON.stringify(exampleRaw()));
   const run = () => {
-    const spy = jest.spyOn(render, 'renderAll');
+    const spy = jest.spyOn(render, 'render');
     const io = capture();
     const status = main(['--config', config, '--out', out], io);
     const builds = spy.mock.calls.length;
+    const memos = spy.mock.calls.map((call) => call[1]);
     spy.mockRestore();
-    return { status, out: io.out, builds };
+    return { status, out: io.out, builds, memos };
   };
   expect(run()).toMatchObject({ status: 0, builds: 1 });
   ageRecord(out);
@@ -122,7 +124,7 @@ test('right after a write, the next run compares the bytes of the files just wri
   const out = path.join(dir, 'templates');
   const config = path.join(dir, 'config.json');
   fs.writeFileSync(config, JSON.stringify(exampleRaw()));
-  const spy = jest.spyOn(render, 'renderAll');
+  const spy = jest.spyOn(render, 'render');
   expect(main(['--config', config, '--out', out], capture())).toBe(0);
   expect(main(['--config', config, '--out', out], capture())).toBe(0);
   expect(spy).toHaveBeenCalledTimes(1);
@@ -148,6 +150,41 @@ test('an edited configuration builds, and the files the record vouches for are n
   expect(run()).toMatchObject({ status: 0, builds: 0 });
   fs.appendFileSync(path.join(out, 'network.json'), ' ');
   expect(run()).toMatchObject({ status: 0, builds: 1 });
+});
+
+test('after an edit, the templates built from unchanged inputs come from the memo of the same build', () => {
+  runFromBuild();
+  const { out, config, run } = generated('inc-memo');
+  const raw = exampleRaw();
+  raw.services[0].desiredCount = (raw.services[0].desiredCount ?? 1) + 1;
+  fs.writeFileSync(config, JSON.stringify(raw));
+  const networks = jest.spyOn(
+    render.TEMPLATES.find((e) => e.file === 'network.json')!,
+    'fromInputs',
+  );
+  const r = run();
+  expect(r).toMatchObject({ status: 0, builds: 1 });
+  expect(networks).not.toHaveBeenCalled();
+  expect(Object.keys(r.memos[0] ?? {})).toContain('network.json');
+  const memo = JSON.parse(fs.readFileSync(path.join(TREE_CACHE_DIR, RENDER_MEMO_FILE), 'utf8')) as { build: string };
+  expect(memo.build).toBe(`sources-1:validators-1\0${process.version}`);
+  const expected = snapshot(out);
+  // Another build renders without it, to the same files.
+  runFromBuild('sources-2');
+  raw.services[0].desiredCount += 1;
+  fs.writeFileSync(config, JSON.stringify(raw));
+  expect(run()).toMatchObject({ status: 0, builds: 1 });
+  expect(networks).toHaveBeenCalledTimes(1);
+  raw.services[0].desiredCount -= 1;
+  fs.writeFileSync(config, JSON.stringify(raw));
+  expect(run()).toMatchObject({ status: 0, builds: 1 });
+  expect(snapshot(out)).toEqual(expected);
+});
+
+test('from the TypeScript sources, generate neither reads nor keeps a memo', () => {
+  const { config, run } = generated('inc-memo-sources');
+  fs.writeFileSync(config, JSON.stringify(exampleRaw(), null, 1));
+  expect(run()).toMatchObject({ status: 0, builds: 1, memos: [undefined] });
 });
 
 test('scripts/run.js leaves the build it checked fresh where verifiedBuild reads it', () => {
