@@ -22,16 +22,15 @@ import { ConfigError, capProblems, parseConfig, readConfigText, userConfigPath }
 import { GenerationError, render } from '../generator/render';
 import { CommandSpec, UsageError, parseArgs as parseFlags, usage } from './lib/args';
 import { OutDirRefused, WriteError, checkOwnership, describeFsError, resolveOut, writeTree } from './lib/write-tree';
-import { recordedFrom } from './lib/tree-manifest';
+import { TREE_CACHE_DIR, recordedFrom } from './lib/tree-manifest';
 import { readRenderMemo, saveRenderMemo } from './lib/render-memo';
 import { verifiedBuild } from './lib/verified-build';
 
 export { WriteError } from './lib/write-tree';
+export { TREE_CACHE_DIR } from './lib/tree-manifest';
 
 export const DEFAULT_OUT_DIR = path.join(PROJECT_ROOT, 'templates');
 
-/** Where the writer keeps its record of the trees it wrote (a cache, beside the build). */
-export const TREE_CACHE_DIR = path.join(PROJECT_ROOT, 'dist', 'tree-cache');
 
 export interface GenerateOptions {
   readonly config: string;

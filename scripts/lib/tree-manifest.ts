@@ -28,8 +28,12 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { PROJECT_ROOT } from '../../generator/core/paths';
 
 const VERSION = 5;
+
+/** Where generate keeps its records of the trees it wrote, and its render memo (a cache, beside the build). */
+export const TREE_CACHE_DIR = path.join(PROJECT_ROOT, 'dist', 'tree-cache');
 
 /** A margin beyond the file systems' time granularity (ext4: a clock tick; FAT: 2 s). */
 export const RACY_MS = 2000;
