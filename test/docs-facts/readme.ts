@@ -1,5 +1,6 @@
 /** README.md. */
-import { Stated, sourceMatch as match, statements } from './stated';
+import { Stated, grouped, sourceMatch as match, statements } from './stated';
+import { CONFIG_SCHEMA } from './code';
 
 const [oldest] = match('package.json', /"node": ">=([\d.]+)"/);
 const [nodeA, nodeB] = match('scripts/lib/terminal.ts', /use Node (\d+) or (\d+)/);
@@ -14,4 +15,9 @@ export const README: Stated[] = [
   measured('(100 services in about 2x a bare Node start)'),
   measured('and 100 services take about 0.4 s of CPU'),
   measured('a first write uses about 50 times less CPU than `cdk synth`'),
+  cited(
+    `up to ${grouped(CONFIG_SCHEMA.properties.services.maxItems)} services, CodePipeline's default quota of ${grouped(CONFIG_SCHEMA.properties.services.maxItems)} pipelines per Region`,
+    'docs/configuration.md',
+    true,
+  ),
 ];
