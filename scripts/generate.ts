@@ -31,7 +31,6 @@ export { TREE_CACHE_DIR } from './lib/tree-manifest';
 
 export const DEFAULT_OUT_DIR = path.join(PROJECT_ROOT, 'templates');
 
-
 export interface GenerateOptions {
   readonly config: string;
   readonly out: string;
