@@ -48,7 +48,7 @@ import { syntheticConfig } from '../generator/config/synthetic';
 import { PROJECT_ROOT } from '../generator/core/paths';
 import { renderAll } from '../generator/render';
 import { TREE_CACHE_DIR } from './lib/tree-manifest';
-import { RENDER_MEMO_FILE } from './lib/render-memo';
+import { removeRenderMemos } from './lib/render-memo';
 
 const SIZES = [1, 100, 1000] as const;
 
@@ -189,7 +189,7 @@ function compareWithCdk(options: Options): void {
       first.push(generate(fresh));
       fs.rmSync(fresh, { recursive: true, force: true });
       // Without the render memo, every template is built and checked, as CDK builds every stack.
-      fs.rmSync(path.join(TREE_CACHE_DIR, RENDER_MEMO_FILE), { force: true });
+      removeRenderMemos(TREE_CACHE_DIR);
       cold.push(generate(fresh));
       fs.rmSync(fresh, { recursive: true, force: true });
       const out = path.join(work, `cdk.out-${round}`);

@@ -11,7 +11,7 @@ import * as render from '../generator/render';
 import { PROJECT_ROOT } from '../generator/core/paths';
 import { TREE_CACHE_DIR, main } from '../scripts/generate';
 import { VERIFIED_BUILD, VerifiedBuild } from '../scripts/lib/verified-build';
-import { RENDER_MEMO_FILE } from '../scripts/lib/render-memo';
+import { renderMemoFile } from '../scripts/lib/render-memo';
 import { capture, exampleRaw, removeTempDirs, snapshot, tempDir } from './helpers/config';
 
 const globals = globalThis as { [VERIFIED_BUILD]?: VerifiedBuild };
@@ -166,10 +166,11 @@ test('after an edit, the templates built from unchanged inputs come from the mem
   expect(r).toMatchObject({ status: 0, builds: 1 });
   expect(networks).not.toHaveBeenCalled();
   expect(Object.keys(r.memos[0] ?? {})).toContain('network.json');
-  const memo = JSON.parse(fs.readFileSync(path.join(TREE_CACHE_DIR, RENDER_MEMO_FILE), 'utf8')) as { build: string };
-  expect(memo.build).toBe(`sources-1:validators-1\0${process.version}`);
+  const build = `sources-1:validators-1\0${process.version}`;
+  expect((JSON.parse(fs.readFileSync(renderMemoFile(TREE_CACHE_DIR, build), 'utf8')) as { build: string }).build).toBe(build);
   const expected = snapshot(out);
-  // Another build renders without it, to the same files.
+  // Another build renders without it (none of its own, left by an earlier test run), to the same files.
+  fs.rmSync(renderMemoFile(TREE_CACHE_DIR, `sources-2:validators-1\0${process.version}`), { force: true });
   runFromBuild('sources-2');
   raw.services[0].desiredCount += 1;
   fs.writeFileSync(config, JSON.stringify(raw));
