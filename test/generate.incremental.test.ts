@@ -59,6 +59,14 @@ function generated(prefix: string): { out: string; config: string; run(): { stat
   return { out, config, run };
 }
 
+/** Writes the example with its first service's desired count raised into `config`; returns what it wrote. */
+function editDesiredCount(config: string): ReturnType<typeof exampleRaw> {
+  const raw = exampleRaw();
+  raw.services[0].desiredCount = (raw.services[0].desiredCount ?? 1) + 1;
+  fs.writeFileSync(config, JSON.stringify(raw));
+  return raw;
+}
+
 test('the same build and configuration bytes over the recorded tree: up to date, nothing built', () => {
   runFromBuild();
   const { out, run } = generated('inc-same');
@@ -133,9 +141,7 @@ test('right after a write, the next run compares the bytes of the files just wri
 test('an edited configuration builds, and the files the record vouches for are not read back', () => {
   runFromBuild();
   const { out, config, run } = generated('inc-edit-config');
-  const raw = exampleRaw();
-  raw.services[0].desiredCount = (raw.services[0].desiredCount ?? 1) + 1;
-  fs.writeFileSync(config, JSON.stringify(raw));
+  editDesiredCount(config);
   // The module object itself: the modules under test read through it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const reads = jest.spyOn(require('node:fs') as typeof fs, 'readFileSync');
@@ -155,9 +161,7 @@ test('an edited configuration builds, and the files the record vouches for are n
 test('after an edit, the templates built from unchanged inputs come from the memo of the same build', () => {
   runFromBuild();
   const { out, config, run } = generated('inc-memo');
-  const raw = exampleRaw();
-  raw.services[0].desiredCount = (raw.services[0].desiredCount ?? 1) + 1;
-  fs.writeFileSync(config, JSON.stringify(raw));
+  const raw = editDesiredCount(config);
   const networks = jest.spyOn(
     render.TEMPLATES.find((e) => e.file === 'network.json')!,
     'fromInputs',
